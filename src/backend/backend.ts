@@ -1,0 +1,29 @@
+/**
+ * What a backend is: storage it owns (handles) and a complete kernel table. The engine never looks
+ * inside a handle; it moves data in and out only through `write`/`read`, so a backend may keep its
+ * tensors in its own memory (a WebAssembly heap) with no copy per op.
+ */
+import type { DataArray, DType } from '../tensor/dtype.js';
+import type { DataHandle, KernelTable } from './kernels.js';
+
+export interface BackendMemory {
+  /** Live storage handles. */
+  handles: number;
+  /** Bytes held by live handles. */
+  bytes: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly kernels: KernelTable;
+  /** New storage holding a copy of `values`. */
+  write(values: DataArray, dtype: DType): DataHandle;
+  /**
+   * The values behind a handle. May be a view into backend memory: callers that keep it or hand it
+   * to users must copy it.
+   */
+  read(handle: DataHandle, dtype: DType, size: number): DataArray;
+  /** Releases storage; the handle is never used again. */
+  free(handle: DataHandle): void;
+  memory(): BackendMemory;
+}

@@ -1,0 +1,129 @@
+/**
+ * The kernel contract: every kernel id, its typed inputs and attributes. One file, so a backend's
+ * coverage is checked by the compiler: a backend's kernel table must implement every entry.
+ *
+ * Layout conventions every kernel follows:
+ * - activations are NHWC (batch, height, width, channels), conv filters HWIO
+ *   (height, width, inChannels / groups, outChannels). Channels-first callers transpose in the op.
+ * - padding is explicit `[top, bottom, left, right]`; ops turn 'valid'/'same' into numbers.
+ * - all arrays are row-major; kernels never mutate their inputs and always return new storage.
+ */
+import type { DType } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+
+/** Opaque storage owned by one backend (a JS array, a WebAssembly heap range, ...). */
+export interface DataHandle {
+  readonly __backendHandle: true;
+}
+
+/** What a kernel sees of a tensor: where its data is, its shape and dtype. */
+export interface TensorInfo {
+  readonly handle: DataHandle;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  // comparisons return float32 1/0, so `mean(equal(a, b))` is an accuracy.
+  | 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+
+export type UnaryOp =
+  // math
+  | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'sin' | 'cos' | 'sign' | 'reciprocal' | 'erf'
+  // activations (alpha: leakyRelu slope, elu alpha)
+  | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'gelu' | 'sigmoid' | 'hardSigmoid' | 'tanh'
+  | 'softplus' | 'softsign' | 'swish' | 'mish' | 'sinc' | 'step' | 'logSigmoid';
+
+/** Activations a conv or matmul kernel may fuse into its output (gradient is taken from y). */
+export type FusedActivation = 'linear' | 'relu';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+export type PoolMode = 'max' | 'min' | 'avg';
+
+export interface Conv2DAttrs {
+  strides: [number, number];
+  /** [top, bottom, left, right] zero padding. */
+  pad: [number, number, number, number];
+  dilations: [number, number];
+  groups: number;
+}
+
+export interface Pool2DAttrs {
+  mode: PoolMode;
+  poolSize: [number, number];
+  strides: [number, number];
+  /** [top, bottom, left, right]; padded cells never win a max/min and are not counted by avg. */
+  pad: [number, number, number, number];
+}
+
+/**
+ * Each kernel: `inputs` (tensors by name) and `attrs` (plain values). Optional inputs may be absent.
+ * Output is one tensor unless noted.
+ */
+export interface KernelSpecs {
+  /** Elementwise with NumPy broadcasting; a and b have the same dtype. */
+  Binary: { inputs: { a: TensorInfo; b: TensorInfo }; attrs: { op: BinaryOp } };
+  /** Elementwise y = f(x). */
+  Unary: { inputs: { x: TensorInfo }; attrs: { op: UnaryOp; alpha: number } };
+  /** dx = dy * f'(x) for the same op; x and dy have the same shape. */
+  UnaryGrad: { inputs: { x: TensorInfo; dy: TensorInfo }; attrs: { op: UnaryOp; alpha: number } };
+  /** y = cond != 0 ? a : b, broadcasting all three. */
+  Where: { inputs: { cond: TensorInfo; a: TensorInfo; b: TensorInfo }; attrs: Record<string, never> };
+  /** Reduces over `axes` (sorted, non-negative); `keepDims` keeps them as size 1. */
+  Reduce: { inputs: { x: TensorInfo }; attrs: { op: ReduceOp; axes: number[]; keepDims: boolean } };
+  /** int32 index of the max (first on ties) along `axis`, which is removed. */
+  ArgMax: { inputs: { x: TensorInfo }; attrs: { axis: number } };
+  /**
+   * y = act(op(a) @ op(b) + bias). a: [M, K] or [B, M, K] (before transposes), b likewise with the
+   * same batch; bias (optional) has length N and broadcasts over rows.
+   */
+  MatMul: {
+    inputs: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+    attrs: { transposeA: boolean; transposeB: boolean; activation: FusedActivation };
+  };
+  Transpose: { inputs: { x: TensorInfo }; attrs: { perm: number[] } };
+  Slice: { inputs: { x: TensorInfo }; attrs: { begin: number[]; size: number[] } };
+  Concat: { inputs: { xs: TensorInfo[] }; attrs: { axis: number } };
+  /** Constant padding; paddings[i] = [before, after] for axis i. */
+  Pad: { inputs: { x: TensorInfo }; attrs: { paddings: [number, number][]; value: number } };
+  Cast: { inputs: { x: TensorInfo }; attrs: { dtype: DType } };
+  /** float32 one-hot rows from int32 indices; out-of-range indices give an all-zero row. */
+  OneHot: { inputs: { indices: TensorInfo }; attrs: { depth: number } };
+  /** y = act(conv(x, filter) + bias). x NHWC, filter HWIO (I = inChannels / groups), bias [O]. */
+  Conv2D: {
+    inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
+    attrs: Conv2DAttrs & { activation: FusedActivation };
+  };
+  /** dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. */
+  Conv2DBackpropInput: {
+    inputs: { dy: TensorInfo; filter: TensorInfo };
+    attrs: Conv2DAttrs & { inputShape: [number, number, number, number] };
+  };
+  /** dfilter of Conv2D (HWIO); `filterShape` is the filter's HWIO shape. */
+  Conv2DBackpropFilter: {
+    inputs: { x: TensorInfo; dy: TensorInfo };
+    attrs: Conv2DAttrs & { filterShape: [number, number, number, number] };
+  };
+  /** Max, min or average pooling over NHWC. */
+  Pool2D: { inputs: { x: TensorInfo }; attrs: Pool2DAttrs };
+  /** dx of Pool2D; max/min route dy to the first winning cell of each window. */
+  Pool2DGrad: { inputs: { x: TensorInfo; dy: TensorInfo }; attrs: Pool2DAttrs };
+}
+
+export type KernelId = keyof KernelSpecs;
+export type KernelInputs<K extends KernelId> = KernelSpecs[K]['inputs'];
+export type KernelAttrs<K extends KernelId> = KernelSpecs[K]['attrs'];
+
+/** A backend's implementation of one kernel. It allocates its output on its own backend. */
+export type KernelFn<K extends KernelId> = (inputs: KernelInputs<K>, attrs: KernelAttrs<K>) => TensorInfo;
+
+/** Every kernel, implemented: the compiler rejects a backend that misses one. */
+export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
+
+/** All kernel ids, for conformance sweeps. */
+export const KERNEL_IDS: readonly KernelId[] = [
+  'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
+  'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
+  'Pool2D', 'Pool2DGrad',
+];

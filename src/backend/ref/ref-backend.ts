@@ -1,0 +1,46 @@
+/** The reference backend: plain TypeScript kernels over typed arrays, the executable spec. */
+import type { DataArray, DType } from '../../tensor/dtype.js';
+import type { Backend } from '../backend.js';
+import type { KernelTable } from '../kernels.js';
+import { argMax } from './ArgMax.js';
+import { binary } from './Binary.js';
+import { cast } from './Cast.js';
+import { concat } from './Concat.js';
+import { conv2D } from './Conv2D.js';
+import { conv2DBackpropFilter } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInput } from './Conv2DBackpropInput.js';
+import { matMul } from './MatMul.js';
+import { oneHot } from './OneHot.js';
+import { pad } from './Pad.js';
+import { pool2D } from './Pool2D.js';
+import { pool2DGrad } from './Pool2DGrad.js';
+import { reduce } from './Reduce.js';
+import { slice } from './Slice.js';
+import { arrayOfHandle, freeHandle, refMemory, wrapArray } from './storage.js';
+import { transpose } from './Transpose.js';
+import { unary } from './Unary.js';
+import { unaryGrad } from './UnaryGrad.js';
+import { where } from './Where.js';
+
+const kernels: KernelTable = {
+  Binary: binary, Unary: unary, UnaryGrad: unaryGrad, Where: where, Reduce: reduce, ArgMax: argMax,
+  MatMul: matMul, Transpose: transpose, Slice: slice, Concat: concat, Pad: pad, Cast: cast,
+  OneHot: oneHot, Conv2D: conv2D, Conv2DBackpropInput: conv2DBackpropInput,
+  Conv2DBackpropFilter: conv2DBackpropFilter, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
+};
+
+function copyAs(values: DataArray, dtype: DType): DataArray {
+  if (dtype === 'int32') return values instanceof Int32Array ? values.slice() : Int32Array.from(values);
+  return values instanceof Float32Array ? values.slice() : Float32Array.from(values);
+}
+
+export function createRefBackend(): Backend {
+  return {
+    name: 'ref',
+    kernels,
+    write: (values: DataArray, dtype: DType) => wrapArray(copyAs(values, dtype)),
+    read: (handle) => arrayOfHandle(handle),
+    free: freeHandle,
+    memory: refMemory,
+  };
+}

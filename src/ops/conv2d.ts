@@ -1,0 +1,78 @@
+/**
+ * 2-D convolution (cross-correlation, as in every deep-learning library).
+ *
+ *   x: [N, H, W, C] (channelsLast, default) or [N, C, H, W] (channelsFirst)
+ *   filter: [kh, kw, C / groups, F] (HWIO)
+ *   out: H_out = floor((H + padTop + padBottom - dilation*(kh-1) - 1) / stride) + 1, same for W.
+ *
+ * Example: a 5x5 image and a 3x3 filter with 'valid' padding and stride 1 give a 3x3 map.
+ */
+import { record } from '../autograd/record.js';
+import { engine } from '../backend/engine.js';
+import type { Conv2DAttrs, FusedActivation } from '../backend/kernels.js';
+import { shapeToString } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
+import { reluMask } from './matmul.js';
+import { sum } from './reduce.js';
+import { transpose } from './shape-ops.js';
+
+export interface Conv2DOptions {
+  strides?: number | [number, number];
+  padding?: Padding;
+  dilations?: number | [number, number];
+  groups?: number;
+  dataFormat?: DataFormat;
+  bias?: Tensor | null;
+  /** Fused into the kernel; only 'linear' and 'relu' fuse. */
+  activation?: FusedActivation;
+}
+
+/** Validates shapes and resolves options into kernel attributes. Exported for layers' shape inference. */
+export function conv2dAttrs(xShape: readonly number[], filterShape: readonly number[], o: Conv2DOptions, op = 'conv2d'): Conv2DAttrs & { outShape: [number, number, number, number] } {
+  if (xShape.length !== 4) throw new Error(`${op}: expected a 4-D input [batch, height, width, channels], got shape ${shapeToString(xShape)}`);
+  if (filterShape.length !== 4) throw new Error(`${op}: expected a 4-D filter [kh, kw, inChannels, filters], got shape ${shapeToString(filterShape)}`);
+  const strides = pair(o.strides ?? 1, 'strides', op);
+  const dilations = pair(o.dilations ?? 1, 'dilations', op);
+  const groups = o.groups ?? 1;
+  const [n, h, w, c] = xShape;
+  const [kh, kw, ci, f] = filterShape;
+  if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0 || f % groups !== 0) {
+    throw new Error(`${op}: input channels (${c}) and filters (${f}) must both be divisible by groups (${groups})`);
+  }
+  if (ci * groups !== c) {
+    throw new Error(`${op}: filter expects ${ci * groups} input channels, input ${shapeToString(xShape)} has ${c}`);
+  }
+  const pad = explicitPadding(o.padding ?? 'valid', [h, w], [kh, kw], strides, dilations);
+  const [oh, ow] = windowOutput(op, xShape, [h, w], [kh, kw], strides, dilations, pad);
+  return { strides, pad, dilations, groups, outShape: [n, oh, ow, f] };
+}
+
+export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
+  const channelsFirst = isChannelsFirst(options.dataFormat);
+  const xl = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
+  const y = conv2dNHWC(xl, filter, options);
+  return channelsFirst ? transpose(y, [0, 3, 1, 2]) : y;
+}
+
+function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
+  const { strides, pad, dilations, groups } = conv2dAttrs(x.shape, filter.shape, options);
+  const attrs: Conv2DAttrs = { strides, pad, dilations, groups };
+  const bias = options.bias ?? null;
+  if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== filter.shape[3])) {
+    throw new Error(`conv2d: bias must have shape [${filter.shape[3]}], got ${shapeToString(bias.shape)}`);
+  }
+  const activation = options.activation ?? 'linear';
+  const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, { ...attrs, activation });
+  const inputs = bias === null ? [x, filter] : [x, filter, bias];
+  return record('conv2d', y, inputs, (dy) => {
+    const g = activation === 'relu' ? reluMask(dy, y) : dy;
+    const dx = x.needsGrad
+      ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, { ...attrs, inputShape: [...x.shape] as [number, number, number, number] })
+      : null;
+    const dw = filter.needsGrad
+      ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...attrs, filterShape: [...filter.shape] as [number, number, number, number] })
+      : null;
+    return bias === null ? [dx, dw] : [dx, dw, sum(g, [0, 1, 2])];
+  });
+}

@@ -1,0 +1,63 @@
+/** Reductions over axes: sum, mean, max, min, argMax. */
+import { record } from '../autograd/record.js';
+import { engine } from '../backend/engine.js';
+import type { ReduceOp } from '../backend/kernels.js';
+import { normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { broadcastTo } from './broadcast-grad.js';
+import { scalar } from './create.js';
+
+export type Axes = number | readonly number[] | null;
+
+function axesOf(x: Tensor, axes: Axes, op: string): number[] {
+  if (axes === null) return x.shape.map((_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : [...axes];
+  return [...new Set(list.map((a) => normalizeAxis(a, x.rank, op)))].sort((a, b) => a - b);
+}
+
+function keptShape(x: Tensor, axes: number[]): number[] {
+  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+/** The upstream gradient reshaped so it broadcasts against x. */
+function broadcastBack(dy: Tensor, x: Tensor, axes: number[]): Tensor {
+  return engine.makeView(dy, keptShape(x, axes));
+}
+
+function reduceRaw(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): Tensor {
+  return engine.runKernel('Reduce', { x }, { op, axes, keepDims });
+}
+
+export function sum(x: Tensor, axes: Axes = null, keepDims = false): Tensor {
+  const ax = axesOf(x, axes, 'sum');
+  const y = reduceRaw('sum', x, ax, keepDims);
+  return record('sum', y, [x], (dy) => [broadcastTo(broadcastBack(dy, x, ax), x.shape)]);
+}
+
+export function mean(x: Tensor, axes: Axes = null, keepDims = false): Tensor {
+  const ax = axesOf(x, axes, 'mean');
+  const count = ax.reduce((n, a) => n * x.shape[a], 1);
+  const divide = (t: Tensor) => engine.runKernel('Binary', { a: t, b: scalar(count) }, { op: 'div' });
+  const y = divide(reduceRaw('sum', x, ax, keepDims));
+  return record('mean', y, [x], (dy) => [broadcastTo(divide(broadcastBack(dy, x, ax)), x.shape)]);
+}
+
+/** max/min: the gradient goes to every element equal to the extreme. */
+function extreme(op: 'max' | 'min') {
+  return (x: Tensor, axes: Axes = null, keepDims = false): Tensor => {
+    const ax = axesOf(x, axes, op);
+    const y = reduceRaw(op, x, ax, keepDims);
+    return record(op, y, [x], (dy) => {
+      const mask = engine.runKernel('Binary', { a: x, b: engine.makeView(y, keptShape(x, ax)) }, { op: 'equal' });
+      return [engine.runKernel('Binary', { a: mask, b: broadcastBack(dy, x, ax) }, { op: 'mul' })];
+    });
+  };
+}
+
+export const max = extreme('max');
+export const min = extreme('min');
+
+/** int32 index of the largest value along `axis` (default last). */
+export function argMax(x: Tensor, axis = -1): Tensor {
+  return engine.runKernel('ArgMax', { x }, { axis: normalizeAxis(axis, x.rank, 'argMax') });
+}

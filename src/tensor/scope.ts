@@ -1,0 +1,57 @@
+/**
+ * Step scopes: the training loop, `predict` and `evaluate` run each batch inside `withScope`, and
+ * every tensor made during the batch is released when it ends, except those returned or kept.
+ * This is how memory stays flat without users ever calling dispose/tidy; tensors made outside any
+ * scope are left to garbage collection.
+ */
+import type { Tensor } from './tensor.js';
+
+const scopes: Set<Tensor>[] = [];
+
+/** Called by the engine for every new tensor. */
+export function trackTensor(t: Tensor): void {
+  scopes[scopes.length - 1]?.add(t);
+}
+
+/** Keeps a tensor alive past the current scope (e.g. a metric accumulator). */
+export function keep<T extends Tensor>(t: T): T {
+  for (const s of scopes) s.delete(t);
+  return t;
+}
+
+/**
+ * Runs `fn`; releases every tensor it made except those in its result (a tensor, or an array or
+ * object of tensors), which move to the enclosing scope.
+ */
+export function withScope<R>(fn: () => R): R {
+  const mine = new Set<Tensor>();
+  scopes.push(mine);
+  let result: R;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  const survivors = collectTensors(result);
+  for (const t of mine) {
+    if (survivors.has(t)) trackTensor(t);
+    else t.release();
+  }
+  return result;
+}
+
+function collectTensors(value: unknown, out = new Set<Tensor>()): Set<Tensor> {
+  if (value === null || typeof value !== 'object') return out;
+  if (isTensor(value)) {
+    out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectTensors(v, out);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, out);
+  }
+  return out;
+}
+
+function isTensor(value: object): value is Tensor {
+  return 'storage' in value && 'shape' in value && 'dtype' in value && 'release' in value;
+}

@@ -1,0 +1,161 @@
+/**
+ * Tensor: an immutable view (shape, dtype) of backend-owned storage, plus its place in the
+ * autograd graph. Users never free tensors: storage is released when a tensor is garbage collected
+ * (FinalizationRegistry) or, inside `fit`/`predict`, when the step's scope ends (see scope.ts).
+ */
+import type { Backend } from '../backend/backend.js';
+import type { DataHandle, TensorInfo } from '../backend/kernels.js';
+import type { DataArray, DType } from './dtype.js';
+import type { Shape } from './shape.js';
+import { shapeToString, sizeOf } from './shape.js';
+
+/** How a tensor was computed, for the reverse pass. */
+export interface GradNode {
+  /** The op that produced the tensor, for error messages and debugging. */
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  /** Gradients for each input given the upstream gradient (null: no gradient flows there). */
+  readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
+}
+
+/** Backend storage shared by tensors that view the same data (reshape shares, never copies). */
+export class Storage {
+  refs = 0;
+  constructor(
+    readonly backend: Backend,
+    readonly handle: DataHandle,
+    readonly bytes: number,
+  ) {}
+
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (--this.refs === 0) this.backend.free(this.handle);
+  }
+}
+
+// A collected tensor gives its storage reference back. The held value must not point at the tensor.
+const collected = new FinalizationRegistry<Storage>((storage) => {
+  storage.release();
+  liveTensors--;
+});
+let liveTensors = 0;
+
+/** Tensors neither released nor garbage collected yet. */
+export function liveTensorCount(): number {
+  return liveTensors;
+}
+
+let nextTensorId = 0;
+
+export class Tensor implements TensorInfo {
+  readonly id = nextTensorId++;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly size: number;
+  /** Set on leaves whose gradient the user (or an optimizer) wants. */
+  requiresGrad = false;
+  /** Accumulated gradient of a leaf after `backward()` (PyTorch style). */
+  grad: Tensor | null = null;
+  /** @internal The node that produced this tensor, while a graph is being recorded. */
+  gradNode: GradNode | null = null;
+  /** @internal null once released. */
+  storage: Storage | null;
+
+  /** @internal Use the creation functions (`tensor`, `zeros`, ops) instead. */
+  constructor(storage: Storage, shape: Shape, dtype: DType) {
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    this.storage = storage.retain();
+    collected.register(this, storage, this);
+    liveTensors++;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get handle(): DataHandle {
+    return this.liveStorage().handle;
+  }
+
+  get backend(): Backend {
+    return this.liveStorage().backend;
+  }
+
+  /** True when gradients flow through this tensor (a leaf that wants them, or a recorded result). */
+  get needsGrad(): boolean {
+    return this.requiresGrad || this.gradNode !== null;
+  }
+
+  get isReleased(): boolean {
+    return this.storage === null;
+  }
+
+  /** A copy of the values, row-major. */
+  dataSync(): DataArray {
+    const s = this.liveStorage();
+    return s.backend.read(s.handle, this.dtype, this.size).slice();
+  }
+
+  async data(): Promise<DataArray> {
+    return this.dataSync();
+  }
+
+  /** Nested JS arrays (a number for a rank-0 tensor). */
+  arraySync(): unknown {
+    const values = Array.from(this.dataSync());
+    if (this.rank === 0) return values[0];
+    const build = (axis: number, offset: number): unknown[] => {
+      const n = this.shape[axis];
+      const inner = sizeOf(this.shape.slice(axis + 1));
+      const out: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        out.push(axis === this.rank - 1 ? values[offset + i] : build(axis + 1, offset + i * inner));
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item(): tensor of shape ${shapeToString(this.shape)} has ${this.size} values, expected 1`);
+    return this.dataSync()[0];
+  }
+
+  toString(): string {
+    return `Tensor(shape=${shapeToString(this.shape)}, dtype=${this.dtype})`;
+  }
+
+  /** @internal Gives back this tensor's storage reference now instead of at garbage collection. */
+  release(): void {
+    if (this.storage === null) return;
+    collected.unregister(this);
+    this.storage.release();
+    this.storage = null;
+    this.gradNode = null;
+    liveTensors--;
+  }
+
+  /** @internal Points this tensor at other storage (variables, optimizer updates). */
+  replaceStorage(storage: Storage): void {
+    storage.retain();
+    if (this.storage === null) throw new Error(`${this.toString()} was released and cannot take new values`);
+    collected.unregister(this);
+    this.storage.release();
+    this.storage = storage;
+    collected.register(this, storage, this);
+  }
+
+  private liveStorage(): Storage {
+    if (this.storage === null) {
+      throw new Error(`${this.toString()} was released: it belonged to a finished training or prediction step; copy what you need with dataSync() inside the step`);
+    }
+    return this.storage;
+  }
+}
