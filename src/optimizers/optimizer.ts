@@ -4,6 +4,7 @@
  * Variables so it survives the training step's scope.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { mul, sub } from '../ops/binary.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 
@@ -15,6 +16,11 @@ export interface GradientPair {
 export abstract class Optimizer {
   /** Steps taken so far (Keras' `iterations`). */
   iterations = 0;
+  /**
+   * Keras 3's decoupled weight decay (null: off): before its update each variable shrinks by
+   * `w -= learningRate * weightDecay * w`, independently of the gradient.
+   */
+  weightDecay: number | null = null;
   private readonly slots = new Map<Variable, Map<string, Variable>>();
 
   constructor(public learningRate: number) {}
@@ -23,8 +29,17 @@ export abstract class Optimizer {
   applyGradients(pairs: readonly GradientPair[]): void {
     noGrad(() => {
       this.iterations++;
-      for (const { variable, grad } of pairs) this.updateVariable(variable, grad);
+      for (const { variable, grad } of pairs) {
+        this.decayWeight(variable);
+        this.updateVariable(variable, grad);
+      }
     });
+  }
+
+  private decayWeight(variable: Variable): void {
+    const wd = this.weightDecay;
+    if (wd === null || wd === 0) return;
+    variable.assign(sub(variable, mul(variable, this.learningRate * wd)));
   }
 
   /** Computes and assigns the new value of one variable. */

@@ -1,0 +1,36 @@
+/** Small helpers for the reference-kernel tests: build inputs, read outputs, compare numbers. */
+import assert from 'node:assert/strict';
+import type { DType } from '../../tensor/dtype.js';
+import type { Shape } from '../../tensor/shape.js';
+import type { TensorInfo } from '../kernels.js';
+import { dataOf, output } from './storage.js';
+
+/** A kernel input holding `values` (float32 unless told). */
+export function tensor(values: readonly number[], shape: Shape, dtype: DType = 'float32'): TensorInfo {
+  const data = dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values);
+  return output(shape, dtype, data);
+}
+
+/** A kernel output as plain numbers. */
+export function values(t: TensorInfo): number[] {
+  return Array.from(dataOf(t));
+}
+
+/** Asserts shape, dtype and values exactly. */
+export function assertTensor(t: TensorInfo, shape: Shape, expected: readonly number[], dtype: DType = 'float32'): void {
+  assert.deepEqual(t.shape, [...shape]);
+  assert.equal(t.dtype, dtype);
+  assert.deepEqual(values(t), [...expected]);
+}
+
+/** |a - e| <= atol + rtol * |e| elementwise, naming the first failing index. */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-6, atol = 1e-7, label = ''): void {
+  assert.equal(actual.length, expected.length, `${label}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    const [a, e] = [actual[i], expected[i]];
+    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+      assert.fail(`${label}[${i}]: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/** The `fovea` command line: one file per command, wired here. */
+import { Command } from 'commander';
+import { ensureBackends } from './backend-option.js';
+import { registerSelftest } from './selftest.js';
+import { registerSummary } from './summary.js';
+import { registerTrain } from './train.js';
+
+export function buildProgram(): Command {
+  const program = new Command('fovea').description('Fovea: convolutional neural networks in TypeScript').showHelpAfterError();
+  registerSelftest(program);
+  registerSummary(program);
+  registerTrain(program);
+  return program;
+}
+
+ensureBackends();
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    console.error(`fovea: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  });

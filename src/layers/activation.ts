@@ -1,0 +1,32 @@
+/**
+ * Activation: applies a named activation elementwise; the output shape is the input shape.
+ * Example: `new Activation('softmax')` after a Dense without activation.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { getActivation, type ResolvedActivation } from './activations.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+
+export class Activation extends Layer {
+  readonly activation: ResolvedActivation;
+
+  constructor(activation: string, options: LayerArgs = {}) {
+    super(options);
+    this.activation = getActivation(activation);
+  }
+
+  override get className(): string {
+    return 'Activation';
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  call(x: Tensor, _options?: CallOptions): Tensor {
+    return this.activation.fn(x);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation.name };
+  }
+}

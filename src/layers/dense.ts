@@ -1,0 +1,85 @@
+/**
+ * Dense: y = activation(x @ kernel + bias), kernel [features, units], bias [units].
+ *
+ * Takes rank-2 input [None, features] only: Keras 3 would apply it to the last axis of a
+ * higher-rank input, but a Dense fed an image map is almost always a missing Flatten, so this
+ * layer says so instead of silently producing a per-pixel output.
+ *
+ * Example: `new Dense(10, { activation: 'softmax' })` on [None, 64] has 64*10 + 10 = 650 params.
+ */
+import { dense } from '../ops/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { getActivation, type ResolvedActivation } from './activations.js';
+import { getInitializer, type Initializer, type InitializerSpec, serializeInitializer } from './initializers.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+
+export interface DenseOptions extends LayerArgs {
+  activation?: string | null;
+  useBias?: boolean;
+  kernelInitializer?: string | InitializerSpec | Initializer;
+  biasInitializer?: string | InitializerSpec | Initializer;
+}
+
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: ResolvedActivation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+
+  constructor(units: number, options: DenseOptions = {}) {
+    super(options);
+    if (!Number.isInteger(units) || units < 1) throw new Error(`Layer "${this.name}" (Dense): units must be a positive integer, got ${units}`);
+    this.units = units;
+    this.activation = getActivation(options.activation);
+    this.useBias = options.useBias ?? true;
+    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform');
+    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
+  }
+
+  override get className(): string {
+    return 'Dense';
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    this.assertInputShape(inputShape);
+    this.kernel = this.addWeight('kernel', [inputShape[1] as number, this.units], this.kernelInitializer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer);
+    super.build(inputShape);
+  }
+
+  override assertInputShape(shape: SymbolicShape): void {
+    const expected = this.kernel === null ? '[None, features]' : `[None, ${this.kernel.shape[0]}]`;
+    if (shape.length !== 2) {
+      const err = this.shapeError(expected, shape);
+      err.message += shape.length > 2 ? '; add a Flatten layer before it to turn each sample into a vector' : '';
+      throw err;
+    }
+    if (shape[1] === null || (this.kernel !== null && shape[1] !== this.kernel.shape[0])) throw this.shapeError(expected, shape);
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    this.assertInputShape(inputShape);
+    return [inputShape[0], this.units];
+  }
+
+  call(x: Tensor, _options?: CallOptions): Tensor {
+    if (this.kernel === null) throw new Error(`Layer "${this.name}" (Dense) is not built`);
+    const y = dense(x, this.kernel, this.bias, this.activation.fused ?? 'linear');
+    return this.activation.fused === null ? this.activation.fn(y) : y;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation.name,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Binary cross-entropy for independent yes/no outputs, mean over every element:
+ *   probabilities (default): p clipped to [1e-7, 1 - 1e-7]; loss = -(y log p + (1 - y) log(1 - p))
+ *   logits (fromLogits):     loss = softplus(x) - x * y, which equals the above with p = sigmoid(x)
+ *                            but never takes log(0) and has the exact gradient sigmoid(x) - y
+ * `labelSmoothing` s replaces y by y * (1 - s) + s / 2 (Keras semantics).
+ * Example: `binaryCrossentropy(tensor([[1], [0]]), tensor([[0.9], [0.2]]))`.
+ */
+import { add, mul, sub } from '../ops/binary.js';
+import { mean } from '../ops/reduce.js';
+import { log, neg, softplus } from '../ops/unary.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { clip, EPSILON, matchShapes } from './loss-utils.js';
+
+export interface BinaryCrossentropyOptions {
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+}
+
+export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, options: BinaryCrossentropyOptions = {}): Tensor {
+  const name = 'binaryCrossentropy';
+  let y = matchShapes(name, yTrue, yPred);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`${name}: labelSmoothing must be in [0, 1], got ${smoothing}`);
+  if (smoothing > 0) y = add(mul(y, 1 - smoothing), smoothing / 2);
+  if (options.fromLogits) return mean(sub(softplus(yPred), mul(yPred, y)));
+  const p = clip(yPred, EPSILON, 1 - EPSILON);
+  return mean(neg(add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p))))));
+}

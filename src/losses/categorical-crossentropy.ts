@@ -1,0 +1,37 @@
+/**
+ * Categorical cross-entropy between one-hot (or soft) targets and predictions, mean over the batch:
+ *   probabilities (default): p = yPred / sum(yPred) along `axis`, clipped to [1e-7, 1 - 1e-7];
+ *                            loss = -sum(yTrue * log(p))
+ *   logits (fromLogits):     loss = -sum(yTrue * logSoftmax(yPred))
+ * `labelSmoothing` s replaces yTrue by yTrue * (1 - s) + s / numClasses (Keras semantics).
+ * Example: `categoricalCrossentropy(toCategorical([2, 0], 3), model.predict(x))`.
+ */
+import { add, div, mul } from '../ops/binary.js';
+import { mean, sum } from '../ops/reduce.js';
+import { logSoftmax } from '../ops/softmax.js';
+import { log, neg } from '../ops/unary.js';
+import { normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { clip, EPSILON, matchShapes } from './loss-utils.js';
+
+export interface CategoricalCrossentropyOptions {
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+  axis?: number;
+}
+
+export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: CategoricalCrossentropyOptions = {}): Tensor {
+  const name = 'categoricalCrossentropy';
+  let target = matchShapes(name, yTrue, yPred);
+  const axis = normalizeAxis(options.axis ?? -1, yPred.rank, name);
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`${name}: labelSmoothing must be in [0, 1], got ${smoothing}`);
+  if (smoothing > 0) target = add(mul(target, 1 - smoothing), smoothing / yPred.shape[axis]);
+  return mean(crossentropyAlong(target, yPred, axis, options.fromLogits ?? false));
+}
+
+/** Per-sample cross-entropy (the class axis summed away); shared with the sparse variant. */
+export function crossentropyAlong(target: Tensor, yPred: Tensor, axis: number, fromLogits: boolean): Tensor {
+  const logP = fromLogits ? logSoftmax(yPred, axis) : log(clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON));
+  return neg(sum(mul(target, logP), axis));
+}

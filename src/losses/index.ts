@@ -1,0 +1,43 @@
+/** Losses and `getLoss`, which resolves the names `compile` accepts. */
+import { binaryCrossentropy } from './binary-crossentropy.js';
+import { categoricalCrossentropy } from './categorical-crossentropy.js';
+import type { LossFn } from './loss.js';
+import { meanAbsoluteError } from './mean-absolute-error.js';
+import { meanSquaredError } from './mean-squared-error.js';
+import { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+
+export type { LossFn } from './loss.js';
+export { categoricalCrossentropy } from './categorical-crossentropy.js';
+export type { CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
+export { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+export type { SparseCategoricalCrossentropyOptions } from './sparse-categorical-crossentropy.js';
+export { binaryCrossentropy } from './binary-crossentropy.js';
+export type { BinaryCrossentropyOptions } from './binary-crossentropy.js';
+export { meanSquaredError } from './mean-squared-error.js';
+export { meanAbsoluteError } from './mean-absolute-error.js';
+
+/** Canonical (Keras) name -> function and the other spellings accepted for it. */
+const LOSSES: readonly { name: string; fn: LossFn; aliases: readonly string[] }[] = [
+  { name: 'categorical_crossentropy', fn: categoricalCrossentropy, aliases: ['categoricalCrossentropy', 'CategoricalCrossentropy'] },
+  { name: 'sparse_categorical_crossentropy', fn: sparseCategoricalCrossentropy, aliases: ['sparseCategoricalCrossentropy', 'SparseCategoricalCrossentropy'] },
+  { name: 'binary_crossentropy', fn: binaryCrossentropy, aliases: ['binaryCrossentropy', 'BinaryCrossentropy'] },
+  { name: 'mean_squared_error', fn: meanSquaredError, aliases: ['mse', 'meanSquaredError', 'MeanSquaredError'] },
+  { name: 'mean_absolute_error', fn: meanAbsoluteError, aliases: ['mae', 'meanAbsoluteError', 'MeanAbsoluteError'] },
+];
+
+/**
+ * A name gives the built-in loss with its canonical Keras name (which `getMetric` uses to pick
+ * the right 'accuracy'); a function passes through, named after the built-in it is or its own name.
+ */
+export function getLoss(identifier: string | LossFn): { name: string; fn: LossFn } {
+  if (typeof identifier === 'function') {
+    const builtin = LOSSES.find((l) => l.fn === identifier);
+    return { name: builtin?.name ?? (identifier.name || 'loss'), fn: identifier };
+  }
+  const found = LOSSES.find((l) => l.name === identifier || l.aliases.includes(identifier));
+  if (found === undefined) {
+    const valid = LOSSES.flatMap((l) => [l.name, ...l.aliases.filter((a) => !/^[A-Z]/.test(a))]);
+    throw new Error(`getLoss: unknown loss ${JSON.stringify(identifier)}; expected a function or one of ${valid.map((v) => `'${v}'`).join(', ')}`);
+  }
+  return { name: found.name, fn: found.fn };
+}

@@ -1,0 +1,35 @@
+/** Optimizers and `getOptimizer`, which resolves the names `compile` accepts. */
+import { Adam } from './adam.js';
+import { AdamW } from './adamw.js';
+import { Optimizer } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
+import { SGD } from './sgd.js';
+
+export { Optimizer } from './optimizer.js';
+export type { GradientPair } from './optimizer.js';
+export { SGD } from './sgd.js';
+export type { SGDOptions } from './sgd.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropOptions } from './rmsprop.js';
+export { Adam } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { AdamW } from './adamw.js';
+export type { AdamWOptions } from './adamw.js';
+
+// Keyed by the lower-cased name, so 'adam', 'Adam', 'RMSprop', 'rmsProp' and 'adamW' all resolve.
+const FACTORIES = new Map<string, () => Optimizer>([
+  ['sgd', () => new SGD()],
+  ['rmsprop', () => new RMSprop()],
+  ['adam', () => new Adam()],
+  ['adamw', () => new AdamW()],
+]);
+
+/** An optimizer instance passes through; a name gives a new one with Keras' default settings. */
+export function getOptimizer(identifier: string | Optimizer): Optimizer {
+  if (identifier instanceof Optimizer) return identifier;
+  const make = typeof identifier === 'string' ? FACTORIES.get(identifier.toLowerCase()) : undefined;
+  if (make === undefined) {
+    throw new Error(`getOptimizer: unknown optimizer ${JSON.stringify(identifier)}; expected an Optimizer or one of 'sgd', 'rmsprop', 'adam', 'adamw' (any letter case)`);
+  }
+  return make();
+}
