@@ -16,6 +16,8 @@ export interface BackendMemory {
 export interface Backend {
   readonly name: string;
   readonly kernels: KernelTable;
+  /** Worker threads kernels may use (1 when single-threaded). */
+  readonly threads: number;
   /** New storage holding a copy of `values`. */
   write(values: DataArray, dtype: DType): DataHandle;
   /**

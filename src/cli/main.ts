@@ -2,12 +2,14 @@
 /** The `fovea` command line: one file per command, wired here. */
 import { Command } from 'commander';
 import { ensureBackends } from './backend-option.js';
+import { registerBench } from './bench.js';
 import { registerSelftest } from './selftest.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
   const program = new Command('fovea').description('Fovea: convolutional neural networks in TypeScript').showHelpAfterError();
+  registerBench(program);
   registerSelftest(program);
   registerSummary(program);
   registerTrain(program);

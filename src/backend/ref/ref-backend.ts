@@ -38,6 +38,7 @@ export function createRefBackend(): Backend {
   return {
     name: 'ref',
     kernels,
+    threads: 1,
     write: (values: DataArray, dtype: DType) => wrapArray(copyAs(values, dtype)),
     read: (handle) => arrayOfHandle(handle),
     free: freeHandle,

@@ -1,0 +1,152 @@
+/**
+ * `fovea bench`: throughput of the seed CNN on real MNIST, on a chosen backend and on the
+ * reference backend in the same process, so the printed ratios survive a noisy machine.
+ * Measures training samples/s (batch 64, RMSprop, after warm-up), inference samples/s (batch 256),
+ * GFLOPS of the largest conv's forward and both gradients, and peak RSS.
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import { engine } from '../backend/engine.js';
+import type { Conv2DAttrs } from '../backend/kernels.js';
+import { loadMnist, type Mnist } from '../data/mnist.js';
+import { toCategorical } from '../data/to-categorical.js';
+import { mnistCnn } from '../models/mnist-cnn.js';
+import { tensor } from '../ops/create.js';
+import { withScope } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { useBackend } from './backend-option.js';
+
+export interface BenchOptions {
+  backend?: string;
+  steps: number;
+  warmup: number;
+  /** Steps for the reference backend (it is slow; a few suffice for a ratio). */
+  refSteps: number;
+  json?: boolean;
+}
+
+export interface BackendBench {
+  backend: string;
+  trainSamplesPerSec: number;
+  inferSamplesPerSec: number;
+  /** GFLOPS of conv2d_1 (13x13x32 -> 11x11x64, 3x3, batch 64): forward, input grad, filter grad. */
+  convGflops: { forward: number; backpropInput: number; backpropFilter: number };
+}
+
+const TRAIN_BATCH = 64;
+const INFER_BATCH = 256;
+
+function batchOf(images: Tensor, labels: Tensor, step: number, batch: number): [Tensor, Tensor] {
+  const n = images.shape[0];
+  const start = (step * batch) % (n - batch);
+  const x = tensor(images.dataSync().subarray(start * 784, (start + batch) * 784), [batch, 28, 28, 1]);
+  const y = toCategorical(labels.dataSync().subarray(start, start + batch), 10);
+  return [x, y];
+}
+
+function trainThroughput(data: Mnist, steps: number, warmup: number): number {
+  const model = mnistCnn({ seed: 1 });
+  model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  const batches = Array.from({ length: Math.min(steps, 50) }, (_, i) => batchOf(data.trainImages, data.trainLabels, i, TRAIN_BATCH));
+  for (let s = 0; s < warmup; s++) model.trainOnBatch(...batches[s % batches.length]);
+  const t0 = performance.now();
+  for (let s = 0; s < steps; s++) model.trainOnBatch(...batches[s % batches.length]);
+  return (steps * TRAIN_BATCH) / ((performance.now() - t0) / 1000);
+}
+
+function inferThroughput(data: Mnist, samples: number): number {
+  const model = mnistCnn({ seed: 1 });
+  const x = tensor(data.testImages.dataSync().subarray(0, samples * 784), [samples, 28, 28, 1]);
+  model.predict(x.shape[0] > INFER_BATCH ? tensor(x.dataSync().subarray(0, INFER_BATCH * 784), [INFER_BATCH, 28, 28, 1]) : x, { batchSize: INFER_BATCH });
+  const t0 = performance.now();
+  model.predict(x, { batchSize: INFER_BATCH });
+  return samples / ((performance.now() - t0) / 1000);
+}
+
+/** Best-of-`reps` GFLOPS of one kernel call. */
+function kernelGflops(flops: number, reps: number, run: () => Tensor): number {
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    withScope(() => {
+      const t0 = performance.now();
+      run().dataSync();
+      best = Math.min(best, performance.now() - t0);
+    });
+  }
+  return flops / (best / 1000) / 1e9;
+}
+
+function convGflops(reps: number): BackendBench['convGflops'] {
+  const rand = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+  const x = tensor(rand(64 * 13 * 13 * 32), [64, 13, 13, 32]);
+  const w = tensor(rand(3 * 3 * 32 * 64), [3, 3, 32, 64]);
+  const dy = tensor(rand(64 * 11 * 11 * 64), [64, 11, 11, 64]);
+  const attrs: Conv2DAttrs = { strides: [1, 1], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1 };
+  const flops = 2 * 64 * 11 * 11 * 64 * 3 * 3 * 32;
+  return {
+    forward: kernelGflops(flops, reps, () => engine.runKernel('Conv2D', { x, filter: w, bias: undefined }, { ...attrs, activation: 'linear' })),
+    backpropInput: kernelGflops(flops, reps, () => engine.runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [64, 13, 13, 32] })),
+    backpropFilter: kernelGflops(flops, reps, () => engine.runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, 32, 64] })),
+  };
+}
+
+function benchBackend(name: string, data: Mnist, steps: number, warmup: number, inferSamples: number): BackendBench {
+  useBackend(name);
+  return {
+    backend: name,
+    trainSamplesPerSec: trainThroughput(data, steps, warmup),
+    inferSamplesPerSec: inferThroughput(data, inferSamples),
+    convGflops: convGflops(steps > 5 ? 10 : 3),
+  };
+}
+
+function describe(b: BackendBench, ref: BackendBench | null): string[] {
+  const ratio = (v: number, r: number | undefined) => (ref && r ? ` (${(v / r).toFixed(2)}x ref)` : '');
+  const g = b.convGflops;
+  return [
+    `backend ${b.backend}`,
+    `  train      ${b.trainSamplesPerSec.toFixed(0)} samples/s${ratio(b.trainSamplesPerSec, ref?.trainSamplesPerSec)}`,
+    `  inference  ${b.inferSamplesPerSec.toFixed(0)} samples/s${ratio(b.inferSamplesPerSec, ref?.inferSamplesPerSec)}`,
+    `  conv2d_1   forward ${g.forward.toFixed(2)} GFLOPS${ratio(g.forward, ref?.convGflops.forward)}, ` +
+      `input grad ${g.backpropInput.toFixed(2)}${ratio(g.backpropInput, ref?.convGflops.backpropInput)}, ` +
+      `filter grad ${g.backpropFilter.toFixed(2)}${ratio(g.backpropFilter, ref?.convGflops.backpropFilter)}`,
+  ];
+}
+
+export async function runBench(o: BenchOptions, print: (line: string) => void = console.log): Promise<{ main: BackendBench; ref: BackendBench }> {
+  const chosen = useBackend(o.backend);
+  const data = loadMnist({ limitTrain: 4096, limitTest: 2048 });
+  const main = benchBackend(chosen, data, o.steps, o.warmup, 2048);
+  const ref = chosen === 'ref' ? main : benchBackend('ref', data, o.refSteps, 1, 512);
+  useBackend(chosen);
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  if (o.json) {
+    print(JSON.stringify({ event: 'reference', ...ref }));
+    print(JSON.stringify({ event: 'result', ...main, threads: engine.backend.threads, peakRssMB, trainRatioToRef: main.trainSamplesPerSec / ref.trainSamplesPerSec, inferRatioToRef: main.inferSamplesPerSec / ref.inferSamplesPerSec }));
+  } else {
+    for (const line of [...describe(main, chosen === 'ref' ? null : ref), ...(chosen === 'ref' ? [] : describe(ref, null))]) print(line);
+    print(`peak RSS ${peakRssMB.toFixed(0)} MB`);
+  }
+  return { main, ref };
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
+  return n;
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('benchmark the seed CNN on a backend, with ratios to the reference backend measured in the same run')
+    .option('--model <name>', 'model to benchmark (only mnist-cnn for now)', 'mnist-cnn')
+    .option('--backend <name>', 'backend to measure')
+    .option('--steps <n>', 'timed training steps', positiveInt, 30)
+    .option('--warmup <n>', 'warm-up training steps', positiveInt, 3)
+    .option('--ref-steps <n>', 'timed training steps on the reference backend', positiveInt, 4)
+    .option('--json', 'print JSON lines; the last is {"event":"result",...}')
+    .action(async (opts: { model: string; backend?: string; steps: number; warmup: number; refSteps: number; json?: boolean }) => {
+      if (opts.model !== 'mnist-cnn') throw new Error(`bench: unknown model '${opts.model}'; available: mnist-cnn`);
+      await runBench({ backend: opts.backend, steps: opts.steps, warmup: opts.warmup, refSteps: opts.refSteps, json: opts.json });
+    });
+}

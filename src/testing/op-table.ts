@@ -1,0 +1,214 @@
+/**
+ * The op table: every differentiable op of src/ops/index.ts with sample inputs, once. Generic
+ * tests sweep it: finite-difference gradient checks (test/gradcheck-ops.test.ts) and backend
+ * conformance (test/conformance.test.ts). Inputs are chosen away from kinks (relu at 0, ties in
+ * max/min/pooling) by more than the finite-difference step, so a failure means a wrong rule.
+ */
+import * as ops from '../ops/index.js';
+import type { Random } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { GradcheckOptions } from './gradcheck.js';
+
+export type Fn = (...xs: Tensor[]) => Tensor;
+
+export interface OpCase {
+  /** The export of src/ops/index.ts this row covers. */
+  op: string;
+  /** What distinguishes this row from others for the same op. */
+  variant?: string;
+  inputs: (rng: Random) => Tensor[];
+  fn: Fn;
+  options?: GradcheckOptions;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Standard normal values. */
+function randn(shape: number[], rng: Random): Tensor {
+  return ops.tensor(Float32Array.from({ length: size(shape) }, () => rng.normal()), shape);
+}
+
+/** Uniform values in [lo, hi). */
+function uniform(shape: number[], rng: Random, lo: number, hi: number): Tensor {
+  return ops.tensor(Float32Array.from({ length: size(shape) }, () => rng.uniform(lo, hi)), shape);
+}
+
+/**
+ * Distinct values 0.1 apart on a grid shifted by `offset`, shuffled: no ties for max/min/pooling
+ * to break. Two tensors with offsets 0.03 and 0.08 never come closer than 0.05.
+ */
+function distinct(shape: number[], rng: Random, offset = 0.03): Tensor {
+  const n = size(shape);
+  const order = rng.permutation(n);
+  return ops.tensor(Float32Array.from(order, (k) => (k - Math.floor(n / 2)) * 0.1 + offset), shape);
+}
+
+/**
+ * Redraws inputs until every pre-activation of a fused relu is at least 0.05 from zero, so the
+ * finite-difference step (which moves a pre-activation by ~eps * |w|) never crosses the kink.
+ */
+function reluSafe(make: (r: Random) => Tensor[], pre: Fn): (r: Random) => Tensor[] {
+  return (r) => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const xs = make(r);
+      if (pre(...xs).dataSync().every((v) => Math.abs(v) >= 0.05)) return xs;
+    }
+    throw new Error('reluSafe: no draw kept pre-activations away from 0');
+  };
+}
+
+/** Normal values pushed at least `gap` away from each kink. */
+function awayFrom(shape: number[], rng: Random, kinks: number[], gap = 0.1): Tensor {
+  const values = Float32Array.from({ length: size(shape) }, () => {
+    let v = rng.normal() * 2;
+    for (const k of kinks) if (Math.abs(v - k) < gap) v = k + (v < k ? -gap : gap);
+    return v;
+  });
+  return ops.tensor(values, shape);
+}
+
+const unaryCase = (op: string, fn: (x: Tensor) => Tensor, inputs: (rng: Random) => Tensor = (r) => randn([3, 4], r)): OpCase => ({
+  op, inputs: (r) => [inputs(r)], fn: (x) => fn(x),
+});
+
+const UNARY: OpCase[] = [
+  unaryCase('neg', ops.neg),
+  unaryCase('abs', ops.abs, (r) => awayFrom([3, 4], r, [0])),
+  unaryCase('exp', ops.exp),
+  unaryCase('log', ops.log, (r) => uniform([3, 4], r, 0.3, 3)),
+  unaryCase('sqrt', ops.sqrt, (r) => uniform([3, 4], r, 0.3, 3)),
+  unaryCase('square', ops.square),
+  unaryCase('sin', ops.sin),
+  unaryCase('cos', ops.cos),
+  unaryCase('sign', ops.sign, (r) => awayFrom([3, 4], r, [0])),
+  unaryCase('reciprocal', ops.reciprocal, (r) => uniform([3, 4], r, 0.4, 2)),
+  unaryCase('erf', ops.erf),
+  unaryCase('relu', ops.relu, (r) => awayFrom([3, 4], r, [0])),
+  unaryCase('relu6', ops.relu6, (r) => ops.mul(awayFrom([3, 4], r, [0, 2], 0.05), 3)),
+  { op: 'leakyRelu', inputs: (r) => [awayFrom([3, 4], r, [0])], fn: (x) => ops.leakyRelu(x, 0.3) },
+  unaryCase('leakyRelu', ops.leakyRelu, (r) => awayFrom([3, 4], r, [0])),
+  { op: 'elu', inputs: (r) => [awayFrom([3, 4], r, [0])], fn: (x) => ops.elu(x, 0.7) },
+  unaryCase('selu', ops.selu, (r) => awayFrom([3, 4], r, [0])),
+  unaryCase('gelu', ops.gelu),
+  unaryCase('sigmoid', ops.sigmoid),
+  unaryCase('hardSigmoid', ops.hardSigmoid, (r) => awayFrom([3, 4], r, [-3, 3])),
+  unaryCase('tanh', ops.tanh),
+  unaryCase('softplus', ops.softplus),
+  unaryCase('softsign', ops.softsign, (r) => awayFrom([3, 4], r, [0])),
+  unaryCase('swish', ops.swish),
+  unaryCase('mish', ops.mish),
+  unaryCase('sinc', ops.sinc, (r) => ops.concat([randn([3, 4], r), ops.tensor([[0.02, -0.03, 4, -7]])])),
+  unaryCase('step', ops.step, (r) => awayFrom([3, 4], r, [0])),
+  unaryCase('logSigmoid', ops.logSigmoid),
+  unaryCase('unaryOp', (x) => ops.unaryOp('tanh', x)),
+];
+
+const binaryCase = (op: string, fn: (a: Tensor, b: Tensor) => Tensor, b: (r: Random) => Tensor, a: (r: Random) => Tensor = (r) => randn([2, 3], r), variant?: string): OpCase => ({
+  op, variant, inputs: (r) => [a(r), b(r)], fn: (x, y) => fn(x, y),
+});
+
+const BINARY: OpCase[] = [
+  binaryCase('add', ops.add, (r) => randn([3], r), undefined, 'row broadcast'),
+  binaryCase('add', ops.add, (r) => randn([2, 1], r), undefined, 'column broadcast'),
+  binaryCase('sub', ops.sub, (r) => randn([2, 1, 3], r), undefined, 'rank broadcast'),
+  binaryCase('mul', ops.mul, (r) => randn([1, 3], r)),
+  binaryCase('div', ops.div, (r) => uniform([3], r, 0.5, 2)),
+  binaryCase('pow', ops.pow, (r) => uniform([3], r, 0.5, 2), (r) => uniform([2, 3], r, 0.5, 2)),
+  binaryCase('maximum', ops.maximum, (r) => distinct([2, 3], r, 0.08), (r) => distinct([2, 3], r)),
+  binaryCase('minimum', ops.minimum, (r) => distinct([3], r, 0.08), (r) => distinct([2, 3], r), 'broadcast'),
+  { op: 'mul', variant: 'number operand', inputs: (r) => [randn([4], r)], fn: (x) => ops.mul(2.5, ops.sub(x, 1)) },
+];
+
+const axesCase = (op: string, fn: Fn, variant: string): OpCase => ({ op, variant, inputs: (r) => [distinct([2, 3, 4], r)], fn });
+
+const REDUCE_SOFTMAX: OpCase[] = [
+  axesCase('sum', (x) => ops.sum(x), 'all'),
+  axesCase('sum', (x) => ops.sum(x, [0, 2], true), 'axes [0, 2] keepDims'),
+  axesCase('mean', (x) => ops.mean(x, 1), 'axis 1'),
+  axesCase('mean', (x) => ops.mean(x, -1, true), 'last axis keepDims'),
+  axesCase('max', (x) => ops.max(x, 2), 'axis 2'),
+  axesCase('max', (x) => ops.max(x, [0, 1], true), 'axes [0, 1] keepDims'),
+  axesCase('min', (x) => ops.min(x, 0), 'axis 0'),
+  axesCase('min', (x) => ops.min(x), 'all'),
+  { op: 'softmax', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.softmax(x) },
+  { op: 'softmax', variant: 'axis 0', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.softmax(x, 0) },
+  { op: 'logSoftmax', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSoftmax(x) },
+  { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
+  { op: 'logSumExp', variant: 'axis 0 keepDims', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x, 0, true) },
+];
+
+const SHAPE: OpCase[] = [
+  { op: 'reshape', inputs: (r) => [randn([2, 6], r)], fn: (x) => ops.mul(ops.reshape(x, [3, -1]), ops.tensor([1, 2, 3, 4])) },
+  { op: 'flatten', inputs: (r) => [randn([2, 2, 3], r)], fn: (x) => ops.flatten(x) },
+  { op: 'expandDims', inputs: (r) => [randn([2, 3], r)], fn: (x) => ops.expandDims(x, 1) },
+  { op: 'squeeze', inputs: (r) => [randn([2, 1, 3], r)], fn: (x) => ops.squeeze(x) },
+  { op: 'transpose', inputs: (r) => [randn([2, 3, 4], r)], fn: (x) => ops.transpose(x, [2, 0, 1]) },
+  { op: 'transpose', variant: 'default reverses', inputs: (r) => [randn([2, 3], r)], fn: (x) => ops.transpose(x) },
+  { op: 'slice', inputs: (r) => [randn([3, 4, 2], r)], fn: (x) => ops.slice(x, [1, 1, 0], [2, -1, 1]) },
+  { op: 'concat', inputs: (r) => [randn([2, 3], r), randn([2, 1], r), randn([2, 2], r)], fn: (a, b, c) => ops.concat([a, b, c], 1) },
+  { op: 'pad', inputs: (r) => [randn([2, 3], r)], fn: (x) => ops.pad(x, [[1, 0], [2, 1]], 0.5) },
+  {
+    op: 'where', variant: 'broadcast branches',
+    inputs: (r) => [ops.tensor([[1, 0, 1], [0, 0, 1]]), randn([2, 3], r), randn([3], r)],
+    fn: (c, a, b) => ops.where(c, a, b), options: { wrt: [1, 2] },
+  },
+  { op: 'cast', variant: 'float32 to float32', inputs: (r) => [randn([3], r)], fn: (x) => ops.cast(x, 'float32') },
+];
+
+const matmulCase = (tA: boolean, tB: boolean): OpCase => ({
+  op: 'matmul', variant: `transposeA ${tA} transposeB ${tB}`,
+  inputs: (r) => [randn(tA ? [4, 3] : [3, 4], r), randn(tB ? [5, 4] : [4, 5], r)],
+  fn: (a, b) => ops.matmul(a, b, { transposeA: tA, transposeB: tB }),
+});
+
+const MATMUL: OpCase[] = [
+  matmulCase(false, false), matmulCase(true, false), matmulCase(false, true), matmulCase(true, true),
+  { op: 'matmul', variant: 'batched rank 3', inputs: (r) => [randn([2, 3, 4], r), randn([2, 4, 2], r)], fn: (a, b) => ops.matmul(a, b) },
+  { op: 'dense', variant: 'no bias', inputs: (r) => [randn([3, 4], r), randn([4, 2], r)], fn: (x, w) => ops.dense(x, w) },
+  { op: 'dense', variant: 'bias', inputs: (r) => [randn([3, 4], r), randn([4, 2], r), randn([2], r)], fn: (x, w, b) => ops.dense(x, w, b) },
+  {
+    op: 'dense', variant: 'bias relu',
+    inputs: reluSafe((r) => [randn([3, 4], r), randn([4, 5], r), randn([5], r)], (x, w, b) => ops.dense(x, w, b)),
+    fn: (x, w, b) => ops.dense(x, w, b, 'relu'),
+  },
+];
+
+const convCase = (variant: string, x: number[], w: number[], o: ops.Conv2DOptions & { withBias?: boolean } = {}): OpCase => {
+  const make = (r: Random) => [randn(x, r), randn(w, r), ...(o.withBias ? [randn([w[3]], r)] : [])];
+  const conv = (act: 'linear' | 'relu') => (xt: Tensor, wt: Tensor, b?: Tensor) => ops.conv2d(xt, wt, { ...o, bias: b ?? null, activation: act });
+  return { op: 'conv2d', variant, inputs: o.activation === 'relu' ? reluSafe(make, conv('linear')) : make, fn: conv(o.activation ?? 'linear') };
+};
+
+const CONV: OpCase[] = [
+  convCase('valid', [1, 5, 5, 2], [3, 3, 2, 3]),
+  convCase('strides 2', [2, 6, 5, 2], [3, 2, 2, 2], { strides: 2 }),
+  convCase('strides [1, 2] dilation 2', [1, 7, 7, 1], [2, 3, 1, 2], { strides: [1, 2], dilations: 2 }),
+  convCase("padding 'same' strides 2", [1, 5, 6, 2], [3, 3, 2, 2], { padding: 'same', strides: 2 }),
+  convCase('explicit asymmetric padding', [1, 4, 4, 2], [3, 2, 2, 2], { padding: [1, 0, 2, 1] }),
+  convCase('groups 2', [1, 4, 4, 4], [2, 2, 2, 6], { groups: 2 }),
+  convCase('depthwise groups = channels', [1, 4, 4, 3], [3, 3, 1, 3], { groups: 3, padding: 'same' }),
+  convCase('channelsFirst', [1, 2, 5, 4], [3, 3, 2, 2], { dataFormat: 'channelsFirst', padding: 1 }),
+  convCase('bias', [1, 4, 4, 2], [2, 2, 2, 3], { withBias: true }),
+  convCase('bias relu', [2, 4, 4, 2], [3, 3, 2, 3], { withBias: true, activation: 'relu', padding: 'same' }),
+  convCase('large input (random directions)', [2, 8, 8, 3], [3, 3, 3, 4], { padding: 'same', withBias: true }),
+];
+
+const poolCase = (op: 'maxPool2d' | 'minPool2d' | 'avgPool2d', variant: string, x: number[], k: number | [number, number], o: ops.Pool2DOptions = {}): OpCase => ({
+  op, variant, inputs: (r) => [distinct(x, r)], fn: (t) => ops[op](t, k, o),
+});
+
+const POOL: OpCase[] = (['maxPool2d', 'minPool2d', 'avgPool2d'] as const).flatMap((op) => [
+  poolCase(op, '2x2 valid', [1, 4, 4, 2], 2),
+  poolCase(op, "3x3 strides 2 padding 'same'", [1, 5, 5, 2], 3, { strides: 2, padding: 'same' }),
+  poolCase(op, 'explicit padding, overlapping', [2, 4, 5, 1], [2, 3], { strides: 1, padding: [1, 0, 1, 1] }),
+  poolCase(op, 'channelsFirst', [1, 2, 4, 4], 2, { dataFormat: 'channelsFirst' }),
+]);
+
+export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...POOL];
+
+/** Exports of src/ops/index.ts that have no gradient (creation, comparisons, indices, attrs). */
+export const NOT_DIFFERENTIABLE = new Set([
+  'tensor', 'scalar', 'fill', 'zeros', 'ones', 'zerosLike', 'onesLike',
+  'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual',
+  'argMax', 'oneHot', 'conv2dAttrs', 'pool2dAttrs',
+]);
