@@ -21,12 +21,27 @@ export * as layers from './layers/index.js';
 export {
   Layer, Conv2D, MaxPooling2D, AveragePooling2D, MinPooling2D, Flatten, Dense, Activation, InputLayer,
   getActivation, getInitializer, layerFromConfig, registerLayer,
+  input, SymbolicTensor, Conv1D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, Dropout, SpatialDropout2D,
+  BatchNormalization, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Cropping2D, UpSampling2D,
+  Reshape, Rescaling, ReLU, LeakyReLU, PReLU, ELU, Softmax, Add, Multiply, Average, Concatenate,
+  l1, l2, l1l2, L1, L2, L1L2, maxNorm, nonNeg, unitNorm, minMaxNorm, MaxNorm, NonNeg, UnitNorm, MinMaxNorm,
 } from './layers/index.js';
-export type { LayerArgs, CallOptions, SymbolicShape, Initializer } from './layers/index.js';
-export { Sequential, mnistCnn } from './models/index.js';
-export type { SequentialOptions, CompileOptions, EvaluateOptions, FitOptions } from './models/index.js';
+export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions } from './layers/index.js';
+export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
+export type {
+  SequentialOptions, CompileOptions, EvaluateOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg,
+} from './models/index.js';
 export * as optimizers from './optimizers/index.js';
-export { Optimizer, SGD, RMSprop, Adam, AdamW, getOptimizer } from './optimizers/index.js';
+export {
+  Optimizer, SGD, RMSprop, Adam, AdamW, getOptimizer, LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay,
+} from './optimizers/index.js';
+export type { BaseOptimizerOptions, ClipOptions } from './optimizers/index.js';
+export * as io from './io/index.js';
+export {
+  saveModel, loadModel, ModelFormatError, fromMemory, withSaveHandler, fromFiles, intoFiles, indexedDbHandler, downloadsHandler,
+  browserFiles, readSafetensors, writeSafetensors, loadPytorchWeights, registerIORouter,
+} from './io/index.js';
+export type { ModelArtifacts, IOHandler, SaveResult, SaveOptions, LoadOptions, WeightSpec } from './io/index.js';
 export * as losses from './losses/index.js';
 export { getLoss } from './losses/index.js';
 export * as metrics from './metrics/index.js';
@@ -37,3 +52,22 @@ export type { Logs, ProgressRenderer } from './callbacks/index.js';
 export { toCategorical } from './data/to-categorical.js';
 export { parseIdx } from './data/idx.js';
 export { withScope, keep } from './tensor/scope.js';
+export * as nn from './nn/index.js';
+export { F, optim } from './nn/index.js';
+export * as zoo from './zoo/index.js';
+export { lenet5, LeNet5, alexnet, alexnetLayers } from './zoo/index.js';
+export * as inspect from './inspect/index.js';
+export { receptiveField, formatReceptiveField, im2colShape, explainConv, explainPool, layerTable, formatLayerTable } from './inspect/index.js';
+export * as image from './image/index.js';
+export { applyKernel, KERNELS, getKernel } from './image/index.js';
+export * as viz from './viz/index.js';
+export type { RgbaImage } from './viz/index.js';
+export { createWasmBackend } from './backend/wasm/backend.js';
+export type { WasmBackend, WasmBackendOptions } from './backend/wasm/backend.js';
+export { browserPlatform } from './backend/wasm/browser-platform.js';
+export { compileKernels, detectFeatures } from './backend/wasm/loader.js';
+export type { WasmPlatform } from './backend/wasm/platform.js';
+export { saveKeras, loadKeras, kerasConfig, loadLegacyH5, readHdf5, writeHdf5, h5Group, h5Dataset, KERAS_FORMAT_VERSION } from './io/keras/index.js';
+export type { KerasSaveable, KerasLoadOptions, LoadedModel, H5Group, H5Dataset } from './io/keras/index.js';
+export { exportOnnx, ONNX_LAYERS, ONNX_ACTIVATIONS } from './io/onnx/index.js';
+export type { OnnxExportOptions } from './io/onnx/index.js';

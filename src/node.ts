@@ -1,5 +1,15 @@
 /** Fovea for Node: the core plus what needs the file system or a terminal. */
+import { registerWasmBackend } from './node/wasm/register.js';
+
+// The fast backend is the default in Node wherever it loads; it falls back to 'ref' with a notice.
+registerWasmBackend();
+
 export * from './index.js';
+export { registerWasmBackend, createNodeWasmBackend, defaultThreads } from './node/wasm/register.js';
+export type { RegisterWasmOptions } from './node/wasm/register.js';
 export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistOptions } from './data/mnist.js';
 export { useTerminalProgressBar } from './node/progress-bar.js';
+export { fileSystem, writeFileAtomic, writeFileAtomicSync } from './node/io/index.js';
+export { readImage, writePng, encodePng, decodePng, imageToRgba } from './node/image-io.js';
+export { loadModelFile, saveModelFile, saveOnnx, formatOf } from './node/io/index.js';

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
 import '../src/backend/register.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -79,9 +80,11 @@ function randomCases(count: number): { title: string; fn: Fn; inputs: (r: Random
     });
     const pool = (['maxPool2d', 'minPool2d', 'avgPool2d'] as const)[rng.int(3)];
     const pk: [number, number] = [1 + rng.int(3), 1 + rng.int(3)];
+    // Drawn here, not inside fn: fn runs once per backend and must compute the same thing.
+    const poolOptions: ops.Pool2DOptions = { strides: [1 + rng.int(2), 1 + rng.int(2)], padding: rng.next() < 0.5 ? 'same' : 'valid' };
     cases.push({
-      title: `${pool} x[${n},${h},${w},${c}] k${pk}`,
-      fn: (x: Tensor) => ops[pool](x, pk, { strides: [1 + rng.int(2), 1 + rng.int(2)], padding: rng.next() < 0.5 ? 'same' : 'valid' }),
+      title: `${pool} x[${n},${h},${w},${c}] k${pk} s${poolOptions.strides} ${poolOptions.padding}`,
+      fn: (x: Tensor) => ops[pool](x, pk, poolOptions),
       inputs: (r: Random) => [randn([n, h, w, c], r)],
     });
     const [m, k2, n2] = [1 + rng.int(70), 1 + rng.int(70), 1 + rng.int(70)];
@@ -93,6 +96,10 @@ function randomCases(count: number): { title: string; fn: Fn; inputs: (r: Random
   }
   return cases;
 }
+
+// The wasm backend at one and two threads (the thread split must not change results).
+registerWasmBackend({ name: 'wasm-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'wasm-2t', threads: 2, priority: 0 });
 
 const others = engine.backendNames().filter((b) => b !== 'ref');
 

@@ -15,6 +15,13 @@ import { loadPytorchWeights } from '../src/io/pytorch-weights.js';
 import { entryValues, readSafetensors, writeSafetensors } from '../src/io/safetensors.js';
 import { Adam } from '../src/optimizers/adam.js';
 import { Random } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { Dense } from '../src/layers/dense.js';
+import { Sequential } from '../src/models/sequential.js';
+import { group as h5Group, dataset as h5Dataset, writeHdf5 } from '../src/io/keras/hdf5.js';
+import { loadKeras, saveKeras } from '../src/io/keras/keras-file.js';
+import { loadLegacyH5 } from '../src/io/keras/legacy-h5.js';
+import { openZip, writeZip } from '../src/io/keras/zip-archive.js';
 
 const VARIANTS = 10_000;
 const encoder = new TextEncoder();
@@ -123,6 +130,8 @@ test(`${VARIANTS} corrupted model.json + shard variants each load or end in a Mo
   const seconds = (Date.now() - start) / 1000;
   console.log(`model.json fuzz: ${tally.loaded} loaded, ${tally.rejected} rejected (wrapped causes: ${JSON.stringify([...tally.causes])}) in ${seconds.toFixed(1)} s`);
   assert.ok(tally.rejected > VARIANTS / 2, 'most variants must be rejected, or the mutations are not reaching the loader');
+  // A TypeError or RangeError under the wrapper would be a crash in disguise.
+  assert.ok(!tally.causes.has('TypeError') && !tally.causes.has('RangeError'), JSON.stringify([...tally.causes]));
   assert.ok(seconds < 25, `took ${seconds} s`);
   assert.ok(heapMb() - heapBefore < 256, `heap grew by ${heapMb() - heapBefore} MB`);
 });
@@ -186,5 +195,92 @@ test(`${VARIANTS} corrupted safetensors variants each load or end in a ModelForm
   console.log(`safetensors fuzz: ${tally.loaded} loaded, ${tally.rejected} rejected in ${seconds.toFixed(1)} s`);
   assert.ok(tally.rejected > VARIANTS / 2, 'most variants must be rejected, or the mutations are not reaching the loader');
   assert.ok(seconds < 10, `took ${seconds} s`);
+  assert.ok(heapMb() - heapBefore < 256, `heap grew by ${heapMb() - heapBefore} MB`);
+});
+
+// ---- Keras 3 .keras archives and legacy Keras 2 .h5 files ----
+
+/** The members of a .keras archive, each to be mutated on its own and re-zipped with valid CRCs. */
+function kerasMembers(bytes: Uint8Array): [string, Uint8Array][] {
+  const zip = openZip(bytes, 'base.keras');
+  return zip.names.map((n) => [n, zip.read(n)]);
+}
+
+function mutateKeras(base: Uint8Array, members: [string, Uint8Array][], rng: Random): Uint8Array {
+  const r = rng.next();
+  // Raw archive bytes: mostly stopped by the directory checks and CRCs.
+  if (r < 0.25) return mutateBytes(base, rng);
+  const files = members.map(([n, b]) => [n, b] as [string, Uint8Array]);
+  const which = r < 0.45 ? 'config.json' : r < 0.5 ? 'metadata.json' : 'model.weights.h5';
+  const i = files.findIndex(([n]) => n === which);
+  if (which === 'model.weights.h5') files[i][1] = mutateBytes(files[i][1], rng);
+  else files[i][1] = rng.next() < 0.7 ? encoder.encode(JSON.stringify(mutateJson(JSON.parse(decoder.decode(files[i][1])), rng))) : mutateBytes(files[i][1], rng);
+  if (rng.next() < 0.05) files.splice(rng.int(files.length), 1);
+  return writeZip(files);
+}
+
+async function fuzz(name: string, variants: number, make: (i: number) => Uint8Array, load: (bytes: Uint8Array) => Promise<unknown>): Promise<Tally> {
+  const tally: Tally = { loaded: 0, rejected: 0, causes: new Map() };
+  for (let i = 0; i < variants; i++) {
+    try {
+      await load(make(i));
+      tally.loaded++;
+    } catch (e) {
+      record(tally, e, i);
+    }
+  }
+  console.log(`${name} fuzz: ${tally.loaded} loaded, ${tally.rejected} rejected (wrapped causes: ${JSON.stringify([...tally.causes])})`);
+  return tally;
+}
+
+/**
+ * A small model keeps each HDF5 parse short (h5wasm needs about 1 ms per dataset read), so the
+ * 10,000 variants fit the time budget; the formats' structures are the same at any size.
+ */
+function tinyModel(seed: number): Sequential {
+  const model = new Sequential({ seed, name: 'tiny' });
+  model.add(new Dense(3, { activation: 'softmax', inputShape: [4], name: 'dense' }));
+  return model;
+}
+
+test(`${VARIANTS} corrupted .keras variants each load or end in a ModelFormatError`, async () => {
+  const base = await saveKeras(tinyModel(1));
+  const members = kerasMembers(base);
+  const rng = new Random(31);
+  const start = Date.now();
+  const heapBefore = heapMb();
+  const tally = await fuzz('.keras', VARIANTS, () => mutateKeras(base, members, rng), (b) => loadKeras(b, 'fuzz.keras'));
+  const seconds = (Date.now() - start) / 1000;
+  await loadKeras(base, 'base.keras');
+  assert.ok(tally.rejected > VARIANTS / 2, 'most variants must be rejected, or the mutations are not reaching the loader');
+  assert.ok(!tally.causes.has('TypeError') && !tally.causes.has('RangeError'), JSON.stringify([...tally.causes]));
+  assert.ok(seconds < 20, `took ${seconds} s`);
+  assert.ok(heapMb() - heapBefore < 256, `heap grew by ${heapMb() - heapBefore} MB`);
+});
+
+/** A legacy Keras 2 .h5 model of smallCnn. */
+async function legacyH5(): Promise<Uint8Array> {
+  const model = tinyModel(2);
+  const [k, b] = model.weights;
+  const weightsOf = (name: string, ws: [string, Tensor][]) => h5Group({ [name]: h5Group(Object.fromEntries(ws.map(([n, w]) => [`${n}:0`, h5Dataset(w.shape, Float32Array.from(w.dataSync()))]))) }, { weight_names: ws.map(([n]) => `${name}/${n}:0`) });
+  const layers = model.getConfig().layers.map((l) => ({ class_name: l.className, config: l.className === 'InputLayer' ? { batch_input_shape: [null, 4], name: 'in' } : l.config }));
+  return writeHdf5(h5Group({
+    model_weights: h5Group({ dense: weightsOf('dense', [['kernel', k], ['bias', b]]) }),
+  }, { keras_version: '2.15.0', model_config: JSON.stringify({ class_name: 'Sequential', config: { name: 'legacy', layers } }) }));
+}
+
+test(`${VARIANTS} corrupted legacy .h5 variants each load or end in a ModelFormatError`, async () => {
+  const base = await legacyH5();
+  await loadLegacyH5(base, 'base.h5');
+  const rng = new Random(41);
+  const start = Date.now();
+  const heapBefore = heapMb();
+  const tally = await fuzz('.h5', VARIANTS, () => mutateBytes(base, rng), (b) => loadLegacyH5(b, 'fuzz.h5'));
+  const seconds = (Date.now() - start) / 1000;
+  // Whatever the corrupted files did to the HDF5 library (a trap replaces its instance), it still works.
+  await loadLegacyH5(base, 'base.h5');
+  assert.ok(!tally.causes.has('TypeError') && !tally.causes.has('RangeError'), JSON.stringify([...tally.causes]));
+  assert.ok(tally.rejected > VARIANTS / 4, 'many variants must be rejected, or the mutations are not reaching the loader');
+  assert.ok(seconds < 20, `took ${seconds} s`);
   assert.ok(heapMb() - heapBefore < 256, `heap grew by ${heapMb() - heapBefore} MB`);
 });

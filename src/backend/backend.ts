@@ -27,5 +27,11 @@ export interface Backend {
   read(handle: DataHandle, dtype: DType, size: number): DataArray;
   /** Releases storage; the handle is never used again. */
   free(handle: DataHandle): void;
+  /**
+   * What to run if the handle's storage becomes unreachable without being freed. It must not
+   * reference the handle's data (only, say, a pointer and a size), or the data could never be
+   * collected.
+   */
+  reclaimer(handle: DataHandle): () => void;
   memory(): BackendMemory;
 }

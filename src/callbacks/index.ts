@@ -1,4 +1,4 @@
-/** Training callbacks: the Keras hooks, the list `fit` drives, History, progress and lambdas. */
+/** Training callbacks: the Keras hooks, the list `fit` drives, History, progress, and Keras's built-in callbacks that need no file system. */
 export { Callback } from './callback.js';
 export type { CallbackModel, Logs, TrainingParams } from './callback.js';
 export { CallbackList } from './callback-list.js';
@@ -10,3 +10,22 @@ export type { ProgbarLoggerOptions } from './progbar-logger.js';
 export { LineProgressRenderer, setDefaultProgressRenderer, createDefaultProgressRenderer } from './progress-renderer.js';
 export type { ProgressRenderer } from './progress-renderer.js';
 export { progressBar, formatValue, formatLogs, formatEta, formatPerUnit, formatRate } from './progress-format.js';
+export { EarlyStopping } from './early-stopping.js';
+export type { EarlyStoppingOptions } from './early-stopping.js';
+export { LearningRateScheduler } from './learning-rate-scheduler.js';
+export type { Schedule } from './learning-rate-scheduler.js';
+export { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
+export type { ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
+export { RemoteMonitor } from './remote-monitor.js';
+export type { RemoteMonitorOptions } from './remote-monitor.js';
+export { TerminateOnNaN } from './terminate-on-nan.js';
+export { SwapEMAWeights } from './swap-ema-weights.js';
+export type { TrainingModel } from './model-access.js';
+export type { MonitorMode } from './monitor.js';
+export { formatPython, pythonFloatRepr } from './python-format.js';
+export { encodeTrainingState, restoreTrainingState, TRAINING_STATE_FORMAT } from './training-state.js';
+export type { TrainingProgress } from './training-state.js';
+export { crc32c, maskedCrc32c } from './crc32c.js';
+export { encodeTfRecord, readTfRecords } from './tfrecord.js';
+export { encodeEvent, decodeEvent, histogramOf } from './event-proto.js';
+export type { TfEvent, Histogram, SummaryValue } from './event-proto.js';

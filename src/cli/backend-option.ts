@@ -2,10 +2,15 @@
 import { engine } from '../backend/engine.js';
 import '../backend/register.js';
 import { createRefBackend } from '../backend/ref/ref-backend.js';
+import { registerWasmBackend } from '../node/wasm/register.js';
 
-/** Makes sure the reference backend exists (it is the fallback every command can use). */
+/**
+ * Makes sure the reference backend exists (the fallback every command can use) and the wasm
+ * backend (preferred where it loads; it falls back to ref by itself when the engine lacks SIMD).
+ */
 export function ensureBackends(): void {
   if (!engine.backendNames().includes('ref')) engine.registerBackend('ref', createRefBackend, 1);
+  if (!engine.backendNames().includes('wasm')) registerWasmBackend();
 }
 
 /** Switches to `name` when given; returns the name of the backend in use. */

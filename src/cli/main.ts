@@ -3,9 +3,15 @@
 import { Command } from 'commander';
 import { ensureBackends } from './backend-option.js';
 import { registerBench } from './bench.js';
+import { registerConvert } from './convert.js';
+import { registerExplain } from './explain.js';
+import { registerFilter } from './filter.js';
+import { registerPredict } from './predict.js';
+import { registerReceptiveField } from './receptive-field.js';
 import { registerSelftest } from './selftest.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
+import { registerViz } from './viz.js';
 
 export function buildProgram(): Command {
   const program = new Command('fovea').description('Fovea: convolutional neural networks in TypeScript').showHelpAfterError();
@@ -13,6 +19,12 @@ export function buildProgram(): Command {
   registerSelftest(program);
   registerSummary(program);
   registerTrain(program);
+  registerExplain(program);
+  registerFilter(program);
+  registerViz(program);
+  registerReceptiveField(program);
+  registerConvert(program);
+  registerPredict(program);
   return program;
 }
 

@@ -11,7 +11,10 @@ import { dense } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { getActivation, type ResolvedActivation } from './activations.js';
-import { getInitializer, type Initializer, type InitializerSpec, serializeInitializer } from './initializers.js';
+import type { ConstraintSpec } from './constraints.js';
+import { weightConfig, type WeightSpec, weightSpec } from './conv-options.js';
+import type { Initializer, InitializerSpec } from './initializers.js';
+import { getRegularizer, type RegularizerSpec, serializeRegularizer } from './regularizers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 export interface DenseOptions extends LayerArgs {
@@ -19,14 +22,19 @@ export interface DenseOptions extends LayerArgs {
   useBias?: boolean;
   kernelInitializer?: string | InitializerSpec | Initializer;
   biasInitializer?: string | InitializerSpec | Initializer;
+  kernelRegularizer?: RegularizerSpec | null;
+  biasRegularizer?: RegularizerSpec | null;
+  activityRegularizer?: RegularizerSpec | null;
+  kernelConstraint?: ConstraintSpec | null;
+  biasConstraint?: ConstraintSpec | null;
 }
 
 export class Dense extends Layer {
   readonly units: number;
   readonly activation: ResolvedActivation;
   readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
+  readonly kernelSpec: WeightSpec;
+  readonly biasSpec: WeightSpec;
   kernel: Variable | null = null;
   bias: Variable | null = null;
 
@@ -36,8 +44,17 @@ export class Dense extends Layer {
     this.units = units;
     this.activation = getActivation(options.activation);
     this.useBias = options.useBias ?? true;
-    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform');
-    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
+    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint);
+    this.biasSpec = weightSpec(options.biasInitializer, 'zeros', options.biasRegularizer, options.biasConstraint);
+    this.activityRegularizer = getRegularizer(options.activityRegularizer);
+  }
+
+  get kernelInitializer(): Initializer {
+    return this.kernelSpec.initializer;
+  }
+
+  get biasInitializer(): Initializer {
+    return this.biasSpec.initializer;
   }
 
   override get className(): string {
@@ -46,8 +63,9 @@ export class Dense extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     this.assertInputShape(inputShape);
-    this.kernel = this.addWeight('kernel', [inputShape[1] as number, this.units], this.kernelInitializer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer);
+    const [k, b] = [this.kernelSpec, this.biasSpec];
+    this.kernel = this.addWeight('kernel', [inputShape[1] as number, this.units], k.initializer, { regularizer: k.regularizer, constraint: k.constraint });
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], b.initializer, { regularizer: b.regularizer, constraint: b.constraint });
     super.build(inputShape);
   }
 
@@ -78,8 +96,9 @@ export class Dense extends Layer {
       units: this.units,
       activation: this.activation.name,
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
+      ...weightConfig('kernel', this.kernelSpec),
+      ...weightConfig('bias', this.biasSpec),
+      activityRegularizer: serializeRegularizer(this.activityRegularizer),
     };
   }
 }

@@ -7,13 +7,21 @@
  *   getConfig()                the constructor arguments, for serialization.
  * Shapes here include the batch axis as `null`, as in Keras: `[null, 28, 28, 1]`.
  */
+import { noGrad } from '../autograd/grad-mode.js';
 import { Random } from '../tensor/random.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
+import type { Constraint } from './constraints.js';
 import type { Initializer } from './initializers.js';
+import type { SymbolicShape } from './layer-types.js';
+import type { Regularizer } from './regularizers.js';
+import { isSymbolic, type Node, SymbolicTensor } from './symbolic-tensor.js';
 
-export type SymbolicShape = readonly (number | null)[];
+export type { SymbolicShape } from './layer-types.js';
+/** A layer's input: one tensor, or a list for merge layers (Add, Concatenate ...). */
+export type LayerInput = Tensor | Tensor[];
+export type ShapeInput = SymbolicShape | SymbolicShape[];
 
 export interface LayerArgs {
   name?: string;
@@ -28,6 +36,22 @@ export interface LayerArgs {
 export interface CallOptions {
   /** True inside `fit`: dropout and batch norm behave as in training. */
   training?: boolean;
+  /** @internal Where a model collects activity-regularizer penalties during its forward pass. */
+  losses?: Tensor[];
+}
+
+/** How a weight is made, penalised and projected (see `addWeight`). */
+export interface WeightOptions {
+  trainable?: boolean;
+  regularizer?: Regularizer | null;
+  constraint?: Constraint | null;
+}
+
+interface WeightRecord {
+  variable: Variable;
+  initializer: Initializer;
+  regularizer: Regularizer | null;
+  constraint: Constraint | null;
 }
 
 const nameCounts = new Map<string, number>();
@@ -55,7 +79,11 @@ export abstract class Layer {
   readonly batchInputShape: SymbolicShape | null;
   /** Set by the model (or from `seed`) before `build`; initializers draw from it. */
   rng: Random;
-  private readonly ownWeights: Variable[] = [];
+  /** Penalty on this layer's output, added to the loss (set by layers that take the option). */
+  activityRegularizer: Regularizer | null = null;
+  /** @internal The calls of this layer on symbolic tensors, in order. */
+  readonly inboundNodes: Node[] = [];
+  private readonly records: WeightRecord[] = [];
 
   constructor(args: LayerArgs = {}) {
     this.name = args.name ?? uniqueName(snakeCase(this.className));
@@ -73,54 +101,105 @@ export abstract class Layer {
   }
 
   /** Creates weights for inputs of `inputShape`. Subclasses with weights override and call super. */
-  build(_inputShape: SymbolicShape): void {
+  build(_inputShape: ShapeInput): void {
     this.built = true;
   }
 
-  abstract call(x: Tensor, options?: CallOptions): Tensor;
+  abstract call(x: LayerInput, options?: CallOptions): Tensor;
 
-  abstract computeOutputShape(inputShape: SymbolicShape): SymbolicShape;
+  abstract computeOutputShape(inputShape: ShapeInput): SymbolicShape;
 
   getConfig(): Record<string, unknown> {
     return { name: this.name, trainable: this.trainable, ...(this.batchInputShape ? { batchInputShape: this.batchInputShape } : {}) };
   }
 
-  /** Builds on first use, checks the input, then calls. */
-  apply(x: Tensor, options: CallOptions = {}): Tensor {
-    const shape: SymbolicShape = [null, ...x.shape.slice(1)];
+  /**
+   * Builds on first use, checks the input, then calls. On symbolic tensors (the functional API)
+   * it records the call and returns the symbolic output instead of computing anything.
+   */
+  apply(x: Tensor, options?: CallOptions): Tensor;
+  apply(x: Tensor[], options?: CallOptions): Tensor;
+  apply(x: SymbolicTensor | SymbolicTensor[], options?: CallOptions): SymbolicTensor;
+  apply(x: LayerInput | SymbolicTensor | SymbolicTensor[], options: CallOptions = {}): Tensor | SymbolicTensor {
+    if (isSymbolic(x)) return this.applySymbolic(x);
+    const tensors = x as LayerInput;
+    const shape = Array.isArray(tensors) ? tensors.map(batchFree) : batchFree(tensors);
     if (!this.built) this.build(shape);
     this.assertInputShape(shape);
-    return this.call(x, options);
+    const y = this.call(tensors, options);
+    if (this.activityRegularizer !== null && options.losses !== undefined) options.losses.push(this.activityRegularizer.apply(y));
+    return y;
+  }
+
+  private applySymbolic(x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    const list = Array.isArray(x);
+    const shape = list ? x.map((t) => t.shape) : x.shape;
+    if (!this.built) this.build(shape);
+    this.assertInputShape(shape);
+    const node: Node = { layer: this, inputs: list ? [...x] : [x], inputIsList: list, index: this.inboundNodes.length, output: null };
+    node.output = new SymbolicTensor(this.computeOutputShape(shape), node);
+    this.inboundNodes.push(node);
+    return node.output;
   }
 
   /** Hook for subclasses: throw a clear error when `shape` does not fit this layer. */
-  assertInputShape(_shape: SymbolicShape): void {}
+  assertInputShape(_shape: ShapeInput): void {}
 
   get weights(): Variable[] {
-    return [...this.ownWeights];
+    return this.records.map((r) => r.variable);
   }
 
   get trainableWeights(): Variable[] {
-    return this.trainable ? this.ownWeights.filter((w) => w.trainable) : [];
+    return this.trainable ? this.weights.filter((w) => w.trainable) : [];
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this.trainable ? this.ownWeights.filter((w) => !w.trainable) : [...this.ownWeights];
+    return this.trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
   }
 
   countParams(): number {
-    return this.ownWeights.reduce((n, w) => n + w.size, 0);
+    return this.records.reduce((n, r) => n + r.variable.size, 0);
+  }
+
+  /** The weight regularizers' penalties (trainable weights only, as Keras). Call inside a step. */
+  regularizationLosses(): Tensor[] {
+    if (!this.trainable) return [];
+    return this.records.filter((r) => r.regularizer !== null && r.variable.trainable).map((r) => (r.regularizer as Regularizer).apply(r.variable));
+  }
+
+  /** Projects every constrained trainable weight (after an optimizer step). */
+  applyConstraints(): void {
+    if (!this.trainable) return;
+    noGrad(() => {
+      for (const r of this.records) if (r.constraint !== null && r.variable.trainable) r.variable.assign(r.constraint.apply(r.variable));
+    });
+  }
+
+  /** Redraws every weight from its initializer with `rng` (a model's seed fixes a built graph). */
+  resetWeights(rng: Random): void {
+    this.rng = rng;
+    for (const r of this.records) r.variable.assign(r.initializer.apply(r.variable.shape, rng));
   }
 
   /** Creates a weight Variable named `<layer>/<name>` from an initializer. */
-  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true): Variable {
-    const v = new Variable(initializer.apply(shape, this.rng), `${this.name}/${name}`, trainable);
-    this.ownWeights.push(v);
-    return v;
+  protected addWeight(name: string, shape: readonly number[], initializer: Initializer, options: boolean | WeightOptions = true): Variable {
+    const o: WeightOptions = typeof options === 'boolean' ? { trainable: options } : options;
+    const variable = new Variable(initializer.apply(shape, this.rng), `${this.name}/${name}`, o.trainable ?? true);
+    this.records.push({ variable, initializer, regularizer: o.regularizer ?? null, constraint: o.constraint ?? null });
+    return variable;
   }
 
   /** An error that names this layer, the expected and the actual shape. */
   protected shapeError(expected: string, actual: SymbolicShape): Error {
     return new Error(`Layer "${this.name}" (${this.className}): expected input ${expected}, got shape ${shapeToString(actual)}`);
   }
+
+  /** `Layer "name" (Class)`, the prefix of this layer's error messages. */
+  protected get where(): string {
+    return `Layer "${this.name}" (${this.className})`;
+  }
+}
+
+function batchFree(t: Tensor): SymbolicShape {
+  return [null, ...t.shape.slice(1)];
 }

@@ -1,24 +1,30 @@
 /**
- * The training loop behind `Sequential.fit`: epochs of shuffled batches, one scoped step each,
- * running means for the progress logs, validation at the end of each epoch, and every callback
- * hook awaited in Keras's order.
+ * The one training loop, behind `fit` of every model (Sequential and functional): epochs of
+ * batches (shuffled in-memory samples or a user's iterator), one scoped step each, running means
+ * for the progress logs, validation at the end of each epoch, and every callback hook awaited in
+ * Keras's order.
  */
 import type { Callback, CallbackModel, Logs } from '../callbacks/callback.js';
 import { CallbackList, History, ProgbarLogger } from '../callbacks/index.js';
-import type { Random } from '../tensor/random.js';
+import { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { assertSameCount, gatherBatch, type HostData, sliceSamples, toHost } from './host-data.js';
-import { evaluateLoop, RunningMeans } from './inference-loops.js';
-import { type CompiledState, type StepModel, trainStep } from './steps.js';
+import { arrayEpoch, type BatchIterable, type EpochBatches, iteratorEpochs, type Names, shuffledOrder } from './batch-sources.js';
+import { type DataSet, sliceDataSet } from './data-set.js';
+import { RunningMeans } from './inference-loops.js';
+import { type CompiledState, type StepModel, testStep, trainStep } from './steps.js';
+import { classWeightsFor } from './weighted-loss.js';
 
 export interface FitOptions {
   epochs?: number;
   batchSize?: number;
-  /** Reshuffle the training samples every epoch (default true). */
+  /** Reshuffle the training samples every epoch (default true; in-memory data only). */
   shuffle?: boolean;
   /** Fraction of the samples, taken from the END before shuffling as Keras does, held out for validation. */
   validationSplit?: number;
-  validationData?: [Tensor, Tensor];
+  /** [x, y], [x, y, sampleWeight] or an iterable of { xs, ys } batches, evaluated after each epoch. */
+  validationData?: [unknown, unknown] | [unknown, unknown, Tensor] | BatchIterable;
+  /** Batches of an iterable `validationData` to evaluate (default: until it ends). */
+  validationSteps?: number;
   callbacks?: Callback[];
   /** 0 silent, 1 progress bar, 2 one line per epoch. */
   verbose?: number;
@@ -26,87 +32,159 @@ export interface FitOptions {
   seed?: number;
   /** Epoch to start from (resuming a run): epochs initialEpoch..epochs-1 are trained. */
   initialEpoch?: number;
+  /** Loss weight per class index (single-output models), e.g. { 0: 1, 1: 5 } for a rare class 1. */
+  classWeight?: Record<number, number>;
+  /** Loss weight per training sample (a vector [samples]); multiplies classWeight. */
+  sampleWeight?: Tensor;
+  /** Batches per epoch when training from an iterator (default: until it ends). */
+  stepsPerEpoch?: number;
 }
 
-export interface FitModel extends StepModel, CallbackModel {}
-
-interface Split {
-  x: HostData;
-  y: HostData;
-  val: { x: HostData; y: HostData } | null;
+export interface FitModel extends StepModel, CallbackModel {
+  /** Set by a callback in onTrainBegin (BackupAndRestore) to resume at this epoch; Keras's `_initial_epoch`. */
+  resumeEpoch?: number | null;
 }
 
-function positiveInt(v: number, name: string): number {
+/** The resolved training and validation data of one `fit`. */
+export interface FitData {
+  names: Names;
+  /** A fresh stream of training batches for an epoch. */
+  epoch: (rng: Random) => EpochBatches;
+  /** Samples per epoch and steps per epoch when known (in-memory data or stepsPerEpoch). */
+  samples?: number;
+  steps: number;
+  validation: (() => EpochBatches) | null;
+}
+
+export function positiveInt(v: number, name: string): number {
   if (!Number.isInteger(v) || v < 1) throw new Error(`fit: ${name} must be a positive integer, got ${v}`);
   return v;
 }
 
-/** Reads x/y once and separates the validation samples. */
-function splitData(x: Tensor, y: Tensor, o: FitOptions): Split {
-  assertSameCount(x, y, 'fit');
-  const xh = toHost(x, 'x', 'fit');
-  const yh = toHost(y, 'y', 'fit');
-  if (o.validationData !== undefined) {
-    const [vx, vy] = o.validationData;
-    assertSameCount(vx, vy, 'fit (validationData)');
-    return { x: xh, y: yh, val: { x: toHost(vx, 'validation x', 'fit'), y: toHost(vy, 'validation y', 'fit') } };
-  }
+/** Class weights folded into the per-sample weights of an in-memory data set. */
+export function withClassWeights(d: DataSet, classWeight: Record<number, number> | undefined): DataSet {
+  if (classWeight === undefined) return d;
+  if (d.ys.length !== 1) throw new Error(`fit: classWeight is only supported for models with one output (this one has ${d.ys.length})`);
+  const cw = classWeightsFor(d.ys[0], classWeight);
+  return { ...d, weights: d.weights === null ? cw : d.weights.map((w, i) => w * cw[i]) };
+}
+
+/** Training batches and validation from in-memory data (validationSplit taken from the end). */
+export function arrayFitData(data: DataSet, names: Names, o: FitOptions, validation: (() => EpochBatches) | null): FitData {
+  const batchSize = positiveInt(o.batchSize ?? 32, 'batchSize');
   const split = o.validationSplit ?? 0;
-  if (split === 0) return { x: xh, y: yh, val: null };
-  const at = Math.floor(xh.count * (1 - split));
-  if (!(split > 0 && split < 1) || at === 0 || at === xh.count) {
-    throw new Error(`fit: validationSplit ${split} leaves no training or no validation samples out of ${xh.count}`);
+  let train = withClassWeights(data, o.classWeight);
+  let val = validation;
+  if (val === null && split !== 0) {
+    const at = Math.floor(data.count * (1 - split));
+    if (!(split > 0 && split < 1) || at === 0 || at === data.count) {
+      throw new Error(`fit: validationSplit ${split} leaves no training or no validation samples out of ${data.count}`);
+    }
+    const held = sliceDataSet(data, at, data.count);
+    val = () => arrayEpoch(held, batchSize, null);
+    train = sliceDataSet(train, 0, at);
   }
-  const val = { x: sliceSamples(xh, at, xh.count), y: sliceSamples(yh, at, yh.count) };
-  return { x: sliceSamples(xh, 0, at), y: sliceSamples(yh, 0, at), val };
+  const t = train;
+  return {
+    names, samples: t.count, steps: Math.ceil(t.count / batchSize), validation: val,
+    epoch: (rng) => arrayEpoch(t, batchSize, shuffledOrder(t.count, o.shuffle ?? true, rng)),
+  };
 }
 
-function identity(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, i) => i);
+/** Training batches from a user's iterator. */
+export function iteratorFitData(data: BatchIterable, names: Names, o: FitOptions, validation: (() => EpochBatches) | null): FitData {
+  if (o.validationSplit !== undefined) throw new Error('fit: validationSplit needs in-memory data; with an iterator pass validationData');
+  const steps = o.stepsPerEpoch === undefined ? null : positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
+  const cw = o.classWeight;
+  const weightsOf = cw === undefined ? null : (ys: Tensor[]) => {
+    if (ys.length !== 1) throw new Error('fit: classWeight is only supported for models with one output');
+    const y = ys[0];
+    return classWeightsFor({ values: y.dataSync(), sampleShape: y.shape.slice(1), count: y.shape[0] }, cw);
+  };
+  const epochs = iteratorEpochs(data, names, steps, weightsOf);
+  return { names, steps: steps ?? 0, validation, epoch: () => epochs() };
 }
 
-/** One epoch of training steps; returns the epoch's mean loss and metrics. */
-async function trainEpoch(
-  model: FitModel, compiled: CompiledState, data: Split, order: Int32Array, batchSize: number, list: CallbackList, names: string[],
-): Promise<Logs> {
+/** Mean logged values over every batch of `batches` (validation); test hooks fire on `list` when given. */
+export async function evaluateBatches(model: StepModel, compiled: CompiledState, batches: EpochBatches, list?: CallbackList): Promise<number[]> {
   const acc = new RunningMeans();
-  const n = data.x.count;
-  for (let step = 0, start = 0; start < n; step++, start += batchSize) {
-    const end = Math.min(start + batchSize, n);
-    await list.onTrainBatchBegin(step, { batch: step, size: end - start });
-    const values = trainStep(model, compiled, () => [gatherBatch(data.x, order, start, end), gatherBatch(data.y, order, start, end)]);
-    acc.add(values, end - start);
-    await list.onTrainBatchEnd(step, { ...acc.logs(names), batch: step, size: end - start });
-    if (model.stopTraining) break;
+  let step = 0;
+  for (let b = await batches.next(); b !== null; b = await batches.next(), step++) {
+    await list?.onTestBatchBegin(step, { batch: step, size: b.size });
+    acc.add(testStep(model, compiled, b.make), b.size);
+    await list?.onTestBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
   }
-  return acc.logs(names);
+  return acc.means();
+}
+
+// ---- hooks for callbacks (BackupAndRestore, SwapEMAWeights) ----
+
+/**
+ * The shuffling generator of one epoch, a function of the fit's base seed and the epoch alone: a
+ * run resumed at an epoch boundary (BackupAndRestore) then shuffles exactly as the uninterrupted one.
+ */
+function epochRandom(base: number, epoch: number): Random {
+  return new Random((base + Math.imul(epoch + 1, 0x9e3779b9)) >>> 0);
+}
+
+/** fit's validation as Keras runs it: onTestBegin, test batch hooks, onTestEnd with the val logs. */
+async function validate(model: FitModel, compiled: CompiledState, batches: EpochBatches, list: CallbackList): Promise<Logs> {
+  await list.onTestBegin({});
+  const values = await evaluateBatches(model, compiled, batches, list);
+  const logs = Object.fromEntries(compiled.names.map((n, i) => [n, values[i]]));
+  await list.onTestEnd(logs);
+  return Object.fromEntries(compiled.names.map((n, i) => [`val_${n}`, values[i]]));
+}
+
+/** The epoch to start at: a callback's resume point (read once) or `initialEpoch`. */
+function startEpoch(model: FitModel, o: FitOptions): number {
+  const resume = model.resumeEpoch ?? null;
+  model.resumeEpoch = null;
+  return resume ?? o.initialEpoch ?? 0;
+}
+
+// ---- end of hooks for callbacks ----
+
+/** One epoch of training steps; returns the epoch's mean logs and how many steps ran. */
+async function trainEpoch(model: FitModel, compiled: CompiledState, batches: EpochBatches, list: CallbackList): Promise<{ logs: Logs; steps: number }> {
+  const acc = new RunningMeans();
+  let step = 0;
+  for (let b = await batches.next(); b !== null; b = await batches.next(), step++) {
+    await list.onTrainBatchBegin(step, { batch: step, size: b.size });
+    acc.add(trainStep(model, compiled, b.make), b.size);
+    await list.onTrainBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
+    if (model.stopTraining) return { logs: acc.logs(compiled.names), steps: step + 1 };
+  }
+  return { logs: step === 0 ? {} : acc.logs(compiled.names), steps: step };
 }
 
 /** Trains `model`; returns the History callback holding the per-epoch logs. */
-export async function fitLoop(model: FitModel, compiled: CompiledState, x: Tensor, y: Tensor, o: FitOptions, rng: Random): Promise<History> {
+export async function fitLoop(model: FitModel, compiled: CompiledState, data: FitData, o: FitOptions, rng: Random): Promise<History> {
   const epochs = positiveInt(o.epochs ?? 1, 'epochs');
-  const batchSize = positiveInt(o.batchSize ?? 32, 'batchSize');
   const verbose = o.verbose ?? 1;
-  const data = splitData(x, y, o);
-  const names = ['loss', ...compiled.metrics.map((m) => m.name)];
   const history = new History();
   const list = new CallbackList([...(o.callbacks ?? []), history, ...(verbose > 0 ? [new ProgbarLogger({ countMode: 'steps' })] : [])]);
   list.setModel(model);
-  list.setParams({ epochs, steps: Math.ceil(data.x.count / batchSize), verbose, samples: data.x.count });
+  list.setParams({ epochs, steps: data.steps, verbose, ...(data.samples === undefined ? {} : { samples: data.samples }) });
   model.stopTraining = false;
+  const seed = rng.nextUint32();
   await list.onTrainBegin({});
   let logs: Logs = {};
-  for (let epoch = o.initialEpoch ?? 0; epoch < epochs; epoch++) {
+  for (let epoch = startEpoch(model, o); epoch < epochs; epoch++) {
     await list.onEpochBegin(epoch, {});
-    const order = o.shuffle ?? true ? rng.permutation(data.x.count) : identity(data.x.count);
-    logs = await trainEpoch(model, compiled, data, order, batchSize, list, names);
-    if (data.val !== null) {
-      const valValues = evaluateLoop(model, compiled, data.val.x, data.val.y, batchSize);
-      names.forEach((n, i) => (logs[`val_${n}`] = valValues[i]));
+    const result = await trainEpoch(model, compiled, data.epoch(epochRandom(seed, epoch)), list);
+    if (result.steps === 0) {
+      // Keras's behaviour when a generator is exhausted: warn and stop instead of looping on nothing.
+      console.warn(`fit: the training data ran out at epoch ${epoch + 1}; give an iterable that restarts each epoch or stepsPerEpoch with enough batches`);
+      break;
     }
+    logs = result.logs;
+    if (data.validation !== null) Object.assign(logs, await validate(model, compiled, data.validation(), list));
     await list.onEpochEnd(epoch, logs);
     if (model.stopTraining) break;
   }
+  // Keras's finalize_variable_values: with useEma the model ends on the moving averages.
+  compiled.optimizer.finalizeVariableValues(model.trainableWeights);
   await list.onTrainEnd(logs);
   return history;
 }

@@ -1,6 +1,13 @@
-/** Keras-style models. */
+/** Keras-style models: Sequential and the functional Model share one training API (Trainer). */
 export { Sequential } from './sequential.js';
-export type { SequentialOptions, CompileOptions, EvaluateOptions } from './sequential.js';
+export type { SequentialOptions } from './sequential.js';
+export { Model } from './functional.js';
+export type { ModelOptions } from './functional.js';
+export { Trainer } from './trainer.js';
+export type { EvaluateOptions, BatchWeights } from './trainer.js';
+export type { CompileOptions } from './compile.js';
 export type { FitOptions } from './fit-loop.js';
+export type { DataBatch, BatchIterable } from './batch-sources.js';
+export type { TensorArg } from './data-set.js';
 export { mnistCnn } from './mnist-cnn.js';
 export { formatSummary, withThousands, shapeAsTuple } from './summary.js';

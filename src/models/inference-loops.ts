@@ -2,6 +2,7 @@
 import { tensor } from '../ops/create.js';
 import { sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { batchOf, type DataSet } from './data-set.js';
 import { gatherBatch, type HostData } from './host-data.js';
 import { type CompiledState, predictStep, type StepModel, testStep } from './steps.js';
 
@@ -26,30 +27,30 @@ export class RunningMeans {
   }
 }
 
-/** [loss, ...metrics] over all samples of x/y. */
-export function evaluateLoop(model: StepModel, compiled: CompiledState, x: HostData, y: HostData, batchSize: number): number[] {
+/** The logged values (loss, ..., metrics) over all samples of `data`. */
+export function evaluateLoop(model: StepModel, compiled: CompiledState, data: DataSet, batchSize: number): number[] {
   const acc = new RunningMeans();
-  for (let start = 0; start < x.count; start += batchSize) {
-    const end = Math.min(start + batchSize, x.count);
-    const values = testStep(model, compiled, () => [gatherBatch(x, null, start, end), gatherBatch(y, null, start, end)]);
-    acc.add(values, end - start);
+  for (let start = 0; start < data.count; start += batchSize) {
+    const end = Math.min(start + batchSize, data.count);
+    acc.add(testStep(model, compiled, () => batchOf(data, null, start, end)), end - start);
   }
   return acc.means();
 }
 
-/** The model's outputs for every sample, batch by batch, as one tensor [count, ...outputShape]. */
-export function predictLoop(model: StepModel, x: HostData, batchSize: number): Tensor {
-  let out: Float32Array | Int32Array | null = null;
-  let sampleShape: readonly number[] = [];
-  for (let start = 0; start < x.count; start += batchSize) {
-    const end = Math.min(start + batchSize, x.count);
-    const batch = predictStep(model, () => gatherBatch(x, null, start, end));
-    if (out === null) {
-      sampleShape = batch.shape.slice(1);
-      out = batch.values instanceof Int32Array ? new Int32Array(x.count * sizeOf(sampleShape)) : new Float32Array(x.count * sizeOf(sampleShape));
+/** The model's outputs for every sample, batch by batch: one tensor [count, ...outputShape] per output. */
+export function predictLoop(model: StepModel, xs: HostData[], batchSize: number): Tensor[] {
+  const count = xs[0].count;
+  let outs: (Float32Array | Int32Array)[] = [];
+  let shapes: (readonly number[])[] = [];
+  for (let start = 0; start < count; start += batchSize) {
+    const end = Math.min(start + batchSize, count);
+    const batch = predictStep(model, () => xs.map((x) => gatherBatch(x, null, start, end)));
+    if (start === 0) {
+      shapes = batch.map((b) => b.shape.slice(1));
+      outs = batch.map((b, k) => (b.values instanceof Int32Array ? new Int32Array(count * sizeOf(shapes[k])) : new Float32Array(count * sizeOf(shapes[k]))));
     }
-    out.set(batch.values, start * sizeOf(sampleShape));
+    batch.forEach((b, k) => outs[k].set(b.values, start * sizeOf(shapes[k])));
   }
-  if (out === null) throw new Error('predict: x has no samples');
-  return tensor(out, [x.count, ...sampleShape], out instanceof Int32Array ? 'int32' : 'float32');
+  if (outs.length === 0) throw new Error('predict: x has no samples');
+  return outs.map((o, k) => tensor(o, [count, ...shapes[k]], o instanceof Int32Array ? 'int32' : 'float32'));
 }

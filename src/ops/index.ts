@@ -14,6 +14,8 @@ export { matmul, dense } from './matmul.js';
 export type { MatMulOptions } from './matmul.js';
 export { conv2d, conv2dAttrs } from './conv2d.js';
 export type { Conv2DOptions } from './conv2d.js';
+export { conv2dTranspose } from './conv2d-transpose.js';
+export type { Conv2DTransposeOptions } from './conv2d-transpose.js';
 export { maxPool2d, minPool2d, avgPool2d, pool2dAttrs } from './pool.js';
 export type { Pool2DOptions } from './pool.js';
 export type { Padding, DataFormat } from './conv-geometry.js';

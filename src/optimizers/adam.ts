@@ -11,11 +11,10 @@ import { zerosLike } from '../ops/create.js';
 import { sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { Optimizer } from './optimizer.js';
-import { checkNumber, checkWeightDecay } from './validate.js';
+import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
+import { checkLearningRate, checkNumber, checkWeightDecay } from './validate.js';
 
-export interface AdamOptions {
-  learningRate?: number;
+export interface AdamOptions extends BaseOptimizerOptions {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -31,7 +30,7 @@ export class Adam extends Optimizer {
   readonly amsgrad: boolean;
 
   constructor(options: AdamOptions = {}, owner = 'Adam') {
-    super(checkNumber(owner, 'learningRate', options.learningRate ?? 0.001, 0));
+    super(checkLearningRate(owner, options.learningRate ?? 0.001), options);
     this.beta1 = checkNumber(owner, 'beta1', options.beta1 ?? 0.9, 0, 1, false);
     this.beta2 = checkNumber(owner, 'beta2', options.beta2 ?? 0.999, 0, 1, false);
     if (this.beta1 === 1 || this.beta2 === 1) throw new Error(`${owner}: beta1 and beta2 must be below 1, got ${this.beta1} and ${this.beta2}`);
@@ -59,8 +58,8 @@ export class Adam extends Optimizer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.className, learningRate: this.learningRate, weightDecay: this.weightDecay,
-      beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad,
+      name: this.className, learningRate: this.learningRateConfig(), weightDecay: this.weightDecay,
+      beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, ...this.emaConfig(),
     };
   }
 }

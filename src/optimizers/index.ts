@@ -6,7 +6,9 @@ import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
 export { Optimizer } from './optimizer.js';
-export type { GradientPair } from './optimizer.js';
+export type { GradientPair, BaseOptimizerOptions } from './optimizer.js';
+export { LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay } from './schedules.js';
+export type { ClipOptions } from './clipping.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { RMSprop } from './rmsprop.js';
@@ -33,3 +35,5 @@ export function getOptimizer(identifier: string | Optimizer): Optimizer {
   }
   return make();
 }
+export { MovingAverages } from './ema.js';
+export type { EmaOptions, EmaSettings } from './ema.js';

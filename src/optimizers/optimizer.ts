@@ -7,6 +7,14 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { mul, sub } from '../ops/binary.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
+import { type ClipOptions, clipGradients, type Clipping, resolveClipping } from './clipping.js';
+import { type EmaOptions, type EmaSettings, MovingAverages, resolveEma } from './ema.js';
+import { LearningRateSchedule } from './schedules.js';
+
+/** Options every optimizer takes: a learning rate (or schedule), gradient clipping and weight EMA. */
+export interface BaseOptimizerOptions extends ClipOptions, EmaOptions {
+  learningRate?: number | LearningRateSchedule;
+}
 
 export interface GradientPair {
   variable: Variable;
@@ -21,17 +29,70 @@ export abstract class Optimizer {
    * `w -= learningRate * weightDecay * w`, independently of the gradient.
    */
   weightDecay: number | null = null;
+  readonly clipping: Clipping;
+  /** Moving averages of the weights (Keras's use_ema), or null when off. */
+  readonly ema: MovingAverages | null;
   private readonly slots = new Map<Variable, Map<string, Variable>>();
+  private rate: number;
+  private readonly schedule: LearningRateSchedule | null;
+  /** The number of the step being applied, while `applyGradients` runs. */
+  private step: number | null = null;
 
-  constructor(public learningRate: number) {}
+  constructor(learningRate: number | LearningRateSchedule, options: ClipOptions & EmaOptions = {}) {
+    this.schedule = learningRate instanceof LearningRateSchedule ? learningRate : null;
+    this.rate = typeof learningRate === 'number' ? learningRate : NaN;
+    this.clipping = resolveClipping(this.constructor.name, options);
+    const ema = resolveEma(this.constructor.name, options);
+    this.ema = ema.useEma ? new MovingAverages(ema) : null;
+  }
 
-  /** One update of every variable from its gradient. */
+  /** The EMA options as configs store them; empty when EMA is off (the default), so older configs stay as they were. */
+  protected emaConfig(): Partial<EmaSettings> {
+    return this.ema === null ? {} : { ...this.ema.settings };
+  }
+
+  /** At the end of `fit`: with useEma, every variable takes its moving average (Keras's finalize_variable_values). */
+  finalizeVariableValues(variables: readonly Variable[]): void {
+    if (this.ema !== null) noGrad(() => this.ema?.overwrite(variables));
+  }
+
+  /**
+   * The current learning rate: a schedule's value for the step being applied (or, between steps,
+   * for the next one), as Keras's `optimizer.learning_rate`.
+   */
+  get learningRate(): number {
+    return this.schedule === null ? this.rate : this.schedule.at(this.step ?? this.iterations);
+  }
+
+  set learningRate(value: number) {
+    if (this.schedule !== null) throw new Error(`${this.constructor.name}: the learning rate comes from a ${this.schedule.className} schedule and cannot be set`);
+    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`${this.constructor.name}: learningRate must be a number >= 0, got ${value}`);
+    this.rate = value;
+  }
+
+  get learningRateSchedule(): LearningRateSchedule | null {
+    return this.schedule;
+  }
+
+  /** The learning rate as configs store it: a number or the serialized schedule. */
+  protected learningRateConfig(): number | { className: string; config: Record<string, unknown> } {
+    return this.schedule === null ? this.rate : { className: this.schedule.className, config: this.schedule.getConfig() };
+  }
+
+  /** One update of every variable from its (clipped) gradient. */
   applyGradients(pairs: readonly GradientPair[]): void {
     noGrad(() => {
+      this.step = this.iterations;
       this.iterations++;
-      for (const { variable, grad } of pairs) {
-        this.decayWeight(variable);
-        this.updateVariable(variable, grad);
+      try {
+        const grads = clipGradients(pairs.map((p) => p.grad), this.clipping);
+        pairs.forEach(({ variable }, i) => {
+          this.decayWeight(variable);
+          this.updateVariable(variable, grads[i]);
+        });
+        this.ema?.update(pairs.map((p) => p.variable), this.iterations - 1);
+      } finally {
+        this.step = null;
       }
     });
   }
@@ -44,6 +105,18 @@ export abstract class Optimizer {
 
   /** Computes and assigns the new value of one variable. */
   protected abstract updateVariable(variable: Variable, grad: Tensor): void;
+
+  /** Per-variable state by slot name (e.g. 'momentum', 'velocity'): what a checkpoint saves. */
+  slotVariables(): ReadonlyMap<Variable, ReadonlyMap<string, Variable>> {
+    return this.slots;
+  }
+
+  /** Installs saved state for one slot of one variable (restoring a checkpoint). */
+  restoreSlot(variable: Variable, name: string, value: Tensor): void {
+    let byName = this.slots.get(variable);
+    if (byName === undefined) this.slots.set(variable, (byName = new Map()));
+    byName.set(name, new Variable(value, `${variable.name}/${name}`, false));
+  }
 
   /** Per-variable state, created by `init` on first use. */
   protected slot(variable: Variable, name: string, init: () => Tensor): Variable {

@@ -11,11 +11,10 @@ import { zerosLike } from '../ops/create.js';
 import { sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { Optimizer } from './optimizer.js';
-import { checkNumber, checkWeightDecay } from './validate.js';
+import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
+import { checkLearningRate, checkNumber, checkWeightDecay } from './validate.js';
 
-export interface RMSpropOptions {
-  learningRate?: number;
+export interface RMSpropOptions extends BaseOptimizerOptions {
   rho?: number;
   momentum?: number;
   epsilon?: number;
@@ -31,7 +30,7 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   constructor(options: RMSpropOptions = {}) {
-    super(checkNumber('RMSprop', 'learningRate', options.learningRate ?? 0.001, 0));
+    super(checkLearningRate('RMSprop', options.learningRate ?? 0.001), options);
     this.rho = checkNumber('RMSprop', 'rho', options.rho ?? 0.9, 0, 1);
     this.momentum = checkNumber('RMSprop', 'momentum', options.momentum ?? 0, 0, 1);
     this.epsilon = checkNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, 0);
@@ -63,8 +62,8 @@ export class RMSprop extends Optimizer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: 'RMSprop', learningRate: this.learningRate, weightDecay: this.weightDecay,
-      rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered,
+      name: 'RMSprop', learningRate: this.learningRateConfig(), weightDecay: this.weightDecay,
+      rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...this.emaConfig(),
     };
   }
 }

@@ -9,11 +9,10 @@ import { add, mul, sub } from '../ops/binary.js';
 import { zerosLike } from '../ops/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { Optimizer } from './optimizer.js';
-import { checkNumber, checkWeightDecay } from './validate.js';
+import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
+import { checkLearningRate, checkNumber, checkWeightDecay } from './validate.js';
 
-export interface SGDOptions {
-  learningRate?: number;
+export interface SGDOptions extends BaseOptimizerOptions {
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number | null;
@@ -25,7 +24,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(options: SGDOptions = {}) {
-    super(checkNumber('SGD', 'learningRate', options.learningRate ?? 0.01, 0));
+    super(checkLearningRate('SGD', options.learningRate ?? 0.01), options);
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, 0, 1);
     this.nesterov = options.nesterov ?? false;
     this.weightDecay = checkWeightDecay('SGD', options.weightDecay);
@@ -43,6 +42,6 @@ export class SGD extends Optimizer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: 'SGD', learningRate: this.learningRate, weightDecay: this.weightDecay, momentum: this.momentum, nesterov: this.nesterov };
+    return { name: 'SGD', learningRate: this.learningRateConfig(), weightDecay: this.weightDecay, momentum: this.momentum, nesterov: this.nesterov, ...this.emaConfig() };
   }
 }

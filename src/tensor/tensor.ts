@@ -1,7 +1,7 @@
 /**
  * Tensor: an immutable view (shape, dtype) of backend-owned storage, plus its place in the
- * autograd graph. Users never free tensors: storage is released when a tensor is garbage collected
- * (FinalizationRegistry) or, inside `fit`/`predict`, when the step's scope ends (see scope.ts).
+ * autograd graph. Users never free tensors: storage is released when no tensor can reach it any
+ * more (garbage collection) or, inside `fit`/`predict`, when the step's scope ends (scope.ts).
  */
 import type { Backend } from '../backend/backend.js';
 import type { DataHandle, TensorInfo } from '../backend/kernels.js';
@@ -18,14 +18,24 @@ export interface GradNode {
   readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
 }
 
-/** Backend storage shared by tensors that view the same data (reshape shares, never copies). */
+/**
+ * Backend storage shared by tensors that view the same data (reshape shares, never copies).
+ * It is freed when the last tensor viewing it is released (step scopes), or when it becomes
+ * unreachable: the registry below then runs the backend's reclaimer, which holds no reference to
+ * the data itself, so JS-heap data (the reference backend's arrays) is reclaimed by the garbage
+ * collector right away even in a loop that never yields to the event loop.
+ */
 export class Storage {
-  refs = 0;
+  private refs = 0;
+  private freed = false;
+
   constructor(
     readonly backend: Backend,
     readonly handle: DataHandle,
     readonly bytes: number,
-  ) {}
+  ) {
+    unreachableStorage.register(this, backend.reclaimer(handle), this);
+  }
 
   retain(): this {
     this.refs++;
@@ -33,15 +43,17 @@ export class Storage {
   }
 
   release(): void {
-    if (--this.refs === 0) this.backend.free(this.handle);
+    if (--this.refs > 0 || this.freed) return;
+    this.freed = true;
+    unreachableStorage.unregister(this);
+    this.backend.free(this.handle);
   }
 }
 
-// A collected tensor gives its storage reference back. The held value must not point at the tensor.
-const collected = new FinalizationRegistry<Storage>((storage) => {
-  storage.release();
-  liveTensors--;
-});
+const unreachableStorage = new FinalizationRegistry<() => void>((reclaim) => reclaim());
+
+// Counts tensors for memory(); the held value is nothing, so it pins nothing.
+const collectedTensors = new FinalizationRegistry<null>(() => liveTensors--);
 let liveTensors = 0;
 
 /** Tensors neither released nor garbage collected yet. */
@@ -71,7 +83,7 @@ export class Tensor implements TensorInfo {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     this.storage = storage.retain();
-    collected.register(this, storage, this);
+    collectedTensors.register(this, null, this);
     liveTensors++;
   }
 
@@ -135,7 +147,7 @@ export class Tensor implements TensorInfo {
   /** @internal Gives back this tensor's storage reference now instead of at garbage collection. */
   release(): void {
     if (this.storage === null) return;
-    collected.unregister(this);
+    collectedTensors.unregister(this);
     this.storage.release();
     this.storage = null;
     this.gradNode = null;
@@ -146,10 +158,8 @@ export class Tensor implements TensorInfo {
   replaceStorage(storage: Storage): void {
     storage.retain();
     if (this.storage === null) throw new Error(`${this.toString()} was released and cannot take new values`);
-    collected.unregister(this);
     this.storage.release();
     this.storage = storage;
-    collected.register(this, storage, this);
   }
 
   private liveStorage(): Storage {

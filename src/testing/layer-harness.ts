@@ -1,13 +1,15 @@
 /**
  * One call that checks a layer the way every layer must behave:
  *   1. `computeOutputShape` matches `expected.outputShape`, and a real call produces that shape;
- *   2. the weight count matches `expected.params`;
+ *   2. the weight count matches `expected.params` (and `expected.nonTrainableParams` when given);
  *   3. the config survives a round trip through the class-name registry (same config, same output
  *      given the same weights);
- *   4. analytic gradients of a random projection of the output, w.r.t. the input and each weight,
+ *   4. analytic gradients of a random projection of the output, w.r.t. every input and trainable weight,
  *      match central finite differences accumulated in float64;
- *   5. one gradient-descent step changes the weights and lowers that projection.
- * Throws an Error describing the first failure (no Node built-ins: usable in browsers too).
+ *   5. one gradient-descent step changes the trainable weights and lowers that projection.
+ * Merge layers pass a list of input shapes. `training: true` runs every call in training mode
+ * (batch statistics for BatchNormalization). Throws an Error describing the first failure (no
+ * Node built-ins: usable in browsers too).
  */
 import { gradients } from '../autograd/backward.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -23,6 +25,7 @@ export interface LayerExpectations {
   /** With the batch axis as null, e.g. [null, 26, 26, 32]. */
   outputShape: SymbolicShape;
   params: number;
+  nonTrainableParams?: number;
 }
 
 export interface LayerCheckOptions {
@@ -31,53 +34,83 @@ export interface LayerCheckOptions {
   eps?: number;
   /** Relative tolerance of the gradient check. */
   tolerance?: number;
-  /** Input values; default uniform in [-1, 1). Pooling tests pass well-separated values. */
-  input?: Float32Array;
+  /** Input values (one array per input); default uniform in [-1, 1). Pooling tests pass well-separated values. */
+  input?: Float32Array | Float32Array[];
+  /** Run the layer in training mode (default false: inference). */
+  training?: boolean;
+}
+
+/** What every check needs: the layer, its concrete inputs and the call mode. */
+interface Subject {
+  layer: Layer;
+  shapes: number[][];
+  multi: boolean;
+  training: boolean;
 }
 
 function fail(layer: Layer, what: string): never {
   throw new Error(`checkLayer ${layer.className} "${layer.name}": ${what}`);
 }
 
-/** Runs every check on `layer` for an input of the concrete `inputShape` (batch included). */
-export function checkLayer(layer: Layer, inputShape: readonly number[], expected: LayerExpectations, options: LayerCheckOptions = {}): void {
+function run(s: Subject, layer: Layer, xs: readonly Tensor[]): Tensor {
+  return s.multi ? layer.apply([...xs], { training: s.training }) : layer.apply(xs[0], { training: s.training });
+}
+
+/** Runs every check on `layer` for inputs of the concrete `inputShape` (batch included; a list for merge layers). */
+export function checkLayer(layer: Layer, inputShape: readonly number[] | readonly (readonly number[])[], expected: LayerExpectations, options: LayerCheckOptions = {}): void {
   const rng = new Random(options.seed ?? 1234);
-  const symbolic: SymbolicShape = [null, ...inputShape.slice(1)];
+  const multi = Array.isArray(inputShape[0]);
+  const shapes = (multi ? (inputShape as number[][]) : [inputShape as number[]]).map((s) => [...s]);
+  const s: Subject = { layer, shapes, multi, training: options.training ?? false };
+  const symbolic = shapes.map((sh): SymbolicShape => [null, ...sh.slice(1)]);
+  const symbolicInput = multi ? symbolic : symbolic[0];
   layer.rng = rng.fork();
-  withScope(() => layer.build(symbolic));
-  checkShapes(layer, inputShape, symbolic, expected, rng);
+  withScope(() => layer.build(symbolicInput));
+  checkShapes(s, symbolicInput, expected, rng);
+  checkParams(layer, expected);
+  const given = options.input === undefined ? null : Array.isArray(options.input) ? options.input : [options.input];
+  const xs = shapes.map((sh, i) => given?.[i] ?? Float32Array.from({ length: sizeOf(sh) }, () => rng.uniform(-1, 1)));
+  xs.forEach((x, i) => {
+    if (x.length !== sizeOf(shapes[i])) fail(layer, `options.input has ${x.length} values, shape ${shapeToString(shapes[i])} needs ${sizeOf(shapes[i])}`);
+  });
+  checkConfigRoundTrip(s, symbolicInput, xs);
+  const projection = randomProjection(s, xs, rng);
+  checkGradients(s, xs, projection, options.eps ?? 1e-2, options.tolerance ?? 2e-2);
+  if (layer.trainableWeights.length > 0) checkTrainingStep(s, xs, projection);
+}
+
+function checkParams(layer: Layer, expected: LayerExpectations): void {
   if (layer.countParams() !== expected.params) fail(layer, `expected ${expected.params} parameters, has ${layer.countParams()}`);
-  const x = options.input ?? Float32Array.from({ length: sizeOf(inputShape) }, () => rng.uniform(-1, 1));
-  if (x.length !== sizeOf(inputShape)) fail(layer, `options.input has ${x.length} values, shape ${shapeToString(inputShape)} needs ${sizeOf(inputShape)}`);
-  checkConfigRoundTrip(layer, inputShape, symbolic, x);
-  const projection = randomProjection(layer, inputShape, x, rng);
-  checkGradients(layer, inputShape, x, projection, options.eps ?? 1e-2, options.tolerance ?? 2e-2);
-  if (layer.trainableWeights.length > 0) checkTrainingStep(layer, inputShape, x, projection);
+  const nonTrainable = layer.nonTrainableWeights.reduce((n, w) => n + w.size, 0);
+  if (expected.nonTrainableParams !== undefined && nonTrainable !== expected.nonTrainableParams) {
+    fail(layer, `expected ${expected.nonTrainableParams} non-trainable parameters, has ${nonTrainable}`);
+  }
 }
 
 function sameShape(a: SymbolicShape, b: SymbolicShape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function checkShapes(layer: Layer, inputShape: readonly number[], symbolic: SymbolicShape, expected: LayerExpectations, rng: Random): void {
-  const inferred = layer.computeOutputShape(symbolic);
+function checkShapes(s: Subject, symbolic: SymbolicShape | SymbolicShape[], expected: LayerExpectations, rng: Random): void {
+  const inferred = s.layer.computeOutputShape(symbolic);
   if (!sameShape(inferred, expected.outputShape)) {
-    fail(layer, `computeOutputShape gave ${shapeToString(inferred)}, expected ${shapeToString(expected.outputShape)}`);
+    fail(s.layer, `computeOutputShape gave ${shapeToString(inferred)}, expected ${shapeToString(expected.outputShape)}`);
   }
   const actual = withScope(() => {
-    const x = tensor(Float32Array.from({ length: sizeOf(inputShape) }, () => rng.uniform(-1, 1)), inputShape);
-    return noGrad(() => layer.apply(x)).shape;
+    const xs = s.shapes.map((sh) => tensor(Float32Array.from({ length: sizeOf(sh) }, () => rng.uniform(-1, 1)), sh));
+    return noGrad(() => run(s, s.layer, xs)).shape;
   });
-  const concrete = [inputShape[0], ...expected.outputShape.slice(1)];
-  if (!sameShape(actual, concrete)) fail(layer, `call produced ${shapeToString(actual)}, expected ${shapeToString(concrete)}`);
+  const concrete = [s.shapes[0][0], ...expected.outputShape.slice(1)];
+  if (!sameShape(actual, concrete)) fail(s.layer, `call produced ${shapeToString(actual)}, expected ${shapeToString(concrete)}`);
 }
 
-/** The layer's output values for input `x`, as float64. */
-function outputValues(layer: Layer, inputShape: readonly number[], x: Float32Array): Float64Array {
-  return withScope(() => noGrad(() => Float64Array.from(layer.apply(tensor(x, inputShape)).dataSync())));
+/** The output values of `layer` for inputs `xs`, as float64. */
+function outputValues(s: Subject, layer: Layer, xs: readonly Float32Array[]): Float64Array {
+  return withScope(() => noGrad(() => Float64Array.from(run(s, layer, xs.map((x, i) => tensor(x, s.shapes[i]))).dataSync())));
 }
 
-function checkConfigRoundTrip(layer: Layer, inputShape: readonly number[], symbolic: SymbolicShape, x: Float32Array): void {
+function checkConfigRoundTrip(s: Subject, symbolic: SymbolicShape | SymbolicShape[], xs: readonly Float32Array[]): void {
+  const { layer } = s;
   const config = layer.getConfig();
   const clone = layerFromConfig(layer.className, JSON.parse(JSON.stringify(config)));
   if (JSON.stringify(clone.getConfig()) !== JSON.stringify(config)) {
@@ -86,34 +119,35 @@ function checkConfigRoundTrip(layer: Layer, inputShape: readonly number[], symbo
   withScope(() => clone.build(symbolic));
   if (clone.countParams() !== layer.countParams()) fail(layer, `rebuilt from config it has ${clone.countParams()} parameters, not ${layer.countParams()}`);
   clone.weights.forEach((w, i) => w.assign(tensor(layer.weights[i].dataSync(), w.shape)));
-  const a = outputValues(layer, inputShape, x);
-  const b = outputValues(clone, inputShape, x);
+  const a = outputValues(s, layer, xs);
+  const b = outputValues(s, clone, xs);
   if (a.some((v, i) => v !== b[i])) fail(layer, 'rebuilt from config with the same weights it computes different outputs');
 }
 
-function randomProjection(layer: Layer, inputShape: readonly number[], x: Float32Array, rng: Random): Float64Array {
-  const y = outputValues(layer, inputShape, x);
-  if (y.some((v) => !Number.isFinite(v))) fail(layer, 'output has non-finite values');
+function randomProjection(s: Subject, xs: readonly Float32Array[], rng: Random): Float64Array {
+  const y = outputValues(s, s.layer, xs);
+  if (y.some((v) => !Number.isFinite(v))) fail(s.layer, 'output has non-finite values');
   // Rounded to float32 so the analytic side (float32 tensors) projects on exactly the same vector.
   return Float64Array.from(Float32Array.from(y, () => rng.normal()));
 }
 
-/** f = <projection, layer(x)> in float64. */
-function objective(layer: Layer, inputShape: readonly number[], x: Float32Array, projection: Float64Array): number {
-  const y = outputValues(layer, inputShape, x);
+/** f = <projection, layer(xs)> in float64. */
+function objective(s: Subject, xs: readonly Float32Array[], projection: Float64Array): number {
+  const y = outputValues(s, s.layer, xs);
   let f = 0;
   for (let i = 0; i < y.length; i++) f += projection[i] * y[i];
   return f;
 }
 
-/** d<projection, layer(x)> / d(x, weights...) from autograd. */
-function analyticGradients(layer: Layer, inputShape: readonly number[], x: Float32Array, projection: Float64Array): Float32Array[] {
+/** d<projection, layer(xs)> / d(inputs..., weights...) from autograd. */
+function analyticGradients(s: Subject, xs: readonly Float32Array[], projection: Float64Array): Float32Array[] {
   return withScope(() => {
-    const xt = tensor(x, inputShape);
-    xt.requiresGrad = true;
-    const y = layer.apply(xt);
+    const ts = xs.map((x, i) => tensor(x, s.shapes[i]));
+    ts.forEach((t) => (t.requiresGrad = true));
+    const y = run(s, s.layer, ts);
     const f = sum(mul(y, tensor(Float32Array.from(projection), y.shape)));
-    const targets: Tensor[] = [xt, ...layer.weights];
+    // Non-trainable weights (moving statistics) are not differentiated, as in training.
+    const targets: Tensor[] = [...ts, ...s.layer.trainableWeights];
     return gradients(f, targets).map((g, i) => (g === null ? new Float32Array(targets[i].size) : (g.dataSync() as Float32Array)));
   });
 }
@@ -125,28 +159,32 @@ interface Target {
   evaluate(values: Float32Array): number;
 }
 
-function gradientTargets(layer: Layer, inputShape: readonly number[], x: Float32Array, projection: Float64Array): Target[] {
-  const input: Target = { name: 'input', values: x.slice(), evaluate: (v) => objective(layer, inputShape, v, projection) };
-  const weights = layer.weights.map((w): Target => {
+function gradientTargets(s: Subject, xs: readonly Float32Array[], projection: Float64Array): Target[] {
+  const inputs = xs.map((x, i): Target => ({
+    name: s.multi ? `input ${i}` : 'input',
+    values: x.slice(),
+    evaluate: (v) => objective(s, xs.map((o, j) => (j === i ? v : o)), projection),
+  }));
+  const weights = s.layer.trainableWeights.map((w): Target => {
     const original = w.dataSync() as Float32Array;
     return {
       name: w.name,
       values: original,
       evaluate: (v) => {
         w.assign(tensor(v, w.shape));
-        const f = objective(layer, inputShape, x, projection);
+        const f = objective(s, xs, projection);
         w.assign(tensor(original, w.shape));
         return f;
       },
     };
   });
-  return [input, ...weights];
+  return [...inputs, ...weights];
 }
 
-function checkGradients(layer: Layer, inputShape: readonly number[], x: Float32Array, projection: Float64Array, eps: number, tol: number): void {
-  const analytic = analyticGradients(layer, inputShape, x, projection);
-  const f0 = objective(layer, inputShape, x, projection);
-  gradientTargets(layer, inputShape, x, projection).forEach((target, t) => {
+function checkGradients(s: Subject, xs: readonly Float32Array[], projection: Float64Array, eps: number, tol: number): void {
+  const analytic = analyticGradients(s, xs, projection);
+  const f0 = objective(s, xs, projection);
+  gradientTargets(s, xs, projection).forEach((target, t) => {
     const g = analytic[t];
     const scale = Math.max(1e-3, ...Array.from(g, Math.abs));
     for (let i = 0; i < target.values.length; i++) {
@@ -159,25 +197,25 @@ function checkGradients(layer: Layer, inputShape: readonly number[], x: Float32A
       // analytic (sub)gradient must match at least one of the three estimates.
       const estimates = [(fPlus - fMinus) / (2 * eps), (fPlus - f0) / eps, (f0 - fMinus) / eps];
       const ok = estimates.some((n) => Math.abs(n - g[i]) <= tol * Math.max(scale, Math.abs(n), Math.abs(g[i])));
-      if (!ok) fail(layer, `gradient w.r.t. ${target.name}[${i}] is ${g[i]}, finite differences give ${estimates[0]} (central), ${estimates[1]}, ${estimates[2]}`);
+      if (!ok) fail(s.layer, `gradient w.r.t. ${target.name}[${i}] is ${g[i]}, finite differences give ${estimates[0]} (central), ${estimates[1]}, ${estimates[2]}`);
     }
   });
 }
 
-function checkTrainingStep(layer: Layer, inputShape: readonly number[], x: Float32Array, projection: Float64Array): void {
-  const before = objective(layer, inputShape, x, projection);
+function checkTrainingStep(s: Subject, xs: readonly Float32Array[], projection: Float64Array): void {
+  const { layer } = s;
+  const before = objective(s, xs, projection);
   const oldValues = layer.trainableWeights.map((w) => w.dataSync());
-  const grads = analyticGradients(layer, inputShape, x, projection).slice(1);
+  const grads = analyticGradients(s, xs, projection).slice(xs.length);
   const norm = Math.sqrt(grads.reduce((n, g) => n + g.reduce((m, v) => m + v * v, 0), 0));
   if (norm === 0) fail(layer, 'all weight gradients are zero: a training step cannot change anything');
   // A small step against the gradient, sized so the objective must go down to first order.
   const lr = 1e-3 / norm;
-  layer.weights.forEach((w, i) => {
-    if (!w.trainable) return;
+  layer.trainableWeights.forEach((w, i) => {
     w.assign(tensor(Float32Array.from(w.dataSync(), (v, k) => v - lr * grads[i][k]), w.shape));
   });
   const changed = layer.trainableWeights.some((w, i) => w.dataSync().some((v, k) => v !== oldValues[i][k]));
   if (!changed) fail(layer, 'a training step left every weight unchanged');
-  const after = objective(layer, inputShape, x, projection);
+  const after = objective(s, xs, projection);
   if (!(after < before)) fail(layer, `a training step did not lower the objective (${before} -> ${after})`);
 }

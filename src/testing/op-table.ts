@@ -193,6 +193,17 @@ const CONV: OpCase[] = [
   convCase('large input (random directions)', [2, 8, 8, 3], [3, 3, 3, 4], { padding: 'same', withBias: true }),
 ];
 
+/** Transposed conv: filter [kh, kw, outChannels, inChannels] as in Keras. */
+const transposedCase = (variant: string, x: number[], w: number[], o: ops.Conv2DTransposeOptions): OpCase => ({
+  op: 'conv2dTranspose', variant, inputs: (r) => [randn(x, r), randn(w, r)], fn: (xt, wt) => ops.conv2dTranspose(xt, wt, o),
+});
+
+const CONV_TRANSPOSE: OpCase[] = [
+  transposedCase('valid strides 2', [1, 3, 3, 2], [3, 3, 4, 2], { strides: 2 }),
+  transposedCase("'same' strides 2", [2, 3, 4, 3], [2, 3, 2, 3], { strides: 2, padding: 'same' }),
+  transposedCase('dilation 2', [1, 4, 4, 1], [3, 3, 2, 1], { dilations: 2 }),
+];
+
 const poolCase = (op: 'maxPool2d' | 'minPool2d' | 'avgPool2d', variant: string, x: number[], k: number | [number, number], o: ops.Pool2DOptions = {}): OpCase => ({
   op, variant, inputs: (r) => [distinct(x, r)], fn: (t) => ops[op](t, k, o),
 });
@@ -204,7 +215,7 @@ const POOL: OpCase[] = (['maxPool2d', 'minPool2d', 'avgPool2d'] as const).flatMa
   poolCase(op, 'channelsFirst', [1, 2, 4, 4], 2, { dataFormat: 'channelsFirst' }),
 ]);
 
-export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...POOL];
+export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL];
 
 /** Exports of src/ops/index.ts that have no gradient (creation, comparisons, indices, attrs). */
 export const NOT_DIFFERENTIABLE = new Set([

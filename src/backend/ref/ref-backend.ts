@@ -16,7 +16,7 @@ import { pool2D } from './Pool2D.js';
 import { pool2DGrad } from './Pool2DGrad.js';
 import { reduce } from './Reduce.js';
 import { slice } from './Slice.js';
-import { arrayOfHandle, freeHandle, refMemory, wrapArray } from './storage.js';
+import { arrayOfHandle, freeHandle, reclaimerOf, refMemory, wrapArray } from './storage.js';
 import { transpose } from './Transpose.js';
 import { unary } from './Unary.js';
 import { unaryGrad } from './UnaryGrad.js';
@@ -42,6 +42,7 @@ export function createRefBackend(): Backend {
     write: (values: DataArray, dtype: DType) => wrapArray(copyAs(values, dtype)),
     read: (handle) => arrayOfHandle(handle),
     free: freeHandle,
+    reclaimer: reclaimerOf,
     memory: refMemory,
   };
 }

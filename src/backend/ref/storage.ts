@@ -36,6 +36,15 @@ export function freeHandle(handle: DataHandle): void {
   h.data = null;
 }
 
+/** Accounting for a handle collected by the garbage collector (its array goes with it). */
+export function reclaimerOf(handle: DataHandle): () => void {
+  const bytes = arrayOfHandle(handle).byteLength;
+  return () => {
+    live.handles--;
+    live.bytes -= bytes;
+  };
+}
+
 export function refMemory(): BackendMemory {
   return { ...live };
 }

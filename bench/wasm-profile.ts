@@ -1,0 +1,53 @@
+/**
+ * Per-kernel profile of seed-CNN training steps (batch 64, RMSprop) on a backend: ms per step by
+ * kernel id, and the time outside kernels (engine, autograd, optimizer bookkeeping in JS).
+ *
+ *   node dist/bench/wasm-profile.js [--backend=wasm] [--steps=20] [--threads=2]
+ */
+import { engine } from '../src/backend/engine.js';
+import '../src/backend/register.js';
+import { loadMnist } from '../src/data/mnist.js';
+import { toCategorical } from '../src/data/to-categorical.js';
+import { mnistCnn } from '../src/models/mnist-cnn.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import { tensor } from '../src/ops/create.js';
+
+const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
+const backend = arg('backend', 'wasm');
+const steps = Number(arg('steps', '20'));
+registerWasmBackend({ threads: Number(arg('threads', '2')) });
+engine.setBackend(backend);
+
+const data = loadMnist({ limitTrain: 2048, limitTest: 16 });
+const B = 64;
+const batches = Array.from({ length: 16 }, (_, i) => {
+  const x = tensor(data.trainImages.dataSync().subarray(i * B * 784, (i + 1) * B * 784), [B, 28, 28, 1]);
+  return [x, toCategorical(data.trainLabels.dataSync().subarray(i * B, (i + 1) * B), 10)] as const;
+});
+const model = mnistCnn({ seed: 1 });
+model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+for (let s = 0; s < 5; s++) model.trainOnBatch(...batches[s % 16]!);
+
+const ms = new Map<string, number>();
+const calls = new Map<string, number>();
+engine.observer = (id, t) => {
+  ms.set(id, (ms.get(id) ?? 0) + t);
+  calls.set(id, (calls.get(id) ?? 0) + 1);
+};
+let best = Infinity;
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+for (let s = 0; s < steps; s++) {
+  const t = performance.now();
+  model.trainOnBatch(...batches[s % 16]!);
+  best = Math.min(best, performance.now() - t);
+}
+const wall = (performance.now() - t0) / steps;
+const cpu = process.cpuUsage(c0);
+engine.observer = null;
+const inKernels = [...ms.values()].reduce((a, b) => a + b, 0) / steps;
+console.log(`${backend}: ${wall.toFixed(2)} ms/step mean (best ${best.toFixed(2)}), cpu ${((cpu.user + cpu.system) / 1e3 / steps).toFixed(2)} ms/step, ${(B / wall * 1000).toFixed(0)} samples/s`);
+console.log(`kernels ${inKernels.toFixed(2)} ms/step, outside kernels ${(wall - inKernels).toFixed(2)} ms/step`);
+for (const [id, t] of [...ms.entries()].sort((a, b) => b[1] - a[1])) {
+  console.log(`  ${id.padEnd(22)} ${(t / steps).toFixed(3).padStart(8)} ms  ${((calls.get(id) ?? 0) / steps).toFixed(1).padStart(5)} calls/step`);
+}

@@ -1,0 +1,128 @@
+/**
+ * The JS-side allocator of the shared WebAssembly heap (the kernels never allocate). Requests
+ * round up to size classes (64-byte multiples, then 4 classes per power of two: <= 25% waste).
+ * Freed blocks merge with free neighbours, and a free block that reaches the bump pointer lowers
+ * it. Why merge: a training step frees almost everything it allocated, so its blocks fold back
+ * into one region that the next step (or an evaluation at another batch size) carves again; with
+ * per-size free lists alone, blocks of one size could never serve another, and evaluating at
+ * batch 256 after training at 64 grew the heap by the whole batch-256 working set.
+ * A request takes an exact-size free block, else the smallest larger one (split), else bumps.
+ */
+
+/** Bytes [0, BASE) stay unused so that pointer 0 can mean "absent" (no bias). */
+const BASE = 1024;
+const ALIGN = 64;
+const PAGE = 65536;
+
+/** The class size a request of `bytes` is served from. */
+export function sizeClass(bytes: number): number {
+  const b = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+  if (b <= 4 * ALIGN) return b;
+  // 4 classes per power of two: round up to a multiple of 2^(floor(log2 b) - 2).
+  const step = 2 ** (Math.floor(Math.log2(b)) - 2);
+  return Math.ceil(b / step) * step;
+}
+
+export class HeapAllocator {
+  private top = BASE;
+  /** Free blocks by size (stacks: the most recently freed block is reused first). */
+  private readonly lists = new Map<number, number[]>();
+  /** Free blocks by start (-> size) and by end (-> start), to merge neighbours. */
+  private readonly freeAt = new Map<number, number>();
+  private readonly freeEnd = new Map<number, number>();
+  /** Bytes in blocks handed out and not yet returned. */
+  usedBytes = 0;
+
+  constructor(private readonly memory: WebAssembly.Memory, private readonly maxBytes: number) {}
+
+  /** A 64-byte aligned block of at least `bytes`; returns its pointer and class size. */
+  alloc(bytes: number): { ptr: number; size: number } {
+    const size = sizeClass(bytes);
+    this.usedBytes += size;
+    const exact = this.lists.get(size)?.pop();
+    if (exact !== undefined) {
+      this.unindex(exact, size);
+      return { ptr: exact, size };
+    }
+    const fit = this.bestFit(size);
+    if (fit >= 0) {
+      const have = this.freeAt.get(fit)!;
+      this.remove(fit, have);
+      this.insert(fit + size, have - size);
+      return { ptr: fit, size };
+    }
+    const ptr = this.top;
+    const end = ptr + size;
+    if (end > this.memory.buffer.byteLength) this.grow(end);
+    this.top = end;
+    return { ptr, size };
+  }
+
+  release(ptr: number, size: number): void {
+    this.usedBytes -= size;
+    let start = ptr;
+    let end = ptr + size;
+    const before = this.freeEnd.get(start);
+    if (before !== undefined) {
+      this.remove(before, start - before);
+      start = before;
+    }
+    const after = this.freeAt.get(end);
+    if (after !== undefined) {
+      this.remove(end, after);
+      end += after;
+    }
+    if (end === this.top) this.top = start;
+    else this.insert(start, end - start);
+  }
+
+  /** Bytes of the heap handed out so far (live or free below the bump pointer). */
+  get highWater(): number {
+    return this.top;
+  }
+
+  /** Start of the smallest free block larger than `size`, or -1. */
+  private bestFit(size: number): number {
+    let best = -1;
+    let bestSize = Infinity;
+    for (const [s, list] of this.lists) {
+      if (s > size && s < bestSize && list.length > 0) {
+        best = list[list.length - 1]!;
+        bestSize = s;
+      }
+    }
+    return best;
+  }
+
+  private insert(ptr: number, size: number): void {
+    if (size <= 0) return;
+    let list = this.lists.get(size);
+    if (list === undefined) this.lists.set(size, (list = []));
+    list.push(ptr);
+    this.freeAt.set(ptr, size);
+    this.freeEnd.set(ptr + size, ptr);
+  }
+
+  private remove(ptr: number, size: number): void {
+    const list = this.lists.get(size)!;
+    const i = list.lastIndexOf(ptr);
+    list[i] = list[list.length - 1]!;
+    list.pop();
+    this.unindex(ptr, size);
+  }
+
+  private unindex(ptr: number, size: number): void {
+    this.freeAt.delete(ptr);
+    this.freeEnd.delete(ptr + size);
+  }
+
+  private grow(end: number): void {
+    if (end > this.maxBytes) {
+      throw new Error(`wasm backend: out of memory: ${end} bytes of heap needed, the limit is ${this.maxBytes}`);
+    }
+    const current = this.memory.buffer.byteLength;
+    // At least 25% more, so a growing working set does not grow page by page.
+    const want = Math.min(this.maxBytes, Math.max(end, Math.ceil(current * 1.25)));
+    this.memory.grow(Math.ceil((want - current) / PAGE));
+  }
+}

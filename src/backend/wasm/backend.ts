@@ -1,0 +1,90 @@
+/**
+ * The WebAssembly backend: tensors live in one shared WebAssembly.Memory, kernels are the SIMD
+ * exports of wasm/assembly (built by wasm/build.mjs), and heavy kernels are split over a pool of
+ * workers that instantiate the same module over the same memory. Host-specific parts (starting
+ * workers, reading the .wasm file) come from a WasmPlatform, so this file is browser-safe.
+ */
+import type { DataArray, DType } from '../../tensor/dtype.js';
+import type { Backend } from '../backend.js';
+import type { DataHandle, KernelTable } from '../kernels.js';
+import { WasmContext } from './context.js';
+import { WasmHeap, type WasmHandle } from './heap.js';
+import { createMemory, instantiate } from './loader.js';
+import type { WasmPlatform } from './platform.js';
+import { MAX_THREADS, WasmThreadPool } from './pool.js';
+import { makeConv2D } from './kernels/conv.js';
+import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './kernels/conv-grad.js';
+import { makeBinary, makeUnary, makeUnaryGrad } from './kernels/elementwise.js';
+import { makeMatMul } from './kernels/matmul.js';
+import { makePool2D, makePool2DGrad } from './kernels/pool2d.js';
+import { makeArgMax, makeReduce } from './kernels/reduce.js';
+import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
+
+/** Exports the workers may be asked to run (the pool resolves them by index). */
+const PARALLEL_EXPORTS = [
+  'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
+  'wino4BackpropFilterPart', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64',
+  'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish', 'nop',
+];
+
+export interface WasmBackendOptions {
+  /** The compiled kernels (compileKernels / compileKernelsSync in loader.ts). */
+  module: WebAssembly.Module;
+  /** A shared memory matching the module's import (default: a new one). */
+  memory?: WebAssembly.Memory;
+  /** Threads kernels may use, the main thread included (1..6). */
+  threads: number;
+  platform: WasmPlatform;
+  /**
+   * How long idle workers spin before sleeping (ms). Short: parallelFor never waits for a sleeping
+   * worker (the main thread starts on the chunks at once), so a late wake-up (~0.1 ms) only
+   * delays the worker's share, while spinning burns a core that a busy machine needs.
+   */
+  spinMs?: number;
+}
+
+export interface WasmBackend extends Backend {
+  /** Stops the workers; the backend must not be used afterwards. */
+  close(): void;
+  /** @internal The kernel context (benchmarks and tests). */
+  readonly context: WasmContext;
+}
+
+function kernelTable(ctx: WasmContext): KernelTable {
+  return {
+    Binary: makeBinary(ctx), Unary: makeUnary(ctx), UnaryGrad: makeUnaryGrad(ctx), Where: makeWhere(ctx),
+    Reduce: makeReduce(ctx), ArgMax: makeArgMax(ctx), MatMul: makeMatMul(ctx), Transpose: makeTranspose(ctx),
+    Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
+    Conv2D: makeConv2D(ctx), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
+    Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: makePool2D(ctx), Pool2DGrad: makePool2DGrad(ctx),
+  };
+}
+
+export function createWasmBackend(options: WasmBackendOptions): WasmBackend {
+  const threads = options.threads;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new Error(`wasm backend: threads must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
+  }
+  const memory = options.memory ?? createMemory();
+  const heap = new WasmHeap(memory);
+  const pool = threads > 1
+    ? WasmThreadPool.create(options.platform, options.module, memory, threads, PARALLEL_EXPORTS, options.spinMs ?? 2)
+    : null;
+  const ctx = new WasmContext(instantiate(options.module, memory), heap, pool, threads);
+  return {
+    name: 'wasm',
+    kernels: kernelTable(ctx),
+    threads,
+    context: ctx,
+    write(values: DataArray, dtype: DType): DataHandle {
+      const h = heap.handle(values.length);
+      heap.view(h, dtype, values.length).set(values);
+      return h;
+    },
+    read: (handle: DataHandle, dtype: DType, size: number) => heap.view(handle, dtype, size),
+    free: (handle: DataHandle) => heap.free(handle as WasmHandle),
+    reclaimer: (handle: DataHandle) => heap.reclaimer(handle as WasmHandle),
+    memory: () => heap.memoryInfo(),
+    close: () => ctx.close(),
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Conv2DBackpropInput and Conv2DBackpropFilter.
+ * dx: 3x3 stride 1 with C % 8 == 0, K % 4 == 0 and an input of at least 8x8 runs as a Winograd
+ *   F(4x4, 3x3) conv of dy (zero-padded so the output is exactly x's extent) with the flipped,
+ *   transposed filter; otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
+ * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 8x8): Winograd filter gradient over a fixed
+ *   number of image blocks, summed in order (reproducible); other dilation-1 convs: implicit-im2col
+ *   GEMM; dilated ones: im2col + GEMM. Grouped convs: interim TS over views.
+ */
+import type { KernelFn } from '../../kernels.js';
+import { sizeOf } from '../../../tensor/shape.js';
+import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
+import type { WasmContext } from '../context.js';
+import { im2colRows } from './conv.js';
+import { padded, WINO_CHUNK, winoFilter } from './conv-util.js';
+import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
+import { gemm, MR } from './gemm.js';
+import { Temps } from './inputs.js';
+
+const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
+const isWino = (g: ConvGeometry): boolean =>
+  g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1;
+
+function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, pad: readonly number[], dy: number, w: number, dx: number): void {
+  const C = geo.inC, K = geo.outC;
+  const wf = temps.alloc(9 * C * K * 4);
+  ctx.call('flipFilter', w, 3, 3, C, K, wf); // [3, 3, K, C]: a conv from K to C channels
+  const U = winoFilter(ctx, temps, wf, K, C);
+  const p = pad.map((v) => 2 - v);
+  const dyp = padded(ctx, temps, dy, geo.batch, geo.outH, geo.outW, K, p);
+  ctx.workspace(ctx.call1('wino4WorkspaceBytes', K, C, WINO_CHUNK));
+  const args = [MR, dyp.ptr, dyp.H, dyp.W, K, U, C, 0, dx, 0, 0, 0, WINO_CHUNK, 0];
+  ctx.parallel('wino4Forward', args, geo.batch, ctx.grain(geo.batch, 4), [[10, 1, 0], [11, 1, 1]], flopsOf(geo), 13);
+}
+
+function inputGradGemm(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+  const KK = geo.patch, K = geo.outC;
+  const cols = temps.alloc(geo.rows * KK * 4);
+  gemm(ctx, { M: geo.rows, N: KK, K, a: dy, lda: K, ta: false, b: w, ldb: K, tb: true, c: cols, ldc: KK, flags: 0, bias: 0 });
+  // col2im(cols, H, W, C, KH, KW, sy, sx, dy, dx, padT, padL, OH, OW, n0, n1, out), split by images.
+  const args = [cols, geo.inH, geo.inW, geo.inC, geo.kH, geo.kW, geo.strideH, geo.strideW, geo.dilH, geo.dilW, geo.padTop, geo.padLeft, geo.outH, geo.outW, 0, 0, dx];
+  ctx.parallel('col2im', args, geo.batch, ctx.grain(geo.batch, 2), [[14, 1, 0], [15, 1, 1]], geo.rows * KK);
+}
+
+export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackpropInput'> {
+  return ({ dy, filter }, attrs) => {
+    const geo = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
+    checkDy('Conv2DBackpropInput', geo, dy.shape);
+    const out = ctx.heap.output([...attrs.inputShape]);
+    const temps = new Temps(ctx);
+    const [pdy, pw, pdx] = [temps.f32(dy), temps.f32(filter), out.handle.ptr];
+    if (geo.groups > 1) {
+      const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
+      convInputGradTS(v(pdy, sizeOf(dy.shape)), v(pw, sizeOf(filter.shape)), v(pdx, sizeOf(out.shape)), geo);
+    } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.inH >= 8 && geo.inW >= 8 && attrs.pad.every((p) => p <= 2)) {
+      inputGradWinograd(ctx, temps, geo, attrs.pad, pdy, pw, pdx);
+    } else {
+      inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
+    }
+    temps.release();
+    return out;
+  };
+}
+
+/** Image blocks of the Winograd filter gradient (fixed, not per thread: reproducible sums). */
+const DW_PARTS = 8;
+
+function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number): void {
+  const C = geo.inC, K = geo.outC, N = geo.batch;
+  const perPart = Math.ceil(N / Math.min(DW_PARTS, N));
+  const parts = Math.ceil(N / perPart);
+  const partBytes = ctx.call1('wino4FilterGradPartBytes', C, K);
+  const dUs = temps.alloc(parts * partBytes);
+  ctx.workspace(ctx.call1('wino4FilterGradWorkspaceBytes', C, K, WINO_CHUNK));
+  // wino4BackpropFilterPart(mr, x, H, W, C, dy, K, N, perPart, part, chunk, dUs, partStride, ws)
+  const args = [MR, x, H, W, C, dy, K, N, perPart, 0, WINO_CHUNK, dUs, partBytes, 0];
+  ctx.parallel('wino4BackpropFilterPart', args, parts, 1, [[9, 1, 0]], flopsOf(geo), 13, true);
+  // Sum the partials into the first, in order, then transform back to 3x3, split by channels.
+  const n = partBytes / 4;
+  for (let p = 1; p < parts; p++) {
+    ctx.parallel('binaryF32', [0, dUs, dUs + p * partBytes, dUs, 0, 0, 0, 0], n, ctx.grain(n, 2, 1024), [[4, 1, 0], [5, 0, 1]], n);
+  }
+  ctx.workspace(256);
+  // wino4FilterGradFinish(dUs, parts, partStride, C, K, dw, flags, tmp, c0, c1)
+  ctx.parallel('wino4FilterGradFinish', [dUs, 1, partBytes, C, K, dw, 0, 0, 0, 0], C, ctx.grain(C, 2), [[8, 1, 0], [9, 1, 1]], C * K * 36 * 20, 7);
+}
+
+/**
+ * Implicit-im2col filter gradient (dilation 1). The kernel computes MR filter rows at a time from
+ * MR contiguous input values, so the filter width is widened to KWp with (KWp * C) % MR == 0
+ * (e.g. 3 -> 4 for one channel): the extra columns are computed into scratch and dropped, and
+ * the input gets enough right padding that they never read past it.
+ */
+function filterGradImplicit(ctx: WasmContext, temps: Temps, geo: ConvGeometry, pad: readonly number[], x: number, dy: number, dw: number): void {
+  const C = geo.inC, K = geo.outC, P = geo.rows;
+  let KWp = geo.kW;
+  while ((KWp * C) % MR !== 0) KWp++;
+  const wide = KWp !== geo.kW;
+  const Wp = geo.inW + pad[2]! + pad[3]!;
+  const extra = Math.max(0, (geo.outW - 1) * geo.strideW + KWp - Wp);
+  const xp = padded(ctx, temps, x, geo.batch, geo.inH, geo.inW, C, [pad[0]!, pad[1]!, pad[2]!, pad[3]! + extra]);
+  const rows = geo.kH * KWp * C;
+  const target = wide ? temps.alloc(rows * K * 4) : dw;
+  ctx.workspace(ctx.call1('convFilterWorkspaceBytes', P, K));
+  // convBackpropFilter(mr, x, H, W, C, KH, KW, sy, sx, N, OH, OW, dy, K, i0, rows, dw, flags, ws), split by filter rows.
+  const args = [MR, xp.ptr, xp.H, xp.W, C, geo.kH, KWp, geo.strideH, geo.strideW, geo.batch, geo.outH, geo.outW, dy, K, 0, 0, target, 0, 0];
+  ctx.parallel('convBackpropFilter', args, rows, ctx.grain(rows, 2, MR), [[14, 1, 0], [15, 0, 1]], 2 * P * K * rows, 18);
+  if (wide) {
+    const f = ctx.heap.f32;
+    const rowLen = geo.kW * C * K;
+    for (let kh = 0; kh < geo.kH; kh++) {
+      const src = (target >> 2) + kh * KWp * C * K;
+      f.copyWithin((dw >> 2) + kh * rowLen, src, src + rowLen);
+    }
+  }
+}
+
+/** Patch-matrix floats per im2col block of the fallback filter gradient. */
+const COLS_FLOATS = 1 << 21;
+
+function filterGradIm2col(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, dy: number, dw: number): void {
+  const KK = geo.patch, K = geo.outC;
+  const step = Math.max(MR, Math.floor(COLS_FLOATS / KK));
+  const cols = temps.alloc(Math.min(step, geo.rows) * KK * 4);
+  for (let p0 = 0; p0 < geo.rows; p0 += step) {
+    const count = Math.min(step, geo.rows - p0);
+    im2colRows(ctx, x, geo, p0, count, cols);
+    gemm(ctx, { M: KK, N: K, K: count, a: cols, lda: KK, ta: true, b: dy + p0 * K * 4, ldb: K, tb: false, c: dw, ldc: K, flags: p0 === 0 ? 0 : 1, bias: 0 });
+  }
+}
+
+export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBackpropFilter'> {
+  return ({ x, dy }, attrs) => {
+    const geo = convGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
+    checkDy('Conv2DBackpropFilter', geo, dy.shape);
+    const out = ctx.heap.output([...attrs.filterShape]);
+    const temps = new Temps(ctx);
+    const [px, pdy, pdw] = [temps.f32(x), temps.f32(dy), out.handle.ptr];
+    const d1 = geo.dilH === 1 && geo.dilW === 1;
+    if (geo.groups > 1) {
+      const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
+      convFilterGradTS(v(px, sizeOf(x.shape)), v(pdy, sizeOf(dy.shape)), v(pdw, sizeOf(out.shape)), geo);
+    } else if (isWino(geo) && geo.inC % MR === 0 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH >= 8 && geo.outW >= 8) {
+      const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
+      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw);
+    } else if (d1) {
+      filterGradImplicit(ctx, temps, geo, attrs.pad, px, pdy, pdw);
+    } else {
+      filterGradIm2col(ctx, temps, geo, px, pdy, pdw);
+    }
+    temps.release();
+    return out;
+  };
+}

@@ -1,0 +1,28 @@
+/** Shared pieces of the wasm conv kernels: zero padding and the Winograd tile-chunk size. */
+import type { WasmContext } from '../context.js';
+import type { Temps } from './inputs.js';
+
+/** Tiles per Winograd pass: V and M of a chunk stay in L2 (a multiple of every MR). */
+export const WINO_CHUNK = 48;
+
+export interface Padded { ptr: number; H: number; W: number }
+
+/** x [N, H, W, C] zero-padded by pad [top, bottom, left, right] (x itself when there is none). */
+export function padded(ctx: WasmContext, temps: Temps, x: number, N: number, H: number, W: number, C: number, pad: readonly number[]): Padded {
+  const [pt, pb, pl, pr] = pad as [number, number, number, number];
+  if (pt + pb + pl + pr === 0) return { ptr: x, H, W };
+  const PH = H + pt + pb, PW = W + pl + pr;
+  const y = temps.alloc(N * PH * PW * C * 4);
+  // padNHWC(x, N, H, W, C, pt, pb, pl, pr, y), split by images.
+  ctx.parallel('padNHWC', [x, 0, H, W, C, pt, pb, pl, pr, y], N, ctx.grain(N, 2), [[0, H * W * C * 4, 0], [1, 0, 1], [9, PH * PW * C * 4, 0]], N * PH * PW * C);
+  return { ptr: y, H: PH, W: PW };
+}
+
+/** U = Winograd F(4x4, 3x3) transform of the HWIO filter w (C in, K out), split by input channels. */
+export function winoFilter(ctx: WasmContext, temps: Temps, w: number, C: number, K: number): number {
+  const U = temps.alloc(ctx.call1('wino4FilterBytes', C, K));
+  ctx.workspace(256);
+  // wino4Filter(g, C, K, U, tmp, c0, c1)
+  ctx.parallel('wino4Filter', [w, C, K, U, 0, 0, 0], C, ctx.grain(C, 2), [[5, 1, 0], [6, 1, 1]], C * K * 300, 4);
+  return U;
+}

@@ -1,0 +1,116 @@
+/**
+ * Conv2D. Algorithm by shape (DESIGN.md section 4), all with bias and relu fused:
+ * 1. one input channel (first layer), stride 1: direct convolution (conv1Direct);
+ * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0: Winograd F(4x4, 3x3);
+ * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
+ * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
+ * 5. dilated convs: im2col + GEMM; grouped convs: interim TS (reference lowering over views).
+ */
+import type { Conv2DAttrs, KernelFn, TensorInfo } from '../../kernels.js';
+import { shapeToString, sizeOf } from '../../../tensor/shape.js';
+import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
+import type { WasmContext } from '../context.js';
+import { padded, WINO_CHUNK, winoFilter } from './conv-util.js';
+import { convGroupsTS } from './conv-ts.js';
+import { gemm, MR } from './gemm.js';
+import { Temps } from './inputs.js';
+
+interface ConvCall {
+  geo: ConvGeometry; attrs: Conv2DAttrs;
+  x: number; w: number; bias: number; y: number; flags: number;
+}
+
+const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
+
+function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
+  // conv1Direct(x, H, W, KH, KW, w, K, bias, y, flags, r0, rows), split by output rows.
+  const total = geo.batch * geo.outH;
+  ctx.parallel('conv1Direct', [xp.ptr, xp.H, xp.W, geo.kH, geo.kW, c.w, geo.outC, c.bias, c.y, c.flags, 0, 0], total, ctx.grain(total, 4), [[10, 1, 0], [11, 0, 1]], flopsOf(geo));
+}
+
+function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const C = geo.inC, K = geo.outC;
+  const U = winoFilter(ctx, temps, c.w, C, K);
+  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
+  ctx.workspace(ctx.call1('wino4WorkspaceBytes', C, K, WINO_CHUNK));
+  // wino4Forward(mr, x, H, W, C, U, K, bias, y, flags, n0, n1, chunk, ws), split by images.
+  const args = [MR, xp.ptr, xp.H, xp.W, C, U, K, c.bias, c.y, c.flags, 0, 0, WINO_CHUNK, 0];
+  ctx.parallel('wino4Forward', args, geo.batch, ctx.grain(geo.batch, 4), [[10, 1, 0], [11, 1, 1]], flopsOf(geo), 13);
+}
+
+function implicit(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const C = geo.inC, K = geo.outC, KK = geo.patch;
+  const bp = temps.alloc(Math.ceil(K / 8) * 8 * KK * 4);
+  ctx.call('packB', K, KK, c.w, K, 0, bp);
+  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
+  ctx.workspace(1024);
+  // convImplicit(mr, x, H, W, C, KH, KW, sy, sx, OH, OW, p0, count, bp, K, bias, y, flags, ws), split by pixels.
+  const args = [MR, xp.ptr, xp.H, xp.W, C, geo.kH, geo.kW, geo.strideH, geo.strideW, geo.outH, geo.outW, 0, 0, bp, K, c.bias, c.y, c.flags, 0];
+  ctx.parallel('convImplicit', args, geo.rows, ctx.grain(geo.rows, 4, MR * 4), [[11, 1, 0], [12, 0, 1]], flopsOf(geo), 18);
+}
+
+/** Patch rows per im2col block: bounds the scratch to ~8 MB. */
+const COLS_FLOATS = 1 << 21;
+
+function im2colGemm(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const KK = geo.patch, K = geo.outC;
+  const step = Math.max(MR, Math.floor(COLS_FLOATS / KK));
+  const cols = temps.alloc(Math.min(step, geo.rows) * KK * 4);
+  for (let p0 = 0; p0 < geo.rows; p0 += step) {
+    const count = Math.min(step, geo.rows - p0);
+    im2colRows(ctx, c.x, geo, p0, count, cols);
+    gemm(ctx, { M: count, N: K, K: KK, a: cols, lda: KK, ta: false, b: c.w, ldb: K, tb: false, c: c.y + p0 * K * 4, ldc: K, flags: c.flags, bias: c.bias });
+  }
+}
+
+/** cols[0 : count, KK] = patch rows [p0, p0 + count) of x (any stride, padding, dilation). */
+export function im2colRows(ctx: WasmContext, x: number, geo: ConvGeometry, p0: number, count: number, cols: number): void {
+  // im2col(x, H, W, C, KH, KW, sy, sx, dy, dx, padT, padL, OH, OW, p0, count, cols)
+  const args = [x, geo.inH, geo.inW, geo.inC, geo.kH, geo.kW, geo.strideH, geo.strideW, geo.dilH, geo.dilW, geo.padTop, geo.padLeft, geo.outH, geo.outW, p0, 0, cols];
+  ctx.parallel('im2col', args, count, ctx.grain(count, 2, 16), [[14, 1, 0], [15, 0, 1], [16, geo.patch * 4, 0]], count * geo.patch);
+}
+
+function checkedBias(bias: TensorInfo | undefined, outC: number, filter: TensorInfo): TensorInfo | undefined {
+  if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== outC)) {
+    throw new Error(`Conv2D: expected bias of shape [${outC}] for filter ${shapeToString(filter.shape)}, got ${shapeToString(bias.shape)}`);
+  }
+  return bias;
+}
+
+export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
+  return ({ x, filter, bias }, attrs) => {
+    const geo = convGeometry('Conv2D', x.shape, filter.shape, attrs);
+    checkedBias(bias, geo.outC, filter);
+    const out = ctx.heap.output([geo.batch, geo.outH, geo.outW, geo.outC]);
+    const temps = new Temps(ctx);
+    const relu = attrs.activation === 'relu';
+    const c: ConvCall = {
+      geo, attrs, x: temps.f32(x), w: temps.f32(filter), bias: bias === undefined ? 0 : temps.f32(bias),
+      y: out.handle.ptr, flags: (bias !== undefined ? 2 : 0) | (relu ? 4 : 0),
+    };
+    const d1 = geo.dilH === 1 && geo.dilW === 1;
+    const s1 = geo.strideH === 1 && geo.strideW === 1;
+    if (geo.groups > 1) {
+      const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
+      const b = bias === undefined ? null : v(c.bias, geo.outC);
+      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
+    } else if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) {
+      direct1(ctx, temps, c);
+    } else if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH >= 4 && geo.outW >= 4) {
+      winograd(ctx, temps, c);
+    } else if (geo.pointwise) {
+      gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
+    } else if (d1) {
+      implicit(ctx, temps, c);
+    } else {
+      im2colGemm(ctx, temps, c);
+    }
+    temps.release();
+    return out;
+  };
+}

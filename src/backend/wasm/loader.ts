@@ -1,0 +1,87 @@
+/**
+ * Kernel module plumbing shared by every host: feature detection, the shared memory and
+ * instantiation. Reading and compiling the .wasm bytes is the platform's job (platform.ts).
+ */
+import type { WasmPlatform } from './platform.js';
+
+/** Page limits; must match wasm/build.mjs (the module declares them on its memory import). */
+export const INITIAL_PAGES = 256;
+export const MAXIMUM_PAGES = 32768;
+
+export type WasmVariant = 'relaxed' | 'simd';
+
+/** The raw kernel exports; pointers are byte offsets, strides in elements, flags bit sets. */
+export interface FoveaWasmExports {
+  sgemm(
+    mr: number, M: number, N: number, K: number,
+    a: number, lda: number, ta: number,
+    b: number, ldb: number, tb: number,
+    c: number, ldc: number, flags: number, bias: number, ws: number,
+  ): void;
+  gemmWorkspaceBytes(): number;
+  [name: string]: unknown;
+}
+
+export const F_ACC = 1;
+export const F_BIAS = 2;
+export const F_RELU = 4;
+
+// (module (func (result v128) (v128.const i32x4 0 0 0 0)))
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+export interface WasmFeatures {
+  simd: boolean;
+  /** SharedArrayBuffer + Atomics + shared WebAssembly.Memory (needed even for one thread). */
+  threads: boolean;
+}
+
+/** What this engine supports; the backend needs both. */
+export function detectFeatures(): WasmFeatures {
+  const simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  let threads = typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+  if (threads) {
+    try {
+      threads = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+    } catch {
+      threads = false;
+    }
+  }
+  return { simd, threads };
+}
+
+/** Compiles the best variant the engine validates (relaxed SIMD first) from synchronous bytes. */
+export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WebAssembly.Module; variant: WasmVariant } {
+  platform.prepareEngine?.();
+  for (const variant of candidates(prefer)) {
+    const bytes = platform.readKernels(variant);
+    if (bytes instanceof Promise) throw new Error(`wasm backend: platform '${platform.name}' reads kernels asynchronously; use compileKernels`);
+    if (WebAssembly.validate(bytes)) return { module: new WebAssembly.Module(bytes), variant };
+  }
+  throw new Error('wasm backend: this engine validates neither the relaxed-SIMD nor the SIMD kernel build');
+}
+
+/** Async variant of compileKernelsSync (browsers fetch the bytes). */
+export async function compileKernels(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): Promise<{ module: WebAssembly.Module; variant: WasmVariant }> {
+  platform.prepareEngine?.();
+  for (const variant of candidates(prefer)) {
+    const bytes = await platform.readKernels(variant);
+    if (WebAssembly.validate(bytes)) return { module: await WebAssembly.compile(bytes), variant };
+  }
+  throw new Error('wasm backend: this engine validates neither the relaxed-SIMD nor the SIMD kernel build');
+}
+
+function candidates(prefer: WasmVariant | 'auto'): WasmVariant[] {
+  return prefer === 'auto' ? ['relaxed', 'simd'] : [prefer];
+}
+
+export function createMemory(initialPages = INITIAL_PAGES): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: initialPages, maximum: MAXIMUM_PAGES, shared: true });
+}
+
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): FoveaWasmExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as FoveaWasmExports;
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { bits, randomInput, smallCnn } from '../io/io-test-util.js';
+import { mergeFunctional } from '../io/onnx/export-test-util.js';
+import { saveModel } from '../io/model-io.js';
+import { loadModelFile } from '../node/io/model-formats.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { convertModel } from './convert.js';
+
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'fovea-convert-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const predictBits = (m: { predict(x: Tensor): unknown }, x: Tensor) => bits((m.predict(x) as Tensor).dataSync());
+
+test('convert: TensorFlow.js folder -> .keras -> TensorFlow.js folder and .safetensors keep every bit', () => withTempDir(async (dir) => {
+  const model = smallCnn(6);
+  const x = randomInput(2, [8, 8, 2], 3);
+  await saveModel(model, join(dir, 'tfjs'));
+  const report = await convertModel(join(dir, 'tfjs'), join(dir, 'm.keras'));
+  assert.match(report, /-> .*m\.keras \(Keras 3 archive \(\.keras\)\): model "small_cnn", 4 layers, 187 parameters/);
+  await convertModel(join(dir, 'm.keras'), join(dir, 'back'));
+  await convertModel(join(dir, 'm.keras'), join(dir, 'w.safetensors'));
+  await convertModel(join(dir, 'm.keras'), join(dir, 'm.onnx'));
+  assert.deepEqual((await readdir(dir)).sort(), ['back', 'm.keras', 'm.onnx', 'tfjs', 'w.safetensors']);
+  for (const path of [join(dir, 'm.keras'), join(dir, 'back')]) assert.deepEqual(predictBits(await loadModelFile(path), x), predictBits(model, x), path);
+  // Weights alone go into an architecture read from another file; here one with other weights.
+  await saveModel(smallCnn(99), join(dir, 'other'));
+  const merged = await loadModelFile(join(dir, 'w.safetensors'), { architecture: join(dir, 'other') });
+  assert.deepEqual(predictBits(merged, x), predictBits(model, x));
+}));
+
+test('convert: functional models go to .keras and .onnx; read-only and write-only formats are refused', () => withTempDir(async (dir) => {
+  const { saveKeras } = await import('../io/keras/keras-file.js');
+  const { writeFileAtomic } = await import('../node/io/atomic-write.js');
+  const model = mergeFunctional(2);
+  await writeFileAtomic(join(dir, 'f.keras'), await saveKeras(model));
+  await convertModel(join(dir, 'f.keras'), join(dir, 'f.onnx'));
+  await assert.rejects(convertModel(join(dir, 'f.keras'), join(dir, 'f.h5')), /legacy \.h5 files are read only/);
+  await assert.rejects(convertModel(join(dir, 'f.onnx'), join(dir, 'g.keras')), /ONNX files cannot be loaded/);
+  await assert.rejects(convertModel(join(dir, 'f.keras'), join(dir, 'tfjs')), /written for Sequential models/);
+  await assert.rejects(convertModel(join(dir, 'nope.keras'), join(dir, 'x.onnx')), /nope\.keras: file not found/);
+}));

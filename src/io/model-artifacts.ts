@@ -1,0 +1,174 @@
+/**
+ * A model to artifacts (topology + weight bytes [+ optimizer]) and back. Loading checks the whole
+ * file first (topology structure, every weight spec against the bytes), then builds the layers,
+ * checking each weight against the file as it is created: a weight the file lacks, or has with
+ * another shape, stops the load before its memory is allocated (so a corrupted topology cannot
+ * make it allocate more than the file holds). The saved values are assigned only once every
+ * weight of the model and of the file was matched.
+ */
+import type { Layer } from '../layers/layer.js';
+import { layerFromConfig } from '../layers/registry.js';
+import { Sequential } from '../models/sequential.js';
+import { tensor } from '../ops/create.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { shapesEqual, shapeToString } from '../tensor/shape.js';
+import type { Variable } from '../tensor/variable.js';
+import { describeValue, isRecord, toBytes } from './bytes.js';
+import { parseTopology, type SequentialConfig, sequentialTopology } from './keras-topology.js';
+import { ModelFormatError, rethrowAs } from './model-format-error.js';
+import { optimizerConfig, optimizerFromConfig, optimizerWeights, prepareOptimizerState } from './optimizer-state.js';
+import type { ModelArtifacts } from './types.js';
+import { decodeWeights, encodeWeights, type NamedWeight } from './weights-codec.js';
+
+export const GENERATED_BY = 'Fovea 0.1.0';
+
+/** What saving needs from a model (Sequential has it). */
+export interface SaveableModel {
+  readonly name: string;
+  readonly weights: Variable[];
+  readonly optimizer: Optimizer | null;
+  readonly metricsNames: string[];
+  readonly lossNames: string[];
+  getConfig(): SequentialConfig;
+}
+
+export interface ArtifactOptions {
+  /** Also save the optimizer (its config and state) so `fit` can resume exactly. Needs a compiled model. */
+  includeOptimizer?: boolean;
+}
+
+/** The compiled loss's name (the first output's, for a Sequential model). */
+function lossName(model: SaveableModel): string {
+  const name = model.lossNames[0];
+  if (name === undefined) throw new Error(`saveModel: model "${model.name}" has no compiled loss to save`);
+  return name;
+}
+
+function trainingConfig(model: SaveableModel, optimizer: Optimizer): Record<string, unknown> {
+  return { loss: lossName(model), metrics: model.metricsNames.slice(1), optimizer_config: optimizerConfig(optimizer) };
+}
+
+function weightValues(weights: readonly Variable[]): NamedWeight[] {
+  return weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: w.dtype, values: w.dataSync() }));
+}
+
+export function modelToArtifacts(model: SaveableModel, options: ArtifactOptions = {}): ModelArtifacts {
+  const weights = model.weights;
+  const names = new Set<string>();
+  for (const w of weights) {
+    if (names.has(w.name)) throw new Error(`saveModel: model "${model.name}" has two weights named '${w.name}'; weight names must be unique`);
+    names.add(w.name);
+  }
+  const optimizer = options.includeOptimizer ? model.optimizer : null;
+  if (options.includeOptimizer && optimizer === null) throw new Error(`saveModel: includeOptimizer needs a compiled model; call compile() on "${model.name}" first`);
+  const all = [...weightValues(weights), ...(optimizer ? optimizerWeights(optimizer, weights) : [])];
+  const { specs, data } = encodeWeights(all);
+  return {
+    modelTopology: sequentialTopology(model.getConfig()),
+    weightSpecs: specs,
+    weightData: data,
+    format: 'layers-model',
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    ...(optimizer ? { trainingConfig: trainingConfig(model, optimizer) } : {}),
+  };
+}
+
+/** Finds saved weights by name, also under TensorFlow.js's shortened form of nested names. */
+function weightLookup(saved: readonly NamedWeight[]): (name: string) => NamedWeight | undefined {
+  const byName = new Map(saved.map((w) => [w.name, w]));
+  for (const w of saved) {
+    const parts = w.name.split('/');
+    const short = [...parts.slice(0, -2), parts[parts.length - 1]].join('/');
+    if (parts.length > 2 && !byName.has(short)) byName.set(short, w);
+  }
+  return (name) => byName.get(name);
+}
+
+type AddWeight = (name: string, shape: readonly number[], initializer: unknown, options?: unknown) => Variable;
+
+/** A model weight and the saved values it takes once everything was checked. */
+interface Pairing {
+  variable: Variable;
+  saved: NamedWeight;
+}
+
+/**
+ * Makes `layer` check each weight against the file as it is created: a weight the file lacks or
+ * has with another shape stops the build before the weight's memory is allocated.
+ */
+function checkWeightsOnBuild(layer: Layer, lookup: (name: string) => NamedWeight | undefined, pairs: Pairing[], file: string): () => void {
+  const target = layer as unknown as { addWeight: AddWeight };
+  const original = target.addWeight;
+  target.addWeight = function (this: Layer, name, shape, initializer, options) {
+    const full = `${layer.name}/${name}`;
+    const saved = lookup(full);
+    const where = `layer '${layer.name}' (${layer.className}) weight '${full}'`;
+    if (saved === undefined) throw new ModelFormatError(file, `${where} of shape ${shapeToString(shape)} is missing from the weights manifest`);
+    if (!shapesEqual(saved.shape, shape) || saved.dtype !== 'float32') {
+      throw new ModelFormatError(file, `${where}: expected shape ${shapeToString(shape)} float32, the file has ${shapeToString(saved.shape)} ${saved.dtype}`);
+    }
+    const variable = original.call(this, name, shape, initializer, options);
+    pairs.push({ variable, saved });
+    return variable;
+  };
+  return () => delete (target as { addWeight?: AddWeight }).addWeight;
+}
+
+/** Builds the model from the topology, pairing every weight with the file's; throws unless all pair up. */
+function buildModel(artifacts: ModelArtifacts, saved: readonly NamedWeight[], file: string): { model: Sequential; pairs: Pairing[] } {
+  const topology = parseTopology(artifacts.modelTopology, file);
+  const model = rethrowAs(file, 'modelTopology', () => new Sequential({ name: topology.name }));
+  const lookup = weightLookup(saved);
+  const pairs: Pairing[] = [];
+  topology.layers.forEach(({ className, config }, i) => {
+    const layer = rethrowAs(file, `modelTopology layer #${i} (${className})`, () => layerFromConfig(className, config));
+    const restore = checkWeightsOnBuild(layer, lookup, pairs, file);
+    try {
+      rethrowAs(file, `modelTopology layer #${i} (${className} '${layer.name}')`, () => model.add(layer));
+    } finally {
+      restore();
+    }
+  });
+  const used = new Set(pairs.map((p) => p.saved));
+  const extra = saved.filter((w) => !used.has(w));
+  if (extra.length > 0) {
+    const why = model.built ? 'the model has no such weights' : 'the topology gives no input shape, so the layers were not built';
+    throw new ModelFormatError(file, `weights ${extra.map((w) => `'${w.name}'`).join(', ')} are in the file but ${why}`);
+  }
+  if (used.size !== pairs.length) throw new ModelFormatError(file, 'two model weights resolve to the same saved weight');
+  return { model, pairs };
+}
+
+function compileFromTrainingConfig(model: Sequential, config: unknown, optimizerState: readonly NamedWeight[], file: string): void {
+  if (!isRecord(config) || typeof config.loss !== 'string') throw new ModelFormatError(file, `trainingConfig must have a string 'loss', got ${describeValue(config)}`);
+  const metrics = config.metrics ?? [];
+  if (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string')) throw new ModelFormatError(file, `trainingConfig.metrics must be an array of names, got ${describeValue(metrics)}`);
+  const optimizer = optimizerFromConfig(config.optimizer_config, file);
+  const install = optimizerState.length > 0 ? prepareOptimizerState(optimizer, optimizerState, model.weights, file) : () => {};
+  rethrowAs(file, 'trainingConfig', () => model.compile({ optimizer, loss: config.loss as string, metrics: metrics as string[] }));
+  install();
+}
+
+export interface LoadOptions {
+  /** Compile with the saved optimizer, loss and metrics when the file has them (default true). */
+  compile?: boolean;
+}
+
+/** A Sequential model from artifacts, after checking every part of them. */
+export function artifactsToModel(artifacts: ModelArtifacts, options: LoadOptions = {}, file = 'model.json'): Sequential {
+  if (!isRecord(artifacts)) throw new ModelFormatError(file, `model artifacts must be an object, got ${describeValue(artifacts)}`);
+  const data = toBytes(artifacts.weightData, file);
+  const weights = decodeWeights(artifacts.weightSpecs, data, file);
+  const modelWeights = weights.filter((w) => w.group !== 'optimizer');
+  const optimizerState = weights.filter((w) => w.group === 'optimizer');
+  const { model, pairs } = buildModel(artifacts, modelWeights, file);
+  const training = artifacts.trainingConfig ?? (isRecord(artifacts.modelTopology) ? artifacts.modelTopology.training_config : undefined);
+  if (optimizerState.length > 0 && (training === undefined || training === null)) {
+    throw new ModelFormatError(file, `the file has ${optimizerState.length} optimizer weights but no trainingConfig naming the optimizer`);
+  }
+  if (options.compile !== false && training !== undefined && training !== null) compileFromTrainingConfig(model, training, optimizerState, file);
+  // Everything matched: only now do the weights take the saved values.
+  for (const { variable, saved } of pairs) variable.assign(tensor(saved.values, saved.shape, 'float32'));
+  return model;
+}

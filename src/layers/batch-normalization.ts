@@ -1,0 +1,143 @@
+/**
+ * BatchNormalization (Keras 3): normalizes each feature along `axis` (default -1, the channels).
+ *   training:  y = gamma * (x - mean_B) / sqrt(var_B + epsilon) + beta, with the batch's mean and
+ *              (biased) variance over every other axis; then
+ *              moving = moving * momentum + batch_statistic * (1 - momentum)
+ *   inference: the same with the moving mean and variance.
+ * Defaults as Keras: momentum 0.99, epsilon 1e-3. Weights gamma, beta (trainable) and movingMean,
+ * movingVariance (non-trainable): 4 * C parameters, 2 * C of them non-trainable. A frozen layer
+ * (trainable = false) always runs in inference mode, as in Keras 3.
+ *
+ * Example: `new BatchNormalization()` on [None, 26, 26, 32] has 128 params (64 non-trainable).
+ */
+import { noGrad } from '../autograd/grad-mode.js';
+import { add, div, mul, sub } from '../ops/binary.js';
+import { mean } from '../ops/reduce.js';
+import { reshape } from '../ops/shape-ops.js';
+import { sqrt, square } from '../ops/unary.js';
+import { normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import type { ConstraintSpec } from './constraints.js';
+import { type InitializerArg, weightConfig, type WeightSpec, weightSpec } from './conv-options.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import type { RegularizerSpec } from './regularizers.js';
+
+export interface BatchNormalizationOptions extends LayerArgs {
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: InitializerArg;
+  gammaInitializer?: InitializerArg;
+  movingMeanInitializer?: InitializerArg;
+  movingVarianceInitializer?: InitializerArg;
+  betaRegularizer?: RegularizerSpec | null;
+  gammaRegularizer?: RegularizerSpec | null;
+  betaConstraint?: ConstraintSpec | null;
+  gammaConstraint?: ConstraintSpec | null;
+}
+
+export class BatchNormalization extends Layer {
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly specs: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', WeightSpec>;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+  movingMean: Variable | null = null;
+  movingVariance: Variable | null = null;
+  private rank = 0;
+
+  constructor(options: BatchNormalizationOptions = {}) {
+    super(options);
+    this.axis = options.axis ?? -1;
+    this.momentum = options.momentum ?? 0.99;
+    this.epsilon = options.epsilon ?? 1e-3;
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`${this.where}: momentum must be in [0, 1], got ${this.momentum}`);
+    if (!(this.epsilon > 0)) throw new Error(`${this.where}: epsilon must be positive, got ${this.epsilon}`);
+    this.center = options.center ?? true;
+    this.scale = options.scale ?? true;
+    const o = options;
+    this.specs = {
+      beta: weightSpec(o.betaInitializer, 'zeros', o.betaRegularizer, o.betaConstraint),
+      gamma: weightSpec(o.gammaInitializer, 'ones', o.gammaRegularizer, o.gammaConstraint),
+      movingMean: weightSpec(o.movingMeanInitializer, 'zeros'),
+      movingVariance: weightSpec(o.movingVarianceInitializer, 'ones'),
+    };
+  }
+
+  override get className(): string {
+    return 'BatchNormalization';
+  }
+
+  override assertInputShape(shape: SymbolicShape): void {
+    if (shape.length < 2) throw this.shapeError('a rank >= 2 input', shape);
+    const a = normalizeAxis(this.axis, shape.length, this.where);
+    const built = this.movingMean?.shape[0];
+    if (shape[a] === null || (built !== undefined && shape[a] !== built)) {
+      throw this.shapeError(`a known size ${built ?? ''} on axis ${this.axis}`.replace('  ', ' '), shape);
+    }
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    this.assertInputShape(inputShape);
+    this.rank = inputShape.length;
+    const c = [inputShape[normalizeAxis(this.axis, this.rank, this.where)] as number];
+    const s = this.specs;
+    if (this.scale) this.gamma = this.addWeight('gamma', c, s.gamma.initializer, { regularizer: s.gamma.regularizer, constraint: s.gamma.constraint });
+    if (this.center) this.beta = this.addWeight('beta', c, s.beta.initializer, { regularizer: s.beta.regularizer, constraint: s.beta.constraint });
+    this.movingMean = this.addWeight('moving_mean', c, s.movingMean.initializer, false);
+    this.movingVariance = this.addWeight('moving_variance', c, s.movingVariance.initializer, false);
+    super.build(inputShape);
+  }
+
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    this.assertInputShape(inputShape);
+    return inputShape;
+  }
+
+  call(x: Tensor, options: CallOptions = {}): Tensor {
+    if (this.movingMean === null || this.movingVariance === null) throw new Error(`${this.where} is not built`);
+    const a = normalizeAxis(this.axis, x.rank, this.where);
+    const broadcast = x.shape.map((d, i) => (i === a ? d : 1));
+    const view = (t: Tensor): Tensor => reshape(t, broadcast);
+    let centered: Tensor;
+    let variance: Tensor;
+    if (options.training && this.trainable) {
+      const axes = x.shape.map((_, i) => i).filter((i) => i !== a);
+      const batchMean = mean(x, axes, true);
+      centered = sub(x, batchMean);
+      variance = mean(square(centered), axes, true);
+      this.updateMoving(batchMean, variance);
+    } else {
+      centered = sub(x, view(this.movingMean));
+      variance = view(this.movingVariance);
+    }
+    let y = div(centered, sqrt(add(variance, this.epsilon)));
+    if (this.gamma !== null) y = mul(y, view(this.gamma));
+    if (this.beta !== null) y = add(y, view(this.beta));
+    return y;
+  }
+
+  private updateMoving(batchMean: Tensor, batchVariance: Tensor): void {
+    const m = this.momentum;
+    noGrad(() => {
+      for (const [moving, stat] of [[this.movingMean, batchMean], [this.movingVariance, batchVariance]] as [Variable, Tensor][]) {
+        moving.assign(add(mul(moving, m), mul(reshape(stat, moving.shape), 1 - m)));
+      }
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const s = this.specs;
+    return {
+      ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      ...weightConfig('beta', s.beta), ...weightConfig('gamma', s.gamma),
+      movingMeanInitializer: weightConfig('m', s.movingMean).mInitializer, movingVarianceInitializer: weightConfig('m', s.movingVariance).mInitializer,
+    };
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The training API every model shares (Keras's Trainer): compile, fit, evaluate, predict and the
+ * on-batch variants, weights in and out. Sequential and the functional Model differ only in how
+ * they build and run their layers (`forward`), so there is one training loop for both.
+ */
+import type { History } from '../callbacks/index.js';
+import type { SaveableModel } from '../io/model-artifacts.js';
+import type { SaveOptions } from '../io/model-io.js';
+import type { IOHandler, SaveResult } from '../io/types.js';
+import type { Layer } from '../layers/layer.js';
+import { tensor } from '../ops/create.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { Random } from '../tensor/random.js';
+import { shapesEqual, shapeToString } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { type BatchIterable, isBatchIterable, iteratorEpochs, type Names } from './batch-sources.js';
+import { type CompileOptions, compileState } from './compile.js';
+import { asList, sampleWeightValues, type TensorArg, toDataSet } from './data-set.js';
+import { arrayFitData, type FitData, fitLoop, type FitOptions, iteratorFitData, withClassWeights } from './fit-loop.js';
+import { toHost } from './host-data.js';
+import { evaluateLoop, predictLoop } from './inference-loops.js';
+import { type CompiledState, predictStep, type StepModel, testStep, trainStep } from './steps.js';
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  /** 0 silent; 1 (default) prints the results. */
+  verbose?: number;
+  sampleWeight?: Tensor;
+}
+
+export interface BatchWeights {
+  sampleWeight?: Tensor;
+  classWeight?: Record<number, number>;
+}
+
+export abstract class Trainer implements StepModel {
+  readonly name: string;
+  /** Set by callbacks (e.g. EarlyStopping) to end `fit` after the current batch. */
+  stopTraining = false;
+  /** Set by BackupAndRestore in onTrainBegin: the epoch `fit` resumes at (read once; Keras's `_initial_epoch`). */
+  resumeEpoch: number | null = null;
+  /** The History of the last `fit`. */
+  history: History | null = null;
+  protected readonly rng: Random;
+  protected compiled: CompiledState | null = null;
+
+  constructor(name: string, seed: number | undefined) {
+    this.name = name;
+    this.rng = new Random(seed);
+  }
+
+  /** 'Sequential' or 'Functional', for messages. */
+  abstract get className(): string;
+  /** Every layer once, in order (what weights are read from). */
+  protected abstract get weightLayers(): Layer[];
+  abstract get inputNames(): string[];
+  abstract get outputNames(): string[];
+  abstract forward(xs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[];
+  /** Builds the model for these inputs when it is not built yet. */
+  protected abstract ensureBuilt(xs: Tensor[]): void;
+
+  protected get where(): string {
+    return `${this.className} "${this.name}"`;
+  }
+
+  /**
+   * Saves topology, weights and (with `includeOptimizer`) optimizer state: a folder path or
+   * `file://` URL in Node (TensorFlow.js layers format, written atomically), `indexeddb://name` or
+   * `downloads://name` in browsers, or any IOHandler.
+   */
+  async save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    // Loaded on demand: the io modules import the model classes, so a static import would cycle.
+    const { saveModel } = await import('../io/model-io.js');
+    return saveModel(this as unknown as SaveableModel, target, options);
+  }
+
+  compile(options: CompileOptions): void {
+    this.compiled = compileState(options, this.outputNames);
+  }
+
+  /** The compiled loss names, one per output (empty before compile), e.g. for saving a model. */
+  get lossNames(): string[] {
+    return this.compiled === null ? [] : this.compiled.losses.map((l) => l.name);
+  }
+
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /** 'loss' then the metric names, the order of `evaluate`'s and `trainOnBatch`'s results. */
+  get metricsNames(): string[] {
+    return this.compiled === null ? [] : [...this.compiled.names];
+  }
+
+  private get names(): Names {
+    return { inputs: this.inputNames, outputs: this.outputNames };
+  }
+
+  protected ready(op: string, xs: Tensor[]): CompiledState {
+    if (this.compiled === null) throw new Error(`${this.where}: call compile() before ${op}`);
+    this.ensureBuilt(xs);
+    return this.compiled;
+  }
+
+  /**
+   * Trains for `epochs` epochs on tensors `x`, `y` or on an iterable of `{ xs, ys }` batches
+   * (then pass the options second). Resolves to the History (also kept as `model.history`).
+   */
+  async fit(x: TensorArg, y: TensorArg, options?: FitOptions): Promise<History>;
+  async fit(data: BatchIterable, options?: FitOptions): Promise<History>;
+  async fit(a: TensorArg | BatchIterable, b?: TensorArg | FitOptions, c: FitOptions = {}): Promise<History> {
+    const iterating = isBatchIterable(a);
+    const o = (iterating ? b ?? {} : c) as FitOptions;
+    const data = iterating ? this.iteratorData(a, o) : this.arrayData(a as TensorArg, b as TensorArg, o);
+    if (this.compiled === null) throw new Error(`${this.where}: call compile() before fit`);
+    const rng = o.seed === undefined ? this.rng.fork() : new Random(o.seed);
+    this.history = await fitLoop(this, this.compiled, data, o, rng);
+    return this.history;
+  }
+
+  private validation(o: FitOptions): FitData['validation'] {
+    const v = o.validationData;
+    if (v === undefined) return null;
+    if (isBatchIterable(v)) return iteratorEpochs(v, this.names, o.validationSteps ?? null, null);
+    const [vx, vy, vw] = v as [TensorArg, TensorArg, Tensor | undefined];
+    const set = toDataSet(asList(vx, this.inputNames, 'input', 'fit (validationData)'), asList(vy, this.outputNames, 'output', 'fit (validationData)'),
+      vw === undefined ? null : sampleWeightValues(vw, 'fit (validationData)'), 'fit (validationData)');
+    const batchSize = o.batchSize ?? 32;
+    return () => arrayFitData(set, this.names, { batchSize, shuffle: false }, null).epoch(this.rng);
+  }
+
+  private arrayData(x: TensorArg, y: TensorArg, o: FitOptions): FitData {
+    const xs = asList(x, this.inputNames, 'input', 'fit');
+    const ys = asList(y, this.outputNames, 'output', 'fit');
+    const set = toDataSet(xs, ys, o.sampleWeight === undefined ? null : sampleWeightValues(o.sampleWeight, 'fit'), 'fit');
+    this.ready('fit', xs);
+    return arrayFitData(set, this.names, o, this.validation(o));
+  }
+
+  private iteratorData(data: BatchIterable, o: FitOptions): FitData {
+    if (o.sampleWeight !== undefined) throw new Error('fit: with an iterator, give sampleWeight inside each batch ({ xs, ys, sampleWeight })');
+    if (!this.built) throw new Error(`${this.where}: fit on an iterator needs a built model; give the input shape first (inputShape, an InputLayer or build())`);
+    return iteratorFitData(data, this.names, o, this.validation(o));
+  }
+
+  abstract get built(): boolean;
+
+  /** [loss, ...metrics] over all samples, in the order of `metricsNames`. */
+  evaluate(x: TensorArg, y: TensorArg, options: EvaluateOptions = {}): number[] {
+    const xs = asList(x, this.inputNames, 'input', 'evaluate');
+    const set = toDataSet(xs, asList(y, this.outputNames, 'output', 'evaluate'), options.sampleWeight === undefined ? null : sampleWeightValues(options.sampleWeight, 'evaluate'), 'evaluate');
+    const compiled = this.ready('evaluate', xs);
+    const results = evaluateLoop(this, compiled, set, options.batchSize ?? 32);
+    if ((options.verbose ?? 1) > 0) console.log(this.metricsNames.map((n, i) => `${n}: ${results[i].toFixed(4)}`).join(' - '));
+    return results;
+  }
+
+  /** The model's outputs for every sample of `x`, batch by batch (a list when there are several outputs). */
+  predict(x: TensorArg, options: { batchSize?: number } = {}): Tensor | Tensor[] {
+    const xs = asList(x, this.inputNames, 'input', 'predict');
+    this.ensureBuilt(xs);
+    const outs = predictLoop(this, xs.map((t, i) => toHost(t, xs.length > 1 ? `x[${i}]` : 'x', 'predict')), options.batchSize ?? 32);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  private batchOf(op: string, x: TensorArg, y: TensorArg, w: BatchWeights): { xs: Tensor[]; ys: Tensor[]; weights: Float32Array | null } {
+    const xs = asList(x, this.inputNames, 'input', op);
+    const ys = asList(y, this.outputNames, 'output', op);
+    const set = withClassWeights(toDataSet(xs, ys, w.sampleWeight === undefined ? null : sampleWeightValues(w.sampleWeight, op), op), w.classWeight);
+    return { xs, ys, weights: set.weights };
+  }
+
+  /** One optimizer step on exactly this batch; returns [loss, ...metrics] for it. */
+  trainOnBatch(x: TensorArg, y: TensorArg, weights: BatchWeights = {}): number[] {
+    const batch = this.batchOf('trainOnBatch', x, y, weights);
+    return trainStep(this, this.ready('trainOnBatch', batch.xs), () => batch);
+  }
+
+  testOnBatch(x: TensorArg, y: TensorArg, weights: BatchWeights = {}): number[] {
+    const batch = this.batchOf('testOnBatch', x, y, weights);
+    return testStep(this, this.ready('testOnBatch', batch.xs), () => batch);
+  }
+
+  predictOnBatch(x: TensorArg): Tensor | Tensor[] {
+    const xs = asList(x, this.inputNames, 'input', 'predictOnBatch');
+    this.ensureBuilt(xs);
+    const outs = predictStep(this, () => xs).map(({ values, shape }) => tensor(values, shape));
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  get weights(): Variable[] {
+    return this.weightLayers.flatMap((l) => l.weights);
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.weightLayers.flatMap((l) => l.trainableWeights);
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.weightLayers.flatMap((l) => l.nonTrainableWeights);
+  }
+
+  countParams(): number {
+    return this.weightLayers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  regularizationLosses(): Tensor[] {
+    return this.weightLayers.flatMap((l) => l.regularizationLosses());
+  }
+
+  applyConstraints(): void {
+    for (const l of this.weightLayers) l.applyConstraints();
+  }
+
+  /** Copies of every weight, layer by layer (kernel before bias). */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype));
+  }
+
+  /** Sets every weight from `values`, in the order of `getWeights()`. */
+  setWeights(values: readonly Tensor[]): void {
+    const weights = this.weights;
+    if (values.length !== weights.length) throw new Error(`${this.where}: setWeights expected ${weights.length} tensors, got ${values.length}`);
+    weights.forEach((w, i) => {
+      if (!shapesEqual(w.shape, values[i].shape)) {
+        throw new Error(`${this.where}: setWeights: weight ${w.name} has shape ${shapeToString(w.shape)}, got ${shapeToString(values[i].shape)}`);
+      }
+      w.assign(tensor(values[i].dataSync(), w.shape, w.dtype));
+    });
+  }
+}

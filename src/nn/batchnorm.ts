@@ -1,0 +1,90 @@
+/**
+ * BatchNorm2d (PyTorch semantics) on NCHW input:
+ *   training: y = (x - mean_b) / sqrt(var_b + eps) * weight + bias, statistics over N, H, W;
+ *             running = (1 - momentum) * running + momentum * batch (running_var uses the
+ *             unbiased batch variance); momentum null gives a cumulative average.
+ *   eval:     the running statistics replace the batch's.
+ * Defaults: eps 1e-5, momentum 0.1, affine true, trackRunningStats true.
+ */
+import { noGrad } from '../autograd/grad-mode.js';
+import { add, div, mul, sub } from '../ops/binary.js';
+import { ones, scalar, zeros } from '../ops/create.js';
+import { mean } from '../ops/reduce.js';
+import { reshape } from '../ops/shape-ops.js';
+import { sqrt, square } from '../ops/unary.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+export interface BatchNorm2dOptions {
+  eps?: number;
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+export class BatchNorm2d extends Module {
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  readonly runningMean: Variable | null = null;
+  readonly runningVar: Variable | null = null;
+  readonly numBatchesTracked: Variable | null = null;
+
+  constructor(readonly numFeatures: number, options: BatchNorm2dOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`BatchNorm2d: numFeatures must be a positive integer, got ${numFeatures}`);
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
+    if (this.trackRunningStats) {
+      this.runningMean = this.registerBuffer('running_mean', zeros([numFeatures]));
+      this.runningVar = this.registerBuffer('running_var', ones([numFeatures]));
+      this.numBatchesTracked = this.registerBuffer('num_batches_tracked', zeros([], 'int32'));
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const c = this.numFeatures;
+    if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
+    const useBatch = this.training || this.runningMean === null;
+    let m: Tensor;
+    let v: Tensor;
+    if (useBatch) {
+      m = mean(x, [0, 2, 3], true);
+      v = mean(square(sub(x, m)), [0, 2, 3], true);
+      if (this.training && this.runningMean !== null) this.#updateRunningStats(m, v, x.size / c);
+    } else {
+      m = reshape(this.runningMean as Variable, [1, c, 1, 1]);
+      v = reshape(this.runningVar as Variable, [1, c, 1, 1]);
+    }
+    const y = div(sub(x, m), sqrt(add(v, this.eps)));
+    if (this.weight === null || this.bias === null) return y;
+    return add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
+  }
+
+  #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number): void {
+    noGrad(() => {
+      const tracked = this.numBatchesTracked as Variable;
+      const n = tracked.item() + 1;
+      tracked.assign(scalar(n, 'int32'));
+      const f = this.momentum ?? 1 / n;
+      const c = [this.numFeatures];
+      const unbiased = mul(batchVar, count / Math.max(count - 1, 1));
+      const blend = (run: Variable, batch: Tensor) => run.assign(add(mul(run, 1 - f), mul(reshape(batch, c), f)));
+      blend(this.runningMean as Variable, batchMean);
+      blend(this.runningVar as Variable, unbiased);
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum ?? 'None'}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
+  }
+}

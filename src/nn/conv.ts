@@ -1,0 +1,102 @@
+/**
+ * Conv2d: PyTorch's 2-D convolution module on NCHW input.
+ *
+ *   weight [outChannels, inChannels / groups, kH, kW] (OIHW), bias [outChannels]
+ *   H_out = floor((H + 2*padding - dilation*(kH-1) - 1) / stride) + 1, same for W
+ *   init: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weight and bias, fanIn = inChannels/groups*kH*kW
+ *
+ * Example: `new Conv2d(1, 20, 5, 1)` maps [N, 1, 28, 28] to [N, 20, 24, 24] with 520 parameters.
+ */
+import type { Random } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { conv2d, type IntPair } from './functional.js';
+import { defaultGenerator, defaultUniform } from './init.js';
+import { Module } from './module.js';
+import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
+import { Parameter } from './parameter.js';
+
+export interface Conv2dOptions {
+  stride?: IntPair;
+  padding?: ModulePadding;
+  dilation?: IntPair;
+  groups?: number;
+  bias?: boolean;
+  paddingMode?: PaddingMode;
+  /** Generator for the initial weights (default: the one `manualSeed` sets). */
+  rng?: Random;
+}
+
+const pairOf = (v: IntPair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+const tuple = (p: readonly number[]) => `(${p.join(', ')})`;
+
+export class Conv2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: ModulePadding;
+  readonly dilation: [number, number];
+  readonly groups: number;
+  readonly paddingMode: PaddingMode;
+  weight: Parameter;
+  bias: Parameter | null;
+  /** [top, bottom, left, right] resolved from `padding`. */
+  readonly #pad: [number, number, number, number];
+
+  /** The fourth argument is the stride (PyTorch's positional order) or an options object. */
+  constructor(inChannels: number, outChannels: number, kernelSize: IntPair, strideOrOptions: IntPair | Conv2dOptions = {}) {
+    super();
+    const o: Conv2dOptions = typeof strideOrOptions === 'object' && !Array.isArray(strideOrOptions) ? strideOrOptions : { stride: strideOrOptions };
+    const groups = o.groups ?? 1;
+    for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels], ['groups', groups]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`Conv2d: ${name} must be a positive integer, got ${v}`);
+    }
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new Error(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${groups})`);
+    }
+    this.paddingMode = o.paddingMode ?? 'zeros';
+    if (!PADDING_MODES.includes(this.paddingMode)) throw new Error(`Conv2d: paddingMode must be one of ${PADDING_MODES.join(', ')}, got '${this.paddingMode}'`);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.groups = groups;
+    this.kernelSize = pairOf(kernelSize);
+    this.stride = pairOf(o.stride ?? 1);
+    this.dilation = pairOf(o.dilation ?? 1);
+    for (const [name, p] of [['kernelSize', this.kernelSize], ['stride', this.stride], ['dilation', this.dilation]] as const) {
+      if (!p.every((n) => Number.isInteger(n) && n >= 1)) throw new Error(`Conv2d: ${name} must be a positive integer or a pair of them, got ${JSON.stringify(p)}`);
+    }
+    this.padding = o.padding ?? 0;
+    this.#pad = explicitPadding(this.padding, this.kernelSize, this.stride, this.dilation, 'Conv2d');
+    const rng = o.rng ?? defaultGenerator();
+    const fanIn = (inChannels / groups) * this.kernelSize[0] * this.kernelSize[1];
+    this.weight = new Parameter(defaultUniform([outChannels, inChannels / groups, ...this.kernelSize], fanIn, rng));
+    this.bias = o.bias ?? true ? new Parameter(defaultUniform([outChannels], fanIn, rng)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
+      throw new Error(`Conv2d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, H, W], got shape [${x.shape.join(', ')}]`);
+    }
+    const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
+    if (this.paddingMode === 'zeros') return conv2d(x, this.weight, this.bias, { ...options, padding: this.#padAsPair() });
+    return conv2d(pad2d(x, this.#pad, this.paddingMode), this.weight, this.bias, { ...options, padding: 0 });
+  }
+
+  /** Symmetric padding goes to F.conv2d as a pair; the odd 'same' case is padded explicitly. */
+  #padAsPair(): ModulePadding {
+    const [t, b, l, r] = this.#pad;
+    return t === b && l === r ? [t, l] : this.padding;
+  }
+
+  override extraRepr(): string {
+    const parts = [`${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`];
+    const [t, b, l, r] = this.#pad;
+    if (typeof this.padding === 'string') parts.push(`padding=${this.padding}`);
+    else if (t + b + l + r > 0) parts.push(`padding=${tuple([t, l])}`);
+    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${tuple(this.dilation)}`);
+    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
+    if (this.bias === null) parts.push('bias=False');
+    if (this.paddingMode !== 'zeros') parts.push(`padding_mode=${this.paddingMode}`);
+    return parts.join(', ');
+  }
+}

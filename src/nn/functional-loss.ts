@@ -1,0 +1,68 @@
+/**
+ * PyTorch's loss functions. Class targets are int32 indices (PyTorch's int64); `crossEntropy`
+ * also takes float32 class probabilities of the input's shape, as PyTorch does.
+ *
+ *   nllLoss(logp, t)      = -logp[i, t_i], averaged over the batch ('mean', the default)
+ *   crossEntropy(z, t)    = nllLoss(logSoftmax(z, 1), t)
+ */
+import { mul, sub } from '../ops/binary.js';
+import { mean, sum } from '../ops/reduce.js';
+import { neg, abs, square } from '../ops/unary.js';
+import { oneHot } from '../ops/shape-ops.js';
+import { logSoftmax } from '../ops/softmax.js';
+import { shapesEqual, shapeToString } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface LossOptions {
+  reduction?: Reduction;
+}
+
+function reduce(perSample: Tensor, reduction: Reduction, where: string): Tensor {
+  if (reduction === 'mean') return mean(perSample);
+  if (reduction === 'sum') return sum(perSample);
+  if (reduction === 'none') return perSample;
+  throw new Error(`${where}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+}
+
+function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
+  if (input.rank !== 2) throw new Error(`${where}: expected input [batch, classes], got shape ${shapeToString(input.shape)}`);
+  if (target.dtype !== 'int32') throw new Error(`${where}: expected int32 class indices as target, got ${target.dtype} of shape ${shapeToString(target.shape)}`);
+  if (target.rank !== 1 || target.shape[0] !== input.shape[0]) {
+    throw new Error(`${where}: target shape ${shapeToString(target.shape)} does not match input ${shapeToString(input.shape)}; expected [${input.shape[0]}]`);
+  }
+  const classes = input.shape[1];
+  const bad = Array.from(target.dataSync()).find((t) => t < 0 || t >= classes);
+  if (bad !== undefined) throw new Error(`${where}: target class ${bad} is outside 0..${classes - 1}`);
+}
+
+/** Negative log-likelihood of log-probabilities `input` [N, C] for class indices `target` [N]. */
+export function nllLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  checkClassTargets(input, target, 'F.nllLoss');
+  const picked = sum(mul(input, oneHot(target, input.shape[1])), 1);
+  return reduce(neg(picked), options.reduction ?? 'mean', 'F.nllLoss');
+}
+
+/** Softmax cross-entropy from logits [N, C]; target: class indices [N] or probabilities [N, C]. */
+export function crossEntropy(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  if (target.dtype === 'int32') return nllLoss(logSoftmax(input, 1), target, options);
+  if (!shapesEqual(target.shape, input.shape)) {
+    throw new Error(`F.crossEntropy: probability targets must have the input's shape ${shapeToString(input.shape)}, got ${shapeToString(target.shape)}`);
+  }
+  return reduce(neg(sum(mul(target, logSoftmax(input, 1)), 1)), options.reduction ?? 'mean', 'F.crossEntropy');
+}
+
+function elementwiseLoss(name: string, f: (d: Tensor) => Tensor) {
+  return (input: Tensor, target: Tensor, options: LossOptions = {}): Tensor => {
+    if (!shapesEqual(input.shape, target.shape)) {
+      throw new Error(`F.${name}: input ${shapeToString(input.shape)} and target ${shapeToString(target.shape)} must have the same shape`);
+    }
+    return reduce(f(sub(input, target)), options.reduction ?? 'mean', `F.${name}`);
+  };
+}
+
+/** Mean of squared differences. */
+export const mseLoss = elementwiseLoss('mseLoss', square);
+/** Mean of absolute differences. */
+export const l1Loss = elementwiseLoss('l1Loss', abs);

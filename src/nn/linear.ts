@@ -1,0 +1,44 @@
+/**
+ * Linear: y = x W^T + b with PyTorch's layout, weight [outFeatures, inFeatures], bias [outFeatures],
+ * both initialised U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)).
+ *
+ * Example: `new Linear(320, 500)` maps [N, 320] to [N, 500] with 160,500 parameters.
+ */
+import type { Random } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { linear } from './functional.js';
+import { defaultGenerator, defaultUniform } from './init.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+  rng?: Random;
+}
+
+export class Linear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions | boolean = {}) {
+    super();
+    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`Linear: ${name} must be a positive integer, got ${v}`);
+    }
+    const o = typeof options === 'boolean' ? { bias: options } : options;
+    const rng = o.rng ?? defaultGenerator();
+    this.weight = new Parameter(defaultUniform([outFeatures, inFeatures], inFeatures, rng));
+    this.bias = o.bias ?? true ? new Parameter(defaultUniform([outFeatures], inFeatures, rng)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.shape[x.rank - 1] !== this.inFeatures) {
+      throw new Error(`Linear(${this.inFeatures}, ${this.outFeatures}): expected input [N, ${this.inFeatures}], got shape [${x.shape.join(', ')}]`);
+    }
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias === null ? 'False' : 'True'}`;
+  }
+}

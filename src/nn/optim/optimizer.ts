@@ -1,0 +1,74 @@
+/**
+ * The PyTorch optimizer contract: built from parameters (or parameter groups with their own
+ * options), `zeroGrad()` forgets the gradients `loss.backward()` filled in, `step()` applies one
+ * update from `.grad`. Updates run without recording gradients, and their temporaries are freed
+ * as soon as the step ends; per-parameter state lives in a map keyed by the parameter.
+ */
+import { noGrad } from '../../autograd/grad-mode.js';
+import { keep, withScope } from '../../tensor/scope.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Variable } from '../../tensor/variable.js';
+
+export interface ParamGroup<O> {
+  params: Variable[];
+  options: O;
+}
+
+export type ParamsArg<O> = Iterable<Variable> | ({ params: Iterable<Variable> } & Partial<O>)[];
+
+export abstract class Optimizer<O extends object> {
+  readonly paramGroups: ParamGroup<O>[];
+  readonly state = new Map<Variable, Record<string, Tensor | number>>();
+
+  constructor(params: ParamsArg<O>, defaults: O, readonly name: string) {
+    const list = [...params];
+    const groups = list.length > 0 && !isVariable(list[0]) ? (list as ({ params: Iterable<Variable> } & Partial<O>)[]) : [{ params: list as Variable[] }];
+    this.paramGroups = groups.map(({ params: p, ...rest }) => ({ params: [...p], options: { ...defaults, ...rest } as O }));
+    for (const g of this.paramGroups) {
+      if (g.params.length === 0) throw new Error(`${name}: got an empty parameter list`);
+      this.validate(g.options);
+    }
+  }
+
+  /** Throws a clear error for an invalid option (named, with its value). */
+  protected abstract validate(options: O): void;
+
+  /** Computes and assigns the new value of `p` from its gradient. */
+  protected abstract update(p: Variable, grad: Tensor, options: O, state: Record<string, Tensor | number>): void;
+
+  /** Sets every parameter's `.grad` to null (PyTorch's default `set_to_none=True`). */
+  zeroGrad(): void {
+    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  }
+
+  /** One update of every parameter that has a gradient. */
+  step(): void {
+    withScope(() => {
+      noGrad(() => {
+        for (const g of this.paramGroups) {
+          for (const p of g.params) {
+            if (p.grad === null) continue;
+            let s = this.state.get(p);
+            if (s === undefined) this.state.set(p, (s = {}));
+            this.update(p, p.grad, g.options, s);
+            // State tensors outlive the step's scope.
+            for (const v of Object.values(s)) if (typeof v !== 'number') keep(v);
+          }
+        }
+      });
+    });
+  }
+}
+
+function isVariable(v: unknown): v is Variable {
+  return typeof v === 'object' && v !== null && 'shape' in v && 'assign' in v;
+}
+
+/** Checks `value` is a finite number >= min; returns it. */
+export function checkOption(owner: string, name: string, value: number, min = 0, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new Error(`${owner}: ${name} must be a number ${range}, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,46 @@
+/**
+ * SGD as PyTorch computes it (g = grad, b = momentum buffer):
+ *   g += weightDecay * p
+ *   momentum > 0:  b = g on the first step, else b = momentum * b + (1 - dampening) * g
+ *                  g = nesterov ? g + momentum * b : b
+ *   p -= lr * g
+ * Example: `new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 })`.
+ */
+import { add, mul, sub } from '../../ops/binary.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { Variable } from '../../tensor/variable.js';
+import { checkOption, Optimizer, type ParamsArg } from './optimizer.js';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
+    if (options?.lr === undefined) throw new Error('SGD: lr is required (PyTorch has no default for it here either)');
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options }, 'SGD');
+  }
+
+  protected validate(o: SGDOptions): void {
+    checkOption('SGD', 'lr', o.lr);
+    checkOption('SGD', 'momentum', o.momentum);
+    checkOption('SGD', 'dampening', o.dampening);
+    checkOption('SGD', 'weightDecay', o.weightDecay);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new Error(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${o.momentum}, dampening ${o.dampening}`);
+  }
+
+  protected update(p: Variable, grad: Tensor, o: SGDOptions, state: Record<string, Tensor | number>): void {
+    let g = o.weightDecay !== 0 ? add(grad, mul(p, o.weightDecay)) : grad;
+    if (o.momentum !== 0) {
+      const prev = state.momentumBuffer as Tensor | undefined;
+      const b = prev === undefined ? g : add(mul(prev, o.momentum), mul(g, 1 - o.dampening));
+      state.momentumBuffer = b;
+      g = o.nesterov ? add(g, mul(b, o.momentum)) : b;
+    }
+    p.assign(sub(p, mul(g, o.lr)));
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * nn.Sequential: runs its modules in order. Children are named '0', '1', ... (state-dict keys
+ * `0.weight`), or by the keys of an object: `new Sequential({ conv: ..., relu: ... })`.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { Module } from './module.js';
+
+export class Sequential extends Module {
+  readonly #entries: [string, Module][];
+
+  constructor(...modules: Module[] | [Record<string, Module>]) {
+    super();
+    const first = modules[0];
+    const named = modules.length === 1 && !(first instanceof Module);
+    this.#entries = named ? Object.entries(first as Record<string, Module>) : (modules as Module[]).map((m, i) => [String(i), m]);
+    for (const [name, m] of this.#entries) {
+      if (!(m instanceof Module)) throw new Error(`Sequential: entry '${name}' is not a Module`);
+    }
+  }
+
+  override namedChildren(): [string, Module][] {
+    return [...this.#entries];
+  }
+
+  get length(): number {
+    return this.#entries.length;
+  }
+
+  /** The i-th module (negative counts from the end). */
+  at(i: number): Module {
+    const e = this.#entries.at(i);
+    if (e === undefined) throw new Error(`Sequential: index ${i} is out of range for ${this.#entries.length} modules`);
+    return e[1];
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.#entries.reduce((h, [, m]) => m.forward(h), x);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Model files on disk by format, chosen from the path: a folder or `.json` is the TensorFlow.js
+ * layers format, `.keras` a Keras 3 archive, `.h5` a legacy Keras 2 model (read only), `.onnx`
+ * ONNX (write only), `.safetensors` the weights alone (named `<layer>/<weight>`; reading needs the
+ * architecture from another model file). Files are read with a size cap and written atomically.
+ *
+ * Example:
+ *   const model = await loadModelFile('mnist.keras');
+ *   await saveModelFile(model, 'mnist.onnx');
+ */
+import { stat, readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { loadKeras, saveKeras } from '../../io/keras/keras-file.js';
+import { loadLegacyH5 } from '../../io/keras/legacy-h5.js';
+import type { LoadedModel } from '../../io/keras/model-from-config.js';
+import { ModelFormatError } from '../../io/model-format-error.js';
+import { loadModel, saveModel } from '../../io/model-io.js';
+import { exportOnnx, type OnnxExportOptions } from '../../io/onnx/onnx-export.js';
+import { loadPytorchWeights } from '../../io/pytorch-weights.js';
+import { entryValues, readSafetensors, writeSafetensors } from '../../io/safetensors.js';
+import { Sequential } from '../../models/sequential.js';
+import { tensor } from '../../ops/create.js';
+import { shapesEqual, shapeToString } from '../../tensor/shape.js';
+import { writeFileAtomic } from './atomic-write.js';
+import './file-system.js';
+
+export type ModelFormat = 'tfjs' | 'keras' | 'h5' | 'onnx' | 'safetensors';
+
+export const FORMAT_NAMES: Record<ModelFormat, string> = {
+  tfjs: 'TensorFlow.js layers model (folder or model.json)',
+  keras: 'Keras 3 archive (.keras)',
+  h5: 'legacy Keras 2 model (.h5, read only)',
+  onnx: 'ONNX (.onnx, write only)',
+  safetensors: 'weights only (.safetensors)',
+};
+
+/** Largest model file read into memory (2 GiB). */
+const MAX_FILE_BYTES = 2 ** 31;
+
+export function formatOf(path: string): ModelFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.keras') return 'keras';
+  if (ext === '.h5' || ext === '.hdf5') return 'h5';
+  if (ext === '.onnx') return 'onnx';
+  if (ext === '.safetensors') return 'safetensors';
+  if (ext === '' || ext === '.json') return 'tfjs';
+  throw new Error(`unknown model format for '${path}'; use one of: ${Object.values(FORMAT_NAMES).join('; ')}`);
+}
+
+async function readCapped(path: string): Promise<Uint8Array> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (e) {
+    throw new ModelFormatError(path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot be read: ${(e as Error).message}`);
+  }
+  if (size > MAX_FILE_BYTES) throw new ModelFormatError(path, `has ${size} bytes, more than the ${MAX_FILE_BYTES} a model file may have`);
+  return new Uint8Array(await readFile(path));
+}
+
+/** A model from a file in any readable format (`architecture` supplies the layers for .safetensors). */
+export async function loadModelFile(path: string, options: { architecture?: string } = {}): Promise<LoadedModel> {
+  const format = formatOf(path);
+  switch (format) {
+    case 'tfjs': return loadModel(path);
+    case 'keras': return loadKeras(await readCapped(path), path);
+    case 'h5': return loadLegacyH5(await readCapped(path), path);
+    case 'onnx': throw new Error(`${path}: ONNX files cannot be loaded (Fovea exports ONNX; it does not import it)`);
+    case 'safetensors': {
+      if (options.architecture === undefined) throw new Error(`${path}: a .safetensors file holds weights only; give the model architecture from another model file`);
+      const model = await loadModelFile(options.architecture);
+      loadSafetensorsInto(model, await readCapped(path), path);
+      return model;
+    }
+  }
+}
+
+/** Weights named `<layer>/<weight>` (as Fovea writes them), or PyTorch names (`0.weight`, with layout conversion). */
+export function loadSafetensorsInto(model: LoadedModel, bytes: Uint8Array, file: string): void {
+  const parsed = readSafetensors(bytes, file);
+  const names = [...parsed.tensors.keys()];
+  if (names.some((n) => n.endsWith('.weight'))) {
+    if (!(model instanceof Sequential)) throw new Error(`${file}: PyTorch weights load into Sequential models only`);
+    loadPytorchWeights(model, bytes);
+    return;
+  }
+  const weights = model.weights;
+  const pairs = weights.map((w) => {
+    const entry = parsed.tensors.get(w.name);
+    if (entry === undefined) throw new ModelFormatError(file, `weight '${w.name}' ${shapeToString(w.shape)} is missing (the file has ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''})`);
+    if (!shapesEqual(entry.shape, w.shape)) throw new ModelFormatError(file, `weight '${w.name}' expects shape ${shapeToString(w.shape)}, the file has ${shapeToString(entry.shape)}`);
+    const { dtype, values } = entryValues(entry, file);
+    if (dtype !== 'float32') throw new ModelFormatError(file, `weight '${w.name}' is ${entry.dtype}, expected a float type`);
+    return { w, values };
+  });
+  if (names.length !== weights.length) throw new ModelFormatError(file, `the file has ${names.length} tensors, the model ${weights.length} weights`);
+  for (const { w, values } of pairs) w.assign(tensor(values, w.shape, 'float32'));
+}
+
+/** Writes `model` in the format its path names. */
+export async function saveModelFile(model: LoadedModel, path: string, options: OnnxExportOptions = {}): Promise<void> {
+  const format = formatOf(path);
+  switch (format) {
+    case 'tfjs':
+      if (!(model instanceof Sequential)) throw new Error(`${path}: the TensorFlow.js layers format is written for Sequential models; save functional models as .keras or .onnx`);
+      await saveModel(model, path);
+      return;
+    case 'keras': return writeFileAtomic(path, await saveKeras(model));
+    case 'onnx': return writeFileAtomic(path, exportOnnx(model, options));
+    case 'safetensors':
+      return writeFileAtomic(path, writeSafetensors(new Map(model.weights.map((w) => [w.name, { dtype: 'float32' as const, shape: w.shape, values: Float32Array.from(w.dataSync()) }])), { format: 'fovea' }));
+    case 'h5': throw new Error(`${path}: legacy .h5 files are read only; write a .keras archive instead`);
+  }
+}
+
+/** Writes the ONNX export of `model` to `path` atomically. */
+export async function saveOnnx(model: LoadedModel, path: string, options: OnnxExportOptions = {}): Promise<void> {
+  await writeFileAtomic(path, exportOnnx(model, options));
+}

@@ -1,0 +1,90 @@
+/**
+ * ONNX export checked by the real peer: models exported by Fovea run in ONNX Runtime
+ * (onnxruntime-node, a devDependency) and give Fovea's predictions on 100 MNIST test images
+ * (max abs difference <= 1e-4): the seed CNN, a Sequential model with every exportable layer, a
+ * functional model with every merge layer, and one model per activation. Skipped when
+ * onnxruntime-node is not installed.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import '../src/backend/register.js';
+import { loadMnist } from '../src/data/mnist.js';
+import { activationModel, everyLayerSequential, maxAbsDiff, mergeFunctional } from '../src/io/onnx/export-test-util.js';
+import { exportOnnx, type OnnxExportable } from '../src/io/onnx/onnx-export.js';
+import { ONNX_ACTIVATIONS } from '../src/io/onnx/onnx-activations.js';
+import { onnxType } from '../src/io/onnx/onnx-proto.js';
+import { mnistCnn } from '../src/models/mnist-cnn.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+
+interface OrtTensor { data: Float32Array; dims: readonly number[] }
+interface OrtSession { inputNames: readonly string[]; outputNames: readonly string[]; run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>> }
+interface Ort {
+  InferenceSession: { create(bytes: Uint8Array): Promise<OrtSession> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
+}
+
+// A variable specifier keeps tsc from requiring the package when it is not installed.
+const ORT = 'onnxruntime-node';
+let ort: Ort | null = null;
+try {
+  ort = (await import(ORT)) as Ort;
+} catch {
+  ort = null;
+}
+const skip = ort === null ? `${ORT} is not installed: add it as a devDependency to check ONNX export` : false;
+
+let images: Tensor | null = null;
+function mnistImages(): Tensor {
+  images ??= loadMnist({ limitTrain: 1, limitTest: 100 }).testImages;
+  return images;
+}
+
+interface Predictor { name: string; predict(x: Tensor): Tensor | Tensor[] }
+
+async function compare(model: OnnxExportable & Predictor, opset?: number): Promise<number> {
+  const bytes = exportOnnx(model, { opset });
+  const session = await (ort as Ort).InferenceSession.create(bytes);
+  const x = mnistImages();
+  const feeds = { [session.inputNames[0]]: new (ort as Ort).Tensor('float32', Float32Array.from(x.dataSync()), x.shape) };
+  const result = await session.run(feeds);
+  const out = result[session.outputNames[0]];
+  const ours = model.predict(x) as Tensor;
+  assert.deepEqual([...out.dims], ours.shape, `${model.name}: output shape`);
+  return maxAbsDiff(out.data, ours.dataSync());
+}
+
+test('the seed CNN exported to ONNX predicts like Fovea on 100 MNIST images', { skip }, async () => {
+  const diff = await compare(mnistCnn({ seed: 5 }));
+  assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
+});
+
+test('a Sequential model with every exportable layer matches in ONNX Runtime', { skip }, async () => {
+  for (const opset of [13, 17]) {
+    const diff = await compare(everyLayerSequential(), opset);
+    assert.ok(diff <= 1e-4, `opset ${opset}: max abs diff ${diff}`);
+  }
+});
+
+test('a functional model with Add, Multiply, Average, Concatenate and global pooling matches', { skip }, async () => {
+  const diff = await compare(mergeFunctional());
+  assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
+});
+
+test('every exportable activation matches ONNX Runtime', { skip }, async () => {
+  for (const activation of ONNX_ACTIVATIONS) {
+    const diff = await compare(activationModel(activation));
+    assert.ok(diff <= 1e-4, `${activation}: max abs diff ${diff}`);
+  }
+});
+
+test('a chain of NHWC convolutions and pools runs NCHW inside: one Transpose in, one before Flatten', () => {
+  const proto = onnxType('ModelProto').decode(exportOnnx(mnistCnn({ seed: 1 }))) as unknown as { graph: { node: { opType: string }[] }; opsetImport: { version: unknown }[] };
+  const ops = proto.graph.node.map((n) => n.opType);
+  assert.deepEqual(ops, ['Transpose', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'Transpose', 'Flatten', 'Gemm', 'Relu', 'Gemm', 'Softmax', 'Identity']);
+  assert.equal(Number(proto.opsetImport[0].version), 13);
+});
+
+test('unsupported layers, activations and opsets are refused by name', () => {
+  assert.throws(() => exportOnnx(activationModel('sinc')), /activation 'sinc' has no ONNX export/);
+  assert.throws(() => exportOnnx(mnistCnn(), { opset: 11 }), /opset must be an integer from 13 to 21, got 11/);
+});

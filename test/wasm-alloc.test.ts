@@ -1,0 +1,70 @@
+/**
+ * The wasm heap allocator: blocks never overlap, freed neighbours merge and give the bump pointer
+ * back, a larger free block serves a smaller request, and a repeated alloc/free pattern (a
+ * training step) stops growing the heap after its first round.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { HeapAllocator, sizeClass } from '../src/backend/wasm/alloc.js';
+import { Random } from '../src/tensor/random.js';
+
+const newAllocator = () => new HeapAllocator(new WebAssembly.Memory({ initial: 1, maximum: 4096 }), 4096 * 65536);
+
+describe('wasm heap allocator', () => {
+  it('rounds sizes to 64-byte multiples with at most 25% waste', () => {
+    for (const b of [1, 63, 64, 65, 300, 1000, 4097, 100_000, 5_537_792]) {
+      const s = sizeClass(b);
+      assert.ok(s >= b && s % 64 === 0 && s <= Math.max(64, b * 1.25 + 64), `class ${s} for ${b}`);
+    }
+  });
+
+  it('merges freed neighbours and lowers the bump pointer', () => {
+    const a = newAllocator();
+    const start = a.highWater;
+    const x = a.alloc(1000), y = a.alloc(5000), z = a.alloc(300);
+    assert.equal(a.highWater, start + x.size + y.size + z.size);
+    a.release(x.ptr, x.size);
+    a.release(y.ptr, y.size);
+    assert.equal(a.highWater, start + x.size + y.size + z.size, 'z still pins the top');
+    // x and y merged: a request bigger than either alone fits below z.
+    const w = a.alloc(x.size + y.size - 64);
+    assert.equal(w.ptr, x.ptr);
+    a.release(w.ptr, w.size);
+    a.release(z.ptr, z.size);
+    assert.equal(a.highWater, start, 'everything free: the top is back at the start');
+    assert.equal(a.usedBytes, 0);
+  });
+
+  it('never hands out overlapping blocks (random alloc/free)', () => {
+    const a = newAllocator();
+    const rng = new Random(7);
+    const live: { ptr: number; size: number }[] = [];
+    for (let step = 0; step < 3000; step++) {
+      if (live.length > 0 && rng.next() < 0.45) {
+        const [b] = live.splice(rng.int(0, live.length), 1);
+        a.release(b!.ptr, b!.size);
+      } else {
+        live.push(a.alloc(rng.int(1, 200_000)));
+      }
+      const sorted = [...live].sort((p, q) => p.ptr - q.ptr);
+      for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i - 1]!.ptr + sorted[i - 1]!.size <= sorted[i]!.ptr, `overlap at step ${step}`);
+      for (const b of live) assert.ok(b.ptr % 64 === 0 && b.ptr + b.size <= a.highWater);
+    }
+  });
+
+  it('a repeated allocation pattern stops growing the heap', () => {
+    const a = newAllocator();
+    const kept = [a.alloc(4000), a.alloc(70_000)];
+    const tops: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const temps = [30_000, 5_000, 120_000, 64, 30_000, 9_000].map((b) => a.alloc(b));
+      // Like an optimizer: new weights are made inside the step, the old ones are freed.
+      const next = kept.map((k) => a.alloc(k.size));
+      kept.forEach((k) => a.release(k.ptr, k.size));
+      kept.splice(0, kept.length, ...next);
+      temps.reverse().forEach((t) => a.release(t.ptr, t.size));
+      tops.push(a.highWater);
+    }
+    assert.deepEqual(tops.slice(2), Array(4).fill(tops[1]), `heap top per round: ${tops.join(', ')}`);
+  });
+});

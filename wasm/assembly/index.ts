@@ -1,0 +1,15 @@
+// Entry point of the Fovea WebAssembly kernels. Every export takes byte pointers into the
+// imported shared memory; nothing here allocates (the JS side owns the heap layout).
+export { sgemm, sgemmU, packA, packB, gemmWorkspaceBytes } from './gemm';
+export { mk4x8, mk5x8, mk6x8 } from './microkernels';
+
+/** Does nothing: used to measure thread dispatch latency. */
+export function nop(): void {}
+export {
+  col2im, wino4BackpropFilter, wino4BackpropFilterPart, wino4FilterGradFinish, wino4FilterGradWorkspaceBytes,
+  wino4FilterGradPartBytes, wino4Filter, wino4FilterBytes, wino4Forward, wino4WorkspaceBytes, padNHWC, flipFilter,
+  im2col, convImplicit, conv1Direct, convBackpropFilter, convFilterWorkspaceBytes, winoFilter, winoFilterBytes,
+  winoForward, winoWorkspaceBytes,
+} from './conv';
+export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64 } from './elementwise';
+export { pool2d, pool2dGrad } from './pool';

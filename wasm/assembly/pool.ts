@@ -1,0 +1,185 @@
+// 2-D pooling over NHWC and its gradient. Windows are clipped to the real input (padded cells never
+// take part), the first real cell seeds each window, and max/min keep the first winner on ties
+// (strict comparisons, NaN never wins unless first), exactly as the reference backend does.
+// Threads split images: [n0, n1).
+
+const MAXP = 0, MINP = 1;
+
+/** Does v beat the current best? (mode 0: v > best, 1: v < best) as a lane mask. */
+// @ts-ignore: decorator
+@inline function beats(mode: i32, v: v128, best: v128): v128 {
+  return mode == MINP ? f32x4.lt(v, best) : f32x4.gt(v, best);
+}
+
+/**
+ * y [N, OH, OW, C] = pool of x [N, H, W, C] (mode 0 max, 1 min, 2 avg) for images [n0, n1).
+ */
+export function pool2d(
+  mode: i32, x: usize, H: i32, W: i32, C: i32, ph: i32, pw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
+  OH: i32, OW: i32, y: usize, n0: i32, n1: i32,
+): void {
+  const Cz = <usize>C;
+  const cB = Cz << 2;
+  for (let n = n0; n < n1; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const top = oh * sh - padT;
+      const h0 = max(0, top), h1 = min(H, top + ph);
+      for (let ow = 0; ow < OW; ow++) {
+        const left = ow * sw - padL;
+        const w0 = max(0, left), w1 = min(W, left + pw);
+        const yo = y + <usize>((n * OH + oh) * OW + ow) * cB;
+        const first = x + <usize>((n * H + h0) * W + w0) * cB;
+        const rowB = <usize>W * cB;
+        const nh = h1 - h0, nw = w1 - w0;
+        let c: usize = 0;
+        for (; c + 4 <= Cz; c += 4) {
+          const off = c << 2;
+          let acc = v128.load(first + off);
+          let rp = first;
+          for (let i = 0; i < nh; i++) {
+            let cp = rp;
+            for (let j = 0; j < nw; j++) {
+              if (i | j) {
+                const v = v128.load(cp + off);
+                if (mode == 2) acc = f32x4.add(acc, v);
+                else acc = v128.bitselect(v, acc, beats(mode, v, acc));
+              }
+              cp += cB;
+            }
+            rp += rowB;
+          }
+          if (mode == 2) acc = f32x4.div(acc, f32x4.splat(<f32>(nh * nw)));
+          v128.store(yo + off, acc);
+        }
+        for (; c < Cz; c++) {
+          const off = c << 2;
+          let acc = load<f32>(first + off);
+          let rp = first;
+          for (let i = 0; i < nh; i++) {
+            let cp = rp;
+            for (let j = 0; j < nw; j++) {
+              if (i | j) {
+                const v = load<f32>(cp + off);
+                if (mode == 2) acc += v;
+                else if (mode == MINP ? v < acc : v > acc) acc = v;
+              }
+              cp += cB;
+            }
+            rp += rowB;
+          }
+          if (mode == 2) acc /= <f32>(nh * nw);
+          store<f32>(yo + off, acc);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dx [N, H, W, C] of pool2d for upstream dy [N, OH, OW, C], images [n0, n1). max/min: dy goes to
+ * the window's first winner (found as a per-lane cell index); avg: dy / count to every real cell.
+ * Overlapping windows accumulate in window order.
+ */
+export function pool2dGrad(
+  mode: i32, x: usize, dy: usize, H: i32, W: i32, C: i32, ph: i32, pw: i32, sh: i32, sw: i32,
+  padT: i32, padL: i32, OH: i32, OW: i32, dx: usize, n0: i32, n1: i32,
+): void {
+  const Cz = <usize>C;
+  const cB = Cz << 2;
+  const img = <usize>(H * W) * cB;
+  memory.fill(dx + <usize>n0 * img, 0, <usize>(n1 - n0) * img);
+  const rowB = <usize>W * cB;
+  for (let n = n0; n < n1; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const top = oh * sh - padT;
+      const h0 = max(0, top), h1 = min(H, top + ph);
+      for (let ow = 0; ow < OW; ow++) {
+        const left = ow * sw - padL;
+        const w0 = max(0, left), w1 = min(W, left + pw);
+        const nh = h1 - h0, nw = w1 - w0;
+        const g = dy + <usize>((n * OH + oh) * OW + ow) * cB;
+        const cell0 = <usize>((n * H + h0) * W + w0) * cB;
+        const first = x + cell0, dfirst = dx + cell0;
+        if (mode == 2) {
+          avgGradWindow(g, dfirst, Cz, nh, nw, rowB, cB);
+          continue;
+        }
+        let c: usize = 0;
+        for (; c + 4 <= Cz; c += 4) {
+          const off = c << 2;
+          // pass 1: winner value and index (cell number in the window) per lane
+          let best = v128.load(first + off);
+          let idx = i32x4.splat(0);
+          let rp = first;
+          for (let i = 0; i < nh; i++) {
+            let cp = rp;
+            for (let j = 0; j < nw; j++) {
+              const v = v128.load(cp + off);
+              const m = beats(mode, v, best);
+              best = v128.bitselect(v, best, m);
+              idx = v128.bitselect(i32x4.splat(i * nw + j), idx, m);
+              cp += cB;
+            }
+            rp += rowB;
+          }
+          // pass 2: add dy to the winning cell of each lane
+          const gv = v128.load(g + off);
+          let dp = dfirst;
+          for (let i = 0; i < nh; i++) {
+            let cp = dp;
+            for (let j = 0; j < nw; j++) {
+              // Branch-free: which lanes win varies from window to window (ties among relu zeros).
+              const m = i32x4.eq(idx, i32x4.splat(i * nw + j));
+              v128.store(cp + off, f32x4.add(v128.load(cp + off), v128.and(gv, m)));
+              cp += cB;
+            }
+            dp += rowB;
+          }
+        }
+        for (; c < Cz; c++) {
+          const off = c << 2;
+          let best = load<f32>(first + off);
+          let bi: usize = 0;
+          let rp = first;
+          for (let i = 0; i < nh; i++) {
+            let cp = rp;
+            for (let j = 0; j < nw; j++) {
+              const v = load<f32>(cp + off);
+              if (mode == MINP ? v < best : v > best) { best = v; bi = cp - first; }
+              cp += cB;
+            }
+            rp += rowB;
+          }
+          const d = dfirst + bi + off;
+          store<f32>(d, load<f32>(d) + load<f32>(g + off));
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function avgGradWindow(g: usize, dfirst: usize, Cz: usize, nh: i32, nw: i32, rowB: usize, cB: usize): void {
+  const cnt = <f32>(nh * nw);
+  let c: usize = 0;
+  for (; c + 4 <= Cz; c += 4) {
+    const off = c << 2;
+    const gv = f32x4.div(v128.load(g + off), f32x4.splat(cnt));
+    let dp = dfirst;
+    for (let i = 0; i < nh; i++) {
+      let cp = dp;
+      for (let j = 0; j < nw; j++) { v128.store(cp + off, f32x4.add(v128.load(cp + off), gv)); cp += cB; }
+      dp += rowB;
+    }
+  }
+  for (; c < Cz; c++) {
+    const off = c << 2;
+    const gv = load<f32>(g + off) / cnt;
+    let dp = dfirst;
+    for (let i = 0; i < nh; i++) {
+      let cp = dp;
+      for (let j = 0; j < nw; j++) { store<f32>(cp + off, load<f32>(cp + off) + gv); cp += cB; }
+      dp += rowB;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// Small SIMD helpers shared by all kernels.
+
+/** a * b + c: a fused multiply-add when built with relaxed-simd, else mul + add. */
+// @ts-ignore: decorator
+@inline export function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** c - a * b. */
+// @ts-ignore: decorator
+@inline export function fms(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
