@@ -60,3 +60,9 @@ test('a failed write leaves no temporary files behind', () => withTempDir(async 
   await saveModel(smallCnn(1), join(dir, 'm'));
   assert.ok((await readdir(join(dir, 'm'))).every((n) => !n.endsWith('.tmp')));
 }));
+
+test('a path naming another format is refused instead of becoming a folder of that name', () => withTempDir(async (dir) => {
+  const model = smallCnn(1);
+  await assert.rejects(saveModel(model, join(dir, 'model.keras')), /use saveModelFile/);
+  assert.deepEqual(await readdir(dir), []);
+}));

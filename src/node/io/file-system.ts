@@ -65,8 +65,13 @@ export function fileSystem(path: string): IOHandler {
 
 /** Routes 'file://...' and plain paths (anything without a URL scheme) to `fileSystem`. */
 export function fileSystemRouter(target: string): IOHandler | null {
-  if (target.startsWith(FILE_SCHEME) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return fileSystem(target);
-  return null;
+  if (!target.startsWith(FILE_SCHEME) && /^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return null;
+  // A folder of model.json + shards must not be created under a name that says another format.
+  const other = /\.(keras|h5|hdf5|onnx|safetensors)$/i.exec(target);
+  if (other) {
+    throw new Error(`${target}: save()/loadModel() use the TensorFlow.js layers format (a folder or model.json); for .${other[1]} files use saveModelFile/loadModelFile`);
+  }
+  return fileSystem(target);
 }
 
 registerIORouter(fileSystemRouter);
