@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { gradients } from '../autograd/backward.js';
 import { engine } from '../backend/engine.js';
 import { createRefBackend } from '../backend/ref/ref-backend.js';
 import { logSoftmax, mul, softmax, sum, tensor } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { referenceFile } from '../testing/reference-test-util.js';
 import {
   binaryCrossentropy, categoricalCrossentropy, getLoss, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy,
 } from './index.js';
 
 engine.registerBackend('ref', createRefBackend, 1);
 
-interface RefCase { op: string; name?: string; [key: string]: unknown }
-const cases: RefCase[] = JSON.parse(readFileSync(resolve(process.cwd(), '../shared/reference/reference-1.json'), 'utf8')).cases;
 const refCase = (name: string) => {
-  const c = cases.find((k) => k.name === name);
+  const c = referenceFile().cases.find((k) => k.name === name);
   assert.ok(c, `reference case ${name} missing`);
   // The fields differ per case; each test reads the ones its case has.
   return c as unknown as Record<string, never>;

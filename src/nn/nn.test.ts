@@ -1,38 +1,36 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import '../backend/register.js';
 import { tensor } from '../ops/create.js';
 import { transpose } from '../ops/shape-ops.js';
 import { Random } from '../tensor/random.js';
 import { assertClose } from '../testing/assert-close.js';
+import { type LossCase, referenceCases } from '../testing/reference-test-util.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { AvgPool2d, BatchNorm2d, Conv2d, F, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential, summary } from './index.js';
 
-interface Case { op: string; name?: string; [k: string]: unknown }
-const cases = (JSON.parse(readFileSync(join(process.cwd(), 'fixtures', 'reference-1.json'), 'utf8')) as { cases: Case[] }).cases;
-const num = (c: Case, k: string) => c[k] as number[];
-const shape = (c: Case, k: string) => c[k] as number[];
+// The loss cases' fields differ per loss; the conv and dense ones are typed.
+const num = (c: LossCase, k: string) => c[k] as number[];
+const lossCase = (name: string) => referenceCases('loss').find((c) => c.name === name) as LossCase;
 
 describe('nn.Conv2d and F.conv2d against PyTorch (NCHW, OIHW)', () => {
   it('agree with every conv2d reference case, forward and gradients', () => {
-    const convs = cases.filter((c) => c.op === 'conv2d');
+    const convs = referenceCases('conv2d');
     assert.ok(convs.length >= 40);
     for (const [i, c] of convs.entries()) {
-      const x = tensor(num(c, 'x'), shape(c, 'x_shape'));
-      const w = tensor(num(c, 'w'), shape(c, 'w_shape'));
-      const b = c.b === null ? null : tensor(num(c, 'b'), [shape(c, 'w_shape')[0]]);
+      const x = tensor(c.x, c.x_shape);
+      const w = tensor(c.w, c.w_shape);
+      const b = c.b === null ? null : tensor(c.b, [c.w_shape[0]]);
       for (const t of [x, w, b]) if (t) t.requiresGrad = true;
-      const [top, bottom, left, right] = num(c, 'padding');
+      const [top, bottom, left, right] = c.padding;
       // F.pad lists the last axis first: [left, right, top, bottom].
       const padded = F.pad(x, [left, right, top, bottom]);
-      const y = F.conv2d(padded, w, b, { stride: c.stride as [number, number], dilation: c.dilation as [number, number] });
-      assertClose(y.dataSync(), num(c, 'y'), { what: `case ${i} y` });
-      y.mul(tensor(num(c, 'dy'), y.shape)).sum().backward();
-      assertClose((x.grad as Tensor).dataSync(), num(c, 'dx'), { what: `case ${i} dx` });
-      assertClose((w.grad as Tensor).dataSync(), num(c, 'dw'), { what: `case ${i} dw` });
-      if (b) assertClose((b.grad as Tensor).dataSync(), num(c, 'db'), { what: `case ${i} db` });
+      const y = F.conv2d(padded, w, b, { stride: c.stride, dilation: c.dilation });
+      assertClose(y.dataSync(), c.y, { what: `case ${i} y` });
+      y.mul(tensor(c.dy, y.shape)).sum().backward();
+      assertClose((x.grad as Tensor).dataSync(), c.dx, { what: `case ${i} dx` });
+      assertClose((w.grad as Tensor).dataSync(), c.dw, { what: `case ${i} dw` });
+      if (b) assertClose((b.grad as Tensor).dataSync(), c.db as number[], { what: `case ${i} db` });
     }
   });
 
@@ -61,26 +59,26 @@ describe('nn.Conv2d and F.conv2d against PyTorch (NCHW, OIHW)', () => {
 
 describe('nn.Linear, losses and activations against PyTorch', () => {
   it('Linear ([out, in] weight) matches the dense reference cases', () => {
-    for (const c of cases.filter((k) => k.op === 'dense')) {
-      const [inF, outF] = shape(c, 'w_shape');
+    for (const c of referenceCases('dense')) {
+      const [inF, outF] = c.w_shape;
       const lin = new Linear(inF, outF);
-      lin.weight.assign(transpose(tensor(num(c, 'w'), [inF, outF]), [1, 0]));
-      lin.bias?.assign(tensor(num(c, 'b'), [outF]));
-      const x = tensor(num(c, 'x'), shape(c, 'x_shape'));
-      assertClose(lin.forward(x).dataSync(), num(c, 'y'));
+      lin.weight.assign(transpose(tensor(c.w, [inF, outF]), [1, 0]));
+      lin.bias?.assign(tensor(c.b, [outF]));
+      const x = tensor(c.x, c.x_shape);
+      assertClose(lin.forward(x).dataSync(), c.y);
     }
   });
 
   it('F.crossEntropy and F.mseLoss match PyTorch; nllLoss rejects float targets and bad classes', () => {
-    const ce = cases.find((c) => c.name === 'softmax_cross_entropy_mean') as Case;
-    const logits = tensor(num(ce, 'logits'), shape(ce, 'logits_shape'));
+    const ce = lossCase('softmax_cross_entropy_mean');
+    const logits = tensor(num(ce, 'logits'), num(ce, 'logits_shape'));
     logits.requiresGrad = true;
     const loss = F.crossEntropy(logits, tensor(Int32Array.from(num(ce, 'labels')), [5], 'int32'));
-    assertClose([loss.item()], [ce.loss as number]);
+    assertClose([loss.item()], [ce.loss]);
     loss.backward();
     assertClose((logits.grad as Tensor).dataSync(), num(ce, 'dlogits'));
-    const mse = cases.find((c) => c.name === 'mse_mean') as Case;
-    assertClose([F.mseLoss(tensor(num(mse, 'pred'), shape(mse, 'shape')), tensor(num(mse, 'target'), shape(mse, 'shape'))).item()], [mse.loss as number]);
+    const mse = lossCase('mse_mean');
+    assertClose([F.mseLoss(tensor(num(mse, 'pred'), num(mse, 'shape')), tensor(num(mse, 'target'), num(mse, 'shape'))).item()], [mse.loss]);
     assert.throws(() => F.nllLoss(logits, tensor([1, 2, 0, 1, 1], [5])), /F.nllLoss: expected int32 class indices as target, got float32/);
     assert.throws(() => F.nllLoss(logits, tensor(Int32Array.of(1, 2, 0, 1, 4), [5], 'int32')), /target class 4 is outside 0..3/);
   });

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { engine } from '../backend/engine.js';
 import { createRefBackend } from '../backend/ref/ref-backend.js';
-import { type CaseResult, type ReferenceFile, runReferenceCase, runReferenceFile } from './reference-cases.js';
+import { type CaseResult, runReferenceCase, runReferenceFile } from './reference-cases.js';
+import { referenceFile, SHARED_REFERENCE, SHIPPED_REFERENCE } from './reference-test-util.js';
 
 if (!engine.backendNames().includes('ref')) engine.registerBackend('ref', createRefBackend, 1);
-
-// Tests run with cwd = the repo root (/work/main); the shared copy lives beside it.
-const SHARED = join(process.cwd(), '..', 'shared', 'reference', 'reference-1.json');
-const SHIPPED = join(process.cwd(), 'fixtures', 'reference-1.json');
-
-function load(path: string): ReferenceFile {
-  return JSON.parse(readFileSync(path, 'utf8')) as ReferenceFile;
-}
 
 function describeFailure(r: CaseResult): string {
   if (r.error) return `case ${r.index} (${r.label}): ${r.error}`;
@@ -31,23 +23,23 @@ function checkAll(results: CaseResult[]): void {
 }
 
 describe('PyTorch reference vectors', () => {
-  it('shared reference-1.json: all 100 cases agree to 1e-4 relative (1e-5 absolute floor)', { skip: !existsSync(SHARED) && 'no ../shared/reference' }, () => {
-    checkAll(runReferenceFile(load(SHARED)));
+  it('shared reference-1.json: all 100 cases agree to 1e-4 relative (1e-5 absolute floor)', { skip: !existsSync(SHARED_REFERENCE) && 'no ../shared/reference' }, () => {
+    checkAll(runReferenceFile(referenceFile(SHARED_REFERENCE)));
   });
 
   it('the shipped fixtures/reference-1.json is the same file and passes too', () => {
-    const shipped = load(SHIPPED);
-    if (existsSync(SHARED)) assert.deepEqual(shipped, load(SHARED));
+    const shipped = referenceFile(SHIPPED_REFERENCE);
+    if (existsSync(SHARED_REFERENCE)) assert.deepEqual(shipped, referenceFile(SHARED_REFERENCE));
     checkAll(runReferenceFile(shipped));
   });
 
   it('covers every op family in the file', () => {
-    const ops = new Set(load(SHIPPED).cases.map((c) => c.op));
+    const ops = new Set(referenceFile(SHIPPED_REFERENCE).cases.map((c) => c.op));
     assert.deepEqual([...ops].sort(), ['activation', 'avg_pool2d', 'conv2d', 'dense', 'loss', 'max_pool2d', 'min_pool2d']);
   });
 
   it('detects a wrong expected value (the comparison can fail)', () => {
-    const c = structuredClone(load(SHIPPED).cases.find((k) => k.op === 'conv2d'));
+    const c = structuredClone(referenceFile(SHIPPED_REFERENCE).cases.find((k) => k.op === 'conv2d'));
     assert.ok(c);
     (c.dw as number[])[0] += 1e-2;
     const r = runReferenceCase(c);

@@ -1,37 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { nchwToNhwc, oihwToHwio } from '../../testing/layouts.js';
+import { referenceCases } from '../../testing/reference-test-util.js';
 import type { Conv2DAttrs } from '../kernels.js';
 import { conv2D } from './Conv2D.js';
 import { conv2DBackpropInput } from './Conv2DBackpropInput.js';
 import { assertClose, tensor, values } from './kernel-test-util.js';
-
-interface ConvCase {
-  x_shape: number[]; w_shape: number[]; w: number[]; y_shape: number[]; dy: number[]; dx: number[];
-  stride: [number, number]; padding: [number, number, number, number]; dilation: [number, number];
-}
-
-function referenceCases(op: string): ConvCase[] {
-  const file = join(process.cwd(), '../shared/reference/reference-1.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { cases: (ConvCase & { op: string })[] }).cases.filter((c) => c.op === op);
-}
-
-function nchwToNhwc(v: readonly number[], [n, c, h, w]: number[]): number[] {
-  const out = new Array<number>(v.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    out[((i * h + y) * w + x) * c + j] = v[((i * c + j) * h + y) * w + x];
-  }
-  return out;
-}
-
-function oihwToHwio(v: readonly number[], [o, i, kh, kw]: number[]): number[] {
-  const out = new Array<number>(v.length);
-  for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) {
-    out[((y * kw + x) * i + b) * o + a] = v[((a * i + b) * kh + y) * kw + x];
-  }
-  return out;
-}
 
 test('Conv2DBackpropInput: every PyTorch conv2d reference case (dx)', () => {
   const cases = referenceCases('conv2d');

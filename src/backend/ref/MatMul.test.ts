@@ -1,24 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { referenceCases } from '../../testing/reference-test-util.js';
 import { assertClose, tensor, values } from './kernel-test-util.js';
 import { matMul } from './MatMul.js';
-
-interface DenseCase {
-  x_shape: number[]; x: number[]; w_shape: number[]; w: number[]; b: number[];
-  y: number[]; dy: number[]; dx: number[]; dw: number[]; db: number[];
-}
-
-function denseCases(): DenseCase[] {
-  const file = join(process.cwd(), '../shared/reference/reference-1.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { cases: (DenseCase & { op: string })[] }).cases.filter((c) => c.op === 'dense');
-}
 
 const plain = { transposeA: false, transposeB: false, activation: 'linear' as const };
 
 test('MatMul: every PyTorch dense reference case, y = x@w + b, dx = dy@wT, dw = xT@dy', () => {
-  const cases = denseCases();
+  const cases = referenceCases('dense');
   assert.equal(cases.length, 10);
   cases.forEach((c, idx) => {
     const [m, k] = c.x_shape;

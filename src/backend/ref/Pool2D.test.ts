@@ -1,28 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { nchwToNhwc } from '../../testing/layouts.js';
+import { referenceCases } from '../../testing/reference-test-util.js';
 import type { PoolMode } from '../kernels.js';
 import { assertClose, tensor, values } from './kernel-test-util.js';
 import { pool2D } from './Pool2D.js';
-
-interface PoolCase {
-  x_shape: number[]; x: number[]; y_shape: number[]; y: number[];
-  pool: [number, number]; stride: [number, number]; padding: [number, number, number, number];
-}
-
-function referenceCases(op: string): PoolCase[] {
-  const file = join(process.cwd(), '../shared/reference/reference-1.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { cases: (PoolCase & { op: string })[] }).cases.filter((c) => c.op === op);
-}
-
-function nchwToNhwc(v: readonly number[], [n, c, h, w]: number[]): number[] {
-  const out = new Array<number>(v.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < c; j++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    out[((i * h + y) * w + x) * c + j] = v[((i * c + j) * h + y) * w + x];
-  }
-  return out;
-}
 
 for (const mode of ['max', 'min', 'avg'] as PoolMode[]) {
   test(`Pool2D: every PyTorch ${mode}_pool2d reference case (forward)`, () => {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
+import { referenceCases } from '../../testing/reference-test-util.js';
 import type { UnaryOp } from '../kernels.js';
 import { assertClose, tensor, values } from './kernel-test-util.js';
 import { unary } from './Unary.js';
@@ -77,8 +76,6 @@ test('UnaryGrad: shape mismatch throws naming both shapes', () => {
 
 // --- PyTorch reference vectors (float64, inputs pre-rounded to float32) ---
 
-interface ActivationCase { op: string; name: string; x: number[]; y: number[]; dy: number[]; dx: number[] }
-
 const REFERENCE_OPS: Record<string, [UnaryOp, number]> = {
   relu: ['relu', 0], 'leaky_relu_0.01': ['leakyRelu', 0.01], 'leaky_relu_0.3': ['leakyRelu', 0.3], elu_1: ['elu', 1],
   sigmoid: ['sigmoid', 0], tanh: ['tanh', 0], softplus: ['softplus', 0], softsign: ['softsign', 0], swish: ['swish', 0],
@@ -86,16 +83,8 @@ const REFERENCE_OPS: Record<string, [UnaryOp, number]> = {
 };
 const COMPOSED_ELSEWHERE = new Set(['softmax', 'log_softmax']);
 
-function referenceCases(): ActivationCase[] {
-  // Tests run with cwd = repo root; fall back to the path relative to dist/src/backend/ref/.
-  const fromCwd = path.resolve(process.cwd(), '../shared/reference/reference-1.json');
-  const file = fs.existsSync(fromCwd) ? fromCwd : new URL('../../../../../shared/reference/reference-1.json', import.meta.url);
-  const { cases } = JSON.parse(fs.readFileSync(file, 'utf8')) as { cases: ActivationCase[] };
-  return cases.filter((c) => c.op === 'activation' && !COMPOSED_ELSEWHERE.has(c.name));
-}
-
 test('Unary/UnaryGrad: match the PyTorch reference for every activation', () => {
-  const cases = referenceCases();
+  const cases = referenceCases('activation').filter((c) => !COMPOSED_ELSEWHERE.has(c.name));
   assert.deepEqual(cases.map((c) => c.name).sort(), Object.keys(REFERENCE_OPS).sort(), 'reference covers the mapped activations');
   for (const c of cases) {
     const [op, alpha] = REFERENCE_OPS[c.name];
