@@ -49,6 +49,12 @@ export { getMetric } from './metrics/index.js';
 export * as callbacks from './callbacks/index.js';
 export { Callback, CallbackList, History, LambdaCallback, ProgbarLogger, setDefaultProgressRenderer } from './callbacks/index.js';
 export type { Logs, ProgressRenderer } from './callbacks/index.js';
+export { EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, RemoteMonitor, TerminateOnNaN, SwapEMAWeights } from './callbacks/index.js';
+export type {
+  EarlyStoppingOptions, ReduceLROnPlateauOptions, RemoteMonitorOptions, Schedule, MonitorMode, TrainingModel,
+} from './callbacks/index.js';
+export { MovingAverages } from './optimizers/index.js';
+export type { EmaOptions } from './optimizers/index.js';
 export { toCategorical } from './data/to-categorical.js';
 export { parseIdx } from './data/idx.js';
 export { withScope, keep } from './tensor/scope.js';

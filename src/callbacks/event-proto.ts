@@ -64,7 +64,9 @@ export function encodeEvent(event: TfEvent): Uint8Array {
 }
 
 export function decodeEvent(bytes: Uint8Array): TfEvent {
-  return EventType.toObject(EventType.decode(bytes), { longs: Number, defaults: false, oneofs: false }) as TfEvent;
+  const event = EventType.toObject(EventType.decode(bytes), { longs: Number, defaults: false, oneofs: false }) as Partial<TfEvent>;
+  // proto3 leaves zeros out of the wire format: step 0 decodes as absent.
+  return { ...event, wallTime: event.wallTime ?? 0, step: event.step ?? 0 };
 }
 
 /**

@@ -1,17 +1,20 @@
 /**
  * A training run's state in one safetensors file, what BackupAndRestore writes and reads: every
- * model weight (`model/<weight>`), the optimizer's step count and slots (`optimizer/iter`,
- * `optimizer/<weight>/<slot>`, as model files store them), the EMA averages (`ema/<weight>`), and
- * in the metadata the epoch and batch reached and the learning rate (which callbacks such as
- * ReduceLROnPlateau may have changed). One file, so one atomic write covers all of it.
+ * model weight (`model/<i>`, i its position in `model.weights`), the optimizer's step count and
+ * slots (`optimizer/iter`, `optimizer/<i>/<slot>`), the EMA averages (`ema/<i>`), and in the
+ * metadata the epoch and batch reached, the learning rate (which callbacks such as
+ * ReduceLROnPlateau may have changed) and the weight names. Weights are matched by position and
+ * shape, as Keras restores a backup, so a rebuilt model whose layers got other automatic names
+ * resumes too. One file, so one atomic write covers all of it.
  */
 import { ModelFormatError } from '../io/model-format-error.js';
 import { optimizerWeights, prepareOptimizerState } from '../io/optimizer-state.js';
-import { entryValues, readSafetensors, type SafetensorsInput, writeSafetensors } from '../io/safetensors.js';
+import { entryValues, readSafetensors, type SafetensorsFile, type SafetensorsInput, writeSafetensors } from '../io/safetensors.js';
 import type { NamedWeight } from '../io/weights-codec.js';
 import { tensor } from '../ops/create.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
+import type { Variable } from '../tensor/variable.js';
 import type { TrainingModel } from './model-access.js';
 
 export const TRAINING_STATE_FORMAT = 'fovea-training-state-1';
@@ -30,13 +33,22 @@ function compiledOptimizer(model: TrainingModel, who: string): Optimizer {
 
 export function encodeTrainingState(model: TrainingModel, progress: TrainingProgress, who = 'encodeTrainingState'): Uint8Array {
   const optimizer = compiledOptimizer(model, who);
+  const weights = model.weights;
+  const index = new Map(weights.map((w, i) => [w.name, i]));
   const tensors = new Map<string, SafetensorsInput>();
-  for (const w of model.weights) tensors.set(`model/${w.name}`, { dtype: w.dtype, shape: w.shape, values: w.dataSync() });
-  for (const s of optimizerWeights(optimizer, model.weights)) tensors.set(`optimizer/${s.name}`, s);
-  for (const [w, avg] of optimizer.ema?.entries() ?? []) tensors.set(`ema/${w.name}`, { dtype: avg.dtype, shape: avg.shape, values: avg.dataSync() });
+  weights.forEach((w, i) => tensors.set(`model/${i}`, { dtype: w.dtype, shape: w.shape, values: Float32Array.from(w.dataSync()) }));
+  for (const s of optimizerWeights(optimizer, weights)) {
+    const cut = s.name.lastIndexOf('/');
+    const name = s.name === 'iter' ? 'iter' : `${index.get(s.name.slice(0, cut))}/${s.name.slice(cut + 1)}`;
+    tensors.set(`optimizer/${name}`, s);
+  }
+  for (const [w, avg] of optimizer.ema?.entries() ?? []) {
+    const i = index.get(w.name);
+    if (i !== undefined) tensors.set(`ema/${i}`, { dtype: avg.dtype, shape: avg.shape, values: Float32Array.from(avg.dataSync()) });
+  }
   const metadata: Record<string, string> = {
     format: TRAINING_STATE_FORMAT, epoch: String(progress.epoch), batch: String(progress.batch),
-    optimizer: String(optimizer.getConfig().name),
+    optimizer: String(optimizer.getConfig().name), weightNames: JSON.stringify(weights.map((w) => w.name)),
     ...(optimizer.learningRateSchedule === null ? { learningRate: String(optimizer.learningRate) } : {}),
   };
   return writeSafetensors(tensors, metadata);
@@ -48,35 +60,53 @@ function intField(meta: Record<string, string>, key: string, file: string): numb
   return v;
 }
 
-/** The saved values of `prefix/<name>` entries, by name. */
-function section(file: ReturnType<typeof readSafetensors>, prefix: string, path: string): NamedWeight[] {
-  return [...file.tensors.values()].filter((e) => e.name.startsWith(prefix)).map((e) => {
+/** The saved values of `prefix<key>` entries, by key. */
+function section(file: SafetensorsFile, prefix: string, path: string): Map<string, NamedWeight> {
+  const out = new Map<string, NamedWeight>();
+  for (const e of file.tensors.values()) {
+    if (!e.name.startsWith(prefix)) continue;
     const { dtype, values } = entryValues(e, path);
-    return { name: e.name.slice(prefix.length), shape: e.shape, dtype, values };
-  });
+    out.set(e.name.slice(prefix.length), { name: e.name, shape: e.shape, dtype, values });
+  }
+  return out;
 }
 
-/** Checks every saved model weight against the model; returns the assignments to make. */
-function matchWeights(model: TrainingModel, saved: readonly NamedWeight[], path: string): (() => void)[] {
-  const byName = new Map(saved.map((s) => [s.name, s]));
-  if (saved.length !== model.weights.length) throw new ModelFormatError(path, `holds ${saved.length} model weights, the model "${model.name}" has ${model.weights.length}`);
-  return model.weights.map((w) => {
-    const s = byName.get(w.name);
-    if (s === undefined) throw new ModelFormatError(path, `weight '${w.name}' ${shapeToString(w.shape)} is missing`);
+/** The model weight at position `key` ('3'), or an error naming the entry. */
+function weightAt(model: TrainingModel, key: string, entry: string, path: string): Variable {
+  const w = /^\d+$/.test(key) ? model.weights[Number(key)] : undefined;
+  if (w === undefined) throw new ModelFormatError(path, `'${entry}' names no weight of model "${model.name}" (${model.weights.length} weights)`);
+  return w;
+}
+
+/** Checks every saved model weight against the model (by position); returns the assignments to make. */
+function matchWeights(model: TrainingModel, saved: Map<string, NamedWeight>, path: string): (() => void)[] {
+  if (saved.size !== model.weights.length) throw new ModelFormatError(path, `holds ${saved.size} model weights, the model "${model.name}" has ${model.weights.length}`);
+  return model.weights.map((w, i) => {
+    const s = saved.get(String(i));
+    if (s === undefined) throw new ModelFormatError(path, `weight #${i} ('${w.name}' ${shapeToString(w.shape)}) is missing`);
     if (!shapesEqual(s.shape, w.shape) || s.dtype !== w.dtype) {
-      throw new ModelFormatError(path, `weight '${w.name}': expected ${shapeToString(w.shape)} ${w.dtype}, the file has ${shapeToString(s.shape)} ${s.dtype}`);
+      throw new ModelFormatError(path, `weight #${i} ('${w.name}'): expected ${shapeToString(w.shape)} ${w.dtype}, the file has ${shapeToString(s.shape)} ${s.dtype}`);
     }
     return () => w.assign(tensor(s.values, s.shape, s.dtype));
   });
 }
 
+/** The optimizer entries renamed to the model's current weight names, as prepareOptimizerState expects. */
+function optimizerEntries(model: TrainingModel, saved: Map<string, NamedWeight>, path: string): NamedWeight[] {
+  return [...saved].map(([key, s]) => {
+    if (key === 'iter') return { ...s, name: 'iter' };
+    const cut = key.indexOf('/');
+    const w = weightAt(model, cut < 0 ? '' : key.slice(0, cut), s.name, path);
+    return { ...s, name: `${w.name}/${key.slice(cut + 1)}` };
+  });
+}
+
 /** The EMA averages' assignments (checked against the optimizer's EMA and the weights). */
-function matchAverages(model: TrainingModel, optimizer: Optimizer, saved: readonly NamedWeight[], path: string): (() => void)[] {
-  if (saved.length > 0 && optimizer.ema === null) throw new ModelFormatError(path, 'holds EMA averages but the optimizer was made without useEma');
-  const byName = new Map(model.weights.map((w) => [w.name, w]));
-  return saved.map((s) => {
-    const w = byName.get(s.name);
-    if (w === undefined || !shapesEqual(w.shape, s.shape)) throw new ModelFormatError(path, `EMA average '${s.name}' ${shapeToString(s.shape)} matches no model weight`);
+function matchAverages(model: TrainingModel, optimizer: Optimizer, saved: Map<string, NamedWeight>, path: string): (() => void)[] {
+  if (saved.size > 0 && optimizer.ema === null) throw new ModelFormatError(path, 'holds EMA averages but the optimizer was made without useEma');
+  return [...saved].map(([key, s]) => {
+    const w = weightAt(model, key, s.name, path);
+    if (!shapesEqual(w.shape, s.shape)) throw new ModelFormatError(path, `EMA average '${s.name}' ${shapeToString(s.shape)} does not match weight '${w.name}' ${shapeToString(w.shape)}`);
     return () => optimizer.ema?.restore(w, tensor(s.values, s.shape, s.dtype));
   });
 }
@@ -94,7 +124,7 @@ export function restoreTrainingState(model: TrainingModel, bytes: Uint8Array, pa
   if (meta.optimizer !== className) throw new ModelFormatError(path, `was saved with optimizer ${meta.optimizer}, the model is compiled with ${className}`);
   const progress = { epoch: intField(meta, 'epoch', path), batch: intField(meta, 'batch', path) };
   const assignWeights = matchWeights(model, section(file, 'model/', path), path);
-  const installOptimizer = prepareOptimizerState(optimizer, section(file, 'optimizer/', path), model.weights, path);
+  const installOptimizer = prepareOptimizerState(optimizer, optimizerEntries(model, section(file, 'optimizer/', path), path), model.weights, path);
   const assignAverages = matchAverages(model, optimizer, section(file, 'ema/', path), path);
   const rate = meta.learningRate === undefined ? null : Number(meta.learningRate);
   for (const assign of assignWeights) assign();

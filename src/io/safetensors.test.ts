@@ -67,3 +67,13 @@ test('malformed files fail with the tensor and the offending numbers', () => {
     assert.throws(() => readSafetensors(bytes, 'w.safetensors'), (e: unknown) => e instanceof ModelFormatError && message.test(e.message), String(message));
   }
 });
+
+test('values are read correctly from a Node Buffer that views a larger pool', () => {
+  const w = new Float32Array([0.25, -2, 8]);
+  const bytes = writeSafetensors({ w: { dtype: 'float32', shape: [3], values: w } });
+  // Small Buffers share one pooled ArrayBuffer; readFile results can be such views too.
+  const pool = Buffer.alloc(bytes.length + 24, 0xff);
+  pool.set(bytes, 16);
+  const file = readSafetensors(pool.subarray(16, 16 + bytes.length));
+  assert.deepEqual(entryValues(file.tensors.get('w')!).values, w);
+});

@@ -90,7 +90,8 @@ export function readSafetensors(bytes: Uint8Array, file = 'safetensors'): Safete
 /** The values of an entry as float32 or int32: widening (F16, BF16, small ints) is exact, narrowing is range-checked. */
 export function entryValues(entry: SafetensorsEntry, file = 'safetensors'): { dtype: DType; values: DataArray } {
   assertLittleEndianHost('safetensors');
-  const own = entry.bytes.slice().buffer;
+  // A copy of exactly these bytes: `slice()` on a Node Buffer would be a view into a shared pool.
+  const own = new Uint8Array(entry.bytes).buffer;
   switch (entry.dtype) {
     case 'F32': return { dtype: 'float32', values: new Float32Array(own) };
     case 'F16': return { dtype: 'float32', values: decodeFloat16(new Uint16Array(own)) };

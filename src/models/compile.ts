@@ -43,7 +43,8 @@ function perOutput<T>(arg: T | T[] | Record<string, T>, outputs: readonly string
 function metricLists(metrics: CompileOptions['metrics'], outputs: readonly string[]): MetricArg[][] {
   if (metrics === undefined) return outputs.map(() => []);
   if (Array.isArray(metrics)) {
-    if (metrics.every((m) => Array.isArray(m))) return perOutput(metrics as MetricArg[][], outputs, 'metrics', () => false);
+    // [] is one empty list for every output, not zero per-output lists.
+    if (metrics.length > 0 && metrics.every((m) => Array.isArray(m))) return perOutput(metrics as MetricArg[][], outputs, 'metrics', () => false);
     return outputs.map(() => metrics as MetricArg[]);
   }
   return perOutput(metrics, outputs, 'metrics', () => false, []);

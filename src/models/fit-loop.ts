@@ -163,7 +163,10 @@ export async function fitLoop(model: FitModel, compiled: CompiledState, data: Fi
   const epochs = positiveInt(o.epochs ?? 1, 'epochs');
   const verbose = o.verbose ?? 1;
   const history = new History();
-  const list = new CallbackList([...(o.callbacks ?? []), history, ...(verbose > 0 ? [new ProgbarLogger({ countMode: 'steps' })] : [])]);
+  const given = o.callbacks ?? [];
+  // As Keras: a ProgbarLogger among the callbacks (e.g. countMode 'samples') replaces the default one.
+  const progbar = verbose > 0 && !given.some((c) => c instanceof ProgbarLogger) ? [new ProgbarLogger({ countMode: 'steps' })] : [];
+  const list = new CallbackList([...given, history, ...progbar]);
   list.setModel(model);
   list.setParams({ epochs, steps: data.steps, verbose, ...(data.samples === undefined ? {} : { samples: data.samples }) });
   model.stopTraining = false;

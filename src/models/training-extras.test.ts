@@ -113,3 +113,10 @@ test('fit on a reiterable (an array of batches) restarts each epoch; a spent gen
   assert.match(warnings[0], /the training data ran out at epoch 2/);
   await assert.rejects(linear().fit([{ xs: X }] as never, { verbose: 0 }), /each element of the data iterator must be \{ xs, ys \}/);
 });
+
+test('compile with an empty metrics list means no metrics for every output', () => {
+  const model = new Sequential({ seed: 3 });
+  model.add(new Dense(2, { inputShape: [3] }));
+  model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [] });
+  assert.deepEqual(model.metricsNames, ['loss']);
+});
