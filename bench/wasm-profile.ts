@@ -2,7 +2,10 @@
  * Per-kernel profile of seed-CNN training steps (batch 64, RMSprop) on a backend: ms per step by
  * kernel id, and the time outside kernels (engine, autograd, optimizer bookkeeping in JS).
  *
- *   node dist/bench/wasm-profile.js [--backend=wasm] [--steps=20] [--threads=2]
+ *   node dist/bench/wasm-profile.js [--backend=wasm] [--steps=20] [--threads=2] [--shapes]
+ *
+ * --shapes splits each kernel id by its inputs' shapes and attributes (the kernel table is wrapped,
+ * so the times include only the kernel itself, not the engine's bookkeeping).
  */
 import { engine } from '../src/backend/engine.js';
 import '../src/backend/register.js';
@@ -11,6 +14,22 @@ import { toCategorical } from '../src/data/to-categorical.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import { tensor } from '../src/ops/create.js';
+import type { TensorInfo } from '../src/backend/kernels.js';
+
+/** Times every kernel of the active backend under a key naming its input shapes and attributes. */
+function wrapKernels(record: (key: string, ms: number) => void): void {
+  const table = engine.backend.kernels as unknown as Record<string, (inputs: Record<string, unknown>, attrs: Record<string, unknown>) => TensorInfo>;
+  for (const [id, fn] of Object.entries(table)) {
+    table[id] = (inputs, attrs) => {
+      const shapes = Object.values(inputs).filter((v): v is TensorInfo => v !== undefined && !Array.isArray(v)).map((t) => t.shape.join('x'));
+      const a = Object.entries(attrs ?? {}).filter(([k]) => ['op', 'mode', 'axes', 'activation'].includes(k)).map(([, v]) => String(v));
+      const t = performance.now();
+      const out = fn(inputs, attrs);
+      record(`${id}(${[...shapes, ...a].join(' ')})`, performance.now() - t);
+      return out;
+    };
+  }
+}
 
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
 const backend = arg('backend', 'wasm');
@@ -30,10 +49,12 @@ for (let s = 0; s < 5; s++) model.trainOnBatch(...batches[s % 16]!);
 
 const ms = new Map<string, number>();
 const calls = new Map<string, number>();
-engine.observer = (id, t) => {
+const record = (id: string, t: number): void => {
   ms.set(id, (ms.get(id) ?? 0) + t);
   calls.set(id, (calls.get(id) ?? 0) + 1);
 };
+if (process.argv.includes('--shapes')) wrapKernels(record);
+else engine.observer = record;
 let best = Infinity;
 const c0 = process.cpuUsage();
 const t0 = performance.now();
@@ -49,5 +70,5 @@ const inKernels = [...ms.values()].reduce((a, b) => a + b, 0) / steps;
 console.log(`${backend}: ${wall.toFixed(2)} ms/step mean (best ${best.toFixed(2)}), cpu ${((cpu.user + cpu.system) / 1e3 / steps).toFixed(2)} ms/step, ${(B / wall * 1000).toFixed(0)} samples/s`);
 console.log(`kernels ${inKernels.toFixed(2)} ms/step, outside kernels ${(wall - inKernels).toFixed(2)} ms/step`);
 for (const [id, t] of [...ms.entries()].sort((a, b) => b[1] - a[1])) {
-  console.log(`  ${id.padEnd(22)} ${(t / steps).toFixed(3).padStart(8)} ms  ${((calls.get(id) ?? 0) / steps).toFixed(1).padStart(5)} calls/step`);
+  console.log(`  ${id.padEnd(process.argv.includes('--shapes') ? 60 : 22)} ${(t / steps).toFixed(3).padStart(8)} ms  ${((calls.get(id) ?? 0) / steps).toFixed(1).padStart(5)} calls/step`);
 }

@@ -18,6 +18,10 @@ export function pool2d(
   mode: i32, x: usize, H: i32, W: i32, C: i32, ph: i32, pw: i32, sh: i32, sw: i32, padT: i32, padL: i32,
   OH: i32, OW: i32, y: usize, n0: i32, n1: i32,
 ): void {
+  if (isPlain2x2(mode, C, ph, pw, sh, sw, padT, padL)) {
+    pool2x2(mode, x, H, W, C, OH, OW, y, n0, n1);
+    return;
+  }
   const Cz = <usize>C;
   const cB = Cz << 2;
   for (let n = n0; n < n1; n++) {
@@ -87,6 +91,12 @@ export function pool2dGrad(
   const Cz = <usize>C;
   const cB = Cz << 2;
   const img = <usize>(H * W) * cB;
+  if (isPlain2x2(mode, C, ph, pw, sh, sw, padT, padL)) {
+    // Every cell is written once, except rows/columns past the last window (odd sizes).
+    if (H != 2 * OH || W != 2 * OW) memory.fill(dx + <usize>n0 * img, 0, <usize>(n1 - n0) * img);
+    pool2x2Grad(mode, x, dy, H, W, C, OH, OW, dx, n0, n1);
+    return;
+  }
   memory.fill(dx + <usize>n0 * img, 0, <usize>(n1 - n0) * img);
   const rowB = <usize>W * cB;
   for (let n = n0; n < n1; n++) {
@@ -180,6 +190,84 @@ export function pool2dGrad(
       let cp = dp;
       for (let j = 0; j < nw; j++) { store<f32>(cp + off, load<f32>(cp + off) + gv); cp += cB; }
       dp += rowB;
+    }
+  }
+}
+
+/** Max/min pooling with 2x2 windows, stride 2, no padding, C % 4 == 0: the seed CNN's pools. */
+// @ts-ignore: decorator
+@inline function isPlain2x2(mode: i32, C: i32, ph: i32, pw: i32, sh: i32, sw: i32, padT: i32, padL: i32): bool {
+  return mode != 2 && (C & 3) == 0 && ph == 2 && pw == 2 && sh == 2 && sw == 2 && padT == 0 && padL == 0;
+}
+
+/**
+ * pool2d for plain 2x2 windows: four loads and three selects per 4 channels, no loops over the
+ * window. Cells are compared in the generic order (row-major), so ties and NaN resolve alike.
+ */
+function pool2x2(mode: i32, x: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, y: usize, n0: i32, n1: i32): void {
+  const cB = <usize>C << 2;
+  const rowB = <usize>W * cB;
+  for (let n = n0; n < n1; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let src = x + <usize>((n * H + 2 * oh) * W) * cB;
+      let dst = y + <usize>((n * OH + oh) * OW) * cB;
+      for (let ow = 0; ow < OW; ow++) {
+        for (let off: usize = 0; off < cB; off += 16) {
+          let acc = v128.load(src + off);
+          const b = v128.load(src + cB + off);
+          acc = v128.bitselect(b, acc, beats(mode, b, acc));
+          const c = v128.load(src + rowB + off);
+          acc = v128.bitselect(c, acc, beats(mode, c, acc));
+          const d = v128.load(src + rowB + cB + off);
+          acc = v128.bitselect(d, acc, beats(mode, d, acc));
+          v128.store(dst + off, acc);
+        }
+        src += cB << 1;
+        dst += cB;
+      }
+    }
+  }
+}
+
+/**
+ * pool2dGrad for plain 2x2 windows: windows do not overlap, so each cell is stored once (dy on
+ * the window's first winner, 0 elsewhere; the 0 + ... keeps the generic path's signed zeros).
+ */
+function pool2x2Grad(mode: i32, x: usize, dy: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, dx: usize, n0: i32, n1: i32): void {
+  const cB = <usize>C << 2;
+  const rowB = <usize>W * cB;
+  const zero = f32x4.splat(0);
+  const i0 = i32x4.splat(0), i1 = i32x4.splat(1), i2 = i32x4.splat(2), i3 = i32x4.splat(3);
+  for (let n = n0; n < n1; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const cell = <usize>((n * H + 2 * oh) * W) * cB;
+      let src = x + cell, dst = dx + cell;
+      let g = dy + <usize>((n * OH + oh) * OW) * cB;
+      for (let ow = 0; ow < OW; ow++) {
+        for (let off: usize = 0; off < cB; off += 16) {
+          let best = v128.load(src + off);
+          let idx = i0;
+          const b = v128.load(src + cB + off);
+          let m = beats(mode, b, best);
+          best = v128.bitselect(b, best, m);
+          idx = v128.bitselect(i1, idx, m);
+          const c = v128.load(src + rowB + off);
+          m = beats(mode, c, best);
+          best = v128.bitselect(c, best, m);
+          idx = v128.bitselect(i2, idx, m);
+          const d = v128.load(src + rowB + cB + off);
+          m = beats(mode, d, best);
+          idx = v128.bitselect(i3, idx, m);
+          const gv = v128.load(g + off);
+          v128.store(dst + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i0))));
+          v128.store(dst + cB + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i1))));
+          v128.store(dst + rowB + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i2))));
+          v128.store(dst + rowB + cB + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i3))));
+        }
+        src += cB << 1;
+        dst += cB << 1;
+        g += cB;
+      }
     }
   }
 }

@@ -39,10 +39,11 @@ export class HeapAllocator {
   alloc(bytes: number): { ptr: number; size: number } {
     const size = sizeClass(bytes);
     this.usedBytes += size;
-    const exact = this.lists.get(size)?.pop();
+    const exact = this.lists.get(size);
     if (exact !== undefined) {
-      this.unindex(exact, size);
-      return { ptr: exact, size };
+      const ptr = exact[exact.length - 1]!;
+      this.remove(ptr, size);
+      return { ptr, size };
     }
     const fit = this.bestFit(size);
     if (fit >= 0) {
@@ -86,7 +87,7 @@ export class HeapAllocator {
     let best = -1;
     let bestSize = Infinity;
     for (const [s, list] of this.lists) {
-      if (s > size && s < bestSize && list.length > 0) {
+      if (s > size && s < bestSize) {
         best = list[list.length - 1]!;
         bestSize = s;
       }
@@ -108,6 +109,8 @@ export class HeapAllocator {
     const i = list.lastIndexOf(ptr);
     list[i] = list[list.length - 1]!;
     list.pop();
+    // Empty lists go, so the best-fit scan only visits sizes that have a free block.
+    if (list.length === 0) this.lists.delete(size);
     this.unindex(ptr, size);
   }
 
