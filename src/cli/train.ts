@@ -86,7 +86,7 @@ export function registerTrain(program: Command): void {
     .argument('<dataset>', 'mnist (the seed CNN on MNIST)')
     .option('--epochs <n>', 'training epochs', positiveInt, 5)
     .option('--batch-size <n>', 'samples per step', positiveInt, 64)
-    .option('--seed <n>', 'fixes initial weights and shuffling', nonNegativeInt)
+    .option('--seed <n>', 'fixes initial weights and shuffling (the same seed gives the same run)', nonNegativeInt, 1)
     .option('--limit <n>', 'use only the first N training (and at most N test) images', positiveInt)
     .option('--json', 'print one JSON object per line (start, epoch, result events)')
     .option('--backend <name>', 'backend to run on (default: the highest-priority one registered)')
