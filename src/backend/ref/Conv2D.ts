@@ -33,8 +33,11 @@ function checkedBias(bias: TensorInfo, outC: number, filter: TensorInfo): Float3
   return f32Of(bias);
 }
 
-/** y[:, g*Og : (g+1)*Og] = patches of group g times the group's filter slice. */
-function convGroup(x: Float32Array, w: Float32Array, y: Float32Array, geo: ConvGeometry, g: number): void {
+/**
+ * y[:, g*Og : (g+1)*Og] = patches of group g times the group's filter slice. Array-level, so the
+ * wasm backend's interim path for grouped convs runs the same code over heap views.
+ */
+export function convGroup(x: Float32Array, w: Float32Array, y: Float32Array, geo: ConvGeometry, g: number): void {
   const { inC, outC, cg, og, patch } = geo;
   const b: MatrixView = { data: w, offset: g * og, ld: outC };
   if (geo.pointwise) {

@@ -17,11 +17,12 @@ export const conv2DBackpropFilter: KernelFn<'Conv2DBackpropFilter'> = ({ x, dy }
   const dw = new Float32Array(geo.patch * geo.outC);
   const xd = f32Of(x);
   const dyd = f32Of(dy);
-  for (let g = 0; g < geo.groups; g++) filterGroup(xd, dyd, dw, geo, g);
+  for (let g = 0; g < geo.groups; g++) convFilterGradGroup(xd, dyd, dw, geo, g);
   return output([...attrs.filterShape], 'float32', dw);
 };
 
-function filterGroup(x: Float32Array, dy: Float32Array, dw: Float32Array, geo: ConvGeometry, g: number): void {
+/** Array-level body, shared with the wasm backend's interim path for grouped convs. */
+export function convFilterGradGroup(x: Float32Array, dy: Float32Array, dw: Float32Array, geo: ConvGeometry, g: number): void {
   const { inC, outC, cg, og, patch } = geo;
   const c: MatrixView = { data: dw, offset: g * og, ld: outC };
   if (geo.pointwise) {

@@ -18,11 +18,12 @@ export const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = ({ dy, filte
   const dx = new Float32Array(geo.batch * geo.inH * geo.inW * geo.inC);
   const dyd = f32Of(dy);
   const wd = f32Of(filter);
-  for (let g = 0; g < geo.groups; g++) backpropGroup(dyd, wd, dx, geo, g);
+  for (let g = 0; g < geo.groups; g++) convInputGradGroup(dyd, wd, dx, geo, g);
   return output([...attrs.inputShape], 'float32', dx);
 };
 
-function backpropGroup(dy: Float32Array, w: Float32Array, dx: Float32Array, geo: ConvGeometry, g: number): void {
+/** Array-level body, shared with the wasm backend's interim path for grouped convs. */
+export function convInputGradGroup(dy: Float32Array, w: Float32Array, dx: Float32Array, geo: ConvGeometry, g: number): void {
   const { inC, outC, cg, og, patch } = geo;
   // op(B) = W_gᵀ: W_g is stored [patch, Og] with row stride outC.
   const b: MatrixView = { data: w, offset: g * og, ld: outC };
