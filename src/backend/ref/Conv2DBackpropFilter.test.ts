@@ -5,7 +5,7 @@ import { referenceCases } from '../../testing/reference-test-util.js';
 import type { Conv2DAttrs } from '../kernels.js';
 import { conv2D } from './Conv2D.js';
 import { conv2DBackpropFilter } from './Conv2DBackpropFilter.js';
-import { assertClose, tensor, values } from './kernel-test-util.js';
+import { assertClose, lcg, projectedConv, randomArray, tensor, values } from './kernel-test-util.js';
 
 test('Conv2DBackpropFilter: every PyTorch conv2d reference case (dw)', () => {
   const cases = referenceCases('conv2d');
@@ -23,20 +23,8 @@ test('Conv2DBackpropFilter: every PyTorch conv2d reference case (dw)', () => {
   });
 });
 
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
 
-const randomArray = (n: number, rng: () => number): number[] => Array.from({ length: n }, () => rng() * 2 - 1);
 
-/** <proj, conv(x, w)> accumulated in float64. */
-function projected(x: number[], xs: number[], w: number[], ws: number[], a: Conv2DAttrs, proj: number[]): number {
-  const y = values(conv2D({ x: tensor(x, xs), filter: tensor(w, ws) }, { ...a, activation: 'linear' }));
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += proj[i] * y[i];
-  return s;
-}
 
 test('Conv2DBackpropFilter: matches central differences of Conv2D (stride, dilation, asymmetric pad, groups)', () => {
   const configs: [number[], number[], Conv2DAttrs][] = [
@@ -59,7 +47,7 @@ test('Conv2DBackpropFilter: matches central differences of Conv2D (stride, dilat
     const numeric = w.map((_, i) => {
       const plus = w.slice(); plus[i] += eps;
       const minus = w.slice(); minus[i] -= eps;
-      return (projected(x, xs, plus, ws, a, proj) - projected(x, xs, minus, ws, a, proj)) / (2 * eps);
+      return (projectedConv(x, xs, plus, ws, a, proj) - projectedConv(x, xs, minus, ws, a, proj)) / (2 * eps);
     });
     assertClose(dw, numeric, 1e-3, 1e-4, `config ${idx}`);
   });

@@ -5,7 +5,7 @@ import { referenceCases } from '../../testing/reference-test-util.js';
 import type { Conv2DAttrs } from '../kernels.js';
 import { conv2D } from './Conv2D.js';
 import { conv2DBackpropInput } from './Conv2DBackpropInput.js';
-import { assertClose, tensor, values } from './kernel-test-util.js';
+import { assertClose, lcg, projectedConv, randomArray, tensor, values } from './kernel-test-util.js';
 
 test('Conv2DBackpropInput: every PyTorch conv2d reference case (dx)', () => {
   const cases = referenceCases('conv2d');
@@ -23,22 +23,8 @@ test('Conv2DBackpropInput: every PyTorch conv2d reference case (dx)', () => {
   });
 });
 
-function randomArray(n: number, rng: () => number): number[] {
-  return Array.from({ length: n }, () => rng() * 2 - 1);
-}
 
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
 
-/** <proj, conv(x, w)> accumulated in float64. */
-function projected(x: number[], xs: number[], w: number[], ws: number[], a: Conv2DAttrs, proj: number[]): number {
-  const y = values(conv2D({ x: tensor(x, xs), filter: tensor(w, ws) }, { ...a, activation: 'linear' }));
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += proj[i] * y[i];
-  return s;
-}
 
 test('Conv2DBackpropInput: matches central differences of Conv2D (stride, dilation, asymmetric pad, groups)', () => {
   const configs: [number[], number[], Conv2DAttrs][] = [
@@ -60,7 +46,7 @@ test('Conv2DBackpropInput: matches central differences of Conv2D (stride, dilati
     const numeric = x.map((_, i) => {
       const plus = x.slice(); plus[i] += eps;
       const minus = x.slice(); minus[i] -= eps;
-      return (projected(plus, xs, w, ws, a, proj) - projected(minus, xs, w, ws, a, proj)) / (2 * eps);
+      return (projectedConv(plus, xs, w, ws, a, proj) - projectedConv(minus, xs, w, ws, a, proj)) / (2 * eps);
     });
     assertClose(dx, numeric, 1e-3, 1e-4, `config ${idx}`);
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { nchwToNhwc } from '../../testing/layouts.js';
 import { referenceCases } from '../../testing/reference-test-util.js';
 import type { Pool2DAttrs, PoolMode } from '../kernels.js';
-import { assertClose, tensor, values } from './kernel-test-util.js';
+import { assertClose, lcg, tensor, values } from './kernel-test-util.js';
 import { pool2D } from './Pool2D.js';
 import { pool2DGrad } from './Pool2DGrad.js';
 
@@ -34,10 +34,6 @@ test('Pool2DGrad: max/min route to the first winner of a tie, avg spreads over r
   assert.deepEqual(values(pool2DGrad({ x: x1, dy: dyPadded }, { ...padded, mode: 'avg' })), [4]);
 });
 
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
 
 /** Distinct values at least 0.01 apart, so a small step never changes a max/min winner. */
 function distinctValues(n: number, rng: () => number): number[] {

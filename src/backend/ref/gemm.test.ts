@@ -1,12 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { biasActivation, gemm } from './gemm.js';
-import { assertClose } from './kernel-test-util.js';
+import { assertClose, lcg } from './kernel-test-util.js';
 
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-}
 
 function randomF32(n: number, rng: () => number): Float32Array {
   return Float32Array.from({ length: n }, () => rng() * 2 - 1);

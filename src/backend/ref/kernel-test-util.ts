@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import type { DType } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
-import type { TensorInfo } from '../kernels.js';
+import type { Conv2DAttrs, TensorInfo } from '../kernels.js';
+import { conv2D } from './Conv2D.js';
 import { dataOf, output } from './storage.js';
 
 /** A kernel input holding `values` (float32 unless told). */
@@ -33,4 +34,23 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       assert.fail(`${label}[${i}]: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
     }
   }
+}
+
+/** A small seeded generator (linear congruential), uniform in [0, 1): test inputs independent of Random. */
+export function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+/** `n` values uniform in [-1, 1). */
+export function randomArray(n: number, rng: () => number): number[] {
+  return Array.from({ length: n }, () => rng() * 2 - 1);
+}
+
+/** <proj, conv(x, w)> accumulated in float64: the scalar whose gradients the conv backprop tests check. */
+export function projectedConv(x: number[], xs: number[], w: number[], ws: number[], a: Conv2DAttrs, proj: number[]): number {
+  const y = values(conv2D({ x: tensor(x, xs), filter: tensor(w, ws) }, { ...a, activation: 'linear' }));
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += proj[i] * y[i];
+  return s;
 }
