@@ -13,11 +13,24 @@ type Fn = (...a: number[]) => void;
 
 /** Each kernel runs on one thread below this many flops per extra thread (dispatch ~1 us). */
 export const MIN_PARALLEL_WORK = 60_000;
-/** Waiting this long for a worker's last chunk means it was preempted (ms). */
-const STALL_MS = 1;
-/** How long to stay single-threaded after a stall (ms). Results do not change: every chunk
- * computes its part of the output the same way whichever thread, or how many, run it. */
+/**
+ * A worker preempted mid-chunk makes the main thread wait for it. On a quiet machine that happens
+ * now and then (V8's GC threads, other processes): a few ms every few hundred ms, far less than a
+ * second thread gives. On an overloaded machine it happens on most jobs and two threads run slower
+ * than one. So the context keeps decaying sums of the time spent in parallel jobs and of the time
+ * the main thread waited in them, and goes single-threaded for SOLO_MS only when waiting is more
+ * than STALL_SHARE of the parallel time. Results do not change: every chunk computes its part of
+ * the output the same way whichever thread, or how many, run it.
+ */
+const STALL_SHARE = 0.25;
+/** Decay per parallel job of the running sums (~100 jobs, about two training steps, of memory). */
+const STALL_DECAY = 0.99;
+/** Waits below this (ms) are the normal end of a job (the worker finishing its last chunk). */
+const STALL_MIN_MS = 1;
+/** How long to stay single-threaded once waiting dominates (ms). */
 const SOLO_MS = 300;
+/** Parallel time credited at the start (ms), so one early stall does not switch threads off. */
+const PARALLEL_PRIOR_MS = 20;
 
 export class WasmContext {
   private readonly fns = new Map<string, Fn>();
@@ -25,6 +38,9 @@ export class WasmContext {
   private wsBytes = 0;
   private readonly argv: number[] = [];
   private soloUntil = 0;
+  /** Decaying sums (ms): time in parallel jobs, and the part of it spent waiting for a preempted worker. */
+  private parallelMs = PARALLEL_PRIOR_MS;
+  private stalledMs = 0;
 
   constructor(
     readonly ex: FoveaWasmExports,
@@ -74,10 +90,9 @@ export class WasmContext {
     if (total <= 0) return;
     const f = this.fn(name);
     if (this.pool !== null && this.threads > 1 && grain < total && work >= MIN_PARALLEL_WORK && performance.now() >= this.soloUntil) {
+      const t0 = performance.now();
       const waited = this.pool.parallelFor(name, args, total, grain, chunkArgs, f, wsArg);
-      // A long wait means a worker was descheduled mid-chunk (more runnable threads than cores):
-      // then a second thread costs more than it gives, so run alone for a while and retry.
-      if (waited > STALL_MS) this.soloUntil = performance.now() + SOLO_MS;
+      this.noteParallelJob(performance.now() - t0, waited);
       return;
     }
     // One thread: the whole range in one call, or (unitChunks: the export does one fixed chunk
@@ -91,6 +106,17 @@ export class WasmContext {
       for (const [i, perStart, perLength] of chunkArgs) argv[i] = argv[i]! + perStart * start + perLength * len;
       if (wsArg >= 0) argv[wsArg] = this.wsPtrs[0]!.ptr;
       f(...argv);
+    }
+  }
+
+  /** Updates the stall statistics after a parallel job; may switch to one thread for a while. */
+  private noteParallelJob(spentMs: number, waitedMs: number): void {
+    this.parallelMs = this.parallelMs * STALL_DECAY + spentMs;
+    this.stalledMs = this.stalledMs * STALL_DECAY + (waitedMs > STALL_MIN_MS ? waitedMs : 0);
+    if (this.stalledMs > STALL_SHARE * this.parallelMs) {
+      this.soloUntil = performance.now() + SOLO_MS;
+      this.parallelMs = PARALLEL_PRIOR_MS;
+      this.stalledMs = 0;
     }
   }
 
