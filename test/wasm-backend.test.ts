@@ -74,6 +74,9 @@ describe('wasm backend', () => {
       cases.push([`relu grad ${H}`, 'UnaryGrad', { x: dys, dy: dys }, { op: 'relu', alpha: 0 }]);
       cases.push([`bias grad ${H}`, 'Reduce', { x: dys }, { op: 'sum', axes: [0, 1, 2], keepDims: false }]);
     }
+    // Odd, non-square sizes and uneven padding through the Winograd input gradient (edge tiles clipped).
+    const odd = { ...conv, pad: [2, 0, 1, 2] as [number, number, number, number] };
+    cases.push(['dX odd padding 12x17x16->12', 'Conv2DBackpropInput', { dy: randn([3, 12, 18, 12]), filter: randn([3, 3, 16, 12]) }, { ...odd, inputShape: [3, 12, 17, 16] }]);
     cases.push(['matmul', 'MatMul', { a: randn([200, 576]), b: randn([576, 64]), bias: randn([64]) }, { transposeA: false, transposeB: false, activation: 'relu' }]);
     cases.push(['matmul tA', 'MatMul', { a: randn([200, 576]), b: randn([200, 64]), bias: undefined }, { transposeA: true, transposeB: false, activation: 'linear' }]);
     for (const [title, id, inputs, attrs] of cases) {

@@ -9,7 +9,7 @@ export {
   col2im, wino4BackpropFilter, wino4BackpropFilterPart, wino4FilterGradFinish, wino4FilterGradWorkspaceBytes,
   wino4FilterGradPartBytes, wino4Filter, wino4FilterBytes, wino4Forward, wino4WorkspaceBytes, padNHWC, flipFilter,
   im2col, convImplicit, conv1Direct, convBackpropFilter, convFilterWorkspaceBytes, winoFilter, winoFilterBytes,
-  winoForward, winoWorkspaceBytes,
+  winoForward, winoWorkspaceBytes, swapFilterIO, wino4BackpropInput, wino4InputGradWorkspaceBytes,
 } from './conv';
 export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64 } from './elementwise';
 export { pool2d, pool2dGrad } from './pool';

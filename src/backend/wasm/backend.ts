@@ -23,7 +23,7 @@ import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, ma
 /** Exports the workers may be asked to run (the pool resolves them by index). */
 const PARALLEL_EXPORTS = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
-  'wino4BackpropFilterPart', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64',
+  'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64',
   'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish', 'nop',
 ];
 

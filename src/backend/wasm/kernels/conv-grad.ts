@@ -1,8 +1,8 @@
 /**
  * Conv2DBackpropInput and Conv2DBackpropFilter.
- * dx: 3x3 stride 1 with C % 8 == 0, K % 4 == 0 and an input of at least 8x8 runs as a Winograd
- *   F(4x4, 3x3) conv of dy (zero-padded so the output is exactly x's extent) with the flipped,
- *   transposed filter; otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
+ * dx: 3x3 stride 1 with C % 8 == 0, K % 4 == 0 and an output of at least 16 pixels runs as the
+ *   adjoint of the Winograd F(4x4, 3x3) forward (wino4BackpropInput); otherwise dcols = dy W^T
+ *   (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 8x8): Winograd filter gradient over a fixed
  *   number of image blocks, summed in order (reproducible); other dilation-1 convs: implicit-im2col
  *   GEMM; dilated ones: im2col + GEMM. Grouped convs: interim TS over views.
@@ -18,19 +18,25 @@ import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
+/** Below this many output pixels per image the GEMM + col2im input gradient is used (measured). */
+const WINO_DX_MIN_PIXELS = 16;
 const isWino = (g: ConvGeometry): boolean =>
   g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1;
 
-function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, pad: readonly number[], dy: number, w: number, dx: number): void {
+/**
+ * dx as the adjoint of the Winograd forward (same tiles, so the same cost as the forward): dy
+ * tiles are transformed, multiplied by the forward's U (of the channel-swapped filter, so the
+ * GEMM runs K -> C) and transformed back into overlapping 6x6 windows of dx.
+ */
+function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
   const C = geo.inC, K = geo.outC;
-  const wf = temps.alloc(9 * C * K * 4);
-  ctx.call('flipFilter', w, 3, 3, C, K, wf); // [3, 3, K, C]: a conv from K to C channels
-  const U = winoFilter(ctx, temps, wf, K, C);
-  const p = pad.map((v) => 2 - v);
-  const dyp = padded(ctx, temps, dy, geo.batch, geo.outH, geo.outW, K, p);
-  ctx.workspace(ctx.call1('wino4WorkspaceBytes', K, C, WINO_CHUNK));
-  const args = [MR, dyp.ptr, dyp.H, dyp.W, K, U, C, 0, dx, 0, 0, 0, WINO_CHUNK, 0];
-  ctx.parallel('wino4Forward', args, geo.batch, ctx.grain(geo.batch, 4), [[10, 1, 0], [11, 1, 1]], flopsOf(geo), 13);
+  const ws = temps.alloc(9 * C * K * 4);
+  ctx.call('swapFilterIO', w, 3, 3, C, K, ws); // [3, 3, K, C]
+  const Ut = winoFilter(ctx, temps, ws, K, C);
+  ctx.workspace(ctx.call1('wino4InputGradWorkspaceBytes', C, K, WINO_CHUNK));
+  // wino4BackpropInput(mr, dy, OH, OW, K, Ut, C, dx, H, W, padT, padL, n0, n1, chunk, ws), split by images.
+  const args = [MR, dy, geo.outH, geo.outW, K, Ut, C, dx, geo.inH, geo.inW, geo.padTop, geo.padLeft, 0, 0, WINO_CHUNK, 0];
+  ctx.parallel('wino4BackpropInput', args, geo.batch, ctx.grain(geo.batch, 4), [[12, 1, 0], [13, 1, 1]], flopsOf(geo), 15);
 }
 
 function inputGradGemm(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
@@ -52,8 +58,8 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
     if (geo.groups > 1) {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       convInputGradTS(v(pdy, sizeOf(dy.shape)), v(pw, sizeOf(filter.shape)), v(pdx, sizeOf(out.shape)), geo);
-    } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.inH >= 8 && geo.inW >= 8 && attrs.pad.every((p) => p <= 2)) {
-      inputGradWinograd(ctx, temps, geo, attrs.pad, pdy, pw, pdx);
+    } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_DX_MIN_PIXELS) {
+      inputGradWinograd(ctx, temps, geo, pdy, pw, pdx);
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
     }
