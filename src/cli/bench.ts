@@ -1,8 +1,9 @@
 /**
  * `fovea bench`: throughput of the seed CNN on real MNIST, on a chosen backend and on the
  * reference backend in the same process, so the printed ratios survive a noisy machine.
- * Measures training samples/s (batch 64, RMSprop, after warm-up), inference samples/s (batch 256),
- * GFLOPS of the largest conv's forward and both gradients, and peak RSS.
+ * Measures training samples/s (batch 64, RMSprop, after warm-up), inference samples/s (batch 256,
+ * best of a few runs), GFLOPS of the largest conv's forward and both gradients, and peak RSS. When
+ * onnxruntime-node is installed, the same model exported to ONNX is timed there too (bench-onnx.ts).
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { engine } from '../backend/engine.js';
@@ -14,6 +15,7 @@ import { tensor } from '../ops/create.js';
 import { withScope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { useBackend } from './backend-option.js';
+import { benchOnnxRuntime, describeOnnx, onnxResultFields, type OnnxBench } from './bench-onnx.js';
 
 export interface BenchOptions {
   backend?: string;
@@ -21,6 +23,8 @@ export interface BenchOptions {
   warmup: number;
   /** Steps for the reference backend (it is slow; a few suffice for a ratio). */
   refSteps: number;
+  /** Test images timed for inference (default 2048; the reference backend times at most 512). */
+  inferSamples?: number;
   json?: boolean;
 }
 
@@ -34,6 +38,9 @@ export interface BackendBench {
 
 const TRAIN_BATCH = 64;
 const INFER_BATCH = 256;
+/** Timed inference runs on the chosen backend and in ONNX Runtime; the best counts. */
+const INFER_REPS = 3;
+const REF_INFER_SAMPLES = 512;
 
 function batchOf(images: Tensor, labels: Tensor, step: number, batch: number): [Tensor, Tensor] {
   const n = images.shape[0];
@@ -53,13 +60,18 @@ function trainThroughput(data: Mnist, steps: number, warmup: number): number {
   return (steps * TRAIN_BATCH) / ((performance.now() - t0) / 1000);
 }
 
-function inferThroughput(data: Mnist, samples: number): number {
+/** Best of `reps` timed predictions over `samples` test images, after a warm-up batch. */
+function inferThroughput(data: Mnist, samples: number, reps: number): number {
   const model = mnistCnn({ seed: 1 });
   const x = tensor(data.testImages.dataSync().subarray(0, samples * 784), [samples, 28, 28, 1]);
   model.predict(x.shape[0] > INFER_BATCH ? tensor(x.dataSync().subarray(0, INFER_BATCH * 784), [INFER_BATCH, 28, 28, 1]) : x, { batchSize: INFER_BATCH });
-  const t0 = performance.now();
-  model.predict(x, { batchSize: INFER_BATCH });
-  return samples / ((performance.now() - t0) / 1000);
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    model.predict(x, { batchSize: INFER_BATCH });
+    best = Math.min(best, performance.now() - t0);
+  }
+  return samples / (best / 1000);
 }
 
 /** Best-of-`reps` GFLOPS of one kernel call. */
@@ -89,13 +101,14 @@ function convGflops(reps: number): BackendBench['convGflops'] {
   };
 }
 
-function benchBackend(name: string, data: Mnist, steps: number, warmup: number, inferSamples: number): BackendBench {
+function benchBackend(name: string, data: Mnist, steps: number, warmup: number, inferSamples: number, inferReps: number): BackendBench {
   useBackend(name);
   return {
     backend: name,
     trainSamplesPerSec: trainThroughput(data, steps, warmup),
-    inferSamplesPerSec: inferThroughput(data, inferSamples),
-    convGflops: convGflops(steps > 5 ? 10 : 3),
+    inferSamplesPerSec: inferThroughput(data, inferSamples, inferReps),
+    // One or two steps is a smoke run (as in the tests): each kernel is timed only that many times.
+    convGflops: convGflops(steps > 5 ? 10 : Math.min(steps, 3)),
   };
 }
 
@@ -112,21 +125,27 @@ function describe(b: BackendBench, ref: BackendBench | null): string[] {
   ];
 }
 
-export async function runBench(o: BenchOptions, print: (line: string) => void = console.log): Promise<{ main: BackendBench; ref: BackendBench }> {
+export async function runBench(o: BenchOptions, print: (line: string) => void = console.log): Promise<{ main: BackendBench; ref: BackendBench; onnx: OnnxBench }> {
   const chosen = useBackend(o.backend);
-  const data = loadMnist({ limitTrain: 4096, limitTest: 2048 });
-  const main = benchBackend(chosen, data, o.steps, o.warmup, 2048);
-  const ref = chosen === 'ref' ? main : benchBackend('ref', data, o.refSteps, 1, 512);
+  const inferSamples = o.inferSamples ?? 2048;
+  const data = loadMnist({ limitTrain: 4096, limitTest: inferSamples });
+  const main = benchBackend(chosen, data, o.steps, o.warmup, inferSamples, INFER_REPS);
+  // Measured while the chosen backend is current: its predictions are the ones checked, its threads the ones matched.
+  const threads = engine.backend.threads;
+  const onnx = await benchOnnxRuntime({ images: data.testImages.dataSync() as Float32Array, samples: inferSamples, batch: INFER_BATCH, threads, reps: INFER_REPS });
+  const ref = chosen === 'ref' ? main : benchBackend('ref', data, o.refSteps, 1, Math.min(inferSamples, REF_INFER_SAMPLES), 1);
   useBackend(chosen);
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   if (o.json) {
+    if ('skipped' in onnx) print(JSON.stringify({ event: 'onnxruntime', ...onnx }));
     print(JSON.stringify({ event: 'reference', ...ref }));
-    print(JSON.stringify({ event: 'result', ...main, threads: engine.backend.threads, peakRssMB, trainRatioToRef: main.trainSamplesPerSec / ref.trainSamplesPerSec, inferRatioToRef: main.inferSamplesPerSec / ref.inferSamplesPerSec }));
+    print(JSON.stringify({ event: 'result', ...main, threads, peakRssMB, trainRatioToRef: main.trainSamplesPerSec / ref.trainSamplesPerSec, inferRatioToRef: main.inferSamplesPerSec / ref.inferSamplesPerSec, ...onnxResultFields(onnx, main.inferSamplesPerSec) }));
   } else {
-    for (const line of [...describe(main, chosen === 'ref' ? null : ref), ...(chosen === 'ref' ? [] : describe(ref, null))]) print(line);
+    const mainLines = [...describe(main, chosen === 'ref' ? null : ref), describeOnnx(onnx, chosen, main.inferSamplesPerSec)];
+    for (const line of [...mainLines, ...(chosen === 'ref' ? [] : describe(ref, null))]) print(line);
     print(`peak RSS ${peakRssMB.toFixed(0)} MB`);
   }
-  return { main, ref };
+  return { main, ref, onnx };
 }
 
 function positiveInt(value: string): number {
