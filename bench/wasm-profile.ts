@@ -56,19 +56,24 @@ const record = (id: string, t: number): void => {
 if (process.argv.includes('--shapes')) wrapKernels(record);
 else engine.observer = record;
 let best = Infinity;
+const stepMs: number[] = [];
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 for (let s = 0; s < steps; s++) {
   const t = performance.now();
   model.trainOnBatch(...batches[s % 16]!);
   best = Math.min(best, performance.now() - t);
+  stepMs.push(performance.now() - t);
 }
 const wall = (performance.now() - t0) / steps;
+const median = [...stepMs].sort((a, b) => a - b)[stepMs.length >> 1]!;
 const cpu = process.cpuUsage(c0);
 engine.observer = null;
 const inKernels = [...ms.values()].reduce((a, b) => a + b, 0) / steps;
-console.log(`${backend}: ${wall.toFixed(2)} ms/step mean (best ${best.toFixed(2)}), cpu ${((cpu.user + cpu.system) / 1e3 / steps).toFixed(2)} ms/step, ${(B / wall * 1000).toFixed(0)} samples/s`);
+console.log(`${backend}: ${wall.toFixed(2)} ms/step mean (median ${median.toFixed(2)}, best ${best.toFixed(2)}), cpu ${((cpu.user + cpu.system) / 1e3 / steps).toFixed(2)} ms/step, ${(B / wall * 1000).toFixed(0)} samples/s`);
 console.log(`kernels ${inKernels.toFixed(2)} ms/step, outside kernels ${(wall - inKernels).toFixed(2)} ms/step`);
+const stats = (engine.backend as { context?: { stats?: Record<string, number> } }).context?.stats;
+if (stats) console.log(`threads: ${JSON.stringify(stats)} (whole run, warm-up included)`);
 for (const [id, t] of [...ms.entries()].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${id.padEnd(process.argv.includes('--shapes') ? 60 : 22)} ${(t / steps).toFixed(3).padStart(8)} ms  ${((calls.get(id) ?? 0) / steps).toFixed(1).padStart(5)} calls/step`);
 }

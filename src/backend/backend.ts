@@ -1,7 +1,7 @@
 /**
  * What a backend is: storage it owns (handles) and a complete kernel table. The engine never looks
- * inside a handle; it moves data in and out only through `write`/`read`, so a backend may keep its
- * tensors in its own memory (a WebAssembly heap) with no copy per op.
+ * inside a handle; it moves data in and out only through `write`/`writeWith`/`read`, so a backend
+ * may keep its tensors in its own memory (a WebAssembly heap) with no copy per op.
  */
 import type { DataArray, DType } from '../tensor/dtype.js';
 import type { DataHandle, KernelTable } from './kernels.js';
@@ -20,6 +20,13 @@ export interface Backend {
   readonly threads: number;
   /** New storage holding a copy of `values`. */
   write(values: DataArray, dtype: DType): DataHandle;
+  /**
+   * New storage of `size` elements that `fill` writes in place, through a writable view of the
+   * storage itself (Float32Array or Int32Array by dtype; contents undefined until filled). The view
+   * is valid only during the call, and `fill` must not allocate on this backend. If `fill` throws,
+   * the storage is released and the error passes through.
+   */
+  writeWith(size: number, dtype: DType, fill: (view: DataArray) => void): DataHandle;
   /**
    * The values behind a handle. May be a view into backend memory: callers that keep it or hand it
    * to users must copy it.

@@ -8,7 +8,7 @@ import { shapeToString, sizeOf } from '../tensor/shape.js';
 import { trackTensor } from '../tensor/scope.js';
 import { liveTensorCount, Storage, Tensor } from '../tensor/tensor.js';
 import type { Backend } from './backend.js';
-import type { KernelAttrs, KernelId, KernelSpecs, TensorInfo } from './kernels.js';
+import type { KernelAttrs, KernelId, KernelOutput, KernelSpecs, MultiOutputKernelId, TensorInfo } from './kernels.js';
 
 type BackendFactory = () => Backend;
 
@@ -29,6 +29,9 @@ export interface MemoryInfo {
   bytes: number;
 }
 
+/** The typed array that holds a dtype's values: what `makeTensorWith` hands to its fill callback. */
+export type DataArrayOf<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
+
 /** Optional observer of every kernel call (benchmarks and profilers). */
 export type KernelObserver = (id: KernelId, ms: number) => void;
 
@@ -36,6 +39,8 @@ class Engine {
   private factories = new Map<string, { factory: BackendFactory; priority: number }>();
   private instances = new Map<string, Backend>();
   private active: Backend | null = null;
+  /** Set while a `makeTensorWith` fill runs: making tensors then is an error (see there). */
+  private filling = false;
   observer: KernelObserver | null = null;
 
   registerBackend(name: string, factory: BackendFactory, priority = 0): void {
@@ -62,11 +67,43 @@ class Engine {
 
   /** A tensor holding a copy of `values`. */
   makeTensor(values: DataArray, shape: Shape, dtype: DType): Tensor {
+    this.checkNotFilling('makeTensor');
     if (values.length !== sizeOf(shape)) {
       throw new Error(`tensor: ${values.length} values do not fill shape ${shapeToString(shape)} (${sizeOf(shape)} needed)`);
     }
     const backend = this.backend;
     return this.wrap(backend, { handle: backend.write(values, dtype), shape, dtype });
+  }
+
+  /**
+   * A tensor whose storage the active backend allocates and `fill` writes in place, with no
+   * full-size JS array in between: loaders of large data sets use it so the data exists once, in
+   * backend memory (`makeTensor` needs it in a JS array first: twice the bytes at the peak).
+   *
+   * `fill` gets a writable view of the new storage, `sizeOf(shape)` elements (Float32Array for
+   * float32, Int32Array for int32), whose contents are undefined (not necessarily zero): it must
+   * set every element. The view is valid only during the call. `fill` must not keep it, make
+   * tensors or run ops: an allocation may grow the wasm heap, and a view taken before the growth
+   * no longer covers the whole heap (or is detached, for an unshared memory). Trying throws. If
+   * `fill` throws, the storage is released and the error passes through.
+   *
+   * Example: `engine.makeTensorWith([n], 'float32', (v) => { for (let i = 0; i < n; i++) v[i] = bytes[i] / 255; })`
+   */
+  makeTensorWith<D extends DType>(shape: Shape, dtype: D, fill: (view: DataArrayOf<D>) => void): Tensor {
+    this.checkNotFilling('makeTensorWith');
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`makeTensorWith: shape ${shapeToString(shape)} must have non-negative integer dimensions`);
+    }
+    const size = sizeOf(shape);
+    if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`makeTensorWith: dtype must be 'float32' or 'int32', got '${String(dtype)}'`);
+    const backend = this.backend;
+    this.filling = true;
+    try {
+      const handle = backend.writeWith(size, dtype, fill as (view: DataArray) => void);
+      return this.wrap(backend, { handle, shape: [...shape], dtype });
+    } finally {
+      this.filling = false;
+    }
   }
 
   /** A tensor that views `source`'s storage with another shape of the same size. */
@@ -78,18 +115,38 @@ class Engine {
     return t;
   }
 
+  /** Runs a single-output kernel (runKernelOutputs runs the others). */
   runKernel<K extends KernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>): Tensor {
     const backend = this.backend;
+    const out = this.call(backend, id, inputs, attrs) as TensorInfo | TensorInfo[];
+    // Typed callers cannot get here (KernelSpecs says which kernels return lists); untyped ones can.
+    if (Array.isArray(out)) {
+      for (const o of out) backend.free(o.handle);
+      throw new Error(`runKernel: ${id} returns ${out.length} tensors; run it with runKernelOutputs`);
+    }
+    return this.wrap(backend, out);
+  }
+
+  /** Runs a kernel whose KernelSpecs entry declares several outputs: one tensor per output, in order. */
+  runKernelOutputs<K extends MultiOutputKernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>): Tensor[] {
+    const backend = this.backend;
+    const outs = this.call(backend, id, inputs, attrs) as TensorInfo[];
+    return outs.map((o) => this.wrap(backend, o));
+  }
+
+  /** Moves the inputs to `backend` and runs kernel `id` there (timed when observed): its raw output. */
+  private call<K extends KernelId>(backend: Backend, id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>): KernelOutput<K> {
+    this.checkNotFilling(id);
     const infos: Record<string, TensorInfo | TensorInfo[] | undefined> = {};
     for (const [name, value] of Object.entries(inputs as Record<string, Tensor | Tensor[] | undefined>)) {
       infos[name] = Array.isArray(value) ? value.map((t) => this.onBackend(t, backend)) : value && this.onBackend(value, backend);
     }
-    const kernel = backend.kernels[id] as (i: typeof infos, a: KernelAttrs<K>) => TensorInfo;
-    if (this.observer === null) return this.wrap(backend, kernel(infos, attrs));
+    const kernel = backend.kernels[id] as (i: typeof infos, a: KernelAttrs<K>) => KernelOutput<K>;
+    if (this.observer === null) return kernel(infos, attrs);
     const t0 = performance.now();
     const out = kernel(infos, attrs);
     this.observer(id, performance.now() - t0);
-    return this.wrap(backend, out);
+    return out;
   }
 
   memory(): MemoryInfo {
@@ -102,6 +159,12 @@ class Engine {
     const t = new Tensor(new Storage(backend, info.handle, bytes), info.shape, info.dtype);
     this.track(t);
     return t;
+  }
+
+  private checkNotFilling(what: string): void {
+    if (this.filling) {
+      throw new Error(`makeTensorWith: the fill callback must not make tensors or run ops (it called ${what}); its view of backend memory is invalidated by allocations`);
+    }
   }
 
   private track(t: Tensor): void {

@@ -58,8 +58,43 @@ export interface Pool2DAttrs {
 }
 
 /**
+ * One optimizer step's hyper-parameters, already resolved for the step (a schedule's learning rate,
+ * Adam's step count). Keras 3 rules (src/optimizers) and PyTorch rules (src/nn/optim, `torch*`:
+ * epsilon outside the square root, L2 weight decay added to the gradient) differ, so each family
+ * keeps its own. The equations are in ref/optimizer-rules.ts; `optimizerSlots` gives the slots.
+ */
+export type OptimizerUpdate =
+  | { rule: 'sgd'; learningRate: number; momentum: number; nesterov: boolean }
+  | { rule: 'rmsprop'; learningRate: number; rho: number; momentum: number; epsilon: number; centered: boolean }
+  /** `step` counts from 1 and includes this step (it sets the bias correction). */
+  | { rule: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number; amsgrad: boolean; step: number }
+  /** `firstStep`: the momentum buffer starts as the gradient (its slot's values are ignored). */
+  | { rule: 'torchSgd'; learningRate: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; firstStep: boolean }
+  /** `rho` is PyTorch's `alpha`. */
+  | { rule: 'torchRmsprop'; learningRate: number; rho: number; momentum: number; epsilon: number; centered: boolean; weightDecay: number }
+  | { rule: 'torchAdam'; learningRate: number; beta1: number; beta2: number; epsilon: number; amsgrad: boolean; weightDecay: number; step: number };
+
+export type OptimizerRule = OptimizerUpdate['rule'];
+
+/**
+ * The slots an update reads and writes, in kernel order; names are the ones the optimizers store
+ * them under (Keras slot names, PyTorch state keys). Options that need no state add no slot.
+ */
+export function optimizerSlots(u: OptimizerUpdate): string[] {
+  switch (u.rule) {
+    case 'sgd': return u.momentum > 0 ? ['momentum'] : [];
+    case 'rmsprop': return ['velocity', ...(u.centered ? ['average_gradient'] : []), ...(u.momentum > 0 ? ['momentum'] : [])];
+    case 'adam': return ['momentum', 'velocity', ...(u.amsgrad ? ['velocity_hat'] : [])];
+    case 'torchSgd': return u.momentum > 0 ? ['momentumBuffer'] : [];
+    case 'torchRmsprop': return ['squareAvg', ...(u.centered ? ['gradAvg'] : []), ...(u.momentum > 0 ? ['momentumBuffer'] : [])];
+    case 'torchAdam': return ['expAvg', 'expAvgSq', ...(u.amsgrad ? ['maxExpAvgSq'] : [])];
+    default: throw new Error(`ApplyOptimizer: unknown rule '${String((u as { rule: unknown }).rule)}'`);
+  }
+}
+
+/**
  * Each kernel: `inputs` (tensors by name) and `attrs` (plain values). Optional inputs may be absent.
- * Output is one tensor unless noted.
+ * Output is one tensor unless the entry declares `output` (run those with engine.runKernelOutputs).
  */
 export interface KernelSpecs {
   /** Elementwise with NumPy broadcasting; a and b have the same dtype. */
@@ -109,14 +144,29 @@ export interface KernelSpecs {
   Pool2D: { inputs: { x: TensorInfo }; attrs: Pool2DAttrs };
   /** dx of Pool2D; max/min route dy to the first winning cell of each window. */
   Pool2DGrad: { inputs: { x: TensorInfo; dy: TensorInfo }; attrs: Pool2DAttrs };
+  /**
+   * One optimizer step of one variable: [new param, ...new slots], the slots in `optimizerSlots`
+   * order. param, grad and every slot are float32 of one shape. Nothing is updated in place: the
+   * optimizer assigns the outputs to its variables.
+   */
+  ApplyOptimizer: {
+    inputs: { param: TensorInfo; grad: TensorInfo; slots: TensorInfo[] };
+    attrs: OptimizerUpdate;
+    output: TensorInfo[];
+  };
 }
 
 export type KernelId = keyof KernelSpecs;
 export type KernelInputs<K extends KernelId> = KernelSpecs[K]['inputs'];
 export type KernelAttrs<K extends KernelId> = KernelSpecs[K]['attrs'];
 
-/** A backend's implementation of one kernel. It allocates its output on its own backend. */
-export type KernelFn<K extends KernelId> = (inputs: KernelInputs<K>, attrs: KernelAttrs<K>) => TensorInfo;
+/** What a kernel returns: one tensor, or the list its entry declares as `output`. */
+export type KernelOutput<K extends KernelId> = KernelSpecs[K] extends { output: infer O } ? O : TensorInfo;
+/** Kernels that return several tensors (engine.runKernelOutputs runs them). */
+export type MultiOutputKernelId = { [K in KernelId]: KernelOutput<K> extends TensorInfo[] ? K : never }[KernelId];
+
+/** A backend's implementation of one kernel. It allocates its outputs on its own backend. */
+export type KernelFn<K extends KernelId> = (inputs: KernelInputs<K>, attrs: KernelAttrs<K>) => KernelOutput<K>;
 
 /** Every kernel, implemented: the compiler rejects a backend that misses one. */
 export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
@@ -125,5 +175,5 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'Pool2D', 'Pool2DGrad',
+  'Pool2D', 'Pool2DGrad', 'ApplyOptimizer',
 ];

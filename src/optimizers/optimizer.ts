@@ -4,7 +4,10 @@
  * Variables so it survives the training step's scope.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { engine } from '../backend/engine.js';
+import { optimizerSlots, type OptimizerUpdate } from '../backend/kernels.js';
 import { mul, sub } from '../ops/binary.js';
+import { zerosLike } from '../ops/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { type ClipOptions, clipGradients, type Clipping, resolveClipping } from './clipping.js';
@@ -105,6 +108,18 @@ export abstract class Optimizer {
 
   /** Computes and assigns the new value of one variable. */
   protected abstract updateVariable(variable: Variable, grad: Tensor): void;
+
+  /**
+   * One fused step of `variable` (the ApplyOptimizer kernel; equations in
+   * backend/ref/optimizer-rules.ts): the update's slots, created as zeros on first use, and the
+   * variable take the kernel's new values.
+   */
+  protected applyUpdate(variable: Variable, grad: Tensor, update: OptimizerUpdate): void {
+    const slots = optimizerSlots(update).map((name) => this.slot(variable, name, () => zerosLike(variable)));
+    const [param, ...next] = engine.runKernelOutputs('ApplyOptimizer', { param: variable, grad, slots }, update);
+    slots.forEach((s, i) => s.assign(next[i]));
+    variable.assign(param);
+  }
 
   /** Per-variable state by slot name (e.g. 'momentum', 'velocity'): what a checkpoint saves. */
   slotVariables(): ReadonlyMap<Variable, ReadonlyMap<string, Variable>> {

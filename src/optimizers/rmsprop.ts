@@ -1,14 +1,11 @@
 /**
  * RMSprop as Keras 3 computes it (note epsilon sits inside the square root):
- *   v = rho * v + (1 - rho) * g^2
- *   centered: a = rho * a + (1 - rho) * g;  denom = v - a^2 + eps,  else denom = v + eps
- *   inc = lr * g / sqrt(denom)
- *   momentum > 0: mom = momentum * mom + inc;  w -= mom,  else w -= inc
+ *   v = rho * v + (1 - rho) * g^2;  w -= lr * g / sqrt(v + eps)
+ * with optional centering and momentum; the exact equations are rule 'rmsprop' of
+ * backend/ref/optimizer-rules.ts, run as one ApplyOptimizer kernel per variable.
+ * Slots: velocity, average_gradient (centered), momentum (momentum > 0).
  * Example: `new RMSprop({ learningRate: 0.001 })`.
  */
-import { add, div, mul, sub } from '../ops/binary.js';
-import { zerosLike } from '../ops/create.js';
-import { sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
@@ -39,25 +36,8 @@ export class RMSprop extends Optimizer {
   }
 
   protected updateVariable(variable: Variable, grad: Tensor): void {
-    const rho = this.rho;
-    const v = this.slot(variable, 'velocity', () => zerosLike(variable));
-    v.assign(add(mul(v, rho), mul(square(grad), 1 - rho)));
-    let denom: Tensor;
-    if (this.centered) {
-      const a = this.slot(variable, 'average_gradient', () => zerosLike(variable));
-      a.assign(add(mul(a, rho), mul(grad, 1 - rho)));
-      denom = add(sub(v, square(a)), this.epsilon);
-    } else {
-      denom = add(v, this.epsilon);
-    }
-    const increment = div(mul(grad, this.learningRate), sqrt(denom));
-    if (this.momentum > 0) {
-      const mom = this.slot(variable, 'momentum', () => zerosLike(variable));
-      mom.assign(add(mul(mom, this.momentum), increment));
-      variable.assign(sub(variable, mom));
-    } else {
-      variable.assign(sub(variable, increment));
-    }
+    const { rho, momentum, epsilon, centered } = this;
+    this.applyUpdate(variable, grad, { rule: 'rmsprop', learningRate: this.learningRate, rho, momentum, epsilon, centered });
   }
 
   getConfig(): Record<string, unknown> {

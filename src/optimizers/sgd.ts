@@ -3,10 +3,10 @@
  *   no momentum:  w -= lr * g
  *   momentum:     m = momentum * m - lr * g;  w += m
  *   nesterov:     m = momentum * m - lr * g;  w += momentum * m - lr * g
+ * This is rule 'sgd' of backend/ref/optimizer-rules.ts (the float32 rounding order is there), run
+ * as one ApplyOptimizer kernel per variable. Slot: momentum (momentum > 0).
  * Example: `new SGD({ learningRate: 0.1, momentum: 0.9 })`.
  */
-import { add, mul, sub } from '../ops/binary.js';
-import { zerosLike } from '../ops/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
@@ -31,14 +31,8 @@ export class SGD extends Optimizer {
   }
 
   protected updateVariable(variable: Variable, grad: Tensor): void {
-    const step = mul(grad, this.learningRate);
-    if (this.momentum === 0) {
-      variable.assign(sub(variable, step));
-      return;
-    }
-    const m = this.slot(variable, 'momentum', () => zerosLike(variable));
-    m.assign(sub(mul(m, this.momentum), step));
-    variable.assign(add(variable, this.nesterov ? sub(mul(m, this.momentum), step) : m));
+    const { momentum, nesterov } = this;
+    this.applyUpdate(variable, grad, { rule: 'sgd', learningRate: this.learningRate, momentum, nesterov });
   }
 
   getConfig(): Record<string, unknown> {

@@ -6,7 +6,7 @@
 //   so the micro-kernel reads the input in place through a table of pixel addresses.
 // - Winograd F(2x2, 3x3) forward for 3x3 stride-1 valid convs: 16 independent [tiles x C] x [C x K]
 //   GEMMs per chunk of tiles, with bias and relu fused into the output transform.
-import { fma, fms } from './simd';
+import { fma, fms, relu4 } from './simd';
 import { mkC4x8, mkC5x8, mkC6x8, mkI4x8, mkI5x8, mkI6x8, mkT4x8, mkT5x8, mkT6x8, mkX4x8, mkX5x8, mkX6x8 } from './microkernels';
 import { packB } from './gemm';
 
@@ -268,7 +268,7 @@ export function winoForward(
           y00 = f32x4.add(y00, bv); y01 = f32x4.add(y01, bv); y10 = f32x4.add(y10, bv); y11 = f32x4.add(y11, bv);
         }
         if (relu) {
-          y00 = f32x4.max(y00, zero); y01 = f32x4.max(y01, zero); y10 = f32x4.max(y10, zero); y11 = f32x4.max(y11, zero);
+          y00 = relu4(y00); y01 = relu4(y01); y10 = relu4(y10); y11 = relu4(y11);
         }
         const o = yb + (k << 2);
         v128.store(o, y00);
@@ -340,8 +340,8 @@ export function conv1Direct(
           c20 = f32x4.add(c20, q0); c21 = f32x4.add(c21, q1); c30 = f32x4.add(c30, q0); c31 = f32x4.add(c31, q1);
         }
         if (relu) {
-          c00 = f32x4.max(c00, zero); c01 = f32x4.max(c01, zero); c10 = f32x4.max(c10, zero); c11 = f32x4.max(c11, zero);
-          c20 = f32x4.max(c20, zero); c21 = f32x4.max(c21, zero); c30 = f32x4.max(c30, zero); c31 = f32x4.max(c31, zero);
+          c00 = relu4(c00); c01 = relu4(c01); c10 = relu4(c10); c11 = relu4(c11);
+          c20 = relu4(c20); c21 = relu4(c21); c30 = relu4(c30); c31 = relu4(c31);
         }
         let p = yrow + ((<usize>ox * Kz + co) << 2);
         v128.store(p, c00); v128.store(p, c01, 16);
@@ -625,7 +625,7 @@ export function wino4Forward(
           let y1 = f32x4.add(fma(two, d, b), bv);
           let y2 = f32x4.add(fma(four, c2, a), bv);
           let y3 = f32x4.add(f32x4.add(fma(eight, d, b), m5), bv);
-          if (relu) { y0 = f32x4.max(y0, zero); y1 = f32x4.max(y1, zero); y2 = f32x4.max(y2, zero); y3 = f32x4.max(y3, zero); }
+          if (relu) { y0 = relu4(y0); y1 = relu4(y1); y2 = relu4(y2); y3 = relu4(y3); }
           const o = yb + <usize>r * yRow + (k << 2);
           v128.store(o, y0);
           if (nc > 1) v128.store(o + (Kz << 2), y1);

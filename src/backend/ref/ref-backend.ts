@@ -1,7 +1,9 @@
 /** The reference backend: plain TypeScript kernels over typed arrays, the executable spec. */
 import type { DataArray, DType } from '../../tensor/dtype.js';
+import { arrayFor } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
 import type { KernelTable } from '../kernels.js';
+import { applyOptimizer } from './ApplyOptimizer.js';
 import { argMax } from './ArgMax.js';
 import { binary } from './Binary.js';
 import { cast } from './Cast.js';
@@ -27,6 +29,7 @@ const kernels: KernelTable = {
   MatMul: matMul, Transpose: transpose, Slice: slice, Concat: concat, Pad: pad, Cast: cast,
   OneHot: oneHot, Conv2D: conv2D, Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
+  ApplyOptimizer: applyOptimizer,
 };
 
 function copyAs(values: DataArray, dtype: DType): DataArray {
@@ -40,6 +43,12 @@ export function createRefBackend(): Backend {
     kernels,
     threads: 1,
     write: (values: DataArray, dtype: DType) => wrapArray(copyAs(values, dtype)),
+    writeWith(size: number, dtype: DType, fill: (view: DataArray) => void) {
+      // The array becomes the storage only once filled, so a throwing fill leaves nothing to free.
+      const data = arrayFor(dtype, size);
+      fill(data);
+      return wrapArray(data);
+    },
     read: (handle) => arrayOfHandle(handle),
     free: freeHandle,
     reclaimer: reclaimerOf,

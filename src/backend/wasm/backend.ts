@@ -14,6 +14,7 @@ import type { WasmPlatform } from './platform.js';
 import { MAX_THREADS, WasmThreadPool } from './pool.js';
 import { makeConv2D } from './kernels/conv.js';
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './kernels/conv-grad.js';
+import { makeApplyOptimizer } from './kernels/optimizer.js';
 import { makeBinary, makeUnary, makeUnaryGrad } from './kernels/elementwise.js';
 import { makeMatMul } from './kernels/matmul.js';
 import { makePool2D, makePool2DGrad } from './kernels/pool2d.js';
@@ -24,7 +25,7 @@ import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, ma
 const PARALLEL_EXPORTS = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64',
-  'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish', 'nop',
+  'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
 ];
 
 export interface WasmBackendOptions {
@@ -57,6 +58,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
     Conv2D: makeConv2D(ctx), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
     Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: makePool2D(ctx), Pool2DGrad: makePool2DGrad(ctx),
+    ApplyOptimizer: makeApplyOptimizer(ctx),
   };
 }
 
@@ -79,6 +81,16 @@ export function createWasmBackend(options: WasmBackendOptions): WasmBackend {
     write(values: DataArray, dtype: DType): DataHandle {
       const h = heap.handle(values.length);
       heap.view(h, dtype, values.length).set(values);
+      return h;
+    },
+    writeWith(size: number, dtype: DType, fill: (view: DataArray) => void): DataHandle {
+      const h = heap.handle(size);
+      try {
+        fill(heap.view(h, dtype, size));
+      } catch (e) {
+        heap.free(h);
+        throw e;
+      }
       return h;
     },
     read: (handle: DataHandle, dtype: DType, size: number) => heap.view(handle, dtype, size),

@@ -38,6 +38,8 @@ export class WasmContext {
   private wsBytes = 0;
   private readonly argv: number[] = [];
   private soloUntil = 0;
+  /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
+  readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0 };
   /** Decaying sums (ms): time in parallel jobs, and the part of it spent waiting for a preempted worker. */
   private parallelMs = PARALLEL_PRIOR_MS;
   private stalledMs = 0;
@@ -111,10 +113,13 @@ export class WasmContext {
 
   /** Updates the stall statistics after a parallel job; may switch to one thread for a while. */
   private noteParallelJob(spentMs: number, waitedMs: number): void {
+    this.stats.parallelJobs++;
+    if (waitedMs > STALL_MIN_MS) this.stats.stalledMs += waitedMs;
     this.parallelMs = this.parallelMs * STALL_DECAY + spentMs;
     this.stalledMs = this.stalledMs * STALL_DECAY + (waitedMs > STALL_MIN_MS ? waitedMs : 0);
     if (this.stalledMs > STALL_SHARE * this.parallelMs) {
       this.soloUntil = performance.now() + SOLO_MS;
+      this.stats.soloSwitches++;
       this.parallelMs = PARALLEL_PRIOR_MS;
       this.stalledMs = 0;
     }

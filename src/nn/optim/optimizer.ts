@@ -5,6 +5,9 @@
  * as soon as the step ends; per-parameter state lives in a map keyed by the parameter.
  */
 import { noGrad } from '../../autograd/grad-mode.js';
+import { engine } from '../../backend/engine.js';
+import { optimizerSlots, type OptimizerUpdate } from '../../backend/kernels.js';
+import { zerosLike } from '../../ops/create.js';
 import { keep, withScope } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
@@ -35,6 +38,19 @@ export abstract class Optimizer<O extends object> {
 
   /** Computes and assigns the new value of `p` from its gradient. */
   protected abstract update(p: Variable, grad: Tensor, options: O, state: Record<string, Tensor | number>): void;
+
+  /**
+   * One fused step of `p` (the ApplyOptimizer kernel; equations in backend/ref/optimizer-rules.ts):
+   * the update's state tensors (zeros when absent) go in, their new values are stored under the
+   * same keys, and p takes its new value.
+   */
+  protected applyUpdate(p: Variable, grad: Tensor, update: OptimizerUpdate, state: Record<string, Tensor | number>): void {
+    const names = optimizerSlots(update);
+    const slots = names.map((name) => (state[name] as Tensor | undefined) ?? zerosLike(p));
+    const [param, ...next] = engine.runKernelOutputs('ApplyOptimizer', { param: p, grad, slots }, update);
+    names.forEach((name, i) => (state[name] = next[i]));
+    p.assign(param);
+  }
 
   /** Sets every parameter's `.grad` to null (PyTorch's default `set_to_none=True`). */
   zeroGrad(): void {

@@ -4,9 +4,10 @@
  *   momentum > 0:  b = g on the first step, else b = momentum * b + (1 - dampening) * g
  *                  g = nesterov ? g + momentum * b : b
  *   p -= lr * g
+ * This is rule 'torchSgd' of backend/ref/optimizer-rules.ts (the float32 rounding order is there),
+ * run as one ApplyOptimizer kernel per parameter.
  * Example: `new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 })`.
  */
-import { add, mul, sub } from '../../ops/binary.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { checkOption, Optimizer, type ParamsArg } from './optimizer.js';
@@ -34,13 +35,8 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected update(p: Variable, grad: Tensor, o: SGDOptions, state: Record<string, Tensor | number>): void {
-    let g = o.weightDecay !== 0 ? add(grad, mul(p, o.weightDecay)) : grad;
-    if (o.momentum !== 0) {
-      const prev = state.momentumBuffer as Tensor | undefined;
-      const b = prev === undefined ? g : add(mul(prev, o.momentum), mul(g, 1 - o.dampening));
-      state.momentumBuffer = b;
-      g = o.nesterov ? add(g, mul(b, o.momentum)) : b;
-    }
-    p.assign(sub(p, mul(g, o.lr)));
+    const { momentum, dampening, nesterov, weightDecay } = o;
+    const firstStep = state.momentumBuffer === undefined;
+    this.applyUpdate(p, grad, { rule: 'torchSgd', learningRate: o.lr, momentum, dampening, nesterov, weightDecay, firstStep }, state);
   }
 }

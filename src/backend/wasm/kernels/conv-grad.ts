@@ -1,11 +1,12 @@
 /**
  * Conv2DBackpropInput and Conv2DBackpropFilter.
- * dx: 3x3 stride 1 with C % 8 == 0, K % 4 == 0 and an output of at least 16 pixels runs as the
+ * dx: 3x3 stride 1 with C % 8 == 0, K % 4 == 0 and an output of at least 9 pixels runs as the
  *   adjoint of the Winograd F(4x4, 3x3) forward (wino4BackpropInput); otherwise dcols = dy W^T
  *   (GEMM) and col2im scatter-adds them.
- * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 8x8): Winograd filter gradient over a fixed
- *   number of image blocks, summed in order (reproducible); other dilation-1 convs: implicit-im2col
- *   GEMM; dilated ones: im2col + GEMM. Grouped convs: interim TS over views.
+ * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels): Winograd filter gradient over a fixed
+ *   number of image blocks, summed in order (reproducible); one input channel (the first layer):
+ *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
+ *   implicit-im2col GEMM; dilated ones: im2col + GEMM. Grouped convs: interim TS over views.
  */
 import type { KernelFn } from '../../kernels.js';
 import { sizeOf } from '../../../tensor/shape.js';
@@ -18,8 +19,15 @@ import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
-/** Below this many output pixels per image the GEMM + col2im input gradient is used (measured). */
-const WINO_DX_MIN_PIXELS = 16;
+/**
+ * Below this many output pixels per image the Winograd gradients (4x4 output tiles) give way to
+ * GEMM + col2im (dx) and the implicit-GEMM filter gradient. conv3 of the seed CNN (3x3 output,
+ * one tile per image, batch 64) measured dx 1.22 vs 1.51 ms and dW 1.20 vs 1.39 ms on 2 threads,
+ * a tie on one.
+ */
+const WINO_GRAD_MIN_PIXELS = 9;
+/** 4x4 output tiles per image of a Winograd F(4x4, 3x3) pass. */
+const winoTiles = (g: ConvGeometry): number => Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4);
 const isWino = (g: ConvGeometry): boolean =>
   g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1;
 
@@ -36,7 +44,9 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   ctx.workspace(ctx.call1('wino4InputGradWorkspaceBytes', C, K, WINO_CHUNK));
   // wino4BackpropInput(mr, dy, OH, OW, K, Ut, C, dx, H, W, padT, padL, n0, n1, chunk, ws), split by images.
   const args = [MR, dy, geo.outH, geo.outW, K, Ut, C, dx, geo.inH, geo.inW, geo.padTop, geo.padLeft, 0, 0, WINO_CHUNK, 0];
-  ctx.parallel('wino4BackpropInput', args, geo.batch, ctx.grain(geo.batch, 4), [[12, 1, 0], [13, 1, 1]], flopsOf(geo), 15);
+  // Each call should fill a tile chunk: its 36 GEMMs stream all of U (36 x K x C floats) once.
+  const grain = Math.max(ctx.grain(geo.batch, 4), Math.ceil(WINO_CHUNK / winoTiles(geo)));
+  ctx.parallel('wino4BackpropInput', args, geo.batch, Math.min(grain, geo.batch), [[12, 1, 0], [13, 1, 1]], flopsOf(geo), 15);
 }
 
 function inputGradGemm(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
@@ -58,7 +68,7 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
     if (geo.groups > 1) {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       convInputGradTS(v(pdy, sizeOf(dy.shape)), v(pw, sizeOf(filter.shape)), v(pdx, sizeOf(out.shape)), geo);
-    } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_DX_MIN_PIXELS) {
+    } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx);
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
@@ -73,7 +83,9 @@ const DW_PARTS = 8;
 
 function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
-  const perPart = Math.ceil(N / Math.min(DW_PARTS, N));
+  // Fixed parts (not per thread: reproducible sums), each deep enough to fill a tile chunk, since
+  // every part zeroes, accumulates and later sums a whole dU (36 x C x K floats).
+  const perPart = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / winoTiles(geo)));
   const parts = Math.ceil(N / perPart);
   const partBytes = ctx.call1('wino4FilterGradPartBytes', C, K);
   const dUs = temps.alloc(parts * partBytes);
@@ -135,6 +147,24 @@ function filterGradIm2col(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: 
   }
 }
 
+/**
+ * One input channel (the first layer), dilation 1, K % 4 == 0: direct filter gradient (3 taps x 3
+ * groups of 4 channels accumulated in registers per pass over an L1 block of dy), over DW_PARTS
+ * fixed blocks of output rows summed in order (reproducible whatever the thread count).
+ */
+function filterGradOneChannel(ctx: WasmContext, temps: Temps, geo: ConvGeometry, pad: readonly number[], x: number, dy: number, dw: number): void {
+  const K = geo.outC, rows = geo.batch * geo.outH;
+  const xp = padded(ctx, temps, x, geo.batch, geo.inH, geo.inW, 1, pad);
+  const perPart = Math.ceil(rows / Math.min(DW_PARTS, rows));
+  const parts = Math.ceil(rows / perPart);
+  const partBytes = Math.ceil(geo.kH * geo.kW * K / 16) * 64;
+  const dws = parts === 1 ? dw : temps.alloc(parts * partBytes);
+  // conv1BackpropFilterPart(x, H, W, KH, KW, sy, sx, dy, OH, OW, K, rows, perPart, part, dws, partStride)
+  const args = [xp.ptr, xp.H, xp.W, geo.kH, geo.kW, geo.strideH, geo.strideW, dy, geo.outH, geo.outW, K, rows, perPart, 0, dws, partBytes];
+  ctx.parallel('conv1BackpropFilterPart', args, parts, 1, [[13, 1, 0]], flopsOf(geo), -1, true);
+  if (parts > 1) ctx.call('conv1FilterGradSum', dws, parts, partBytes, geo.kH * geo.kW * K, dw);
+}
+
 export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBackpropFilter'> {
   return ({ x, dy }, attrs) => {
     const geo = convGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
@@ -146,9 +176,11 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
     if (geo.groups > 1) {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       convFilterGradTS(v(px, sizeOf(x.shape)), v(pdy, sizeOf(dy.shape)), v(pdw, sizeOf(out.shape)), geo);
-    } else if (isWino(geo) && geo.inC % MR === 0 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH >= 8 && geo.outW >= 8) {
+    } else if (isWino(geo) && geo.inC % MR === 0 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
       filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw);
+    } else if (d1 && geo.inC === 1 && geo.outC % 4 === 0) {
+      filterGradOneChannel(ctx, temps, geo, attrs.pad, px, pdy, pdw);
     } else if (d1) {
       filterGradImplicit(ctx, temps, geo, attrs.pad, px, pdy, pdw);
     } else {

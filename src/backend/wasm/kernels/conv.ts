@@ -1,6 +1,7 @@
 /**
  * Conv2D. Algorithm by shape (DESIGN.md section 4), all with bias and relu fused:
- * 1. one input channel (first layer), stride 1: direct convolution (conv1Direct);
+ * 1. one input channel (first layer): 3x3 any stride: conv1Forward3x3; other filters, stride 1:
+ *    conv1Direct (direct convolutions);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0: Winograd F(4x4, 3x3);
  * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
@@ -28,6 +29,19 @@ function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   // conv1Direct(x, H, W, KH, KW, w, K, bias, y, flags, r0, rows), split by output rows.
   const total = geo.batch * geo.outH;
   ctx.parallel('conv1Direct', [xp.ptr, xp.H, xp.W, geo.kH, geo.kW, c.w, geo.outC, c.bias, c.y, c.flags, 0, 0], total, ctx.grain(total, 4), [[10, 1, 0], [11, 0, 1]], flopsOf(geo));
+}
+
+/**
+ * One input channel, 3x3, any stride, K % 4 == 0: per output row, three 4-channel groups and
+ * filter row, the 9 weight vectors stay in registers while the row's pixels stream by.
+ */
+function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
+  // conv1Forward3x3(x, H, W, sy, sx, w, K, bias, y, relu, r0, rows), split by output rows.
+  const total = geo.batch * geo.outH;
+  const args = [xp.ptr, xp.H, xp.W, geo.strideH, geo.strideW, c.w, geo.outC, c.bias, c.y, (c.flags & 4) !== 0 ? 1 : 0, 0, 0];
+  ctx.parallel('conv1Forward3x3', args, total, ctx.grain(total, 4), [[10, 1, 0], [11, 0, 1]], flopsOf(geo));
 }
 
 function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
@@ -99,6 +113,8 @@ export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       const b = bias === undefined ? null : v(c.bias, geo.outC);
       convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
+    } else if (d1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0) {
+      direct1x3x3(ctx, temps, c);
     } else if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) {
       direct1(ctx, temps, c);
     } else if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH >= 4 && geo.outW >= 4) {

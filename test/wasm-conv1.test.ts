@@ -1,0 +1,90 @@
+/**
+ * The one-input-channel conv kernels of the wasm backend (wasm/assembly/conv1.ts): the direct filter
+ * gradient (any filter size, stride 1 and 2, padding) and the 3x3 forward conv (bias and relu fused)
+ * against the reference backend on odd shapes, and bit-identical on 1 and 2 threads.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { engine } from '../src/backend/engine.js';
+import type { KernelAttrs, KernelId } from '../src/backend/kernels.js';
+import '../src/backend/register.js';
+import type { WasmBackend } from '../src/backend/wasm/backend.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import * as ops from '../src/ops/index.js';
+import { Random } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+
+registerWasmBackend({ name: 'wasm-conv1-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'wasm-conv1-2t', threads: 2, priority: 0 });
+const BACKENDS = ['wasm-conv1-1t', 'wasm-conv1-2t'];
+
+type Pad = [number, number, number, number];
+interface Case { N: number; H: number; W: number; KH: number; KW: number; K: number; s: [number, number]; pad: Pad }
+
+const outSize = (n: number, k: number, s: number, p: number): number => Math.floor((n + p - k) / s) + 1;
+
+/** Runs one kernel on a backend and returns its values and the wasm exports it dispatched. */
+function run(backend: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): { values: Float32Array; calls: string[] } {
+  engine.setBackend(backend);
+  const calls: string[] = [];
+  const ctx = (engine.backend as Partial<WasmBackend>).context;
+  const parallel = ctx?.parallel;
+  if (ctx !== undefined && parallel !== undefined) {
+    ctx.parallel = (name, ...rest) => { calls.push(name); return parallel.call(ctx, name, ...rest); };
+  }
+  try {
+    return { values: engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync() as Float32Array, calls };
+  } finally {
+    if (ctx !== undefined && parallel !== undefined) ctx.parallel = parallel;
+  }
+}
+
+/** Checks ref vs both thread counts (bit-identical to each other) and that `kernel` was used. */
+function check(title: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown, kernel: string): void {
+  const ref = run('ref', id, inputs, attrs).values;
+  const [one, two] = BACKENDS.map((b) => run(b, id, inputs, attrs));
+  assert.ok(one!.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one!.calls.join(', ')}`);
+  assert.deepEqual(two!.values, one!.values, `${title}: 2 threads differ from 1 thread`);
+  let scale = 0;
+  for (const v of ref) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(one!.values[i]! - ref[i]!));
+  assert.ok(worst <= 1e-5 * Math.max(scale, 1), `${title}: max error ${worst} vs ref (scale ${scale})`);
+}
+
+describe('wasm one-channel convolutions', () => {
+  const rng = new Random(21);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    { N: 16, H: 28, W: 28, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [0, 0, 0, 0] },
+    { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 8, s: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 7, H: 15, W: 9, KH: 3, KW: 3, K: 4, s: [2, 2], pad: [0, 0, 0, 0] },
+    { N: 3, H: 16, W: 17, KH: 3, KW: 3, K: 12, s: [2, 1], pad: [1, 0, 2, 1] },
+    { N: 9, H: 20, W: 19, KH: 5, KW: 5, K: 8, s: [1, 1], pad: [2, 2, 2, 2] },
+    { N: 4, H: 12, W: 14, KH: 2, KW: 7, K: 4, s: [1, 2], pad: [0, 1, 3, 0] },
+    { N: 2, H: 9, W: 8, KH: 1, KW: 1, K: 16, s: [2, 2], pad: [0, 0, 0, 0] },
+    { N: 1, H: 30, W: 7, KH: 4, KW: 3, K: 32, s: [1, 1], pad: [0, 0, 0, 0] },
+    { N: 3, H: 10, W: 12, KH: 3, KW: 3, K: 16, s: [1, 2], pad: [2, 0, 0, 1] },
+    { N: 6, H: 9, W: 9, KH: 3, KW: 3, K: 20, s: [2, 2], pad: [1, 1, 1, 1] },
+  ];
+  const name = (c: Case) => `${c.N}x${c.H}x${c.W}x1 ${c.KH}x${c.KW}->${c.K} stride ${c.s} pad ${c.pad}`;
+
+  it('filter gradient matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const OH = outSize(c.H, c.KH, c.s[0], c.pad[0] + c.pad[1]), OW = outSize(c.W, c.KW, c.s[1], c.pad[2] + c.pad[3]);
+      const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, filterShape: [c.KH, c.KW, 1, c.K] };
+      check(`dW ${name(c)}`, 'Conv2DBackpropFilter', { x: randn([c.N, c.H, c.W, 1]), dy: randn([c.N, OH, OW, c.K]) }, attrs, 'conv1BackpropFilterPart');
+    }
+  });
+
+  it('3x3 forward (bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases.filter((q) => q.KH === 3 && q.KW === 3)) {
+      for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+        const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
+        const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([3, 3, 1, c.K]), bias: bias ? randn([c.K]) : undefined };
+        check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3');
+      }
+    }
+    engine.setBackend('ref');
+  });
+});
