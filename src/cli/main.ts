@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /** The `fovea` command line: one file per command, wired here. */
 import { Command } from 'commander';
 import { ensureBackends } from './backend-option.js';
