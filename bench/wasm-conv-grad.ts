@@ -22,7 +22,7 @@ await pool.ready();
 const fn = (name: string) => wasm[name] as Fn;
 const [sgemmU, im2col, convImplicit, packB, winoFilter, winoForward, convBackpropFilter, padNHWC, flipFilter] =
   ['sgemmU', 'im2col', 'convImplicit', 'packB', 'winoFilter', 'winoForward', 'convBackpropFilter', 'padNHWC', 'flipFilter'].map(fn) as Fn[];
-const col2im = fn('col2im'), wino4BackpropFilter = fn('wino4BackpropFilter'), wino4FilterGradFinish = fn('wino4FilterGradFinish'), wino4Filter = fn('wino4Filter'), wino4Forward = fn('wino4Forward');
+const col2im = fn('col2im'), wino4BackpropFilter = fn('wino4BackpropFilter'), wino4FilterGradFinish = fn('wino4FilterGradFinish4'), wino4Filter = fn('wino4Filter'), wino4Forward = fn('wino4Forward');
 const CHUNK4 = 48;
 const num = (name: string) => wasm[name] as (...a: number[]) => number;
 const r = rng(5);
@@ -70,7 +70,7 @@ for (const L of [{ name: 'conv2', H: 13, W: 13, C: 32, K: 64 }, { name: 'conv3',
     pool.run('convBackpropFilter', [0, 1].map((t) => [MR, x, L.H, L.W, L.C, 3, 3, 1, 1, N, OH, OW, dy, L.K, t * half, t ? KK - half : half, dw, 0, ws[t]!]), convBackpropFilter);
   }, checkDw);
 
-  const tmpF = heap.alloc(512);
+  const tmpF = heap.alloc(1024);
   report('dW winograd4', flops, () => {
     wino4BackpropFilter(MR, x, L.H, L.W, L.C, dy, L.K, 0, N, CHUNK4, ws[0]!, ws[0]! + partB);
     wino4FilterGradFinish(ws[0]!, 1, 0, L.C, L.K, dw, 0, tmpF, 0, L.C);

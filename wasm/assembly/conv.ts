@@ -815,52 +815,6 @@ export function wino4BackpropFilter(
   else mkT6x8(kc, a, lda, b, c, ldc, flags, 0);
 }
 
-/** 1-D G^T on six scalars -> three. */
-// @ts-ignore: decorator
-@inline function gt3(u0: f32, u1: f32, u2: f32, u3: f32, u4: f32, u5: f32, dst: usize, stride: usize): void {
-  const s12 = u1 + u2, d12 = u1 - u2, s34 = u3 + u4, d34 = u3 - u4;
-  store<f32>(dst, u0 * <f32>0.25 - s12 * <f32>(1.0 / 6.0) + s34 * <f32>(1.0 / 24.0));
-  store<f32>(dst + stride, -d12 * <f32>(1.0 / 6.0) + d34 * <f32>(1.0 / 12.0));
-  store<f32>(dst + 2 * stride, -s12 * <f32>(1.0 / 6.0) + s34 * <f32>(1.0 / 6.0) + u5);
-}
-
-/**
- * dw (HWIO 3x3xCxK) (+)= G^T (sum of `parts` dU blocks) G for input channels [c0, c1). dU blocks
- * are `partStride` bytes apart. flags & 1 accumulates into dw. tmp: 256 bytes of scratch.
- */
-export function wino4FilterGradFinish(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, flags: i32, tmp: usize, c0: i32, c1: i32): void {
-  const Kp = (K + 7) & ~7;
-  const uXi = (<usize>C * <usize>Kp) << 2;
-  for (let c = c0; c < c1; c++) {
-    for (let k = 0; k < K; k++) {
-      // gather the 6x6 dU for (c, k), summed over parts, into tmp (36 f32)
-      const off = (<usize>(c * Kp + k)) << 2;
-      for (let xi: usize = 0; xi < 36; xi++) {
-        let s: f32 = 0;
-        for (let p = 0; p < parts; p++) s += load<f32>(dUs + <usize>p * partStride + xi * uXi + off);
-        store<f32>(tmp + (xi << 2), s);
-      }
-      // rows first: h[i][kw] = G^T over j of dU[i][j]  (6x3, at tmp + 144)
-      const h = tmp + 144;
-      for (let i: usize = 0; i < 6; i++) {
-        const r = tmp + i * 24;
-        gt3(load<f32>(r), load<f32>(r, 4), load<f32>(r, 8), load<f32>(r, 12), load<f32>(r, 16), load<f32>(r, 20), h + i * 12, 4);
-      }
-      // then columns: dw[kh][kw] = G^T over i of h[i][kw]
-      const o = tmp + 216;
-      for (let kw: usize = 0; kw < 3; kw++) {
-        gt3(load<f32>(h + kw * 4), load<f32>(h + 12 + kw * 4), load<f32>(h + 24 + kw * 4), load<f32>(h + 36 + kw * 4),
-          load<f32>(h + 48 + kw * 4), load<f32>(h + 60 + kw * 4), o + kw * 4, 12);
-      }
-      for (let q: usize = 0; q < 9; q++) {
-        const d = f(dw, (q * <usize>C + <usize>c) * <usize>K + <usize>k);
-        const v = load<f32>(o + (q << 2));
-        store<f32>(d, flags & 1 ? load<f32>(d) + v : v);
-      }
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Winograd F(4x4, 3x3) input gradient, as the adjoint of wino4Forward:
 //   forward  y_tile = A^T [ sum_c U_ck * (B^T d_c B) ] A
@@ -992,6 +946,53 @@ export function wino4BackpropInput(
             v128.store(o, f32x4.add(v128.load(o), v128.load(t2 + <usize>i * 96 + (<usize>j << 4))));
           }
         }
+      }
+    }
+  }
+}
+
+/** 1-D G^T on six vectors -> three (as gt3, four lanes at a time). */
+// @ts-ignore: decorator
+@inline function gt3v(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, dst: usize, stride: usize): void {
+  const s12 = f32x4.add(u1, u2), d12 = f32x4.sub(u1, u2), s34 = f32x4.add(u3, u4), d34 = f32x4.sub(u3, u4);
+  const sixth = f32x4.splat(<f32>(1.0 / 6.0));
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(u0, f32x4.splat(0.25)), f32x4.mul(s12, sixth)), f32x4.mul(s34, f32x4.splat(<f32>(1.0 / 24.0)))));
+  v128.store(dst + stride, f32x4.add(f32x4.mul(f32x4.neg(d12), sixth), f32x4.mul(d34, f32x4.splat(<f32>(1.0 / 12.0)))));
+  v128.store(dst + 2 * stride, f32x4.add(f32x4.add(f32x4.mul(f32x4.neg(s12), sixth), f32x4.mul(s34, sixth)), u5));
+}
+
+/**
+ * wino4FilterGradFinish for K % 4 == 0, four output channels per SIMD lane group: sums the `parts`
+ * dU blocks in order (the same float32 additions as adding them pairwise into the first) and
+ * applies G^T . G, for input channels [c0, c1). tmp: 1 KB of scratch.
+ */
+export function wino4FilterGradFinish4(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, flags: i32, tmp: usize, c0: i32, c1: i32): void {
+  const Kp = (K + 7) & ~7;
+  const uXi = (<usize>C * <usize>Kp) << 2;
+  const h = tmp + 36 * 16;
+  const o = h + 18 * 16;
+  for (let c = c0; c < c1; c++) {
+    for (let k = 0; k < K; k += 4) {
+      const off = (<usize>(c * Kp + k)) << 2;
+      for (let xi: usize = 0; xi < 36; xi++) {
+        let s = v128.load(dUs + xi * uXi + off);
+        for (let p = 1; p < parts; p++) s = f32x4.add(s, v128.load(dUs + <usize>p * partStride + xi * uXi + off));
+        v128.store(tmp + (xi << 4), s);
+      }
+      // rows: h[i][kw] = G^T over j of dU[i][j] (6 x 3 vectors)
+      for (let i: usize = 0; i < 6; i++) {
+        const r = tmp + i * 96;
+        gt3v(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), v128.load(r, 64), v128.load(r, 80), h + i * 48, 16);
+      }
+      // columns: o[kh][kw] = G^T over i of h[i][kw]
+      for (let kw: usize = 0; kw < 3; kw++) {
+        const q = h + (kw << 4);
+        gt3v(v128.load(q), v128.load(q, 48), v128.load(q, 96), v128.load(q, 144), v128.load(q, 192), v128.load(q, 240), o + (kw << 4), 48);
+      }
+      for (let q: usize = 0; q < 9; q++) {
+        const d = f(dw, (q * <usize>C + <usize>c) * <usize>K + <usize>k);
+        const v = v128.load(o + (q << 4));
+        v128.store(d, flags & 1 ? f32x4.add(v128.load(d), v) : v);
       }
     }
   }

@@ -6,7 +6,7 @@ export { mk4x8, mk5x8, mk6x8 } from './microkernels';
 /** Does nothing: used to measure thread dispatch latency. */
 export function nop(): void {}
 export {
-  col2im, wino4BackpropFilter, wino4BackpropFilterPart, wino4FilterGradFinish, wino4FilterGradWorkspaceBytes,
+  col2im, wino4BackpropFilter, wino4BackpropFilterPart, wino4FilterGradFinish4, wino4FilterGradWorkspaceBytes,
   wino4FilterGradPartBytes, wino4Filter, wino4FilterBytes, wino4Forward, wino4WorkspaceBytes, padNHWC, flipFilter,
   im2col, convImplicit, conv1Direct, convBackpropFilter, convFilterWorkspaceBytes, winoFilter, winoFilterBytes,
   winoForward, winoWorkspaceBytes, swapFilterIO, wino4BackpropInput, wino4InputGradWorkspaceBytes,

@@ -25,7 +25,7 @@ import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, ma
 const PARALLEL_EXPORTS = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64',
-  'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
+  'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish4', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
 ];
 
 export interface WasmBackendOptions {

@@ -93,14 +93,11 @@ function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x
   // wino4BackpropFilterPart(mr, x, H, W, C, dy, K, N, perPart, part, chunk, dUs, partStride, ws)
   const args = [MR, x, H, W, C, dy, K, N, perPart, 0, WINO_CHUNK, dUs, partBytes, 0];
   ctx.parallel('wino4BackpropFilterPart', args, parts, 1, [[9, 1, 0]], flopsOf(geo), 13, true);
-  // Sum the partials into the first, in order, then transform back to 3x3, split by channels.
-  const n = partBytes / 4;
-  for (let p = 1; p < parts; p++) {
-    ctx.parallel('binaryF32', [0, dUs, dUs + p * partBytes, dUs, 0, 0, 0, 0], n, ctx.grain(n, 2, 1024), [[4, 1, 0], [5, 0, 1]], n);
-  }
-  ctx.workspace(256);
-  // wino4FilterGradFinish(dUs, parts, partStride, C, K, dw, flags, tmp, c0, c1)
-  ctx.parallel('wino4FilterGradFinish', [dUs, 1, partBytes, C, K, dw, 0, 0, 0, 0], C, ctx.grain(C, 2), [[8, 1, 0], [9, 1, 1]], C * K * 36 * 20, 7);
+  // Sum the partials in order and transform back to 3x3 in one SIMD pass (K % 4 == 0), split by
+  // input channels.
+  ctx.workspace(1024);
+  // wino4FilterGradFinish4(dUs, parts, partStride, C, K, dw, flags, tmp, c0, c1)
+  ctx.parallel('wino4FilterGradFinish4', [dUs, parts, partBytes, C, K, dw, 0, 0, 0, 0], C, ctx.grain(C, 2), [[8, 1, 0], [9, 1, 1]], C * K * 36 * (parts + 20), 7);
 }
 
 /**
