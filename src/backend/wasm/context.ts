@@ -32,6 +32,9 @@ const SOLO_MS = 300;
 /** Parallel time credited at the start (ms), so one early stall does not switch threads off. */
 const PARALLEL_PRIOR_MS = 20;
 
+/** How much finer than the number of claims the grain of a guided job is (see `grain`). */
+const GUIDED_REFINE = 2;
+
 export class WasmContext {
   private readonly fns = new Map<string, Fn>();
   private wsPtrs: { ptr: number; size: number }[] = [];
@@ -39,7 +42,7 @@ export class WasmContext {
   private readonly argv: number[] = [];
   private soloUntil = 0;
   /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
-  readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0 };
+  readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0, waitedMs: 0 };
   /** Decaying sums (ms): time in parallel jobs, and the part of it spent waiting for a preempted worker. */
   private parallelMs = PARALLEL_PRIOR_MS;
   private stalledMs = 0;
@@ -93,7 +96,8 @@ export class WasmContext {
     const f = this.fn(name);
     if (this.pool !== null && this.threads > 1 && grain < total && work >= MIN_PARALLEL_WORK && performance.now() >= this.soloUntil) {
       const t0 = performance.now();
-      const waited = this.pool.parallelFor(name, args, total, grain, chunkArgs, f, wsArg);
+      // Unit-chunk exports do one fixed part per call: their chunks must not grow.
+      const waited = this.pool.parallelFor(name, args, total, grain, chunkArgs, f, wsArg, !unitChunks);
       this.noteParallelJob(performance.now() - t0, waited);
       return;
     }
@@ -114,6 +118,7 @@ export class WasmContext {
   /** Updates the stall statistics after a parallel job; may switch to one thread for a while. */
   private noteParallelJob(spentMs: number, waitedMs: number): void {
     this.stats.parallelJobs++;
+    this.stats.waitedMs += waitedMs;
     if (waitedMs > STALL_MIN_MS) this.stats.stalledMs += waitedMs;
     this.parallelMs = this.parallelMs * STALL_DECAY + spentMs;
     this.stalledMs = this.stalledMs * STALL_DECAY + (waitedMs > STALL_MIN_MS ? waitedMs : 0);
@@ -125,9 +130,13 @@ export class WasmContext {
     }
   }
 
-  /** A grain giving about `perThread` chunks per thread, rounded up to a multiple of `align`. */
+  /**
+   * A grain giving about `perThread` claims per thread, rounded up to a multiple of `align`.
+   * Claims are guided (pool.ts: early ones take several grains), so the grain itself is
+   * GUIDED_REFINE times finer: the same number of claims, and a shorter wait for the last one.
+   */
   grain(total: number, perThread = 4, align = 1): number {
-    const g = Math.ceil(total / (this.threads * perThread));
+    const g = Math.ceil(total / (this.threads * perThread * GUIDED_REFINE));
     return Math.max(align, Math.ceil(g / align) * align);
   }
 

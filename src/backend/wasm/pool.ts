@@ -45,10 +45,42 @@ const J_WS = 10; // per-thread workspace pointers (thread 0 = main), up to 6 thr
 export const MAX_THREADS = 6;
 const J_MAP = 16; // NMAP triples: arg index, coefficient of chunk start, coefficient of chunk length
 const MAX_MAP = 8;
-const J_INTS = J_MAP + 3 * MAX_MAP;
+/**
+ * Guided self-scheduling divisor, or 0 for fixed chunks: a claim takes max(1, floor(g / divisor))
+ * grains of the g grains left, so early chunks are large (few claims) and the last ones one grain
+ * (a short wait for the slowest thread at the end).
+ */
+const J_GUIDED = J_MAP + 3 * MAX_MAP;
+const J_INTS = J_GUIDED + 1;
 
 /** args[index] = template + perStart * start + perLength * length, for each chunk. */
 export type ChunkArg = readonly [index: number, perStart: number, perLength: number];
+
+/** Size of the last successful `claim` on this thread (each thread has its own module copy). */
+let claimedSize = 0;
+
+/**
+ * Takes the next chunk of the current job: returns the range left before the claim (r > 0: the
+ * chunk is [total - r, total - r + min(claimedSize, r))), or <= 0 when nothing is left.
+ */
+function claim(job: Int32Array, grain: number): number {
+  const divisor = Atomics.load(job, J_GUIDED);
+  if (divisor === 0) {
+    claimedSize = grain;
+    return Atomics.sub(job, J_REMAIN, grain);
+  }
+  let r = Atomics.load(job, J_REMAIN);
+  while (r > 0) {
+    const size = grain * Math.max(1, Math.floor(Math.ceil(r / grain) / divisor));
+    const prev = Atomics.compareExchange(job, J_REMAIN, r, r - size);
+    if (prev === r) {
+      claimedSize = size;
+      return r;
+    }
+    r = prev;
+  }
+  return r;
+}
 
 /**
  * Claims and runs chunks of the current shared job until none are left. Used by the main thread
@@ -61,13 +93,13 @@ export function runChunks(
   for (;;) {
     Atomics.add(job, J_INFLIGHT, 1);
     const grain = Atomics.load(job, J_GRAIN);
-    const r = Atomics.sub(job, J_REMAIN, grain);
+    const r = claim(job, grain);
     if (r <= 0) {
       Atomics.sub(job, J_INFLIGHT, 1);
       return ran;
     }
     const total = job[J_TOTAL]!;
-    const start = total - r, len = Math.min(grain, r);
+    const start = total - r, len = Math.min(claimedSize, r);
     const nargs = job[J_NARGS]!, nmap = job[J_NMAP]!;
     argv.length = nargs;
     for (let i = 0; i < nargs; i++) argv[i] = jargs[i]!;
@@ -187,7 +219,7 @@ export class WasmThreadPool {
    */
   parallelFor(
     fn: string, args: readonly number[], total: number, grain: number, chunkArgs: readonly ChunkArg[],
-    mainFn: (...a: number[]) => void, wsArg = -1,
+    mainFn: (...a: number[]) => void, wsArg = -1, guided = false,
   ): number {
     const idx = this.fnIndex.get(fn);
     if (idx === undefined) throw new Error(`pool: unknown function ${fn}`);
@@ -201,6 +233,7 @@ export class WasmThreadPool {
     chunkArgs.forEach((m, i) => { job[J_MAP + 3 * i] = m[0]; job[J_MAP + 3 * i + 1] = m[1]; job[J_MAP + 3 * i + 2] = m[2]; });
     job[J_WSARG] = wsArg;
     job[J_TOTAL] = total;
+    job[J_GUIDED] = guided ? 2 * this.threads : 0;
     Atomics.store(job, J_GRAIN, Math.max(1, grain));
     Atomics.store(job, J_REMAIN, total); // publishes the job
     if (this.workers.length > 0) {
