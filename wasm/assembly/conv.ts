@@ -692,6 +692,31 @@ export function col2im(
   v128.store(q + 5 * qs, y3);
 }
 
+/**
+ * (A g A^T) for four channels of one 4x4 output-gradient tile at q (pixel stride ps, row stride
+ * yRow bytes; only the top-left nr x nc of it lies inside dy, the rest counts as zeros): the
+ * 36 vectors go to dst + xi * xiStride (xi = i * 6 + l). tmp: 24 v128 of scratch.
+ */
+// @ts-ignore: decorator
+@inline function dyTile(q: usize, ps: usize, yRow: usize, nr: i32, nc: i32, tmp: usize, dst: usize, xiStride: usize): void {
+  const zero = f32x4.splat(0);
+  // columns: for each dy column j, 4 rows -> 6 (tmp[i][j], i < 6, j < 4)
+  for (let j = 0; j < 4; j++) {
+    const p = q + <usize>j * ps;
+    const ok = j < nc;
+    const g0 = ok ? v128.load(p) : zero;
+    const g1 = ok && nr > 1 ? v128.load(p + yRow) : zero;
+    const g2 = ok && nr > 2 ? v128.load(p + 2 * yRow) : zero;
+    const g3 = ok && nr > 3 ? v128.load(p + 3 * yRow) : zero;
+    at6(g0, g1, g2, g3, tmp + (<usize>j << 4), 64);
+  }
+  // rows: tmp[i][0..3] -> six values each
+  for (let i: usize = 0; i < 6; i++) {
+    const r = tmp + i * 64;
+    at6(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), dst + i * 6 * xiStride, xiStride);
+  }
+}
+
 /** Workspace bytes for wino4BackpropFilter. */
 export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
   const Kp = (K + 7) & ~7;
@@ -775,24 +800,10 @@ export function wino4BackpropFilter(
       const nr = min(4, OH - oy), nc = min(4, OW - ox);
       const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
       const yRow = (<usize>OW * Kz) << 2;
-      const zero = f32x4.splat(0);
       for (let k: usize = 0; k < Kz; k += 4) {
-        // columns: for each dy column j, 4 rows -> 6 (tmp[i][j], i < 6, j < 4)
-        for (let j = 0; j < 4; j++) {
-          const q = yb + <usize>j * (Kz << 2) + (k << 2);
-          const ok = j < nc;
-          const g0 = ok ? v128.load(q) : zero;
-          const g1 = ok && nr > 1 ? v128.load(q + yRow) : zero;
-          const g2 = ok && nr > 2 ? v128.load(q + 2 * yRow) : zero;
-          const g3 = ok && nr > 3 ? v128.load(q + 3 * yRow) : zero;
-          at6(g0, g1, g2, g3, tmp + (<usize>j << 4), 64);
-        }
-        // rows: tmp[i][0..3] -> 6 values = xi = i*6 + l, into panel (k/8), row t, lane k%8
+        // into panel (k/8), row t, lane k%8
         const dst = G + ((((k >> 3) * <usize>chunk + <usize>t) * 8 + (k & 7)) << 2);
-        for (let i: usize = 0; i < 6; i++) {
-          const r = tmp + i * 64;
-          at6(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), dst + i * 6 * gXi, gXi);
-        }
+        dyTile(yb + (k << 2), Kz << 2, yRow, nr, nc, tmp, dst, gXi);
       }
     }
     // 36 GEMMs: dU_xi[C x Kp] += V_xi^T[C x cnt] G_xi[cnt x Kp]
@@ -880,7 +891,6 @@ export function wino4BackpropInput(
   memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
   const yRow = (<usize>OW * Kz) << 2;
   const xRow = (<usize>W * Cz) << 2;
-  const zero = f32x4.splat(0);
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
@@ -897,22 +907,7 @@ export function wino4BackpropInput(
       const oy = ty * 4, ox = tx * 4;
       const nr = min(4, OH - oy), nc = min(4, OW - ox);
       const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
-      for (let k: usize = 0; k < Kz; k += 4) {
-        for (let j = 0; j < 4; j++) {
-          const q = yb + <usize>j * (Kz << 2) + (k << 2);
-          const ok = j < nc;
-          const g0 = ok ? v128.load(q) : zero;
-          const g1 = ok && nr > 1 ? v128.load(q + yRow) : zero;
-          const g2 = ok && nr > 2 ? v128.load(q + 2 * yRow) : zero;
-          const g3 = ok && nr > 3 ? v128.load(q + 3 * yRow) : zero;
-          at6(g0, g1, g2, g3, tmp + (<usize>j << 4), 64);
-        }
-        const dst = gt + (k << 2);
-        for (let i: usize = 0; i < 6; i++) {
-          const r = tmp + i * 64;
-          at6(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), dst + i * 6 * gXi, gXi);
-        }
-      }
+      for (let k: usize = 0; k < Kz; k += 4) dyTile(yb + (k << 2), Kz << 2, yRow, nr, nc, tmp, gt + (k << 2), gXi);
     }
     // 36 GEMMs: M_xi [tiles x C] = G_xi [tiles x K] Ut_xi [K x C]
     for (let xi = 0; xi < 36; xi++) {
