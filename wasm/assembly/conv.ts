@@ -519,6 +519,28 @@ export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: 
   v128.store(q + 4 * qs, fms(two, h, e));
 }
 
+/**
+ * The 6x6 input window at (iy, ix) of image n of x [N, H, W, C] (iy < H, ix < W): its address in x
+ * when it lies inside, else `patch`, filled with the window (one copy per row, zeros outside the
+ * image; its rows are 6 * C floats apart).
+ */
+// @ts-ignore: decorator
+@inline function window6(x: usize, n: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, patch: usize): usize {
+  if (iy + 6 <= H && ix + 6 <= W) return f(x, <usize>((n * H + iy) * W + ix) * Cz);
+  const rowBytes: usize = (<usize>6 * Cz) << 2;
+  const inside = (<usize>min(6, W - ix) * Cz) << 2;
+  for (let i = 0; i < 6; i++) {
+    const d = patch + <usize>i * rowBytes;
+    let copied: usize = 0;
+    if (iy + i < H) {
+      memory.copy(d, f(x, <usize>((n * H + iy + i) * W + ix) * Cz), inside);
+      copied = inside;
+    }
+    if (copied < rowBytes) memory.fill(d + copied, 0, rowBytes - copied);
+  }
+  return patch;
+}
+
 /** Workspace bytes for wino4Forward with `chunk` tiles per pass. */
 export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
   return 36 * chunk * (C + K) * 4 + 36 * C * 4 + 36 * 16 + 256;
@@ -560,21 +582,8 @@ export function wino4Forward(
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
       const iy = ty * 4, ix = tx * 4;
-      let src: usize, rs: usize;
-      if (iy + 6 <= H && ix + 6 <= W) {
-        src = f(x, <usize>((n * H + iy) * W + ix) * Cz);
-        rs = rowB;
-      } else {
-        for (let i = 0; i < 6; i++) {
-          for (let j = 0; j < 6; j++) {
-            const d = patch + ((<usize>(i * 6 + j) * Cz) << 2);
-            if (iy + i < H && ix + j < W) memory.copy(d, f(x, <usize>((n * H + iy + i) * W + ix + j) * Cz), Cz << 2);
-            else memory.fill(d, 0, Cz << 2);
-          }
-        }
-        src = patch;
-        rs = (6 * Cz) << 2;
-      }
+      const src = window6(x, n, H, W, Cz, iy, ix, patch);
+      const rs: usize = src == patch ? (6 * Cz) << 2 : rowB;
       for (let c: usize = 0; c < Cz; c += 4) {
         const p = src + (c << 2);
         // columns: tmp[k][j] = (B^T d)[k][j]
@@ -773,21 +782,8 @@ export function wino4BackpropFilter(
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
       // input transform (as in wino4Forward)
       const iy = ty * 4, ix = tx * 4;
-      let src: usize, rs: usize;
-      if (iy + 6 <= H && ix + 6 <= W) {
-        src = f(x, <usize>((n * H + iy) * W + ix) * Cz);
-        rs = rowB;
-      } else {
-        for (let i = 0; i < 6; i++) {
-          for (let j = 0; j < 6; j++) {
-            const d = patch + ((<usize>(i * 6 + j) * Cz) << 2);
-            if (iy + i < H && ix + j < W) memory.copy(d, f(x, <usize>((n * H + iy + i) * W + ix + j) * Cz), Cz << 2);
-            else memory.fill(d, 0, Cz << 2);
-          }
-        }
-        src = patch;
-        rs = (6 * Cz) << 2;
-      }
+      const src = window6(x, n, H, W, Cz, iy, ix, patch);
+      const rs: usize = src == patch ? (6 * Cz) << 2 : rowB;
       const vt = V + ((<usize>t * Cz) << 2);
       for (let c: usize = 0; c < Cz; c += 4) {
         const p = src + (c << 2);
