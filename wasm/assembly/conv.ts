@@ -470,9 +470,23 @@ export function wino4FilterBytes(C: i32, K: i32): i32 {
   store<f32>(dst + 5 * stride, g2);
 }
 
+/** g6 on four lanes: six vectors G [g0 g1 g2] at dst (stride bytes apart). Same operations. */
+// @ts-ignore: decorator
+@inline function g6v(g0: v128, g1: v128, g2: v128, dst: usize, stride: usize): void {
+  const s0 = f32x4.add(g0, g2);
+  const sixth = f32x4.splat(<f32>(-1.0 / 6.0)), twelfth = f32x4.splat(<f32>(1.0 / 12.0));
+  v128.store(dst, f32x4.mul(g0, f32x4.splat(0.25)));
+  v128.store(dst + stride, f32x4.mul(f32x4.add(s0, g1), sixth));
+  v128.store(dst + 2 * stride, f32x4.mul(f32x4.sub(s0, g1), sixth));
+  const t = f32x4.add(f32x4.mul(g0, f32x4.splat(<f32>(1.0 / 24.0))), f32x4.mul(g2, f32x4.splat(<f32>(1.0 / 6.0))));
+  v128.store(dst + 3 * stride, f32x4.add(t, f32x4.mul(g1, twelfth)));
+  v128.store(dst + 4 * stride, f32x4.sub(t, f32x4.mul(g1, twelfth)));
+  v128.store(dst + 5 * stride, g2);
+}
+
 /**
  * U_xi = (G g G^T)_xi (6x6) for filter g (HWIO 3x3xCxK), as packB-style panels [K/8][C][8], for
- * input channels [c0, c1) (threads split channels). tmp: 72 bytes of scratch.
+ * input channels [c0, c1) (threads split channels). tmp: 288 bytes of scratch.
  */
 export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;
@@ -483,8 +497,21 @@ export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: 
     for (let xi: usize = 0; xi < 36; xi++) memory.fill(last + xi * xiStride, 0, (<usize>(c1 - c0) * 8) << 2);
   }
   const s = <usize>C * <usize>K;
+  // Four output channels at a time (K % 4 == 0: lanes k..k+3 are contiguous in g and in a panel).
+  const K4 = (K & 3) == 0 ? K : 0;
   for (let c = c0; c < c1; c++) {
-    for (let k = 0; k < K; k++) {
+    for (let k = 0; k < K4; k += 4) {
+      const base = f(g, <usize>c * <usize>K + <usize>k);
+      for (let j: usize = 0; j < 3; j++) {
+        g6v(v128.load(base + ((j * s) << 2)), v128.load(base + (((3 + j) * s) << 2)), v128.load(base + (((6 + j) * s) << 2)), tmp + (j << 4), 48);
+      }
+      const dst = f(U, <usize>(k >> 3) * <usize>C * 8 + <usize>c * 8 + <usize>(k & 7));
+      for (let i: usize = 0; i < 6; i++) {
+        const r = tmp + i * 48;
+        g6v(v128.load(r), v128.load(r, 16), v128.load(r, 32), dst + i * 6 * xiStride, xiStride);
+      }
+    }
+    for (let k = K4; k < K; k++) {
       const base = <usize>c * <usize>K + <usize>k;
       // t = G g: 6x3, stored row-major at tmp (f32)
       for (let j: usize = 0; j < 3; j++) {

@@ -21,8 +21,8 @@ export function padded(ctx: WasmContext, temps: Temps, x: number, N: number, H: 
 /** U = Winograd F(4x4, 3x3) transform of the HWIO filter w (C in, K out), split by input channels. */
 export function winoFilter(ctx: WasmContext, temps: Temps, w: number, C: number, K: number): number {
   const U = temps.alloc(ctx.call1('wino4FilterBytes', C, K));
-  ctx.workspace(256);
+  ctx.workspace(512);
   // wino4Filter(g, C, K, U, tmp, c0, c1)
-  ctx.parallel('wino4Filter', [w, C, K, U, 0, 0, 0], C, ctx.grain(C, 2), [[5, 1, 0], [6, 1, 1]], C * K * 300, 4);
+  ctx.parallel('wino4Filter', [w, C, K, U, 0, 0, 0], C, ctx.grain(C, 2), [[5, 1, 0], [6, 1, 1]], C * K * 75, 4);
   return U;
 }
