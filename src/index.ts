@@ -71,6 +71,7 @@ export type { RgbaImage } from './viz/index.js';
 export { createWasmBackend } from './backend/wasm/backend.js';
 export type { WasmBackend, WasmBackendOptions } from './backend/wasm/backend.js';
 export { browserPlatform } from './backend/wasm/browser-platform.js';
+export { type BrowserWasmOptions, useWasmBackendInBrowser } from './backend/wasm/browser-register.js';
 export { compileKernels, detectFeatures } from './backend/wasm/loader.js';
 export type { WasmPlatform } from './backend/wasm/platform.js';
 export { saveKeras, loadKeras, kerasConfig, loadLegacyH5, readHdf5, writeHdf5, h5Group, h5Dataset, KERAS_FORMAT_VERSION } from './io/keras/index.js';

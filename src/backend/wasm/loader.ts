@@ -52,6 +52,13 @@ export function detectFeatures(): WasmFeatures {
   return { simd, threads };
 }
 
+/** The one-line notice when the engine lacks what the backend needs, or null when it has it all. */
+export function unsupportedNotice(features: WasmFeatures): string | null {
+  if (features.simd && features.threads) return null;
+  const missing = [!features.simd && 'WebAssembly SIMD', !features.threads && 'shared memory'].filter(Boolean).join(' and ');
+  return `fovea: ${missing} unavailable in this engine; the 'wasm' backend falls back to 'ref'`;
+}
+
 /** Compiles the best variant the engine validates (relaxed SIMD first) from synchronous bytes. */
 export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WebAssembly.Module; variant: WasmVariant } {
   platform.prepareEngine?.();

@@ -7,7 +7,7 @@ import type { Backend } from '../../backend/backend.js';
 import { engine } from '../../backend/engine.js';
 import { createRefBackend } from '../../backend/ref/ref-backend.js';
 import { createWasmBackend } from '../../backend/wasm/backend.js';
-import { compileKernelsSync, detectFeatures, type WasmVariant } from '../../backend/wasm/loader.js';
+import { compileKernelsSync, detectFeatures, unsupportedNotice, type WasmVariant } from '../../backend/wasm/loader.js';
 import { MAX_THREADS } from '../../backend/wasm/pool.js';
 import { nodePlatform } from './platform.js';
 
@@ -35,10 +35,9 @@ export function defaultThreads(): number {
 
 /** A wasm backend for Node, or the reference backend (with a notice) where wasm cannot run. */
 export function createNodeWasmBackend(options: RegisterWasmOptions = {}): Backend {
-  const features = detectFeatures();
-  if (!features.simd || !features.threads) {
-    const missing = [!features.simd && 'WebAssembly SIMD', !features.threads && 'shared memory'].filter(Boolean).join(' and ');
-    console.warn(`fovea: ${missing} unavailable in this engine; the 'wasm' backend falls back to 'ref'`);
+  const notice = unsupportedNotice(detectFeatures());
+  if (notice !== null) {
+    console.warn(notice);
     return createRefBackend();
   }
   const { module } = compileKernelsSync(nodePlatform, options.variant ?? 'auto');
