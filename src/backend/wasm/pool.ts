@@ -61,15 +61,19 @@ let claimedSize = 0;
 
 /**
  * Takes the next chunk of the current job: returns the range left before the claim (r > 0: the
- * chunk is [total - r, total - r + min(claimedSize, r))), or <= 0 when nothing is left.
+ * chunk is [total - r, total - r + min(claimedSize, r))), or <= 0 when nothing is left. The caller
+ * holds an INFLIGHT count, so once REMAIN > 0 is seen the job cannot be replaced before the claim:
+ * its grain and divisor are read after that (read before, they could belong to the previous job).
  */
-function claim(job: Int32Array, grain: number): number {
+function claim(job: Int32Array): number {
+  let r = Atomics.load(job, J_REMAIN);
+  if (r <= 0) return r;
+  const grain = Atomics.load(job, J_GRAIN);
   const divisor = Atomics.load(job, J_GUIDED);
   if (divisor === 0) {
     claimedSize = grain;
     return Atomics.sub(job, J_REMAIN, grain);
   }
-  let r = Atomics.load(job, J_REMAIN);
   while (r > 0) {
     const size = grain * Math.max(1, Math.floor(Math.ceil(r / grain) / divisor));
     const prev = Atomics.compareExchange(job, J_REMAIN, r, r - size);
@@ -92,8 +96,7 @@ export function runChunks(
   let ran = 0;
   for (;;) {
     Atomics.add(job, J_INFLIGHT, 1);
-    const grain = Atomics.load(job, J_GRAIN);
-    const r = claim(job, grain);
+    const r = claim(job);
     if (r <= 0) {
       Atomics.sub(job, J_INFLIGHT, 1);
       return ran;
