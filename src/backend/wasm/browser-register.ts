@@ -26,10 +26,14 @@ let started: Promise<'wasm' | 'ref'> | null = null;
 
 /**
  * Resolves to the backend now active: 'wasm', or 'ref' where wasm cannot run. Later calls select
- * that backend again and resolve to it (the kernels and workers are set up once per page).
+ * that backend again and resolve to it (the kernels and workers are set up once per page); after a
+ * failure (e.g. the kernels could not be fetched) the next call tries again.
  */
 export function useWasmBackendInBrowser(options: BrowserWasmOptions): Promise<'wasm' | 'ref'> {
-  started ??= start(options);
+  started ??= start(options).catch((e: unknown) => {
+    started = null;
+    throw e;
+  });
   return started.then((name) => {
     engine.setBackend(name);
     return name;

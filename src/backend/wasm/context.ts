@@ -44,8 +44,8 @@ export class WasmContext {
   /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
   readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0, waitedMs: 0 };
   /** Decaying sums (ms): time in parallel jobs, and the part of it spent waiting for a preempted worker. */
-  private parallelMs = PARALLEL_PRIOR_MS;
-  private stalledMs = 0;
+  private recentParallelMs = PARALLEL_PRIOR_MS;
+  private recentStalledMs = 0;
 
   constructor(
     readonly ex: FoveaWasmExports,
@@ -120,13 +120,13 @@ export class WasmContext {
     this.stats.parallelJobs++;
     this.stats.waitedMs += waitedMs;
     if (waitedMs > STALL_MIN_MS) this.stats.stalledMs += waitedMs;
-    this.parallelMs = this.parallelMs * STALL_DECAY + spentMs;
-    this.stalledMs = this.stalledMs * STALL_DECAY + (waitedMs > STALL_MIN_MS ? waitedMs : 0);
-    if (this.stalledMs > STALL_SHARE * this.parallelMs) {
+    this.recentParallelMs = this.recentParallelMs * STALL_DECAY + spentMs;
+    this.recentStalledMs = this.recentStalledMs * STALL_DECAY + (waitedMs > STALL_MIN_MS ? waitedMs : 0);
+    if (this.recentStalledMs > STALL_SHARE * this.recentParallelMs) {
       this.soloUntil = performance.now() + SOLO_MS;
       this.stats.soloSwitches++;
-      this.parallelMs = PARALLEL_PRIOR_MS;
-      this.stalledMs = 0;
+      this.recentParallelMs = PARALLEL_PRIOR_MS;
+      this.recentStalledMs = 0;
     }
   }
 

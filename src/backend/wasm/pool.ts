@@ -26,8 +26,8 @@ const SLOT_F64 = MAX_ARGS;
 
 /**
  * Shared (dynamically chunked) job block, Int32 slots. `REMAIN` counts the range still unclaimed:
- * a thread claims with Atomics.sub(REMAIN, grain) and owns [total - r, total - r + min(grain, r))
- * iff the previous value r > 0. The main thread writes a job only while REMAIN <= 0 and
+ * a thread takes `size` from it (Atomics.sub for fixed chunks, compareExchange for guided ones,
+ * see `claim`) and owns [total - r, total - r + min(size, r)) iff the previous value r > 0. The main thread writes a job only while REMAIN <= 0 and
  * INFLIGHT == 0, and sets REMAIN = total last, so a claim that succeeds always sees a complete job
  * block, and a late worker (descheduled, still looking at an old job) can only fail to claim.
  */

@@ -38,9 +38,9 @@ const isWino = (g: ConvGeometry): boolean =>
  */
 function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
   const C = geo.inC, K = geo.outC;
-  const ws = temps.alloc(9 * C * K * 4);
-  ctx.call('swapFilterIO', w, 3, 3, C, K, ws); // [3, 3, K, C]
-  const Ut = winoFilter(ctx, temps, ws, K, C);
+  const swapped = temps.alloc(9 * C * K * 4);
+  ctx.call('swapFilterIO', w, 3, 3, C, K, swapped); // [3, 3, K, C]
+  const Ut = winoFilter(ctx, temps, swapped, K, C);
   ctx.workspace(ctx.call1('wino4InputGradWorkspaceBytes', C, K, WINO_CHUNK));
   // wino4BackpropInput(mr, dy, OH, OW, K, Ut, C, dx, H, W, padT, padL, n0, n1, chunk, ws), split by images.
   const args = [MR, dy, geo.outH, geo.outW, K, Ut, C, dx, geo.inH, geo.inW, geo.padTop, geo.padLeft, 0, 0, WINO_CHUNK, 0];
