@@ -140,6 +140,16 @@ export interface KernelSpecs {
     inputs: { x: TensorInfo; dy: TensorInfo };
     attrs: Conv2DAttrs & { filterShape: [number, number, number, number] };
   };
+  /**
+   * The backward of a fused bias + activation (Conv2D, MatMul) in one pass: [dz, dbias] with
+   * dz = dy * act'(y), taken from the activation's output y, and dbias = dz summed over every axis
+   * but the last (float64 accumulation). y and dy have one shape.
+   */
+  BiasActivationGrad: {
+    inputs: { dy: TensorInfo; y: TensorInfo };
+    attrs: { activation: FusedActivation };
+    output: TensorInfo[];
+  };
   /** Max, min or average pooling over NHWC. */
   Pool2D: { inputs: { x: TensorInfo }; attrs: Pool2DAttrs };
   /** dx of Pool2D; max/min route dy to the first winning cell of each window. */
@@ -175,5 +185,5 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'Pool2D', 'Pool2DGrad', 'ApplyOptimizer',
+  'BiasActivationGrad', 'Pool2D', 'Pool2DGrad', 'ApplyOptimizer',
 ];

@@ -13,8 +13,7 @@ import type { Conv2DAttrs, FusedActivation } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
-import { reluMask } from './matmul.js';
-import { sum } from './reduce.js';
+import { fusedOutputGrads } from './fused-output-grads.js';
 import { transpose } from './shape-ops.js';
 
 export interface Conv2DOptions {
@@ -66,13 +65,13 @@ function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
   const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, { ...attrs, activation });
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return record('conv2d', y, inputs, (dy) => {
-    const g = activation === 'relu' ? reluMask(dy, y) : dy;
+    const [g, db] = fusedOutputGrads(dy, y, activation, bias !== null);
     const dx = x.needsGrad
       ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, { ...attrs, inputShape: [...x.shape] as [number, number, number, number] })
       : null;
     const dw = filter.needsGrad
       ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...attrs, filterShape: [...filter.shape] as [number, number, number, number] })
       : null;
-    return bias === null ? [dx, dw] : [dx, dw, sum(g, [0, 1, 2])];
+    return db === null ? [dx, dw] : [dx, dw, db];
   });
 }

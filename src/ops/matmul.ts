@@ -4,7 +4,7 @@ import { engine } from '../backend/engine.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { sumToShape } from './broadcast-grad.js';
+import { fusedOutputGrads } from './fused-output-grads.js';
 
 export interface MatMulOptions {
   transposeA?: boolean;
@@ -41,13 +41,8 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null = null, activation:
   const y = engine.runKernel('MatMul', { a: x, b: w, bias: b ?? undefined }, { transposeA: false, transposeB: false, activation });
   const inputs = b === null ? [x, w] : [x, w, b];
   return record('dense', y, inputs, (dy) => {
-    const g = activation === 'relu' ? reluMask(dy, y) : dy;
+    const [g, db] = fusedOutputGrads(dy, y, activation, b !== null);
     const [dx, dw] = matmulGrads(g, x, w, false, false);
-    return b === null ? [dx, dw] : [dx, dw, sumToShape(g, b.shape)];
+    return db === null ? [dx, dw] : [dx, dw, db];
   });
-}
-
-/** dy where y > 0, else 0: the relu gradient recovered from a fused output. */
-export function reluMask(dy: Tensor, y: Tensor): Tensor {
-  return engine.runKernel('UnaryGrad', { x: y, dy }, { op: 'relu', alpha: 0 });
 }

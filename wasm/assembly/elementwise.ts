@@ -171,14 +171,22 @@ export function unaryGradF32(op: i32, x: usize, dy: usize, out: usize, i0: i32, 
  */
 export function sumRowsF64(x: usize, cols: i32, rows: i32, r0: i32, nrows: i32, part: usize): void {
   memory.fill(part, 0, <usize>cols << 3);
-  nrows = min(nrows, rows - r0);
+  addRowsF64(x + <usize>r0 * (<usize>cols << 2), cols, min(nrows, rows - r0), part);
+}
+
+/**
+ * part[c] (float64) += x[r, c] for rows r in [0, nrows), in row order (so adding a range in
+ * several calls gives the same sums as one call).
+ */
+function addRowsF64(x: usize, cols: i32, nrows: i32, part: usize): void {
   const rowB = <usize>cols << 2;
   // Eight columns at a time with the sums in registers (the same additions, in the same order,
   // as accumulating in memory, without a store-to-load chain per row); the rest below.
   const c8 = cols & ~7;
   for (let c0 = 0; c0 < c8; c0 += 8) {
-    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-    let q = x + <usize>r0 * rowB + (<usize>c0 << 2);
+    const o = part + (<usize>c0 << 3);
+    let a0 = v128.load(o), a1 = v128.load(o, 16), a2 = v128.load(o, 32), a3 = v128.load(o, 48);
+    let q = x + (<usize>c0 << 2);
     for (let r = 0; r < nrows; r++) {
       const v0 = v128.load(q), v1 = v128.load(q, 16);
       a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v0));
@@ -187,11 +195,10 @@ export function sumRowsF64(x: usize, cols: i32, rows: i32, r0: i32, nrows: i32, 
       a3 = f64x2.add(a3, f64x2.promote_low_f32x4(i32x4.shuffle(v1, v1, 2, 3, 0, 1)));
       q += rowB;
     }
-    const o = part + (<usize>c0 << 3);
     v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
   }
   if (c8 == cols) return;
-  let p = x + <usize>r0 * rowB;
+  let p = x;
   for (let r = 0; r < nrows; r++) {
     let c = c8;
     for (; c + 4 <= cols; c += 4) {
@@ -205,6 +212,42 @@ export function sumRowsF64(x: usize, cols: i32, rows: i32, r0: i32, nrows: i32, 
       store<f64>(q, load<f64>(q) + <f64>load<f32>(p + (<usize>c << 2)));
     }
     p += rowB;
+  }
+}
+
+/** Bytes of dz one biasActGradPart block covers: small enough to be re-read from L1. */
+const BIAS_GRAD_BLOCK_BYTES = 8192;
+
+/**
+ * The backward of a fused bias + activation (act 0: linear, 1: relu) over rows [r0, r0 + nrows)
+ * of [rows, cols]: dz = dy * act'(y), and part[c] (float64) = the sum of those dz rows, in row
+ * order: the same sums sumRowsF64 gives on dz, in one pass over dy and y. Each block of rows is
+ * written, then summed while it is still in L1.
+ */
+export function biasActGradPart(act: i32, dy: usize, y: usize, dz: usize, cols: i32, rows: i32, r0: i32, nrows: i32, part: usize): void {
+  memory.fill(part, 0, <usize>cols << 3);
+  nrows = min(nrows, rows - r0);
+  const rowB = <usize>cols << 2;
+  const block = max(1, BIAS_GRAD_BLOCK_BYTES / <i32>rowB);
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  const base = <usize>r0 * rowB;
+  dy += base; y += base; dz += base;
+  for (let b = 0; b < nrows; b += block) {
+    const count = min(block, nrows - b);
+    const o0 = <usize>b * rowB;
+    const n = <i32>(<usize>count * rowB) >> 2;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = o0 + (<usize>i << 2);
+      const g = v128.load(dy + o);
+      v128.store(dz + o, act == 1 ? f32x4.mul(g, v128.and(f32x4.gt(v128.load(y + o), zero), one)) : g);
+    }
+    for (; i < n; i++) {
+      const o = o0 + (<usize>i << 2);
+      const g = load<f32>(dy + o);
+      store<f32>(dz + o, act == 1 ? g * (load<f32>(y + o) > 0 ? <f32>1 : <f32>0) : g);
+    }
+    addRowsF64(dz + o0, cols, count, part);
   }
 }
 

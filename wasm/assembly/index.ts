@@ -12,6 +12,6 @@ export {
   winoForward, winoWorkspaceBytes, swapFilterIO, wino4BackpropInput, wino4InputGradWorkspaceBytes,
 } from './conv';
 export { conv1BackpropFilterPart, conv1FilterGradSum, conv1Forward3x3 } from './conv1';
-export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64 } from './elementwise';
+export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64, biasActGradPart } from './elementwise';
 export { pool2d, pool2dGrad } from './pool';
 export { sgdUpdate, rmspropUpdate, adamUpdate, torchSgdUpdate, torchRmspropUpdate, torchAdamUpdate } from './optimizer';

@@ -5,6 +5,7 @@ import type { Backend } from '../backend.js';
 import type { KernelTable } from '../kernels.js';
 import { applyOptimizer } from './ApplyOptimizer.js';
 import { argMax } from './ArgMax.js';
+import { biasActivationGrad } from './BiasActivationGrad.js';
 import { binary } from './Binary.js';
 import { cast } from './Cast.js';
 import { concat } from './Concat.js';
@@ -28,7 +29,7 @@ const kernels: KernelTable = {
   Binary: binary, Unary: unary, UnaryGrad: unaryGrad, Where: where, Reduce: reduce, ArgMax: argMax,
   MatMul: matMul, Transpose: transpose, Slice: slice, Concat: concat, Pad: pad, Cast: cast,
   OneHot: oneHot, Conv2D: conv2D, Conv2DBackpropInput: conv2DBackpropInput,
-  Conv2DBackpropFilter: conv2DBackpropFilter, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
+  Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
   ApplyOptimizer: applyOptimizer,
 };
 

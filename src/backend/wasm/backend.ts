@@ -15,6 +15,7 @@ import { MAX_THREADS, WasmThreadPool } from './pool.js';
 import { makeConv2D } from './kernels/conv.js';
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './kernels/conv-grad.js';
 import { makeApplyOptimizer } from './kernels/optimizer.js';
+import { makeBiasActivationGrad } from './kernels/bias-activation-grad.js';
 import { makeBinary, makeUnary, makeUnaryGrad } from './kernels/elementwise.js';
 import { makeMatMul } from './kernels/matmul.js';
 import { makePool2D, makePool2DGrad } from './kernels/pool2d.js';
@@ -24,7 +25,7 @@ import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, ma
 /** Exports the workers may be asked to run (the pool resolves them by index). */
 const PARALLEL_EXPORTS = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
-  'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64',
+  'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
   'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish4', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
 ];
 
@@ -58,7 +59,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
     Conv2D: makeConv2D(ctx), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
     Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: makePool2D(ctx), Pool2DGrad: makePool2DGrad(ctx),
-    ApplyOptimizer: makeApplyOptimizer(ctx),
+    BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
   };
 }
 

@@ -13,7 +13,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, WINO_CHUNK, winoFilter } from './conv-util.js';
+import { padded, WINO_CHUNK, winoFilter, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
@@ -44,9 +44,7 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   ctx.workspace(ctx.call1('wino4InputGradWorkspaceBytes', C, K, WINO_CHUNK));
   // wino4BackpropInput(mr, dy, OH, OW, K, Ut, C, dx, H, W, padT, padL, n0, n1, chunk, ws), split by images.
   const args = [MR, dy, geo.outH, geo.outW, K, Ut, C, dx, geo.inH, geo.inW, geo.padTop, geo.padLeft, 0, 0, WINO_CHUNK, 0];
-  // Each call should fill a tile chunk: its 36 GEMMs stream all of U (36 x K x C floats) once.
-  const grain = Math.max(ctx.grain(geo.batch, 4), Math.ceil(WINO_CHUNK / winoTiles(geo)));
-  ctx.parallel('wino4BackpropInput', args, geo.batch, Math.min(grain, geo.batch), [[12, 1, 0], [13, 1, 1]], flopsOf(geo), 15);
+  ctx.parallel('wino4BackpropInput', args, geo.batch, winoImageGrain(ctx, geo.batch, winoTiles(geo)), [[12, 1, 0], [13, 1, 1]], flopsOf(geo), 15);
 }
 
 function inputGradGemm(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
@@ -84,9 +82,13 @@ const DW_PARTS = 8;
 function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
   // Fixed parts (not per thread: reproducible sums), each deep enough to fill a tile chunk, since
-  // every part zeroes, accumulates and later sums a whole dU (36 x C x K floats).
-  const perPart = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / winoTiles(geo)));
-  const parts = Math.ceil(N / perPart);
+  // every part zeroes, accumulates and later sums a whole dU (36 x C x K floats); an even count
+  // of equal parts, so two or four threads share them evenly (conv3 of the seed CNN: 48 + 16
+  // images before, 32 + 32 now).
+  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / winoTiles(geo)));
+  const fewest = Math.ceil(N / deep);
+  const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
+  const perPart = Math.ceil(N / parts);
   const partBytes = ctx.call1('wino4FilterGradPartBytes', C, K);
   const dUs = temps.alloc(parts * partBytes);
   ctx.workspace(ctx.call1('wino4FilterGradWorkspaceBytes', C, K, WINO_CHUNK));

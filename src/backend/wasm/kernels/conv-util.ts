@@ -5,6 +5,17 @@ import type { Temps } from './inputs.js';
 /** Tiles per Winograd pass: V and M of a chunk stay in L2 (a multiple of every MR). */
 export const WINO_CHUNK = 48;
 
+/**
+ * Images per claim of a Winograd pass split by images: enough to fill a tile chunk (each call
+ * streams all of U once per chunk), but no more than an even share per thread. Filling the chunk
+ * alone gave conv3 of the seed CNN (one tile per image, batch 64) claims of 48 and 16 images, so
+ * one thread did three quarters of the work.
+ */
+export function winoImageGrain(ctx: WasmContext, batch: number, tilesPerImage: number): number {
+  const fill = Math.ceil(WINO_CHUNK / tilesPerImage);
+  return Math.max(1, Math.min(batch, Math.max(ctx.grain(batch, 4), fill), Math.ceil(batch / ctx.threads)));
+}
+
 export interface Padded { ptr: number; H: number; W: number }
 
 /** x [N, H, W, C] zero-padded by pad [top, bottom, left, right] (x itself when there is none). */

@@ -11,7 +11,7 @@ import type { Conv2DAttrs, KernelFn, TensorInfo } from '../../kernels.js';
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
-import { padded, WINO_CHUNK, winoFilter } from './conv-util.js';
+import { padded, WINO_CHUNK, winoFilter, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
@@ -59,9 +59,7 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   ctx.workspace(ctx.call1('wino4WorkspaceBytes', C, K, WINO_CHUNK));
   // wino4Forward(mr, x, H, W, C, U, K, bias, y, flags, n0, n1, chunk, ws), split by images.
   const args = [MR, xp.ptr, xp.H, xp.W, C, U, K, c.bias, c.y, c.flags, 0, 0, WINO_CHUNK, 0];
-  // Each call should fill a tile chunk: its 36 GEMMs stream all of U (36 x C x K floats) once.
-  const tiles = Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4);
-  const grain = Math.min(geo.batch, Math.max(ctx.grain(geo.batch, 4), Math.ceil(WINO_CHUNK / tiles)));
+  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
   ctx.parallel('wino4Forward', args, geo.batch, grain, [[10, 1, 0], [11, 1, 1]], flopsOf(geo), 13);
 }
 

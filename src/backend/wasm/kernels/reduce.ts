@@ -26,10 +26,18 @@ function checkAxes(op: ReduceOp, axes: readonly number[], rank: number): void {
 const SUM_PARTS = 8;
 const ROWS_PER_PART_MIN = 512;
 
+/**
+ * The fixed row blocks of a parallel leading-axes sum. BiasActivationGrad uses the same blocks, so
+ * its bias gradient equals Reduce's sum of its dz bit for bit.
+ */
+export function sumBlocks(rows: number): { parts: number; perPart: number } {
+  const parts = Math.max(1, Math.min(SUM_PARTS, Math.floor(rows / ROWS_PER_PART_MIN)));
+  return { parts, perPart: Math.ceil(rows / parts) };
+}
+
 /** out[c] = sum over rows of x[rows, cols], in wasm. */
 function sumLeading(ctx: WasmContext, x: number, rows: number, cols: number, out: number): void {
-  const parts = Math.max(1, Math.min(SUM_PARTS, Math.floor(rows / ROWS_PER_PART_MIN)));
-  const perPart = Math.ceil(rows / parts);
+  const { parts, perPart } = sumBlocks(rows);
   const partials = ctx.heap.scratch(parts * cols * 8);
   // sumRowsF64(x, cols, rows, r0, nrows, part): chunk = part index p -> r0 = p * perPart.
   ctx.parallel('sumRowsF64', [x, cols, rows, 0, perPart, partials.ptr], parts, 1, [[3, perPart, 0], [5, cols * 8, 0]], rows * cols, -1, true);
