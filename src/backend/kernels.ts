@@ -164,6 +164,13 @@ export interface KernelSpecs {
     attrs: OptimizerUpdate;
     output: TensorInfo[];
   };
+  /**
+   * Per-row softmax cross-entropy from logits: loss[r] = -sum_j labels[r, j] * logSoftmax(logits[r])_j.
+   * logits and labels float32 [rows, classes]; output [rows]. Stable for any logits (max shift).
+   */
+  SoftmaxCrossEntropy: { inputs: { logits: TensorInfo; labels: TensorInfo }; attrs: Record<string, never> };
+  /** dlogits [rows, classes] = dy[r] * (softmax(logits[r])_j * sum_j labels[r, j] - labels[r, j]); dy is [rows]. */
+  SoftmaxCrossEntropyGrad: { inputs: { logits: TensorInfo; labels: TensorInfo; dy: TensorInfo }; attrs: Record<string, never> };
 }
 
 export type KernelId = keyof KernelSpecs;
@@ -186,4 +193,5 @@ export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'Pool2D', 'Pool2DGrad', 'ApplyOptimizer',
+  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad',
 ];

@@ -3,12 +3,17 @@
  *   probabilities (default): p = yPred / sum(yPred) along `axis`, clipped to [1e-7, 1 - 1e-7];
  *                            loss = -sum(yTrue * log(p))
  *   logits (fromLogits):     loss = -sum(yTrue * logSoftmax(yPred))
+ *   a softmax output along `axis` (a Dense with activation 'softmax', `softmax(z)`): the logits
+ *                            formula on z, as Keras 3's TensorFlow backend does. Same loss except
+ *                            where p < 1e-7 (there the exact -log(p) instead of -log(1e-7)), and
+ *                            one kernel each way instead of a dozen.
  * `labelSmoothing` s replaces yTrue by yTrue * (1 - s) + s / numClasses (Keras semantics).
  * Example: `categoricalCrossentropy(toCategorical([2, 0], 3), model.predict(x))`.
  */
 import { add, div, mul } from '../ops/binary.js';
 import { mean, sum } from '../ops/reduce.js';
-import { logSoftmax } from '../ops/softmax.js';
+import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
+import { softmaxLogitsOf } from '../ops/softmax-logits.js';
 import { log, neg } from '../ops/unary.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -30,8 +35,13 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: C
   return mean(crossentropyAlong(target, yPred, axis, options.fromLogits ?? false));
 }
 
-/** Per-sample cross-entropy (the class axis summed away); shared with the sparse variant. */
+/**
+ * Per-sample cross-entropy (the class axis, non-negative, summed away); shared with the sparse
+ * variant. Probabilities that are a softmax output along `axis` are taken from their logits.
+ */
 export function crossentropyAlong(target: Tensor, yPred: Tensor, axis: number, fromLogits: boolean): Tensor {
-  const logP = fromLogits ? logSoftmax(yPred, axis) : log(clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON));
+  const logits = fromLogits ? yPred : softmaxLogitsOf(yPred, axis);
+  if (logits !== null) return softmaxCrossEntropy(target, logits, axis);
+  const logP = log(clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON));
   return neg(sum(mul(target, logP), axis));
 }

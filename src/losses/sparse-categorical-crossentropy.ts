@@ -1,6 +1,7 @@
 /**
  * Cross-entropy against class indices instead of one-hot rows: yTrue int32 (or integer-valued
- * float32) of shape [N] or [N, 1], yPred [N, C]; same maths as categoricalCrossentropy.
+ * float32) of shape [N] or [N, 1], yPred [N, C]; same maths as categoricalCrossentropy (a softmax
+ * output is read through its logits there too).
  * Example: `sparseCategoricalCrossentropy(tensor([2, 0], [2], 'int32'), logits, { fromLogits: true })`.
  */
 import { mean } from '../ops/reduce.js';

@@ -7,6 +7,7 @@ export {
   relu, relu6, leakyRelu, elu, selu, gelu, sigmoid, hardSigmoid, tanh, softplus, softsign, swish, mish, sinc, step, logSigmoid,
 } from './unary.js';
 export { softmax, logSoftmax, logSumExp } from './softmax.js';
+export { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 export { sum, mean, max, min, argMax } from './reduce.js';
 export type { Axes } from './reduce.js';
 export { reshape, flatten, expandDims, squeeze, transpose, slice, concat, pad, cast, oneHot, where } from './shape-ops.js';

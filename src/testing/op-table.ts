@@ -215,7 +215,20 @@ const POOL: OpCase[] = (['maxPool2d', 'minPool2d', 'avgPool2d'] as const).flatMa
   poolCase(op, 'channelsFirst', [1, 2, 4, 4], 2, { dataFormat: 'channelsFirst' }),
 ]);
 
-export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL];
+/** One-hot rows of shape [rows, classes] with random classes. */
+function oneHotRows(rows: number, classes: number, rng: Random): Tensor {
+  return ops.oneHot(ops.tensor(Int32Array.from({ length: rows }, () => rng.int(classes)), [rows], 'int32'), classes);
+}
+
+const SOFTMAX_CROSS_ENTROPY: OpCase[] = [
+  // Soft labels that do not sum to 1 check the sum(labels) factor of the logits gradient.
+  { op: 'softmaxCrossEntropy', variant: 'soft labels', inputs: (r) => [uniform([4, 5], r, 0, 1), ops.mul(randn([4, 5], r), 2)], fn: (t, z) => ops.softmaxCrossEntropy(t, z) },
+  { op: 'softmaxCrossEntropy', variant: 'one-hot labels', inputs: (r) => [oneHotRows(6, 10, r), ops.mul(randn([6, 10], r), 3)], fn: (t, z) => ops.softmaxCrossEntropy(t, z) },
+  { op: 'softmaxCrossEntropy', variant: 'axis 1 of rank 3', inputs: (r) => [uniform([2, 3, 4], r, 0, 1), randn([2, 3, 4], r)], fn: (t, z) => ops.softmaxCrossEntropy(t, z, 1) },
+  { op: 'softmaxCrossEntropy', variant: 'rank 1', inputs: (r) => [uniform([5], r, 0, 1), randn([5], r)], fn: (t, z) => ops.softmaxCrossEntropy(t, z) },
+];
+
+export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL, ...SOFTMAX_CROSS_ENTROPY];
 
 /** Exports of src/ops/index.ts that have no gradient (creation, comparisons, indices, attrs). */
 export const NOT_DIFFERENTIABLE = new Set([

@@ -19,6 +19,8 @@ import { pool2D } from './Pool2D.js';
 import { pool2DGrad } from './Pool2DGrad.js';
 import { reduce } from './Reduce.js';
 import { slice } from './Slice.js';
+import { softmaxCrossEntropy } from './SoftmaxCrossEntropy.js';
+import { softmaxCrossEntropyGrad } from './SoftmaxCrossEntropyGrad.js';
 import { arrayOfHandle, freeHandle, reclaimerOf, refMemory, wrapArray } from './storage.js';
 import { transpose } from './Transpose.js';
 import { unary } from './Unary.js';
@@ -31,6 +33,7 @@ const kernels: KernelTable = {
   OneHot: oneHot, Conv2D: conv2D, Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
   ApplyOptimizer: applyOptimizer,
+  SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad,
 };
 
 function copyAs(values: DataArray, dtype: DType): DataArray {

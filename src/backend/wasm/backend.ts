@@ -21,6 +21,7 @@ import { makeMatMul } from './kernels/matmul.js';
 import { makePool2D, makePool2DGrad } from './kernels/pool2d.js';
 import { makeArgMax, makeReduce } from './kernels/reduce.js';
 import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
+import { makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
 
 /** Exports the workers may be asked to run (the pool resolves them by index). */
 const PARALLEL_EXPORTS = [
@@ -60,6 +61,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Conv2D: makeConv2D(ctx), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
     Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: makePool2D(ctx), Pool2DGrad: makePool2DGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
+    SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),
   };
 }
 

@@ -43,6 +43,8 @@ export class WasmContext {
   private soloUntil = 0;
   /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
   readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0, waitedMs: 0 };
+  /** ms the main thread waited for workers' last chunks, by export: where the load is uneven. */
+  readonly waitedByExport = new Map<string, number>();
   /** Decaying sums (ms): time in parallel jobs, and the part of it spent waiting for a preempted worker. */
   private recentParallelMs = PARALLEL_PRIOR_MS;
   private recentStalledMs = 0;
@@ -99,6 +101,7 @@ export class WasmContext {
       // Unit-chunk exports do one fixed part per call: their chunks must not grow.
       const waited = this.pool.parallelFor(name, args, total, grain, chunkArgs, f, wsArg, !unitChunks);
       this.noteParallelJob(performance.now() - t0, waited);
+      this.waitedByExport.set(name, (this.waitedByExport.get(name) ?? 0) + waited);
       return;
     }
     // One thread: the whole range in one call, or (unitChunks: the export does one fixed chunk
