@@ -74,6 +74,11 @@ console.log(`${backend}: ${wall.toFixed(2)} ms/step mean (median ${median.toFixe
 console.log(`kernels ${inKernels.toFixed(2)} ms/step, outside kernels ${(wall - inKernels).toFixed(2)} ms/step`);
 const stats = (engine.backend as { context?: { stats?: Record<string, number> } }).context?.stats;
 if (stats) console.log(`threads: ${JSON.stringify(stats)} (whole run, warm-up included)`);
+const waited = (engine.backend as { context?: { waitedByExport?: Map<string, number> } }).context?.waitedByExport;
+if (waited) {
+  const top = [...waited].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  console.log(`main thread waiting for workers, ms/step: ${top.map(([n, ms]) => `${n} ${(ms / (steps + 5)).toFixed(3)}`).join(', ')}`);
+}
 for (const [id, t] of [...ms.entries()].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${id.padEnd(process.argv.includes('--shapes') ? 60 : 22)} ${(t / steps).toFixed(3).padStart(8)} ms  ${((calls.get(id) ?? 0) / steps).toFixed(1).padStart(5)} calls/step`);
 }
