@@ -13,7 +13,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, WINO_CHUNK, winoFilter, winoImageGrain } from './conv-util.js';
+import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
@@ -43,7 +43,7 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   const Ut = winoFilter(ctx, temps, swapped, K, C);
   ctx.workspace(ctx.call1('wino4InputGradWorkspaceBytes', C, K, WINO_CHUNK));
   // wino4BackpropInput(mr, dy, OH, OW, K, Ut, C, dx, H, W, padT, padL, n0, n1, chunk, ws), split by images.
-  const args = [MR, dy, geo.outH, geo.outW, K, Ut, C, dx, geo.inH, geo.inW, geo.padTop, geo.padLeft, 0, 0, WINO_CHUNK, 0];
+  const args = [WINO_MR, dy, geo.outH, geo.outW, K, Ut, C, dx, geo.inH, geo.inW, geo.padTop, geo.padLeft, 0, 0, WINO_CHUNK, 0];
   ctx.parallel('wino4BackpropInput', args, geo.batch, winoImageGrain(ctx, geo.batch, winoTiles(geo)), [[12, 1, 0], [13, 1, 1]], flopsOf(geo), 15);
 }
 

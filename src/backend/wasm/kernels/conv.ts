@@ -11,7 +11,7 @@ import type { Conv2DAttrs, KernelFn, TensorInfo } from '../../kernels.js';
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
-import { padded, WINO_CHUNK, winoFilter, winoImageGrain } from './conv-util.js';
+import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
@@ -58,7 +58,7 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
   ctx.workspace(ctx.call1('wino4WorkspaceBytes', C, K, WINO_CHUNK));
   // wino4Forward(mr, x, H, W, C, U, K, bias, y, flags, n0, n1, chunk, ws), split by images.
-  const args = [MR, xp.ptr, xp.H, xp.W, C, U, K, c.bias, c.y, c.flags, 0, 0, WINO_CHUNK, 0];
+  const args = [WINO_MR, xp.ptr, xp.H, xp.W, C, U, K, c.bias, c.y, c.flags, 0, 0, WINO_CHUNK, 0];
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
   ctx.parallel('wino4Forward', args, geo.batch, grain, [[10, 1, 0], [11, 1, 1]], flopsOf(geo), 13);
 }
