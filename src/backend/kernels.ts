@@ -155,6 +155,17 @@ export interface KernelSpecs {
   /** dx of Pool2D; max/min route dy to the first winning cell of each window. */
   Pool2DGrad: { inputs: { x: TensorInfo; dy: TensorInfo }; attrs: Pool2DAttrs };
   /**
+   * The backward through pool(relu(z + bias)) from the pool's upstream dy, in one kernel: [dz,
+   * dbias] with dz = relu'(y) * Pool2DGrad(y, dy), where y is the relu output the pool read, and
+   * dbias = dz summed over N, H and W (float64 accumulation). A fused Conv2D(relu) followed by
+   * pooling needs no Pool2DGrad and BiasActivationGrad passes over its full-size output.
+   */
+  Pool2DReluBiasGrad: {
+    inputs: { y: TensorInfo; dy: TensorInfo };
+    attrs: Pool2DAttrs;
+    output: TensorInfo[];
+  };
+  /**
    * One optimizer step of one variable: [new param, ...new slots], the slots in `optimizerSlots`
    * order. param, grad and every slot are float32 of one shape. Nothing is updated in place: the
    * optimizer assigns the outputs to its variables.
@@ -192,6 +203,6 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'BiasActivationGrad', 'Pool2D', 'Pool2DGrad', 'ApplyOptimizer',
+  'BiasActivationGrad', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
   'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad',
 ];

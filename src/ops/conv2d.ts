@@ -13,7 +13,7 @@ import type { Conv2DAttrs, FusedActivation } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
-import { fusedOutputGrads } from './fused-output-grads.js';
+import { fusedOutputGrads, markFusedOutput } from './fused-output-grads.js';
 import { transpose } from './shape-ops.js';
 
 export interface Conv2DOptions {
@@ -63,6 +63,7 @@ function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
   }
   const activation = options.activation ?? 'linear';
   const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, { ...attrs, activation });
+  markFusedOutput(y, activation, bias !== null);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return record('conv2d', y, inputs, (dy) => {
     const [g, db] = fusedOutputGrads(dy, y, activation, bias !== null);

@@ -48,12 +48,17 @@ function distinct(shape: number[], rng: Random, offset = 0.03): Tensor {
  * finite-difference step (which moves a pre-activation by ~eps * |w|) never crosses the kink.
  */
 function reluSafe(make: (r: Random) => Tensor[], pre: Fn): (r: Random) => Tensor[] {
+  return redraw(make, (xs) => pre(...xs).dataSync().every((v) => Math.abs(v) >= 0.05));
+}
+
+/** Redraws inputs until `ok` accepts them. */
+function redraw(make: (r: Random) => Tensor[], ok: (xs: Tensor[]) => boolean): (r: Random) => Tensor[] {
   return (r) => {
-    for (let attempt = 0; attempt < 100; attempt++) {
+    for (let attempt = 0; attempt < 200; attempt++) {
       const xs = make(r);
-      if (pre(...xs).dataSync().every((v) => Math.abs(v) >= 0.05)) return xs;
+      if (ok(xs)) return xs;
     }
-    throw new Error('reluSafe: no draw kept pre-activations away from 0');
+    throw new Error('redraw: no draw kept the inputs away from the kinks');
   };
 }
 
@@ -215,6 +220,49 @@ const POOL: OpCase[] = (['maxPool2d', 'minPool2d', 'avgPool2d'] as const).flatMa
   poolCase(op, 'channelsFirst', [1, 2, 4, 4], 2, { dataFormat: 'channelsFirst' }),
 ]);
 
+/**
+ * Pooling of a fused Conv2D(bias, relu) output with 2x2 windows, stride 2 (the seed CNN's pattern):
+ * the pool's rule then routes, masks and sums the bias gradient in one kernel. Draws keep every
+ * pre-activation 0.05 from the relu kink and, for max, each window's top value 0.05 above the next.
+ */
+function convPoolCase(op: 'maxPool2d' | 'avgPool2d', variant: string, x: number[], w: number[], padding: ops.Padding): OpCase {
+  const make = (r: Random) => [randn(x, r), randn(w, r), randn([w[3]!], r)];
+  const pre = (xt: Tensor, wt: Tensor, b: Tensor) => ops.conv2d(xt, wt, { bias: b, padding });
+  const kinkFree = (xs: Tensor[]) => {
+    const z = pre(xs[0]!, xs[1]!, xs[2]!);
+    return z.dataSync().every((v) => Math.abs(v) >= 0.05) && (op !== 'maxPool2d' || windowTopsApart(z, 0.05));
+  };
+  return {
+    op, variant: `2x2 after conv2d bias relu, ${variant}`,
+    inputs: redraw(make, kinkFree),
+    fn: (xt, wt, b) => ops[op](ops.conv2d(xt, wt, { bias: b, padding, activation: 'relu' }), 2),
+  };
+}
+
+/** In every 2x2 stride-2 window of relu(z) (NHWC), the largest value beats the next by `gap` (or is 0). */
+function windowTopsApart(z: Tensor, gap: number): boolean {
+  const [n, h, w, c] = z.shape as [number, number, number, number];
+  const v = z.dataSync();
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i + 1 < h; i += 2) {
+      for (let j = 0; j + 1 < w; j += 2) {
+        for (let k = 0; k < c; k++) {
+          const cells = [[i, j], [i, j + 1], [i + 1, j], [i + 1, j + 1]].map(([p, q]) => Math.max(0, v[((b * h + p!) * w + q!) * c + k]!));
+          cells.sort((a, bb) => bb - a);
+          if (cells[0]! > 0 && cells[0]! - cells[1]! < gap) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+const CONV_POOL: OpCase[] = [
+  convPoolCase('maxPool2d', 'even size', [2, 6, 6, 2], [3, 3, 2, 4], 'valid'),
+  convPoolCase('maxPool2d', 'odd size, 5 channels', [1, 7, 7, 2], [3, 3, 2, 5], 'same'),
+  convPoolCase('avgPool2d', 'odd size', [1, 7, 7, 2], [3, 3, 2, 3], 'same'),
+];
+
 /** One-hot rows of shape [rows, classes] with random classes. */
 function oneHotRows(rows: number, classes: number, rng: Random): Tensor {
   return ops.oneHot(ops.tensor(Int32Array.from({ length: rows }, () => rng.int(classes)), [rows], 'int32'), classes);
@@ -228,7 +276,7 @@ const SOFTMAX_CROSS_ENTROPY: OpCase[] = [
   { op: 'softmaxCrossEntropy', variant: 'rank 1', inputs: (r) => [uniform([5], r, 0, 1), randn([5], r)], fn: (t, z) => ops.softmaxCrossEntropy(t, z) },
 ];
 
-export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL, ...SOFTMAX_CROSS_ENTROPY];
+export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL, ...CONV_POOL, ...SOFTMAX_CROSS_ENTROPY];
 
 /** Exports of src/ops/index.ts that have no gradient (creation, comparisons, indices, attrs). */
 export const NOT_DIFFERENTIABLE = new Set([

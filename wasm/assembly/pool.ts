@@ -3,6 +3,8 @@
 // (strict comparisons, NaN never wins unless first), exactly as the reference backend does.
 // Threads split images: [n0, n1).
 
+import { biasActGradPart } from './elementwise';
+
 const MAXP = 0, MINP = 1;
 
 /** Does v beat the current best? (mode 0: v > best, 1: v < best) as a lane mask. */
@@ -268,6 +270,87 @@ function pool2x2Grad(mode: i32, x: usize, dy: usize, H: i32, W: i32, C: i32, OH:
         dst += cB << 1;
         g += cB;
       }
+    }
+  }
+}
+
+/**
+ * The backward through pool(relu(z + bias)) for images [n0, n1), given the pool's input y (the
+ * relu output) and its upstream dy: dz = relu'(y) * pool2dGrad(y, dy), and parts[n] (float64,
+ * C values per image) = image n's dz summed over its cells. Where the unfused kernels made three
+ * passes over memory, plain 2x2 windows take one (route, mask and sum per window), and others
+ * route an image, then mask and sum it while it is still in cache. The parts are per image, so
+ * the caller's ordered sum of them does not depend on the threads.
+ */
+export function poolReluBiasGradPart(
+  mode: i32, y: usize, dy: usize, H: i32, W: i32, C: i32, ph: i32, pw: i32, sh: i32, sw: i32,
+  padT: i32, padL: i32, OH: i32, OW: i32, dz: usize, n0: i32, n1: i32, parts: usize,
+): void {
+  const cells = H * W;
+  const plain = isPlain2x2(mode, C, ph, pw, sh, sw, padT, padL);
+  for (let n = n0; n < n1; n++) {
+    const part = parts + (<usize>(n * C) << 3);
+    if (plain) {
+      pool2x2ReluBiasGrad(mode, y, dy, H, W, C, OH, OW, dz, n, part);
+      continue;
+    }
+    pool2dGrad(mode, y, dy, H, W, C, ph, pw, sh, sw, padT, padL, OH, OW, dz, n, n + 1);
+    // In place (dy = dz): each value is read before it is written.
+    biasActGradPart(1, dz, y, dz, C, (n + 1) * cells, n * cells, cells, part);
+  }
+}
+
+/**
+ * poolReluBiasGradPart of image n for plain 2x2 windows: each window's dy, masked by relu'(winner),
+ * goes to its winner (the other three cells get 0) and into the image's float64 bias sums. The
+ * windows do not overlap, so those sums are the sums of dz over the image's cells.
+ */
+function pool2x2ReluBiasGrad(mode: i32, y: usize, dy: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, dz: usize, n: i32, part: usize): void {
+  const cB = <usize>C << 2;
+  const rowB = <usize>W * cB;
+  const img = <usize>(H * W) * cB;
+  // Rows and columns past the last window (odd sizes) get no gradient.
+  if (H != 2 * OH || W != 2 * OW) memory.fill(dz + <usize>n * img, 0, img);
+  memory.fill(part, 0, <usize>C << 3);
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  const i0 = i32x4.splat(0), i1 = i32x4.splat(1), i2 = i32x4.splat(2), i3 = i32x4.splat(3);
+  for (let oh = 0; oh < OH; oh++) {
+    const cell = <usize>((n * H + 2 * oh) * W) * cB;
+    let src = y + cell, dst = dz + cell;
+    let g = dy + <usize>((n * OH + oh) * OW) * cB;
+    for (let ow = 0; ow < OW; ow++) {
+      for (let off: usize = 0; off < cB; off += 16) {
+        let best = v128.load(src + off);
+        let idx = i0;
+        const b = v128.load(src + cB + off);
+        let m = beats(mode, b, best);
+        best = v128.bitselect(b, best, m);
+        idx = v128.bitselect(i1, idx, m);
+        const c = v128.load(src + rowB + off);
+        m = beats(mode, c, best);
+        best = v128.bitselect(c, best, m);
+        idx = v128.bitselect(i2, idx, m);
+        const d = v128.load(src + rowB + cB + off);
+        m = beats(mode, d, best);
+        best = v128.bitselect(d, best, m);
+        idx = v128.bitselect(i3, idx, m);
+        // (0 + routed dy) * relu'(y): Pool2DGrad's then BiasActivationGrad's arithmetic, so the
+        // values (signed zeros and NaN included) equal the unfused kernels' bit for bit.
+        const gv = v128.load(g + off);
+        const mask = v128.and(f32x4.gt(best, zero), one);
+        v128.store(dst + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i0))), mask));
+        v128.store(dst + cB + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i1))), mask));
+        v128.store(dst + rowB + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i2))), mask));
+        v128.store(dst + rowB + cB + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i3))), mask));
+        // The winners' values; the other cells add zeros.
+        const won = f32x4.mul(f32x4.add(zero, gv), mask);
+        const q = part + (off << 1);
+        v128.store(q, f64x2.add(v128.load(q), f64x2.promote_low_f32x4(won)));
+        v128.store(q, f64x2.add(v128.load(q, 16), f64x2.promote_low_f32x4(i32x4.shuffle(won, won, 2, 3, 0, 1))), 16);
+      }
+      src += cB << 1;
+      dst += cB << 1;
+      g += cB;
     }
   }
 }

@@ -17,6 +17,7 @@ import { oneHot } from './OneHot.js';
 import { pad } from './Pad.js';
 import { pool2D } from './Pool2D.js';
 import { pool2DGrad } from './Pool2DGrad.js';
+import { pool2DReluBiasGrad } from './Pool2DReluBiasGrad.js';
 import { reduce } from './Reduce.js';
 import { slice } from './Slice.js';
 import { softmaxCrossEntropy } from './SoftmaxCrossEntropy.js';
@@ -32,7 +33,7 @@ const kernels: KernelTable = {
   MatMul: matMul, Transpose: transpose, Slice: slice, Concat: concat, Pad: pad, Cast: cast,
   OneHot: oneHot, Conv2D: conv2D, Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
-  ApplyOptimizer: applyOptimizer,
+  Pool2DReluBiasGrad: pool2DReluBiasGrad, ApplyOptimizer: applyOptimizer,
   SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad,
 };
 

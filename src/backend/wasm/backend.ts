@@ -18,7 +18,7 @@ import { makeApplyOptimizer } from './kernels/optimizer.js';
 import { makeBiasActivationGrad } from './kernels/bias-activation-grad.js';
 import { makeBinary, makeUnary, makeUnaryGrad } from './kernels/elementwise.js';
 import { makeMatMul } from './kernels/matmul.js';
-import { makePool2D, makePool2DGrad } from './kernels/pool2d.js';
+import { makePool2D, makePool2DGrad, makePool2DReluBiasGrad } from './kernels/pool2d.js';
 import { makeArgMax, makeReduce } from './kernels/reduce.js';
 import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
 import { makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
@@ -27,7 +27,7 @@ import { makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/
 const PARALLEL_EXPORTS = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
-  'pool2d', 'pool2dGrad', 'wino4Filter', 'wino4FilterGradFinish4', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
+  'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
 ];
 
 export interface WasmBackendOptions {
@@ -60,6 +60,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
     Conv2D: makeConv2D(ctx), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
     Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: makePool2D(ctx), Pool2DGrad: makePool2DGrad(ctx),
+    Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),
   };

@@ -1,8 +1,13 @@
-/** Pool2D and Pool2DGrad (max, min, avg) in wasm SIMD over channels, split by images. */
+/**
+ * Pool2D, Pool2DGrad and Pool2DReluBiasGrad (max, min, avg) in wasm SIMD over channels, split by
+ * images.
+ */
 import type { KernelFn, Pool2DAttrs } from '../../kernels.js';
 import { shapeToString } from '../../../tensor/shape.js';
 import { poolGeometry, type PoolGeometry } from '../../ref/Pool2D.js';
+import { checkPool2DReluBiasGrad } from '../../ref/Pool2DReluBiasGrad.js';
 import type { WasmContext } from '../context.js';
+import { ptrOf } from '../heap.js';
 import { Temps } from './inputs.js';
 
 const MODE = { max: 0, min: 1, avg: 2 } as const;
@@ -47,5 +52,22 @@ export function makePool2DGrad(ctx: WasmContext): KernelFn<'Pool2DGrad'> {
     ctx.parallel('pool2dGrad', args, geo.batch, ctx.grain(geo.batch, 2), [[15, 1, 0], [16, 1, 1]], workOf(geo, attrs));
     temps.release();
     return out;
+  };
+}
+
+export function makePool2DReluBiasGrad(ctx: WasmContext): KernelFn<'Pool2DReluBiasGrad'> {
+  return (inputs, attrs) => {
+    const geo = checkPool2DReluBiasGrad(inputs, attrs);
+    const dz = ctx.heap.output([...inputs.y.shape]);
+    const dbias = ctx.heap.output([geo.channels]);
+    // One float64 partial bias row per image, added in image order: thread-count independent.
+    const parts = ctx.heap.scratch(geo.batch * geo.channels * 8);
+    // poolReluBiasGradPart(mode, y, dy, H, W, C, ph, pw, sh, sw, padT, padL, OH, OW, dz, n0, n1, parts)
+    const args = [MODE[attrs.mode], ptrOf(inputs.y), ptrOf(inputs.dy), ...windowArgs(geo, attrs), dz.handle.ptr, 0, 0, parts.ptr];
+    const cells = geo.batch * geo.inH * geo.inW * geo.channels;
+    ctx.parallel('poolReluBiasGradPart', args, geo.batch, ctx.grain(geo.batch, 2), [[15, 1, 0], [16, 1, 1]], workOf(geo, attrs) + 3 * cells);
+    ctx.call('sumPartsF64', parts.ptr, geo.batch, geo.channels, dbias.handle.ptr);
+    ctx.heap.releaseScratch(parts);
+    return [dz, dbias];
   };
 }
