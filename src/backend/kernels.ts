@@ -182,6 +182,11 @@ export interface KernelSpecs {
   SoftmaxCrossEntropy: { inputs: { logits: TensorInfo; labels: TensorInfo }; attrs: Record<string, never> };
   /** dlogits [rows, classes] = dy[r] * (softmax(logits[r])_j * sum_j labels[r, j] - labels[r, j]); dy is [rows]. */
   SoftmaxCrossEntropyGrad: { inputs: { logits: TensorInfo; labels: TensorInfo; dy: TensorInfo }; attrs: Record<string, never> };
+  /**
+   * Softmax along the last axis: y[r, j] = exp(x[r, j] - max_k x[r, k]) / sum_k exp(x[r, k] - max_k x[r, k]),
+   * float64 inside, float32 out. x float32 of rank >= 1; a row with a NaN is NaN.
+   */
+  Softmax: { inputs: { x: TensorInfo }; attrs: Record<string, never> };
 }
 
 export type KernelId = keyof KernelSpecs;
@@ -204,5 +209,5 @@ export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
-  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad',
+  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax',
 ];

@@ -1,12 +1,15 @@
 /**
- * softmax, logSoftmax and logSumExp along an axis, composed from ops so their gradients come from
- * the ops' rules. The max is subtracted first (and held constant) so exp never overflows.
+ * softmax, logSoftmax and logSumExp along an axis. Softmax along the last axis is one kernel; the
+ * rest are composed from ops so their gradients come from the ops' rules. The max is subtracted
+ * first (and held constant) so exp never overflows.
  * A softmax output remembers its logits (softmax-logits.ts) so cross-entropy can start from them.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { record } from '../autograd/record.js';
+import { engine } from '../backend/engine.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, sub } from './binary.js';
+import { add, div, mul, sub } from './binary.js';
 import { max, sum } from './reduce.js';
 import { rememberSoftmax } from './softmax-logits.js';
 import { exp, log } from './unary.js';
@@ -17,13 +20,25 @@ function stableShift(x: Tensor, axis: number): Tensor {
   return sub(x, m);
 }
 
-/** exp(x) / sum(exp(x)) along `axis` (default last). */
+/**
+ * exp(x) / sum(exp(x)) along `axis` (default last). Along the last axis (a classifier's output)
+ * it is one Softmax kernel, with the rule dx = y * (dy - sum(dy * y)); along others it is composed.
+ */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis(axis, x.rank, 'softmax');
-  const e = exp(stableShift(x, ax));
-  const y = div(e, sum(e, ax, true));
+  const y = ax === x.rank - 1 ? softmaxLastAxis(x) : composedSoftmax(x, ax);
   rememberSoftmax(y, x, ax);
   return y;
+}
+
+function softmaxLastAxis(x: Tensor): Tensor {
+  const y = engine.runKernel('Softmax', { x }, {});
+  return record('softmax', y, [x], (dy) => [mul(y, sub(dy, sum(mul(dy, y), -1, true)))]);
+}
+
+function composedSoftmax(x: Tensor, ax: number): Tensor {
+  const e = exp(stableShift(x, ax));
+  return div(e, sum(e, ax, true));
 }
 
 /** x - logSumExp(x) along `axis`: log-probabilities without underflow. */

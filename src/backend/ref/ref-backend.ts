@@ -20,6 +20,7 @@ import { pool2DGrad } from './Pool2DGrad.js';
 import { pool2DReluBiasGrad } from './Pool2DReluBiasGrad.js';
 import { reduce } from './Reduce.js';
 import { slice } from './Slice.js';
+import { softmax } from './Softmax.js';
 import { softmaxCrossEntropy } from './SoftmaxCrossEntropy.js';
 import { softmaxCrossEntropyGrad } from './SoftmaxCrossEntropyGrad.js';
 import { arrayOfHandle, freeHandle, reclaimerOf, refMemory, wrapArray } from './storage.js';
@@ -34,7 +35,7 @@ const kernels: KernelTable = {
   OneHot: oneHot, Conv2D: conv2D, Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
   Pool2DReluBiasGrad: pool2DReluBiasGrad, ApplyOptimizer: applyOptimizer,
-  SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad,
+  SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad, Softmax: softmax,
 };
 
 function copyAs(values: DataArray, dtype: DType): DataArray {

@@ -1,11 +1,12 @@
 /**
- * SoftmaxCrossEntropy and its logits gradient: interim TS loops over heap views with the
+ * SoftmaxCrossEntropy, its logits gradient and Softmax: interim TS loops over heap views with the
  * reference semantics (row max shift, float64 accumulation; see ref/SoftmaxCrossEntropy.ts). The
  * seed CNN runs them once each per step on [64, 10], where a kernel call's fixed cost dominates,
  * so a wasm export would not pay for itself yet. Each row's shifted exponentials are computed once
  * into a float64 row buffer and reused.
  */
 import type { KernelFn, TensorInfo } from '../../kernels.js';
+import { checkSoftmax, softmaxRows } from '../../ref/Softmax.js';
 import { checkSoftmaxCrossEntropy } from '../../ref/SoftmaxCrossEntropy.js';
 import type { WasmContext } from '../context.js';
 
@@ -73,6 +74,19 @@ export function makeSoftmaxCrossEntropyGrad(ctx: WasmContext): KernelFn<'Softmax
       // softmax_j = e_j / sum(e), from the row buffer: no second exp.
       for (let j = 0, i = r * classes; j < classes; j++, i++) dz[i] = g[r]! * ((v.e[j]! / s) * labelSum - v.t[i]!);
     }
+    return out;
+  };
+}
+
+/** The reference's row loop over heap views: the same bits as the ref backend. */
+export function makeSoftmax(ctx: WasmContext): KernelFn<'Softmax'> {
+  return ({ x }) => {
+    const [rows, classes] = checkSoftmax(x);
+    // The output first: allocating may grow the heap, which would detach views taken before it.
+    const out = ctx.heap.output([...x.shape], 'float32');
+    const n = rows * classes;
+    const y = ctx.heap.view(out.handle, 'float32', n) as Float32Array;
+    softmaxRows(ctx.heap.view(x.handle, 'float32', n), y, rows, classes, new Float64Array(classes));
     return out;
   };
 }
