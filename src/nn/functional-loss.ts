@@ -3,13 +3,13 @@
  * also takes float32 class probabilities of the input's shape, as PyTorch does.
  *
  *   nllLoss(logp, t)      = -logp[i, t_i], averaged over the batch ('mean', the default)
- *   crossEntropy(z, t)    = nllLoss(logSoftmax(z, 1), t)
+ *   crossEntropy(z, t)    = nllLoss(logSoftmax(z, 1), t), from the logits in one kernel
  */
 import { mul, sub } from '../ops/binary.js';
 import { mean, sum } from '../ops/reduce.js';
 import { neg, abs, square } from '../ops/unary.js';
 import { oneHot } from '../ops/shape-ops.js';
-import { logSoftmax } from '../ops/softmax.js';
+import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -44,13 +44,19 @@ export function nllLoss(input: Tensor, target: Tensor, options: LossOptions = {}
   return reduce(neg(picked), options.reduction ?? 'mean', 'F.nllLoss');
 }
 
-/** Softmax cross-entropy from logits [N, C]; target: class indices [N] or probabilities [N, C]. */
+/**
+ * Softmax cross-entropy from logits [N, C]; target: class indices [N] or probabilities [N, C].
+ * One SoftmaxCrossEntropy kernel each way (float64 inside) rather than logSoftmax and a pick.
+ */
 export function crossEntropy(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  if (target.dtype === 'int32') return nllLoss(logSoftmax(input, 1), target, options);
-  if (!shapesEqual(target.shape, input.shape)) {
+  let probabilities = target;
+  if (target.dtype === 'int32') {
+    checkClassTargets(input, target, 'F.crossEntropy');
+    probabilities = oneHot(target, input.shape[1]!);
+  } else if (!shapesEqual(target.shape, input.shape)) {
     throw new Error(`F.crossEntropy: probability targets must have the input's shape ${shapeToString(input.shape)}, got ${shapeToString(target.shape)}`);
   }
-  return reduce(neg(sum(mul(target, logSoftmax(input, 1)), 1)), options.reduction ?? 'mean', 'F.crossEntropy');
+  return reduce(softmaxCrossEntropy(probabilities, input, 1), options.reduction ?? 'mean', 'F.crossEntropy');
 }
 
 function elementwiseLoss(name: string, f: (d: Tensor) => Tensor) {

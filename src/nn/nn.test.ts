@@ -77,6 +77,11 @@ describe('nn.Linear, losses and activations against PyTorch', () => {
     assertClose([loss.item()], [ce.loss]);
     loss.backward();
     assertClose((logits.grad as Tensor).dataSync(), num(ce, 'dlogits'));
+    // Probability targets: one-hot rows give the same loss as their class indices.
+    const labels = Int32Array.from(num(ce, 'labels'));
+    const probs = tensor(Float32Array.from({ length: 20 }, (_, i) => (labels[Math.floor(i / 4)] === i % 4 ? 1 : 0)), [5, 4]);
+    assertClose([F.crossEntropy(logits, probs).item()], [ce.loss]);
+    assert.throws(() => F.crossEntropy(logits, tensor(Int32Array.of(1, 2, 0, 1, 4), [5], 'int32')), /F.crossEntropy: target class 4 is outside 0..3/);
     const mse = lossCase('mse_mean');
     assertClose([F.mseLoss(tensor(num(mse, 'pred'), num(mse, 'shape')), tensor(num(mse, 'target'), num(mse, 'shape'))).item()], [mse.loss]);
     assert.throws(() => F.nllLoss(logits, tensor([1, 2, 0, 1, 1], [5])), /F.nllLoss: expected int32 class indices as target, got float32/);
