@@ -12,11 +12,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
-import type { KernelId, Pool2DAttrs } from '../src/backend/kernels.js';
+import type { Pool2DAttrs } from '../src/backend/kernels.js';
 import '../src/backend/register.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
+import { kernelCalls } from '../src/testing/kernel-calls.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 registerWasmBackend({ name: 'wasm-1t', threads: 1, priority: 0 });
@@ -134,18 +135,6 @@ describe('Pool2DReluBiasGrad kernel', () => {
 function trainable(t: Tensor): Tensor {
   t.requiresGrad = true;
   return t;
-}
-
-/** Kernel calls made while `fn` runs, by id. */
-function kernelCalls(fn: () => void): Map<KernelId, number> {
-  const calls = new Map<KernelId, number>();
-  engine.observer = (id) => calls.set(id, (calls.get(id) ?? 0) + 1);
-  try {
-    fn();
-  } finally {
-    engine.observer = null;
-  }
-  return calls;
 }
 
 describe('Conv2D(bias, relu) -> pooling backward', () => {

@@ -8,13 +8,13 @@ import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
 import '../src/backend/register.js';
-import type { KernelId } from '../src/backend/kernels.js';
 import { Dense } from '../src/layers/dense.js';
 import { crossentropyAlong } from '../src/losses/categorical-crossentropy.js';
 import { categoricalCrossentropy, sparseCategoricalCrossentropy } from '../src/losses/index.js';
 import { Sequential } from '../src/models/sequential.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
+import { kernelCalls } from '../src/testing/kernel-calls.js';
 import { withScope } from '../src/tensor/scope.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { assertClose } from '../src/testing/assert-close.js';
@@ -52,18 +52,6 @@ function gradOf(loss: (z: Tensor) => Tensor, z: Tensor): Float32Array {
   const x = copyOf(z);
   x.requiresGrad = true;
   return gradients(ops.sum(loss(x)), [x])[0]!.dataSync() as Float32Array;
-}
-
-/** Kernel ids run by `fn`, with counts. */
-function kernelCalls(fn: () => void): Map<KernelId, number> {
-  const calls = new Map<KernelId, number>();
-  engine.observer = (id) => calls.set(id, (calls.get(id) ?? 0) + 1);
-  try {
-    fn();
-  } finally {
-    engine.observer = null;
-  }
-  return calls;
 }
 
 describe('softmaxCrossEntropy op', () => {

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
-import type { KernelId } from '../src/backend/kernels.js';
 import '../src/backend/register.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
+import { kernelCalls } from '../src/testing/kernel-calls.js';
 
 registerWasmBackend({ name: 'wasm-1t', threads: 1, priority: 0 });
 const BACKENDS = ['ref', 'wasm-1t'];
@@ -51,14 +51,8 @@ describe('Softmax kernel', () => {
   });
 
   it('is one kernel call', () => {
-    const calls: KernelId[] = [];
-    engine.observer = (id) => calls.push(id);
-    try {
-      ops.softmax(ops.tensor([1, 2, 3, 4], [2, 2]));
-    } finally {
-      engine.observer = null;
-    }
-    assert.deepEqual(calls, ['Softmax']);
+    const calls = kernelCalls(() => ops.softmax(ops.tensor([1, 2, 3, 4], [2, 2])));
+    assert.deepEqual([...calls], [['Softmax', 1]]);
   });
 
   it('rejects int32 input, naming the kernel', () => {

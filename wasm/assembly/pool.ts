@@ -232,49 +232,6 @@ function pool2x2(mode: i32, x: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, 
 }
 
 /**
- * pool2dGrad for plain 2x2 windows: windows do not overlap, so each cell is stored once (dy on
- * the window's first winner, 0 elsewhere; the 0 + ... keeps the generic path's signed zeros).
- */
-function pool2x2Grad(mode: i32, x: usize, dy: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, dx: usize, n0: i32, n1: i32): void {
-  const cB = <usize>C << 2;
-  const rowB = <usize>W * cB;
-  const zero = f32x4.splat(0);
-  const i0 = i32x4.splat(0), i1 = i32x4.splat(1), i2 = i32x4.splat(2), i3 = i32x4.splat(3);
-  for (let n = n0; n < n1; n++) {
-    for (let oh = 0; oh < OH; oh++) {
-      const cell = <usize>((n * H + 2 * oh) * W) * cB;
-      let src = x + cell, dst = dx + cell;
-      let g = dy + <usize>((n * OH + oh) * OW) * cB;
-      for (let ow = 0; ow < OW; ow++) {
-        for (let off: usize = 0; off < cB; off += 16) {
-          let best = v128.load(src + off);
-          let idx = i0;
-          const b = v128.load(src + cB + off);
-          let m = beats(mode, b, best);
-          best = v128.bitselect(b, best, m);
-          idx = v128.bitselect(i1, idx, m);
-          const c = v128.load(src + rowB + off);
-          m = beats(mode, c, best);
-          best = v128.bitselect(c, best, m);
-          idx = v128.bitselect(i2, idx, m);
-          const d = v128.load(src + rowB + cB + off);
-          m = beats(mode, d, best);
-          idx = v128.bitselect(i3, idx, m);
-          const gv = v128.load(g + off);
-          v128.store(dst + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i0))));
-          v128.store(dst + cB + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i1))));
-          v128.store(dst + rowB + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i2))));
-          v128.store(dst + rowB + cB + off, f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i3))));
-        }
-        src += cB << 1;
-        dst += cB << 1;
-        g += cB;
-      }
-    }
-  }
-}
-
-/**
  * The backward through pool(relu(z + bias)) for images [n0, n1), given the pool's input y (the
  * relu output) and its upstream dy: dz = relu'(y) * pool2dGrad(y, dy), and parts[n] (float64,
  * C values per image) = image n's dz summed over its cells. Where the unfused kernels made three
@@ -301,22 +258,40 @@ export function poolReluBiasGradPart(
 }
 
 /**
+ * pool2dGrad for plain 2x2 windows: windows do not overlap, so each cell is stored once (dy on
+ * the window's first winner, 0 elsewhere; the 0 + ... keeps the generic path's signed zeros).
+ */
+function pool2x2Grad(mode: i32, x: usize, dy: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, dx: usize, n0: i32, n1: i32): void {
+  for (let n = n0; n < n1; n++) pool2x2GradImage(mode, x, dy, H, W, C, OH, OW, dx, n, false, 0);
+}
+
+/**
  * poolReluBiasGradPart of image n for plain 2x2 windows: each window's dy, masked by relu'(winner),
  * goes to its winner (the other three cells get 0) and into the image's float64 bias sums. The
  * windows do not overlap, so those sums are the sums of dz over the image's cells.
  */
 function pool2x2ReluBiasGrad(mode: i32, y: usize, dy: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, dz: usize, n: i32, part: usize): void {
-  const cB = <usize>C << 2;
-  const rowB = <usize>W * cB;
-  const img = <usize>(H * W) * cB;
+  const img = <usize>(H * W) * (<usize>C << 2);
   // Rows and columns past the last window (odd sizes) get no gradient.
   if (H != 2 * OH || W != 2 * OW) memory.fill(dz + <usize>n * img, 0, img);
   memory.fill(part, 0, <usize>C << 3);
+  pool2x2GradImage(mode, y, dy, H, W, C, OH, OW, dz, n, true, part);
+}
+
+/**
+ * One image of 2x2 pooling's gradient, the windows' cells in the generic order (row-major, so
+ * ties and NaN resolve alike). With `relu` (a constant at both call sites, folded when inlined)
+ * each value is also multiplied by relu'(winner) and the winners' values added to `part`.
+ */
+// @ts-ignore: decorator
+@inline function pool2x2GradImage(mode: i32, x: usize, dy: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, dx: usize, n: i32, relu: bool, part: usize): void {
+  const cB = <usize>C << 2;
+  const rowB = <usize>W * cB;
   const zero = f32x4.splat(0), one = f32x4.splat(1);
   const i0 = i32x4.splat(0), i1 = i32x4.splat(1), i2 = i32x4.splat(2), i3 = i32x4.splat(3);
   for (let oh = 0; oh < OH; oh++) {
     const cell = <usize>((n * H + 2 * oh) * W) * cB;
-    let src = y + cell, dst = dz + cell;
+    let src = x + cell, dst = dx + cell;
     let g = dy + <usize>((n * OH + oh) * OW) * cB;
     for (let ow = 0; ow < OW; ow++) {
       for (let off: usize = 0; off < cB; off += 16) {
@@ -334,23 +309,32 @@ function pool2x2ReluBiasGrad(mode: i32, y: usize, dy: usize, H: i32, W: i32, C: 
         m = beats(mode, d, best);
         best = v128.bitselect(d, best, m);
         idx = v128.bitselect(i3, idx, m);
-        // (0 + routed dy) * relu'(y): Pool2DGrad's then BiasActivationGrad's arithmetic, so the
-        // values (signed zeros and NaN included) equal the unfused kernels' bit for bit.
         const gv = v128.load(g + off);
+        // (0 + routed dy) * relu'(y): Pool2DGrad's then BiasActivationGrad's arithmetic, so the
+        // fused values (signed zeros and NaN included) equal the unfused kernels' bit for bit.
         const mask = v128.and(f32x4.gt(best, zero), one);
-        v128.store(dst + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i0))), mask));
-        v128.store(dst + cB + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i1))), mask));
-        v128.store(dst + rowB + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i2))), mask));
-        v128.store(dst + rowB + cB + off, f32x4.mul(f32x4.add(zero, v128.and(gv, i32x4.eq(idx, i3))), mask));
-        // The winners' values; the other cells add zeros.
-        const won = f32x4.mul(f32x4.add(zero, gv), mask);
-        const q = part + (off << 1);
-        v128.store(q, f64x2.add(v128.load(q), f64x2.promote_low_f32x4(won)));
-        v128.store(q, f64x2.add(v128.load(q, 16), f64x2.promote_low_f32x4(i32x4.shuffle(won, won, 2, 3, 0, 1))), 16);
+        v128.store(dst + off, routed(gv, idx, i0, mask, relu));
+        v128.store(dst + cB + off, routed(gv, idx, i1, mask, relu));
+        v128.store(dst + rowB + off, routed(gv, idx, i2, mask, relu));
+        v128.store(dst + rowB + cB + off, routed(gv, idx, i3, mask, relu));
+        if (relu) {
+          // The winners' values; the other cells add zeros.
+          const won = f32x4.mul(f32x4.add(zero, gv), mask);
+          const q = part + (off << 1);
+          v128.store(q, f64x2.add(v128.load(q), f64x2.promote_low_f32x4(won)));
+          v128.store(q, f64x2.add(v128.load(q, 16), f64x2.promote_low_f32x4(i32x4.shuffle(won, won, 2, 3, 0, 1))), 16);
+        }
       }
       src += cB << 1;
       dst += cB << 1;
       g += cB;
     }
   }
+}
+
+/** The value cell `k` of a 2x2 window receives: dy where it won, else 0; masked with `relu`. */
+// @ts-ignore: decorator
+@inline function routed(gv: v128, idx: v128, k: v128, mask: v128, relu: bool): v128 {
+  const v = f32x4.add(f32x4.splat(0), v128.and(gv, i32x4.eq(idx, k)));
+  return relu ? f32x4.mul(v, mask) : v;
 }
