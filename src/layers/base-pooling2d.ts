@@ -8,6 +8,7 @@
  */
 import type { PoolMode } from '../backend/kernels.js';
 import { avgPool2d, maxPool2d, minPool2d, pool2dAttrs } from '../ops/index.js';
+import type { PoolNext } from '../ops/pooled-outputs.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
@@ -78,6 +79,11 @@ export abstract class BasePooling2D extends Layer {
 
   call(x: Tensor, _options?: CallOptions): Tensor {
     return poolOps[this.mode](x, this.poolSize, { strides: this.strides, padding: this.padding, dataFormat: this.dataFormat });
+  }
+
+  override inputPooling(): PoolNext | null {
+    if (this.dataFormat !== 'channelsLast') return null;
+    return { mode: this.mode, poolSize: this.poolSize, options: { strides: this.strides, padding: this.padding } };
   }
 
   override getConfig(): Record<string, unknown> {

@@ -91,12 +91,14 @@ export class Conv2D extends BaseConv2D {
   }
 
   /** Bias and 'linear'/'relu' are fused into the conv kernel; other activations follow it. */
-  override call(x: Tensor, _options?: CallOptions): Tensor {
+  override call(x: Tensor, options?: CallOptions): Tensor {
     if (this.kernel === null) throw new Error(`${this.where} is not built`);
     const act = this.conv.activation;
     const y = conv2d(x, this.kernel, {
       strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups,
       dataFormat: this.dataFormat, bias: this.bias, activation: act.fused ?? 'linear',
+      // Only when nothing runs between the conv and the pool.
+      poolNext: act.fused === null ? undefined : options?.poolNext,
     });
     return act.fused === null ? act.fn(y) : y;
   }

@@ -8,6 +8,7 @@
  * Shapes here include the batch axis as `null`, as in Keras: `[null, 28, 28, 1]`.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import type { PoolNext } from '../ops/pooled-outputs.js';
 import { Random } from '../tensor/random.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -38,6 +39,11 @@ export interface CallOptions {
   training?: boolean;
   /** @internal Where a model collects activity-regularizer penalties during its forward pass. */
   losses?: Tensor[];
+  /**
+   * @internal The pooling the layer that consumes this call's output applies first, when the
+   * caller knows that layer (Sequential): a conv can compute it in the same kernel.
+   */
+  poolNext?: PoolNext;
 }
 
 /** How a weight is made, penalised and projected (see `addWeight`). */
@@ -140,6 +146,14 @@ export abstract class Layer {
     node.output = new SymbolicTensor(this.computeOutputShape(shape), node);
     this.inboundNodes.push(node);
     return node.output;
+  }
+
+  /**
+   * @internal The pooling this layer starts with, applied to its input as it is (pooling layers
+   * in channels-last), so the layer before it can compute it along with its output; else null.
+   */
+  inputPooling(): PoolNext | null {
+    return null;
   }
 
   /** Hook for subclasses: throw a clear error when `shape` does not fit this layer. */

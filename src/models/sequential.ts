@@ -144,7 +144,7 @@ export class Sequential extends Trainer {
 
   /** @internal The forward pass used by the training and inference steps. */
   forward(xs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[] {
-    return [this.stack.reduce((h, layer) => layer.apply(h, { training, losses }), xs[0])];
+    return [this.stack.reduce((h, layer, i) => layer.apply(h, { training, losses, poolNext: this.stack[i + 1]?.inputPooling() ?? undefined }), xs[0])];
   }
 
   /** Prints (with `printFn`) and returns the Keras-style table of layers, shapes and parameters. */

@@ -9,11 +9,13 @@
  */
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
-import type { Conv2DAttrs, FusedActivation } from '../backend/kernels.js';
+import type { Conv2DAttrs, FusedActivation, KernelAttrs, Pool2DAttrs } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
 import { fusedOutputGrads, markFusedOutput } from './fused-output-grads.js';
+import { pool2dAttrs } from './pool.js';
+import { type PoolNext, rememberPooled } from './pooled-outputs.js';
 import { transpose } from './shape-ops.js';
 
 export interface Conv2DOptions {
@@ -25,6 +27,11 @@ export interface Conv2DOptions {
   bias?: Tensor | null;
   /** Fused into the kernel; only 'linear' and 'relu' fuse. */
   activation?: FusedActivation;
+  /**
+   * @internal The pooling the caller will apply to the output next (channels-last only): computed
+   * in the same kernel and handed to the pool op (pooled-outputs.ts).
+   */
+  poolNext?: PoolNext;
 }
 
 /** Validates shapes and resolves options into kernel attributes. Exported for layers' shape inference. */
@@ -55,14 +62,14 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
 }
 
 function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
-  const { strides, pad, dilations, groups } = conv2dAttrs(x.shape, filter.shape, options);
+  const { strides, pad, dilations, groups, outShape } = conv2dAttrs(x.shape, filter.shape, options);
   const attrs: Conv2DAttrs = { strides, pad, dilations, groups };
   const bias = options.bias ?? null;
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== filter.shape[3])) {
     throw new Error(`conv2d: bias must have shape [${filter.shape[3]}], got ${shapeToString(bias.shape)}`);
   }
   const activation = options.activation ?? 'linear';
-  const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, { ...attrs, activation });
+  const y = convolveThenPool(x, filter, bias, { ...attrs, activation }, outShape, options);
   markFusedOutput(y, activation, bias !== null);
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return record('conv2d', y, inputs, (dy) => {
@@ -75,4 +82,27 @@ function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
       : null;
     return db === null ? [dx, dw] : [dx, dw, db];
   });
+}
+
+/** The Conv2D kernel, or Conv2DPool when the caller named the pooling that follows. */
+function convolveThenPool(
+  x: Tensor, filter: Tensor, bias: Tensor | null, attrs: KernelAttrs<'Conv2D'>, outShape: readonly number[], options: Conv2DOptions,
+): Tensor {
+  const next = isChannelsFirst(options.dataFormat) ? undefined : options.poolNext;
+  if (next === undefined) return engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, attrs);
+  const pool = poolAttrsOrNull(next, outShape);
+  if (pool === null) return engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, attrs);
+  const [y, pooled] = engine.runKernelOutputs('Conv2DPool', { x, filter, bias: bias ?? undefined }, { ...attrs, pool });
+  rememberPooled(y!, pool, pooled!);
+  return y!;
+}
+
+/** The pool kernel's attributes for the conv output, or null when the window does not fit (the pool op will say why). */
+function poolAttrsOrNull(next: PoolNext, outShape: readonly number[]): Pool2DAttrs | null {
+  try {
+    const { outShape: _, ...attrs } = pool2dAttrs(next.mode, outShape, next.poolSize, next.options);
+    return attrs;
+  } catch {
+    return null;
+  }
 }

@@ -15,6 +15,7 @@
 //   over one fixed block of output rows (a "part"); conv1FilterGradSum adds the parts in order, so
 //   the result does not depend on how many threads computed the parts.
 // - conv1Forward3x3: y = relu?(x (*) w + bias) for 3x3 filters.
+import { pool2x2Row } from './pool';
 import { fma, relu4 } from './simd';
 
 /** Float offset -> byte pointer. */
@@ -174,7 +175,9 @@ export function conv1FilterGradSum(dws: usize, parts: i32, partStride: i32, n: i
 /**
  * y [N, OH, OW, K] = x (*) w + bias (bias 0: none), relu if `relu`, for a 3x3 filter w [3, 3, 1, K]
  * over the padded one-channel input x [N, H, W] with stride (sy, sx), K % 4 == 0. Computes the
- * flattened output rows [r0, r0 + rows).
+ * flattened output rows [r0, r0 + rows). With `pooled` != 0 it also writes the 2x2 stride-2 pool
+ * of y (poolMode 0 max, 1 min) to pooled [N, OH / 2, OW / 2, K]; the rows must then pair up
+ * (OH even, r0 and rows even), since each odd row is pooled with the one before it.
  *
  * Per output row and three 4-channel groups (then two, then one), three passes, one per filter
  * row kh, each with its 3 taps x 3 groups of weights in registers (9 + 3 splats + 3 outputs = 15
@@ -185,7 +188,7 @@ export function conv1FilterGradSum(dws: usize, parts: i32, partStride: i32, n: i
  */
 export function conv1Forward3x3(
   x: usize, H: i32, W: i32, sy: i32, sx: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
-  r0: i32, rows: i32,
+  r0: i32, rows: i32, pooled: usize, poolMode: i32,
 ): void {
   const OH = (H - 3) / sy + 1, OW = (W - 3) / sx + 1;
   const rowB = <usize>W << 2;
@@ -211,6 +214,11 @@ export function conv1Forward3x3(
         else forwardPass(PASS_ADD, xr + 2 * rowB, wg + 6 * kB, kB, gB, 0, sx, yg, OW);
       }
       g += groups << 2;
+    }
+    // The pooling epilogue: rows oy - 1 and oy were just written and are still in L1.
+    if (pooled != 0 && (oy & 1) == 1) {
+      const rowY = <usize>OW * kB;
+      pool2x2Row(poolMode, yr - rowY, yr, K, OW >> 1, pooled + <usize>((n * (OH >> 1) + (oy >> 1)) * (OW >> 1)) * kB);
     }
   }
 }

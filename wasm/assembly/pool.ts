@@ -211,23 +211,34 @@ function pool2x2(mode: i32, x: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, 
   const rowB = <usize>W * cB;
   for (let n = n0; n < n1; n++) {
     for (let oh = 0; oh < OH; oh++) {
-      let src = x + <usize>((n * H + 2 * oh) * W) * cB;
-      let dst = y + <usize>((n * OH + oh) * OW) * cB;
-      for (let ow = 0; ow < OW; ow++) {
-        for (let off: usize = 0; off < cB; off += 16) {
-          let acc = v128.load(src + off);
-          const b = v128.load(src + cB + off);
-          acc = v128.bitselect(b, acc, beats(mode, b, acc));
-          const c = v128.load(src + rowB + off);
-          acc = v128.bitselect(c, acc, beats(mode, c, acc));
-          const d = v128.load(src + rowB + cB + off);
-          acc = v128.bitselect(d, acc, beats(mode, d, acc));
-          v128.store(dst + off, acc);
-        }
-        src += cB << 1;
-        dst += cB;
-      }
+      const top = x + <usize>((n * H + 2 * oh) * W) * cB;
+      pool2x2Row(mode, top, top + rowB, C, OW, y + <usize>((n * OH + oh) * OW) * cB);
     }
+  }
+}
+
+/**
+ * One output row of plain 2x2 pooling (mode 0 max, 1 min; C % 4 == 0): out[ow] = the winner of
+ * top[2 ow], top[2 ow + 1], bottom[2 ow], bottom[2 ow + 1] in that order (the generic order, so
+ * ties and NaN resolve alike). Also the pooling epilogue of conv1Forward3x3.
+ */
+export function pool2x2Row(mode: i32, top: usize, bottom: usize, C: i32, OW: i32, out: usize): void {
+  const cB = <usize>C << 2;
+  let src = top, below = bottom, dst = out;
+  for (let ow = 0; ow < OW; ow++) {
+    for (let off: usize = 0; off < cB; off += 16) {
+      let acc = v128.load(src + off);
+      const b = v128.load(src + cB + off);
+      acc = v128.bitselect(b, acc, beats(mode, b, acc));
+      const c = v128.load(below + off);
+      acc = v128.bitselect(c, acc, beats(mode, c, acc));
+      const d = v128.load(below + cB + off);
+      acc = v128.bitselect(d, acc, beats(mode, d, acc));
+      v128.store(dst + off, acc);
+    }
+    src += cB << 1;
+    below += cB << 1;
+    dst += cB;
   }
 }
 

@@ -12,7 +12,7 @@ import { WasmHeap, type WasmHandle } from './heap.js';
 import { createMemory, instantiate } from './loader.js';
 import type { WasmPlatform } from './platform.js';
 import { MAX_THREADS, WasmThreadPool } from './pool.js';
-import { makeConv2D } from './kernels/conv.js';
+import { makeConv2D, makeConv2DPool } from './kernels/conv.js';
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './kernels/conv-grad.js';
 import { makeApplyOptimizer } from './kernels/optimizer.js';
 import { makeBiasActivationGrad } from './kernels/bias-activation-grad.js';
@@ -54,12 +54,13 @@ export interface WasmBackend extends Backend {
 }
 
 function kernelTable(ctx: WasmContext): KernelTable {
+  const pool2D = makePool2D(ctx);
   return {
     Binary: makeBinary(ctx), Unary: makeUnary(ctx), UnaryGrad: makeUnaryGrad(ctx), Where: makeWhere(ctx),
     Reduce: makeReduce(ctx), ArgMax: makeArgMax(ctx), MatMul: makeMatMul(ctx), Transpose: makeTranspose(ctx),
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
-    Conv2D: makeConv2D(ctx), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
-    Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: makePool2D(ctx), Pool2DGrad: makePool2DGrad(ctx),
+    Conv2D: makeConv2D(ctx), Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
+    Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: pool2D, Pool2DGrad: makePool2DGrad(ctx),
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),

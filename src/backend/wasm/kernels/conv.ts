@@ -7,7 +7,7 @@
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
  * 5. dilated convs: im2col + GEMM; grouped convs: interim TS (reference lowering over views).
  */
-import type { Conv2DAttrs, KernelFn, TensorInfo } from '../../kernels.js';
+import type { Conv2DAttrs, KernelAttrs, KernelFn, KernelInputs, Pool2DAttrs, TensorInfo } from '../../kernels.js';
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
@@ -19,6 +19,8 @@ import { Temps } from './inputs.js';
 interface ConvCall {
   geo: ConvGeometry; attrs: Conv2DAttrs;
   x: number; w: number; bias: number; y: number; flags: number;
+  /** Where the output's fused 2x2 pool goes (0: none; only direct1x3x3 takes one, see fusesPool). */
+  pooled: number; poolMode: number;
 }
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
@@ -38,10 +40,24 @@ function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
 function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const { geo } = c;
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
-  // conv1Forward3x3(x, H, W, sy, sx, w, K, bias, y, relu, r0, rows), split by output rows.
+  // conv1Forward3x3(x, H, W, sy, sx, w, K, bias, y, relu, r0, rows, pooled, poolMode), split by
+  // output rows, or by images when pooling (each pooled row needs its two rows in one call).
+  const args = [xp.ptr, xp.H, xp.W, geo.strideH, geo.strideW, c.w, geo.outC, c.bias, c.y, (c.flags & 4) !== 0 ? 1 : 0, 0, 0, c.pooled, c.poolMode];
+  if (c.pooled !== 0) {
+    ctx.parallel('conv1Forward3x3', args, geo.batch, ctx.grain(geo.batch, 4), [[10, geo.outH, 0], [11, 0, geo.outH]], flopsOf(geo));
+    return;
+  }
   const total = geo.batch * geo.outH;
-  const args = [xp.ptr, xp.H, xp.W, geo.strideH, geo.strideW, c.w, geo.outC, c.bias, c.y, (c.flags & 4) !== 0 ? 1 : 0, 0, 0];
   ctx.parallel('conv1Forward3x3', args, total, ctx.grain(total, 4), [[10, 1, 0], [11, 0, 1]], flopsOf(geo));
+}
+
+const isDirect1x3x3 = (geo: ConvGeometry): boolean =>
+  geo.groups === 1 && geo.dilH === 1 && geo.dilW === 1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0;
+
+/** Does the conv's own output pass take this pool (plain 2x2 max/min of an even-height output)? */
+function fusesPool(geo: ConvGeometry, pool: Pool2DAttrs): boolean {
+  const plain = pool.poolSize.every((k) => k === 2) && pool.strides.every((s) => s === 2) && pool.pad.every((p) => p === 0);
+  return isDirect1x3x3(geo) && plain && (pool.mode === 'max' || pool.mode === 'min') && geo.outH % 2 === 0;
 }
 
 /**
@@ -105,36 +121,57 @@ function checkedBias(bias: TensorInfo | undefined, outC: number, filter: TensorI
 }
 
 export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
-  return ({ x, filter, bias }, attrs) => {
-    const geo = convGeometry('Conv2D', x.shape, filter.shape, attrs);
-    checkedBias(bias, geo.outC, filter);
-    const out = ctx.heap.output([geo.batch, geo.outH, geo.outW, geo.outC]);
-    const temps = new Temps(ctx);
-    const relu = attrs.activation === 'relu';
-    const c: ConvCall = {
-      geo, attrs, x: temps.f32(x), w: temps.f32(filter), bias: bias === undefined ? 0 : temps.f32(bias),
-      y: out.handle.ptr, flags: (bias !== undefined ? 2 : 0) | (relu ? 4 : 0),
-    };
-    const d1 = geo.dilH === 1 && geo.dilW === 1;
-    const s1 = geo.strideH === 1 && geo.strideW === 1;
-    if (geo.groups > 1) {
-      const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
-      const b = bias === undefined ? null : v(c.bias, geo.outC);
-      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
-    } else if (d1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0) {
-      direct1x3x3(ctx, temps, c);
-    } else if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) {
-      direct1(ctx, temps, c);
-    } else if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) {
-      winograd(ctx, temps, c);
-    } else if (geo.pointwise) {
-      gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
-    } else if (d1) {
-      implicit(ctx, temps, c);
-    } else {
-      im2colGemm(ctx, temps, c);
-    }
-    temps.release();
-    return out;
+  return (inputs, attrs) => {
+    const geo = convGeometry('Conv2D', inputs.x.shape, inputs.filter.shape, attrs);
+    return conv2D(ctx, inputs, attrs, geo, null);
   };
+}
+
+/** Conv2D then Pool2D; the first layer's direct kernel pools each pair of output rows in L1. */
+export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): KernelFn<'Conv2DPool'> {
+  return (inputs, { pool, ...attrs }) => {
+    const geo = convGeometry('Conv2D', inputs.x.shape, inputs.filter.shape, attrs);
+    if (!fusesPool(geo, pool)) {
+      const y = conv2D(ctx, inputs, attrs, geo, null);
+      return [y, pool2D({ x: y }, pool)];
+    }
+    const pooled = ctx.heap.output([geo.batch, geo.outH / 2, Math.floor(geo.outW / 2), geo.outC]);
+    return [conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? 1 : 0 }), pooled];
+  };
+}
+
+function conv2D(
+  ctx: WasmContext, { x, filter, bias }: KernelInputs<'Conv2D'>, attrs: KernelAttrs<'Conv2D'>, geo: ConvGeometry,
+  pool: { ptr: number; mode: number } | null,
+): TensorInfo {
+  checkedBias(bias, geo.outC, filter);
+  const out = ctx.heap.output([geo.batch, geo.outH, geo.outW, geo.outC]);
+  const temps = new Temps(ctx);
+  const relu = attrs.activation === 'relu';
+  const c: ConvCall = {
+    geo, attrs, x: temps.f32(x), w: temps.f32(filter), bias: bias === undefined ? 0 : temps.f32(bias),
+    y: out.handle.ptr, flags: (bias !== undefined ? 2 : 0) | (relu ? 4 : 0),
+    pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? 0,
+  };
+  const d1 = geo.dilH === 1 && geo.dilW === 1;
+  const s1 = geo.strideH === 1 && geo.strideW === 1;
+  if (geo.groups > 1) {
+    const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
+    const b = bias === undefined ? null : v(c.bias, geo.outC);
+    convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
+  } else if (isDirect1x3x3(geo)) {
+    direct1x3x3(ctx, temps, c);
+  } else if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) {
+    direct1(ctx, temps, c);
+  } else if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) {
+    winograd(ctx, temps, c);
+  } else if (geo.pointwise) {
+    gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
+  } else if (d1) {
+    implicit(ctx, temps, c);
+  } else {
+    im2colGemm(ctx, temps, c);
+  }
+  temps.release();
+  return out;
 }
