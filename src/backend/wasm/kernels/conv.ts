@@ -130,7 +130,7 @@ export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
 /** Conv2D then Pool2D; the first layer's direct kernel pools each pair of output rows in L1. */
 export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): KernelFn<'Conv2DPool'> {
   return (inputs, { pool, ...attrs }) => {
-    const geo = convGeometry('Conv2D', inputs.x.shape, inputs.filter.shape, attrs);
+    const geo = convGeometry('Conv2DPool', inputs.x.shape, inputs.filter.shape, attrs);
     if (!fusesPool(geo, pool)) {
       const y = conv2D(ctx, inputs, attrs, geo, null);
       return [y, pool2D({ x: y }, pool)];
