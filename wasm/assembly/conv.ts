@@ -9,6 +9,7 @@
 import { fma, fms, relu4 } from './simd';
 import { mkC4x8, mkC5x8, mkC6x8, mkI4x8, mkI5x8, mkI6x8, mkT4x8, mkT5x8, mkT6x8, mkX4x8, mkX5x8, mkX6x8 } from './microkernels';
 import { packB } from './gemm';
+import { pool2x2At } from './pool';
 
 /** Float offset -> byte pointer. */
 // @ts-ignore: decorator
@@ -574,11 +575,13 @@ export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
 }
 
 /**
- * Winograd F(4x4,3x3) forward, same contract as winoForward (C % 4 == 0, K % 8 == 0).
+ * Winograd F(4x4,3x3) forward, same contract as winoForward (C % 4 == 0, K % 8 == 0). With
+ * `pooled` != 0 it also writes the 2x2 stride-2 pool of y (poolMode 0 max, 1 min) to pooled
+ * [N, OH / 2, OW / 2, K] (floors), from each tile as it is written.
  */
 export function wino4Forward(
   mr: i32, x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
-  n0: i32, n1: i32, chunk: i32, ws: usize,
+  n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32,
 ): void {
   const OH = H - 2, OW = W - 2;
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
@@ -668,7 +671,23 @@ export function wino4Forward(
           if (nc > 2) v128.store(o + (Kz << 3), y2);
           if (nc > 3) v128.store(o + 3 * (Kz << 2), y3);
         }
+        if (pooled != 0) poolTile(poolMode, yb + (k << 2), yRow, Kz << 2, pooled + (k << 2), n, oy >> 1, ox >> 1, OH >> 1, OW >> 1, Kz);
       }
+    }
+  }
+}
+
+/**
+ * The pooling epilogue of wino4Forward: the 2x2 windows of one 4x4 output tile (at `t`, 4
+ * channels, rows `yRow` bytes apart) that lie inside the pooled map [N, POH, POW, K], from the
+ * values just stored (still in L1). Tiles start at multiples of 4, so no window spans two tiles.
+ */
+function poolTile(mode: i32, t: usize, yRow: usize, kB: usize, pooled: usize, n: i32, py0: i32, px0: i32, POH: i32, POW: i32, Kz: usize): void {
+  for (let pr = 0; pr < 2 && py0 + pr < POH; pr++) {
+    const top = t + <usize>(2 * pr) * yRow;
+    const row = pooled + ((<usize>((n * POH + py0 + pr) * POW + px0) * Kz) << 2);
+    for (let pc = 0; pc < 2 && px0 + pc < POW; pc++) {
+      v128.store(row + <usize>pc * kB, pool2x2At(mode, top + <usize>(2 * pc) * kB, top + <usize>(2 * pc) * kB + yRow, kB));
     }
   }
 }

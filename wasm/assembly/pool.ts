@@ -226,20 +226,26 @@ export function pool2x2Row(mode: i32, top: usize, bottom: usize, C: i32, OW: i32
   const cB = <usize>C << 2;
   let src = top, below = bottom, dst = out;
   for (let ow = 0; ow < OW; ow++) {
-    for (let off: usize = 0; off < cB; off += 16) {
-      let acc = v128.load(src + off);
-      const b = v128.load(src + cB + off);
-      acc = v128.bitselect(b, acc, beats(mode, b, acc));
-      const c = v128.load(below + off);
-      acc = v128.bitselect(c, acc, beats(mode, c, acc));
-      const d = v128.load(below + cB + off);
-      acc = v128.bitselect(d, acc, beats(mode, d, acc));
-      v128.store(dst + off, acc);
-    }
+    for (let off: usize = 0; off < cB; off += 16) v128.store(dst + off, pool2x2At(mode, src + off, below + off, cB));
     src += cB << 1;
     below += cB << 1;
     dst += cB;
   }
+}
+
+/**
+ * The winner of one 2x2 window, 4 channels: top[0], top[cB], bottom[0], bottom[cB] compared in
+ * that order (the generic order: ties and NaN resolve alike). Also Winograd's pooling epilogue.
+ */
+// @ts-ignore: decorator
+@inline export function pool2x2At(mode: i32, top: usize, bottom: usize, cB: usize): v128 {
+  let acc = v128.load(top);
+  const b = v128.load(top + cB);
+  acc = v128.bitselect(b, acc, beats(mode, b, acc));
+  const c = v128.load(bottom);
+  acc = v128.bitselect(c, acc, beats(mode, c, acc));
+  const d = v128.load(bottom + cB);
+  return v128.bitselect(d, acc, beats(mode, d, acc));
 }
 
 /**

@@ -54,10 +54,18 @@ function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
 const isDirect1x3x3 = (geo: ConvGeometry): boolean =>
   geo.groups === 1 && geo.dilH === 1 && geo.dilW === 1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0;
 
-/** Does the conv's own output pass take this pool (plain 2x2 max/min of an even-height output)? */
+const isWinograd = (geo: ConvGeometry): boolean =>
+  geo.groups === 1 && geo.dilH === 1 && geo.dilW === 1 && geo.strideH === 1 && geo.strideW === 1 && geo.kH === 3 && geo.kW === 3
+  && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS;
+
+/**
+ * Does the conv's own output pass take this pool? Plain 2x2 max/min, on the first layer's direct
+ * kernel (even output height: it pools row pairs) or the Winograd one (4x4 tiles hold whole windows).
+ */
 function fusesPool(geo: ConvGeometry, pool: Pool2DAttrs): boolean {
   const plain = pool.poolSize.every((k) => k === 2) && pool.strides.every((s) => s === 2) && pool.pad.every((p) => p === 0);
-  return isDirect1x3x3(geo) && plain && (pool.mode === 'max' || pool.mode === 'min') && geo.outH % 2 === 0;
+  if (!plain || (pool.mode !== 'max' && pool.mode !== 'min')) return false;
+  return (isDirect1x3x3(geo) && geo.outH % 2 === 0) || isWinograd(geo);
 }
 
 /**
@@ -73,8 +81,8 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const U = winoFilter(ctx, temps, c.w, C, K);
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
   ctx.workspace(ctx.call1('wino4WorkspaceBytes', C, K, WINO_CHUNK));
-  // wino4Forward(mr, x, H, W, C, U, K, bias, y, flags, n0, n1, chunk, ws), split by images.
-  const args = [WINO_MR, xp.ptr, xp.H, xp.W, C, U, K, c.bias, c.y, c.flags, 0, 0, WINO_CHUNK, 0];
+  // wino4Forward(mr, x, H, W, C, U, K, bias, y, flags, n0, n1, chunk, ws, pooled, poolMode), split by images.
+  const args = [WINO_MR, xp.ptr, xp.H, xp.W, C, U, K, c.bias, c.y, c.flags, 0, 0, WINO_CHUNK, 0, c.pooled, c.poolMode];
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
   ctx.parallel('wino4Forward', args, geo.batch, grain, [[10, 1, 0], [11, 1, 1]], flopsOf(geo), 13);
 }
@@ -127,7 +135,10 @@ export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
   };
 }
 
-/** Conv2D then Pool2D; the first layer's direct kernel pools each pair of output rows in L1. */
+/**
+ * Conv2D then Pool2D. The first layer's direct kernel pools each pair of output rows in L1, the
+ * Winograd kernel each output tile as it writes it; other convs run the two kernels.
+ */
 export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): KernelFn<'Conv2DPool'> {
   return (inputs, { pool, ...attrs }) => {
     const geo = convGeometry('Conv2DPool', inputs.x.shape, inputs.filter.shape, attrs);
@@ -135,7 +146,7 @@ export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): Ke
       const y = conv2D(ctx, inputs, attrs, geo, null);
       return [y, pool2D({ x: y }, pool)];
     }
-    const pooled = ctx.heap.output([geo.batch, geo.outH / 2, Math.floor(geo.outW / 2), geo.outC]);
+    const pooled = ctx.heap.output([geo.batch, Math.floor(geo.outH / 2), Math.floor(geo.outW / 2), geo.outC]);
     return [conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? 1 : 0 }), pooled];
   };
 }
@@ -163,7 +174,7 @@ function conv2D(
     direct1x3x3(ctx, temps, c);
   } else if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) {
     direct1(ctx, temps, c);
-  } else if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) {
+  } else if (isWinograd(geo)) {
     winograd(ctx, temps, c);
   } else if (geo.pointwise) {
     gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
