@@ -19,7 +19,7 @@ import { Temps } from './inputs.js';
 interface ConvCall {
   geo: ConvGeometry; attrs: Conv2DAttrs;
   x: number; w: number; bias: number; y: number; flags: number;
-  /** Where the output's fused 2x2 pool goes (0: none; only direct1x3x3 takes one, see fusesPool). */
+  /** Where the output's fused 2x2 pool goes (0: none; direct1x3x3 and winograd take one, see fusesPool). */
   pooled: number; poolMode: number;
 }
 
@@ -51,12 +51,19 @@ function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   ctx.parallel('conv1Forward3x3', args, total, ctx.grain(total, 4), [[10, 1, 0], [11, 0, 1]], flopsOf(geo));
 }
 
-const isDirect1x3x3 = (geo: ConvGeometry): boolean =>
-  geo.groups === 1 && geo.dilH === 1 && geo.dilW === 1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0;
+type ConvAlgorithm = 'groupsTS' | 'direct1x3x3' | 'direct1' | 'winograd' | 'pointwise' | 'implicit' | 'im2col';
 
-const isWinograd = (geo: ConvGeometry): boolean =>
-  geo.groups === 1 && geo.dilH === 1 && geo.dilW === 1 && geo.strideH === 1 && geo.strideW === 1 && geo.kH === 3 && geo.kW === 3
-  && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS;
+/** The algorithm Conv2D runs for this geometry (the order of the list at the top of this file). */
+function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
+  const d1 = geo.dilH === 1 && geo.dilW === 1;
+  const s1 = geo.strideH === 1 && geo.strideW === 1;
+  if (geo.groups > 1) return 'groupsTS';
+  if (d1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0) return 'direct1x3x3';
+  if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) return 'direct1';
+  if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) return 'winograd';
+  if (geo.pointwise) return 'pointwise';
+  return d1 ? 'implicit' : 'im2col';
+}
 
 /**
  * Does the conv's own output pass take this pool? Plain 2x2 max/min, on the first layer's direct
@@ -65,7 +72,8 @@ const isWinograd = (geo: ConvGeometry): boolean =>
 function fusesPool(geo: ConvGeometry, pool: Pool2DAttrs): boolean {
   const plain = pool.poolSize.every((k) => k === 2) && pool.strides.every((s) => s === 2) && pool.pad.every((p) => p === 0);
   if (!plain || (pool.mode !== 'max' && pool.mode !== 'min')) return false;
-  return (isDirect1x3x3(geo) && geo.outH % 2 === 0) || isWinograd(geo);
+  const algorithm = convAlgorithm(geo);
+  return (algorithm === 'direct1x3x3' && geo.outH % 2 === 0) || algorithm === 'winograd';
 }
 
 /**
@@ -164,24 +172,21 @@ function conv2D(
     y: out.handle.ptr, flags: (bias !== undefined ? 2 : 0) | (relu ? 4 : 0),
     pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? 0,
   };
-  const d1 = geo.dilH === 1 && geo.dilW === 1;
-  const s1 = geo.strideH === 1 && geo.strideW === 1;
-  if (geo.groups > 1) {
-    const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
-    const b = bias === undefined ? null : v(c.bias, geo.outC);
-    convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
-  } else if (isDirect1x3x3(geo)) {
-    direct1x3x3(ctx, temps, c);
-  } else if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) {
-    direct1(ctx, temps, c);
-  } else if (isWinograd(geo)) {
-    winograd(ctx, temps, c);
-  } else if (geo.pointwise) {
-    gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
-  } else if (d1) {
-    implicit(ctx, temps, c);
-  } else {
-    im2colGemm(ctx, temps, c);
+  switch (convAlgorithm(geo)) {
+    case 'groupsTS': {
+      const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
+      const b = bias === undefined ? null : v(c.bias, geo.outC);
+      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
+      break;
+    }
+    case 'direct1x3x3': direct1x3x3(ctx, temps, c); break;
+    case 'direct1': direct1(ctx, temps, c); break;
+    case 'winograd': winograd(ctx, temps, c); break;
+    case 'pointwise':
+      gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
+      break;
+    case 'implicit': implicit(ctx, temps, c); break;
+    case 'im2col': im2colGemm(ctx, temps, c); break;
   }
   temps.release();
   return out;
