@@ -1,6 +1,11 @@
 /** Fovea for Node: the core plus what needs the file system or a terminal. */
+import { nodeGarbageCollector } from './node/garbage-collector.js';
 import { registerWasmBackend } from './node/wasm/register.js';
+import { installGarbageCollector } from './tensor/reclamation.js';
 
+// Lets the wasm heap reclaim unreachable tensors when it would otherwise grow (tensor/reclamation.ts).
+const collector = nodeGarbageCollector();
+if (collector !== null) installGarbageCollector(collector);
 // The fast backend is the default in Node wherever it loads; it falls back to 'ref' with a notice.
 registerWasmBackend();
 

@@ -6,6 +6,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { DataHandle, TensorInfo } from '../backend/kernels.js';
 import type { DataArray, DType } from './dtype.js';
+import { forgetUnreachable, onUnreachable } from './reclamation.js';
 import type { Shape } from './shape.js';
 import { shapeToString, sizeOf } from './shape.js';
 
@@ -31,9 +32,9 @@ export interface GradNode {
 
 /**
  * Backend storage shared by tensors that view the same data (reshape shares, never copies).
- * It is freed when the last tensor viewing it is released (step scopes), or when it becomes
- * unreachable: the registry below then runs the backend's reclaimer, which holds no reference to
- * the data itself, so JS-heap data (the reference backend's arrays) is reclaimed by the garbage
+ * It is freed when the last tensor viewing it is released (step scopes, `using`), or when it
+ * becomes unreachable: reclamation.ts then runs the backend's reclaimer, which holds no reference
+ * to the data itself, so JS-heap data (the reference backend's arrays) is reclaimed by the garbage
  * collector right away even in a loop that never yields to the event loop.
  */
 export class Storage {
@@ -45,7 +46,7 @@ export class Storage {
     readonly handle: DataHandle,
     readonly bytes: number,
   ) {
-    unreachableStorage.register(this, backend.reclaimer(handle), this);
+    onUnreachable(this, backend.reclaimer(handle));
   }
 
   retain(): this {
@@ -56,12 +57,10 @@ export class Storage {
   release(): void {
     if (--this.refs > 0 || this.freed) return;
     this.freed = true;
-    unreachableStorage.unregister(this);
+    forgetUnreachable(this);
     this.backend.free(this.handle);
   }
 }
-
-const unreachableStorage = new FinalizationRegistry<() => void>((reclaim) => reclaim());
 
 // Counts tensors for memory(); the held value is nothing, so it pins nothing.
 const collectedTensors = new FinalizationRegistry<null>(() => liveTensors--);
@@ -163,6 +162,14 @@ export class Tensor implements TensorInfo {
     this.storage = null;
     this.gradNode = null;
     liveTensors--;
+  }
+
+  /**
+   * Releases the storage when a `using` declaration's block ends (`using y = add(x, x);`): for
+   * synchronous hot loops that must not wait for the garbage collector. Reading y afterwards throws.
+   */
+  [Symbol.dispose](): void {
+    this.release();
   }
 
   /** @internal Points this tensor at other storage (variables, optimizer updates). */

@@ -6,7 +6,9 @@
  * into one region that the next step (or an evaluation at another batch size) carves again; with
  * per-size free lists alone, blocks of one size could never serve another, and evaluating at
  * batch 256 after training at 64 grew the heap by the whole batch-256 working set.
- * A request takes an exact-size free block, else the smallest larger one (split), else bumps.
+ * A request takes an exact-size free block, else the smallest larger one (split), else bumps,
+ * after asking the owner to reclaim unreachable tensors' blocks where growing would otherwise
+ * keep their garbage for good.
  */
 
 /** Bytes [0, BASE) stay unused so that pointer 0 can mean "absent" (no bias). */
@@ -23,6 +25,23 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(b / step) * step;
 }
 
+/**
+ * A request that finds no free block grows the heap, without asking for a reclaim first, until
+ * this many bytes, or half the bytes in use if more, were allocated since the last reclaim. A
+ * reclaim (a full garbage collection) costs 5-20 ms, so it must win a lot each time: the heap
+ * thus keeps up to its live size as room for garbage, as garbage-collected heaps do.
+ */
+const RECLAIM_MIN_BYTES = 64 << 20;
+const RECLAIM_LIVE_FRACTION = 1;
+
+/** What the allocator asks its owner for when the heap would have to grow, or cannot. */
+export interface HeapPressure {
+  /** Gives back what unreachable tensors hold, where that can be done now (see tensor/reclamation.ts). */
+  reclaim(): void;
+  /** The error to throw when `needed` bytes of heap exceed `limit`. */
+  outOfMemory(needed: number, limit: number): Error;
+}
+
 export class HeapAllocator {
   private top = BASE;
   /** Free blocks by size (stacks: the most recently freed block is reused first). */
@@ -32,31 +51,56 @@ export class HeapAllocator {
   private readonly freeEnd = new Map<number, number>();
   /** Bytes in blocks handed out and not yet returned. */
   usedBytes = 0;
+  /** Bytes handed out since the last reclaim: at most what a reclaim could win. */
+  private allocatedSinceReclaim = 0;
 
-  constructor(private readonly memory: WebAssembly.Memory, private readonly maxBytes: number) {}
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly maxBytes: number,
+    private readonly pressure: HeapPressure | null = null,
+  ) {}
 
   /** A 64-byte aligned block of at least `bytes`; returns its pointer and class size. */
   alloc(bytes: number): { ptr: number; size: number } {
     const size = sizeClass(bytes);
+    let ptr = this.takeFree(size);
+    const worthIt = this.allocatedSinceReclaim >= Math.max(RECLAIM_MIN_BYTES, this.usedBytes * RECLAIM_LIVE_FRACTION);
+    const mustReclaim = worthIt || this.top + size > this.maxBytes;
+    if (ptr < 0 && this.pressure !== null && mustReclaim) {
+      // Growing would keep the garbage forever (a heap never shrinks), and past the limit there
+      // is no growing at all: reclaim first.
+      this.allocatedSinceReclaim = 0;
+      this.pressure.reclaim();
+      ptr = this.takeFree(size);
+    }
+    if (ptr < 0) ptr = this.bump(size);
     this.usedBytes += size;
+    this.allocatedSinceReclaim += size;
+    return { ptr, size };
+  }
+
+  /** A free block of exactly `size` (split from a larger one if need be), or -1. */
+  private takeFree(size: number): number {
     const exact = this.lists.get(size);
     if (exact !== undefined) {
       const ptr = exact[exact.length - 1]!;
       this.remove(ptr, size);
-      return { ptr, size };
+      return ptr;
     }
     const fit = this.bestFit(size);
-    if (fit >= 0) {
-      const have = this.freeAt.get(fit)!;
-      this.remove(fit, have);
-      this.insert(fit + size, have - size);
-      return { ptr: fit, size };
-    }
+    if (fit < 0) return -1;
+    const have = this.freeAt.get(fit)!;
+    this.remove(fit, have);
+    this.insert(fit + size, have - size);
+    return fit;
+  }
+
+  private bump(size: number): number {
     const ptr = this.top;
     const end = ptr + size;
     if (end > this.memory.buffer.byteLength) this.grow(end);
     this.top = end;
-    return { ptr, size };
+    return ptr;
   }
 
   release(ptr: number, size: number): void {
@@ -121,7 +165,7 @@ export class HeapAllocator {
 
   private grow(end: number): void {
     if (end > this.maxBytes) {
-      throw new Error(`wasm backend: out of memory: ${end} bytes of heap needed, the limit is ${this.maxBytes}`);
+      throw this.pressure?.outOfMemory(end, this.maxBytes) ?? new Error(`wasm backend: out of memory: ${end} bytes of heap needed, the limit is ${this.maxBytes}`);
     }
     const current = this.memory.buffer.byteLength;
     // At least 25% more, so a growing working set does not grow page by page.

@@ -53,6 +53,15 @@ export interface WasmBackend extends Backend {
   readonly context: WasmContext;
 }
 
+/** Each kernel of `table` run through heap.inCall: a call that throws leaves no blocks behind. */
+function releasingOnFailure(heap: WasmHeap, table: KernelTable): KernelTable {
+  const wrapped: Record<string, unknown> = {};
+  for (const [id, kernel] of Object.entries(table) as [string, (...args: unknown[]) => unknown][]) {
+    wrapped[id] = (...args: unknown[]) => heap.inCall(() => kernel(...args));
+  }
+  return wrapped as unknown as KernelTable;
+}
+
 function kernelTable(ctx: WasmContext): KernelTable {
   const pool2D = makePool2D(ctx);
   return {
@@ -81,7 +90,7 @@ export function createWasmBackend(options: WasmBackendOptions): WasmBackend {
   const ctx = new WasmContext(instantiate(options.module, memory), heap, pool, threads);
   return {
     name: 'wasm',
-    kernels: kernelTable(ctx),
+    kernels: releasingOnFailure(heap, kernelTable(ctx)),
     threads,
     context: ctx,
     write(values: DataArray, dtype: DType): DataHandle {

@@ -80,8 +80,12 @@ export class WasmContext {
   workspace(bytes: number): number {
     if (bytes > this.wsBytes) {
       for (const w of this.wsPtrs) this.heap.releaseScratch(w);
-      this.wsBytes = Math.max(bytes, Math.ceil(this.wsBytes * 1.5));
-      this.wsPtrs = Array.from({ length: this.threads }, () => this.heap.scratch(this.wsBytes));
+      const grown = Math.max(bytes, Math.ceil(this.wsBytes * 1.5));
+      // Forget the old blocks first: if an allocation below runs out of memory, nothing points at freed ones.
+      this.wsPtrs = [];
+      this.wsBytes = 0;
+      for (let t = 0; t < this.threads; t++) this.wsPtrs.push(this.heap.lastingScratch(grown));
+      this.wsBytes = grown;
       this.pool?.setWorkspaces(this.wsPtrs.map((w) => w.ptr));
     }
     return this.wsPtrs[0]!.ptr;

@@ -8,6 +8,7 @@ import type { Shape } from '../../tensor/shape.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { BackendMemory } from '../backend.js';
 import type { DataHandle, TensorInfo } from '../kernels.js';
+import { eventLoopTurn, reclaimUnreachable, reclamationMode } from '../../tensor/reclamation.js';
 import { HeapAllocator } from './alloc.js';
 import { MAXIMUM_PAGES } from './loader.js';
 
@@ -21,6 +22,8 @@ export class WasmHandle implements DataHandle {
     public ptr: number,
     /** Capacity in bytes (the allocator's size class). */
     readonly size: number,
+    /** The event-loop turn it was made in (tensor/reclamation.ts). */
+    readonly turn: number,
     /** Set by free: a freed handle must never be read. */
     public freed = false,
   ) {}
@@ -33,11 +36,23 @@ export class WasmHeap {
   private i32View: Int32Array;
   private liveHandles = 0;
   private liveBytes = 0;
+  /** The current event-loop turn and the bytes of live handles made in it. */
+  private turn = -1;
+  private turnBytes = 0;
   /** Block pointer -> id of the handle that owns it. */
   private readonly owner = new Map<number, number>();
+  /** Scratch blocks not yet given back (pointer -> size). */
+  private readonly liveScratch = new Map<number, number>();
+  /** Nesting depth of kernel calls, and what the outermost one allocated so far. */
+  private callDepth = 0;
+  private readonly callHandles: WasmHandle[] = [];
+  private readonly callScratch: number[] = [];
 
   constructor(readonly memory: WebAssembly.Memory) {
-    this.alloc = new HeapAllocator(memory, MAXIMUM_PAGES * 65536);
+    this.alloc = new HeapAllocator(memory, MAXIMUM_PAGES * 65536, {
+      reclaim: () => reclaimUnreachable(),
+      outOfMemory: (needed, limit) => this.outOfMemory(needed, limit),
+    });
     this.buffer = memory.buffer;
     this.f32View = new Float32Array(this.buffer);
     this.i32View = new Int32Array(this.buffer);
@@ -65,17 +80,53 @@ export class WasmHeap {
   /** Storage for `n` 4-byte elements (a tensor handle, counted by memory()). */
   handle(n: number): WasmHandle {
     const { ptr, size } = this.alloc.alloc(n * 4);
+    const turn = eventLoopTurn();
+    if (turn !== this.turn) {
+      this.turn = turn;
+      this.turnBytes = 0;
+    }
     this.liveHandles++;
     this.liveBytes += size;
-    const h = new WasmHandle(ptr, size);
+    this.turnBytes += size;
+    const h = new WasmHandle(ptr, size, turn);
     this.owner.set(ptr, h.id);
+    if (this.callDepth > 0) this.callHandles.push(h);
     return h;
+  }
+
+  /**
+   * Runs one kernel call. If it throws (out of memory halfway, a bad shape found late), the blocks
+   * it had allocated and not given back are released: nobody can reach a failed call's outputs,
+   * and leaking them would leave the heap fuller after each failure.
+   */
+  inCall<R>(run: () => R): R {
+    this.callDepth++;
+    let ok = false;
+    try {
+      const result = run();
+      ok = true;
+      return result;
+    } finally {
+      if (--this.callDepth === 0) {
+        if (!ok) this.releaseFailedCall();
+        this.callHandles.length = 0;
+        this.callScratch.length = 0;
+      }
+    }
+  }
+
+  private releaseFailedCall(): void {
+    for (const h of this.callHandles) this.free(h);
+    for (const ptr of this.callScratch) {
+      const size = this.liveScratch.get(ptr);
+      if (size !== undefined) this.releaseScratch({ ptr, size });
+    }
   }
 
   free(h: WasmHandle): void {
     if (h.freed) return;
     h.freed = true;
-    this.release(h.ptr, h.size, h.id);
+    this.release(h.ptr, h.size, h.id, h.turn);
   }
 
   /**
@@ -83,16 +134,30 @@ export class WasmHeap {
    * numbers; the block is released only if h still owns it (not after a free and reuse).
    */
   reclaimer(h: WasmHandle): () => void {
-    const { ptr, size, id } = h;
-    return () => this.release(ptr, size, id);
+    const { ptr, size, id, turn } = h;
+    return () => this.release(ptr, size, id, turn);
   }
 
-  private release(ptr: number, size: number, id: number): void {
+  private release(ptr: number, size: number, id: number, turn: number): void {
     if (this.owner.get(ptr) !== id) return;
     this.owner.delete(ptr);
     this.liveHandles--;
     this.liveBytes -= size;
+    if (turn === this.turn) this.turnBytes -= size;
     this.alloc.release(ptr, size);
+  }
+
+  /**
+   * The heap is full even after reclaiming what could be: say what holds it and what to do. Where
+   * storage only comes back when the program yields, the usual cause is a loop that never does.
+   */
+  private outOfMemory(needed: number, limit: number): Error {
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
+    const held = `tensors hold ${mb(this.liveBytes)} in ${this.liveHandles} blocks, ${mb(this.turnBytes)} of it made since the program last yielded to the event loop`;
+    const when = reclamationMode() === 'now'
+      ? 'Every unreachable tensor was already reclaimed, so the program keeps references to these tensors (in arrays, maps or closures): drop them.'
+      : 'Tensors the program no longer reaches are reclaimed only when it yields to the event loop: `await` in the loop (e.g. `await new Promise((r) => setTimeout(r))` every few steps), or run each iteration in `withScope(() => ...)`, or declare its tensors with `using`. The backend works again once they are reclaimed.';
+    return new Error(`wasm backend: out of memory: ${mb(needed)} of heap needed, the limit is ${mb(limit)}; ${held}. ${when}`);
   }
 
   /** A new output tensor of `shape`; its contents are undefined until the kernel writes them. */
@@ -102,10 +167,21 @@ export class WasmHeap {
 
   /** Internal scratch (not a tensor): pointer and size, give back with releaseScratch. */
   scratch(bytes: number): { ptr: number; size: number } {
-    return this.alloc.alloc(bytes);
+    const s = this.alloc.alloc(bytes);
+    this.liveScratch.set(s.ptr, s.size);
+    if (this.callDepth > 0) this.callScratch.push(s.ptr);
+    return s;
+  }
+
+  /** Scratch that outlives the kernel call that makes it (per-thread workspaces). */
+  lastingScratch(bytes: number): { ptr: number; size: number } {
+    const s = this.alloc.alloc(bytes);
+    this.liveScratch.set(s.ptr, s.size);
+    return s;
   }
 
   releaseScratch(s: { ptr: number; size: number }): void {
+    if (!this.liveScratch.delete(s.ptr)) return;
     this.alloc.release(s.ptr, s.size);
   }
 

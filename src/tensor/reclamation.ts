@@ -1,0 +1,94 @@
+/**
+ * Reclaiming the storage of tensors nobody can reach any more, without users calling dispose.
+ *
+ * Every Storage is registered with a FinalizationRegistry whose callback gives its block back to
+ * the backend. Two facts of JavaScript engines shape the rest of this file:
+ * - V8 finds dead registered objects only in a full (mark-compact) collection, and it runs the
+ *   registry's callbacks later, as a task: only when the program yields to the event loop.
+ * - A tensor's JS object is a few hundred bytes while its storage (in a WebAssembly heap the
+ *   engine does not see) may be megabytes, so the engine's own heuristics collect far too rarely.
+ *
+ * So a backend under memory pressure (its heap would have to grow) calls `reclaimUnreachable()`.
+ * Where the host lets us drive the collector (Node: src/node/garbage-collector.ts installs one),
+ * that runs a full collection and then, where the engine offers `cleanupSome`, the pending
+ * callbacks at once, so even a loop that never yields runs in flat memory. Elsewhere storage comes
+ * back at the program's next turn of the event loop; `eventLoopTurn()` lets a backend say how much
+ * is held by tensors made since the last turn when it does run out.
+ */
+
+/** A FinalizationRegistry that can also run its pending callbacks on demand (a V8 extension). */
+interface CleanupSomeRegistry<T> extends FinalizationRegistry<T> {
+  cleanupSome?(): void;
+}
+
+export interface GarbageCollector {
+  /** Runs a full garbage collection now (synchronously). */
+  collectNow(): void;
+  /**
+   * A FinalizationRegistry constructor whose instances have `cleanupSome()`, where the engine has
+   * it; storage registered from then on can be reclaimed without waiting for the event loop.
+   */
+  readonly Registry?: FinalizationRegistryConstructor;
+}
+
+let collector: GarbageCollector | null = null;
+/** Registries in use: the default one, and the collector's once one is installed. */
+const registries: CleanupSomeRegistry<() => void>[] = [new FinalizationRegistry<() => void>((reclaim) => reclaim())];
+
+/** Lets `reclaimUnreachable` run the collector (called once by the host's entry point). */
+export function installGarbageCollector(gc: GarbageCollector): void {
+  collector = gc;
+  if (gc.Registry !== undefined) registries.push(new gc.Registry<() => void>((reclaim) => reclaim()));
+}
+
+/** How storage will come back: at once ('now'), at the next event-loop turn, or whenever the engine collects. */
+export function reclamationMode(): 'now' | 'next-turn' | 'engine' {
+  if (collector === null) return 'engine';
+  return registries[registries.length - 1].cleanupSome !== undefined ? 'now' : 'next-turn';
+}
+
+/** Runs `reclaim` when `owner` becomes unreachable (unless unregistered first). */
+export function onUnreachable(owner: object, reclaim: () => void): void {
+  registries[registries.length - 1].register(owner, reclaim, owner);
+}
+
+export function forgetUnreachable(owner: object): void {
+  // The token is the owner itself, so this finds it in whichever registry holds it.
+  for (const r of registries) r.unregister(owner);
+}
+
+/**
+ * Under memory pressure: a full collection, then the reclaim callbacks it made due, where the host
+ * allows either. Returns false when nothing could be done synchronously.
+ */
+export function reclaimUnreachable(): boolean {
+  if (collector === null) return false;
+  collector.collectNow();
+  let ran = false;
+  for (const r of registries) {
+    if (r.cleanupSome === undefined) continue;
+    r.cleanupSome();
+    ran = true;
+  }
+  return ran;
+}
+
+let turn = 0;
+let tickScheduled = false;
+
+/**
+ * A counter that advances each time the program yields to the event loop (a macrotask ran), read
+ * by backends to know which storage was made since the last yield. Reading it schedules the tick.
+ */
+export function eventLoopTurn(): number {
+  if (!tickScheduled) {
+    tickScheduled = true;
+    const timer: unknown = setTimeout(() => {
+      turn++;
+      tickScheduled = false;
+    }, 0);
+    // In Node the tick must not keep a finished program alive.
+    (timer as { unref?: () => void }).unref?.();
+  }
+  return turn;
+}
