@@ -35,10 +35,14 @@ let collector: GarbageCollector | null = null;
 /** Registries in use: the default one, and the collector's once one is installed. */
 const registries: CleanupSomeRegistry<() => void>[] = [new FinalizationRegistry<() => void>((reclaim) => reclaim())];
 
-/** Lets `reclaimUnreachable` run the collector (called once by the host's entry point). */
-export function installGarbageCollector(gc: GarbageCollector): void {
+/**
+ * Lets `reclaimUnreachable` run `gc` (called once by the host's entry point; null: none). Storage
+ * made from then on is registered with a registry of `gc.Registry` where given.
+ */
+export function installGarbageCollector(gc: GarbageCollector | null): void {
   collector = gc;
-  if (gc.Registry !== undefined) registries.push(new gc.Registry<() => void>((reclaim) => reclaim()));
+  const Registry = gc?.Registry ?? FinalizationRegistry;
+  registries.push(new Registry<() => void>((reclaim) => reclaim()));
 }
 
 /** How storage will come back: at once ('now'), at the next event-loop turn, or whenever the engine collects. */

@@ -62,9 +62,9 @@ export class Storage {
   }
 }
 
-// Counts tensors for memory(); the held value is nothing, so it pins nothing.
-const collectedTensors = new FinalizationRegistry<null>(() => liveTensors--);
+// Counts tensors for memory(), through the same registry as storage so the count is as fresh.
 let liveTensors = 0;
+const forgetTensor = () => liveTensors--;
 
 /** Tensors neither released nor garbage collected yet. */
 export function liveTensorCount(): number {
@@ -93,7 +93,7 @@ export class Tensor implements TensorInfo {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     this.storage = storage.retain();
-    collectedTensors.register(this, null, this);
+    onUnreachable(this, forgetTensor);
     liveTensors++;
   }
 
@@ -157,7 +157,7 @@ export class Tensor implements TensorInfo {
   /** @internal Gives back this tensor's storage reference now instead of at garbage collection. */
   release(): void {
     if (this.storage === null) return;
-    collectedTensors.unregister(this);
+    forgetUnreachable(this);
     this.storage.release();
     this.storage = null;
     this.gradNode = null;

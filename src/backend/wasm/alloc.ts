@@ -51,8 +51,9 @@ export class HeapAllocator {
   private readonly freeEnd = new Map<number, number>();
   /** Bytes in blocks handed out and not yet returned. */
   usedBytes = 0;
-  /** Bytes handed out since the last reclaim: at most what a reclaim could win. */
+  /** Bytes handed out since the last reclaim (at most what a reclaim could win), and in use after it. */
   private allocatedSinceReclaim = 0;
+  private usedAfterReclaim = 0;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -64,13 +65,14 @@ export class HeapAllocator {
   alloc(bytes: number): { ptr: number; size: number } {
     const size = sizeClass(bytes);
     let ptr = this.takeFree(size);
-    const worthIt = this.allocatedSinceReclaim >= Math.max(RECLAIM_MIN_BYTES, this.usedBytes * RECLAIM_LIVE_FRACTION);
+    const worthIt = this.allocatedSinceReclaim >= Math.max(RECLAIM_MIN_BYTES, this.usedAfterReclaim * RECLAIM_LIVE_FRACTION);
     const mustReclaim = worthIt || this.top + size > this.maxBytes;
     if (ptr < 0 && this.pressure !== null && mustReclaim) {
       // Growing would keep the garbage forever (a heap never shrinks), and past the limit there
       // is no growing at all: reclaim first.
       this.allocatedSinceReclaim = 0;
       this.pressure.reclaim();
+      this.usedAfterReclaim = this.usedBytes;
       ptr = this.takeFree(size);
     }
     if (ptr < 0) ptr = this.bump(size);

@@ -44,6 +44,8 @@ export interface WasmBackendOptions {
    * delays the worker's share, while spinning burns a core that a busy machine needs.
    */
   spinMs?: number;
+  /** Largest heap in bytes (default and maximum: the memory's 2 GiB); tests set a small one. */
+  heapLimitBytes?: number;
 }
 
 export interface WasmBackend extends Backend {
@@ -83,7 +85,7 @@ export function createWasmBackend(options: WasmBackendOptions): WasmBackend {
     throw new Error(`wasm backend: threads must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
   }
   const memory = options.memory ?? createMemory();
-  const heap = new WasmHeap(memory);
+  const heap = new WasmHeap(memory, options.heapLimitBytes);
   const pool = threads > 1
     ? WasmThreadPool.create(options.platform, options.module, memory, threads, PARALLEL_EXPORTS, options.spinMs ?? 2)
     : null;

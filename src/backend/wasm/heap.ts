@@ -48,8 +48,8 @@ export class WasmHeap {
   private readonly callHandles: WasmHandle[] = [];
   private readonly callScratch: number[] = [];
 
-  constructor(readonly memory: WebAssembly.Memory) {
-    this.alloc = new HeapAllocator(memory, MAXIMUM_PAGES * 65536, {
+  constructor(readonly memory: WebAssembly.Memory, limitBytes = MAXIMUM_PAGES * 65536) {
+    this.alloc = new HeapAllocator(memory, Math.min(limitBytes, MAXIMUM_PAGES * 65536), {
       reclaim: () => reclaimUnreachable(),
       outOfMemory: (needed, limit) => this.outOfMemory(needed, limit),
     });

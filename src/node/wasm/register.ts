@@ -20,6 +20,8 @@ export interface RegisterWasmOptions {
   priority?: number;
   /** Registered name (default 'wasm'); tests register several thread counts side by side. */
   name?: string;
+  /** Largest heap in bytes (default 2 GiB, the most WebAssembly's 32-bit memory allows here). */
+  heapLimitBytes?: number;
 }
 
 /** The default thread count: FOVEA_THREADS, else the cores available (capped). */
@@ -41,7 +43,7 @@ export function createNodeWasmBackend(options: RegisterWasmOptions = {}): Backen
     return createRefBackend();
   }
   const { module } = compileKernelsSync(nodePlatform, options.variant ?? 'auto');
-  return createWasmBackend({ module, threads: options.threads ?? defaultThreads(), platform: nodePlatform });
+  return createWasmBackend({ module, threads: options.threads ?? defaultThreads(), platform: nodePlatform, heapLimitBytes: options.heapLimitBytes });
 }
 
 export function registerWasmBackend(options: RegisterWasmOptions = {}): void {
