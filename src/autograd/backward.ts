@@ -5,6 +5,7 @@
 import { engine } from '../backend/engine.js';
 import { shapeToString, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { withScope } from '../tensor/scope.js';
 import { noGrad } from './grad-mode.js';
 
 /** Every tensor `root` depends on through recorded ops, inputs before the ops that use them. */
@@ -85,17 +86,21 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tenso
 
 /**
  * PyTorch-style: adds d(y)/d(leaf) into `leaf.grad` for every leaf with `requiresGrad`, then frees
- * the graph (its saved tensors) so memory does not grow with each step.
+ * the graph (its saved tensors) so memory does not grow with each step. Every tensor the reverse
+ * pass makes besides the new `.grad`s is internal, so it is released at once, not left for the
+ * garbage collector.
  */
 export function backward(y: Tensor, dy?: Tensor): void {
   const leaves = topologicalOrder(y).filter((t) => t.requiresGrad && t.gradNode === null);
-  const grads = gradients(y, leaves, dy);
-  noGrad(() => {
-    leaves.forEach((leaf, i) => {
-      const g = grads[i];
-      if (g === null) return;
-      leaf.grad = leaf.grad === null ? g : engine.runKernel('Binary', { a: leaf.grad, b: g }, { op: 'add' });
-    });
+  withScope(() => {
+    const grads = gradients(y, leaves, dy);
+    return noGrad(() =>
+      leaves.map((leaf, i) => {
+        const g = grads[i];
+        if (g !== null) leaf.grad = leaf.grad === null ? g : engine.runKernel('Binary', { a: leaf.grad, b: g }, { op: 'add' });
+        return leaf.grad;
+      }),
+    );
   });
   for (const t of topologicalOrder(y)) t.gradNode = null;
 }

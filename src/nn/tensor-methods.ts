@@ -8,7 +8,6 @@ import { add, div, mul, sub, type TensorLike } from '../ops/binary.js';
 import { mean, sum, type Axes, argMax } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
 import { relu } from '../ops/unary.js';
-import { withScope } from '../tensor/scope.js';
 import { Tensor } from '../tensor/tensor.js';
 
 declare module '../tensor/tensor.js' {
@@ -30,33 +29,10 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-/** The leaves that will receive a gradient: the tensors whose `.grad` must outlive backward's scope. */
-function gradLeaves(root: Tensor): Tensor[] {
-  const leaves: Tensor[] = [];
-  const seen = new Set<Tensor>([root]);
-  const stack = [root];
-  while (stack.length > 0) {
-    const t = stack.pop() as Tensor;
-    if (t.gradNode === null && t.requiresGrad) leaves.push(t);
-    for (const input of t.gradNode?.inputs ?? []) {
-      if (!seen.has(input)) {
-        seen.add(input);
-        stack.push(input);
-      }
-    }
-  }
-  return leaves;
-}
-
 const proto = Tensor.prototype;
 
 proto.backward = function (this: Tensor): void {
-  const leaves = gradLeaves(this);
-  // The reverse pass's temporaries are freed at once; only the new `.grad`s survive.
-  withScope(() => {
-    backwardOp(this);
-    return leaves.map((l) => l.grad).filter((g): g is Tensor => g !== null);
-  });
+  backwardOp(this);
 };
 proto.add = function (this: Tensor, o: TensorLike) {
   return add(this, o);
