@@ -47,8 +47,13 @@ export function memorySampler(at: Set<number>, samples: MemorySample[]): (step: 
   return (step) => {
     if (!at.has(step)) return;
     const m = memory();
-    samples.push({ step, tensors: m.tensors, backendMB: m.bytes / 2 ** 20, rssMB: process.memoryUsage().rss / 2 ** 20 });
+    samples.push({ step, tensors: m.tensors, backendMB: m.bytes / 2 ** 20, rssMB: residentBytes() / 2 ** 20 });
   };
+}
+
+/** The process's resident set in Node; NaN in a browser, which does not say. */
+function residentBytes(): number {
+  return typeof process === 'undefined' ? NaN : process.memoryUsage().rss;
 }
 
 /** Start, quarter, middle, three quarters and end of `steps`. */

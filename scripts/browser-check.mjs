@@ -7,63 +7,20 @@
  * and a build (`npm run build`). Exits 0 when every check passes, 1 on a failure, 2 when a
  * prerequisite is missing.
  */
-import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-/** Only these folders are served (the page, the build, the kernels, the packages the import map names). */
-const SERVED = ['scripts/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/'];
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
-/** protobufjs/light.js is CommonJS; its UMD bundle sets globalThis.protobuf, which this module re-exports. */
-const PROTOBUF_SHIM = "import '/node_modules/protobufjs/dist/light/protobuf.js';\nexport default globalThis.protobuf;\n";
-/** Cross-origin isolation: without these two headers the page gets no SharedArrayBuffer. */
-const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+import { missingPrerequisite, withPage } from './browser-server.mjs';
 
 function fail(code, message) {
   console.error(`browser-check: ${message}`);
   process.exit(code);
 }
 
-async function respond(req, res) {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://localhost').pathname)).replace(/^[/\\]+/, '');
-  const send = (status, type, body) => { res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...ISOLATION }); res.end(body); };
-  if (path === 'shim/protobufjs-light.js') return send(200, TYPES['.js'], PROTOBUF_SHIM);
-  if (path.split(sep).includes('..') || !SERVED.some((dir) => path.startsWith(dir))) return send(404, 'text/plain', 'not served');
-  try {
-    send(200, TYPES[extname(path)] ?? 'application/octet-stream', await readFile(join(ROOT, path)));
-  } catch {
-    send(404, 'text/plain', 'not found');
-  }
-}
-
 async function main() {
-  if (!existsSync(CHROMIUM)) fail(2, `${CHROMIUM} not found; run: bash scripts/install-browser.sh`);
-  if (!existsSync(join(ROOT, 'dist/src/index.js')) || !existsSync(join(ROOT, 'wasm/build/fovea-simd.wasm'))) fail(2, 'no build found; run: npm run build');
-  const { chromium } = await import('playwright-core').catch(() => fail(2, 'playwright-core is not installed; run: npm install --no-save playwright-core'));
-
-  const server = createServer((req, res) => { respond(req, res).catch(() => res.destroy()); });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://localhost:${server.address().port}/scripts/browser-check.html`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM });
-  try {
-    const page = await browser.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('response', (r) => { if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} for ${r.url()}`); });
-    await page.goto(url);
-    await page.waitForFunction(() => window.foveaReady === true, null, { timeout: 30_000 }).catch(() => {
-      throw new Error(`the page did not load Fovea: ${pageErrors.join('; ') || 'no error reported'}`);
-    });
+  const missing = await missingPrerequisite();
+  if (missing !== null) fail(2, missing);
+  await withPage('scripts/browser-check.html', async (page, browser) => {
     const r = await page.evaluate(() => window.foveaCheck());
     report(await browser.version(), r);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 }
 
 /** Prints the results and sets the exit code from the checks. */

@@ -11,9 +11,10 @@
  * So a backend under memory pressure (its heap would have to grow) calls `reclaimUnreachable()`.
  * Where the host lets us drive the collector (Node: src/node/garbage-collector.ts installs one),
  * that runs a full collection and then, where the engine offers `cleanupSome`, the pending
- * callbacks at once, so even a loop that never yields runs in flat memory. Elsewhere storage comes
- * back at the program's next turn of the event loop; `eventLoopTurn()` lets a backend say how much
- * is held by tensors made since the last turn when it does run out.
+ * callbacks at once, so even a loop that never yields runs in flat memory. Elsewhere (browsers)
+ * `externalPressureCollector` makes the engine collect, and storage comes back at the program's
+ * next turn of the event loop; `eventLoopTurn()` lets a backend say how much is held by tensors
+ * made since the last turn when it does run out.
  */
 
 /** A FinalizationRegistry that can also run its pending callbacks on demand (a V8 extension). */
@@ -31,7 +32,26 @@ export interface GarbageCollector {
   readonly Registry?: FinalizationRegistryConstructor;
 }
 
-let collector: GarbageCollector | null = null;
+/**
+ * Any engine's nudge: allocating (and dropping) a large ArrayBuffer reports that much external
+ * memory, and V8 answers a jump of that size with a full collection. The buffer is never written,
+ * so its pages are never touched: it costs address space for an instant, not memory.
+ */
+export const externalPressureCollector: GarbageCollector = {
+  collectNow(): void {
+    try {
+      let reported = 0;
+      for (let i = 0; i < PRESSURE_BUFFERS; i++) reported += new ArrayBuffer(PRESSURE_BYTES).byteLength;
+      if (reported !== PRESSURE_BYTES * PRESSURE_BUFFERS) throw new Error('unreachable');
+    } catch {
+      // No address space for the nudge (a 32-bit engine): the engine collects on its own schedule.
+    }
+  },
+};
+const PRESSURE_BYTES = 64 << 20;
+const PRESSURE_BUFFERS = 4;
+
+let collector: GarbageCollector | null = externalPressureCollector;
 /** Registries in use: the default one, and the collector's once one is installed. */
 const registries: CleanupSomeRegistry<() => void>[] = [new FinalizationRegistry<() => void>((reclaim) => reclaim())];
 
