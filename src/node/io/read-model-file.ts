@@ -10,7 +10,7 @@
  */
 import { constants } from 'node:fs';
 import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Stats } from 'node:fs';
 import { ModelFormatError } from '../../io/model-format-error.js';
 
@@ -50,7 +50,8 @@ async function checkInside(path: string, folder: string): Promise<string> {
     throw cannotRead(path, e);
   }
   const rel = relative(root, real);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+  // ('..x' is a file name inside the folder; '..' and '../x' leave it.)
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new ModelFormatError(path, `resolves to ${real}, outside the model folder ${root}; files of a model must lie inside its folder (symlinks leaving it are not followed)`);
   }
   return real;
