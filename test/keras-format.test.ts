@@ -101,7 +101,7 @@ test('a legacy Keras 2 .h5 model loads with its weights', async () => {
     { weight_names: shapes.map(([n]) => `${name}/${n}:0`) },
   );
   const [k1, b1, k2, b2] = source.weights;
-  const modelConfig = { class_name: 'Sequential', config: { name: 'legacy', layers: source.getConfig().layers.map((l) => ({ class_name: l.className, config: l.className === 'InputLayer' ? { batch_input_shape: [null, 8, 8, 2], name: 'in' } : { ...l.config, data_format: 'channels_last', dtype: 'float32' } })) } };
+  const modelConfig = { class_name: 'Sequential', config: { name: 'legacy', layers: source.getConfig().layers.map((l) => ({ class_name: l.className, config: l.className === 'InputLayer' ? { batch_input_shape: [null, 8, 8, 2], name: 'in' } : { ...l.config, ...('dataFormat' in l.config ? { data_format: 'channels_last' } : {}), dtype: 'float32' } })) } };
   const file = await writeHdf5(group({
     model_weights: group({
       conv2d: layerGroup('conv2d', [['kernel', k1], ['bias', b1]]),

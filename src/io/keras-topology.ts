@@ -7,6 +7,7 @@
 import type { LayerConfig } from '../layers/registry.js';
 import { describeValue, isRecord } from './bytes.js';
 import { camelKeys, snakeKeys } from './json-case.js';
+import { checkLayerKeys } from './keras-layer-keys.js';
 import { ModelFormatError } from './model-format-error.js';
 
 export const KERAS_VERSION = 'fovea 0.1.0';
@@ -83,6 +84,8 @@ function layerFromKeras(raw: unknown, index: number, file: string): LayerEntry {
     throw new ModelFormatError(file, `modelTopology layer #${index} must be { class_name: string, config: object }, got ${describeValue(raw)}`);
   }
   const where = `modelTopology layer #${index} (${raw.class_name})`;
+  const named = typeof raw.config.name === 'string' ? `modelTopology layer #${index} (${raw.class_name} '${raw.config.name}')` : where;
+  checkLayerKeys(raw.class_name, raw.config, named, file);
   const config = camelKeys(raw.config, file) as LayerConfig;
   checkDtype(config.dtype, where, file);
   checkCommonFields(config, where, file);
@@ -95,6 +98,11 @@ function layerFromKeras(raw: unknown, index: number, file: string): LayerEntry {
   // Keras 3 spells the input layer's shape `batch_shape`.
   if (config.batchShape !== undefined && config.batchInputShape === undefined) config.batchInputShape = config.batchShape;
   delete config.batchShape;
+  // Keras 2 and TensorFlow.js call LeakyReLU's slope `alpha`; Keras 3 (and Fovea) `negative_slope`.
+  if (raw.class_name === 'LeakyReLU' && config.alpha !== undefined) {
+    if (config.negativeSlope === undefined) config.negativeSlope = config.alpha;
+    delete config.alpha;
+  }
   return { className: raw.class_name, config };
 }
 

@@ -37,8 +37,21 @@ export function asList(arg: TensorArg, names: readonly string[], what: string, o
   });
 }
 
+/**
+ * Throws when the inputs hold no sample: a loop over nothing would return an empty history,
+ * NaN means or no outputs instead of saying what is wrong.
+ */
+export function assertNotEmpty(xs: readonly Tensor[], op: string): void {
+  const empty = xs.findIndex((x) => x.rank >= 1 && x.shape[0] === 0);
+  if (xs.length > 0 && empty >= 0) {
+    const what = xs.length > 1 ? `x[${empty}]` : 'x';
+    throw new Error(`${op}: the data is empty (${what} has 0 samples, shape ${shapeToString(xs[empty].shape)}); give at least one sample`);
+  }
+}
+
 /** Reads lists of input and target tensors once; checks every one has the same number of samples. */
 export function toDataSet(xs: Tensor[], ys: Tensor[], weights: Float32Array | null, op: string): DataSet {
+  assertNotEmpty(xs, op);
   const hx = xs.map((x, i) => toHost(x, xs.length > 1 ? `x[${i}]` : 'x', op));
   const hy = ys.map((y, i) => toHost(y, ys.length > 1 ? `y[${i}]` : 'y', op));
   const count = hx[0].count;

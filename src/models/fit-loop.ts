@@ -173,15 +173,20 @@ export async function fitLoop(model: FitModel, compiled: CompiledState, data: Fi
   const seed = rng.nextUint32();
   await list.onTrainBegin({});
   let logs: Logs = {};
+  let trained = false;
   for (let epoch = startEpoch(model, o); epoch < epochs; epoch++) {
     await list.onEpochBegin(epoch, {});
     const result = await trainEpoch(model, compiled, data.epoch(epochRandom(seed, epoch)), list);
+    if (result.steps === 0 && !trained) {
+      throw new Error('fit: the data is empty (the iterator gave no batch in the first epoch); give at least one batch of { xs, ys }');
+    }
     if (result.steps === 0) {
       // Keras's behaviour when a generator is exhausted: warn and stop instead of looping on nothing.
       console.warn(`fit: the training data ran out at epoch ${epoch + 1}; give an iterable that restarts each epoch or stepsPerEpoch with enough batches`);
       break;
     }
     logs = result.logs;
+    trained = true;
     if (data.validation !== null) Object.assign(logs, await validate(model, compiled, data.validation(), list));
     await list.onEpochEnd(epoch, logs);
     if (model.stopTraining) break;

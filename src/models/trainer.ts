@@ -16,7 +16,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { type BatchIterable, isBatchIterable, iteratorEpochs, type Names } from './batch-sources.js';
 import { type CompileOptions, compileState } from './compile.js';
-import { asList, sampleWeightValues, type TensorArg, toDataSet } from './data-set.js';
+import { asList, assertNotEmpty, sampleWeightValues, type TensorArg, toDataSet } from './data-set.js';
 import { arrayFitData, type FitData, fitLoop, type FitOptions, iteratorFitData, withClassWeights } from './fit-loop.js';
 import { toHost } from './host-data.js';
 import { evaluateLoop, predictLoop } from './inference-loops.js';
@@ -159,6 +159,7 @@ export abstract class Trainer implements StepModel {
   /** The model's outputs for every sample of `x`, batch by batch (a list when there are several outputs). */
   predict(x: TensorArg, options: { batchSize?: number } = {}): Tensor | Tensor[] {
     const xs = asList(x, this.inputNames, 'input', 'predict');
+    assertNotEmpty(xs, 'predict');
     this.ensureBuilt(xs);
     const outs = predictLoop(this, xs.map((t, i) => toHost(t, xs.length > 1 ? `x[${i}]` : 'x', 'predict')), options.batchSize ?? 32);
     return outs.length === 1 ? outs[0] : outs;

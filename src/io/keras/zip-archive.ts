@@ -4,7 +4,9 @@
  * no encryption, no zip64, and every declared uncompressed size within the caps (per member and in
  * total) and within a plausible deflate ratio. Inflating then streams in small chunks and stops as
  * soon as a member produces more than it declared, so a zip bomb that lies about its sizes is cut
- * off after at most one chunk's worth of output. Each member's CRC-32 is checked.
+ * off after at most one chunk's worth of output. A reader may cap a member below its declared size
+ * (the .keras loader caps config.json, metadata.json and, from the config, the weights file).
+ * Each member's CRC-32 is checked.
  */
 import { Inflate, zipSync } from 'fflate';
 import { ModelFormatError } from '../model-format-error.js';
@@ -129,13 +131,17 @@ function memberData(bytes: Uint8Array, e: Entry, file: string): Uint8Array {
   return bytes.subarray(begin, end);
 }
 
-/** Inflates in small chunks, stopping as soon as the output outgrows the declared size. */
-function inflateCapped(data: Uint8Array, e: Entry, file: string): Uint8Array {
-  const out = new Uint8Array(e.size);
+/**
+ * Inflates in small chunks into a buffer of at most `limit` bytes (the declared size, or less when
+ * the caller caps the member), stopping as soon as the output would pass it: memory is never spent
+ * on more than the limit plus one chunk's output.
+ */
+function inflateCapped(data: Uint8Array, e: Entry, limit: number, file: string): Uint8Array {
+  const out = new Uint8Array(Math.min(e.size, limit));
   let have = 0;
   let done = false;
   const inflater = new Inflate((chunk, final) => {
-    if (have + chunk.length > e.size) throw new ModelFormatError(file, `zip member '${e.name}' inflates to more than the ${e.size} bytes it declares (zip bomb?)`);
+    if (have + chunk.length > out.length) throw new ModelFormatError(file, `zip member '${e.name}' inflates to more than the ${e.size} bytes it declares (zip bomb?)`);
     out.set(chunk, have);
     have += chunk.length;
     if (final) done = true;
@@ -150,23 +156,41 @@ function inflateCapped(data: Uint8Array, e: Entry, file: string): Uint8Array {
   return out;
 }
 
+/** A cap on one member's inflated size, and the reason given when a member exceeds it. */
+export interface MemberCap {
+  maxBytes: number;
+  /** Ends "declares N bytes, more than the M bytes ..." ('a config.json may have'). */
+  why: string;
+}
+
 export interface ZipReader {
   names: string[];
-  /** The member's bytes (inflated and CRC-checked); throws when it is absent. */
-  read(name: string): Uint8Array;
+  /** The size the central directory declares for a member (checked against the caps, not yet trusted). */
+  declaredSize(name: string): number;
+  /**
+   * The member's bytes (inflated and CRC-checked); throws when it is absent, or when it declares
+   * or inflates to more than `cap.maxBytes` (refused before or while inflating).
+   */
+  read(name: string, cap?: MemberCap): Uint8Array;
 }
 
 /** Opens a zip archive after checking its directory; members are inflated on demand. */
 export function openZip(bytes: Uint8Array, file: string, limits: ZipLimits = {}): ZipReader {
   const all = { maxMemberBytes: limits.maxMemberBytes ?? 2 ** 30, maxTotalBytes: limits.maxTotalBytes ?? 2 ** 31 };
   const entries = centralDirectory(bytes, all, file);
+  const entry = (name: string): Entry => {
+    const e = entries.find((x) => x.name === name);
+    if (e === undefined) throw new ModelFormatError(file, `the archive has no '${name}' (members: ${entries.map((x) => x.name).join(', ') || 'none'})`);
+    return e;
+  };
   return {
     names: entries.map((e) => e.name),
-    read(name) {
-      const e = entries.find((x) => x.name === name);
-      if (e === undefined) throw new ModelFormatError(file, `the archive has no '${name}' (members: ${entries.map((x) => x.name).join(', ') || 'none'})`);
+    declaredSize: (name) => entry(name).size,
+    read(name, cap) {
+      const e = entry(name);
+      if (cap !== undefined && e.size > cap.maxBytes) throw new ModelFormatError(file, `zip member '${name}' declares ${e.size} bytes, more than the ${cap.maxBytes} bytes ${cap.why}`);
       const data = memberData(bytes, e, file);
-      const out = e.method === 0 ? data.slice() : inflateCapped(data, e, file);
+      const out = e.method === 0 ? data.slice() : inflateCapped(data, e, cap?.maxBytes ?? e.size, file);
       const crc = crc32(out);
       if (crc !== e.crc) throw new ModelFormatError(file, `zip member '${name}' fails its CRC-32 check (stored ${e.crc.toString(16)}, computed ${crc.toString(16)}): the file is corrupted`);
       return out;

@@ -2,17 +2,18 @@
  * Model files on disk: `fileSystem(path)` saves to and loads from a folder holding model.json and
  * its shards (`path` may also name the .json file itself). Every file is written atomically and
  * model.json last, so a reader never sees a model.json whose shards are not all in place; shards
- * of an older save that the new manifest no longer lists are removed afterwards.
+ * of an older save that the new manifest no longer lists are removed afterwards. Loading reads
+ * only regular files inside the folder (see read-model-file.ts).
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_JSON_BYTES } from '../../io/bytes.js';
 import { artifactsToFiles, filesToArtifacts } from '../../io/layers-format.js';
 import { saveResult } from '../../io/memory-handlers.js';
-import { ModelFormatError } from '../../io/model-format-error.js';
 import { registerIORouter } from '../../io/router.js';
 import type { HandlerSaveOptions, IOHandler } from '../../io/types.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { readModelFile } from './read-model-file.js';
 
 export const FILE_SCHEME = 'file://';
 const SHARD_NAME = /^group\d+-shard\d+of\d+\.bin$/;
@@ -21,21 +22,6 @@ const SHARD_NAME = /^group\d+-shard\d+of\d+\.bin$/;
 function locate(path: string): { dir: string; json: string } {
   const p = resolve(path.startsWith(FILE_SCHEME) ? path.slice(FILE_SCHEME.length) : path);
   return p.endsWith('.json') ? { dir: dirname(p), json: p } : { dir: p, json: join(p, 'model.json') };
-}
-
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch (e) {
-    throw new ModelFormatError(path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot be read: ${(e as Error).message}`);
-  }
-}
-
-/** Reads a file after checking its size against `maxBytes`, so a wrong file is never read whole. */
-async function readCapped(path: string, maxBytes: number, why: string): Promise<Uint8Array> {
-  const size = await sizeOf(path);
-  if (size > maxBytes) throw new ModelFormatError(path, `has ${size} bytes, more than the ${maxBytes} bytes ${why}`);
-  return new Uint8Array(await readFile(path));
 }
 
 async function removeStaleShards(dir: string, keep: ReadonlySet<string>): Promise<void> {
@@ -57,8 +43,10 @@ export function fileSystem(path: string): IOHandler {
       return saveResult([json, ...[...files.shards.keys()].map((n) => join(dir, n))], artifacts, files.modelJson.byteLength);
     },
     load: async () => {
-      const modelJson = await readCapped(json, MAX_JSON_BYTES, 'a model.json may have');
-      return filesToArtifacts(modelJson, (shard, maxBytes) => readCapped(join(dir, shard), maxBytes, 'the manifest leaves for it'), json, (shard) => join(dir, shard));
+      // Only regular files inside the folder are read, each capped by the bytes actually read.
+      const modelJson = await readModelFile(json, { maxBytes: MAX_JSON_BYTES, why: 'a model.json may have', inside: dir });
+      const readShard = (shard: string, maxBytes: number) => readModelFile(join(dir, shard), { maxBytes, why: 'the manifest leaves for it', inside: dir });
+      return filesToArtifacts(modelJson, readShard, json, (shard) => join(dir, shard));
     },
   };
 }

@@ -8,7 +8,6 @@
  *   const model = await loadModelFile('mnist.keras');
  *   await saveModelFile(model, 'mnist.onnx');
  */
-import { stat, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { loadKeras, saveKeras } from '../../io/keras/keras-file.js';
 import { loadLegacyH5 } from '../../io/keras/legacy-h5.js';
@@ -23,6 +22,7 @@ import { tensor } from '../../ops/create.js';
 import { shapesEqual, shapeToString } from '../../tensor/shape.js';
 import { writeFileAtomic } from './atomic-write.js';
 import './file-system.js';
+import { readModelFile } from './read-model-file.js';
 
 export type ModelFormat = 'tfjs' | 'keras' | 'h5' | 'onnx' | 'safetensors';
 
@@ -47,15 +47,9 @@ export function formatOf(path: string): ModelFormat {
   throw new Error(`unknown model format for '${path}'; use one of: ${Object.values(FORMAT_NAMES).join('; ')}`);
 }
 
-async function readCapped(path: string): Promise<Uint8Array> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (e) {
-    throw new ModelFormatError(path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot be read: ${(e as Error).message}`);
-  }
-  if (size > MAX_FILE_BYTES) throw new ModelFormatError(path, `has ${size} bytes, more than the ${MAX_FILE_BYTES} a model file may have`);
-  return new Uint8Array(await readFile(path));
+/** A whole model file: a regular file (no FIFO or device), at most MAX_FILE_BYTES actually read. */
+function readCapped(path: string): Promise<Uint8Array> {
+  return readModelFile(path, { maxBytes: MAX_FILE_BYTES, why: 'a model file may have' });
 }
 
 /** A model from a file in any readable format (`architecture` supplies the layers for .safetensors). */
