@@ -1,21 +1,20 @@
 /**
  * Model files on disk: `fileSystem(path)` saves to and loads from a folder holding model.json and
- * its shards (`path` may also name the .json file itself). Every file is written atomically and
- * model.json last, so a reader never sees a model.json whose shards are not all in place; shards
- * of an older save that the new manifest no longer lists are removed afterwards.
+ * its shards (`path` may also name the .json file itself). A save writes a new set of shards and
+ * installs it with one rename of model.json (shard-set.ts), so a reader sees the old set or the
+ * new set, never a mix, and a killed save leaves the previous set whole.
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_JSON_BYTES } from '../../io/bytes.js';
-import { artifactsToFiles, filesToArtifacts } from '../../io/layers-format.js';
+import { filesToArtifacts } from '../../io/layers-format.js';
 import { saveResult } from '../../io/memory-handlers.js';
 import { ModelFormatError } from '../../io/model-format-error.js';
 import { registerIORouter } from '../../io/router.js';
 import type { HandlerSaveOptions, IOHandler } from '../../io/types.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { saveModelFolder } from './shard-set.js';
 
 export const FILE_SCHEME = 'file://';
-const SHARD_NAME = /^group\d+-shard\d+of\d+\.bin$/;
 
 /** The folder and model.json path for a target path (a folder, or a .json file). */
 function locate(path: string): { dir: string; json: string } {
@@ -38,23 +37,14 @@ async function readCapped(path: string, maxBytes: number, why: string): Promise<
   return new Uint8Array(await readFile(path));
 }
 
-async function removeStaleShards(dir: string, keep: ReadonlySet<string>): Promise<void> {
-  const names = await readdir(dir);
-  await Promise.all(names.filter((n) => SHARD_NAME.test(n) && !keep.has(n)).map((n) => rm(join(dir, n), { force: true })));
-}
-
 /** A handler for the model folder (or model.json file) at `path`. */
 export function fileSystem(path: string): IOHandler {
   const { dir, json } = locate(path);
   return {
     description: json,
     save: async (artifacts, options: HandlerSaveOptions = {}) => {
-      const files = artifactsToFiles(artifacts, options);
-      await mkdir(dir, { recursive: true });
-      for (const [name, bytes] of files.shards) await writeFileAtomic(join(dir, name), bytes);
-      await writeFileAtomic(json, files.modelJson);
-      await removeStaleShards(dir, new Set(files.shards.keys()));
-      return saveResult([json, ...[...files.shards.keys()].map((n) => join(dir, n))], artifacts, files.modelJson.byteLength);
+      const { paths, modelJsonBytes } = await saveModelFolder(json, artifacts, options);
+      return saveResult(paths, artifacts, modelJsonBytes);
     },
     load: async () => {
       const modelJson = await readCapped(json, MAX_JSON_BYTES, 'a model.json may have');
