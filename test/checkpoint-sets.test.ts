@@ -129,34 +129,59 @@ async function manifestFiles(dir: string): Promise<string[]> {
   return ['model.json', ...json.weightsManifest.flatMap((g) => g.paths)].sort();
 }
 
-test('a folder checkpoint SIGKILLed at each of 30 steps of a save loads whole every time, and the next save removes the debris', () => withDir(async (dir) => {
+test('a folder checkpoint SIGKILLed at each of 30 steps of a save loads whole every time, and the next save removes the debris', (t) => withDir(async (dir) => {
   const target = join(dir, 'ckpt');
   // 11 shards of 16 bytes per save (4 of weights, 7 of optimizer state): about 25 steps per save.
   const landed = await killAtEveryStep('folder', target, readFolder, 30);
+  t.diagnostic(`kills before the install: ${landed.before}, after it: ${landed.after}`);
   assert.ok(landed.before >= 12 && landed.after >= 3, `kills before/after the install: ${landed.before}/${landed.after}`);
   assert.deepEqual((await readdir(target)).sort(), await manifestFiles(target));
 }));
 
 test('ModelCheckpoint folders, .keras files and BackupAndRestore files SIGKILLed inside a save load whole every time', () => withDir(async (dir) => {
-  const folder = join(dir, 'folder');
-  await killAtEveryStep('checkpoint', folder, readFolder, 8);
+  const [folder, keras, backup] = [join(dir, 'folder'), join(dir, 'keras', 'model.keras'), join(dir, 'backup')];
+  await Promise.all([
+    killAtEveryStep('checkpoint', folder, readFolder, 8),
+    killAtEveryStep('keras', keras, readKeras, 4),
+    killAtEveryStep('backup', backup, readBackup, 4),
+  ]);
   assert.deepEqual((await readdir(folder)).sort(), await manifestFiles(folder));
-  const keras = join(dir, 'keras', 'model.keras');
-  await killAtEveryStep('keras', keras, readKeras, 4);
   assert.deepEqual(await readdir(dirname(keras)), ['model.keras']);
-  const backup = join(dir, 'backup');
-  await killAtEveryStep('backup', backup, readBackup, 4);
   assert.deepEqual(await readdir(backup), [BACKUP_FILE]);
 }));
 
-test('two processes saving to one folder at once both succeed and leave one complete set, in each of 6 folders', () => withDir(async (dir) => {
+/** Loads the folders over and over until `done`; every load must hold one save. */
+async function readWhileSaving(targets: string[], done: () => boolean): Promise<{ reads: number; failures: string[] }> {
+  let reads = 0;
+  const failures: string[] = [];
+  while (!done()) {
+    for (const target of targets) {
+      if (!existsSync(join(target, 'model.json'))) continue;
+      try {
+        const artifacts = await fileSystem(target).load!();
+        single(decodeWeights(artifacts.weightSpecs, toBytes(artifacts.weightData, target), target).flatMap((w) => Array.from(w.values)), target);
+        reads++;
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { reads, failures };
+}
+
+test('two processes saving to one folder at once both succeed and leave one complete set, in each of 6 folders', (t) => withDir(async (dir) => {
   // Different shard sizes, so the two savers' sets have different files (11 and 9 shards) at about the same pace.
   const pair = (target: string) => Promise.all([
     runChild(['folder', target, '1000', '0', '8', '16', 'jitter']),
     runChild(['folder', target, '2000', '0', '8', '20', 'jitter']),
   ]);
   const targets = Array.from({ length: 6 }, (_, i) => join(dir, `shared-${i}`));
-  const runs = await Promise.all(targets.map(pair));
+  let finished = false;
+  const saving = Promise.all(targets.map(pair)).finally(() => { finished = true; });
+  const [runs, reading] = await Promise.all([saving, readWhileSaving(targets, () => finished)]);
+  t.diagnostic(`${reading.reads} loads during the saves, ${reading.failures.length} failed`);
+  assert.deepEqual(reading.failures, [], 'a load during the saves failed or mixed two saves');
   const problems: string[] = [];
   for (const [i, [a, b]] of runs.entries()) {
     try {

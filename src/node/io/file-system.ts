@@ -37,6 +37,21 @@ async function readCapped(path: string, maxBytes: number, why: string): Promise<
   return new Uint8Array(await readFile(path));
 }
 
+/**
+ * A save that installs a new set removes the old set's shards, possibly while a reader is between
+ * model.json and its shards. Such a reader finds a shard gone and model.json replaced, and reads
+ * the new set instead (a few times at most, so a folder rewritten nonstop still ends in an error).
+ */
+const READ_ATTEMPTS = 3;
+
+async function replacedMeanwhile(error: unknown, json: string, modelJson: Uint8Array): Promise<boolean> {
+  // A shard gone between its size check and its read fails with the plain ENOENT error.
+  const gone = error instanceof ModelFormatError ? error.message.endsWith(': file not found') && error.file !== json : (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+  if (!gone) return false;
+  const now = await readFile(json).catch(() => null);
+  return now !== null && !Buffer.from(modelJson).equals(now);
+}
+
 /** A handler for the model folder (or model.json file) at `path`. */
 export function fileSystem(path: string): IOHandler {
   const { dir, json } = locate(path);
@@ -47,8 +62,14 @@ export function fileSystem(path: string): IOHandler {
       return saveResult(paths, artifacts, modelJsonBytes);
     },
     load: async () => {
-      const modelJson = await readCapped(json, MAX_JSON_BYTES, 'a model.json may have');
-      return filesToArtifacts(modelJson, (shard, maxBytes) => readCapped(join(dir, shard), maxBytes, 'the manifest leaves for it'), json, (shard) => join(dir, shard));
+      for (let attempt = 1; ; attempt++) {
+        const modelJson = await readCapped(json, MAX_JSON_BYTES, 'a model.json may have');
+        try {
+          return await filesToArtifacts(modelJson, (shard, maxBytes) => readCapped(join(dir, shard), maxBytes, 'the manifest leaves for it'), json, (shard) => join(dir, shard));
+        } catch (e) {
+          if (attempt >= READ_ATTEMPTS || !(await replacedMeanwhile(e, json, modelJson))) throw e;
+        }
+      }
     },
   };
 }

@@ -109,7 +109,7 @@ async function removeStaleFiles(dir: string, names: SetNames, ownId: string): Pr
     const id = idOf(name);
     if (id !== undefined && running.has(id)) return false;
     if (names.shard.test(name)) return !listed.has(name);
-    if (id !== undefined) return id !== ownId; // a dead save's manifest or lock (the caller drops its own lock)
+    if (id !== undefined) return id !== ownId; // a dead save's manifest or lock (this save's own are gone already)
     return names.unowned.test(name) && (await isOld(join(dir, name)));
   };
   const stale: string[] = [];
@@ -150,8 +150,13 @@ export async function saveModelFolder(json: string, artifacts: ModelArtifacts, o
     installed = true;
     await saveStep('manifest renamed');
     await syncDir(dir);
-    await removeStaleFiles(dir, names, id);
+    // The lock only protects files no manifest names yet. Dropped before the cleanup, it lets a
+    // concurrent save that installs later remove this save's shards; and this cleanup reads the
+    // manifest after any save that still held its lock: of two savers, the last one to clean up
+    // sees the final manifest, so no superseded set stays behind.
     await rm(lock, { force: true });
+    await saveStep('lock removed');
+    await removeStaleFiles(dir, names, id);
     return { paths: [json, ...shards], modelJsonBytes: files.modelJson.byteLength };
   } catch (e) {
     // Before the rename nothing names this save's files; after it they are the model.
