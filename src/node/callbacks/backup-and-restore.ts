@@ -2,7 +2,8 @@
  * BackupAndRestore: makes `fit` survive being killed (Keras 3). At every epoch end (and, with a
  * numeric `saveFreq`, every that many batches) it writes the model's weights, the optimizer's
  * state (step count, slots, EMA averages, learning rate) and the epoch reached to
- * `<backupDir>/training-state.safetensors`, atomically. When `fit` starts with a backup there,
+ * `<backupDir>/training-state.safetensors`, atomically (a killed backup leaves the previous one,
+ * and the next backup removes its temporary file). When `fit` starts with a backup there,
  * the state is restored and training resumes at the saved epoch; when `fit` completes, the
  * backup file is deleted, and the folder if nothing else is in it (unless `deleteCheckpoint` is false).
  *
