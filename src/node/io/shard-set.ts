@@ -3,7 +3,8 @@
  * between two files leaves shards of two saves under one model.json), and renaming a folder over a
  * non-empty folder is not atomic on POSIX. So every save writes its shards under names of its own
  * (`group1-shard1of6.<save id>.bin`) next to the current ones, then installs its model.json, which
- * names them, with one rename. A reader opening model.json finds the old set or the new set, whole.
+ * names them, with one rename, after flushing every file. A reader opening model.json finds the old
+ * set or the new set, whole (a reader whose set is removed under it reads the new one: file-system.ts).
  *
  * Afterwards the save removes what no model.json names any more: shards of older saves and the
  * files of killed saves. Files of saves that may still be running are kept: a running save holds a
@@ -112,11 +113,8 @@ async function removeStaleFiles(dir: string, names: SetNames, ownId: string): Pr
     if (id !== undefined) return id !== ownId; // a dead save's manifest or lock (this save's own are gone already)
     return names.unowned.test(name) && (await isOld(join(dir, name)));
   };
-  const stale: string[] = [];
-  for (const name of entries) if (await isStale(name)) stale.push(name);
-  // Locks last, so a cleanup killed halfway still finds the rest of a dead save by its lock.
-  stale.sort((a, b) => Number(a.endsWith('.saving')) - Number(b.endsWith('.saving')));
-  for (const name of stale) {
+  for (const name of entries) {
+    if (!(await isStale(name))) continue;
     await rm(join(dir, name), { force: true }).catch(() => {});
     await saveStep('stale file removed');
   }
