@@ -12,6 +12,7 @@ import { loadModel, saveModel } from '../src/io/model-io.js';
 import type { ModelArtifacts } from '../src/io/types.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { Sequential } from '../src/models/sequential.js';
 
 // A variable specifier keeps tsc from requiring the package's types when it is not installed.
 const TFJS = '@tensorflow/tfjs';
@@ -74,6 +75,7 @@ test('a model built and saved by TensorFlow.js loads in Fovea and predicts the s
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
   const model = await loadModel(fromMemory(artifacts as unknown as ModelArtifacts));
+  assert.ok(model instanceof Sequential);
   const x = mnistImages();
   const ours = model.predict(x).dataSync();
   const theirs = tfModel.predict(tf.tensor(x.dataSync(), x.shape)).dataSync();
@@ -83,5 +85,6 @@ test('a model built and saved by TensorFlow.js loads in Fovea and predicts the s
   const files = new Map<string, Uint8Array>();
   await saveModel(model, intoFiles(files));
   const again = await loadModel(fromFiles(files));
+  assert.ok(again instanceof Sequential);
   assert.equal(maxAbsDiff(again.predict(x).dataSync(), ours), 0);
 });

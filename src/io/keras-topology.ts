@@ -32,7 +32,7 @@ export interface ParsedTopology {
 // Fovea stores data formats as 'channelsLast'; Keras files spell them 'channels_last'.
 const DATA_FORMAT_TO_KERAS: Record<string, string> = { channelsLast: 'channels_last', channelsFirst: 'channels_first' };
 
-function layerToKeras(layer: SequentialConfig['layers'][number]): Record<string, unknown> {
+export function layerToKeras(layer: SequentialConfig['layers'][number]): Record<string, unknown> {
   const config = snakeKeys(layer.config) as Record<string, unknown>;
   const format = config.data_format;
   if (typeof format === 'string' && format in DATA_FORMAT_TO_KERAS) config.data_format = DATA_FORMAT_TO_KERAS[format];

@@ -88,6 +88,18 @@ export abstract class Trainer implements StepModel {
     return this.compiled?.optimizer ?? null;
   }
 
+  /** The compiled metrics of each output, by the names they were compiled with (for saving a model). */
+  get metricsPerOutput(): string[][] {
+    const compiled = this.compiled;
+    if (compiled === null) return [];
+    return this.outputNames.map((_, k) => compiled.metrics.filter((m) => m.output === k).map((m) => m.baseName));
+  }
+
+  /** The compiled loss weights, one per output (empty before compile). */
+  get lossWeights(): number[] {
+    return this.compiled === null ? [] : [...this.compiled.lossWeights];
+  }
+
   /** 'loss' then the metric names, the order of `evaluate`'s and `trainOnBatch`'s results. */
   get metricsNames(): string[] {
     return this.compiled === null ? [] : [...this.compiled.names];
