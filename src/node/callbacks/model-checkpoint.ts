@@ -9,7 +9,7 @@
  *     with loadModelFile(path, { architecture }) or loadSafetensorsInto);
  *   - `.keras`: a Keras 3 archive (topology and weights; any model);
  *   - anything else: a TensorFlow.js layers-format folder (or `.json` path) with the optimizer
- *     state, through `model.save` (Sequential models).
+ *     state, through `model.save` (Sequential and functional models).
  * Every file is written atomically (temporary file in the same folder, then renamed), so a reader
  * never sees a half-written checkpoint and an interrupted save leaves the previous one whole.
  */
