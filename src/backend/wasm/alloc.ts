@@ -26,10 +26,11 @@ export function sizeClass(bytes: number): number {
 }
 
 /**
- * A request that finds no free block grows the heap, without asking for a reclaim first, until
+ * Only a request that finds no free block and must grow the heap asks for a reclaim, and only once
  * this many bytes, or as many as were in use right after the last reclaim if more, were allocated
  * since it. A reclaim (a full garbage collection) costs 5-20 ms, so it must win a lot each time:
  * the heap thus keeps up to its live size as room for garbage, as garbage-collected heaps do.
+ * A scoped loop (fit, predict) frees as it goes and so almost never asks.
  */
 const RECLAIM_MIN_BYTES = 64 << 20;
 const RECLAIM_LIVE_FRACTION = 1;
@@ -65,9 +66,7 @@ export class HeapAllocator {
   alloc(bytes: number): { ptr: number; size: number } {
     const size = sizeClass(bytes);
     let ptr = this.takeFree(size);
-    const worthIt = this.allocatedSinceReclaim >= Math.max(RECLAIM_MIN_BYTES, this.usedAfterReclaim * RECLAIM_LIVE_FRACTION);
-    const mustReclaim = worthIt || this.top + size > this.maxBytes;
-    if (ptr < 0 && this.pressure !== null && mustReclaim) {
+    if (ptr < 0 && this.pressure !== null && this.wouldGrow(size) && this.reclaimDue(size)) {
       // Growing would keep the garbage forever (a heap never shrinks), and past the limit there
       // is no growing at all: reclaim first.
       this.allocatedSinceReclaim = 0;
@@ -79,6 +78,17 @@ export class HeapAllocator {
     this.usedBytes += size;
     this.allocatedSinceReclaim += size;
     return { ptr, size };
+  }
+
+  /** Whether bumping `size` bytes needs more memory than the heap has now. */
+  private wouldGrow(size: number): boolean {
+    return this.top + size > this.memory.buffer.byteLength;
+  }
+
+  /** Enough was allocated since the last reclaim for one to pay, or the heap cannot grow at all. */
+  private reclaimDue(size: number): boolean {
+    const threshold = Math.max(RECLAIM_MIN_BYTES, this.usedAfterReclaim * RECLAIM_LIVE_FRACTION);
+    return this.allocatedSinceReclaim >= threshold || this.top + size > this.maxBytes;
   }
 
   /** A free block of exactly `size` (split from a larger one if need be), or -1. */
