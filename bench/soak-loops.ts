@@ -56,6 +56,21 @@ function residentBytes(): number {
   return typeof process === 'undefined' ? NaN : process.memoryUsage().rss;
 }
 
+/**
+ * What is not flat about a soak's samples, or null. Flat: after the first quarter (warm-up:
+ * weights, optimizer state, the heap's working set), backend bytes never exceed twice the warm-up
+ * level plus 64 MB (the heap keeps up to its live size as room for garbage between reclaims), and
+ * live tensors stay within 100 of it.
+ */
+export function notFlat(samples: readonly MemorySample[]): string | null {
+  const [, warm, ...later] = samples;
+  if (warm === undefined || later.length === 0) return `too few samples (${samples.length})`;
+  const table = samples.map((s) => `step ${s.step}: ${s.tensors} tensors, ${s.backendMB.toFixed(1)} MB`).join('; ');
+  if (later.some((s) => s.backendMB > 2 * warm.backendMB + 64)) return `backend memory grew (${table})`;
+  if (later.some((s) => s.tensors > warm.tensors + 100)) return `live tensors grew (${table})`;
+  return null;
+}
+
 /** Start, quarter, middle, three quarters and end of `steps`. */
 export function samplePoints(steps: number): Set<number> {
   return new Set([0, 1, 2, 3, 4].map((k) => Math.min(steps - 1, Math.round(((steps - 1) * k) / 4))));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the opt-in browser check (scripts/browser-check.mjs).
+# Installs Debian's Chromium for the browser tests and scripts (scripts/browser-check.mjs,
+# bench/browser-soak.mjs, test/browser-soak.test.ts); .ci/run calls it.
 # Idempotent: does nothing when /usr/bin/chromium is already there. Needs root (or sudo).
 set -euo pipefail
 

@@ -4,6 +4,11 @@
  * same predictions (max abs difference <= 1e-5 both ways). Skipped when tfjs is not installed.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import '../src/backend/register.js';
 import { loadMnist } from '../src/data/mnist.js';
@@ -11,6 +16,7 @@ import { fromFiles, fromMemory, intoFiles } from '../src/io/memory-handlers.js';
 import { loadModel, saveModel } from '../src/io/model-io.js';
 import type { ModelArtifacts } from '../src/io/types.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
+import '../src/node/io/file-system.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 // A variable specifier keeps tsc from requiring the package's types when it is not installed.
@@ -84,4 +90,25 @@ test('a model built and saved by TensorFlow.js loads in Fovea and predicts the s
   await saveModel(model, intoFiles(files));
   const again = await loadModel(fromFiles(files));
   assert.equal(maxAbsDiff(again.predict(x).dataSync(), ours), 0);
+});
+
+test('a model folder saved by Fovea (shard names carrying the save id) loads in TensorFlow.js over HTTP', { skip }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'fovea-tfjs-'));
+  // tfjs's http loader fetches model.json, then each shard path relative to it, as a browser would.
+  const server = createServer((req, res) => {
+    readFile(join(dir, basename(req.url ?? ''))).then((bytes) => res.end(bytes), () => res.writeHead(404).end());
+  });
+  try {
+    const model = mnistCnn({ seed: 4 });
+    await saveModel(mnistCnn({ seed: 5 }), dir, { shardSizeBytes: 64 * 1024 });
+    await saveModel(model, dir, { shardSizeBytes: 64 * 1024 }); // a second save replaces the first set
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const tfModel = await tf.loadLayersModel(`http://127.0.0.1:${(server.address() as AddressInfo).port}/model.json`);
+    const x = mnistImages();
+    const diff = maxAbsDiff(model.predict(x).dataSync(), tfModel.predict(tf.tensor(x.dataSync(), x.shape)).dataSync());
+    assert.ok(diff <= 1e-5, `max abs diff ${diff}`);
+  } finally {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });

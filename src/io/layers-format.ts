@@ -23,8 +23,8 @@ export interface ModelFiles {
   shards: Map<string, Uint8Array>;
 }
 
-function shardNames(group: number, count: number, prefix: string): string[] {
-  return Array.from({ length: count }, (_, i) => `${prefix}group${group}-shard${i + 1}of${count}.bin`);
+function shardNames(group: number, count: number, prefix: string, suffix: string): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}group${group}-shard${i + 1}of${count}${suffix}.bin`);
 }
 
 function cut(data: Uint8Array, shardBytes: number): Uint8Array[] {
@@ -38,6 +38,8 @@ export interface ToFilesOptions {
   shardSizeBytes?: number;
   /** Prepended to shard names (TensorFlow.js downloads use `<name>.`). */
   shardPrefix?: string;
+  /** Inserted before `.bin` (folder saves name each save's shards apart: `group1-shard1of2.<save id>.bin`). */
+  shardSuffix?: string;
 }
 
 /** model.json and shards for `artifacts`: group 1 holds the model weights, group 2 the optimizer's. */
@@ -53,7 +55,7 @@ export function artifactsToFiles(artifacts: ModelArtifacts, options: ToFilesOpti
     if (members.length === 0) continue;
     const bytes = concatBytes(members.map(({ spec, offset }) => data.subarray(offset, offset + spec.byteLength)));
     const pieces = cut(bytes, shardBytes);
-    const names = shardNames(manifest.length + 1, pieces.length, options.shardPrefix ?? '');
+    const names = shardNames(manifest.length + 1, pieces.length, options.shardPrefix ?? '', options.shardSuffix ?? '');
     names.forEach((n, i) => shards.set(n, pieces[i]));
     manifest.push({ paths: names, weights: members.map(({ spec }) => publicSpec(spec)) });
   }

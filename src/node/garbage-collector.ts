@@ -11,10 +11,11 @@ import { createContext, runInContext } from 'node:vm';
 import type { GarbageCollector } from '../tensor/reclamation.js';
 
 /**
- * V8 versions known to have the `--harmony-weak-refs-with-cleanup-some` flag. On others the flag
- * is not tried: an unknown flag prints an error line on stderr.
+ * V8 versions known to have the `--harmony-weak-refs-with-cleanup-some` flag (Node 16 to 24). On
+ * others it is not tried, since an unknown flag prints an error line on stderr, and storage comes
+ * back at the next event-loop turn instead.
  */
-const CLEANUP_SOME_V8 = /^(9|10|11|12)\./;
+const CLEANUP_SOME_V8 = /^(9|1[0-3])\./;
 
 export function nodeGarbageCollector(): GarbageCollector | null {
   const cleanupSome = CLEANUP_SOME_V8.test(process.versions.v8);

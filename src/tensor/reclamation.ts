@@ -33,9 +33,12 @@ export interface GarbageCollector {
 }
 
 /**
- * Any engine's nudge: allocating (and dropping) a large ArrayBuffer reports that much external
- * memory, and V8 answers a jump of that size with a full collection. The buffer is never written,
- * so its pages are never touched: it costs address space for an instant, not memory.
+ * The nudge for engines that let nobody run the collector (browsers): allocating and dropping
+ * large ArrayBuffers reports that much external memory, which V8 weighs when it schedules a full
+ * collection. Best effort, measured in Node: it starts one the first time, not every time (V8
+ * raises its external-memory limit after each collection), so browsers rely on the program
+ * yielding and on the engine's own schedule too. The buffers are never written, so their pages
+ * are never touched: they cost address space for an instant, not memory.
  */
 export const externalPressureCollector: GarbageCollector = {
   collectNow(): void {

@@ -2,7 +2,8 @@
  * BackupAndRestore: makes `fit` survive being killed (Keras 3). At every epoch end (and, with a
  * numeric `saveFreq`, every that many batches) it writes the model's weights, the optimizer's
  * state (step count, slots, EMA averages, learning rate) and the epoch reached to
- * `<backupDir>/training-state.safetensors`, atomically. When `fit` starts with a backup there,
+ * `<backupDir>/training-state.safetensors`, atomically (a killed backup leaves the previous one,
+ * and the next backup removes its temporary file). When `fit` starts with a backup there,
  * the state is restored and training resumes at the saved epoch; when `fit` completes, the
  * backup file is deleted, and the folder if nothing else is in it (unless `deleteCheckpoint` is false).
  *
@@ -12,13 +13,15 @@
  *
  * Example: `await model.fit(x, y, { epochs: 20, seed: 1, callbacks: [new BackupAndRestore({ backupDir: '/tmp/backup' })] })`.
  */
-import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Callback } from '../../callbacks/callback.js';
 import type { Logs } from '../../callbacks/callback.js';
 import { trainingModel } from '../../callbacks/model-access.js';
 import { encodeTrainingState, restoreTrainingState } from '../../callbacks/training-state.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readModelFile } from '../io/read-model-file.js';
 
 export interface BackupAndRestoreOptions {
   /** Folder holding the backup; must not be shared with other runs. */
@@ -59,13 +62,10 @@ export class BackupAndRestore extends Callback {
     const model = trainingModel(this, WHO);
     this.resumedAt = null;
     this.batchesSinceSave = 0;
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(this.backupPath));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
-    }
+    if (!existsSync(this.backupPath)) return;
+    // A backup holds the weights, a few optimizer slots per weight (Adam with amsgrad and EMA: 4) and metadata.
+    const weightBytes = model.weights.reduce((n, w) => n + w.size * 4, 0);
+    const bytes = await readModelFile(this.backupPath, { maxBytes: 6 * weightBytes + (1 << 20), why: "a backup of this model's training state may have" });
     const progress = restoreTrainingState(model, bytes, this.backupPath, WHO);
     this.resumedAt = progress.epoch;
     this.currentEpoch = progress.epoch;

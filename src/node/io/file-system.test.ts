@@ -21,8 +21,10 @@ test('a plain path saves a folder of model.json + shards that loads back exactly
   const model = smallCnn(4);
   const target = join(dir, 'nested', 'model-a');
   const result = await saveModel(model, target, { shardSizeBytes: 200 });
+  // Each save's shards carry its save id (<pid>-<8 hex>), so a new set never overwrites the old one.
   const names = (await readdir(target)).sort();
-  assert.deepEqual(names, ['group1-shard1of4.bin', 'group1-shard2of4.bin', 'group1-shard3of4.bin', 'group1-shard4of4.bin', 'model.json']);
+  const id = /^group1-shard1of4\.(\d+-[0-9a-f]{8})\.bin$/.exec(names[0])?.[1];
+  assert.deepEqual(names, [1, 2, 3, 4].map((i) => `group1-shard${i}of4.${id}.bin`).concat('model.json'));
   assert.equal(result.locations[0], join(target, 'model.json'));
   for (const source of [target, `file://${target}`, join(target, 'model.json')]) {
     const loaded = await loadModel(source);
@@ -36,14 +38,16 @@ test('re-saving replaces the files atomically and removes shards the new manifes
   await writeFile(join(dir, 'notes.txt'), 'keep me');
   const model = smallCnn(2);
   await saveModel(model, dir);
-  assert.deepEqual((await readdir(dir)).sort(), ['group1-shard1of1.bin', 'model.json', 'notes.txt']);
+  const names = (await readdir(dir)).sort();
+  assert.deepEqual(names.slice(1), ['model.json', 'notes.txt']);
+  assert.match(names[0], /^group1-shard1of1\.\d+-[0-9a-f]{8}\.bin$/);
   const loaded = await loadModel(dir);
   assert.deepEqual(bits(loaded.weights[0].dataSync()), bits(model.weights[0].dataSync()));
 }));
 
 test('truncated, oversized and missing files are reported by path before being read whole', () => withTempDir(async (dir) => {
-  await saveModel(smallCnn(1), dir);
-  const shard = join(dir, 'group1-shard1of1.bin');
+  const result = await saveModel(smallCnn(1), dir);
+  const shard = result.locations[1];
   const bytes = await readFile(shard);
   await writeFile(shard, bytes.subarray(0, 100));
   await assert.rejects(loadModel(dir), (e: unknown) => e instanceof ModelFormatError && e.file === shard && /holds 100 bytes, the manifest needs 748: weight 'conv2d\/kernel' \[3,3,2,4\] ends at byte 288/.test(e.message));

@@ -1,22 +1,22 @@
 /**
  * Model files on disk: `fileSystem(path)` saves to and loads from a folder holding model.json and
- * its shards (`path` may also name the .json file itself). Every file is written atomically and
- * model.json last, so a reader never sees a model.json whose shards are not all in place; shards
- * of an older save that the new manifest no longer lists are removed afterwards. Loading reads
- * only regular files inside the folder (see read-model-file.ts).
+ * its shards (`path` may also name the .json file itself). A save writes a new set of shards and
+ * installs it with one rename of model.json (shard-set.ts), so a reader sees the old set or the
+ * new set, never a mix, and a killed save leaves the previous set whole. Loading reads only
+ * regular files inside the folder (see read-model-file.ts).
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MAX_JSON_BYTES } from '../../io/bytes.js';
-import { artifactsToFiles, filesToArtifacts } from '../../io/layers-format.js';
+import { ModelFormatError } from '../../io/model-format-error.js';
+import { filesToArtifacts } from '../../io/layers-format.js';
 import { saveResult } from '../../io/memory-handlers.js';
 import { registerIORouter } from '../../io/router.js';
 import type { HandlerSaveOptions, IOHandler } from '../../io/types.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { readModelFile } from './read-model-file.js';
+import { saveModelFolder } from './shard-set.js';
 
 export const FILE_SCHEME = 'file://';
-const SHARD_NAME = /^group\d+-shard\d+of\d+\.bin$/;
 
 /** The folder and model.json path for a target path (a folder, or a .json file). */
 function locate(path: string): { dir: string; json: string } {
@@ -24,9 +24,18 @@ function locate(path: string): { dir: string; json: string } {
   return p.endsWith('.json') ? { dir: dirname(p), json: p } : { dir: p, json: join(p, 'model.json') };
 }
 
-async function removeStaleShards(dir: string, keep: ReadonlySet<string>): Promise<void> {
-  const names = await readdir(dir);
-  await Promise.all(names.filter((n) => SHARD_NAME.test(n) && !keep.has(n)).map((n) => rm(join(dir, n), { force: true })));
+/**
+ * A save that installs a new set removes the old set's shards, possibly while a reader is between
+ * model.json and its shards. Such a reader finds a shard gone and model.json replaced, and reads
+ * the new set instead (a few times at most, so a folder rewritten nonstop still ends in an error).
+ */
+const READ_ATTEMPTS = 3;
+
+async function replacedMeanwhile(error: unknown, json: string, modelJson: Uint8Array): Promise<boolean> {
+  const gone = error instanceof ModelFormatError && error.message.endsWith(': file not found') && error.file !== json;
+  if (!gone) return false;
+  const now = await readFile(json).catch(() => null);
+  return now !== null && !Buffer.from(modelJson).equals(now);
 }
 
 /** A handler for the model folder (or model.json file) at `path`. */
@@ -35,18 +44,20 @@ export function fileSystem(path: string): IOHandler {
   return {
     description: json,
     save: async (artifacts, options: HandlerSaveOptions = {}) => {
-      const files = artifactsToFiles(artifacts, options);
-      await mkdir(dir, { recursive: true });
-      for (const [name, bytes] of files.shards) await writeFileAtomic(join(dir, name), bytes);
-      await writeFileAtomic(json, files.modelJson);
-      await removeStaleShards(dir, new Set(files.shards.keys()));
-      return saveResult([json, ...[...files.shards.keys()].map((n) => join(dir, n))], artifacts, files.modelJson.byteLength);
+      const { paths, modelJsonBytes } = await saveModelFolder(json, artifacts, options);
+      return saveResult(paths, artifacts, modelJsonBytes);
     },
     load: async () => {
       // Only regular files inside the folder are read, each capped by the bytes actually read.
-      const modelJson = await readModelFile(json, { maxBytes: MAX_JSON_BYTES, why: 'a model.json may have', inside: dir });
       const readShard = (shard: string, maxBytes: number) => readModelFile(join(dir, shard), { maxBytes, why: 'the manifest leaves for it', inside: dir });
-      return filesToArtifacts(modelJson, readShard, json, (shard) => join(dir, shard));
+      for (let attempt = 1; ; attempt++) {
+        const modelJson = await readModelFile(json, { maxBytes: MAX_JSON_BYTES, why: 'a model.json may have', inside: dir });
+        try {
+          return await filesToArtifacts(modelJson, readShard, json, (shard) => join(dir, shard));
+        } catch (e) {
+          if (attempt >= READ_ATTEMPTS || !(await replacedMeanwhile(e, json, modelJson))) throw e;
+        }
+      }
     },
   };
 }

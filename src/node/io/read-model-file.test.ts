@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,10 @@ import { loadModelFile } from './model-formats.js';
 import { readModelFile } from './read-model-file.js';
 
 const posix = process.platform !== 'win32';
-const SHARD = 'group1-shard1of1.bin';
+/** The one shard a saved folder's model.json lists (its name carries the save's id). */
+function shardOf(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] }).weightsManifest[0].paths[0];
+}
 
 async function withModelDir(fn: (dir: string, root: string) => Promise<void>): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'fovea-read-'));
@@ -62,16 +65,16 @@ test('a FIFO as model.json is refused without blocking', { skip: !posix }, (t) =
 }));
 
 test('a FIFO as a weight shard is refused without blocking', { skip: !posix }, (t) => withModelDir(async (dir) => {
-  await withFifo(join(dir, SHARD), async () => {
+  await withFifo(join(dir, shardOf(dir)), async () => {
     const m = await withinBounds('FIFO shard', () => loadModel(dir));
     t.diagnostic(describeOutcome(m));
-    assert.ok(refusal(/group1-shard1of1\.bin: is a FIFO/)(m.error), describeOutcome(m));
+    assert.ok(refusal(/group1-shard1of1\.[0-9a-f-]*\.bin: is a FIFO/)(m.error), describeOutcome(m));
   });
 }));
 
 test('a shard symlinked to /dev/zero is refused before a byte is read', { skip: !posix || !existsSync('/dev/zero') }, (t) => withModelDir(async (dir) => {
-  await rm(join(dir, SHARD));
-  await symlink('/dev/zero', join(dir, SHARD));
+  await rm(join(dir, shardOf(dir)));
+  await symlink('/dev/zero', join(dir, shardOf(dir)));
   const m = await withinBounds('/dev/zero shard', () => loadModel(dir));
   t.diagnostic(describeOutcome(m));
   assert.ok(refusal(/resolves to \/dev\/zero, outside the model folder/)(m.error), describeOutcome(m));
@@ -88,12 +91,12 @@ test('a model file that is a device is refused, not read without end', { skip: !
 test('a symlink leaving the model folder is refused even when its target is a valid shard', { skip: !posix }, (t) => withModelDir(async (dir, root) => {
   const outside = join(root, 'elsewhere');
   await mkdir(outside);
-  await copyFile(join(dir, SHARD), join(outside, SHARD));
-  await rm(join(dir, SHARD));
-  await symlink(join(outside, SHARD), join(dir, SHARD));
+  await copyFile(join(dir, shardOf(dir)), join(outside, 'shard.bin'));
+  await rm(join(dir, shardOf(dir)));
+  await symlink(join(outside, 'shard.bin'), join(dir, shardOf(dir)));
   const m = await withinBounds('symlink out of the folder', () => loadModel(dir));
   t.diagnostic(describeOutcome(m));
-  assert.ok(refusal(/group1-shard1of1\.bin: resolves to .*elsewhere.*, outside the model folder/)(m.error), describeOutcome(m));
+  assert.ok(refusal(/group1-shard1of1\.[0-9a-f-]*\.bin: resolves to .*elsewhere.*, outside the model folder/)(m.error), describeOutcome(m));
   // model.json itself may not leave the folder either.
   await copyFile(join(dir, 'model.json'), join(outside, 'model.json'));
   await rm(join(dir, 'model.json'));
@@ -103,9 +106,9 @@ test('a symlink leaving the model folder is refused even when its target is a va
 
 test('symlinks that stay inside the folder, and a symlinked folder itself, still load', { skip: !posix }, () => withModelDir(async (dir, root) => {
   await mkdir(join(dir, '..store'));
-  await copyFile(join(dir, SHARD), join(dir, '..store', 'weights.bin'));
-  await rm(join(dir, SHARD));
-  await symlink(join('..store', 'weights.bin'), join(dir, SHARD));
+  await copyFile(join(dir, shardOf(dir)), join(dir, '..store', 'weights.bin'));
+  await rm(join(dir, shardOf(dir)));
+  await symlink(join('..store', 'weights.bin'), join(dir, shardOf(dir)));
   const link = join(root, 'link-to-model');
   await symlink(dir, link);
   const expected = smallCnn(1);
