@@ -29,7 +29,7 @@ export {
 export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions } from './layers/index.js';
 export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
 export type {
-  SequentialOptions, CompileOptions, EvaluateOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg,
+  SequentialOptions, CompileOptions, EvaluateOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg, DataArg, ArrayData, NestedData, TypedNumbers,
 } from './models/index.js';
 export * as optimizers from './optimizers/index.js';
 export {

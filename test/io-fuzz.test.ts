@@ -254,7 +254,8 @@ test(`${VARIANTS} corrupted .keras variants each load or end in a ModelFormatErr
   await loadKeras(base, 'base.keras');
   assert.ok(tally.rejected > VARIANTS / 2, 'most variants must be rejected, or the mutations are not reaching the loader');
   assert.ok(!tally.causes.has('TypeError') && !tally.causes.has('RangeError'), JSON.stringify([...tally.causes]));
-  assert.ok(seconds < 20, `took ${seconds} s`);
+  // A bound against hangs, not a speed claim: ~10 s on a quiet machine, 25 s on a busy one.
+  assert.ok(seconds < 60, `took ${seconds} s`);
   assert.ok(heapMb() - heapBefore < 256, `heap grew by ${heapMb() - heapBefore} MB`);
 });
 
@@ -281,6 +282,7 @@ test(`${VARIANTS} corrupted legacy .h5 variants each load or end in a ModelForma
   await loadLegacyH5(base, 'base.h5');
   assert.ok(!tally.causes.has('TypeError') && !tally.causes.has('RangeError'), JSON.stringify([...tally.causes]));
   assert.ok(tally.rejected > VARIANTS / 4, 'many variants must be rejected, or the mutations are not reaching the loader');
-  assert.ok(seconds < 20, `took ${seconds} s`);
+  // A bound against hangs, not a speed claim: ~10 s on a quiet machine, 25 s on a busy one.
+  assert.ok(seconds < 60, `took ${seconds} s`);
   assert.ok(heapMb() - heapBefore < 256, `heap grew by ${heapMb() - heapBefore} MB`);
 });

@@ -38,7 +38,7 @@ test('convert: TensorFlow.js folder -> .keras -> TensorFlow.js folder and .safet
   assert.deepEqual(predictBits(merged, x), predictBits(model, x));
 }));
 
-test('convert: functional models go to .keras and .onnx; read-only and write-only formats are refused', () => withTempDir(async (dir) => {
+test('convert: functional models go to .keras, .onnx and a TensorFlow.js folder; read-only and write-only formats are refused', () => withTempDir(async (dir) => {
   const { saveKeras } = await import('../io/keras/keras-file.js');
   const { writeFileAtomic } = await import('../node/io/atomic-write.js');
   const model = mergeFunctional(2);
@@ -46,6 +46,8 @@ test('convert: functional models go to .keras and .onnx; read-only and write-onl
   await convertModel(join(dir, 'f.keras'), join(dir, 'f.onnx'));
   await assert.rejects(convertModel(join(dir, 'f.keras'), join(dir, 'f.h5')), /legacy \.h5 files are read only/);
   await assert.rejects(convertModel(join(dir, 'f.onnx'), join(dir, 'g.keras')), /ONNX files cannot be loaded/);
-  await assert.rejects(convertModel(join(dir, 'f.keras'), join(dir, 'tfjs')), /written for Sequential models/);
+  await convertModel(join(dir, 'f.keras'), join(dir, 'tfjs'));
+  const x = randomInput(2, [28, 28, 1], 4);
+  assert.deepEqual(predictBits(await loadModelFile(join(dir, 'tfjs')), x), predictBits(model, x));
   await assert.rejects(convertModel(join(dir, 'nope.keras'), join(dir, 'x.onnx')), /nope\.keras: file not found/);
 }));

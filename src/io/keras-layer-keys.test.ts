@@ -18,6 +18,7 @@ import { fromFiles, fromMemory, intoFiles } from './memory-handlers.js';
 import { loadModel, saveModel } from './model-io.js';
 import { ModelFormatError } from './model-format-error.js';
 import type { ModelArtifacts } from './types.js';
+import { Sequential } from '../models/sequential.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -131,7 +132,7 @@ test("LeakyReLU's alpha (Keras 2, TensorFlow.js) is its slope, and default-only 
     weightSpecs: [], weightData: new Uint8Array(0),
   });
   const x = randomInput(1, [3], 1);
-  const out = async (slope: Record<string, unknown>) => Array.from((await loadModel(fromMemory(artifacts(slope)))).predict(x).dataSync() as Float32Array);
+  const out = async (slope: Record<string, unknown>) => Array.from(((await loadModel(fromMemory(artifacts(slope)))) as Sequential).predict(x).dataSync() as Float32Array);
   assert.deepEqual(await out({ alpha: 0.1 }), await out({ negative_slope: 0.1 }));
   await assert.rejects(loadModel(fromMemory(artifacts({ alpha: 0.1 }, { negative_slope_: 1 }))), /unknown config key 'negative_slope_' \(did you mean 'negative_slope'\?\)/);
   assert.throws(() => checkLayerKeys('DepthwiseConv2D', { groups: 2 }, 'layer #1', 'f'), /'groups' = number 2 is not supported by Fovea's DepthwiseConv2D \(only 1\)/);

@@ -1,5 +1,6 @@
 /**
- * Keras topology JSON <-> Fovea layer configs. Writes the TensorFlow.js / Keras 2 dialect
+ * Keras topology JSON <-> Fovea layer configs (Sequential; functional-topology.ts writes functional
+ * models, keras/model-from-config.ts reads them). Writes the TensorFlow.js / Keras 2 dialect
  * (`{ class_name: 'Sequential', config: { name, layers } }`, snake_case keys); reads that, the
  * Python converter's nesting under `model_config`, the old list-of-layers form, and the Keras 3
  * spellings (`batch_shape`, DTypePolicy objects, `module` / `registered_name`).
@@ -32,7 +33,7 @@ export interface ParsedTopology {
 // Fovea stores data formats as 'channelsLast'; Keras files spell them 'channels_last'.
 const DATA_FORMAT_TO_KERAS: Record<string, string> = { channelsLast: 'channels_last', channelsFirst: 'channels_first' };
 
-function layerToKeras(layer: SequentialConfig['layers'][number]): Record<string, unknown> {
+export function layerToKeras(layer: SequentialConfig['layers'][number]): Record<string, unknown> {
   const config = snakeKeys(layer.config) as Record<string, unknown>;
   const format = config.data_format;
   if (typeof format === 'string' && format in DATA_FORMAT_TO_KERAS) config.data_format = DATA_FORMAT_TO_KERAS[format];
@@ -116,7 +117,7 @@ export function unwrapTopology(topology: unknown, file: string): Record<string, 
 export function parseTopology(topology: unknown, file: string): ParsedTopology {
   const model = unwrapTopology(topology, file);
   if (model.class_name !== 'Sequential') {
-    throw new ModelFormatError(file, `modelTopology class_name ${describeValue(model.class_name)} is not supported yet; Fovea loads 'Sequential' models`);
+    throw new ModelFormatError(file, `modelTopology class_name ${describeValue(model.class_name)} is not supported; Fovea loads 'Sequential' and functional ('Model', 'Functional') models`);
   }
   // Keras 1 and early TensorFlow.js wrote a Sequential config as the bare list of layers.
   const config = Array.isArray(model.config) ? { layers: model.config } : model.config;

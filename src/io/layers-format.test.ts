@@ -7,6 +7,7 @@ import { fromFiles } from './memory-handlers.js';
 import { artifactsToModel, modelToArtifacts } from './model-artifacts.js';
 import { loadModel } from './model-io.js';
 import { ModelFormatError } from './model-format-error.js';
+import { Sequential } from '../models/sequential.js';
 
 const encoder = new TextEncoder();
 const f32 = (values: number[]): Uint8Array => new Uint8Array(new Float32Array(values).buffer);
@@ -65,6 +66,7 @@ test('reads the Python converter dialect with quantized weights straddling shard
   assert.deepEqual([...model.weights[0].dataSync()], [-0.5, 0.5, 1.5, 2.5]);
   assert.deepEqual([...model.weights[1].dataSync()], [0.5, -1]);
   // x [1, 2] @ [[-0.5, 0.5], [1.5, 2.5]] + [0.5, -1]
+  assert.ok(model instanceof Sequential);
   assert.deepEqual([...model.predict(tensor([[1, 2]])).dataSync()], [3, 4.5]);
 });
 
@@ -81,6 +83,7 @@ test('reads the TensorFlow.js dialect (tfjs layer names, VarianceScaling initial
   const weightData = new Uint8Array([...f32([1, 2, 3]), ...f32([0.5])]).buffer;
   const model = artifactsToModel({ modelTopology: topology, weightSpecs: [{ name: 'dense_Dense1/kernel', shape: [3, 1], dtype: 'float32' }, { name: 'dense_Dense1/bias', shape: [1], dtype: 'float32' }], weightData });
   assert.equal(model.name, 'sequential_1');
+  assert.ok(model instanceof Sequential);
   assert.deepEqual([...model.predict(tensor([[1, 1, 1]])).dataSync()], [6.5]);
 });
 
@@ -114,5 +117,6 @@ test('reads the Keras 3 config dialect (batch_shape, DTypePolicy, module / regis
     ] },
   };
   const model = artifactsToModel({ modelTopology: topology, weightSpecs: [{ name: 'dense/kernel', shape: [2, 1], dtype: 'float32' }], weightData: f32([2, 3]) });
+  assert.ok(model instanceof Sequential);
   assert.deepEqual([...model.predict(tensor([[1, 10]])).dataSync()], [32]);
 });

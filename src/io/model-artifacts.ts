@@ -8,28 +8,37 @@
  */
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig } from '../layers/registry.js';
+import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/create.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Variable } from '../tensor/variable.js';
 import { describeValue, isRecord, toBytes } from './bytes.js';
-import { parseTopology, type SequentialConfig, sequentialTopology } from './keras-topology.js';
+import { FUNCTIONAL_CLASS_NAMES, functionalTopology } from './functional-topology.js';
+import { isFunctional } from './keras/keras3-config.js';
+import { functionalFrom, type LoadedModel } from './keras/model-from-config.js';
+import { parseTopology, type SequentialConfig, sequentialTopology, unwrapTopology } from './keras-topology.js';
 import { ModelFormatError, rethrowAs } from './model-format-error.js';
-import { optimizerConfig, optimizerFromConfig, optimizerWeights, prepareOptimizerState } from './optimizer-state.js';
+import { optimizerWeights } from './optimizer-state.js';
+import { type CompiledModel, compileFromTrainingConfig, trainingConfig } from './training-config.js';
 import type { ModelArtifacts } from './types.js';
 import { decodeWeights, encodeWeights, type NamedWeight } from './weights-codec.js';
 
 export const GENERATED_BY = 'Fovea 0.1.0';
 
-/** What saving needs from a model (Sequential has it). */
-export interface SaveableModel {
-  readonly name: string;
+/** What saving needs from a model: Sequential and the functional Model have it. */
+export interface SaveableModel extends CompiledModel {
+  readonly className: string;
   readonly weights: Variable[];
   readonly optimizer: Optimizer | null;
   readonly metricsNames: string[];
-  readonly lossNames: string[];
-  getConfig(): SequentialConfig;
+  /** Sequential's layer configs (read for Sequential models). */
+  getConfig(): unknown;
+  /** A functional model's graph (read for functional models). */
+  readonly layers?: Layer[];
+  readonly inputs?: SymbolicTensor[];
+  readonly outputs?: SymbolicTensor[];
 }
 
 export interface ArtifactOptions {
@@ -37,15 +46,11 @@ export interface ArtifactOptions {
   includeOptimizer?: boolean;
 }
 
-/** The compiled loss's name (the first output's, for a Sequential model). */
-function lossName(model: SaveableModel): string {
-  const name = model.lossNames[0];
-  if (name === undefined) throw new Error(`saveModel: model "${model.name}" has no compiled loss to save`);
-  return name;
-}
-
-function trainingConfig(model: SaveableModel, optimizer: Optimizer): Record<string, unknown> {
-  return { loss: lossName(model), metrics: model.metricsNames.slice(1), optimizer_config: optimizerConfig(optimizer) };
+/** The Keras topology of `model`; refuses a model the format cannot describe rather than write a wrong one. */
+function topologyOf(model: SaveableModel): Record<string, unknown> {
+  if (isFunctional(model)) return functionalTopology(model);
+  if (model.className === 'Sequential') return sequentialTopology(model.getConfig() as SequentialConfig);
+  throw new Error(`saveModel: model "${model.name}" (${model.className}) is neither Sequential nor functional; the TensorFlow.js layers format holds only those`);
 }
 
 function weightValues(weights: readonly Variable[]): NamedWeight[] {
@@ -64,7 +69,7 @@ export function modelToArtifacts(model: SaveableModel, options: ArtifactOptions 
   const all = [...weightValues(weights), ...(optimizer ? optimizerWeights(optimizer, weights) : [])];
   const { specs, data } = encodeWeights(all);
   return {
-    modelTopology: sequentialTopology(model.getConfig()),
+    modelTopology: topologyOf(model),
     weightSpecs: specs,
     weightData: data,
     format: 'layers-model',
@@ -115,21 +120,8 @@ function checkWeightsOnBuild(layer: Layer, lookup: (name: string) => NamedWeight
   return () => delete (target as { addWeight?: AddWeight }).addWeight;
 }
 
-/** Builds the model from the topology, pairing every weight with the file's; throws unless all pair up. */
-function buildModel(artifacts: ModelArtifacts, saved: readonly NamedWeight[], file: string): { model: Sequential; pairs: Pairing[] } {
-  const topology = parseTopology(artifacts.modelTopology, file);
-  const model = rethrowAs(file, 'modelTopology', () => new Sequential({ name: topology.name }));
-  const lookup = weightLookup(saved);
-  const pairs: Pairing[] = [];
-  topology.layers.forEach(({ className, config }, i) => {
-    const layer = rethrowAs(file, `modelTopology layer #${i} (${className})`, () => layerFromConfig(className, config));
-    const restore = checkWeightsOnBuild(layer, lookup, pairs, file);
-    try {
-      rethrowAs(file, `modelTopology layer #${i} (${className} '${layer.name}')`, () => model.add(layer));
-    } finally {
-      restore();
-    }
-  });
+/** The saved weights no model weight took: a wrong file, or one for another model. */
+function checkAllPaired(model: LoadedModel, saved: readonly NamedWeight[], pairs: Pairing[], file: string): void {
   const used = new Set(pairs.map((p) => p.saved));
   const extra = saved.filter((w) => !used.has(w));
   if (extra.length > 0) {
@@ -137,17 +129,43 @@ function buildModel(artifacts: ModelArtifacts, saved: readonly NamedWeight[], fi
     throw new ModelFormatError(file, `weights ${extra.map((w) => `'${w.name}'`).join(', ')} are in the file but ${why}`);
   }
   if (used.size !== pairs.length) throw new ModelFormatError(file, 'two model weights resolve to the same saved weight');
-  return { model, pairs };
 }
 
-function compileFromTrainingConfig(model: Sequential, config: unknown, optimizerState: readonly NamedWeight[], file: string): void {
-  if (!isRecord(config) || typeof config.loss !== 'string') throw new ModelFormatError(file, `trainingConfig must have a string 'loss', got ${describeValue(config)}`);
-  const metrics = config.metrics ?? [];
-  if (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string')) throw new ModelFormatError(file, `trainingConfig.metrics must be an array of names, got ${describeValue(metrics)}`);
-  const optimizer = optimizerFromConfig(config.optimizer_config, file);
-  const install = optimizerState.length > 0 ? prepareOptimizerState(optimizer, optimizerState, model.weights, file) : () => {};
-  rethrowAs(file, 'trainingConfig', () => model.compile({ optimizer, loss: config.loss as string, metrics: metrics as string[] }));
-  install();
+function buildSequential(topology: unknown, check: (layer: Layer) => () => void, file: string): Sequential {
+  const parsed = parseTopology(topology, file);
+  const model = rethrowAs(file, 'modelTopology', () => new Sequential({ name: parsed.name }));
+  parsed.layers.forEach(({ className, config }, i) => {
+    const layer = rethrowAs(file, `modelTopology layer #${i} (${className})`, () => layerFromConfig(className, config));
+    const restore = check(layer);
+    try {
+      rethrowAs(file, `modelTopology layer #${i} (${className} '${layer.name}')`, () => model.add(layer));
+    } finally {
+      restore();
+    }
+  });
+  return model;
+}
+
+/** A functional model: its layers are built as the inbound nodes are replayed, each weight checked first. */
+function buildFunctional(topology: Record<string, unknown>, check: (layer: Layer) => () => void, file: string): LoadedModel {
+  const restores: (() => void)[] = [];
+  try {
+    return functionalFrom(topology, file, (layer) => restores.push(check(layer)));
+  } finally {
+    restores.forEach((restore) => restore());
+  }
+}
+
+/** Builds the model from the topology, pairing every weight with the file's; throws unless all pair up. */
+function buildModel(artifacts: ModelArtifacts, saved: readonly NamedWeight[], file: string): { model: LoadedModel; pairs: Pairing[] } {
+  const lookup = weightLookup(saved);
+  const pairs: Pairing[] = [];
+  const check = (layer: Layer) => checkWeightsOnBuild(layer, lookup, pairs, file);
+  const topology = unwrapTopology(artifacts.modelTopology, file);
+  const functional = typeof topology.class_name === 'string' && FUNCTIONAL_CLASS_NAMES.includes(topology.class_name);
+  const model = functional ? buildFunctional(topology, check, file) : buildSequential(topology, check, file);
+  checkAllPaired(model, saved, pairs, file);
+  return { model, pairs };
 }
 
 export interface LoadOptions {
@@ -155,8 +173,8 @@ export interface LoadOptions {
   compile?: boolean;
 }
 
-/** A Sequential model from artifacts, after checking every part of them. */
-export function artifactsToModel(artifacts: ModelArtifacts, options: LoadOptions = {}, file = 'model.json'): Sequential {
+/** A Sequential or functional model from artifacts, after checking every part of them. */
+export function artifactsToModel(artifacts: ModelArtifacts, options: LoadOptions = {}, file = 'model.json'): LoadedModel {
   if (!isRecord(artifacts)) throw new ModelFormatError(file, `model artifacts must be an object, got ${describeValue(artifacts)}`);
   const data = toBytes(artifacts.weightData, file);
   const weights = decodeWeights(artifacts.weightSpecs, data, file);

@@ -7,6 +7,7 @@ import { fromFiles, fromMemory, intoFiles, withSaveHandler } from './memory-hand
 import { loadModel, saveModel } from './model-io.js';
 import { ModelFormatError } from './model-format-error.js';
 import type { ModelArtifacts } from './types.js';
+import { Sequential } from '../models/sequential.js';
 
 test('save then load gives bit-identical weights and identical predictions', async () => {
   const model = smallCnn(3);
@@ -14,6 +15,7 @@ test('save then load gives bit-identical weights and identical predictions', asy
   await saveModel(model, intoFiles(files), { shardSizeBytes: 100 });
   assert.ok(files.size > 3, `expected several shards, got ${[...files.keys()]}`);
   const loaded = await loadModel(fromFiles(files));
+  assert.ok(loaded instanceof Sequential);
   assert.deepEqual(loaded.weights.map((w) => w.name), model.weights.map((w) => w.name));
   model.weights.forEach((w, i) => assert.deepEqual(bits(loaded.weights[i].dataSync()), bits(w.dataSync()), w.name));
   const x = randomInput(5, [8, 8, 2], 7);

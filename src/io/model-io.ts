@@ -7,7 +7,7 @@
  *   await saveModel(model, './checkpoints/mnist', { includeOptimizer: true });
  *   const again = await loadModel('./checkpoints/mnist');
  */
-import type { Sequential } from '../models/sequential.js';
+import type { LoadedModel } from './keras/model-from-config.js';
 import { downloadsRouter } from './browser/downloads.js';
 import { indexedDbRouter } from './browser/indexeddb.js';
 import { artifactsToModel, type ArtifactOptions, type LoadOptions, modelToArtifacts, type SaveableModel } from './model-artifacts.js';
@@ -25,7 +25,8 @@ export async function saveModel(model: SaveableModel, target: string | IOHandler
   return (handler.save as NonNullable<IOHandler['save']>)(artifacts, { shardSizeBytes: options.shardSizeBytes });
 }
 
-export async function loadModel(source: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
+/** A Sequential or functional model (narrow with `instanceof Sequential` / `instanceof Model`). */
+export async function loadModel(source: string | IOHandler, options: LoadOptions = {}): Promise<LoadedModel> {
   const handler = resolveHandler(source, 'load');
   const artifacts = await (handler.load as NonNullable<IOHandler['load']>)();
   return artifactsToModel(artifacts, options, handler.description);

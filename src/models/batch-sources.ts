@@ -7,6 +7,7 @@
  * one endless generator feeds every epoch, as in Keras.
  */
 import type { Random } from '../tensor/random.js';
+import { isTypedNumbers, kindOf } from './array-data.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asList, batchOf, type DataSet, sampleWeightValues, type TensorArg } from './data-set.js';
 import type { Batch } from './steps.js';
@@ -35,10 +36,13 @@ export interface Names {
   outputs: readonly string[];
 }
 
-/** An iterable of batches, as opposed to a tensor or a list of input tensors. */
+/**
+ * An iterable of batches, as opposed to data: a tensor, a list of input tensors, nested arrays or
+ * a typed array (both iterable too). An array is batches when its first element is `{ xs, ... }`.
+ */
 export function isBatchIterable(v: unknown): v is BatchIterable {
-  if (typeof v !== 'object' || v === null || 'shape' in v) return false;
-  if (Array.isArray(v)) return v.length > 0 && typeof v[0] === 'object' && v[0] !== null && !('shape' in v[0]);
+  if (typeof v !== 'object' || v === null || 'shape' in v || isTypedNumbers(v)) return false;
+  if (Array.isArray(v)) return v.length > 0 && typeof v[0] === 'object' && v[0] !== null && !Array.isArray(v[0]) && !isTypedNumbers(v[0]) && !('shape' in v[0]);
   return Symbol.asyncIterator in v || Symbol.iterator in v;
 }
 
@@ -64,7 +68,7 @@ type AnyIterator = AsyncIterator<DataBatch> | Iterator<DataBatch>;
 /** Turns one element of the user's iterator into a step's batch. */
 function toBatch(item: DataBatch, names: Names, weightsOf: ((ys: Tensor[]) => Float32Array | null) | null): SourceBatch {
   if (item === null || typeof item !== 'object' || item.xs === undefined || item.ys === undefined) {
-    throw new Error(`fit: each element of the data iterator must be { xs, ys } (optionally sampleWeight), got ${JSON.stringify(item)}`);
+    throw new Error(`fit: each element of the data iterator must be { xs, ys } (optionally sampleWeight), got ${kindOf(item)}`);
   }
   const xs = asList(item.xs, names.inputs, 'input', 'fit');
   const ys = asList(item.ys, names.outputs, 'output', 'fit');

@@ -61,7 +61,7 @@ export function compileState(options: CompileOptions, outputs: readonly string[]
   const metrics = metricLists(options.metrics, outputs).flatMap((list, k) =>
     list.map((m) => {
       const resolved = getMetric(m, { lossName: losses[k].name });
-      return { ...resolved, name: several ? `${outputs[k]}_${resolved.name}` : resolved.name, output: k };
+      return { ...resolved, baseName: resolved.name, name: several ? `${outputs[k]}_${resolved.name}` : resolved.name, output: k };
     }),
   );
   const names = ['loss', ...(several ? outputs.map((o) => `${o}_loss`) : []), ...metrics.map((m) => m.name)];

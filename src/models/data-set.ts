@@ -3,9 +3,12 @@
  * (see host-data.ts), plus optional per-sample loss weights. Batches are gathered from it inside
  * each step's scope.
  */
+import type { SymbolicShape } from '../layers/layer.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { type ArrayData, isArrayData, isTypedNumbers, kindOf, tensorFromArrayData } from './array-data.js';
 import { gatherBatch, type HostData, sliceSamples, toHost } from './host-data.js';
+import { checkBatchAxis, checkFlatInput } from './input-checks.js';
 import type { Batch } from './steps.js';
 
 export interface DataSet {
@@ -15,25 +18,57 @@ export interface DataSet {
   count: number;
 }
 
-/** Model inputs or targets: one tensor, a list (several inputs/outputs) or a map by layer name. */
-export type TensorArg = Tensor | Tensor[] | Record<string, Tensor>;
+/** One input or target: a tensor, or plain JavaScript data (nested arrays, a typed array; see array-data.ts). */
+export type DataArg = Tensor | ArrayData;
 
-/** `arg` as a list in the order of `names` (a model's input or output layer names). */
-export function asList(arg: TensorArg, names: readonly string[], what: string, op: string): Tensor[] {
-  if (Array.isArray(arg)) {
+/** Model inputs or targets: one, a list (several inputs/outputs) or a map by layer name. */
+export type TensorArg = DataArg | DataArg[] | Record<string, DataArg>;
+
+function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isTypedNumbers(v) && 'shape' in v && 'dtype' in v;
+}
+
+/**
+ * One input or target as a tensor: plain data is converted once. For inputs (`expected` given,
+ * null when unknown) a flat typed array must fit a model of one number per sample, and a single
+ * sample without the batch axis is named as such.
+ */
+function toTensor(v: unknown, label: string, op: string, expected: SymbolicShape | null | undefined): Tensor {
+  let t: Tensor;
+  if (isTensor(v)) t = v;
+  else if (isArrayData(v)) {
+    if (expected !== undefined && isTypedNumbers(v)) checkFlatInput(v, expected, label, op);
+    t = tensorFromArrayData(v, label, op);
+  } else throw new Error(`${op}: ${label} must be a tensor, nested arrays of numbers or a typed array, got ${kindOf(v)}`);
+  if (expected !== undefined) checkBatchAxis(t, expected, label, op);
+  return t;
+}
+
+/**
+ * `arg` as a list of tensors in the order of `names` (a model's input or output layer names).
+ * An array is the list of a model's inputs (outputs) when the model has several, or when it
+ * holds tensors; otherwise it is the data of the one input (output). `expected` are the input
+ * shapes (batch axis first, null when not known yet), given for inputs.
+ */
+export function asList(arg: TensorArg, names: readonly string[], what: string, op: string, expected?: readonly (SymbolicShape | null)[]): Tensor[] {
+  const xy = what === 'input' ? 'x' : 'y';
+  const label = (i: number): string => (names.length > 1 ? `${xy}[${i}]` : xy);
+  const convert = (v: unknown, i: number): Tensor => toTensor(v, label(i), op, expected === undefined ? undefined : expected[i] ?? null);
+  if (Array.isArray(arg) && (names.length > 1 || arg.some(isTensor))) {
     if (arg.length !== names.length) throw new Error(`${op}: the model has ${names.length} ${what}s (${names.join(', ')}) but ${arg.length} were given`);
-    return arg;
+    return arg.map(convert);
   }
-  if ('shape' in arg && 'dtype' in arg) {
+  if (isTensor(arg) || isArrayData(arg)) {
     if (names.length !== 1) throw new Error(`${op}: the model has ${names.length} ${what}s (${names.join(', ')}); pass a list or an object keyed by name`);
-    return [arg as Tensor];
+    return [convert(arg, 0)];
   }
-  const map = arg as Record<string, Tensor>;
+  if (typeof arg !== 'object' || arg === null) throw new Error(`${op}: ${xy} must be a tensor, nested arrays, a list or an object keyed by ${what} name, got ${kindOf(arg)}`);
+  const map = arg as Record<string, DataArg>;
   const unknown = Object.keys(map).filter((k) => !names.includes(k));
   if (unknown.length > 0) throw new Error(`${op}: unknown ${what} name(s) ${unknown.join(', ')}; the model's ${what}s are ${names.join(', ')}`);
-  return names.map((n) => {
+  return names.map((n, i) => {
     if (map[n] === undefined) throw new Error(`${op}: no ${what} given for '${n}'`);
-    return map[n];
+    return convert(map[n], i);
   });
 }
 

@@ -82,6 +82,14 @@ export class Model extends Trainer {
     return this.outputs.length === 1 ? this.outputs[0].shape : this.outputs.map((t) => t.shape);
   }
 
+  protected get inputShapes(): SymbolicShape[] {
+    return this.inputs.map((t) => t.shape);
+  }
+
+  protected get outputShapes(): SymbolicShape[] {
+    return this.outputs.map((t) => t.shape);
+  }
+
   protected ensureBuilt(xs: Tensor[]): void {
     xs.forEach((x, i) => {
       const want = this.inputs[i].shape;

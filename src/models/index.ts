@@ -8,6 +8,7 @@ export type { EvaluateOptions, BatchWeights } from './trainer.js';
 export type { CompileOptions } from './compile.js';
 export type { FitOptions } from './fit-loop.js';
 export type { DataBatch, BatchIterable } from './batch-sources.js';
-export type { TensorArg } from './data-set.js';
+export type { DataArg, TensorArg } from './data-set.js';
+export type { ArrayData, NestedData, TypedNumbers } from './array-data.js';
 export { mnistCnn } from './mnist-cnn.js';
 export { formatSummary, withThousands, shapeAsTuple } from './summary.js';

@@ -96,6 +96,14 @@ export class Sequential extends Trainer {
     this.stack.forEach((layer, i) => (shape = this.connect(layer, shape, this.stack[i - 1] ?? null)));
   }
 
+  protected get inputShapes(): (SymbolicShape | null)[] {
+    return [this.inputShape];
+  }
+
+  protected get outputShapes(): (SymbolicShape | null)[] {
+    return [this.built ? this.outputShapeOf(this.stack.length) : null];
+  }
+
   protected ensureBuilt(xs: Tensor[]): void {
     if (!this.built) this.build([null, ...xs[0].shape.slice(1)]);
   }

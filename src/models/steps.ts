@@ -25,8 +25,8 @@ export interface CompiledState {
   /** The first output's loss (what a single-output model was compiled with). */
   loss: { name: string; fn: LossFn };
   lossWeights: number[];
-  /** Each metric with the output it reads. */
-  metrics: { name: string; fn: MetricFn; output: number }[];
+  /** Each metric with the output it reads; `baseName` is its name without the output prefix. */
+  metrics: { name: string; baseName: string; fn: MetricFn; output: number }[];
   /** The logged names: 'loss', per-output losses when there are several outputs, then metrics. */
   names: string[];
 }

@@ -7,7 +7,7 @@ import type { History } from '../callbacks/index.js';
 import type { SaveableModel } from '../io/model-artifacts.js';
 import type { SaveOptions } from '../io/model-io.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
-import type { Layer } from '../layers/layer.js';
+import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { tensor } from '../ops/create.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../tensor/random.js';
@@ -20,6 +20,7 @@ import { asList, assertNotEmpty, sampleWeightValues, type TensorArg, toDataSet }
 import { arrayFitData, type FitData, fitLoop, type FitOptions, iteratorFitData, withClassWeights } from './fit-loop.js';
 import { toHost } from './host-data.js';
 import { evaluateLoop, predictLoop } from './inference-loops.js';
+import { checkTargets } from './input-checks.js';
 import { type CompiledState, predictStep, type StepModel, testStep, trainStep } from './steps.js';
 
 export interface EvaluateOptions {
@@ -59,6 +60,10 @@ export abstract class Trainer implements StepModel {
   abstract forward(xs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[];
   /** Builds the model for these inputs when it is not built yet. */
   protected abstract ensureBuilt(xs: Tensor[]): void;
+  /** Each input's shape (batch axis first), null while not known. */
+  protected abstract get inputShapes(): (SymbolicShape | null)[];
+  /** Each output's shape (batch axis first), null while not known. */
+  protected abstract get outputShapes(): (SymbolicShape | null)[];
 
   protected get where(): string {
     return `${this.className} "${this.name}"`;
@@ -88,6 +93,18 @@ export abstract class Trainer implements StepModel {
     return this.compiled?.optimizer ?? null;
   }
 
+  /** The compiled metrics of each output, by the names they were compiled with (for saving a model). */
+  get metricsPerOutput(): string[][] {
+    const compiled = this.compiled;
+    if (compiled === null) return [];
+    return this.outputNames.map((_, k) => compiled.metrics.filter((m) => m.output === k).map((m) => m.baseName));
+  }
+
+  /** The compiled loss weights, one per output (empty before compile). */
+  get lossWeights(): number[] {
+    return this.compiled === null ? [] : [...this.compiled.lossWeights];
+  }
+
   /** 'loss' then the metric names, the order of `evaluate`'s and `trainOnBatch`'s results. */
   get metricsNames(): string[] {
     return this.compiled === null ? [] : [...this.compiled.names];
@@ -97,10 +114,20 @@ export abstract class Trainer implements StepModel {
     return { inputs: this.inputNames, outputs: this.outputNames };
   }
 
-  protected ready(op: string, xs: Tensor[]): CompiledState {
+  protected ready(op: string, xs: Tensor[], ys?: Tensor[]): CompiledState {
     if (this.compiled === null) throw new Error(`${this.where}: call compile() before ${op}`);
     this.ensureBuilt(xs);
+    if (ys !== undefined) checkTargets(ys, this.outputShapes, this.lossNames, op);
     return this.compiled;
+  }
+
+  /** Inputs as tensors (plain data converted once), checked against the model's input shapes. */
+  private inputsOf(x: TensorArg, op: string): Tensor[] {
+    return asList(x, this.inputNames, 'input', op, this.inputShapes);
+  }
+
+  private targetsOf(y: TensorArg, op: string): Tensor[] {
+    return asList(y, this.outputNames, 'output', op);
   }
 
   /**
@@ -124,17 +151,19 @@ export abstract class Trainer implements StepModel {
     if (v === undefined) return null;
     if (isBatchIterable(v)) return iteratorEpochs(v, this.names, o.validationSteps ?? null, null);
     const [vx, vy, vw] = v as [TensorArg, TensorArg, Tensor | undefined];
-    const set = toDataSet(asList(vx, this.inputNames, 'input', 'fit (validationData)'), asList(vy, this.outputNames, 'output', 'fit (validationData)'),
-      vw === undefined ? null : sampleWeightValues(vw, 'fit (validationData)'), 'fit (validationData)');
+    const op = 'fit (validationData)';
+    const ys = this.targetsOf(vy, op);
+    const set = toDataSet(this.inputsOf(vx, op), ys, vw === undefined ? null : sampleWeightValues(vw, op), op);
+    checkTargets(ys, this.outputShapes, this.lossNames, op);
     const batchSize = o.batchSize ?? 32;
     return () => arrayFitData(set, this.names, { batchSize, shuffle: false }, null).epoch(this.rng);
   }
 
   private arrayData(x: TensorArg, y: TensorArg, o: FitOptions): FitData {
-    const xs = asList(x, this.inputNames, 'input', 'fit');
-    const ys = asList(y, this.outputNames, 'output', 'fit');
+    const xs = this.inputsOf(x, 'fit');
+    const ys = this.targetsOf(y, 'fit');
     const set = toDataSet(xs, ys, o.sampleWeight === undefined ? null : sampleWeightValues(o.sampleWeight, 'fit'), 'fit');
-    this.ready('fit', xs);
+    this.ready('fit', xs, ys);
     return arrayFitData(set, this.names, o, this.validation(o));
   }
 
@@ -148,9 +177,10 @@ export abstract class Trainer implements StepModel {
 
   /** [loss, ...metrics] over all samples, in the order of `metricsNames`. */
   evaluate(x: TensorArg, y: TensorArg, options: EvaluateOptions = {}): number[] {
-    const xs = asList(x, this.inputNames, 'input', 'evaluate');
-    const set = toDataSet(xs, asList(y, this.outputNames, 'output', 'evaluate'), options.sampleWeight === undefined ? null : sampleWeightValues(options.sampleWeight, 'evaluate'), 'evaluate');
-    const compiled = this.ready('evaluate', xs);
+    const xs = this.inputsOf(x, 'evaluate');
+    const ys = this.targetsOf(y, 'evaluate');
+    const set = toDataSet(xs, ys, options.sampleWeight === undefined ? null : sampleWeightValues(options.sampleWeight, 'evaluate'), 'evaluate');
+    const compiled = this.ready('evaluate', xs, ys);
     const results = evaluateLoop(this, compiled, set, options.batchSize ?? 32);
     if ((options.verbose ?? 1) > 0) console.log(this.metricsNames.map((n, i) => `${n}: ${results[i].toFixed(4)}`).join(' - '));
     return results;
@@ -158,7 +188,7 @@ export abstract class Trainer implements StepModel {
 
   /** The model's outputs for every sample of `x`, batch by batch (a list when there are several outputs). */
   predict(x: TensorArg, options: { batchSize?: number } = {}): Tensor | Tensor[] {
-    const xs = asList(x, this.inputNames, 'input', 'predict');
+    const xs = this.inputsOf(x, 'predict');
     assertNotEmpty(xs, 'predict');
     this.ensureBuilt(xs);
     const outs = predictLoop(this, xs.map((t, i) => toHost(t, xs.length > 1 ? `x[${i}]` : 'x', 'predict')), options.batchSize ?? 32);
@@ -166,8 +196,8 @@ export abstract class Trainer implements StepModel {
   }
 
   private batchOf(op: string, x: TensorArg, y: TensorArg, w: BatchWeights): { xs: Tensor[]; ys: Tensor[]; weights: Float32Array | null } {
-    const xs = asList(x, this.inputNames, 'input', op);
-    const ys = asList(y, this.outputNames, 'output', op);
+    const xs = this.inputsOf(x, op);
+    const ys = this.targetsOf(y, op);
     const set = withClassWeights(toDataSet(xs, ys, w.sampleWeight === undefined ? null : sampleWeightValues(w.sampleWeight, op), op), w.classWeight);
     return { xs, ys, weights: set.weights };
   }
@@ -175,16 +205,16 @@ export abstract class Trainer implements StepModel {
   /** One optimizer step on exactly this batch; returns [loss, ...metrics] for it. */
   trainOnBatch(x: TensorArg, y: TensorArg, weights: BatchWeights = {}): number[] {
     const batch = this.batchOf('trainOnBatch', x, y, weights);
-    return trainStep(this, this.ready('trainOnBatch', batch.xs), () => batch);
+    return trainStep(this, this.ready('trainOnBatch', batch.xs, batch.ys), () => batch);
   }
 
   testOnBatch(x: TensorArg, y: TensorArg, weights: BatchWeights = {}): number[] {
     const batch = this.batchOf('testOnBatch', x, y, weights);
-    return testStep(this, this.ready('testOnBatch', batch.xs), () => batch);
+    return testStep(this, this.ready('testOnBatch', batch.xs, batch.ys), () => batch);
   }
 
   predictOnBatch(x: TensorArg): Tensor | Tensor[] {
-    const xs = asList(x, this.inputNames, 'input', 'predictOnBatch');
+    const xs = this.inputsOf(x, 'predictOnBatch');
     this.ensureBuilt(xs);
     const outs = predictStep(this, () => xs).map(({ values, shape }) => tensor(values, shape));
     return outs.length === 1 ? outs[0] : outs;

@@ -4,6 +4,7 @@ import { bits, randomInput, smallCnn } from '../io-test-util.js';
 import { loadModel, saveModel } from '../model-io.js';
 import { ModelFormatError } from '../model-format-error.js';
 import { browserFiles, type DownloadFile, downloadsHandler, type FileLike } from './downloads.js';
+import { Sequential } from '../../models/sequential.js';
 
 const asFile = (f: DownloadFile): FileLike => ({ name: f.name, size: f.bytes.byteLength, arrayBuffer: async () => f.bytes.slice().buffer });
 
@@ -13,6 +14,7 @@ test('downloads produce <name>.json + weights that load back from uploaded files
   await saveModel(model, downloadsHandler('my-model', (f) => void downloaded.push(f)));
   assert.deepEqual(downloaded.map((f) => [f.name, f.mimeType]), [['my-model.json', 'application/json'], ['my-model.group1-shard1of1.bin', 'application/octet-stream']]);
   const loaded = await loadModel(browserFiles(downloaded.map(asFile)));
+  assert.ok(loaded instanceof Sequential);
   const x = randomInput(2, [8, 8, 2], 9);
   assert.deepEqual(bits(loaded.predict(x).dataSync()), bits(model.predict(x).dataSync()));
 });

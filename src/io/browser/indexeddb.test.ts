@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { bits, randomInput, smallCnn } from '../io-test-util.js';
 import { loadModel, saveModel } from '../model-io.js';
 import { type IdbFactoryLike, type IdbRequestLike, indexedDbHandler } from './indexeddb.js';
+import { Sequential } from '../../models/sequential.js';
 
 /** An in-memory IndexedDB with the asynchronous callback protocol of the real one. */
 function fakeIndexedDb(): IdbFactoryLike & { stores: Map<string, Map<string, unknown>> } {
@@ -52,6 +53,7 @@ test('indexeddb handler round-trips a model through a (fake) IndexedDB', async (
   assert.deepEqual(result.locations, ['indexeddb://mnist-v1']);
   assert.equal(idb.stores.get('models')?.size, 1);
   const loaded = await loadModel(indexedDbHandler('mnist-v1', idb));
+  assert.ok(loaded instanceof Sequential);
   const x = randomInput(2, [8, 8, 2], 3);
   assert.deepEqual(bits(loaded.predict(x).dataSync()), bits(model.predict(x).dataSync()));
   await assert.rejects(loadModel(indexedDbHandler('other', idb)), /indexeddb:\/\/other: no model saved under this name/);

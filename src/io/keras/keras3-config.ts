@@ -105,7 +105,7 @@ export function sequentialConfig(model: SequentialLike): Record<string, unknown>
 }
 
 /** `[layer, node, tensor]`: node indices count only the nodes inside this model, as Keras renumbers them. */
-function historyOf(t: SymbolicTensor, inModel: ReadonlySet<Node>): [string, number, number] {
+export function historyOf(t: SymbolicTensor, inModel: ReadonlySet<Node>): [string, number, number] {
   const layer = t.node.layer as Layer;
   const index = layer.inboundNodes.filter((n) => inModel.has(n)).indexOf(t.node);
   return [layer.name, Math.max(index, 0), 0];
@@ -116,7 +116,7 @@ function kerasTensor(t: SymbolicTensor, inModel: ReadonlySet<Node>): Record<stri
 }
 
 /** Every node between the model's inputs and outputs. */
-function modelNodes(model: FunctionalLike): Set<Node> {
+export function modelNodes(model: FunctionalLike): Set<Node> {
   const nodes = new Set<Node>();
   const inputs = new Set(model.inputs.map((t) => t.node));
   const visit = (n: Node): void => {

@@ -111,7 +111,12 @@ function inputFrom(config: Record<string, unknown>, name: string, file: string):
   return rethrowAs(file, `InputLayer '${name}'`, () => input({ shape: shape.slice(1) as number[], name, ...(typeof batch === 'number' ? { batchSize: batch } : {}) }));
 }
 
-function functionalFrom(config: Record<string, unknown>, file: string): Model {
+/**
+ * A functional model from its config (`{ class_name, config: { layers, input_layers, output_layers } }`).
+ * `onLayer` sees each layer after it is made and before any call builds it (the layers-format
+ * loader checks every weight against the file there).
+ */
+export function functionalFrom(config: Record<string, unknown>, file: string, onLayer?: (layer: Layer) => void): Model {
   const inner = config.config;
   if (!isRecord(inner) || !Array.isArray(inner.layers) || inner.layers.length === 0) throw new ModelFormatError(file, `Functional config.layers must be a non-empty array`);
   const rawLayers = inner.layers as unknown[];
@@ -126,6 +131,7 @@ function functionalFrom(config: Record<string, unknown>, file: string): Model {
       return;
     }
     const layer = rethrowAs(file, `config layer #${i} (${className})`, () => layerFromConfig(className, { ...c, name }));
+    onLayer?.(layer);
     const nodes = raw.inbound_nodes;
     if (!Array.isArray(nodes) || nodes.length === 0) throw new ModelFormatError(file, `layer '${name}' (${className}) has no inbound_nodes`);
     nodes.forEach((n, k) => pending.push({ layer, node: k, ...parseCall(n, `layer '${name}' node ${k}`, file) }));

@@ -7,6 +7,7 @@ import { bits, randomInput, smallCnn } from '../../io/io-test-util.js';
 import { loadModel, saveModel } from '../../io/model-io.js';
 import { ModelFormatError } from '../../io/model-format-error.js';
 import { fileSystem } from './file-system.js';
+import { Sequential } from '../../models/sequential.js';
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fovea-io-'));
@@ -28,6 +29,7 @@ test('a plain path saves a folder of model.json + shards that loads back exactly
   assert.equal(result.locations[0], join(target, 'model.json'));
   for (const source of [target, `file://${target}`, join(target, 'model.json')]) {
     const loaded = await loadModel(source);
+    assert.ok(loaded instanceof Sequential);
     const x = randomInput(3, [8, 8, 2], 1);
     assert.deepEqual(bits(loaded.predict(x).dataSync()), bits(model.predict(x).dataSync()), source);
   }

@@ -96,7 +96,6 @@ export async function saveModelFile(model: LoadedModel, path: string, options: O
   const format = formatOf(path);
   switch (format) {
     case 'tfjs':
-      if (!(model instanceof Sequential)) throw new Error(`${path}: the TensorFlow.js layers format is written for Sequential models; save functional models as .keras or .onnx`);
       await saveModel(model, path);
       return;
     case 'keras': return writeFileAtomic(path, await saveKeras(model));

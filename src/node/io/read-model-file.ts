@@ -74,12 +74,36 @@ async function openRegular(path: string, real: string | null): Promise<{ handle:
     if (real !== null) {
       // The path could have been swapped for a symlink between the check and the open.
       const checked = await stat(real);
-      if (checked.dev !== s.dev || checked.ino !== s.ino) throw new ModelFormatError(path, 'changed while it was being opened; refusing to read it');
+      if (checked.dev !== s.dev || checked.ino !== s.ino) throw new ChangedWhileOpening(path);
     }
     return { handle, size: s.size };
   } catch (e) {
     await handle.close();
     throw e instanceof ModelFormatError ? e : cannotRead(path, e);
+  }
+}
+
+/**
+ * How often the check and the open are tried again when the file changed in between: a save that
+ * installs a new model.json renames it over the old one, a legitimate change that a reader may
+ * meet at any moment (the new file is checked like the old one).
+ */
+const OPEN_ATTEMPTS = 3;
+
+async function openChecked(path: string, o: ReadModelFileOptions): Promise<{ handle: FileHandle; size: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const real = o.inside === undefined ? null : await checkInside(path, o.inside);
+    try {
+      return await openRegular(path, real);
+    } catch (e) {
+      if (attempt >= OPEN_ATTEMPTS || !(e instanceof ChangedWhileOpening)) throw e;
+    }
+  }
+}
+
+class ChangedWhileOpening extends ModelFormatError {
+  constructor(path: string) {
+    super(path, 'changed while it was being opened; refusing to read it');
   }
 }
 
@@ -110,8 +134,7 @@ async function readAtMost(handle: FileHandle, sizeHint: number, o: ReadModelFile
 
 /** The bytes of the regular file at `path`, read with the checks described above. */
 export async function readModelFile(path: string, o: ReadModelFileOptions): Promise<Uint8Array> {
-  const real = o.inside === undefined ? null : await checkInside(path, o.inside);
-  const { handle, size } = await openRegular(path, real);
+  const { handle, size } = await openChecked(path, o);
   try {
     return await readAtMost(handle, size, o, path);
   } catch (e) {
