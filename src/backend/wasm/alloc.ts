@@ -27,9 +27,9 @@ export function sizeClass(bytes: number): number {
 
 /**
  * A request that finds no free block grows the heap, without asking for a reclaim first, until
- * this many bytes, or half the bytes in use if more, were allocated since the last reclaim. A
- * reclaim (a full garbage collection) costs 5-20 ms, so it must win a lot each time: the heap
- * thus keeps up to its live size as room for garbage, as garbage-collected heaps do.
+ * this many bytes, or as many as were in use right after the last reclaim if more, were allocated
+ * since it. A reclaim (a full garbage collection) costs 5-20 ms, so it must win a lot each time:
+ * the heap thus keeps up to its live size as room for garbage, as garbage-collected heaps do.
  */
 const RECLAIM_MIN_BYTES = 64 << 20;
 const RECLAIM_LIVE_FRACTION = 1;
