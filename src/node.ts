@@ -10,6 +10,8 @@ if (collector !== null) installGarbageCollector(collector);
 registerWasmBackend();
 
 export * from './index.js';
+// Shadows the core's `callbacks` namespace (an explicit export wins over `export *`) with one that adds the Node-only callbacks.
+export * as callbacks from './node/callbacks-namespace.js';
 export { registerWasmBackend, createNodeWasmBackend, defaultThreads } from './node/wasm/register.js';
 export type { RegisterWasmOptions } from './node/wasm/register.js';
 export { loadMnist } from './data/mnist.js';

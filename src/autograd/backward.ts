@@ -8,8 +8,25 @@ import type { Tensor } from '../tensor/tensor.js';
 import { withScope } from '../tensor/scope.js';
 import { noGrad } from './grad-mode.js';
 
+/**
+ * Results whose graph a `backward()` freed. Freeing drops their gradient rules (and the tensors
+ * those rules saved) so memory does not grow per step; remembering which tensors lost them lets
+ * a second pass through the same graph fail loudly, as PyTorch's does, instead of silently
+ * computing no gradient. Weak, so a freed tensor is still collected as usual.
+ */
+const freedResults = new WeakSet<Tensor>();
+
+function assertNotFreed(t: Tensor, where: string): void {
+  if (!freedResults.has(t)) return;
+  throw new Error(
+    `${where}: Trying to backward through the graph a second time (or through a result of a graph that an earlier backward() ` +
+      'freed). The graph is freed when backward() returns; call backward({ retainGraph: true }) the first time if you need to backward through it again',
+  );
+}
+
 /** Every tensor `root` depends on through recorded ops, inputs before the ops that use them. */
-function topologicalOrder(root: Tensor): Tensor[] {
+function topologicalOrder(root: Tensor, where: string): Tensor[] {
+  assertNotFreed(root, where);
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
   // Iterative DFS: deep networks would overflow the call stack with recursion.
@@ -22,6 +39,7 @@ function topologicalOrder(root: Tensor): Tensor[] {
     if (next < inputs.length) {
       top[1]++;
       const input = inputs[next];
+      assertNotFreed(input, where);
       if (input.needsGrad && !seen.has(input)) {
         seen.add(input);
         stack.push([input, 0]);
@@ -61,7 +79,7 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tenso
   return noGrad(() => {
     const grads = new Map<Tensor, Tensor>();
     grads.set(y, dy ?? onesLike(y));
-    const order = topologicalOrder(y);
+    const order = topologicalOrder(y, 'gradients');
     const consumers = consumerCounts(order);
     const requested = new Set(xs);
     for (let i = order.length - 1; i >= 0; i--) {
@@ -84,16 +102,29 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tenso
   });
 }
 
+export interface BackwardOptions {
+  /**
+   * Keep the graph after the pass so a second `backward()` can go through it again (PyTorch's
+   * `retain_graph=True`). Without it the graph is freed and a second pass throws.
+   */
+  retainGraph?: boolean;
+}
+
 /**
  * PyTorch-style: adds d(y)/d(leaf) into `leaf.grad` for every leaf with `requiresGrad`, then frees
  * the graph (its saved tensors) so memory does not grow with each step. Every tensor the reverse
  * pass makes besides the new `.grad`s is internal, so it is released at once, not left for the
  * garbage collector.
+ *
+ * `dy` (the gradient of some later scalar with respect to `y`) may be left out only when `y` has
+ * a single element, as in PyTorch: the implicit gradient of a non-scalar would be an arbitrary sum.
  */
-export function backward(y: Tensor, dy?: Tensor): void {
-  const leaves = topologicalOrder(y).filter((t) => t.requiresGrad && t.gradNode === null);
+export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions = {}): void {
+  checkBackwardRoot(y, dy ?? null);
+  const order = topologicalOrder(y, 'backward');
+  const leaves = order.filter((t) => t.requiresGrad && t.gradNode === null);
   withScope(() => {
-    const grads = gradients(y, leaves, dy);
+    const grads = gradients(y, leaves, dy ?? undefined);
     return noGrad(() =>
       leaves.map((leaf, i) => {
         const g = grads[i];
@@ -102,7 +133,32 @@ export function backward(y: Tensor, dy?: Tensor): void {
       }),
     );
   });
-  for (const t of topologicalOrder(y)) t.gradNode = null;
+  if (options.retainGraph === true) return;
+  for (const t of order) {
+    if (t.gradNode === null) continue;
+    t.gradNode = null;
+    freedResults.add(t);
+  }
+}
+
+/** PyTorch's checks before a pass: something to differentiate, and a gradient to start from. */
+function checkBackwardRoot(y: Tensor, dy: Tensor | null): void {
+  assertNotFreed(y, 'backward');
+  if (!y.needsGrad) {
+    throw new Error(
+      `backward: the tensor (shape ${shapeToString(y.shape)}) does not require grad and has no recorded graph; ` +
+        'set requiresGrad = true on the leaves before computing it, outside noGrad()',
+    );
+  }
+  if (dy === null && y.size !== 1) {
+    throw new Error(
+      `backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${shapeToString(y.shape)}. ` +
+        'Reduce it first (y.sum().backward()) or pass the gradient: y.backward(gradient)',
+    );
+  }
+  if (dy !== null && !shapesEqual(dy.shape, y.shape)) {
+    throw new Error(`backward: gradient of shape ${shapeToString(dy.shape)} given for an output of shape ${shapeToString(y.shape)}; expected the same shape`);
+  }
 }
 
 function onesLike(t: Tensor): Tensor {

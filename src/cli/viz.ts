@@ -16,7 +16,7 @@ import { nllLoss } from '../nn/functional-loss.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../nn/optim/adam.js';
 import { tensor } from '../ops/create.js';
-import { argMax } from '../ops/reduce.js';
+import { argmax } from '../ops/reduce.js';
 import { slice } from '../ops/shape-ops.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { readImage, writePng } from '../node/image-io.js';
@@ -119,7 +119,7 @@ export function registerViz(program: Command): void {
     .action(async (name: string, o: ModelOptions & { testLimit: number; output: string }) => {
       const model = await vizModel(name, o);
       const { testImages, testLabels } = loadMnist({ limitTrain: 1, limitTest: o.testLimit });
-      const predicted = noGrad(() => argMax(isModule(model) ? model.forward(asInput(model, testImages)) : model.predict(testImages), 1).dataSync());
+      const predicted = noGrad(() => argmax(isModule(model) ? model.forward(asInput(model, testImages)) : model.predict(testImages), 1).dataSync());
       writePng(o.output, confusionPicture(confusionMatrix(testLabels.dataSync(), predicted, 10)));
       console.log(o.output);
     });

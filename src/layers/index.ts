@@ -61,3 +61,4 @@ export { L1, L2, L1L2, l1, l2, l1l2, getRegularizer, serializeRegularizer } from
 export type { Regularizer, RegularizerSpec } from './regularizers.js';
 export { MaxNorm, NonNeg, UnitNorm, MinMaxNorm, maxNorm, nonNeg, unitNorm, minMaxNorm, getConstraint, serializeConstraint } from './constraints.js';
 export type { Constraint, ConstraintSpec } from './constraints.js';
+export type { WeightValue } from './weight-values.js';

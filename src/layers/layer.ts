@@ -8,6 +8,7 @@
  * Shapes here include the batch axis as `null`, as in Keras: `[null, 28, 28, 1]`.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { tensor } from '../ops/create.js';
 import type { PoolNext } from '../ops/pooled-outputs.js';
 import { Random } from '../tensor/random.js';
 import { shapeToString } from '../tensor/shape.js';
@@ -17,6 +18,7 @@ import type { Constraint } from './constraints.js';
 import type { Initializer } from './initializers.js';
 import type { SymbolicShape } from './layer-types.js';
 import type { Regularizer } from './regularizers.js';
+import { type WeightValue, weightTensor } from './weight-values.js';
 import { isSymbolic, type Node, SymbolicTensor } from './symbolic-tensor.js';
 
 export type { SymbolicShape } from './layer-types.js';
@@ -169,6 +171,26 @@ export abstract class Layer {
 
   get nonTrainableWeights(): Variable[] {
     return this.trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
+  }
+
+  /** Copies of this layer's weights, in the order of `weights` (kernel before bias), as Keras's `get_weights()`. */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => tensor(w.dataSync(), w.shape, w.dtype));
+  }
+
+  /**
+   * Sets every weight, in the order of `getWeights()`, from tensors or nested arrays of its shape
+   * (or flat typed arrays of its size). Checks everything before changing anything.
+   * Example: `dense.setWeights([[[1, 2]], [0, 0]])` for a Dense(2) on one input feature.
+   */
+  setWeights(values: readonly WeightValue[]): void {
+    const weights = this.weights;
+    if (values.length !== weights.length) {
+      const names = weights.length === 0 ? 'none yet: build the layer (call it on an input) first' : weights.map((w) => w.name.slice(this.name.length + 1)).join(', ');
+      throw new Error(`${this.where}: setWeights expected ${weights.length} values (weights: ${names}), got ${values.length}`);
+    }
+    const checked = weights.map((w, i) => weightTensor(this.where, w, values[i]));
+    weights.forEach((w, i) => w.assign(checked[i]));
   }
 
   countParams(): number {

@@ -17,6 +17,7 @@ import { softmaxLogitsOf } from '../ops/softmax-logits.js';
 import { log, neg } from '../ops/unary.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { Loss, type LossOptions } from './loss.js';
 import { clip, EPSILON, matchShapes } from './loss-utils.js';
 
 export interface CategoricalCrossentropyOptions {
@@ -44,4 +45,22 @@ export function crossentropyAlong(target: Tensor, yPred: Tensor, axis: number, f
   if (logits !== null) return softmaxCrossEntropy(target, logits, axis);
   const logP = log(clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON));
   return neg(sum(mul(target, logP), axis));
+}
+
+/** Keras 3's `CategoricalCrossentropy` loss class: the options once, then `compile({ loss })`. */
+export class CategoricalCrossentropy extends Loss {
+  readonly options: Readonly<CategoricalCrossentropyOptions>;
+
+  constructor(options: CategoricalCrossentropyOptions & LossOptions = {}) {
+    super('categorical_crossentropy', options);
+    this.options = { fromLogits: options.fromLogits ?? false, labelSmoothing: options.labelSmoothing ?? 0, axis: options.axis ?? -1 };
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return categoricalCrossentropy(yTrue, yPred, this.options);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), ...this.options };
+  }
 }

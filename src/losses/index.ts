@@ -1,20 +1,21 @@
 /** Losses and `getLoss`, which resolves the names `compile` accepts. */
 import { binaryCrossentropy } from './binary-crossentropy.js';
 import { categoricalCrossentropy } from './categorical-crossentropy.js';
-import type { LossFn } from './loss.js';
+import { Loss, type LossFn } from './loss.js';
 import { meanAbsoluteError } from './mean-absolute-error.js';
 import { meanSquaredError } from './mean-squared-error.js';
 import { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
 
-export type { LossFn } from './loss.js';
-export { categoricalCrossentropy } from './categorical-crossentropy.js';
+export { Loss } from './loss.js';
+export type { LossFn, LossOptions, Reduction } from './loss.js';
+export { categoricalCrossentropy, CategoricalCrossentropy } from './categorical-crossentropy.js';
 export type { CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
-export { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+export { sparseCategoricalCrossentropy, SparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
 export type { SparseCategoricalCrossentropyOptions } from './sparse-categorical-crossentropy.js';
-export { binaryCrossentropy } from './binary-crossentropy.js';
+export { binaryCrossentropy, BinaryCrossentropy } from './binary-crossentropy.js';
 export type { BinaryCrossentropyOptions } from './binary-crossentropy.js';
-export { meanSquaredError } from './mean-squared-error.js';
-export { meanAbsoluteError } from './mean-absolute-error.js';
+export { meanSquaredError, MeanSquaredError } from './mean-squared-error.js';
+export { meanAbsoluteError, MeanAbsoluteError } from './mean-absolute-error.js';
 
 /** Canonical (Keras) name -> function and the other spellings accepted for it. */
 const LOSSES: readonly { name: string; fn: LossFn; aliases: readonly string[] }[] = [
@@ -27,9 +28,12 @@ const LOSSES: readonly { name: string; fn: LossFn; aliases: readonly string[] }[
 
 /**
  * A name gives the built-in loss with its canonical Keras name (which `getMetric` uses to pick
- * the right 'accuracy'); a function passes through, named after the built-in it is or its own name.
+ * the right 'accuracy'); a function passes through, named after the built-in it is or its own name;
+ * a Loss object (`new CategoricalCrossentropy({ fromLogits: true })`) applies its options under
+ * the name of the built-in it wraps.
  */
-export function getLoss(identifier: string | LossFn): { name: string; fn: LossFn } {
+export function getLoss(identifier: string | LossFn | Loss): { name: string; fn: LossFn } {
+  if (identifier instanceof Loss) return { name: identifier.builtin, fn: (yTrue, yPred) => identifier.call(yTrue, yPred) };
   if (typeof identifier === 'function') {
     const builtin = LOSSES.find((l) => l.fn === identifier);
     return { name: builtin?.name ?? (identifier.name || 'loss'), fn: identifier };

@@ -8,6 +8,7 @@ import { mean } from '../ops/reduce.js';
 import { oneHot } from '../ops/shape-ops.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { crossentropyAlong } from './categorical-crossentropy.js';
+import { Loss, type LossOptions } from './loss.js';
 import { requireFloat } from './loss-utils.js';
 import { sparseLabels } from './sparse-labels.js';
 
@@ -21,4 +22,22 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opti
   const labels = sparseLabels(name, yTrue, yPred);
   const target = oneHot(labels, yPred.shape[yPred.rank - 1]);
   return mean(crossentropyAlong(target, yPred, yPred.rank - 1, options.fromLogits ?? false));
+}
+
+/** Keras 3's `SparseCategoricalCrossentropy` loss class. */
+export class SparseCategoricalCrossentropy extends Loss {
+  readonly options: Readonly<SparseCategoricalCrossentropyOptions>;
+
+  constructor(options: SparseCategoricalCrossentropyOptions & LossOptions = {}) {
+    super('sparse_categorical_crossentropy', options);
+    this.options = { fromLogits: options.fromLogits ?? false };
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return sparseCategoricalCrossentropy(yTrue, yPred, this.options);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), ...this.options };
+  }
 }

@@ -4,19 +4,22 @@
  * several, then metrics (prefixed `<output>_` when there are several outputs).
  */
 import { getLoss } from '../losses/index.js';
-import type { LossFn } from '../losses/loss.js';
+import { Loss, type LossFn } from '../losses/loss.js';
 import { getMetric } from '../metrics/index.js';
 import type { MetricFn } from '../metrics/metric.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { CompiledState } from './steps.js';
 
-type LossArg = string | LossFn;
+type LossArg = string | LossFn | Loss;
 type MetricArg = string | MetricFn;
 
 export interface CompileOptions {
   optimizer: string | Optimizer;
-  /** One loss for every output, a list (one per output) or an object keyed by output name. */
+  /**
+   * One loss for every output, a list (one per output) or an object keyed by output name. A loss
+   * is a name ('categorical_crossentropy'), a function, or a Loss object (`new losses.BinaryCrossentropy({ fromLogits: true })`).
+   */
   loss: LossArg | LossArg[] | Record<string, LossArg>;
   /** Metrics for every output, a list of lists (per output) or an object keyed by output name. */
   metrics?: MetricArg[] | MetricArg[][] | Record<string, MetricArg[]>;
@@ -51,7 +54,7 @@ function metricLists(metrics: CompileOptions['metrics'], outputs: readonly strin
 }
 
 export function compileState(options: CompileOptions, outputs: readonly string[]): CompiledState {
-  const single = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function';
+  const single = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function' || v instanceof Loss;
   const losses = perOutput(options.loss, outputs, 'loss', single).map((l) => getLoss(l));
   const lossWeights = options.lossWeights === undefined ? outputs.map(() => 1) : perOutput(options.lossWeights, outputs, 'lossWeights', (v) => typeof v === 'number', 1);
   const several = outputs.length > 1;

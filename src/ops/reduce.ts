@@ -1,4 +1,4 @@
-/** Reductions over axes: sum, mean, max, min, argMax. */
+/** Reductions over axes: sum, mean, max, min, argmax, argmin. */
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { ReduceOp } from '../backend/kernels.js';
@@ -57,7 +57,37 @@ function extreme(op: 'max' | 'min') {
 export const max = extreme('max');
 export const min = extreme('min');
 
-/** int32 index of the largest value along `axis` (default last). */
+/**
+ * int32 index of the largest value along `axis` (the first one on ties; NaN counts as largest).
+ * `axis` null (the default, as in Keras 3's `ops.argmax` and PyTorch's `torch.argmax`) gives the
+ * index into the flattened tensor. `keepDims` keeps the reduced axis (all axes for null) as size 1.
+ * Example: `argmax(tensor([[1, 5], [7, 2]]), 1)` = [1, 0]; `argmax(tensor([[1, 5], [7, 2]]))` = 2.
+ */
+export function argmax(x: Tensor, axis: number | null = null, keepDims = false): Tensor {
+  return indexOfExtreme('argmax', x, axis, keepDims);
+}
+
+/** int32 index of the smallest value along `axis`; same conventions as `argmax`. */
+export function argmin(x: Tensor, axis: number | null = null, keepDims = false): Tensor {
+  // The largest of -x is the smallest of x, first one on ties; NaN stays NaN, so it still wins.
+  const negated = engine.runKernel('Binary', { a: x, b: scalar(-1, x.dtype) }, { op: 'mul' });
+  return indexOfExtreme('argmin', negated, axis, keepDims);
+}
+
+function indexOfExtreme(op: string, x: Tensor, axis: number | null, keepDims: boolean): Tensor {
+  if (axis === null) {
+    const flat = engine.runKernel('ArgMax', { x: engine.makeView(x, [x.size]) }, { axis: 0 });
+    return keepDims ? engine.makeView(flat, x.shape.map(() => 1)) : flat;
+  }
+  const ax = normalizeAxis(axis, x.rank, op);
+  const indices = engine.runKernel('ArgMax', { x }, { axis: ax });
+  return keepDims ? engine.makeView(indices, keptShape(x, [ax])) : indices;
+}
+
+/**
+ * @deprecated Use `argmax(x, axis)`: the one name Keras 3 and PyTorch share. Kept for existing
+ * code, with its old default (the last axis instead of the flattened tensor).
+ */
 export function argMax(x: Tensor, axis = -1): Tensor {
-  return engine.runKernel('ArgMax', { x }, { axis: normalizeAxis(axis, x.rank, 'argMax') });
+  return argmax(x, axis);
 }

@@ -6,6 +6,7 @@ import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { UnaryOp } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { rememberSigmoid } from './sigmoid-logits.js';
 
 export function unaryOp(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${x.dtype}`);
@@ -37,8 +38,12 @@ export const elu = (x: Tensor, alpha = 1): Tensor => unaryOp('elu', x, alpha);
 export const selu = (x: Tensor): Tensor => unaryOp('selu', x);
 /** Exact GELU: x * Phi(x) with the normal CDF computed from erf. */
 export const gelu = (x: Tensor): Tensor => unaryOp('gelu', x);
-/** 1 / (1 + exp(-x)). */
-export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x);
+/** 1 / (1 + exp(-x)). The output remembers x, so binary cross-entropy can start from the logits. */
+export function sigmoid(x: Tensor): Tensor {
+  const y = unaryOp('sigmoid', x);
+  rememberSigmoid(y, x);
+  return y;
+}
 /** Keras 3: relu6(x + 3) / 6. */
 export const hardSigmoid = (x: Tensor): Tensor => unaryOp('hardSigmoid', x);
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x);

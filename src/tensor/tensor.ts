@@ -6,6 +6,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { DataHandle, TensorInfo } from '../backend/kernels.js';
 import type { DataArray, DType } from './dtype.js';
+import { formatReleased, formatTensor } from './format.js';
 import { forgetUnreachable, onUnreachable } from './reclamation.js';
 import type { Shape } from './shape.js';
 import { shapeToString, sizeOf } from './shape.js';
@@ -72,6 +73,9 @@ export function liveTensorCount(): number {
 }
 
 let nextTensorId = 0;
+
+/** Node's hook for `console.log` / `util.inspect`: a registered symbol, so no Node import. */
+const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
 export class Tensor implements TensorInfo {
   readonly id = nextTensorId++;
@@ -150,7 +154,29 @@ export class Tensor implements TensorInfo {
     return this.dataSync()[0];
   }
 
+  /**
+   * The values as PyTorch prints them (`tensor([[1., 2.], [3., 4.]])` over lines, summarised with
+   * '...' past 1000 elements, `dtype=int32` when not float32); see format.ts. A released tensor
+   * says so instead of throwing, so printing never fails.
+   */
   toString(): string {
+    if (this.storage === null) return formatReleased(this.shape, this.dtype);
+    const suffixes = this.gradNode !== null ? [`gradFn=<${this.gradNode.op}>`] : this.requiresGrad ? ['requiresGrad=true'] : [];
+    return formatTensor({ shape: this.shape, dtype: this.dtype, values: this.dataSync(), suffixes });
+  }
+
+  /** Writes `toString()` to the console. */
+  print(): void {
+    console.log(this.toString());
+  }
+
+  /** `console.log(t)` and `util.inspect(t)` in Node print the values, not the internals. */
+  [inspectCustom](): string {
+    return this.toString();
+  }
+
+  /** Shape and dtype only, for error messages (which must not read or print the values). */
+  private describe(): string {
     return `Tensor(shape=${shapeToString(this.shape)}, dtype=${this.dtype})`;
   }
 
@@ -175,14 +201,14 @@ export class Tensor implements TensorInfo {
   /** @internal Points this tensor at other storage (variables, optimizer updates). */
   replaceStorage(storage: Storage): void {
     storage.retain();
-    if (this.storage === null) throw new Error(`${this.toString()} was released and cannot take new values`);
+    if (this.storage === null) throw new Error(`${this.describe()} was released and cannot take new values`);
     this.storage.release();
     this.storage = storage;
   }
 
   private liveStorage(): Storage {
     if (this.storage === null) {
-      throw new Error(`${this.toString()} was released: it belonged to a finished training or prediction step; copy what you need with dataSync() inside the step`);
+      throw new Error(`${this.describe()} was released: it belonged to a finished training or prediction step; copy what you need with dataSync() inside the step`);
     }
     return this.storage;
   }

@@ -282,5 +282,5 @@ export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SH
 export const NOT_DIFFERENTIABLE = new Set([
   'tensor', 'scalar', 'fill', 'zeros', 'ones', 'zerosLike', 'onesLike',
   'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual',
-  'argMax', 'oneHot', 'conv2dAttrs', 'pool2dAttrs',
+  'argmax', 'argmin', 'argMax', 'oneHot', 'conv2dAttrs', 'pool2dAttrs',
 ]);
