@@ -100,6 +100,14 @@ export function reclaimUnreachable(): boolean {
   return ran;
 }
 
+/**
+ * Reclaims unreachable tensors where that can be done at once (Node), so that a count taken next
+ * (memory()) is of what the program still holds, not of garbage the heap had no reason to collect.
+ */
+export function reclaimIfImmediate(): void {
+  if (reclamationMode() === 'now') reclaimUnreachable();
+}
+
 let turn = 0;
 let tickScheduled = false;
 
