@@ -10,8 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import { decodeWeights } from '../src/io/weights-codec.js';
 import { BACKUP_FILE } from '../src/node/callbacks/backup-and-restore.js';
 import { fileSystem } from '../src/node/io/file-system.js';
 import { loadModelFile } from '../src/node/io/model-formats.js';
+import { withTempDir } from '../src/node/temp-dir-test-util.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'save-loop.js');
 
@@ -120,14 +120,7 @@ async function killAtEveryStep(kind: string, target: string, read: Reader, kills
   return landed;
 }
 
-async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'fovea-sets-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (run: (dir: string) => Promise<void>) => withTempDir('sets', run);
 
 /** The files the folder's model.json names, plus model.json. */
 async function manifestFiles(dir: string): Promise<string[]> {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bits, randomInput, smallCnn } from '../io/io-test-util.js';
@@ -9,15 +8,9 @@ import { saveModel } from '../io/model-io.js';
 import { loadModelFile } from '../node/io/model-formats.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { convertModel } from './convert.js';
+import { withTempDir as inTempDir } from '../node/temp-dir-test-util.js';
 
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'fovea-convert-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withTempDir = (run: (dir: string) => Promise<void>) => inTempDir('convert', run);
 
 const predictBits = (m: { predict(x: Tensor): unknown }, x: Tensor) => bits((m.predict(x) as Tensor).dataSync());
 

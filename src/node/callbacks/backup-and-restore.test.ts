@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { linearData, tinyModel, weightValues } from '../../callbacks/callback-test-util.js';
@@ -11,15 +10,9 @@ import { readSafetensors } from '../../io/safetensors.js';
 import { Adam } from '../../optimizers/adam.js';
 import { SGD } from '../../optimizers/sgd.js';
 import { BACKUP_FILE, BackupAndRestore } from './backup-and-restore.js';
+import { withTempDir } from '../temp-dir-test-util.js';
 
-async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'fovea-bar-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (run: (dir: string) => Promise<void>) => withTempDir('bar', run);
 
 const crashAt = (epoch: number, batch: number) => {
   let now = 0;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Logs } from '../../callbacks/callback.js';
@@ -12,15 +11,9 @@ import { Dense } from '../../layers/dense.js';
 import { Sequential } from '../../models/sequential.js';
 import { loadModelFile } from '../io/model-formats.js';
 import { ModelCheckpoint } from './model-checkpoint.js';
+import { withTempDir } from '../temp-dir-test-util.js';
 
-async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'fovea-ckpt-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (run: (dir: string) => Promise<void>) => withTempDir('ckpt', run);
 
 function fileWeights(bytes: Uint8Array): number[][] {
   // A copy: entryValues slices its bytes, and a Node Buffer's slice is a view into a shared pool.

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bits, randomInput, smallCnn } from '../../io/io-test-util.js';
@@ -8,15 +7,9 @@ import { loadModel, saveModel } from '../../io/model-io.js';
 import { ModelFormatError } from '../../io/model-format-error.js';
 import { fileSystem } from './file-system.js';
 import { Sequential } from '../../models/sequential.js';
+import { withTempDir as inTempDir } from '../temp-dir-test-util.js';
 
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'fovea-io-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withTempDir = (run: (dir: string) => Promise<void>) => inTempDir('io', run);
 
 test('a plain path saves a folder of model.json + shards that loads back exactly', () => withTempDir(async (dir) => {
   const model = smallCnn(4);

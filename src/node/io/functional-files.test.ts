@@ -4,8 +4,7 @@
  * each loads back as a functional Model with bit-identical predictions on every output.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { bits, randomInput, residualTwoBranch, twoInTwoOut } from '../../io/io-test-util.js';
@@ -13,15 +12,9 @@ import { loadModel } from '../../io/model-io.js';
 import { Model } from '../../models/functional.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { loadModelFile, saveModelFile } from './model-formats.js';
+import { withTempDir as inTempDir } from '../temp-dir-test-util.js';
 
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'fovea-functional-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withTempDir = (run: (dir: string) => Promise<void>) => inTempDir('functional', run);
 
 const list = (y: Tensor | Tensor[]): Tensor[] => (Array.isArray(y) ? y : [y]);
 
