@@ -1,5 +1,23 @@
-/** Shared helpers for the WebAssembly kernel benchmarks: a bump heap and timing. */
-import type { FoveaWasmExports } from '../src/backend/wasm/loader.js';
+/** Shared helpers for the WebAssembly kernel benchmarks: the bench kernel module, a bump heap and timing. */
+import { readFileSync } from 'node:fs';
+import { createMemory } from '../src/backend/wasm/loader.js';
+import type { KernelExports } from '../src/backend/wasm/generated/kernel-exports.js';
+import { packageRoot } from '../src/cli/package-root.js';
+
+/** The bench module's exports: the library's, typed, plus the extras of wasm/assembly/bench.ts by name. */
+export type Exports = KernelExports & Record<string, (...a: number[]) => number | void>;
+
+/**
+ * The micro-benchmarks' kernel module (wasm/build/fovea-bench.wasm, SIMD without relaxed-SIMD so
+ * every engine with SIMD runs it): the library's kernels plus the earlier algorithms they are
+ * compared with, which the shipped module does not export.
+ */
+export function loadBenchKernels(): { module: WebAssembly.Module; memory: WebAssembly.Memory; wasm: Exports; variant: string } {
+  const module = new WebAssembly.Module(readFileSync(`${packageRoot()}/wasm/build/fovea-bench.wasm`));
+  const memory = createMemory();
+  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  return { module, memory, wasm, variant: 'bench (simd)' };
+}
 
 export class BumpHeap {
   private top: number;
@@ -94,4 +112,3 @@ export function maxRelErr(got: Float32Array, want: ArrayLike<number>): number {
   return err / scale;
 }
 
-export type Exports = FoveaWasmExports;

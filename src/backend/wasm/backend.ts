@@ -7,7 +7,7 @@
 import type { DataArray, DType } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
 import type { DataHandle, KernelTable } from '../kernels.js';
-import { WasmContext } from './context.js';
+import { WasmContext, type VoidKernelName } from './context.js';
 import { WasmHeap, type WasmHandle } from './heap.js';
 import { createMemory, instantiate } from './loader.js';
 import type { WasmPlatform } from './platform.js';
@@ -24,10 +24,10 @@ import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, ma
 import { makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
 
 /** Exports the workers may be asked to run (the pool resolves them by index). */
-const PARALLEL_EXPORTS = [
+const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
-  'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
+  'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3',
 ];
 
 export interface WasmBackendOptions {

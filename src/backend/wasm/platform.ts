@@ -15,7 +15,7 @@ export interface PoolInit {
   jobArgs: SharedArrayBuffer;
   /** 0-based worker index (the main thread is thread 0, worker w is thread w + 1). */
   index: number;
-  fnNames: string[];
+  fnNames: readonly string[];
   /** How long an idle worker spins on the job word before sleeping in Atomics.wait. */
   spinMs: number;
 }

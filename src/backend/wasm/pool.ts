@@ -137,7 +137,7 @@ export class WasmThreadPool {
 
   private constructor(
     threads: number,
-    private readonly fnNames: string[],
+    private readonly fnNames: readonly string[],
   ) {
     this.threads = threads;
     const n = Math.max(1, threads - 1);
@@ -151,7 +151,7 @@ export class WasmThreadPool {
    * a worker that is not running yet (the main thread takes every chunk); `ready()` waits for all.
    */
   static create(
-    platform: WasmPlatform, module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, fnNames: string[], spinMs = 20,
+    platform: WasmPlatform, module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, fnNames: readonly string[], spinMs = 20,
   ): WasmThreadPool {
     const pool = new WasmThreadPool(threads, fnNames);
     for (let w = 0; w < threads - 1; w++) {
