@@ -48,6 +48,11 @@ export function inModule<R>(name: string, fn: () => R): R {
   }
 }
 
+/** Whether a trace is recording (containers then run every module, unfused, so each is seen). */
+export function isTracing(): boolean {
+  return active !== null;
+}
+
 /** How many window ops the current trace has recorded so far (0 outside a trace). */
 export function tracedCount(): number {
   return active?.length ?? 0;
