@@ -9,7 +9,9 @@
  * order for a state dict, natural name order for safetensors bytes (the file does not keep module
  * order); pass `mapping` (layer name -> prefix) when those orders differ.
  *
- * Example: `loadPytorchWeights(model, readFileSync('lenet.safetensors'))`.
+ * Example: `loadPytorchWeights(model, readFileSync('lenet.safetensors'))`, or a `.pt` file from
+ * `torch.save(model.state_dict(), ...)`: `loadPytorchWeights(model, readTorchFile(bytes))` (its
+ * bytes alone work too: a zip is read as a `.pt` file, anything else as safetensors).
  */
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { tensor } from '../ops/create.js';
@@ -20,6 +22,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ModelFormatError } from './model-format-error.js';
 import { entryValues, readSafetensors } from './safetensors.js';
+import { readTorchFile } from './torch/read-torch-file.js';
 import { shapeSize } from './weight-specs.js';
 
 export interface StateDictValue {
@@ -47,7 +50,13 @@ function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
+/** A zip archive starts with a local file header, 'PK\x03\x04'; safetensors with a length. */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
 function readSource(source: StateDictLike): { entries: Map<string, Source>; ordered: boolean } {
+  if (source instanceof Uint8Array && isZip(source)) return readSource(readTorchFile(source));
   if (source instanceof Uint8Array) {
     const file = readSafetensors(source, 'safetensors');
     const entries = new Map<string, Source>();
