@@ -39,7 +39,7 @@ export type { BaseOptimizerOptions, ClipOptions } from './optimizers/index.js';
 export * as io from './io/index.js';
 export {
   saveModel, loadModel, ModelFormatError, fromMemory, withSaveHandler, fromFiles, intoFiles, indexedDbHandler, downloadsHandler,
-  browserFiles, readSafetensors, writeSafetensors, loadPytorchWeights, registerIORouter, readTorchFile, writeTorchFile,
+  browserFiles, readSafetensors, writeSafetensors, loadPytorchWeights, registerIORouter, readTorchFile, writeTorchFile, pytorchStateDict,
 } from './io/index.js';
 export type { ModelArtifacts, IOHandler, SaveResult, SaveOptions, LoadOptions, WeightSpec, ReadTorchFileOptions, TorchStateDict } from './io/index.js';
 export * as losses from './losses/index.js';

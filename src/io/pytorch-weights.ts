@@ -85,7 +85,7 @@ function prefixes(entries: Map<string, Source>, ordered: boolean): string[] {
 }
 
 /** Input shape of each layer, walking from the model's input. */
-function layerInputShapes(model: LayeredModel): SymbolicShape[] {
+export function layerInputShapes(model: LayeredModel): SymbolicShape[] {
   const first = model.getConfig().layers[0];
   let shape = (first?.className === 'InputLayer' ? first.config.batchInputShape : null) as SymbolicShape | null;
   if (shape === null) throw new Error(`loadPytorchWeights: model "${model.name}" is not built; give it an input shape first`);
@@ -109,16 +109,20 @@ function flattenedDense(h: number, w: number, c: number): Convert {
   };
 }
 
+/** [h, w, c] of the map a Flatten right before layer `index` flattened, or null. */
+export function flattenedMap(index: number, layers: readonly Layer[], inputs: readonly SymbolicShape[]): [number, number, number] | null {
+  const prev = layers[index - 1];
+  const flatIn = prev?.className === 'Flatten' ? inputs[index - 1] : null;
+  if (flatIn === null || flatIn.length !== 4) return null;
+  const channelsLast = (prev as unknown as { dataFormat: string }).dataFormat !== 'channelsFirst';
+  return (channelsLast ? [flatIn[1], flatIn[2], flatIn[3]] : [flatIn[2], flatIn[3], flatIn[1]]) as [number, number, number];
+}
+
 function kernelConverter(layer: Layer, index: number, layers: readonly Layer[], inputs: readonly SymbolicShape[]): Convert {
   if (layer.className === 'Conv2D') return (s) => (s.shape.length === 4 ? perm(s, [2, 3, 1, 0]) : s);
   if (layer.className === 'Dense') {
-    const prev = layers[index - 1];
-    const flatIn = prev?.className === 'Flatten' ? inputs[index - 1] : null;
-    if (flatIn !== null && flatIn.length === 4) {
-      const channelsLast = (prev as unknown as { dataFormat: string }).dataFormat !== 'channelsFirst';
-      const [h, w, c] = channelsLast ? [flatIn[1], flatIn[2], flatIn[3]] : [flatIn[2], flatIn[3], flatIn[1]];
-      return flattenedDense(h as number, w as number, c as number);
-    }
+    const map = flattenedMap(index, layers, inputs);
+    if (map !== null) return flattenedDense(...map);
     return (s) => (s.shape.length === 2 ? perm(s, [1, 0]) : s);
   }
   throw new Error(`loadPytorchWeights: layer '${layer.name}' (${layer.className}) has weights but no PyTorch conversion (supported: Conv2D, Dense)`);
