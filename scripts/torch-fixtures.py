@@ -15,7 +15,8 @@ import sys
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
+
+from torch_models import MODELS, predict
 
 
 def tensor_json(t):
@@ -34,14 +35,13 @@ def write(out, name, state, model_io=None):
         json.dump(doc, f)
 
 
-def small_cnn():
-    """Fovea's smallCnn test model: conv(2->4, 3x3) relu, max pool 2, flatten, linear(36->3), softmax."""
-    torch.manual_seed(1)
-    m = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 3))
-    x = torch.rand(2, 2, 8, 8) * 2 - 1
-    with torch.no_grad():
-        y = F.softmax(m(x), dim=1)
-    return m.state_dict(), (x, y)
+def model_fixture(name, seed):
+    """A freshly initialised model (torch's default init under `seed`), a seeded input and its output."""
+    torch.manual_seed(seed)
+    m = MODELS[name]()
+    shape = (2, 2, 8, 8) if name == "small-cnn" else (2, 1, 28, 28)
+    x = torch.rand(*shape) * 2 - 1
+    return m.state_dict(), (x, predict(name, m, x))
 
 
 def odd_tensors():
@@ -62,41 +62,6 @@ def odd_tensors():
     return state
 
 
-def lenet5():
-    """The zoo's LeNet-5 (src/zoo/lenet5.ts): conv1, conv2, fc1, fc2; log_softmax output."""
-    class LeNet5(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(1, 20, 5, 1)
-            self.conv2 = nn.Conv2d(20, 20, 5, 1)
-            self.fc1 = nn.Linear(4 * 4 * 20, 500)
-            self.fc2 = nn.Linear(500, 10)
-
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.conv1(x)), 2, 2)
-            x = F.max_pool2d(F.relu(self.conv2(x)), 2, 2)
-            x = F.relu(self.fc1(x.view(-1, 4 * 4 * 20)))
-            return F.log_softmax(self.fc2(x), dim=1)
-    torch.manual_seed(3)
-    m = LeNet5()
-    x = torch.rand(2, 1, 28, 28)
-    with torch.no_grad():
-        y = m(x)
-    return m.state_dict(), (x, y)
-
-
-def mnist_cnn():
-    """The Keras course CNN (src/models/mnist-cnn.ts) in PyTorch, softmax output."""
-    torch.manual_seed(4)
-    m = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
-                      nn.MaxPool2d(2), nn.Conv2d(64, 64, 3), nn.ReLU(), nn.Flatten(),
-                      nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10))
-    x = torch.rand(2, 1, 28, 28)
-    with torch.no_grad():
-        y = F.softmax(m(x), dim=1)
-    return m.state_dict(), (x, y)
-
-
 class Payload:
     """Unpickled by plain pickle, this runs a shell command that creates the marker file."""
 
@@ -113,14 +78,15 @@ def main():
     parser.add_argument("--small", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    state, io = small_cnn()
+    state, io = model_fixture("small-cnn", 1)
     write(args.out, "small-cnn", state, io)
     write(args.out, "tensors", odd_tensors())
     if not args.small:
-        state, io = lenet5()
+        state, io = model_fixture("lenet5", 3)
         write(args.out, "lenet5", state, io)
-        state, io = mnist_cnn()
+        state, io = model_fixture("mnist-cnn", 4)
         write(args.out, "mnist-cnn", state, io)
+        torch.save({"model": state, "epoch": 3}, os.path.join(args.out, "checkpoint.pt"))
         marker = os.path.join(os.path.abspath(args.out), "pwned")
         torch.save({"weight": torch.zeros(1), "evil": Payload(marker)}, os.path.join(args.out, "malicious.pt"))
     print(json.dumps({"torch": torch.__version__, "python": sys.executable}))
