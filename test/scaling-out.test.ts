@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -16,13 +16,12 @@ import { fileURLToPath } from 'node:url';
 import '../src/backend/register.js';
 import { saveModel } from '../src/io/model-io.js';
 import { maxAbsDiff, nchwToNhwc, runPython, torchPython, type TorchTensorJson } from '../src/io/torch/torch-test-util.js';
-import { writeTorchFile } from '../src/io/torch/write-torch-file.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
 import { loadModelFile } from '../src/node/io/model-formats.js';
 import { tensor } from '../src/ops/create.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { lenet5 } from '../src/zoo/lenet5.js';
-import { readTorchFile } from '../src/io/torch/read-torch-file.js';
+import { loadTorchFile, saveTorchFile } from '../src/node/io/torch-file.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fovea-scaling-'));
@@ -97,16 +96,16 @@ test('continue training in PyTorch (Keras-style model): `fovea convert ./my-mode
   assert.ok(maxAbsDiff(trained, model.predict(imagesNhwc()).dataSync()) > 1e-4, 'training in torch changed the predictions');
 });
 
-test('continue training in PyTorch (nn module): writeTorchFile(net.stateDict()) loads strictly into torch\'s LeNet-5 with the same predictions, and readTorchFile takes torch\'s trained state dict back', { skip: torchSkip }, (t) => {
+test('continue training in PyTorch (nn module): saveTorchFile(\'lenet5.pt\', net.stateDict()) loads strictly into torch\'s LeNet-5 with the same predictions, and loadTorchFile takes torch\'s trained state dict back', { skip: torchSkip }, async (t) => {
   const net = lenet5({ seed: 12 });
   const x = tensor(Float32Array.from(imagesNchw.values), imagesNchw.shape);
-  writeFileSync(join(dir, 'lenet5.pt'), writeTorchFile(net.stateDict()));
+  await saveTorchFile(join(dir, 'lenet5.pt'), net.stateDict());
   const diff = maxAbsDiff(torchRun('lenet5', 'lenet5.pt'), net.forward(x).dataSync());
   t.diagnostic(`max abs diff ${diff}`);
   assert.ok(diff <= 1e-6, `torch vs Fovea: max abs diff ${diff}`);
 
   const trained = torchRun('lenet5', 'lenet5.pt', ['--train-steps', '3', '--save', join(dir, 'lenet5-trained.pt')]);
-  net.loadStateDict(readTorchFile(readFileSync(join(dir, 'lenet5-trained.pt'))));
+  net.loadStateDict(await loadTorchFile(join(dir, 'lenet5-trained.pt')));
   const diffBack = maxAbsDiff(net.forward(x).dataSync(), trained);
   t.diagnostic(`diffBack: max abs diff ${diffBack}`);
   assert.ok(diffBack <= 1e-6, `Fovea after torch's training vs torch: max abs diff ${diffBack}`);
