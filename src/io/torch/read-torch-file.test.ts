@@ -3,6 +3,7 @@
  * torch.save of a small CNN's state dict and of odd tensors), and its refusals on hand-made files.
  */
 import assert from 'node:assert/strict';
+import { zipSync } from 'fflate';
 import { test } from 'node:test';
 import { Conv2d, F, Flatten, Linear, MaxPool2d, ReLU, Sequential as NnSequential } from '../../nn/index.js';
 import { tensor } from '../../ops/create.js';
@@ -12,7 +13,7 @@ import { ModelFormatError } from '../model-format-error.js';
 import { loadPytorchWeights } from '../pytorch-weights.js';
 import { isDict } from './pickle-values.js';
 import { PickleWriter } from './pickle-writer.js';
-import { MAX_TENSOR_ELEMENTS, readTorchFile } from './read-torch-file.js';
+import { MAX_PICKLE_BYTES, MAX_TENSOR_ELEMENTS, readTorchFile } from './read-torch-file.js';
 import { assertTensorLike, maxAbsDiff, nchwToNhwc, readFixture, SHIPPED_FIXTURES, torchArchive } from './torch-test-util.js';
 import { isTensorRef, STORAGE_TYPES, stateDictHooks } from './torch-globals.js';
 import { unpickle } from './unpickler.js';
@@ -164,4 +165,10 @@ test('random input: a fuzzed torch file fails with ModelFormatError or reads, ne
       assert.ok(e instanceof ModelFormatError, `flip at ${at}: ${(e as Error).stack}`);
     }
   }
+});
+
+test('a data.pkl declaring more than 64 MiB is refused before it is inflated', () => {
+  const big = zipSync({ 'archive/data.pkl': [new Uint8Array(MAX_PICKLE_BYTES + 1), { level: 1 }] });
+  assert.ok(big.byteLength < MAX_PICKLE_BYTES / 100, 'the archive itself is small');
+  assert.throws(() => readTorchFile(big), refused(new RegExp(`zip member 'archive/data.pkl' declares ${MAX_PICKLE_BYTES + 1} bytes, more than the ${MAX_PICKLE_BYTES} bytes a state dict pickle may have`)));
 });
