@@ -155,83 +155,93 @@ class Machine {
   }
 }
 
-/** Runs one opcode; returns the result at STOP, undefined otherwise. */
-function step(m: Machine, op: number): PyValue | undefined {
-  const r: Reader = m.r;
-  switch (op) {
-    case 0x80: { // PROTO
-      const version = r.u8();
-      if (version > 2) r.fail(`pickle protocol ${version}; PyTorch state dicts use protocol 2`);
-      return undefined;
-    }
-    case 0x2e: return m.pop(); // STOP
-    case 0x28: m.marks.push(m.stack.length); m.push(MARK); return undefined; // MARK
-    case 0x63: { // GLOBAL
-      const module = r.line();
-      const name = r.line();
-      m.push(m.hooks.findGlobal(module, name));
-      return undefined;
-    }
-    case 0x29: m.push(pyTuple([])); return undefined; // EMPTY_TUPLE
-    case 0x7d: m.push(pyDict()); return undefined; // EMPTY_DICT
-    case 0x5d: m.push([]); return undefined; // EMPTY_LIST
-    case 0x4e: m.push(null); return undefined; // NONE
-    case 0x88: m.push(true); return undefined; // NEWTRUE
-    case 0x89: m.push(false); return undefined; // NEWFALSE
-    case 0x71: m.memo.set(r.u8(), m.top()); return undefined; // BINPUT
-    case 0x72: m.memo.set(r.u32(), m.top()); return undefined; // LONG_BINPUT
-    case 0x68: m.memoGet(r.u8()); return undefined; // BINGET
-    case 0x6a: m.memoGet(r.u32()); return undefined; // LONG_BINGET
-    case 0x58: m.push(r.utf8(r.u32())); return undefined; // BINUNICODE
-    case 0x4a: m.push(r.i32()); return undefined; // BININT
-    case 0x4b: m.push(r.u8()); return undefined; // BININT1
-    case 0x4d: m.push(r.u16()); return undefined; // BININT2
-    case 0x8a: { // LONG1
-      const n = r.u8();
-      if (n > 16) r.fail(`LONG1 of ${n} bytes; a state dict's integers fit in 8`);
-      m.push(r.long(n));
-      return undefined;
-    }
-    case 0x47: { // BINFLOAT (big-endian double)
-      const b = r.take(8);
-      m.push(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, false));
-      return undefined;
-    }
-    case 0x74: m.push(pyTuple(m.popMark())); return undefined; // TUPLE
-    case 0x85: m.push(pyTuple([m.pop()])); return undefined; // TUPLE1
-    case 0x86: { const b = m.pop(); const a = m.pop(); m.push(pyTuple([a, b])); return undefined; } // TUPLE2
-    case 0x87: { const c = m.pop(); const b = m.pop(); const a = m.pop(); m.push(pyTuple([a, b, c])); return undefined; } // TUPLE3
-    case 0x52: { // REDUCE
-      const args = m.pop();
-      const callable = m.pop();
-      if (!isTuple(args)) r.fail(`REDUCE arguments are a ${describePy(args)}, expected a tuple`);
-      m.push(m.hooks.reduce(callable, args));
-      return undefined;
-    }
-    case 0x62: { const state = m.pop(); m.hooks.build(m.top(), state); return undefined; } // BUILD
-    case 0x51: m.push(m.hooks.persistentLoad(m.pop())); return undefined; // BINPERSID
-    case 0x73: { const v = m.pop(); const k = m.pop(); m.setItems(m.top(), [k, v]); return undefined; } // SETITEM
-    case 0x75: { const items = m.popMark(); m.setItems(m.top(), items); return undefined; } // SETITEMS
-    case 0x61: { const v = m.pop(); m.append(m.top(), [v]); return undefined; } // APPEND
-    case 0x65: { const items = m.popMark(); m.append(m.top(), items); return undefined; } // APPENDS
-    default: {
-      const name = KNOWN_REFUSED[op];
-      r.at -= 1;
-      return r.fail(name !== undefined ? `opcode ${name} is not used by PyTorch state dicts and is refused` : `unknown pickle opcode 0x${op.toString(16).padStart(2, '0')}`);
-    }
-  }
+type Handler = (m: Machine) => void;
+
+function tuple(m: Machine, n: number): void {
+  const items: PyValue[] = [];
+  for (let i = 0; i < n; i++) items.unshift(m.pop());
+  m.push(pyTuple(items));
+}
+
+function long1(m: Machine): void {
+  const n = m.r.u8();
+  if (n > 16) m.r.fail(`LONG1 of ${n} bytes; a state dict's integers fit in 8`);
+  m.push(m.r.long(n));
+}
+
+function binfloat(m: Machine): void {
+  const b = m.r.take(8);
+  m.push(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, false)); // big-endian double
+}
+
+function reduce(m: Machine): void {
+  const args = m.pop();
+  const callable = m.pop();
+  if (!isTuple(args)) m.r.fail(`REDUCE arguments are a ${describePy(args)}, expected a tuple`);
+  m.push(m.hooks.reduce(callable, args));
+}
+
+function proto(m: Machine): void {
+  const version = m.r.u8();
+  if (version > 2) m.r.fail(`pickle protocol ${version}; PyTorch state dicts use protocol 2`);
+}
+
+/** Every opcode but STOP, by byte (names and encodings as in `pickletools`). */
+const HANDLERS: Record<number, Handler> = {
+  0x80: proto, // PROTO
+  0x28: (m) => { m.marks.push(m.stack.length); m.push(MARK); }, // MARK
+  0x63: (m) => { const module = m.r.line(); m.push(m.hooks.findGlobal(module, m.r.line())); }, // GLOBAL
+  0x29: (m) => m.push(pyTuple([])), // EMPTY_TUPLE
+  0x7d: (m) => m.push(pyDict()), // EMPTY_DICT
+  0x5d: (m) => m.push([]), // EMPTY_LIST
+  0x4e: (m) => m.push(null), // NONE
+  0x88: (m) => m.push(true), // NEWTRUE
+  0x89: (m) => m.push(false), // NEWFALSE
+  0x71: (m) => { m.memo.set(m.r.u8(), m.top()); }, // BINPUT
+  0x72: (m) => { m.memo.set(m.r.u32(), m.top()); }, // LONG_BINPUT
+  0x68: (m) => m.memoGet(m.r.u8()), // BINGET
+  0x6a: (m) => m.memoGet(m.r.u32()), // LONG_BINGET
+  0x58: (m) => m.push(m.r.utf8(m.r.u32())), // BINUNICODE
+  0x4a: (m) => m.push(m.r.i32()), // BININT
+  0x4b: (m) => m.push(m.r.u8()), // BININT1
+  0x4d: (m) => m.push(m.r.u16()), // BININT2
+  0x8a: long1, // LONG1
+  0x47: binfloat, // BINFLOAT
+  0x74: (m) => m.push(pyTuple(m.popMark())), // TUPLE
+  0x85: (m) => tuple(m, 1), // TUPLE1
+  0x86: (m) => tuple(m, 2), // TUPLE2
+  0x87: (m) => tuple(m, 3), // TUPLE3
+  0x52: reduce, // REDUCE
+  0x62: (m) => { const state = m.pop(); m.hooks.build(m.top(), state); }, // BUILD
+  0x51: (m) => m.push(m.hooks.persistentLoad(m.pop())), // BINPERSID
+  0x73: (m) => { const v = m.pop(); const k = m.pop(); m.setItems(m.top(), [k, v]); }, // SETITEM
+  0x75: (m) => { const items = m.popMark(); m.setItems(m.top(), items); }, // SETITEMS
+  0x61: (m) => { const v = m.pop(); m.append(m.top(), [v]); }, // APPEND
+  0x65: (m) => { const items = m.popMark(); m.append(m.top(), items); }, // APPENDS
+};
+
+const STOP = 0x2e;
+
+function refuse(m: Machine, op: number): never {
+  const name = KNOWN_REFUSED[op];
+  m.r.at -= 1;
+  return m.r.fail(name !== undefined ? `opcode ${name} is not used by PyTorch state dicts and is refused` : `unknown pickle opcode 0x${op.toString(16).padStart(2, '0')}`);
 }
 
 /** Unpickles `bytes` (the whole pickle must be consumed) with the given hooks. */
 export function unpickle(bytes: Uint8Array, hooks: UnpicklerHooks, file = 'data.pkl'): PyValue {
   const m = new Machine(new Reader(bytes, file), hooks);
   while (m.r.at < bytes.byteLength) {
-    const result = step(m, m.r.u8());
-    if (result !== undefined) {
+    const op = m.r.u8();
+    if (op === STOP) {
+      const result = m.pop();
       if (m.r.at !== bytes.byteLength) m.r.fail(`STOP before the end of the pickle (${bytes.byteLength - m.r.at} bytes follow)`);
       if (m.stack.length !== 0) m.r.fail(`STOP leaves ${m.stack.length} values on the stack`);
       return result;
     }
+    const handler = Object.hasOwn(HANDLERS, op) ? HANDLERS[op] : undefined;
+    if (handler === undefined) refuse(m, op);
+    handler(m);
   }
   return m.r.fail('the pickle ends without STOP (truncated?)');
 }
