@@ -39,9 +39,9 @@ export type { BaseOptimizerOptions, ClipOptions } from './optimizers/index.js';
 export * as io from './io/index.js';
 export {
   saveModel, loadModel, ModelFormatError, fromMemory, withSaveHandler, fromFiles, intoFiles, indexedDbHandler, downloadsHandler,
-  browserFiles, readSafetensors, writeSafetensors, loadPytorchWeights, registerIORouter,
+  browserFiles, readSafetensors, writeSafetensors, loadPytorchWeights, registerIORouter, readTorchFile, writeTorchFile, pytorchStateDict,
 } from './io/index.js';
-export type { ModelArtifacts, IOHandler, SaveResult, SaveOptions, LoadOptions, WeightSpec } from './io/index.js';
+export type { ModelArtifacts, IOHandler, SaveResult, SaveOptions, LoadOptions, WeightSpec, ReadTorchFileOptions, TorchStateDict } from './io/index.js';
 export * as losses from './losses/index.js';
 export { getLoss } from './losses/index.js';
 export * as metrics from './metrics/index.js';

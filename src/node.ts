@@ -19,6 +19,6 @@ export type { Mnist, MnistOptions } from './data/mnist.js';
 export { useTerminalProgressBar } from './node/progress-bar.js';
 export { fileSystem, writeFileAtomic, writeFileAtomicSync } from './node/io/index.js';
 export { readImage, writePng, encodePng, decodePng, imageToRgba } from './node/image-io.js';
-export { loadModelFile, saveModelFile, saveOnnx, formatOf } from './node/io/index.js';
+export { loadModelFile, saveModelFile, saveOnnx, formatOf, loadTorchFile, saveTorchFile } from './node/io/index.js';
 export { ModelCheckpoint, BackupAndRestore, CSVLogger, TensorBoard, EventFileWriter, BACKUP_FILE } from './node/callbacks/index.js';
 export type { ModelCheckpointOptions, BackupAndRestoreOptions, CSVLoggerOptions, TensorBoardOptions } from './node/callbacks/index.js';
