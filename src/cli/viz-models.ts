@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { loadMnist } from '../data/mnist.js';
 import { toCategorical } from '../data/to-categorical.js';
-import { toGrey } from '../image/image.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
 import { DataLoader } from '../nn/data-loader.js';
 import { nllLoss } from '../nn/functional-loss.js';
@@ -92,7 +91,7 @@ export function oneInput(model: VisibleModel, ref: string, o: { image?: string; 
   const [height, width, channels] = imageSize(model);
   if (o.blank === true) return asInput(model, zeros([1, height, width, channels]));
   if (o.image !== undefined) {
-    const img = resizeBilinear(toChannels(channels === 1 ? toGrey(readImage(o.image)) : readImage(o.image), channels), width, height);
+    const img = resizeBilinear(toChannels(readImage(o.image), channels), width, height);
     return asInput(model, tensor(img.data.map((v) => v / 255), [1, height, width, channels]));
   }
   if (!isMnistShaped(model)) throw new Error(`viz features: ${ref} takes [${height}, ${width}, ${channels}] images, not MNIST digits; give one with --image FILE`);
