@@ -5,7 +5,6 @@
 import { planChain } from '../plan/planner.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
-import { isTracing } from './trace.js';
 
 export class Sequential extends Module {
   readonly #entries: [string, Module][];
@@ -37,7 +36,6 @@ export class Sequential extends Module {
 
   /** Runs the modules in order; runs the planner fuses (Conv2d -> ReLU -> MaxPool2d) run as one op. */
   forward(x: Tensor): Tensor {
-    if (isTracing()) return this.#entries.reduce((h, [, m]) => m.forward(h), x);
     let h = x;
     for (const step of planChain(this.#entries.map(([, m]) => m.planStage()))) {
       h = step.kind === 'node' ? this.#entries[step.node]![1].forward(h) : step.fusion.run(h);

@@ -25,6 +25,7 @@ export type PlanStep =
  * last node's.
  */
 export function plan(nodes: readonly PlanNode[], outputs: ReadonlySet<number>): PlanStep[] {
+  if (suspended > 0) return nodes.map((_, node) => ({ kind: 'node', node }));
   const consumers = consumersOf(nodes);
   const steps: PlanStep[] = [];
   const covered = new Set<number>();
@@ -41,6 +42,21 @@ export function plan(nodes: readonly PlanNode[], outputs: ReadonlySet<number>): 
     steps.push({ kind: 'fused', nodes: fused, fusion });
   }
   return steps;
+}
+
+let suspended = 0;
+
+/**
+ * Runs `fn` with nothing fused: every layer and module runs on its own. For inspection that
+ * watches each one run (feature maps, window-op traces, summaries), which a fused op would skip.
+ */
+export function withoutFusion<R>(fn: () => R): R {
+  suspended++;
+  try {
+    return fn();
+  } finally {
+    suspended--;
+  }
 }
 
 /** The plan of a straight chain (node i takes node i - 1's output; the last is the output). */

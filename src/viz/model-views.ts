@@ -3,6 +3,7 @@
  * conv layer's kernel (Keras Conv2D, HWIO, or nn.Conv2d, OIHW), the feature maps one input
  * produces at a named layer or module, and every layer's output shape for one input.
  */
+import { withoutFusion } from '../plan/planner.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Conv2D } from '../layers/conv2d.js';
 import type { Layer } from '../layers/layer.js';
@@ -95,7 +96,8 @@ function watchWhile(targets: readonly (readonly [string, Layer | Module])[], met
     });
   }
   try {
-    noGrad(run);
+    // Unfused, so every watched layer or module runs on its own and is seen.
+    withoutFusion(() => noGrad(run));
   } finally {
     targets.forEach(([, target], i) => {
       const descriptor = own[i];
