@@ -1,9 +1,10 @@
 /** Shared helpers for the WebAssembly kernel benchmarks: a bump heap and timing. */
 import type { FoveaWasmExports } from '../src/backend/wasm/loader.js';
+import type { WasmMemory } from '../src/backend/wasm/wasm-objects.js';
 
 export class BumpHeap {
   private top: number;
-  constructor(readonly memory: WebAssembly.Memory, base = 1024) {
+  constructor(readonly memory: WasmMemory, base = 1024) {
     this.top = base;
   }
   alloc(bytes: number): number {

@@ -3,6 +3,7 @@
  * instantiation. Reading and compiling the .wasm bytes is the platform's job (platform.ts).
  */
 import type { WasmPlatform } from './platform.js';
+import { instantiateKernelModule, type WasmMemory, type WasmModule } from './wasm-objects.js';
 
 /** Page limits; must match wasm/build.mjs (the module declares them on its memory import). */
 export const INITIAL_PAGES = 256;
@@ -60,7 +61,7 @@ export function unsupportedNotice(features: WasmFeatures): string | null {
 }
 
 /** Compiles the best variant the engine validates (relaxed SIMD first) from synchronous bytes. */
-export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WebAssembly.Module; variant: WasmVariant } {
+export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WasmModule; variant: WasmVariant } {
   platform.prepareEngine?.();
   for (const variant of candidates(prefer)) {
     const bytes = platform.readKernels(variant);
@@ -71,7 +72,7 @@ export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant |
 }
 
 /** Async variant of compileKernelsSync (browsers fetch the bytes). */
-export async function compileKernels(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): Promise<{ module: WebAssembly.Module; variant: WasmVariant }> {
+export async function compileKernels(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): Promise<{ module: WasmModule; variant: WasmVariant }> {
   platform.prepareEngine?.();
   for (const variant of candidates(prefer)) {
     const bytes = await platform.readKernels(variant);
@@ -84,11 +85,10 @@ function candidates(prefer: WasmVariant | 'auto'): WasmVariant[] {
   return prefer === 'auto' ? ['relaxed', 'simd'] : [prefer];
 }
 
-export function createMemory(initialPages = INITIAL_PAGES): WebAssembly.Memory {
+export function createMemory(initialPages = INITIAL_PAGES): WasmMemory {
   return new WebAssembly.Memory({ initial: initialPages, maximum: MAXIMUM_PAGES, shared: true });
 }
 
-export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): FoveaWasmExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return instance.exports as unknown as FoveaWasmExports;
+export function instantiate(module: WasmModule, memory: WasmMemory): FoveaWasmExports {
+  return instantiateKernelModule(module, memory) as unknown as FoveaWasmExports;
 }
