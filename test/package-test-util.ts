@@ -23,12 +23,13 @@ export interface PackResult {
 }
 
 /**
- * Runs `npm pack --json` in the repository (after the build: it packs what dist/ holds). With a
- * destination it writes the tarball there, otherwise it only lists (`--dry-run`).
+ * Runs `npm pack --json` in the repository: it packs what dist/ holds (the test run builds first;
+ * no script runs here). With a destination it writes the tarball there, otherwise it only lists
+ * (`--dry-run`).
  */
 export async function npmPack(destination?: string): Promise<PackResult> {
   const where = destination === undefined ? ['--dry-run'] : ['--pack-destination', destination];
-  const { stdout, stderr } = await run('npm', ['pack', '--json', ...where], { cwd: REPO_ROOT, timeout: 120_000, maxBuffer: 64 << 20 });
+  const { stdout, stderr } = await run('npm', ['pack', '--json', '--ignore-scripts', ...where], { cwd: REPO_ROOT, timeout: 120_000, maxBuffer: 64 << 20 });
   const [result] = JSON.parse(stdout) as Omit<PackResult, 'stderr'>[];
   if (result === undefined) throw new Error(`npm pack printed no result: ${stdout.slice(0, 200)}`);
   return { ...result, stderr };
