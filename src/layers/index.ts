@@ -16,7 +16,7 @@ export { Activation } from './activation.js';
 export { InputLayer } from './input-layer.js';
 export type { InputLayerOptions } from './input-layer.js';
 export { getActivation, ACTIVATION_NAMES } from './activations.js';
-export type { ActivationFn, ResolvedActivation } from './activations.js';
+export type { ActivationFn, ActivationName, ResolvedActivation } from './activations.js';
 export {
   getInitializer, serializeInitializer, computeFans, INITIALIZER_NAMES,
   Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
