@@ -21,11 +21,16 @@ export function missingOptionalPackage(caller: string, name: OptionalPackage, ca
   );
 }
 
-/** True when `error` says that module `specifier` itself (not something it imports) cannot be found. */
+/**
+ * True when `error` says that package `specifier` itself (or a file in it) cannot be found, not
+ * something it imports: the messages quote the missing name ("Cannot find package 'h5wasm'
+ * imported from ...", browsers: 'Failed to resolve module specifier "h5wasm"').
+ */
 export function isModuleNotFound(error: unknown, specifier: string): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || (error instanceof TypeError && /module|import/i.test(String(message)));
-  return notFound && String(message).includes(specifier);
+  const quoted = new RegExp(`['"]${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/[^'"]*)?['"]`);
+  return notFound && quoted.test(String(message));
 }
 
 /**

@@ -20,16 +20,22 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The valid name closest to `name` (case and `_` ignored, so 'leakyrelu' finds 'leaky_relu'), or
- * null when even the closest needs more edits than a typo would (more than a third of the name, at least 2).
+ * The valid name closest to `name` (case and `_` ignored, so 'leakyrelu' finds 'leaky_relu'; among
+ * equally close ones, the one spelled most alike: 'channels_lst' finds 'channels_last', not
+ * 'channelsLast'), or null when even the closest needs more edits than a typo would (more than a
+ * third of the name, at least 2).
  */
 export function closestName(name: string, valid: readonly string[]): string | null {
   const key = (s: string) => s.toLowerCase().replace(/_/g, '');
   let best: string | null = null;
   let bestDistance = Infinity;
+  let bestSpelling = Infinity;
   for (const candidate of valid) {
     const distance = editDistance(key(name), key(candidate));
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+    const spelling = editDistance(name, candidate);
+    if (distance < bestDistance || (distance === bestDistance && spelling < bestSpelling)) {
+      [best, bestDistance, bestSpelling] = [candidate, distance, spelling];
+    }
   }
   return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
 }
