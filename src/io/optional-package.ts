@@ -34,12 +34,13 @@ export function isModuleNotFound(error: unknown, specifier: string): boolean {
 }
 
 /**
- * Imports optional package `name` (or `specifier`, which tests point at a missing package), turning
- * "module not found" into `missingOptionalPackage`; any other failure is passed on unchanged.
+ * Runs `load`, the caller's `() => import('h5wasm')` (a literal import, so bundlers see the
+ * package), turning "module not found" for `specifier` (the package; tests name a missing one)
+ * into `missingOptionalPackage`; any other failure is passed on unchanged.
  */
-export async function importOptional<T>(caller: string, name: OptionalPackage, specifier: string = name): Promise<T> {
+export async function importOptional<T>(caller: string, name: OptionalPackage, load: () => Promise<T>, specifier: string = name): Promise<T> {
   try {
-    return (await import(specifier)) as T;
+    return await load();
   } catch (e) {
     if (isModuleNotFound(e, specifier)) throw missingOptionalPackage(caller, name, e);
     throw e;

@@ -22,7 +22,7 @@ export {
   Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
   GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform, Orthogonal,
 } from './initializers.js';
-export type { Initializer, InitializerSpec } from './initializers.js';
+export type { Initializer, InitializerName, InitializerSpec } from './initializers.js';
 export { layerFromConfig, registerLayer, registeredLayerNames } from './registry.js';
 export type { LayerConfig, LayerFactory } from './registry.js';
 export type { LayerInput, ShapeInput, WeightOptions } from './layer.js';
