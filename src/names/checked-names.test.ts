@@ -12,6 +12,8 @@ import { Dense } from '../layers/dense.js';
 import { MaxPooling2D } from '../layers/max-pooling2d.js';
 import { Sequential } from '../models/sequential.js';
 import type { CompileOptions } from '../models/compile.js';
+import { Conv2d } from '../nn/conv.js';
+import { tensor } from '../ops/create.js';
 
 function model(): Sequential {
   const m = new Sequential({ seed: 1 });
@@ -43,6 +45,14 @@ test('misspelled initializer, padding and data format names do not compile, and 
   assert.throws(() => new MaxPooling2D([2, 2], { padding: 'valid_' }), /Unknown padding 'valid_'.*did you mean 'valid'\?/);
   // @ts-expect-error: 'channels_lst' is not a data format
   assert.throws(() => new Conv2D(4, 3, { dataFormat: 'channels_lst' }), /Unknown dataFormat 'channels_lst'.*did you mean 'channels_last'\?/);
+});
+
+test('the nn API: misspelled padding and padding modes do not compile, and throw with the closest name', () => {
+  // @ts-expect-error: 'reflec' is not a padding mode
+  assert.throws(() => new Conv2d(1, 2, 3, { paddingMode: 'reflec' }), /Unknown paddingMode 'reflec' in Conv2d: did you mean 'reflect'\?/);
+  // @ts-expect-error: 'sme' is not a padding
+  assert.throws(() => new Conv2d(1, 2, 3, { padding: 'sme' }), /Unknown padding 'sme' in Conv2d: did you mean 'same'\?/);
+  assert.equal(new Conv2d(1, 2, 3, { padding: 'same' }).forward(tensor(new Float32Array(25), [1, 1, 5, 5])).shape.join('x'), '1x2x5x5');
 });
 
 test('misspelled loss, optimizer and metric names do not compile, and throw with the closest name', () => {
