@@ -44,8 +44,9 @@ export interface ResolvedConv {
   activityRegularizer: Regularizer | null;
 }
 
-export function weightSpec(init: InitializerArg | undefined, fallback: string, reg?: RegularizerSpec | null, con?: ConstraintSpec | null): WeightSpec {
-  return { initializer: getInitializer(init ?? fallback), regularizer: getRegularizer(reg), constraint: getConstraint(con) };
+/** `where` names the layer in errors (`Layer "dense" (Dense)`). */
+export function weightSpec(init: InitializerArg | undefined, fallback: InitializerName, reg?: RegularizerSpec | null, con?: ConstraintSpec | null, where?: string): WeightSpec {
+  return { initializer: getInitializer(init ?? fallback, where), regularizer: getRegularizer(reg, where), constraint: getConstraint(con, where) };
 }
 
 /** Validates and resolves the shared options; `where` names the layer in errors. */
@@ -63,8 +64,8 @@ export function resolveConvOptions(o: BaseConvOptions, where: string): ResolvedC
     dataFormat: normalizeDataFormat(o.dataFormat, where),
     activation: getActivation(o.activation, where),
     useBias: o.useBias ?? true,
-    bias: weightSpec(o.biasInitializer, 'zeros', o.biasRegularizer, o.biasConstraint),
-    activityRegularizer: getRegularizer(o.activityRegularizer),
+    bias: weightSpec(o.biasInitializer, 'zeros', o.biasRegularizer, o.biasConstraint, where),
+    activityRegularizer: getRegularizer(o.activityRegularizer, where),
   };
 }
 

@@ -44,9 +44,9 @@ export class Dense extends Layer {
     this.units = units;
     this.activation = getActivation(options.activation, this.where);
     this.useBias = options.useBias ?? true;
-    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint);
-    this.biasSpec = weightSpec(options.biasInitializer, 'zeros', options.biasRegularizer, options.biasConstraint);
-    this.activityRegularizer = getRegularizer(options.activityRegularizer);
+    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint, this.where);
+    this.biasSpec = weightSpec(options.biasInitializer, 'zeros', options.biasRegularizer, options.biasConstraint, this.where);
+    this.activityRegularizer = getRegularizer(options.activityRegularizer, this.where);
   }
 
   get kernelInitializer(): Initializer {

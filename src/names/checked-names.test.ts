@@ -36,9 +36,13 @@ test('a misspelled activation does not compile, and throws with the closest name
   assert.throws(() => new Activation('softmaxx'), /did you mean 'softmax'\?/);
 });
 
-test('misspelled initializer, padding and data format names do not compile, and throw with the closest name', () => {
+test('misspelled initializer, regularizer, constraint, padding and data format names do not compile, and throw with the closest name', () => {
   // @ts-expect-error: 'glorot_uniforn' is not an initializer name
-  assert.throws(() => new Dense(2, { kernelInitializer: 'glorot_uniforn' }), /Unknown initializer 'glorot_uniforn'.*did you mean 'glorot_uniform'\?/);
+  assert.throws(() => new Dense(2, { name: 'd', kernelInitializer: 'glorot_uniforn' }), /Unknown initializer 'glorot_uniforn' in Layer "d" \(Dense\): did you mean 'glorot_uniform'\?/);
+  // @ts-expect-error: 'l3' is not a regularizer name
+  assert.throws(() => new Conv2D(4, 3, { name: 'c', kernelRegularizer: 'l3' }), /Unknown regularizer 'l3' in Layer "c" \(Conv2D\): did you mean 'l1'\?/);
+  // @ts-expect-error: 'max_nrom' is not a constraint name
+  assert.throws(() => new Dense(2, { name: 'd', kernelConstraint: 'max_nrom' }), /Unknown constraint 'max_nrom' in Layer "d" \(Dense\): did you mean 'max_norm'\?/);
   // @ts-expect-error: 'sme' is not a padding
   assert.throws(() => new Conv2D(4, 3, { name: 'c', padding: 'sme' }), /Unknown padding 'sme' in Layer "c" \(Conv2D\): did you mean 'same'\?/);
   // @ts-expect-error: 'valid_' is not a padding
@@ -71,6 +75,10 @@ test('misspelled loss, optimizer and metric names do not compile, and throw with
 test('every spelling Fovea accepted before still compiles and resolves', () => {
   for (const activation of ['relu', 'leaky_relu', 'leakyRelu', 'hard_sigmoid', 'hardSigmoid', 'log_softmax', 'logSoftmax', 'silu', 'linear'] as const) {
     assert.doesNotThrow(() => new Dense(2, { activation }), activation);
+  }
+  for (const kernelRegularizer of ['l1', 'l2', 'l1_l2', 'l1l2', 'L1L2'] as const) assert.doesNotThrow(() => new Dense(2, { kernelRegularizer }), kernelRegularizer);
+  for (const kernelConstraint of ['max_norm', 'maxNorm', 'MaxNorm', 'non_neg', 'nonNeg', 'unit_norm', 'min_max_norm', 'MinMaxNorm'] as const) {
+    assert.doesNotThrow(() => new Dense(2, { kernelConstraint }), kernelConstraint);
   }
   for (const kernelInitializer of ['glorot_uniform', 'glorotUniform', 'GlorotUniform', 'he_normal', 'heNormal', 'zeros', 'Zeros', 'random_normal', 'lecun_uniform'] as const) {
     assert.doesNotThrow(() => new Dense(2, { kernelInitializer }), kernelInitializer);
