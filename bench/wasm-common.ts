@@ -1,6 +1,7 @@
 /** Shared helpers for the WebAssembly kernel benchmarks: the bench kernel module, a bump heap and timing. */
 import { readFileSync } from 'node:fs';
 import { createMemory } from '../src/backend/wasm/loader.js';
+import { instantiateKernelModule, type WasmMemory } from '../src/backend/wasm/wasm-objects.js';
 import type { KernelExports } from '../src/backend/wasm/generated/kernel-exports.js';
 import { packageRoot } from '../src/cli/package-root.js';
 
@@ -12,16 +13,16 @@ export type Exports = KernelExports & Record<string, (...a: number[]) => number 
  * every engine with SIMD runs it): the library's kernels plus the earlier algorithms they are
  * compared with, which the shipped module does not export.
  */
-export function loadBenchKernels(): { module: WebAssembly.Module; memory: WebAssembly.Memory; wasm: Exports; variant: string } {
+export function loadBenchKernels(): { module: WebAssembly.Module; memory: WasmMemory; wasm: Exports; variant: string } {
   const module = new WebAssembly.Module(readFileSync(`${packageRoot()}/wasm/build/fovea-bench.wasm`));
   const memory = createMemory();
-  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  const wasm = instantiateKernelModule(module, memory) as unknown as Exports;
   return { module, memory, wasm, variant: 'bench (simd)' };
 }
 
 export class BumpHeap {
   private top: number;
-  constructor(readonly memory: WebAssembly.Memory, base = 1024) {
+  constructor(readonly memory: WasmMemory, base = 1024) {
     this.top = base;
   }
   alloc(bytes: number): number {

@@ -26,7 +26,7 @@ export {
   Reshape, Rescaling, ReLU, LeakyReLU, PReLU, ELU, Softmax, Add, Multiply, Average, Concatenate,
   l1, l2, l1l2, L1, L2, L1L2, maxNorm, nonNeg, unitNorm, minMaxNorm, MaxNorm, NonNeg, UnitNorm, MinMaxNorm,
 } from './layers/index.js';
-export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions } from './layers/index.js';
+export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions, ActivationName, InitializerName } from './layers/index.js';
 export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
 export type {
   SequentialOptions, CompileOptions, EvaluateOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg, DataArg, ArrayData, NestedData, TypedNumbers,
@@ -35,7 +35,7 @@ export * as optimizers from './optimizers/index.js';
 export {
   Optimizer, SGD, RMSprop, Adam, AdamW, getOptimizer, LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay,
 } from './optimizers/index.js';
-export type { BaseOptimizerOptions, ClipOptions } from './optimizers/index.js';
+export type { BaseOptimizerOptions, ClipOptions, OptimizerName } from './optimizers/index.js';
 export * as io from './io/index.js';
 export {
   saveModel, loadModel, ModelFormatError, fromMemory, withSaveHandler, fromFiles, intoFiles, indexedDbHandler, downloadsHandler,
@@ -44,8 +44,10 @@ export {
 export type { ModelArtifacts, IOHandler, SaveResult, SaveOptions, LoadOptions, WeightSpec, ReadTorchFileOptions, TorchStateDict } from './io/index.js';
 export * as losses from './losses/index.js';
 export { getLoss } from './losses/index.js';
+export type { LossName } from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export { getMetric } from './metrics/index.js';
+export type { MetricName } from './metrics/index.js';
 export * as callbacks from './callbacks/index.js';
 export { Callback, CallbackList, History, LambdaCallback, ProgbarLogger, setDefaultProgressRenderer } from './callbacks/index.js';
 export type { Logs, ProgressRenderer } from './callbacks/index.js';

@@ -1,3 +1,6 @@
+// The Node entry's declarations name Node's types (Buffer, streams); this makes a consumer's compiler load
+// @types/node for them even where `types` lists nothing (TypeScript 6+ default). The core (index.ts) has none.
+/// <reference types="node" preserve="true" />
 /** Fovea for Node: the core plus what needs the file system or a terminal. */
 import { nodeGarbageCollector } from './node/garbage-collector.js';
 import { registerWasmBackend } from './node/wasm/register.js';

@@ -12,6 +12,7 @@ import * as codes from '../src/backend/wasm/generated/codes.js';
 import { KERNEL_PARAMS, type KernelExports } from '../src/backend/wasm/generated/kernel-exports.js';
 import { WasmHeap } from '../src/backend/wasm/heap.js';
 import { checkExports, createMemory } from '../src/backend/wasm/loader.js';
+import { instantiateKernelModule } from '../src/backend/wasm/wasm-objects.js';
 
 const moduleFile = (name: string) => `${packageRoot()}/wasm/build/${name}.wasm`;
 
@@ -37,7 +38,7 @@ describe('wasm boundary', () => {
 
   it('refuses a module whose export arity differs from the declarations', () => {
     const memory = createMemory();
-    const real = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(moduleFile('fovea-simd'))), { env: { memory } }).exports;
+    const real = instantiateKernelModule(new WebAssembly.Module(readFileSync(moduleFile('fovea-simd'))), memory);
     assert.doesNotThrow(() => checkExports(real));
     const stale = { ...real, pool2d: (a: number, b: number) => a + b };
     assert.throws(() => checkExports(stale), /export 'pool2d' takes 2 arguments, the declarations say 16/);

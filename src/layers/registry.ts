@@ -28,6 +28,7 @@ import { SeparableConv2D, type SeparableConv2DOptions } from './separable-conv2d
 import { SpatialDropout2D } from './spatial-dropout2d.js';
 import { UpSampling2D } from './up-sampling2d.js';
 import { ZeroPadding2D } from './zero-padding2d.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export type LayerConfig = Record<string, unknown>;
 export type LayerFactory = (config: LayerConfig) => Layer;
@@ -95,7 +96,8 @@ export function registeredLayerNames(): string[] {
 export function layerFromConfig(className: string, config: LayerConfig): Layer {
   const factory = registry.get(className);
   if (factory === undefined) {
-    throw new Error(`Unknown layer class '${className}'; registered: ${registeredLayerNames().join(', ')} (use registerLayer for custom layers)`);
+    const unknown = unknownNameError('layer class', className, registeredLayerNames(), 'a model config');
+    throw new Error(`${unknown.message} (custom layers: registerLayer)`);
   }
   return factory(config);
 }

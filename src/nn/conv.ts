@@ -14,6 +14,7 @@ import { conv2d, conv2dPool, type IntPair } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
+import { unknownNameError } from '../names/unknown-name.js';
 import { Parameter } from './parameter.js';
 
 export interface Conv2dOptions {
@@ -56,7 +57,7 @@ export class Conv2d extends Module {
       throw new Error(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${groups})`);
     }
     this.paddingMode = o.paddingMode ?? 'zeros';
-    if (!PADDING_MODES.includes(this.paddingMode)) throw new Error(`Conv2d: paddingMode must be one of ${PADDING_MODES.join(', ')}, got '${this.paddingMode}'`);
+    if (!PADDING_MODES.includes(this.paddingMode)) throw unknownNameError('paddingMode', this.paddingMode, PADDING_MODES, 'Conv2d');
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.groups = groups;

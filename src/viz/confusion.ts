@@ -4,9 +4,8 @@
  * rare classes read as well as common ones), labels both axes as scikit-learn's display does
  * (true label down the side, predicted label along the bottom) and shows the colour scale.
  */
-import type { Spec } from 'vega';
 import { SEQUENTIAL_STOPS, hex } from './colormap.js';
-import { renderSvg } from './vega-svg.js';
+import { type ChartSpec, renderSvg } from './vega-svg.js';
 
 export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number): number[][] {
   if (labels.length !== predictions.length) throw new Error(`confusionMatrix: ${labels.length} labels but ${predictions.length} predictions`);
@@ -34,7 +33,7 @@ function cells(matrix: number[][], names: string[]) {
 }
 
 /** The Vega specification of the matrix. */
-export function confusionSpec(matrix: number[][], options: ConfusionOptions = {}): Spec {
+export function confusionSpec(matrix: number[][], options: ConfusionOptions = {}): ChartSpec {
   const n = matrix.length;
   if (n === 0 || matrix.some((r) => r.length !== n)) throw new Error(`confusionPicture: expected a square matrix of counts, got ${n} rows of lengths [${matrix.map((r) => r.length).join(', ')}]`);
   const names = options.classNames ?? matrix.map((_, i) => String(i));

@@ -6,8 +6,8 @@
  * of 10 or more (a decaying learning rate) gets a log axis. Input: a History's `history` record
  * or a CSVLogger file parsed by `parseCsvLog`.
  */
-import type { GroupMark, Spec } from 'vega';
-import { SERIES_COLOURS, renderSvg } from './vega-svg.js';
+import type { GroupMark } from 'vega';
+import { type ChartSpec, SERIES_COLOURS, renderSvg } from './vega-svg.js';
 
 const PANEL = { width: 320, height: 220 };
 
@@ -86,7 +86,7 @@ function panel(name: string, train: number[] | undefined, val: number[] | undefi
 }
 
 /** The Vega specification of the curves: panels side by side, each with its own axes. */
-export function trainingCurvesSpec(series: Record<string, number[]>, options: { title?: string } = {}): Spec {
+export function trainingCurvesSpec(series: Record<string, number[]>, options: { title?: string } = {}): ChartSpec {
   const names = quantities(series).filter((n) => (series[n]?.length ?? 0) + (series[`val_${n}`]?.length ?? 0) > 0);
   if (names.length === 0) throw new Error(`trainingCurves: no series to draw (keys: ${Object.keys(series).join(', ') || 'none'})`);
   return {

@@ -9,7 +9,7 @@ import type { Spec } from 'vega';
 import { DIVERGING_STOPS, type Rgb, SEQUENTIAL_STOPS, diverging, hex, sequential } from './colormap.js';
 import { pngDataUrl } from './png-encode.js';
 import { pixelTile } from './pixel-tile.js';
-import { renderSvg } from './vega-svg.js';
+import { type ChartSpec, renderSvg } from './vega-svg.js';
 
 export interface FilterGridOptions {
   /** 'HWIO' (Keras Conv2D kernels, default) or 'OIHW' (nn.Conv2d weights). */
@@ -85,7 +85,7 @@ function gridSpec(title: string, tiles: PlacedTile[], texts: { x: number; y: num
 }
 
 /** The Vega specification of a conv layer's filters. */
-export function filterGridSpec(values: ArrayLike<number>, shape: readonly number[], options: FilterGridOptions = {}): Spec {
+export function filterGridSpec(values: ArrayLike<number>, shape: readonly number[], options: FilterGridOptions = {}): ChartSpec {
   if (shape.length !== 4) throw new Error(`filterGrid: expected a 4-D conv kernel, got shape [${shape.join(', ')}]`);
   const layout = options.layout ?? 'HWIO';
   const [kh, kw, ci, co] = layout === 'HWIO' ? shape : [shape[2], shape[3], shape[1], shape[0]];
@@ -116,7 +116,7 @@ export function filterGridSpec(values: ArrayLike<number>, shape: readonly number
 }
 
 /** The Vega specification of one sample's feature maps. */
-export function featureGridSpec(values: ArrayLike<number>, shape: readonly number[], options: FeatureGridOptions = {}): Spec {
+export function featureGridSpec(values: ArrayLike<number>, shape: readonly number[], options: FeatureGridOptions = {}): ChartSpec {
   if (shape.length !== 3) throw new Error(`featureGrid: expected one sample's maps [H, W, C] or [C, H, W], got shape [${shape.join(', ')}]`);
   const layout = options.layout ?? 'HWC';
   const [h, w, c] = layout === 'HWC' ? shape : [shape[1], shape[2], shape[0]];

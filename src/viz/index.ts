@@ -13,5 +13,6 @@ export { trainingCurves, trainingCurvesSpec, parseCsvLog } from './curves.js';
 export { confusionMatrix, confusionPicture, confusionSpec } from './confusion.js';
 export type { ConfusionOptions } from './confusion.js';
 export { renderSvg } from './vega-svg.js';
+export type { ChartSpec } from './vega-svg.js';
 export { convKernel, featureMaps } from './model-views.js';
 export type { KernelView, FeatureView } from './model-views.js';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Spec } from 'vega';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -18,7 +19,7 @@ import { diverging } from './colormap.js';
 import { confusionMatrix, confusionPicture, confusionSpec, convKernel, featureGrid, featureMaps, filterGrid, filterGridSpec, parseCsvLog, trainingCurves, trainingCurvesSpec } from './index.js';
 import { layerOutputShapes } from './model-views.js';
 import type { RgbaImage } from './rgba-image.js';
-import { chartView } from './vega-svg.js';
+import { chartView } from './vega-view.js';
 
 const digit = () => {
   const img = new Float32Array(784);
@@ -87,7 +88,7 @@ describe('training curves (Vega, SVG)', () => {
       assert.ok(labels.length > 1 && titles.length === 1);
       for (const label of labels) assert.ok(!overlaps(label.bounds!, titles[0].bounds!), `axis title '${titles[0].text}' overlaps tick label '${label.text}'`);
     }
-    const panel = (spec.marks ?? []).find((m) => m.name === 'panel_learning_rate') as { scales: { name: string; type: string }[]; legends: unknown[] };
+    const panel = ((spec as Spec).marks ?? []).find((m) => m.name === 'panel_learning_rate') as { scales: { name: string; type: string }[]; legends: unknown[] };
     assert.equal(panel.scales.find((s) => s.name === 'y')?.type, 'log');
     assert.deepEqual(panel.legends, []);
   });
@@ -122,7 +123,7 @@ describe('filter and feature-map grids: pixel-exact tiles inside SVG', () => {
     const k = convKernel(mnistCnn({ seed: 1 }));
     assert.deepEqual(k.shape, [3, 3, 1, 32]);
     const spec = filterGridSpec(k.values, k.shape, { title: 'conv2d: 32 filters' });
-    const tiles = (spec.data?.[0] as { values: { url: string; label: string }[] }).values;
+    const tiles = ((spec as Spec).data?.[0] as { values: { url: string; label: string }[] }).values;
     assert.equal(tiles.length, 32);
     const scale = Math.max(...Array.from(k.values, Math.abs));
     // Filter 5's tile: 3x3 weights, each a 16x16 block of one colour.

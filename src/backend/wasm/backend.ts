@@ -22,6 +22,7 @@ import { makePool2D, makePool2DGrad, makePool2DReluBiasGrad } from './kernels/po
 import { makeArgMax, makeReduce } from './kernels/reduce.js';
 import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
 import { makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
+import type { WasmMemory, WasmModule } from './wasm-objects.js';
 
 /** Exports the workers may be asked to run (the pool resolves them by index). */
 const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
@@ -32,9 +33,9 @@ const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
 
 export interface WasmBackendOptions {
   /** The compiled kernels (compileKernels / compileKernelsSync in loader.ts). */
-  module: WebAssembly.Module;
+  module: WasmModule;
   /** A shared memory matching the module's import (default: a new one). */
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   /** Threads kernels may use, the main thread included (1..6). */
   threads: number;
   platform: WasmPlatform;

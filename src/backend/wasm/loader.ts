@@ -4,6 +4,7 @@
  */
 import type { WasmPlatform } from './platform.js';
 import { KERNEL_PARAMS, type KernelExports } from './generated/kernel-exports.js';
+import { instantiateKernelModule, type WasmMemory, type WasmModule } from './wasm-objects.js';
 
 /** Page limits; must match wasm/build.mjs (the module declares them on its memory import). */
 export const INITIAL_PAGES = 256;
@@ -46,7 +47,7 @@ export function unsupportedNotice(features: WasmFeatures): string | null {
 }
 
 /** Compiles the best variant the engine validates (relaxed SIMD first) from synchronous bytes. */
-export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WebAssembly.Module; variant: WasmVariant } {
+export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WasmModule; variant: WasmVariant } {
   platform.prepareEngine?.();
   for (const variant of candidates(prefer)) {
     const bytes = platform.readKernels(variant);
@@ -57,7 +58,7 @@ export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant |
 }
 
 /** Async variant of compileKernelsSync (browsers fetch the bytes). */
-export async function compileKernels(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): Promise<{ module: WebAssembly.Module; variant: WasmVariant }> {
+export async function compileKernels(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): Promise<{ module: WasmModule; variant: WasmVariant }> {
   platform.prepareEngine?.();
   for (const variant of candidates(prefer)) {
     const bytes = await platform.readKernels(variant);
@@ -70,21 +71,21 @@ function candidates(prefer: WasmVariant | 'auto'): WasmVariant[] {
   return prefer === 'auto' ? ['relaxed', 'simd'] : [prefer];
 }
 
-export function createMemory(initialPages = INITIAL_PAGES): WebAssembly.Memory {
+export function createMemory(initialPages = INITIAL_PAGES): WasmMemory {
   return new WebAssembly.Memory({ initial: initialPages, maximum: MAXIMUM_PAGES, shared: true });
 }
 
-export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  checkExports(instance.exports);
-  return instance.exports as unknown as KernelExports;
+export function instantiate(module: WasmModule, memory: WasmMemory): KernelExports {
+  const exports = instantiateKernelModule(module, memory);
+  checkExports(exports);
+  return exports as unknown as KernelExports;
 }
 
 /**
  * Checks the module against the generated declarations (a stale .wasm beside fresh JS would
  * otherwise call kernels with shifted arguments): each declared export exists with its arity.
  */
-export function checkExports(exports: WebAssembly.Exports): void {
+export function checkExports(exports: Readonly<Record<string, unknown>>): void {
   for (const [name, params] of Object.entries(KERNEL_PARAMS)) {
     const f = exports[name];
     if (typeof f !== 'function' || f.length !== params.length) {

@@ -4,11 +4,12 @@
  * Workers and fetch (browser-platform.ts).
  */
 import type { WasmVariant } from './loader.js';
+import type { WasmMemory, WasmModule } from './wasm-objects.js';
 
 /** Everything a pool worker needs: the compiled kernels, the shared heap and the control blocks. */
 export interface PoolInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   ctrl: SharedArrayBuffer;
   args: SharedArrayBuffer;
   job: SharedArrayBuffer;

@@ -11,6 +11,7 @@
  * training step that issues jobs back to back never pays the sleep latency.
  */
 import type { PoolInit, PoolWorker, WasmPlatform } from './platform.js';
+import type { WasmMemory, WasmModule } from './wasm-objects.js';
 
 /** Control block layout (Int32 slots) per worker. */
 const SEQ = 0; // job sequence number, bumped by the main thread
@@ -151,7 +152,7 @@ export class WasmThreadPool {
    * a worker that is not running yet (the main thread takes every chunk); `ready()` waits for all.
    */
   static create(
-    platform: WasmPlatform, module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, fnNames: readonly string[], spinMs = 20,
+    platform: WasmPlatform, module: WasmModule, memory: WasmMemory, threads: number, fnNames: readonly string[], spinMs = 20,
   ): WasmThreadPool {
     const pool = new WasmThreadPool(threads, fnNames);
     for (let w = 0; w < threads - 1; w++) {
