@@ -2,6 +2,7 @@
  * The engine: which backend is active, how tensors are made from values, and `runKernel`, the one
  * door from ops to kernels. Ops never touch storage; backends never see Tensor objects.
  */
+import { composePerms, inversePerm, materializeWatch, movesNothing } from '../tensor/layout.js';
 import type { DataArray, DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { shapeToString, sizeOf } from '../tensor/shape.js';
@@ -42,7 +43,17 @@ class Engine {
   private active: Backend | null = null;
   /** Set while a `makeTensorWith` fill runs: making tensors then is an error (see there). */
   private filling = false;
-  observer: KernelObserver | null = null;
+  private kernelObserver: KernelObserver | null = null;
+
+  /** Told of every kernel call, the reorderings of permuted tensors (Transpose) included. */
+  get observer(): KernelObserver | null {
+    return this.kernelObserver;
+  }
+
+  set observer(observer: KernelObserver | null) {
+    this.kernelObserver = observer;
+    materializeWatch.observer = observer === null ? null : (ms) => observer('Transpose', ms);
+  }
 
   registerBackend(name: string, factory: BackendFactory, priority = 0): void {
     this.factories.set(name, { factory, priority });
@@ -109,9 +120,26 @@ class Engine {
 
   /** A tensor that views `source`'s storage with another shape of the same size. */
   makeView(source: Tensor, shape: Shape): Tensor {
+    source.materialize();
     const storage = source.storage;
     if (storage === null) throw new Error(`${source.toString()} was released`);
     const t = new Tensor(storage, shape, source.dtype);
+    this.track(t);
+    return t;
+  }
+
+  /**
+   * `source` transposed by `perm` without moving values: a tensor over the same storage whose
+   * layout (tensor/layout.ts) records the order. Values move only when something reads them in
+   * order (`materialize`); a permutation that undoes the storage's order gives a plain view.
+   */
+  permuteView(source: Tensor, perm: readonly number[]): Tensor {
+    const storage = source.storage;
+    if (storage === null) throw new Error(`${source.toString()} was released`);
+    const shape = perm.map((axis) => source.shape[axis]!);
+    const layout = composePerms(source.layout ?? source.shape.map((_, i) => i), inversePerm(perm));
+    const t = new Tensor(storage, shape, source.dtype);
+    if (!movesNothing(shape, layout)) t.layout = layout;
     this.track(t);
     return t;
   }
@@ -175,6 +203,8 @@ class Engine {
 
   /** A kernel input on the active backend: tensors made before a backend switch are moved once. */
   private onBackend(t: Tensor, backend: Backend): TensorInfo {
+    // Before the kernel runs: materializing inside it would allocate within its call.
+    t.materialize();
     if (t.backend === backend) return t;
     const moved = backend.write(t.dataSync(), t.dtype);
     t.replaceStorage(new Storage(backend, moved, t.size * 4));

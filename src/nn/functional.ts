@@ -7,11 +7,10 @@
  *
  * Example (the slide's LeNet-5): `x = F.maxPool2d(F.relu(conv1.forward(x)), 2, 2)`.
  */
-import { add } from '../ops/binary.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { type Conv2DOptions, conv2d as convOp } from '../ops/conv2d.js';
 import { conv2dPool as conv2dPoolOp, type PoolSpec } from '../ops/conv2d-pool.js';
-import { matmul } from '../ops/matmul.js';
+import { linear as linearOp } from '../ops/matmul.js';
 import { avgPool2d as avgPoolOp, maxPool2d as maxPoolOp } from '../ops/pool.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../ops/softmax.js';
@@ -77,14 +76,13 @@ export function conv2dPool(input: Tensor, weight: Tensor, bias: Tensor | null, o
   return conv2dPoolOp(input, filter, { ...conv, activation }, pool);
 }
 
-/** input [N, in] (or [in]) times weight [out, in] transposed, plus bias [out]. */
+/** input [N, in] (or [in]) times weight [out, in] transposed, plus bias [out]: one fused MatMul. */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const x = input.rank === 1 ? reshape(input, [1, input.shape[0]]) : input;
   if (x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[1]) {
     throw new Error(`F.linear: expected input [N, ${weight.shape[1]}] for weight ${shapeToString(weight.shape)}, got ${shapeToString(input.shape)}`);
   }
-  const y = matmul(x, weight, { transposeB: true });
-  const out = bias === null ? y : add(y, bias);
+  const out = linearOp(x, weight, bias);
   return input.rank === 1 ? reshape(out, [weight.shape[0]]) : out;
 }
 

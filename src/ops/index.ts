@@ -11,7 +11,7 @@ export { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 export { sum, mean, max, min, argmax, argmin, argMax } from './reduce.js';
 export type { Axes } from './reduce.js';
 export { reshape, flatten, expandDims, squeeze, transpose, slice, concat, pad, cast, oneHot, where } from './shape-ops.js';
-export { matmul, dense } from './matmul.js';
+export { matmul, dense, linear } from './matmul.js';
 export type { MatMulOptions } from './matmul.js';
 export { conv2d, conv2dAttrs } from './conv2d.js';
 export { conv2dPool } from './conv2d-pool.js';

@@ -1,4 +1,5 @@
 /** Ops that move values around: reshape, transpose, slice, concat, pad, cast, oneHot, where. */
+import { inversePerm } from '../tensor/layout.js';
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { DType } from '../tensor/dtype.js';
@@ -37,11 +38,25 @@ export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
 }
 
 /** Permutes axes; default reverses them. */
+/**
+ * Axes reordered by `perm` (default: reversed). No values move here: the result records the order
+ * (tensor/layout.ts), so transposes that undo each other, as the NCHW <-> NHWC pairs around
+ * PyTorch-style convs and pools do, cost nothing; values are reordered once, when an op or a
+ * reader needs them in order.
+ */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
-  const y = engine.runKernel('Transpose', { x }, { perm: p });
-  const inverse = p.map((_, i) => p.indexOf(i));
-  return record('transpose', y, [x], (dy) => [engine.runKernel('Transpose', { x: dy }, { perm: inverse })]);
+  checkPerm(p, x.rank);
+  const y = engine.permuteView(x, p);
+  const inverse = inversePerm(p);
+  return record('transpose', y, [x], (dy) => [engine.permuteView(dy, inverse)]);
+}
+
+function checkPerm(p: readonly number[], rank: number): void {
+  const seen = new Set(p);
+  if (p.length !== rank || seen.size !== rank || p.some((a) => !Number.isInteger(a) || a < 0 || a >= rank)) {
+    throw new Error(`transpose: perm must order the ${rank} axes 0..${rank - 1} once each, got [${p.join(', ')}]`);
+  }
 }
 
 /** The block starting at `begin` of extent `size` (-1: to the end). */

@@ -7,6 +7,7 @@ import type { Backend } from '../backend/backend.js';
 import type { DataHandle, TensorInfo } from '../backend/kernels.js';
 import type { DataArray, DType } from './dtype.js';
 import { formatReleased, formatTensor } from './format.js';
+import { inversePerm, type Layout, materializeWatch, storedShape } from './layout.js';
 import { forgetUnreachable, onUnreachable } from './reclamation.js';
 import type { Shape } from './shape.js';
 import { shapeToString, sizeOf } from './shape.js';
@@ -79,6 +80,11 @@ export class Tensor implements TensorInfo {
   gradNode: GradNode | null = null;
   /** @internal null once released. */
   storage: Storage | null;
+  /**
+   * @internal The axis order the storage holds the values in (layout.ts): null for row-major in
+   * `shape`'s order. Readers never see it: `handle`, `dataSync` and views put the values in order first.
+   */
+  layout: Layout | null = null;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, ops) instead. */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
@@ -95,7 +101,24 @@ export class Tensor implements TensorInfo {
   }
 
   get handle(): DataHandle {
+    this.materialize();
     return this.liveStorage().handle;
+  }
+
+  /**
+   * @internal Puts permuted values (`layout`) in logical order, once: one Transpose kernel into new
+   * storage, which then replaces the permuted one.
+   */
+  materialize(): void {
+    const layout = this.layout;
+    if (layout === null) return;
+    const s = this.liveStorage();
+    const stored: TensorInfo = { handle: s.handle, shape: storedShape(this.shape, layout), dtype: this.dtype };
+    const t0 = materializeWatch.observer === null ? 0 : performance.now();
+    const out = s.backend.kernels.Transpose({ x: stored }, { perm: inversePerm(layout) }) as TensorInfo;
+    materializeWatch.observer?.(performance.now() - t0);
+    this.layout = null;
+    this.replaceStorage(new Storage(s.backend, out.handle, this.size * 4));
   }
 
   get backend(): Backend {
@@ -113,6 +136,7 @@ export class Tensor implements TensorInfo {
 
   /** A copy of the values, row-major. */
   dataSync(): DataArray {
+    this.materialize();
     const s = this.liveStorage();
     return s.backend.read(s.handle, this.dtype, this.size).slice();
   }

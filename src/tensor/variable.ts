@@ -13,7 +13,8 @@ export class Variable extends Tensor {
 
   constructor(initial: Tensor, name = `variable_${nextVariableId++}`, trainable = true) {
     if (initial.storage === null) throw new Error(`Variable ${name}: initial value was released`);
-    super(initial.storage, initial.shape, initial.dtype);
+    initial.materialize();
+    super(initial.storage!, initial.shape, initial.dtype);
     this.name = name;
     this.trainable = trainable;
     this.requiresGrad = trainable;
@@ -25,6 +26,7 @@ export class Variable extends Tensor {
       throw new Error(`Variable ${this.name}: assign expected ${shapeToString(this.shape)} ${this.dtype}, got ${shapeToString(value.shape)} ${value.dtype}`);
     }
     if (value.storage === null) throw new Error(`Variable ${this.name}: assigned value was released`);
-    this.replaceStorage(value.storage);
+    value.materialize();
+    this.replaceStorage(value.storage!);
   }
 }

@@ -176,6 +176,8 @@ const MATMUL: OpCase[] = [
     inputs: reluSafe((r) => [randn([3, 4], r), randn([4, 5], r), randn([5], r)], (x, w, b) => ops.dense(x, w, b)),
     fn: (x, w, b) => ops.dense(x, w, b, 'relu'),
   },
+  { op: 'linear', variant: 'no bias', inputs: (r) => [randn([3, 4], r), randn([2, 4], r)], fn: (x, w) => ops.linear(x, w) },
+  { op: 'linear', variant: 'bias', inputs: (r) => [randn([3, 4], r), randn([5, 4], r), randn([5], r)], fn: (x, w, b) => ops.linear(x, w, b) },
 ];
 
 const convCase = (variant: string, x: number[], w: number[], o: ops.Conv2DOptions & { withBias?: boolean } = {}): OpCase => {
