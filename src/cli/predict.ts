@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { createImage, type Image, toGrey } from '../image/image.js';
+import { resizeBilinear } from '../image/resize.js';
 import type { LoadedModel } from '../io/keras/model-from-config.js';
 import { readImage } from '../node/image-io.js';
 import { loadModelFile } from '../node/io/model-formats.js';
@@ -36,30 +37,8 @@ export function toChannels(image: Image, channels: number): Image {
   return out;
 }
 
-/** Bilinear resize with pixel centres aligned (source x = (x + 0.5) * scale - 0.5, clamped). */
-export function resizeBilinear(image: Image, width: number, height: number): Image {
-  const out = createImage(width, height, image.channels);
-  const sx = image.width / width;
-  const sy = image.height / height;
-  const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
-  for (let y = 0; y < height; y++) {
-    const fy = clamp((y + 0.5) * sy - 0.5, image.height - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, image.height - 1);
-    for (let x = 0; x < width; x++) {
-      const fx = clamp((x + 0.5) * sx - 0.5, image.width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, image.width - 1);
-      for (let c = 0; c < image.channels; c++) {
-        const at = (yy: number, xx: number) => image.data[(yy * image.width + xx) * image.channels + c];
-        const top = at(y0, x0) + (at(y0, x1) - at(y0, x0)) * (fx - x0);
-        const bottom = at(y1, x0) + (at(y1, x1) - at(y1, x0)) * (fx - x0);
-        out.data[(y * width + x) * image.channels + c] = top + (bottom - top) * (fy - y0);
-      }
-    }
-  }
-  return out;
-}
+// The resize moved to src/image/resize.ts (the image folder loader shares it); re-exported for callers.
+export { resizeBilinear };
 
 /** Probabilities from the model's outputs: kept when they already are a distribution, softmaxed otherwise. */
 function probabilities(values: Float32Array): { probs: number[]; softmaxed: boolean } {

@@ -86,6 +86,22 @@ export class Dataset<T> implements AsyncIterable<T> {
     return this.pass();
   }
 
+  /**
+   * The same elements, declaring that a pass holds exactly `count` (tf.data's assert_cardinality):
+   * `fit` then knows the steps of an epoch. A pass with another count throws.
+   */
+  assertCardinality(count: number): Dataset<T> {
+    checkCount(count, 'assertCardinality: count');
+    return this.derive(async function* (up) {
+      let n = 0;
+      for await (const e of up) {
+        if (++n > count) throw new Error(`Dataset.assertCardinality: the dataset has more than the ${count} elements asserted`);
+        yield e;
+      }
+      if (n < count) throw new Error(`Dataset.assertCardinality: the dataset has ${n} elements, ${count} were asserted`);
+    }, count);
+  }
+
   /** The number of elements, `Dataset.INFINITE` or `Dataset.UNKNOWN`. */
   cardinality(): number {
     return this.size;
