@@ -34,6 +34,8 @@ export interface IndexOptions {
   classNames?: readonly string[];
   /** Largest width x height accepted (decoding needs 4 bytes a pixel). */
   maxPixels: number;
+  /** Largest file accepted. */
+  maxFileBytes: number;
 }
 
 const fail = (dir: string, why: string) => new Error(`imageDatasetFromDirectory: ${dir}: ${why}`);
@@ -53,7 +55,8 @@ function imagesUnder(dir: string): string[] {
   for (const e of entries(dir)) {
     const path = join(dir, e.name);
     if (e.isDirectory()) sub.push(path);
-    else if ((e.isFile() || e.isSymbolicLink()) && (IMAGE_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase())) {
+    // Anything else with an image extension is listed (as os.walk lists it) so a FIFO or socket is refused by name, not skipped.
+    else if ((IMAGE_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase())) {
       if (e.isSymbolicLink() && statSync(path, { throwIfNoEntry: false })?.isDirectory()) continue;
       out.push(path);
     }
@@ -74,10 +77,11 @@ function classFolders(dir: string, classNames: readonly string[] | undefined): s
 }
 
 /** Checks one file's header and size limits; returns what it holds. */
-function checkFile(path: string, name: string, root: string, maxPixels: number): ImageHeader {
+function checkFile(path: string, name: string, root: string, o: IndexOptions): ImageHeader {
   checkInside(path, root, name);
   const { head, tail, size } = readHeadAndTail(path, name, HEAD_BYTES, TAIL_BYTES);
   if (size === 0) throw new ImageFileError(name, 'is empty (0 bytes)');
+  if (size > o.maxFileBytes) throw new ImageFileError(name, `holds ${size} bytes, more than maxFileBytes (${o.maxFileBytes}); refused`);
   let header: ImageHeader;
   try {
     header = readImageHeader(head, tail);
@@ -88,8 +92,8 @@ function checkFile(path: string, name: string, root: string, maxPixels: number):
   if (!DECODED.has(header.format)) {
     throw new ImageFileError(name, `is a ${header.format.toUpperCase()} file; Fovea decodes PNG and JPEG only (convert it, or move it out of the folder)`);
   }
-  if (header.width * header.height > maxPixels) {
-    throw new ImageFileError(name, `is ${header.width}x${header.height} pixels, more than maxPixels (${maxPixels})`);
+  if (header.width * header.height > o.maxPixels) {
+    throw new ImageFileError(name, `is ${header.width}x${header.height} pixels, more than maxPixels (${o.maxPixels})`);
   }
   return header;
 }
@@ -130,6 +134,6 @@ export function indexImageFolder(dir: string, o: IndexOptions): ImageFolderIndex
   }
   if (paths.length === 0) throw fail(dir, `holds no images (allowed: ${IMAGE_EXTENSIONS.join(', ')})`);
   const names = paths.map((p) => relative(root, p));
-  paths.forEach((p, i) => checkFile(p, names[i], root, o.maxPixels));
+  paths.forEach((p, i) => checkFile(p, names[i], root, o));
   return { paths, names, labels, classNames };
 }
