@@ -50,6 +50,22 @@ function probabilities(values: Float32Array): { probs: number[]; softmaxed: bool
   return { probs: exps.map((e) => e / total), softmaxed: true };
 }
 
+/** True when the model's metadata says it takes pixels in 0..255. */
+function rawPixels(metadata: Record<string, unknown> | undefined): boolean {
+  const range = metadata?.inputRange;
+  return Array.isArray(range) && range[0] === 0 && range[1] === 255;
+}
+
+/** Class names saved with the model (`fovea train folder --save`), checked against its outputs. */
+function savedClassNames(metadata: Record<string, unknown> | undefined, outputs: number, modelPath: string): string[] | null {
+  const names = metadata?.classNames;
+  if (names === undefined) return null;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string') || names.length !== outputs) {
+    throw new Error(`predict: ${modelPath}: userDefinedMetadata.classNames must be ${outputs} strings (one per output), got ${Array.isArray(names) ? `${names.length} entries` : typeof names}`);
+  }
+  return names as string[];
+}
+
 export interface PredictOptions {
   top?: number;
   invert?: boolean;
@@ -62,10 +78,13 @@ export async function predictImage(modelPath: string, imagePath: string, options
   const model = await loadModelFile(modelPath);
   const [height, width, channels] = inputSize(model);
   const image = resizeBilinear(toChannels(readImage(imagePath), channels), width, height);
-  const x = tensor(image.data.map((v) => (options.invert ? 255 - v : v) / 255), [1, height, width, channels]);
+  const metadata = model.getUserDefinedMetadata();
+  // A model trained by `fovea train folder` takes 0..255 pixels (it rescales itself); others take [0, 1].
+  const scale = rawPixels(metadata) ? 1 : 1 / 255;
+  const x = tensor(image.data.map((v) => (options.invert ? 255 - v : v) * scale), [1, height, width, channels]);
   const output = model.predict(x) as Tensor;
   const { probs, softmaxed } = probabilities(Float32Array.from(output.dataSync()));
-  const labels = options.labels ? (await readFile(options.labels, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '') : null;
+  const labels = options.labels ? (await readFile(options.labels, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '') : savedClassNames(metadata, probs.length, modelPath);
   const ranked = probs.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p).slice(0, options.top ?? 5);
   return [
     `${imagePath} -> ${modelPath} (input ${height}x${width}x${channels}${softmaxed ? ', outputs are logits: softmax applied' : ''})`,

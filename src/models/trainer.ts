@@ -59,6 +59,7 @@ export abstract class Trainer implements StepModel {
   resumeEpoch: number | null = null;
   /** The History of the last `fit`. */
   history: History | null = null;
+  #userDefinedMetadata: Record<string, unknown> | undefined = undefined;
   protected readonly rng: Random;
   protected compiled: CompiledState | null = null;
 
@@ -94,6 +95,23 @@ export abstract class Trainer implements StepModel {
     // Loaded on demand: the io modules import the model classes, so a static import would cycle.
     const { saveModel } = await import('../io/model-io.js');
     return saveModel(this as unknown as SaveableModel, target, options);
+  }
+
+  /**
+   * Metadata saved with the model in model.json (TensorFlow.js's `setUserDefinedMetadata`), e.g.
+   * `{ classNames: ['cat', 'dog'] }`. It must survive JSON: plain objects, arrays, strings, numbers.
+   */
+  setUserDefinedMetadata(metadata: Record<string, unknown> | undefined): void {
+    if (metadata !== undefined) {
+      if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new Error(`${this.where}: setUserDefinedMetadata takes an object, got ${Array.isArray(metadata) ? 'an array' : typeof metadata}`);
+      // A copy through JSON: what is kept is exactly what will be saved.
+      metadata = JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>;
+    }
+    this.#userDefinedMetadata = metadata;
+  }
+
+  getUserDefinedMetadata(): Record<string, unknown> | undefined {
+    return this.#userDefinedMetadata;
   }
 
   compile(options: CompileOptions): void {

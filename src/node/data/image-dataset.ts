@@ -50,6 +50,8 @@ export interface ImageDatasetOptions {
   padToAspectRatio?: boolean;
   /** Print "Found N files belonging to K classes." (default true). */
   verbose?: boolean;
+  /** Where those lines go (default console.log). */
+  log?: (line: string) => void;
   /** Worker threads that decode batches while training runs (default 0: decode on the main thread). */
   workers?: number;
   /** Largest file read (default 64 MiB). */
@@ -174,7 +176,8 @@ export function imageDatasetFromDirectory(dir: string, options: ImageDatasetOpti
   if (s.labelMode === 'binary' && index.classNames.length !== 2) {
     throw fail(`labelMode 'binary' needs exactly 2 classes, found ${index.classNames.length} (${index.classNames.join(', ')})`);
   }
-  const say = options.verbose === false ? () => undefined : (line: string) => console.log(line);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const say = options.verbose === false ? () => undefined : log;
   say(labels === null ? `Found ${n} files.` : `Found ${n} files belonging to ${index.classNames.length} classes.`);
   const order = s.shuffle ? new Random(s.seed).permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
   const pool = s.workers > 0 ? DecodePool.shared(s.workers) : null;
