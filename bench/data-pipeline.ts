@@ -116,9 +116,11 @@ if (o.rss) {
   const y = tensor(labels, [count], 'int32');
   const warm = Dataset.fromTensors([x, y]).batch(64);
   for (let p = 0; p < Number(o.pairs); p++) {
-    const folder = await folderEpochRate(best);
+    const mainThread = await folderEpochRate(0);
+    const folder = best === 0 ? mainThread : await folderEpochRate(best);
     const memory = await memoryEpochRate(x, y, warm);
-    console.log(`pair ${p + 1}: one epoch from the folder (${best} workers) ${folder.toFixed(0)} samples/s, from memory ${memory.toFixed(0)} samples/s, ratio ${(folder / memory).toFixed(2)}`);
+    console.log(`round ${p + 1}: one epoch from the folder ${mainThread.toFixed(0)} samples/s decoding on the main thread, ${folder.toFixed(0)} with ${best} worker(s); ` +
+      `from memory ${memory.toFixed(0)} samples/s; folder / memory ${(folder / memory).toFixed(2)}`);
   }
   console.log(`peak RSS ${peakRssMB().toFixed(0)} MB`);
 }

@@ -66,7 +66,7 @@ export { withScope, keep } from './tensor/scope.js';
 export * as nn from './nn/index.js';
 export { F, optim } from './nn/index.js';
 export * as zoo from './zoo/index.js';
-export { lenet5, LeNet5, alexnet, alexnetLayers } from './zoo/index.js';
+export { lenet5, LeNet5, alexnet, alexnetLayers, smallCnn } from './zoo/index.js';
 export * as inspect from './inspect/index.js';
 export { receptiveField, formatReceptiveField, im2colShape, explainConv, explainPool, layerTable, formatLayerTable } from './inspect/index.js';
 export * as image from './image/index.js';
