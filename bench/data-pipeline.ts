@@ -6,7 +6,8 @@
  *
  * 1. Pipeline alone: images/s of read + decode + resize + batch (batches of 64) over a generated
  *    folder of --size x --size RGB PNGs and JPEGs, with decoding on the main thread and on N workers.
- * 2. Training: samples/s of one epoch of the small CNN fed from the folder (best worker count) and
+ * 2. Training: samples/s of one epoch of the small CNN fed from the folder (decoding on the main
+ *    thread, then on --train-workers workers) and
  *    from the same images as in-memory tensors (fit(x, y)), in alternating pairs (this machine's
  *    speed drifts within minutes).
  * With --rss it trains one epoch from a folder of --files images and prints the peak RSS, so two
@@ -31,10 +32,11 @@ const o = new Command('data-pipeline')
   .option('--files <n>', 'images in the generated folder', '3000')
   .option('--size <n>', 'side of the generated images', '32')
   .option('--workers <list>', 'decode worker counts to measure', '0,1,2')
-  .option('--pairs <n>', 'alternating folder / memory training pairs', '3')
+  .option('--pairs <n>', 'alternating folder / memory training rounds', '3')
+  .option('--train-workers <n>', 'decode workers while training from the folder (besides the main-thread run)', '1')
   .option('--rss', 'train one epoch from the folder and print the peak RSS')
   .parse()
-  .opts<{ files: string; size: string; workers: string; pairs: string; rss?: boolean }>();
+  .opts<{ files: string; size: string; workers: string; pairs: string; trainWorkers: string; rss?: boolean }>();
 
 const files = Number(o.files);
 const side = Number(o.size);
@@ -100,7 +102,7 @@ if (o.rss) {
     rates.set(w, await pipelineRate(w));
     console.log(`pipeline, ${w === 0 ? 'main thread' : `${w} worker${w > 1 ? 's' : ''}`}: ${rates.get(w)!.toFixed(0)} images/s (decode + resize + batch of 64, ${side}x${side})`);
   }
-  const best = [...rates].sort((a, b) => b[1] - a[1])[0][0];
+  const trainWorkers = Number(o.trainWorkers);
   // The same images held in memory: one pass of the folder, kept as tensors.
   const batches = (await load(0).toArray()) as [Tensor, Tensor][];
   const count = batches.reduce((n, [b]) => n + b.shape[0], 0);
@@ -117,9 +119,9 @@ if (o.rss) {
   const warm = Dataset.fromTensors([x, y]).batch(64);
   for (let p = 0; p < Number(o.pairs); p++) {
     const mainThread = await folderEpochRate(0);
-    const folder = best === 0 ? mainThread : await folderEpochRate(best);
+    const folder = trainWorkers === 0 ? mainThread : await folderEpochRate(trainWorkers);
     const memory = await memoryEpochRate(x, y, warm);
-    console.log(`round ${p + 1}: one epoch from the folder ${mainThread.toFixed(0)} samples/s decoding on the main thread, ${folder.toFixed(0)} with ${best} worker(s); ` +
+    console.log(`round ${p + 1}: one epoch from the folder ${mainThread.toFixed(0)} samples/s decoding on the main thread, ${folder.toFixed(0)} with ${trainWorkers} worker(s); ` +
       `from memory ${memory.toFixed(0)} samples/s; folder / memory ${(folder / memory).toFixed(2)}`);
   }
   console.log(`peak RSS ${peakRssMB().toFixed(0)} MB`);

@@ -68,7 +68,11 @@ test('labelMode categorical, binary and null; batchSize null gives single images
     assert.deepEqual(two.classNames, ['triangle', 'circle']);
     const [[, bin]] = await batches(two);
     assert.deepEqual([bin.shape, bin.dtype, Array.from(bin.dataSync())], [[4, 1], 'float32', [0, 0, 1, 1]]);
-    const images = await imageDatasetFromDirectory(dir, { ...quiet, imageSize: [4, 4], labelMode: null }).toArray();
+    const lines: string[] = [];
+    const unlabelled = imageDatasetFromDirectory(dir, { imageSize: [4, 4], labelMode: null, log: (l) => lines.push(l) });
+    assert.deepEqual(lines, ['Found 6 files.']);
+    assert.deepEqual(unlabelled.classNames, []);
+    const images = await unlabelled.toArray();
     assert.deepEqual((images as unknown as Tensor[]).map((t) => t.shape), [[6, 4, 4, 3]]);
     const single = await imageDatasetFromDirectory(dir, { ...quiet, imageSize: [4, 5], batchSize: null }).toArray();
     assert.equal(single.length, 6);

@@ -170,8 +170,9 @@ export function imageDatasetFromDirectory(dir: string, options: ImageDatasetOpti
 export function imageDatasetFromDirectory(dir: string, options?: ImageDatasetOptions): ImageDataset;
 export function imageDatasetFromDirectory(dir: string, options: ImageDatasetOptions = {}): ImageDataset | [ImageDataset, ImageDataset] {
   const s = settingsOf(options);
-  const labels = options.labels === undefined ? 'inferred' : options.labels;
-  const index = indexImageFolder(dir, { labels: s.labelMode === null && labels !== 'inferred' ? null : labels, classNames: options.classNames, maxPixels: s.decode.maxPixels, maxFileBytes: s.decode.maxFileBytes });
+  // As Keras: without a label mode there are no labels, and every image under the folder is used.
+  const labels = s.labelMode === null ? null : options.labels === undefined ? 'inferred' : options.labels;
+  const index = indexImageFolder(dir, { labels, classNames: labels === null ? undefined : options.classNames, maxPixels: s.decode.maxPixels, maxFileBytes: s.decode.maxFileBytes });
   const n = index.paths.length;
   if (s.labelMode === 'binary' && index.classNames.length !== 2) {
     throw fail(`labelMode 'binary' needs exactly 2 classes, found ${index.classNames.length} (${index.classNames.join(', ')})`);
