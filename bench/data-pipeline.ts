@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import '../src/node.js';
 import { Dataset } from '../src/data/dataset.js';
 import { imageDatasetFromDirectory } from '../src/node/data/image-dataset.js';
-import { writeShapesFolder } from '../src/node/data/shapes-folder.js';
+import { writeShapesFolder } from '../src/node/data/shapes-folder-test-util.js';
 import { tensor } from '../src/ops/create.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { smallCnn } from '../src/zoo/small-cnn.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { writeShapesFolder } from '../node/data/shapes-folder.js';
+import { writeShapesFolder } from '../node/data/shapes-folder-test-util.js';
 import { withTempDir } from '../node/temp-dir-test-util.js';
 
 const run = promisify(execFile);

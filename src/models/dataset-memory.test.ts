@@ -12,7 +12,7 @@ import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { MaxPooling2D } from '../layers/max-pooling2d.js';
 import { imageDatasetFromDirectory } from '../node/data/image-dataset.js';
-import { writeShapesFolder } from '../node/data/shapes-folder.js';
+import { writeShapesFolder } from '../node/data/shapes-folder-test-util.js';
 import { withTempDir } from '../node/temp-dir-test-util.js';
 import { Sequential } from './sequential.js';
 import { BAR_SIZE, barImages } from './test-data.js';

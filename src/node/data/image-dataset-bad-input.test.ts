@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import '../../backend/register.js';
 import { withTempDir } from '../temp-dir-test-util.js';
 import { imageDatasetFromDirectory } from './image-dataset.js';
-import { writeShapesFolder } from './shapes-folder.js';
+import { writeShapesFolder } from './shapes-folder-test-util.js';
 
 const quiet = { verbose: false, imageSize: [8, 8] as [number, number] };
 

@@ -7,7 +7,7 @@ import '../../backend/register.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { withTempDir } from '../temp-dir-test-util.js';
 import { imageDatasetFromDirectory } from './image-dataset.js';
-import { writeShapesFolder } from './shapes-folder.js';
+import { writeShapesFolder } from './shapes-folder-test-util.js';
 
 const quiet = { verbose: false } as const;
 
