@@ -29,7 +29,7 @@ export {
 export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions, ActivationName, InitializerName } from './layers/index.js';
 export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
 export type {
-  SequentialOptions, CompileOptions, EvaluateOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg, DataArg, ArrayData, NestedData, TypedNumbers,
+  SequentialOptions, CompileOptions, EvaluateOptions, PredictOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg, DataArg, ArrayData, NestedData, TypedNumbers,
 } from './models/index.js';
 export * as optimizers from './optimizers/index.js';
 export {
@@ -59,11 +59,14 @@ export { MovingAverages } from './optimizers/index.js';
 export type { EmaOptions } from './optimizers/index.js';
 export { toCategorical } from './data/to-categorical.js';
 export { parseIdx } from './data/idx.js';
+export { Dataset } from './data/dataset.js';
+export type { BatchOptions, ShuffleOptions, MapOptions } from './data/dataset.js';
+export type { Element, Batched, Unbatched } from './data/dataset-elements.js';
 export { withScope, keep } from './tensor/scope.js';
 export * as nn from './nn/index.js';
 export { F, optim } from './nn/index.js';
 export * as zoo from './zoo/index.js';
-export { lenet5, LeNet5, alexnet, alexnetLayers } from './zoo/index.js';
+export { lenet5, LeNet5, alexnet, alexnetLayers, smallCnn } from './zoo/index.js';
 export * as inspect from './inspect/index.js';
 export { receptiveField, formatReceptiveField, im2colShape, explainConv, explainPool, layerTable, formatLayerTable } from './inspect/index.js';
 export * as image from './image/index.js';

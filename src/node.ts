@@ -19,6 +19,10 @@ export { registerWasmBackend, createNodeWasmBackend, defaultThreads } from './no
 export type { RegisterWasmOptions } from './node/wasm/register.js';
 export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistOptions } from './data/mnist.js';
+export { imageDatasetFromDirectory } from './node/data/image-dataset.js';
+export type { ImageDataset, ImageDatasetOptions, LabelMode } from './node/data/image-dataset.js';
+export type { ColorMode } from './node/data/decode-image.js';
+export { ImageFileError } from './node/data/image-file.js';
 export { useTerminalProgressBar } from './node/progress-bar.js';
 export { fileSystem, writeFileAtomic, writeFileAtomicSync } from './node/io/index.js';
 export { readImage, writePng, encodePng, decodePng, imageToRgba } from './node/image-io.js';

@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { createImage, type Image, toGrey } from '../image/image.js';
+import { resizeBilinear } from '../image/resize.js';
 import type { LoadedModel } from '../io/keras/model-from-config.js';
 import { readImage } from '../node/image-io.js';
 import { loadModelFile } from '../node/io/model-formats.js';
@@ -36,30 +37,8 @@ export function toChannels(image: Image, channels: number): Image {
   return out;
 }
 
-/** Bilinear resize with pixel centres aligned (source x = (x + 0.5) * scale - 0.5, clamped). */
-export function resizeBilinear(image: Image, width: number, height: number): Image {
-  const out = createImage(width, height, image.channels);
-  const sx = image.width / width;
-  const sy = image.height / height;
-  const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
-  for (let y = 0; y < height; y++) {
-    const fy = clamp((y + 0.5) * sy - 0.5, image.height - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, image.height - 1);
-    for (let x = 0; x < width; x++) {
-      const fx = clamp((x + 0.5) * sx - 0.5, image.width - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, image.width - 1);
-      for (let c = 0; c < image.channels; c++) {
-        const at = (yy: number, xx: number) => image.data[(yy * image.width + xx) * image.channels + c];
-        const top = at(y0, x0) + (at(y0, x1) - at(y0, x0)) * (fx - x0);
-        const bottom = at(y1, x0) + (at(y1, x1) - at(y1, x0)) * (fx - x0);
-        out.data[(y * width + x) * image.channels + c] = top + (bottom - top) * (fy - y0);
-      }
-    }
-  }
-  return out;
-}
+// The resize moved to src/image/resize.ts (the image folder loader shares it); re-exported for callers.
+export { resizeBilinear };
 
 /** Probabilities from the model's outputs: kept when they already are a distribution, softmaxed otherwise. */
 function probabilities(values: Float32Array): { probs: number[]; softmaxed: boolean } {
@@ -69,6 +48,22 @@ function probabilities(values: Float32Array): { probs: number[]; softmaxed: bool
   const exps = Array.from(values, (v) => Math.exp(v - max));
   const total = exps.reduce((a, b) => a + b, 0);
   return { probs: exps.map((e) => e / total), softmaxed: true };
+}
+
+/** True when the model's metadata says it takes pixels in 0..255. */
+function rawPixels(metadata: Record<string, unknown> | undefined): boolean {
+  const range = metadata?.inputRange;
+  return Array.isArray(range) && range[0] === 0 && range[1] === 255;
+}
+
+/** Class names saved with the model (`fovea train folder --save`), checked against its outputs. */
+function savedClassNames(metadata: Record<string, unknown> | undefined, outputs: number, modelPath: string): string[] | null {
+  const names = metadata?.classNames;
+  if (names === undefined) return null;
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string') || names.length !== outputs) {
+    throw new Error(`predict: ${modelPath}: userDefinedMetadata.classNames must be ${outputs} strings (one per output), got ${Array.isArray(names) ? `${names.length} entries` : typeof names}`);
+  }
+  return names as string[];
 }
 
 export interface PredictOptions {
@@ -83,10 +78,13 @@ export async function predictImage(modelPath: string, imagePath: string, options
   const model = await loadModelFile(modelPath);
   const [height, width, channels] = inputSize(model);
   const image = resizeBilinear(toChannels(readImage(imagePath), channels), width, height);
-  const x = tensor(image.data.map((v) => (options.invert ? 255 - v : v) / 255), [1, height, width, channels]);
+  const metadata = model.getUserDefinedMetadata();
+  // A model trained by `fovea train folder` takes 0..255 pixels (it rescales itself); others take [0, 1].
+  const scale = rawPixels(metadata) ? 1 : 1 / 255;
+  const x = tensor(image.data.map((v) => (options.invert ? 255 - v : v) * scale), [1, height, width, channels]);
   const output = model.predict(x) as Tensor;
   const { probs, softmaxed } = probabilities(Float32Array.from(output.dataSync()));
-  const labels = options.labels ? (await readFile(options.labels, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '') : null;
+  const labels = options.labels ? (await readFile(options.labels, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '') : savedClassNames(metadata, probs.length, modelPath);
   const ranked = probs.map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p).slice(0, options.top ?? 5);
   return [
     `${imagePath} -> ${modelPath} (input ${height}x${width}x${channels}${softmaxed ? ', outputs are logits: softmax applied' : ''})`,

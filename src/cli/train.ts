@@ -10,6 +10,7 @@ import { toCategorical } from '../data/to-categorical.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
 import { useTerminalProgressBar } from '../node/progress-bar.js';
 import { useBackend } from './backend-option.js';
+import { runTrainFolder } from './train-folder.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -79,19 +80,54 @@ export async function runTrainMnist(o: TrainOptions, print: (line: string) => vo
   return result;
 }
 
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, got '${value}'`);
+  return n;
+}
+
+function colorMode(value: string): 'grayscale' | 'rgb' | 'rgba' {
+  if (value !== 'grayscale' && value !== 'rgb' && value !== 'rgba') throw new InvalidArgumentError(`expected grayscale, rgb or rgba, got '${value}'`);
+  return value;
+}
+
+interface TrainCommandOptions extends Omit<TrainOptions, 'batchSize'> {
+  batchSize?: number;
+  model?: string;
+  imageSize: number;
+  validationSplit: number;
+  colorMode: 'grayscale' | 'rgb' | 'rgba';
+  save?: string;
+  workers: number;
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a built-in model on its data set and report test loss and accuracy')
-    .argument('<dataset>', 'mnist (the seed CNN on MNIST)')
+    .description('train a built-in model on MNIST, or a CNN on a folder of images (one sub-folder per class)')
+    .argument('<dataset>', "mnist (the seed CNN on MNIST) or folder (then DIR)")
+    .argument('[dir]', 'with folder: the folder of class sub-folders')
     .option('--epochs <n>', 'training epochs', positiveInt, 5)
-    .option('--batch-size <n>', 'samples per step', positiveInt, 64)
+    .option('--batch-size <n>', 'samples per step (default 64 for mnist, 32 for a folder)', positiveInt)
+    .option('--model <name>', 'folder: the model to train (small-cnn)')
+    .option('--image-size <n>', 'folder: images are resized to n x n', positiveInt, 32)
+    .option('--validation-split <f>', 'folder: fraction of the images held out for validation', fraction, 0.2)
+    .option('--color-mode <mode>', 'folder: grayscale, rgb or rgba', colorMode, 'rgb')
+    .option('--workers <n>', 'folder: threads decoding images while training runs (0: the main thread)', nonNegativeInt, 1)
+    .option('--save <dir>', 'folder: save the trained model there (TensorFlow.js layers folder, with the class names)')
     .option('--seed <n>', 'fixes initial weights and shuffling (the same seed gives the same run)', nonNegativeInt, 1)
     .option('--limit <n>', 'use only the first N training (and at most N test) images', positiveInt)
     .option('--json', 'print one JSON object per line (start, epoch, result events)')
     .option('--backend <name>', 'backend to run on (default: the highest-priority one registered)')
-    .action(async (dataset: string, options: TrainOptions) => {
-      if (dataset !== 'mnist') throw new Error(`train: unknown data set '${dataset}'; available: mnist`);
-      await runTrainMnist(options);
+    .action(async (dataset: string, dir: string | undefined, options: TrainCommandOptions) => {
+      if (dataset === 'folder') {
+        if (dir === undefined) throw new Error('train folder: give the folder: fovea train folder DIR');
+        if (options.json || options.limit !== undefined) throw new Error('train folder: --json and --limit are for mnist');
+        await runTrainFolder(dir, options);
+        return;
+      }
+      if (dataset !== 'mnist') throw new Error(`train: unknown data set '${dataset}'; available: mnist, folder DIR`);
+      if (dir !== undefined) throw new Error(`train mnist: unexpected argument '${dir}'`);
+      await runTrainMnist({ ...options, batchSize: options.batchSize ?? 64 });
     });
 }

@@ -5,3 +5,5 @@ export { applyKernel, toPixelRange } from './filter.js';
 export type { FilterOptions } from './filter.js';
 export { createImage, toGrey } from './image.js';
 export type { Image } from './image.js';
+export { resizeImage, resizeBilinear, resizeNearest, cropImage, cropToAspectRatio, padToAspectRatio } from './resize.js';
+export type { Interpolation, ResizeOptions } from './resize.js';

@@ -66,6 +66,7 @@ export function artifactsToFiles(artifacts: ModelArtifacts, options: ToFilesOpti
     convertedBy: artifacts.convertedBy ?? null,
     weightsManifest: manifest,
     ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+    ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
   };
   return { modelJson: encodeJson(json), shards };
 }
@@ -133,6 +134,9 @@ function checkModelJson(json: unknown, file: string): Record<string, unknown> {
   if (json.trainingConfig !== undefined && json.trainingConfig !== null && !isRecord(json.trainingConfig)) {
     throw new ModelFormatError(file, `trainingConfig must be an object, got ${describeValue(json.trainingConfig)}`);
   }
+  if (json.userDefinedMetadata !== undefined && !isRecord(json.userDefinedMetadata)) {
+    throw new ModelFormatError(file, `userDefinedMetadata must be an object, got ${describeValue(json.userDefinedMetadata)}`);
+  }
   return json;
 }
 
@@ -155,6 +159,7 @@ export async function filesToArtifacts(modelJson: Uint8Array, read: ShardReader,
     generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
     convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : null,
     ...(isRecord(training) ? { trainingConfig: training } : {}),
+    ...(isRecord(json.userDefinedMetadata) ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
   };
 }
 

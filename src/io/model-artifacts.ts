@@ -39,6 +39,8 @@ export interface SaveableModel extends CompiledModel {
   readonly layers?: Layer[];
   readonly inputs?: SymbolicTensor[];
   readonly outputs?: SymbolicTensor[];
+  /** TensorFlow.js's user-defined metadata, saved in model.json. */
+  getUserDefinedMetadata?(): Record<string, unknown> | undefined;
 }
 
 export interface ArtifactOptions {
@@ -68,6 +70,7 @@ export function modelToArtifacts(model: SaveableModel, options: ArtifactOptions 
   if (options.includeOptimizer && optimizer === null) throw new Error(`saveModel: includeOptimizer needs a compiled model; call compile() on "${model.name}" first`);
   const all = [...weightValues(weights), ...(optimizer ? optimizerWeights(optimizer, weights) : [])];
   const { specs, data } = encodeWeights(all);
+  const metadata = model.getUserDefinedMetadata?.();
   return {
     modelTopology: topologyOf(model),
     weightSpecs: specs,
@@ -76,6 +79,7 @@ export function modelToArtifacts(model: SaveableModel, options: ArtifactOptions 
     generatedBy: GENERATED_BY,
     convertedBy: null,
     ...(optimizer ? { trainingConfig: trainingConfig(model, optimizer) } : {}),
+    ...(metadata === undefined ? {} : { userDefinedMetadata: metadata }),
   };
 }
 
@@ -188,5 +192,9 @@ export function artifactsToModel(artifacts: ModelArtifacts, options: LoadOptions
   if (options.compile !== false && training !== undefined && training !== null) compileFromTrainingConfig(model, training, optimizerState, file);
   // Everything matched: only now do the weights take the saved values.
   for (const { variable, saved } of pairs) variable.assign(tensor(saved.values, saved.shape, 'float32'));
+  if (artifacts.userDefinedMetadata !== undefined) {
+    if (!isRecord(artifacts.userDefinedMetadata)) throw new ModelFormatError(file, `userDefinedMetadata must be an object, got ${describeValue(artifacts.userDefinedMetadata)}`);
+    model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
+  }
   return model;
 }

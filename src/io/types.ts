@@ -57,6 +57,8 @@ export interface ModelArtifacts {
   convertedBy?: string | null;
   /** Keras `training_config`: loss, metrics, optimizer_config. Present when the optimizer was saved. */
   trainingConfig?: Record<string, unknown>;
+  /** TensorFlow.js's `userDefinedMetadata`: a JSON object kept with the model (e.g. class names). */
+  userDefinedMetadata?: Record<string, unknown>;
 }
 
 /** What a handler reports after saving. */

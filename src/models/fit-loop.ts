@@ -9,7 +9,9 @@ import { CallbackList, History, ProgbarLogger } from '../callbacks/index.js';
 import { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { arrayEpoch, type BatchIterable, type EpochBatches, iteratorEpochs, type Names, shuffledOrder } from './batch-sources.js';
+import type { Dataset } from '../data/dataset.js';
 import { type DataSet, sliceDataSet } from './data-set.js';
+import { datasetEpochs, type DatasetModel, datasetSteps } from './dataset-batches.js';
 import { RunningMeans } from './inference-loops.js';
 import { type CompiledState, type StepModel, testStep, trainStep } from './steps.js';
 import { classWeightsFor } from './weighted-loss.js';
@@ -21,8 +23,8 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of the samples, taken from the END before shuffling as Keras does, held out for validation. */
   validationSplit?: number;
-  /** [x, y], [x, y, sampleWeight] or an iterable of { xs, ys } batches, evaluated after each epoch. */
-  validationData?: [unknown, unknown] | [unknown, unknown, Tensor] | BatchIterable;
+  /** [x, y], [x, y, sampleWeight], a Dataset of batches or an iterable of { xs, ys } batches, evaluated after each epoch. */
+  validationData?: [unknown, unknown] | [unknown, unknown, Tensor] | Dataset<unknown> | BatchIterable;
   /** Batches of an iterable `validationData` to evaluate (default: until it ends). */
   validationSteps?: number;
   callbacks?: Callback[];
@@ -36,7 +38,10 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   /** Loss weight per training sample (a vector [samples]); multiplies classWeight. */
   sampleWeight?: Tensor;
-  /** Batches per epoch when training from an iterator (default: until it ends). */
+  /**
+   * Batches per epoch when training from an iterator or a Dataset (default: until it ends). With a
+   * Dataset the same pass then continues into the next epoch and restarts when used up, as Keras.
+   */
   stepsPerEpoch?: number;
 }
 
@@ -91,18 +96,38 @@ export function arrayFitData(data: DataSet, names: Names, o: FitOptions, validat
   };
 }
 
-/** Training batches from a user's iterator. */
-export function iteratorFitData(data: BatchIterable, names: Names, o: FitOptions, validation: (() => EpochBatches) | null): FitData {
-  if (o.validationSplit !== undefined) throw new Error('fit: validationSplit needs in-memory data; with an iterator pass validationData');
-  const steps = o.stepsPerEpoch === undefined ? null : positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
-  const cw = o.classWeight;
-  const weightsOf = cw === undefined ? null : (ys: Tensor[]) => {
+/** Per-sample weights of a batch's targets from classWeight (null without classWeight). */
+function classWeightsOfBatch(cw: Record<number, number> | undefined): ((ys: Tensor[]) => Float32Array) | null {
+  if (cw === undefined) return null;
+  return (ys: Tensor[]) => {
     if (ys.length !== 1) throw new Error('fit: classWeight is only supported for models with one output');
     const y = ys[0];
     return classWeightsFor({ values: y.dataSync(), sampleShape: y.shape.slice(1), count: y.shape[0] }, cw);
   };
-  const epochs = iteratorEpochs(data, names, steps, weightsOf);
+}
+
+/** Training batches from a user's iterator. */
+export function iteratorFitData(data: BatchIterable, names: Names, o: FitOptions, validation: (() => EpochBatches) | null): FitData {
+  if (o.validationSplit !== undefined) throw new Error('fit: validationSplit needs in-memory data; with an iterator pass validationData');
+  const steps = o.stepsPerEpoch === undefined ? null : positiveInt(o.stepsPerEpoch, 'stepsPerEpoch');
+  const epochs = iteratorEpochs(data, names, steps, classWeightsOfBatch(o.classWeight));
   return { names, steps: steps ?? 0, validation, epoch: () => epochs() };
+}
+
+/**
+ * Training batches from a Dataset, with Keras's rules: the elements are the batches (no
+ * batchSize), no validationSplit (give validationData), sample weights inside the elements.
+ */
+export function datasetFitData(data: Dataset<unknown>, model: DatasetModel, o: FitOptions, validation: (() => EpochBatches) | null): FitData {
+  const refused = (['batchSize', 'validationSplit', 'sampleWeight'] as const).find((k) => o[k] !== undefined);
+  if (refused !== undefined) {
+    const fix = { batchSize: 'its elements are already batches: set the size with dataset.batch(n)', validationSplit: 'give validationData (another Dataset)', sampleWeight: 'give [x, y, sampleWeight] elements' }[refused];
+    throw new Error(`fit: ${refused} is not supported when x is a Dataset; ${fix}`);
+  }
+  const steps = datasetSteps(data, o.stepsPerEpoch, 'fit', 'stepsPerEpoch');
+  const epochs = datasetEpochs(data, model, { op: 'fit', steps, continueAcrossEpochs: steps !== null, weightsOf: classWeightsOfBatch(o.classWeight) });
+  const known = data.cardinality() >= 0 ? data.cardinality() : 0;
+  return { names: model.names, steps: steps ?? known, validation, epoch: () => epochs() };
 }
 
 /** Mean logged values over every batch of `batches` (validation); test hooks fire on `list` when given. */

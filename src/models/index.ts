@@ -4,7 +4,7 @@ export type { SequentialOptions } from './sequential.js';
 export { Model } from './functional.js';
 export type { ModelOptions } from './functional.js';
 export { Trainer } from './trainer.js';
-export type { EvaluateOptions, BatchWeights } from './trainer.js';
+export type { EvaluateOptions, PredictOptions, BatchWeights } from './trainer.js';
 export type { CompileOptions } from './compile.js';
 export type { FitOptions } from './fit-loop.js';
 export type { DataBatch, BatchIterable } from './batch-sources.js';

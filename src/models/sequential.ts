@@ -25,7 +25,8 @@ import type { CompileOptions } from './compile.js';
 import type { TensorArg } from './data-set.js';
 import type { FitOptions } from './fit-loop.js';
 import { formatSummary } from './summary.js';
-import { type EvaluateOptions, Trainer } from './trainer.js';
+import { type EvaluateOptions, type PredictOptions, Trainer } from './trainer.js';
+import { Dataset } from '../data/dataset.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -171,8 +172,10 @@ export class Sequential extends Trainer {
     return text;
   }
 
-  override predict(x: TensorArg, options: { batchSize?: number } = {}): Tensor {
-    return super.predict(x, options) as Tensor;
+  override predict(x: TensorArg, options?: PredictOptions): Tensor;
+  override predict(data: Dataset<unknown>, options?: PredictOptions): Promise<Tensor>;
+  override predict(x: TensorArg | Dataset<unknown>, options: PredictOptions = {}): Tensor | Promise<Tensor> {
+    return (x instanceof Dataset ? super.predict(x, options) : super.predict(x, options)) as Tensor | Promise<Tensor>;
   }
 
   override predictOnBatch(x: TensorArg): Tensor {

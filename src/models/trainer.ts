@@ -14,10 +14,12 @@ import { Random } from '../tensor/random.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { type BatchIterable, isBatchIterable, iteratorEpochs, type Names } from './batch-sources.js';
+import { Dataset } from '../data/dataset.js';
+import { type BatchIterable, type EpochBatches, isBatchIterable, iteratorEpochs, type Names, type SourceBatch } from './batch-sources.js';
 import { type CompileOptions, compileState } from './compile.js';
 import { asList, assertNotEmpty, sampleWeightValues, type TensorArg, toDataSet } from './data-set.js';
-import { arrayFitData, type FitData, fitLoop, type FitOptions, iteratorFitData, withClassWeights } from './fit-loop.js';
+import { datasetEpochs, type DatasetModel, predictDataset, datasetSteps } from './dataset-batches.js';
+import { arrayFitData, datasetFitData, evaluateBatches, type FitData, fitLoop, type FitOptions, iteratorFitData, withClassWeights } from './fit-loop.js';
 import { toHost } from './host-data.js';
 import { evaluateLoop, predictLoop } from './inference-loops.js';
 import { checkTargets } from './input-checks.js';
@@ -28,6 +30,20 @@ export interface EvaluateOptions {
   /** 0 silent; 1 (default) prints the results. */
   verbose?: number;
   sampleWeight?: Tensor;
+  /** Batches of a Dataset to evaluate (default: one whole pass). */
+  steps?: number;
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+  /** Batches of a Dataset to predict (default: one whole pass). */
+  steps?: number;
+}
+
+/** `first`, then the rest of `rest`. */
+function prepend(first: SourceBatch, rest: EpochBatches): EpochBatches {
+  let given = false;
+  return { next: async () => (given ? rest.next() : ((given = true), first)) };
 }
 
 export interface BatchWeights {
@@ -43,6 +59,7 @@ export abstract class Trainer implements StepModel {
   resumeEpoch: number | null = null;
   /** The History of the last `fit`. */
   history: History | null = null;
+  #userDefinedMetadata: Record<string, unknown> | undefined = undefined;
   protected readonly rng: Random;
   protected compiled: CompiledState | null = null;
 
@@ -78,6 +95,23 @@ export abstract class Trainer implements StepModel {
     // Loaded on demand: the io modules import the model classes, so a static import would cycle.
     const { saveModel } = await import('../io/model-io.js');
     return saveModel(this as unknown as SaveableModel, target, options);
+  }
+
+  /**
+   * Metadata saved with the model in model.json (TensorFlow.js's `setUserDefinedMetadata`), e.g.
+   * `{ classNames: ['cat', 'dog'] }`. It must survive JSON: plain objects, arrays, strings, numbers.
+   */
+  setUserDefinedMetadata(metadata: Record<string, unknown> | undefined): void {
+    if (metadata !== undefined) {
+      if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) throw new Error(`${this.where}: setUserDefinedMetadata takes an object, got ${Array.isArray(metadata) ? 'an array' : typeof metadata}`);
+      // A copy through JSON: what is kept is exactly what will be saved.
+      metadata = JSON.parse(JSON.stringify(metadata)) as Record<string, unknown>;
+    }
+    this.#userDefinedMetadata = metadata;
+  }
+
+  getUserDefinedMetadata(): Record<string, unknown> | undefined {
+    return this.#userDefinedMetadata;
   }
 
   compile(options: CompileOptions): void {
@@ -131,15 +165,21 @@ export abstract class Trainer implements StepModel {
   }
 
   /**
-   * Trains for `epochs` epochs on tensors `x`, `y` or on an iterable of `{ xs, ys }` batches
-   * (then pass the options second). Resolves to the History (also kept as `model.history`).
+   * Trains for `epochs` epochs on tensors `x`, `y`, on a Dataset of `[x, y]` / `{ x, y }` batches
+   * or on an iterable of `{ xs, ys }` batches (then pass the options second). Resolves to the
+   * History (also kept as `model.history`).
    */
   async fit(x: TensorArg, y: TensorArg, options?: FitOptions): Promise<History>;
-  async fit(data: BatchIterable, options?: FitOptions): Promise<History>;
-  async fit(a: TensorArg | BatchIterable, b?: TensorArg | FitOptions, c: FitOptions = {}): Promise<History> {
-    const iterating = isBatchIterable(a);
+  async fit(data: Dataset<unknown> | BatchIterable, options?: FitOptions): Promise<History>;
+  async fit(a: TensorArg | Dataset<unknown> | BatchIterable, b?: TensorArg | FitOptions, c: FitOptions = {}): Promise<History> {
+    const isDataset = a instanceof Dataset;
+    const iterating = isDataset || isBatchIterable(a);
     const o = (iterating ? b ?? {} : c) as FitOptions;
-    const data = iterating ? this.iteratorData(a, o) : this.arrayData(a as TensorArg, b as TensorArg, o);
+    if (iterating && b !== undefined && (typeof b !== 'object' || b === null || Array.isArray(b) || 'shape' in b)) {
+      throw new Error(`fit: with ${isDataset ? 'a Dataset' : 'an iterator of batches'} the targets come from its elements; pass the options second (fit(data, { epochs }))`);
+    }
+    const data = isDataset ? datasetFitData(a, this.datasetModel('fit'), o, this.validation(o))
+      : iterating ? this.iteratorData(a as BatchIterable, o) : this.arrayData(a as TensorArg, b as TensorArg, o);
     if (this.compiled === null) throw new Error(`${this.where}: call compile() before fit`);
     const rng = o.seed === undefined ? this.rng.fork() : new Random(o.seed);
     this.history = await fitLoop(this, this.compiled, data, o, rng);
@@ -149,6 +189,10 @@ export abstract class Trainer implements StepModel {
   private validation(o: FitOptions): FitData['validation'] {
     const v = o.validationData;
     if (v === undefined) return null;
+    if (v instanceof Dataset) {
+      const steps = datasetSteps(v, o.validationSteps, 'fit (validationData)', 'validationSteps');
+      return datasetEpochs(v, this.datasetModel('fit (validationData)'), { op: 'fit (validationData)', steps, continueAcrossEpochs: false });
+    }
     if (isBatchIterable(v)) return iteratorEpochs(v, this.names, o.validationSteps ?? null, null);
     const [vx, vy, vw] = v as [TensorArg, TensorArg, Tensor | undefined];
     const op = 'fit (validationData)';
@@ -175,19 +219,74 @@ export abstract class Trainer implements StepModel {
 
   abstract get built(): boolean;
 
-  /** [loss, ...metrics] over all samples, in the order of `metricsNames`. */
-  evaluate(x: TensorArg, y: TensorArg, options: EvaluateOptions = {}): number[] {
+  /** How a Dataset's batches are read for this model; the first batch builds it (and checks targets). */
+  private datasetModel(op: string): DatasetModel {
+    return {
+      names: this.names,
+      inputShapes: this.inputShapes,
+      prepare: (xs, ys) => {
+        if (ys === null) this.ensureBuilt(xs);
+        else this.ready(op, xs, ys);
+      },
+    };
+  }
+
+  /**
+   * [loss, ...metrics] over all samples, in the order of `metricsNames`. On a Dataset of batches
+   * the result is a Promise (the data is read asynchronously).
+   */
+  evaluate(x: TensorArg, y: TensorArg, options?: EvaluateOptions): number[];
+  evaluate(data: Dataset<unknown>, options?: EvaluateOptions): Promise<number[]>;
+  evaluate(a: TensorArg | Dataset<unknown>, b?: TensorArg | EvaluateOptions, c: EvaluateOptions = {}): number[] | Promise<number[]> {
+    if (a instanceof Dataset) return this.evaluateDataset(a, (b ?? {}) as EvaluateOptions);
+    return this.evaluateArrays(a, b as TensorArg, c);
+  }
+
+  private async evaluateDataset(data: Dataset<unknown>, o: EvaluateOptions): Promise<number[]> {
+    if (o.batchSize !== undefined) throw new Error('evaluate: batchSize is not supported when x is a Dataset; its elements are already batches: set the size with dataset.batch(n)');
+    if (o.sampleWeight !== undefined) throw new Error('evaluate: sampleWeight is not supported when x is a Dataset; give [x, y, sampleWeight] elements');
+    if (this.compiled === null) throw new Error(`${this.where}: call compile() before evaluate`);
+    const steps = datasetSteps(data, o.steps, 'evaluate', 'steps');
+    const batches = datasetEpochs(data, this.datasetModel('evaluate'), { op: 'evaluate', steps, continueAcrossEpochs: false })();
+    const first = await batches.next();
+    if (first === null) throw new Error('evaluate: the Dataset is empty (no batch); give at least one batch');
+    const results = await evaluateBatches(this, this.compiled, prepend(first, batches));
+    this.printResults(results, o);
+    return results;
+  }
+
+  private printResults(results: number[], o: EvaluateOptions): void {
+    if ((o.verbose ?? 1) > 0) console.log(this.metricsNames.map((n, i) => `${n}: ${results[i].toFixed(4)}`).join(' - '));
+  }
+
+  private evaluateArrays(x: TensorArg, y: TensorArg, options: EvaluateOptions): number[] {
     const xs = this.inputsOf(x, 'evaluate');
     const ys = this.targetsOf(y, 'evaluate');
     const set = toDataSet(xs, ys, options.sampleWeight === undefined ? null : sampleWeightValues(options.sampleWeight, 'evaluate'), 'evaluate');
     const compiled = this.ready('evaluate', xs, ys);
     const results = evaluateLoop(this, compiled, set, options.batchSize ?? 32);
-    if ((options.verbose ?? 1) > 0) console.log(this.metricsNames.map((n, i) => `${n}: ${results[i].toFixed(4)}`).join(' - '));
+    this.printResults(results, options);
     return results;
   }
 
-  /** The model's outputs for every sample of `x`, batch by batch (a list when there are several outputs). */
-  predict(x: TensorArg, options: { batchSize?: number } = {}): Tensor | Tensor[] {
+  /**
+   * The model's outputs for every sample of `x`, batch by batch (a list when there are several
+   * outputs). On a Dataset of batches (x, or [x, y] whose y is ignored) the result is a Promise.
+   */
+  predict(x: TensorArg, options?: PredictOptions): Tensor | Tensor[];
+  predict(data: Dataset<unknown>, options?: PredictOptions): Promise<Tensor | Tensor[]>;
+  predict(x: TensorArg | Dataset<unknown>, options: PredictOptions = {}): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
+    if (x instanceof Dataset) return this.predictDataset(x, options);
+    return this.predictArrays(x, options);
+  }
+
+  private async predictDataset(data: Dataset<unknown>, o: PredictOptions): Promise<Tensor | Tensor[]> {
+    if (o.batchSize !== undefined) throw new Error('predict: batchSize is not supported when x is a Dataset; its elements are already batches: set the size with dataset.batch(n)');
+    const outs = await predictDataset(this, data, this.datasetModel('predict'), datasetSteps(data, o.steps, 'predict', 'steps'));
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  private predictArrays(x: TensorArg, options: PredictOptions): Tensor | Tensor[] {
     const xs = this.inputsOf(x, 'predict');
     assertNotEmpty(xs, 'predict');
     this.ensureBuilt(xs);

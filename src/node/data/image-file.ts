@@ -1,0 +1,84 @@
+/**
+ * Reading one image file of a user's folder without trusting it: only a regular file (a FIFO
+ * would block, a device never ends), opened without blocking and checked after opening, inside
+ * the folder once symlinks are followed, and never more than `maxBytes` read (counted as read,
+ * not as `stat` says). Every error names the file relative to the folder.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
+
+/** A problem with one file of an image folder: `file` is relative to the folder. */
+export class ImageFileError extends Error {
+  constructor(readonly file: string, readonly reason: string, options?: ErrorOptions) {
+    super(`imageDatasetFromDirectory: ${file}: ${reason}`, options);
+    this.name = 'ImageFileError';
+  }
+}
+
+/** Refuses `path` when its real location is not inside `root` (a real path). */
+export function checkInside(path: string, root: string, name: string): void {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (e) {
+    throw new ImageFileError(name, `cannot be read (${(e as Error).message})`, { cause: e });
+  }
+  const rel = relative(root, real);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new ImageFileError(name, `resolves to ${real}, outside the folder ${root}; symlinks leaving the folder are not followed`);
+  }
+}
+
+function openRegular(path: string, name: string): { fd: number; size: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw new ImageFileError(name, `cannot be read (${(e as Error).message})`, { cause: e });
+  }
+  const s = fstatSync(fd);
+  if (!s.isFile()) {
+    closeSync(fd);
+    throw new ImageFileError(name, 'is not a regular file (a FIFO, device or socket is not read)');
+  }
+  return { fd, size: s.size };
+}
+
+/** Reads up to `length` bytes at `position`; fewer when the file ends. */
+function readAt(fd: number, length: number, position: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, out, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return out.subarray(0, got);
+}
+
+/** The first `headBytes` and last `tailBytes` of the file (the whole file when it is small). */
+export function readHeadAndTail(path: string, name: string, headBytes: number, tailBytes: number): { head: Uint8Array; tail: Uint8Array; size: number } {
+  const { fd, size } = openRegular(path, name);
+  try {
+    const head = readAt(fd, Math.min(size, headBytes), 0);
+    const tail = size <= headBytes ? head.subarray(Math.max(0, head.length - tailBytes)) : readAt(fd, tailBytes, size - tailBytes);
+    return { head, tail, size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The whole file, refusing one over `maxBytes`. At most the size fstat gave on the opened file
+ * is read, so the cap holds even if the file grows meanwhile (a device reports 0 and is refused
+ * as not regular).
+ */
+export function readBounded(path: string, name: string, maxBytes: number): Uint8Array {
+  const { fd, size } = openRegular(path, name);
+  try {
+    if (size > maxBytes) throw new ImageFileError(name, `holds ${size} bytes, more than maxFileBytes (${maxBytes}); refused`);
+    return readAt(fd, size, 0);
+  } finally {
+    closeSync(fd);
+  }
+}
