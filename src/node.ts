@@ -2,13 +2,9 @@
 // @types/node for them even where `types` lists nothing (TypeScript 6+ default). The core (index.ts) has none.
 /// <reference types="node" preserve="true" />
 /** Fovea for Node: the core plus what needs the file system or a terminal. */
-import { nodeGarbageCollector } from './node/garbage-collector.js';
-import { registerWasmBackend } from './node/wasm/register.js';
-import { installGarbageCollector } from './tensor/reclamation.js';
-
 // Lets the wasm heap reclaim unreachable tensors when it would otherwise grow (tensor/reclamation.ts).
-const collector = nodeGarbageCollector();
-if (collector !== null) installGarbageCollector(collector);
+import './node/install-collector.js';
+import { registerWasmBackend } from './node/wasm/register.js';
 // The fast backend is the default in Node wherever it loads; it falls back to 'ref' with a notice.
 registerWasmBackend();
 

@@ -85,7 +85,9 @@ describe('conv2dPool: the fused op equals the chain it replaces', () => {
 });
 
 describe('the planner', () => {
-  const conv = (activation: 'linear' | 'relu'): Stage => ({ kind: 'conv', activation, dataFormat: 'channelsLast', runWithPool: () => { throw new Error('not run'); } });
+  const notRun = () => { throw new Error('not run'); };
+  const conv = (activation: 'linear' | 'relu'): Stage => ({ kind: 'conv', activation, dataFormat: 'channelsLast', runWith: notRun, runWithPool: notRun });
+  const dense = (activation: 'linear' | 'relu'): Stage => ({ kind: 'dense', activation, runWith: notRun });
   const pool: Stage = { kind: 'pool', pool: { mode: 'max', poolSize: 2 }, dataFormat: 'channelsLast' };
   const relu: Stage = { kind: 'relu' };
   const shape = (steps: ReturnType<typeof plan>) => steps.map((s) => (s.kind === 'node' ? s.node : `${s.fusion.pattern}[${s.nodes.join(',')}]`));
@@ -95,6 +97,12 @@ describe('the planner', () => {
     assert.deepEqual(shape(planChain([conv('linear'), relu, pool, OPAQUE])), ['conv2dPool[0,1,2]', 3]);
     assert.deepEqual(shape(planChain([conv('relu'), OPAQUE, pool])), [0, 1, 2]);
     assert.deepEqual(shape(planChain([conv('relu'), { ...pool, dataFormat: 'channelsFirst' } as Stage])), [0, 1]);
+  });
+
+  it('moves a relu after a linear conv or dense into its epilogue', () => {
+    assert.deepEqual(shape(planChain([conv('linear'), relu, OPAQUE])), ['reluEpilogue[0,1]', 2]);
+    assert.deepEqual(shape(planChain([dense('linear'), relu, dense('linear')])), ['reluEpilogue[0,1]', 2]);
+    assert.deepEqual(shape(planChain([dense('relu'), relu])), [0, 1]);
   });
 
   it('does not fuse through an output or a second consumer', () => {
@@ -166,6 +174,22 @@ describe('every model API runs the planned fusion', () => {
     const [rk, rb] = gradients(ops.add(ops.sum(z), ops.sum(ops.square(ops.maxPool2d(z, 2)))), [kernel!, bias!]) as Tensor[];
     assertClose(gk!, rk!, 1e-6, 'kernel gradient');
     assertClose(gb!, rb!, 1e-6, 'bias gradient');
+  });
+
+  it('nn.Sequential: Conv2d -> ReLU and Linear -> ReLU run the relu in the kernel, with the same output', () => {
+    engine.setBackend('ref');
+    const net = new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(400, 8), new nn.ReLU(), new nn.Linear(8, 3));
+    const xc = ops.transpose(x, [0, 3, 1, 2]);
+    const counts = kernelCounts(() => net.forward(xc));
+    assert.equal(counts.get('Unary'), undefined, JSON.stringify([...counts]));
+    const stepwise = [0, 1, 2, 3, 4, 5].reduce((h, i) => net.at(i).forward(h), xc);
+    assertClose(net.forward(xc), stepwise, 1e-6, 'nn output');
+  });
+
+  it('Sequential: Dense -> Activation(relu) runs the relu in the MatMul', () => {
+    engine.setBackend('ref');
+    const model = new Sequential({ layers: [new Flatten({ inputShape: [12, 12, 1] }), new Dense(6, { seed: 3 }), new Activation('relu'), new Dense(2, { seed: 4 })] });
+    assert.equal(kernelCounts(() => model.predict(x)).get('Unary'), undefined);
   });
 
   it('nn.Sequential: Conv2d -> ReLU -> MaxPool2d runs one Conv2DPool; summary still sees each module', () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 /** The `fovea` command line: one file per command, wired here. */
 import { Command } from 'commander';
+import '../node/install-collector.js';
 import { ensureBackends } from './backend-option.js';
 import { registerBench } from './bench.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';

@@ -105,6 +105,7 @@ export class Conv2D extends BaseConv2D {
     if (fused === null || this.kernel === null) return OPAQUE;
     return {
       kind: 'conv', activation: fused, dataFormat: this.dataFormat,
+      runWith: (x, activation) => conv2d(x, this.builtKernel(), this.convOptions(activation)),
       runWithPool: (x, activation, pool) => conv2dPool(x, this.builtKernel(), this.convOptions(activation), pool),
     };
   }

@@ -8,6 +8,7 @@
  * Example: `new Dense(10, { activation: 'softmax' })` on [None, 64] has 64*10 + 10 = 650 params.
  */
 import { dense } from '../ops/index.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { type ActivationName, getActivation, type ResolvedActivation } from './activations.js';
@@ -85,9 +86,20 @@ export class Dense extends Layer {
   }
 
   call(x: Tensor, _options?: CallOptions): Tensor {
-    if (this.kernel === null) throw new Error(`Layer "${this.name}" (Dense) is not built`);
-    const y = dense(x, this.kernel, this.bias, this.activation.fused ?? 'linear');
+    const y = dense(x, this.builtKernel(), this.bias, this.activation.fused ?? 'linear');
     return this.activation.fused === null ? this.activation.fn(y) : y;
+  }
+
+  /** A dense stage when the activation runs in the kernel: a following ReLU may join it. */
+  protected override stage(): Stage {
+    const fused = this.activation.fused;
+    if (fused === null || this.kernel === null) return OPAQUE;
+    return { kind: 'dense', activation: fused, runWith: (x, activation) => dense(x, this.builtKernel(), this.bias, activation) };
+  }
+
+  private builtKernel(): Variable {
+    if (this.kernel === null) throw new Error(`Layer "${this.name}" (Dense) is not built`);
+    return this.kernel;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -10,7 +10,7 @@
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Stage } from '../plan/stage.js';
-import { conv2d, conv2dPool, type IntPair } from './functional.js';
+import { conv2d, conv2dPool, conv2dWith, type IntPair } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
@@ -87,12 +87,19 @@ export class Conv2d extends Module {
     if (this.paddingMode !== 'zeros') return super.planStage();
     return {
       kind: 'conv', activation: 'linear', dataFormat: 'channelsFirst',
+      runWith: (x, activation) => {
+        this.#checkInput(x);
+        return conv2dWith(x, this.weight, this.bias, this.#options(), activation);
+      },
       runWithPool: (x, activation, pool) => {
         this.#checkInput(x);
-        const options = { stride: this.stride, dilation: this.dilation, groups: this.groups, padding: this.#padAsPair() };
-        return conv2dPool(x, this.weight, this.bias, options, activation, pool);
+        return conv2dPool(x, this.weight, this.bias, this.#options(), activation, pool);
       },
     };
+  }
+
+  #options() {
+    return { stride: this.stride, dilation: this.dilation, groups: this.groups, padding: this.#padAsPair() };
   }
 
   #checkInput(x: Tensor): void {

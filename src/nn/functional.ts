@@ -76,13 +76,26 @@ export function conv2dPool(input: Tensor, weight: Tensor, bias: Tensor | null, o
   return conv2dPoolOp(input, filter, { ...conv, activation }, pool);
 }
 
+/** @internal F.conv2d with relu in the conv kernel's epilogue: the planner's Conv2d -> ReLU. */
+export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation): Tensor {
+  const { filter, conv, window } = convArgs(input, weight, bias, options);
+  const y = convOp(input, filter, { ...conv, activation });
+  noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
+  return y;
+}
+
 /** input [N, in] (or [in]) times weight [out, in] transposed, plus bias [out]: one fused MatMul. */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  return linearWith(input, weight, bias, 'linear');
+}
+
+/** @internal F.linear with relu in the MatMul's epilogue: the planner's Linear -> ReLU. */
+export function linearWith(input: Tensor, weight: Tensor, bias: Tensor | null, activation: FusedActivation): Tensor {
   const x = input.rank === 1 ? reshape(input, [1, input.shape[0]]) : input;
   if (x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[1]) {
     throw new Error(`F.linear: expected input [N, ${weight.shape[1]}] for weight ${shapeToString(weight.shape)}, got ${shapeToString(input.shape)}`);
   }
-  const out = linearOp(x, weight, bias);
+  const out = linearOp(x, weight, bias, activation);
   return input.rank === 1 ? reshape(out, [weight.shape[0]]) : out;
 }
 

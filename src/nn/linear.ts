@@ -6,7 +6,8 @@
  */
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { linear } from './functional.js';
+import type { Stage } from '../plan/stage.js';
+import { linear, linearWith } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -31,11 +32,26 @@ export class Linear extends Module {
     this.bias = o.bias ?? true ? new Parameter(defaultUniform([outFeatures], inFeatures, rng)) : null;
   }
 
+  /** A dense stage: a following ReLU runs in the MatMul's epilogue (src/plan). */
+  override planStage(): Stage {
+    return {
+      kind: 'dense', activation: 'linear',
+      runWith: (x, activation) => {
+        this.#checkInput(x);
+        return linearWith(x, this.weight, this.bias, activation);
+      },
+    };
+  }
+
   forward(x: Tensor): Tensor {
+    this.#checkInput(x);
+    return linear(x, this.weight, this.bias);
+  }
+
+  #checkInput(x: Tensor): void {
     if (x.shape[x.rank - 1] !== this.inFeatures) {
       throw new Error(`Linear(${this.inFeatures}, ${this.outFeatures}): expected input [N, ${this.inFeatures}], got shape [${x.shape.join(', ')}]`);
     }
-    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

@@ -48,20 +48,20 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null = null, activation:
 }
 
 /**
- * x @ w^T + b for x [N, in], w [out, in] (PyTorch's Linear layout), b [out]: one MatMul kernel
- * reading w transposed in place, with the bias in its epilogue.
+ * activation(x @ w^T + b) for x [N, in], w [out, in] (PyTorch's Linear layout), b [out]: one
+ * MatMul kernel reading w transposed in place, with the bias and activation in its epilogue.
  */
-export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
+export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, activation: FusedActivation = 'linear'): Tensor {
   if (x.rank !== 2 || w.rank !== 2 || x.shape[1] !== w.shape[1]) {
     throw new Error(`linear: expected x [N, ${w.shape[1]}] for weight ${shapeToString(w.shape)}, got x ${shapeToString(x.shape)}`);
   }
   if (b !== null && (b.rank !== 1 || b.shape[0] !== w.shape[0])) {
     throw new Error(`linear: expected bias [${w.shape[0]}] for weight ${shapeToString(w.shape)}, got ${shapeToString(b.shape)}`);
   }
-  const y = engine.runKernel('MatMul', { a: x, b: w, bias: b ?? undefined }, { transposeA: false, transposeB: true, activation: 'linear' });
+  const y = engine.runKernel('MatMul', { a: x, b: w, bias: b ?? undefined }, { transposeA: false, transposeB: true, activation });
   const inputs = b === null ? [x, w] : [x, w, b];
   return record('linear', y, inputs, (dy) => {
-    const [g, db] = epilogueGrads(dy, y, 'linear', b !== null);
+    const [g, db] = epilogueGrads(dy, y, activation, b !== null);
     const dx = x.needsGrad ? mm(g, w, false, false) : null;
     const dw = w.needsGrad ? mm(g, x, true, false) : null;
     return db === null ? [dx, dw] : [dx, dw, db];

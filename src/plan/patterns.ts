@@ -24,7 +24,7 @@ export interface Pattern {
   match(chain: readonly Stage[]): Fusion | null;
 }
 
-/** conv(+bias)(+relu) [-> relu] -> max/min/avg pooling: one Conv2DPool kernel, exact gradients. */
+/** conv(+bias)(+relu) [-> relu] -> max/min/avg pooling: one Conv2DPool kernel, exact gradients. Tried first. */
 const convPool: Pattern = {
   name: 'conv2dPool',
   maxSpan: 3,
@@ -43,4 +43,15 @@ const convPool: Pattern = {
   },
 };
 
-export const PATTERNS: readonly Pattern[] = [convPool];
+/** conv or dense with a linear epilogue -> relu: the relu moves into the kernel's epilogue. */
+const reluEpilogue: Pattern = {
+  name: 'reluEpilogue',
+  maxSpan: 2,
+  match(chain) {
+    const first = chain[0];
+    if ((first?.kind !== 'conv' && first?.kind !== 'dense') || first.activation !== 'linear' || chain[1]?.kind !== 'relu') return null;
+    return { pattern: this.name, span: 2, run: (x) => first.runWith(x, 'relu') };
+  },
+};
+
+export const PATTERNS: readonly Pattern[] = [convPool, reluEpilogue];

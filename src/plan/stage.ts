@@ -14,8 +14,18 @@ export interface ConvStage {
   /** The activation the stage itself applies. */
   readonly activation: FusedActivation;
   readonly dataFormat: DataFormat;
+  /** activation(conv(x) + bias), the activation in the conv kernel's epilogue. */
+  runWith(x: Tensor, activation: FusedActivation): Tensor;
   /** pool(activation(conv(x) + bias)) as the fused op (ops/conv2d-pool.ts), with this stage's weights. */
   runWithPool(x: Tensor, activation: FusedActivation, pool: PoolSpec): Tensor;
+}
+
+/** A dense (fully connected) layer whose epilogue (bias, 'linear' or 'relu') runs in its MatMul kernel. */
+export interface DenseStage {
+  readonly kind: 'dense';
+  readonly activation: FusedActivation;
+  /** activation(x W + bias) with this stage's weights. */
+  runWith(x: Tensor, activation: FusedActivation): Tensor;
 }
 
 /** max(x, 0), elementwise. */
@@ -35,6 +45,6 @@ export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | ReluStage | PoolStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };
