@@ -25,6 +25,7 @@ export {
   BatchNormalization, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Cropping2D, UpSampling2D,
   Reshape, Rescaling, ReLU, LeakyReLU, PReLU, ELU, Softmax, Add, Multiply, Average, Concatenate,
   l1, l2, l1l2, L1, L2, L1L2, maxNorm, nonNeg, unitNorm, minMaxNorm, MaxNorm, NonNeg, UnitNorm, MinMaxNorm,
+  Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, Normalization,
 } from './layers/index.js';
 export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions } from './layers/index.js';
 export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
