@@ -76,6 +76,8 @@ export class Normalization extends Layer {
 
   override build(inputShape: SymbolicShape): void {
     this.assertInputShape(inputShape);
+    // adapt() may have built it already: the statistics it set must stay.
+    if (this.built) return;
     const kept = this.keptAxes(inputShape.length);
     this.broadcastShape = inputShape.map((d, i) => (kept.includes(i) ? (d as number) : 1));
     const statShape = kept.map((a) => inputShape[a] as number);
