@@ -58,6 +58,7 @@ export { MovingAverages } from './optimizers/index.js';
 export type { EmaOptions } from './optimizers/index.js';
 export { toCategorical } from './data/to-categorical.js';
 export { parseIdx } from './data/idx.js';
+export { decodeCifarRecords, parseCifarClassNames, CIFAR10_CLASS_NAMES } from './data/cifar10.js';
 export { withScope, keep } from './tensor/scope.js';
 export * as nn from './nn/index.js';
 export { F, optim } from './nn/index.js';

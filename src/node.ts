@@ -16,6 +16,10 @@ export { registerWasmBackend, createNodeWasmBackend, defaultThreads } from './no
 export type { RegisterWasmOptions } from './node/wasm/register.js';
 export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistOptions } from './data/mnist.js';
+export { loadIdxDataset } from './node/idx-dataset.js';
+export type { IdxDataset, IdxDatasetOptions } from './node/idx-dataset.js';
+export { loadCifar10 } from './node/cifar10.js';
+export type { Cifar10, Cifar10Options } from './node/cifar10.js';
 export { useTerminalProgressBar } from './node/progress-bar.js';
 export { fileSystem, writeFileAtomic, writeFileAtomicSync } from './node/io/index.js';
 export { readImage, writePng, encodePng, decodePng, imageToRgba } from './node/image-io.js';
