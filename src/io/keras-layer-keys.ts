@@ -27,8 +27,8 @@ const POOLING = ['pool_size', 'strides', 'padding', 'data_format'];
 const GLOBAL_POOLING = ['data_format', 'keepdims'];
 // Keras 3's image preprocessing layers all take data_format; the random ones a seed.
 const IMAGE = ['data_format'];
-const RANDOM = [...IMAGE, 'seed'];
-const AFFINE = [...RANDOM, 'fill_mode', 'interpolation', 'fill_value', 'bounding_box_format'];
+const RANDOM = [...IMAGE, 'seed', 'bounding_box_format'];
+const AFFINE = [...RANDOM, 'fill_mode', 'interpolation', 'fill_value'];
 
 const OWN: Record<string, readonly string[]> = {
   InputLayer: ['shape', 'sparse', 'ragged', 'input_tensor', 'optional', 'type_spec'],

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import '../../backend/register.js';
 import { fromFiles, intoFiles } from '../../io/memory-handlers.js';
 import { loadModel } from '../../io/model-io.js';
+import { exportOnnx } from '../../io/onnx/onnx-export.js';
 import { Sequential } from '../../models/sequential.js';
 import { loadModelFile, saveModelFile } from '../../node/io/model-formats.js';
 import { withTempDir } from '../../node/temp-dir-test-util.js';
@@ -135,4 +136,13 @@ test('every preprocessing layer saves and loads as .keras', async () => {
     assert.deepEqual(configs(loaded), configs(model));
     assert.deepEqual(Array.from(loaded.predict(input()).dataSync() as Float32Array), Array.from(model.predict(input()).dataSync() as Float32Array));
   });
+});
+
+test('ONNX export runs the augmentation layers as the identity and refuses the resampling ones by name', () => {
+  const plain = new Sequential({ name: 'onnx_augmented', layers: [
+    new RandomFlip(undefined, { inputShape: [SIZE, SIZE, 1] }), new RandomRotation(0.1), new RandomZoom(0.1), new RandomTranslation(0.1, 0.1),
+    new RandomContrast(0.1), new RandomBrightness(0.1), new Conv2D(2, 3), new GlobalAveragePooling2D(), new Dense(2),
+  ] });
+  assert.ok(exportOnnx(plain).length > 1000);
+  assert.throws(() => exportOnnx(everyLayer()), /exportOnnx: layer 'resizing(_\d+)?' \(Resizing\) has no ONNX export/);
 });
