@@ -77,62 +77,89 @@ export function mapCoordinate(c: number, len: number, mode: FillMode): number {
 /** C++'s std::round: half away from zero. */
 const roundHalfAway = (v: number): number => Math.sign(v) * Math.round(Math.abs(v));
 
+/** Up to four (source pixel, weight) pairs of one output pixel; pixel -1 is the fill value. */
+interface Taps {
+  pixels: Int32Array;
+  weights: Float64Array;
+  count: number;
+}
+
+const newTaps = (): Taps => ({ pixels: new Int32Array(4), weights: new Float64Array(4), count: 0 });
+
+/** The input pixel index (n * H + row) * W + col, or -1 outside the image. */
+function pixelAt(g: SamplingGeometry, n: number, row: number, col: number): number {
+  return row >= 0 && row < g.height && col >= 0 && col < g.width ? (n * g.height + row) * g.width + col : -1;
+}
+
+function tap(taps: Taps, pixel: number, weight: number): void {
+  if (weight === 0) return;
+  taps.pixels[taps.count] = pixel;
+  taps.weights[taps.count++] = weight;
+}
+
 /**
- * Calls `visit(sourcePixel, weight)` for each input pixel output pixel (n, y, x) reads (sourcePixel
- * = (n * H + row) * W + col, or -1 for the fill value). Weights sum to 1.
+ * Fills `taps` with the input pixels output pixel (n, y, x) reads and their weights (summing to 1).
+ * Written into reused arrays: this runs once per output pixel.
  */
-function samplePixel(
-  g: SamplingGeometry, t: ArrayLike<number>, attrs: ImageTransformAttrs, n: number, y: number, x: number,
-  visit: (pixel: number, weight: number) => void,
-): void {
+function samplePixel(g: SamplingGeometry, t: ArrayLike<number>, attrs: ImageTransformAttrs, n: number, y: number, x: number, taps: Taps): void {
+  taps.count = 0;
   const o = (g.transformRows === 1 ? 0 : n) * 8;
   const k = t[o + 6] * x + t[o + 7] * y + 1;
-  if (k === 0) return visit(-1, 1);
+  if (k === 0) return tap(taps, -1, 1);
   const inX = mapCoordinate((t[o] * x + t[o + 1] * y + t[o + 2]) / k, g.width, attrs.fillMode);
   const inY = mapCoordinate((t[o + 3] * x + t[o + 4] * y + t[o + 5]) / k, g.height, attrs.fillMode);
-  const at = (row: number, col: number): number => (row >= 0 && row < g.height && col >= 0 && col < g.width ? (n * g.height + row) * g.width + col : -1);
-  if (attrs.interpolation === 'nearest') return visit(at(roundHalfAway(inY), roundHalfAway(inX)), 1);
+  if (attrs.interpolation === 'nearest') return tap(taps, pixelAt(g, n, roundHalfAway(inY), roundHalfAway(inX)), 1);
   const y0 = Math.floor(inY);
   const x0 = Math.floor(inX);
   const fy = inY - y0;
   const fx = inX - x0;
-  visit(at(y0, x0), (1 - fy) * (1 - fx));
-  visit(at(y0, x0 + 1), (1 - fy) * fx);
-  visit(at(y0 + 1, x0), fy * (1 - fx));
-  visit(at(y0 + 1, x0 + 1), fy * fx);
-}
-
-/** Output pixel index and its (n, y, x), row-major over [N, outH, outW]. */
-function forEachOutputPixel(g: SamplingGeometry, body: (p: number, n: number, y: number, x: number) => void): void {
-  let p = 0;
-  for (let n = 0; n < g.batch; n++) for (let y = 0; y < g.outHeight; y++) for (let x = 0; x < g.outWidth; x++) body(p++, n, y, x);
+  tap(taps, pixelAt(g, n, y0, x0), (1 - fy) * (1 - fx));
+  tap(taps, pixelAt(g, n, y0, x0 + 1), (1 - fy) * fx);
+  tap(taps, pixelAt(g, n, y0 + 1, x0), fy * (1 - fx));
+  tap(taps, pixelAt(g, n, y0 + 1, x0 + 1), fy * fx);
 }
 
 /** out[N, outH, outW, C] = images[N, H, W, C] resampled under `transforms` (float64 sums). */
 export function transformImageValues(g: SamplingGeometry, images: ArrayLike<number>, transforms: ArrayLike<number>, attrs: ImageTransformAttrs, out: Float32Array): void {
   const c = g.channels;
-  const acc = new Float64Array(c);
-  forEachOutputPixel(g, (p, n, y, x) => {
-    acc.fill(0);
-    samplePixel(g, transforms, attrs, n, y, x, (pixel, w) => {
-      if (w === 0) return;
-      if (pixel < 0) for (let ch = 0; ch < c; ch++) acc[ch] += w * attrs.fillValue;
-      else for (let ch = 0; ch < c; ch++) acc[ch] += w * images[pixel * c + ch];
-    });
-    for (let ch = 0; ch < c; ch++) out[p * c + ch] = acc[ch];
-  });
+  const taps = newTaps();
+  let p = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let y = 0; y < g.outHeight; y++) {
+      for (let x = 0; x < g.outWidth; x++, p++) {
+        samplePixel(g, transforms, attrs, n, y, x, taps);
+        for (let ch = 0; ch < c; ch++) {
+          let acc = 0;
+          for (let k = 0; k < taps.count; k++) {
+            const pixel = taps.pixels[k];
+            acc += taps.weights[k] * (pixel < 0 ? attrs.fillValue : images[pixel * c + ch]);
+          }
+          out[p * c + ch] = acc;
+        }
+      }
+    }
+  }
 }
 
 /** dImages[N, H, W, C] of `transformImageValues` for upstream dy[N, outH, outW, C] (the fill value gets none). */
 export function transformImageGradValues(g: SamplingGeometry, dy: ArrayLike<number>, transforms: ArrayLike<number>, attrs: ImageTransformAttrs, dx: Float32Array): void {
   const c = g.channels;
   const acc = new Float64Array(g.batch * g.height * g.width * c);
-  forEachOutputPixel(g, (p, n, y, x) => {
-    samplePixel(g, transforms, attrs, n, y, x, (pixel, w) => {
-      if (pixel < 0 || w === 0) return;
-      for (let ch = 0; ch < c; ch++) acc[pixel * c + ch] += w * dy[p * c + ch];
-    });
-  });
+  const taps = newTaps();
+  let p = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let y = 0; y < g.outHeight; y++) {
+      for (let x = 0; x < g.outWidth; x++, p++) {
+        samplePixel(g, transforms, attrs, n, y, x, taps);
+        for (let k = 0; k < taps.count; k++) {
+          const pixel = taps.pixels[k];
+          if (pixel < 0) continue;
+          const w = taps.weights[k];
+          for (let ch = 0; ch < c; ch++) acc[pixel * c + ch] += w * dy[p * c + ch];
+        }
+      }
+    }
+  }
   dx.set(acc);
 }
 
