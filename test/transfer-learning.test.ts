@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import '../src/backend/register.js';
+import { residualTwoBranch } from '../src/io/io-test-util.js';
 import { fromFiles, intoFiles } from '../src/io/memory-handlers.js';
 import { loadModel } from '../src/io/model-io.js';
 import { BatchNormalization } from '../src/layers/batch-normalization.js';
@@ -14,6 +15,7 @@ import { Conv2D } from '../src/layers/conv2d.js';
 import { Dense } from '../src/layers/dense.js';
 import { GlobalAveragePooling2D } from '../src/layers/global-pooling2d.js';
 import type { Layer } from '../src/layers/layer.js';
+import type { SymbolicTensor } from '../src/layers/symbolic-tensor.js';
 import { MaxPooling2D } from '../src/layers/max-pooling2d.js';
 import { Model } from '../src/models/functional.js';
 import { Sequential } from '../src/models/sequential.js';
@@ -137,6 +139,23 @@ test('freezing by name, then fine-tuning a .keras model: only the unfrozen layer
     await trainHead(model, new SGD({ learningRate: 0.001 }), 1);
     assert.notDeepEqual(snapshot([base.getLayer('conv_a')]), frozen.slice(0, 2));
   });
+});
+
+test('a loaded functional model: its features feed a new head; freezing it keeps every base weight', async () => {
+  const files = new Map<string, Uint8Array>();
+  await residualTwoBranch(3).save(intoFiles(files));
+  const base = (await loadModel(fromFiles(files))) as Model;
+  base.trainable = false;
+  const head = new Dense(2, { activation: 'softmax', name: 'two_way', seed: 1 }).apply(base.getLayer('gap').output);
+  const model = new Model({ inputs: base.input as SymbolicTensor, outputs: head });
+  const frozen = snapshot(base.layers);
+  const rng = new Random(4);
+  const x = tensor(Float32Array.from({ length: 16 * 8 * 8 * 2 }, () => rng.normal()), [16, 8, 8, 2]);
+  const y = tensor(Float32Array.from({ length: 16 }, (_, i) => i % 2), [16]);
+  model.compile({ optimizer: new AdamW({ learningRate: 0.05 }), loss: 'sparse_categorical_crossentropy' });
+  await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+  assert.deepEqual(snapshot(base.layers), frozen);
+  assert.match(model.summary(() => {}), /Trainable params: 10\n/);
 });
 
 test('layer.output and model.input are refused clearly before the graph exists', () => {
