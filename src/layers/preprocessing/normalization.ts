@@ -17,7 +17,8 @@ import { tensor } from '../../ops/create.js';
 import { reshape } from '../../ops/shape-ops.js';
 import { sqrt } from '../../ops/unary.js';
 import { normalizeAxis, sizeOf } from '../../tensor/shape.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { Moments } from './moments.js';
+import { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { Ones, Zeros } from '../initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from '../layer.js';
@@ -111,20 +112,48 @@ export class Normalization extends Layer {
   }
 
   /**
-   * Sets `mean`, `variance` and `count` from `data` (a tensor or nested arrays with the batch axis
-   * first): the statistics over every axis but the kept ones, in float64. Builds the layer if needed.
+   * Sets `mean`, `variance` and `count` from `data`: a tensor or nested arrays with the batch axis
+   * first, or batches of them one after another (an iterable, or an async iterable such as a data
+   * set, then it returns a promise). The statistics are over every axis but the kept ones, of all
+   * the data (float64 accumulation). Builds the layer if needed.
    */
-  adapt(data: Tensor | number[] | number[][] | number[][][] | number[][][][]): void {
-    const x = Array.isArray(data) ? tensor(data) : data;
-    if (x.shape[0] === 0) throw new Error(`${this.where}: adapt needs at least one sample, got shape [${x.shape.join(', ')}]`);
+  adapt(data: AdaptData | Iterable<Tensor>): void;
+  adapt(data: AsyncIterable<Tensor>): Promise<void>;
+  adapt(data: AdaptData | Iterable<Tensor> | AsyncIterable<Tensor>): void | Promise<void> {
     if (this.inputMean !== null) throw new Error(`${this.where}: adapt cannot be used when mean and variance were given to the constructor`);
-    if (!this.built) this.build([null, ...x.shape.slice(1)]);
-    this.assertInputShape([null, ...x.shape.slice(1)]);
-    const { mean, variance } = statistics(x.dataSync(), x.shape, this.broadcastShape as number[]);
+    if (isAsyncIterable(data)) return this.adaptAsync(data);
+    // An array of tensors is a list of batches; any other array is one batch of nested numbers.
+    const listOfBatches = Array.isArray(data) && data.length > 0 && data.every((b) => b instanceof Tensor);
+    const batches = listOfBatches || (!Array.isArray(data) && isIterable(data)) ? (data as Iterable<Tensor>) : [data as AdaptData];
+    let moments: Moments | null = null;
+    for (const batch of batches) moments = this.accumulate(moments, batch);
+    this.setStatistics(moments);
+  }
+
+  private async adaptAsync(data: AsyncIterable<Tensor>): Promise<void> {
+    let moments: Moments | null = null;
+    for await (const batch of data) moments = this.accumulate(moments, batch);
+    this.setStatistics(moments);
+  }
+
+  /** Adds one batch to `moments` (made, and the layer built, on the first batch). */
+  private accumulate(moments: Moments | null, data: AdaptData): Moments {
+    const x = Array.isArray(data) ? tensor(data) : (data as Tensor);
+    if (x.size === 0) throw new Error(`${this.where}: adapt needs at least one sample, got a batch of shape [${x.shape.join(', ')}]`);
+    const shape: SymbolicShape = [null, ...x.shape.slice(1)];
+    if (!this.built) this.build(shape);
+    this.assertInputShape(shape);
+    const m = moments ?? new Moments(this.broadcastShape as number[]);
+    m.add(x.dataSync(), x.shape);
+    return m;
+  }
+
+  private setStatistics(moments: Moments | null): void {
+    if (moments === null || moments.count === 0) throw new Error(`${this.where}: adapt needs at least one sample, got none`);
     noGrad(() => {
-      (this.mean as Variable).assign(tensor(mean, (this.mean as Variable).shape));
-      (this.variance as Variable).assign(tensor(variance, (this.variance as Variable).shape));
-      (this.count as Variable).assign(tensor([x.size / mean.length], []));
+      (this.mean as Variable).assign(tensor(Float32Array.from(moments.mean), (this.mean as Variable).shape));
+      (this.variance as Variable).assign(tensor(Float32Array.from(moments.variance), (this.variance as Variable).shape));
+      (this.count as Variable).assign(tensor([moments.count], []));
     });
   }
 
@@ -133,41 +162,13 @@ export class Normalization extends Layer {
   }
 }
 
-/** Mean and biased variance of `values` (shape `shape`) per index of the kept axes (`kept` has 1 elsewhere). */
-function statistics(values: ArrayLike<number>, shape: readonly number[], kept: readonly number[]): { mean: Float32Array; variance: Float32Array } {
-  const slots = sizeOf(kept);
-  const sums = new Float64Array(slots);
-  const squares = new Float64Array(slots);
-  const slotOf = slotIndexer(shape, kept);
-  for (let i = 0; i < values.length; i++) {
-    const s = slotOf(i);
-    sums[s] += values[i];
-  }
-  const perSlot = values.length / slots;
-  const mean = Float64Array.from(sums, (v) => v / perSlot);
-  for (let i = 0; i < values.length; i++) {
-    const s = slotOf(i);
-    const d = values[i] - mean[s];
-    squares[s] += d * d;
-  }
-  return { mean: Float32Array.from(mean), variance: Float32Array.from(squares, (v) => v / perSlot) };
+/** A batch for `adapt`: a tensor, or nested arrays with the batch axis first. */
+export type AdaptData = Tensor | number[] | number[][] | number[][][] | number[][][][];
+
+function isIterable(x: unknown): x is Iterable<Tensor> {
+  return typeof x === 'object' && x !== null && typeof (x as Iterable<Tensor>)[Symbol.iterator] === 'function';
 }
 
-/** Maps a flat index of `shape` to the flat index of its kept coordinates. */
-function slotIndexer(shape: readonly number[], kept: readonly number[]): (i: number) => number {
-  const rank = shape.length;
-  return (i) => {
-    let rest = i;
-    let slot = 0;
-    let stride = 1;
-    for (let a = rank - 1; a >= 0; a--) {
-      const coord = rest % shape[a];
-      rest = Math.floor(rest / shape[a]);
-      if (kept[a] !== 1) {
-        slot += coord * stride;
-        stride *= kept[a];
-      }
-    }
-    return slot;
-  };
+function isAsyncIterable(x: unknown): x is AsyncIterable<Tensor> {
+  return typeof x === 'object' && x !== null && typeof (x as AsyncIterable<Tensor>)[Symbol.asyncIterator] === 'function';
 }

@@ -104,6 +104,28 @@ test("Keras's values: Normalization adapt, given statistics, invert", () => {
   assert.throws(() => perFeature.apply(tensor([[1, 2]])), /expected input size 3 on axis 1 \(as built\), got shape \[None, 2\]/);
 });
 
+test('Normalization.adapt over batches (an iterable, or an async one such as a data set) equals adapt over all', async () => {
+  const all = images([10, 3, 4, 2], 5, -50, 300);
+  const whole = new Normalization();
+  whole.adapt(all);
+  const batches = [0, 3, 7].map((start, i, starts) => {
+    const end = starts[i + 1] ?? 10;
+    return tensor(values(all).slice(start * 24, end * 24), [end - start, 3, 4, 2]);
+  });
+  const streamed = new Normalization();
+  streamed.adapt(batches);
+  const awaited = new Normalization();
+  await awaited.adapt((async function* () { yield* batches; })());
+  for (const layer of [streamed, awaited]) {
+    const [m, v, count] = layer.weights.map((w) => values(w));
+    values(whole.mean!).forEach((x, i) => assert.ok(Math.abs(m[i] - x) < 1e-4, `mean ${m[i]} vs ${x}`));
+    values(whole.variance!).forEach((x, i) => assert.ok(Math.abs(v[i] - x) < 1e-5 * Math.max(1, x), `variance ${v[i]} vs ${x}`));
+    assert.deepEqual(count, [120]);
+  }
+  assert.throws(() => new Normalization({ name: 'n' }).adapt([]), /Layer "n" \(Normalization\): adapt needs at least one sample, got a batch of shape \[0\]/);
+  assert.throws(() => new Normalization({ name: 'n' }).adapt(new Set<Tensor>()), /Layer "n" \(Normalization\): adapt needs at least one sample, got none/);
+});
+
 test('Resizing matches tf.image.resize (half-pixel centres), crops and pads to the aspect ratio', () => {
   const x = tensor([0, 1, 2, 3], [1, 2, 2, 1]);
   const up = values(new Resizing(4, 4).apply(x));
