@@ -1,9 +1,28 @@
-/** Shared helpers for the WebAssembly kernel benchmarks: a bump heap and timing. */
-import type { FoveaWasmExports } from '../src/backend/wasm/loader.js';
+/** Shared helpers for the WebAssembly kernel benchmarks: the bench kernel module, a bump heap and timing. */
+import { readFileSync } from 'node:fs';
+import { createMemory } from '../src/backend/wasm/loader.js';
+import { instantiateKernelModule, type WasmMemory } from '../src/backend/wasm/wasm-objects.js';
+import type { KernelExports } from '../src/backend/wasm/generated/kernel-exports.js';
+import { packageRoot } from '../src/cli/package-root.js';
+
+/** The bench module's exports: the library's, typed, plus the extras of wasm/assembly/bench.ts by name. */
+export type Exports = KernelExports & Record<string, (...a: number[]) => number | void>;
+
+/**
+ * The micro-benchmarks' kernel module (wasm/build/fovea-bench.wasm, SIMD without relaxed-SIMD so
+ * every engine with SIMD runs it): the library's kernels plus the earlier algorithms they are
+ * compared with, which the shipped module does not export.
+ */
+export function loadBenchKernels(): { module: WebAssembly.Module; memory: WasmMemory; wasm: Exports; variant: string } {
+  const module = new WebAssembly.Module(readFileSync(`${packageRoot()}/wasm/build/fovea-bench.wasm`));
+  const memory = createMemory();
+  const wasm = instantiateKernelModule(module, memory) as unknown as Exports;
+  return { module, memory, wasm, variant: 'bench (simd)' };
+}
 
 export class BumpHeap {
   private top: number;
-  constructor(readonly memory: WebAssembly.Memory, base = 1024) {
+  constructor(readonly memory: WasmMemory, base = 1024) {
     this.top = base;
   }
   alloc(bytes: number): number {
@@ -94,4 +113,3 @@ export function maxRelErr(got: Float32Array, want: ArrayLike<number>): number {
   return err / scale;
 }
 
-export type Exports = FoveaWasmExports;

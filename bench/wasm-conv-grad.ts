@@ -5,17 +5,14 @@
  *
  *   node wasm/build.mjs && npx tsc -p . && node dist/bench/wasm-conv-grad.js
  */
-import { compileKernelsSync, createMemory, instantiate } from '../src/backend/wasm/loader.js';
 import { nodePlatform } from '../src/node/wasm/platform.js';
 import { WasmThreadPool } from '../src/backend/wasm/pool.js';
-import { BumpHeap, maxRelErr, rng, timeIt } from './wasm-common.js';
+import { BumpHeap, loadBenchKernels, maxRelErr, rng, timeIt } from './wasm-common.js';
 
 type Fn = (...a: number[]) => void;
 const batch = Number(process.argv.find((a) => a.startsWith('--batch='))?.slice(8) ?? 64);
 const THREADS = 2, MR = 4, CHUNK = 96;
-const { module, variant } = compileKernelsSync(nodePlatform, 'auto');
-const memory = createMemory();
-const wasm = instantiate(module, memory);
+const { module, memory, wasm, variant } = loadBenchKernels();
 const heap = new BumpHeap(memory);
 const pool = WasmThreadPool.create(nodePlatform, module, memory, THREADS, ['sgemmU', 'im2col', 'col2im', 'convImplicit', 'winoForward', 'wino4Forward', 'convBackpropFilter', 'wino4BackpropFilter']);
 await pool.ready();

@@ -2,20 +2,16 @@
  * SGEMM micro-benchmarks of the WebAssembly kernels: correctness sweep, then GFLOPS per thread
  * on 1024^3 and on the GEMM shapes of the Keras MNIST CNN (batch 64).
  *
- *   node wasm/build.mjs && npx tsc -p . && node dist/bench/wasm-gemm.js [--simd] [--mr=6]
+ *   npm run build && node dist/bench/wasm-gemm.js [--fn=sgemm,sgemmU] [--mr=6]   (the bench module: SIMD)
  */
-import { compileKernelsSync, createMemory, instantiate, F_ACC, F_BIAS, F_RELU } from '../src/backend/wasm/loader.js';
-import { nodePlatform } from '../src/node/wasm/platform.js';
-import { BumpHeap, gflops, maxRelErr, refGemm, rng, timeIt } from './wasm-common.js';
+import { F_ACC, F_BIAS, F_RELU } from '../src/backend/wasm/generated/codes.js';
+import { BumpHeap, gflops, loadBenchKernels, maxRelErr, refGemm, rng, timeIt } from './wasm-common.js';
 
 const args = process.argv.slice(2);
-const prefer = args.includes('--simd') ? 'simd' : args.includes('--relaxed') ? 'relaxed' : 'auto';
 const fns = (args.find((a) => a.startsWith('--fn='))?.slice(5) ?? 'sgemm,sgemmU').split(',');
 const mrs = (args.find((a) => a.startsWith('--mr='))?.slice(5) ?? '4,5,6').split(',').map(Number);
 
-const { module, variant } = compileKernelsSync(nodePlatform, prefer);
-const memory = createMemory();
-const wasm = instantiate(module, memory);
+const { memory, wasm, variant } = loadBenchKernels();
 const heap = new BumpHeap(memory);
 const ws = heap.alloc(wasm.gemmWorkspaceBytes());
 const r = rng(42);

@@ -4,15 +4,12 @@
  *
  *   node wasm/build.mjs && npx tsc -p . && node dist/bench/wasm-threads.js
  */
-import { compileKernelsSync, createMemory, instantiate } from '../src/backend/wasm/loader.js';
 import { nodePlatform } from '../src/node/wasm/platform.js';
 import { WasmThreadPool } from '../src/backend/wasm/pool.js';
-import { BumpHeap, gflops, maxRelErr, rng, timeIt } from './wasm-common.js';
+import { BumpHeap, gflops, loadBenchKernels, maxRelErr, rng, timeIt } from './wasm-common.js';
 
 const THREADS = 2;
-const { module, variant } = compileKernelsSync(nodePlatform, 'auto');
-const memory = createMemory();
-const wasm = instantiate(module, memory);
+const { module, memory, wasm, variant } = loadBenchKernels();
 const heap = new BumpHeap(memory);
 const pool = WasmThreadPool.create(nodePlatform, module, memory, THREADS, ['sgemmU', 'sgemm', 'nop', 'wino4Forward']);
 await pool.ready();

@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Only these folders are served (the pages, the build, the kernels, the packages the import map names). */
-const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/'];
+const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/', 'node_modules/vega/build/'];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
 /** protobufjs/light.js is CommonJS; its UMD bundle sets globalThis.protobuf, which this module re-exports. */
 const PROTOBUF_SHIM = "import '/node_modules/protobufjs/dist/light/protobuf.js';\nexport default globalThis.protobuf;\n";
+/** Vega's ES build imports its d3 and vega-* parts by bare name; its UMD bundle holds them all and sets globalThis.vega. */
+const VEGA_SHIM = "import '/node_modules/vega/build/vega.min.js';\nexport const { View, parse } = globalThis.vega;\nexport default globalThis.vega;\n";
 /** Cross-origin isolation: without these two headers the page gets no SharedArrayBuffer. */
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
 
@@ -23,6 +25,7 @@ async function respond(req, res) {
   const path = normalize(decodeURIComponent(new URL(req.url, 'http://localhost').pathname)).replace(/^[/\\]+/, '');
   const send = (status, type, body) => { res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...ISOLATION }); res.end(body); };
   if (path === 'shim/protobufjs-light.js') return send(200, TYPES['.js'], PROTOBUF_SHIM);
+  if (path === 'shim/vega.js') return send(200, TYPES['.js'], VEGA_SHIM);
   if (path.split(sep).includes('..') || !SERVED.some((dir) => path.startsWith(dir))) return send(404, 'text/plain', 'not served');
   try {
     send(200, TYPES[extname(path)] ?? 'application/octet-stream', await readFile(join(ROOT, path)));

@@ -27,7 +27,7 @@ export {
   l1, l2, l1l2, L1, L2, L1L2, maxNorm, nonNeg, unitNorm, minMaxNorm, MaxNorm, NonNeg, UnitNorm, MinMaxNorm,
   Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, Normalization,
 } from './layers/index.js';
-export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions } from './layers/index.js';
+export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions, ActivationName, InitializerName } from './layers/index.js';
 export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
 export type {
   SequentialOptions, CompileOptions, EvaluateOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg, DataArg, ArrayData, NestedData, TypedNumbers,
@@ -36,17 +36,19 @@ export * as optimizers from './optimizers/index.js';
 export {
   Optimizer, SGD, RMSprop, Adam, AdamW, getOptimizer, LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, CosineDecay,
 } from './optimizers/index.js';
-export type { BaseOptimizerOptions, ClipOptions } from './optimizers/index.js';
+export type { BaseOptimizerOptions, ClipOptions, OptimizerName } from './optimizers/index.js';
 export * as io from './io/index.js';
 export {
   saveModel, loadModel, ModelFormatError, fromMemory, withSaveHandler, fromFiles, intoFiles, indexedDbHandler, downloadsHandler,
-  browserFiles, readSafetensors, writeSafetensors, loadPytorchWeights, registerIORouter,
+  browserFiles, readSafetensors, writeSafetensors, loadPytorchWeights, registerIORouter, readTorchFile, writeTorchFile, pytorchStateDict,
 } from './io/index.js';
-export type { ModelArtifacts, IOHandler, SaveResult, SaveOptions, LoadOptions, WeightSpec } from './io/index.js';
+export type { ModelArtifacts, IOHandler, SaveResult, SaveOptions, LoadOptions, WeightSpec, ReadTorchFileOptions, TorchStateDict } from './io/index.js';
 export * as losses from './losses/index.js';
 export { getLoss } from './losses/index.js';
+export type { LossName } from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export { getMetric } from './metrics/index.js';
+export type { MetricName } from './metrics/index.js';
 export * as callbacks from './callbacks/index.js';
 export { Callback, CallbackList, History, LambdaCallback, ProgbarLogger, setDefaultProgressRenderer } from './callbacks/index.js';
 export type { Logs, ProgressRenderer } from './callbacks/index.js';

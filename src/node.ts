@@ -1,3 +1,6 @@
+// The Node entry's declarations name Node's types (Buffer, streams); this makes a consumer's compiler load
+// @types/node for them even where `types` lists nothing (TypeScript 6+ default). The core (index.ts) has none.
+/// <reference types="node" preserve="true" />
 /** Fovea for Node: the core plus what needs the file system or a terminal. */
 import { nodeGarbageCollector } from './node/garbage-collector.js';
 import { registerWasmBackend } from './node/wasm/register.js';
@@ -23,6 +26,10 @@ export type { Cifar10, Cifar10Options } from './node/cifar10.js';
 export { useTerminalProgressBar } from './node/progress-bar.js';
 export { fileSystem, writeFileAtomic, writeFileAtomicSync } from './node/io/index.js';
 export { readImage, writePng, encodePng, decodePng, imageToRgba } from './node/image-io.js';
-export { loadModelFile, saveModelFile, saveOnnx, formatOf } from './node/io/index.js';
+export { writeChart, chartFormatOf } from './node/chart-file.js';
+export type { ChartFormat, WriteChartOptions } from './node/chart-file.js';
+export { svgToPng } from './node/svg-png.js';
+export type { SvgToPngOptions } from './node/svg-png.js';
+export { loadModelFile, saveModelFile, saveOnnx, formatOf, loadTorchFile, saveTorchFile } from './node/io/index.js';
 export { ModelCheckpoint, BackupAndRestore, CSVLogger, TensorBoard, EventFileWriter, BACKUP_FILE } from './node/callbacks/index.js';
 export type { ModelCheckpointOptions, BackupAndRestoreOptions, CSVLoggerOptions, TensorBoardOptions } from './node/callbacks/index.js';

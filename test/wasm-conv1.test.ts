@@ -28,14 +28,11 @@ function run(backend: string, id: KernelId, inputs: Record<string, Tensor | unde
   engine.setBackend(backend);
   const calls: string[] = [];
   const ctx = (engine.backend as Partial<WasmBackend>).context;
-  const parallel = ctx?.parallel;
-  if (ctx !== undefined && parallel !== undefined) {
-    ctx.parallel = (name, ...rest) => { calls.push(name); return parallel.call(ctx, name, ...rest); };
-  }
+  if (ctx !== undefined) ctx.onDispatch = (name) => calls.push(name);
   try {
     return { values: engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync() as Float32Array, calls };
   } finally {
-    if (ctx !== undefined && parallel !== undefined) ctx.parallel = parallel;
+    if (ctx !== undefined) ctx.onDispatch = null;
   }
 }
 

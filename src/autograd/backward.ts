@@ -52,17 +52,6 @@ function topologicalOrder(root: Tensor, where: string): Tensor[] {
   return order;
 }
 
-/** How many recorded input edges use each tensor (a tensor used twice by one op counts twice). */
-function consumerCounts(order: readonly Tensor[]): Map<Tensor, number> {
-  const counts = new Map<Tensor, number>();
-  for (const t of order) {
-    for (const input of t.gradNode?.inputs ?? []) {
-      if (input.needsGrad) counts.set(input, (counts.get(input) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
-
 function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor, op: string): void {
   if (!shapesEqual(g.shape, t.shape)) {
     throw new Error(`autograd: the gradient rule of ${op} returned shape ${shapeToString(g.shape)} for an input of shape ${shapeToString(t.shape)}`);
@@ -80,19 +69,12 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tenso
     const grads = new Map<Tensor, Tensor>();
     grads.set(y, dy ?? onesLike(y));
     const order = topologicalOrder(y, 'gradients');
-    const consumers = consumerCounts(order);
-    const requested = new Set(xs);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const node = t.gradNode;
       const g = grads.get(t);
       if (node === null || g === undefined) continue;
-      const inputGrads = node.backward(g, {
-        gradFeedsOnlyProducer: (k) => {
-          const input = node.inputs[k];
-          return input !== undefined && input.gradNode !== null && consumers.get(input) === 1 && !requested.has(input);
-        },
-      });
+      const inputGrads = node.backward(g);
       node.inputs.forEach((input, k) => {
         const ig = inputGrads[k];
         if (ig !== null && ig !== undefined && input.needsGrad) accumulate(grads, input, ig, node.op);

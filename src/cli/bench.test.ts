@@ -47,3 +47,16 @@ test('an ONNX Runtime that disagrees with Fovea fails the bench before anything 
   await assert.rejects(onnxInferThroughput(fake, { images, samples: 8, batch: 4, threads: 1, reps: 1 }), /ONNX Runtime disagrees with Fovea on the seed CNN: max abs diff 0\.\d+ > 0\.0001 over 4 images/);
   assert.equal(runs, 1);
 });
+
+test('bench --api builds the seed CNN three ways; each training step runs the planned Conv2DPool, never Pool2D', async () => {
+  for (const api of ['sequential', 'functional', 'nn'] as const) {
+    const lines: string[] = [];
+    await runBench({ backend: 'wasm', steps: 1, warmup: 1, refSteps: 1, inferSamples: 64, json: true, api }, (line) => lines.push(line));
+    const result = JSON.parse(lines[lines.length - 1]!) as { api: string; kernelCalls: Record<string, number>; trainSamplesPerSec: number };
+    assert.equal(result.api, api);
+    assert.ok(result.trainSamplesPerSec > 0);
+    assert.equal(result.kernelCalls.Conv2DPool, 2, `${api}: ${JSON.stringify(result.kernelCalls)}`);
+    assert.equal(result.kernelCalls.Pool2D, undefined, api);
+    assert.equal(result.kernelCalls.Pool2DReluBiasGrad, 2, api);
+  }
+});

@@ -10,12 +10,13 @@ import { engine } from '../backend/engine.js';
 import type { Conv2DAttrs } from '../backend/kernels.js';
 import { loadMnist, type Mnist } from '../data/mnist.js';
 import { toCategorical } from '../data/to-categorical.js';
-import { mnistCnn } from '../models/mnist-cnn.js';
+import type { KernelId } from '../backend/kernels.js';
 import { tensor } from '../ops/create.js';
 import { withScope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { useBackend } from './backend-option.js';
 import { benchOnnxRuntime, describeOnnx, onnxResultFields, type OnnxBench } from './bench-onnx.js';
+import { BENCH_APIS, type BenchApi, type BenchProgram, seedCnnProgram } from './bench-programs.js';
 
 export interface BenchOptions {
   backend?: string;
@@ -26,6 +27,8 @@ export interface BenchOptions {
   /** Test images timed for inference (default 2048; the reference backend times at most 512). */
   inferSamples?: number;
   json?: boolean;
+  /** Which API builds the seed CNN (default 'sequential'). */
+  api?: BenchApi;
 }
 
 export interface BackendBench {
@@ -34,6 +37,8 @@ export interface BackendBench {
   inferSamplesPerSec: number;
   /** GFLOPS of conv2d_1 (13x13x32 -> 11x11x64, 3x3, batch 64): forward, input grad, filter grad. */
   convGflops: { forward: number; backpropInput: number; backpropFilter: number };
+  /** Kernels one training step runs, by kernel id (what the plan fused shows here). */
+  kernelCalls: Partial<Record<KernelId, number>>;
 }
 
 const TRAIN_BATCH = 64;
@@ -50,25 +55,35 @@ function batchOf(images: Tensor, labels: Tensor, step: number, batch: number): [
   return [x, y];
 }
 
-function trainThroughput(data: Mnist, steps: number, warmup: number): number {
-  const model = mnistCnn({ seed: 1 });
-  model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+function trainThroughput(program: BenchProgram, data: Mnist, steps: number, warmup: number): { samplesPerSec: number; kernelCalls: BackendBench['kernelCalls'] } {
   const batches = Array.from({ length: Math.min(steps, 50) }, (_, i) => batchOf(data.trainImages, data.trainLabels, i, TRAIN_BATCH));
-  for (let s = 0; s < warmup; s++) model.trainOnBatch(...batches[s % batches.length]);
+  for (let s = 0; s < warmup; s++) program.trainStep(...batches[s % batches.length]!);
+  const kernelCalls = countKernels(() => program.trainStep(...batches[0]!));
   const t0 = performance.now();
-  for (let s = 0; s < steps; s++) model.trainOnBatch(...batches[s % batches.length]);
-  return (steps * TRAIN_BATCH) / ((performance.now() - t0) / 1000);
+  for (let s = 0; s < steps; s++) program.trainStep(...batches[s % batches.length]!);
+  return { samplesPerSec: (steps * TRAIN_BATCH) / ((performance.now() - t0) / 1000), kernelCalls };
+}
+
+/** The kernels `run` calls, counted by id. */
+function countKernels(run: () => void): BackendBench['kernelCalls'] {
+  const counts: BackendBench['kernelCalls'] = {};
+  engine.observer = (id) => { counts[id] = (counts[id] ?? 0) + 1; };
+  try {
+    run();
+  } finally {
+    engine.observer = null;
+  }
+  return counts;
 }
 
 /** Best of `reps` timed predictions over `samples` test images, after a warm-up batch. */
-function inferThroughput(data: Mnist, samples: number, reps: number): number {
-  const model = mnistCnn({ seed: 1 });
+function inferThroughput(program: BenchProgram, data: Mnist, samples: number, reps: number): number {
   const x = tensor(data.testImages.dataSync().subarray(0, samples * 784), [samples, 28, 28, 1]);
-  model.predict(x.shape[0] > INFER_BATCH ? tensor(x.dataSync().subarray(0, INFER_BATCH * 784), [INFER_BATCH, 28, 28, 1]) : x, { batchSize: INFER_BATCH });
+  program.predict(x.shape[0] > INFER_BATCH ? tensor(x.dataSync().subarray(0, INFER_BATCH * 784), [INFER_BATCH, 28, 28, 1]) : x, INFER_BATCH);
   let best = Infinity;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    model.predict(x, { batchSize: INFER_BATCH });
+    program.predict(x, INFER_BATCH);
     best = Math.min(best, performance.now() - t0);
   }
   return samples / (best / 1000);
@@ -101,12 +116,14 @@ function convGflops(reps: number): BackendBench['convGflops'] {
   };
 }
 
-function benchBackend(name: string, data: Mnist, steps: number, warmup: number, inferSamples: number, inferReps: number): BackendBench {
+function benchBackend(name: string, api: BenchApi, data: Mnist, steps: number, warmup: number, inferSamples: number, inferReps: number): BackendBench {
   useBackend(name);
+  const train = trainThroughput(seedCnnProgram(api, 1), data, steps, warmup);
   return {
     backend: name,
-    trainSamplesPerSec: trainThroughput(data, steps, warmup),
-    inferSamplesPerSec: inferThroughput(data, inferSamples, inferReps),
+    trainSamplesPerSec: train.samplesPerSec,
+    inferSamplesPerSec: inferThroughput(seedCnnProgram(api, 1), data, inferSamples, inferReps),
+    kernelCalls: train.kernelCalls,
     // One or two steps is a smoke run (as in the tests): each kernel is timed only that many times.
     convGflops: convGflops(steps > 5 ? 10 : Math.min(steps, 3)),
   };
@@ -129,23 +146,30 @@ export async function runBench(o: BenchOptions, print: (line: string) => void = 
   const chosen = useBackend(o.backend);
   const inferSamples = o.inferSamples ?? 2048;
   const data = loadMnist({ limitTrain: 4096, limitTest: inferSamples });
-  const main = benchBackend(chosen, data, o.steps, o.warmup, inferSamples, INFER_REPS);
+  const api = o.api ?? 'sequential';
+  const main = benchBackend(chosen, api, data, o.steps, o.warmup, inferSamples, INFER_REPS);
   // Measured while the chosen backend is current: its predictions are the ones checked, its threads the ones matched.
   const threads = engine.backend.threads;
   const onnx = await benchOnnxRuntime({ images: data.testImages.dataSync() as Float32Array, samples: inferSamples, batch: INFER_BATCH, threads, reps: INFER_REPS });
-  const ref = chosen === 'ref' ? main : benchBackend('ref', data, o.refSteps, 1, Math.min(inferSamples, REF_INFER_SAMPLES), 1);
+  const ref = chosen === 'ref' ? main : benchBackend('ref', api, data, o.refSteps, 1, Math.min(inferSamples, REF_INFER_SAMPLES), 1);
   useBackend(chosen);
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   if (o.json) {
     if ('skipped' in onnx) print(JSON.stringify({ event: 'onnxruntime', ...onnx }));
     print(JSON.stringify({ event: 'reference', ...ref }));
-    print(JSON.stringify({ event: 'result', ...main, threads, peakRssMB, trainRatioToRef: main.trainSamplesPerSec / ref.trainSamplesPerSec, inferRatioToRef: main.inferSamplesPerSec / ref.inferSamplesPerSec, ...onnxResultFields(onnx, main.inferSamplesPerSec) }));
+    print(JSON.stringify({ event: 'result', api, ...main, threads, peakRssMB, trainRatioToRef: main.trainSamplesPerSec / ref.trainSamplesPerSec, inferRatioToRef: main.inferSamplesPerSec / ref.inferSamplesPerSec, ...onnxResultFields(onnx, main.inferSamplesPerSec) }));
   } else {
-    const mainLines = [...describe(main, chosen === 'ref' ? null : ref), describeOnnx(onnx, chosen, main.inferSamplesPerSec)];
+    const calls = Object.entries(main.kernelCalls).map(([id, n]) => `${id} ${n}`).join(', ');
+    const mainLines = [`api ${api}`, ...describe(main, chosen === 'ref' ? null : ref), `  kernels per training step: ${calls}`, describeOnnx(onnx, chosen, main.inferSamplesPerSec)];
     for (const line of [...mainLines, ...(chosen === 'ref' ? [] : describe(ref, null))]) print(line);
     print(`peak RSS ${peakRssMB.toFixed(0)} MB`);
   }
   return { main, ref, onnx };
+}
+
+function apiName(value: string): BenchApi {
+  if (!(BENCH_APIS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BENCH_APIS.join(', ')}, got '${value}'`);
+  return value as BenchApi;
 }
 
 function positiveInt(value: string): number {
@@ -163,9 +187,10 @@ export function registerBench(program: Command): void {
     .option('--steps <n>', 'timed training steps', positiveInt, 30)
     .option('--warmup <n>', 'warm-up training steps', positiveInt, 3)
     .option('--ref-steps <n>', 'timed training steps on the reference backend', positiveInt, 4)
+    .option('--api <name>', `API that builds the model: ${BENCH_APIS.join(', ')}`, apiName, 'sequential')
     .option('--json', 'print JSON lines; the last is {"event":"result",...}')
-    .action(async (opts: { model: string; backend?: string; steps: number; warmup: number; refSteps: number; json?: boolean }) => {
+    .action(async (opts: { model: string; backend?: string; steps: number; warmup: number; refSteps: number; json?: boolean; api: BenchApi }) => {
       if (opts.model !== 'mnist-cnn') throw new Error(`bench: unknown model '${opts.model}'; available: mnist-cnn`);
-      await runBench({ backend: opts.backend, steps: opts.steps, warmup: opts.warmup, refSteps: opts.refSteps, json: opts.json });
+      await runBench({ backend: opts.backend, steps: opts.steps, warmup: opts.warmup, refSteps: opts.refSteps, json: opts.json, api: opts.api });
     });
 }

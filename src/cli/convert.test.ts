@@ -44,3 +44,23 @@ test('convert: functional models go to .keras, .onnx and a TensorFlow.js folder;
   assert.deepEqual(predictBits(await loadModelFile(join(dir, 'tfjs')), x), predictBits(model, x));
   await assert.rejects(convertModel(join(dir, 'nope.keras'), join(dir, 'x.onnx')), /nope\.keras: file not found/);
 }));
+
+test('convert: a PyTorch .pt state dict goes into a built-in or file architecture; a Sequential model writes one', () => withTempDir(async (dir) => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { mnistCnn } = await import('../models/mnist-cnn.js');
+  const { readFixture, SHIPPED_FIXTURES } = await import('../io/torch/torch-test-util.js');
+  const model = mnistCnn({ seed: 4 });
+  const x = randomInput(2, [28, 28, 1], 5);
+  const { saveModelFile } = await import('../node/io/model-formats.js');
+  await saveModelFile(model, join(dir, 'cnn.pt'));
+  const report = await convertModel(join(dir, 'cnn.pt'), join(dir, 'cnn-tfjs'), { architecture: 'mnist-cnn' });
+  assert.match(report, /cnn\.pt \(PyTorch state dict \(\.pt, \.pth; weights only, PyTorch names\)\) -> .*cnn-tfjs/);
+  assert.deepEqual(predictBits(await loadModelFile(join(dir, 'cnn-tfjs')), x), predictBits(model, x));
+  // The fixture real torch wrote, into an architecture read from a TensorFlow.js folder.
+  writeFileSync(join(dir, 'small.pth'), readFixture(SHIPPED_FIXTURES, 'small-cnn').bytes);
+  await saveModel(smallCnn(99), join(dir, 'small-arch'));
+  await convertModel(join(dir, 'small.pth'), join(dir, 'small.keras'), { architecture: join(dir, 'small-arch') });
+  assert.ok(readFileSync(join(dir, 'small.keras')).byteLength > 0);
+  await assert.rejects(convertModel(join(dir, 'cnn.pt'), join(dir, 'x.keras')), /cnn\.pt: a \.pt file holds weights only; give the model architecture/);
+  await assert.rejects(convertModel(join(dir, 'cnn.pt'), join(dir, 'x.keras'), { architecture: 'lenet9' }), /--architecture 'lenet9' is neither a model file nor a built-in model \(mnist-cnn\)/);
+}));

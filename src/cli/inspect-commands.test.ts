@@ -80,17 +80,3 @@ describe('fovea filter', () => {
     assert.equal(lines.length, 13);
   });
 });
-
-describe('fovea viz', () => {
-  it('curves from a CSV file and filters of an untrained model, as PNG files', () => {
-    const csv = join(dir, 'log.csv');
-    writeFileSync(csv, 'epoch,loss,accuracy\n0,0.5,0.8\n1,0.3,0.9\n');
-    const out = join(dir, 'curves.png');
-    const r = fovea('viz', 'curves', csv, '-o', out);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(decodePng(readFileSync(out)).width, 2 * 440);
-    const f = fovea('viz', 'filters', 'lenet5', '--layer', 'conv1', '-o', join(dir, 'f.png'));
-    assert.equal(f.status, 0, f.stderr);
-    assert.ok(decodePng(readFileSync(join(dir, 'f.png'))).height > 100);
-  });
-});

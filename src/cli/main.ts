@@ -3,9 +3,11 @@
 import { Command } from 'commander';
 import { ensureBackends } from './backend-option.js';
 import { registerBench } from './bench.js';
+import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import { registerConvert } from './convert.js';
 import { registerExplain } from './explain.js';
 import { registerFilter } from './filter.js';
+import { packageVersion } from './package-root.js';
 import { registerPredict } from './predict.js';
 import { registerReceptiveField } from './receptive-field.js';
 import { registerSelftest } from './selftest.js';
@@ -14,7 +16,8 @@ import { registerTrain } from './train.js';
 import { registerViz } from './viz.js';
 
 export function buildProgram(): Command {
-  const program = new Command('fovea').description('Fovea: convolutional neural networks in TypeScript').showHelpAfterError();
+  const program = new Command('fovea').description('Fovea: convolutional neural networks in TypeScript').showHelpAfterError()
+    .version(packageVersion(), '-V, --version', 'print the version of Fovea');
   registerBench(program);
   registerSelftest(program);
   registerSummary(program);
@@ -28,6 +31,8 @@ export function buildProgram(): Command {
   return program;
 }
 
+exitQuietlyOnClosedPipe(process.stdout);
+exitQuietlyOnClosedPipe(process.stderr);
 ensureBackends();
 buildProgram()
   .parseAsync(process.argv)

@@ -22,3 +22,10 @@ export function packageRoot(from: string = import.meta.url): string {
 export function shippedReferencePath(): string {
   return join(packageRoot(), 'fixtures', 'reference-1.json');
 }
+
+/** The `version` field of Fovea's package.json (what `fovea --version` prints). */
+export function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  if (typeof version !== 'string') throw new Error(`Fovea's package.json has no version string (found ${JSON.stringify(version)})`);
+  return version;
+}

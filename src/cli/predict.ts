@@ -18,7 +18,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ensureBackends } from './backend-option.js';
 
 /** The model's input shape [H, W, C] (channels last). */
-function inputSize(model: LoadedModel): [number, number, number] {
+export function inputSize(model: LoadedModel): [number, number, number] {
   const shape = 'inputs' in model ? model.inputs[0].shape : (model.getConfig().layers[0]?.config.batchInputShape as (number | null)[] | undefined);
   if (shape === undefined || shape.length !== 4 || shape.slice(1).some((d) => d === null)) {
     throw new Error(`predict: model "${model.name}" must take images [batch, height, width, channels], its input is ${JSON.stringify(shape)}`);
@@ -26,7 +26,7 @@ function inputSize(model: LoadedModel): [number, number, number] {
   return shape.slice(1) as [number, number, number];
 }
 
-function toChannels(image: Image, channels: number): Image {
+export function toChannels(image: Image, channels: number): Image {
   if (channels === 1) return toGrey(image);
   if (channels !== 3) throw new Error(`predict: the model takes ${channels} channels; images give 1 (grey) or 3 (RGB)`);
   const out = createImage(image.width, image.height, 3);

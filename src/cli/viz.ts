@@ -1,126 +1,115 @@
 /**
- * `fovea viz filters|features|curves|confusion ... -o out.png`: pictures of a built-in model
- * (optionally trained first on an MNIST subset so the filters mean something) or of a CSVLogger
- * training log.
+ * `fovea viz filters|features|curves|confusion ... -o out.svg|out.png`: charts of a built-in or
+ * saved model, or of a CSVLogger training log. The format follows the file's extension unless
+ * `--format` says otherwise; PNG is rendered from the same SVG.
  */
-import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { noGrad } from '../autograd/grad-mode.js';
-import { loadMnist } from '../data/mnist.js';
-import { toCategorical } from '../data/to-categorical.js';
-import { toGrey } from '../image/image.js';
-import { mnistCnn } from '../models/mnist-cnn.js';
-import type { Sequential } from '../models/sequential.js';
-import { DataLoader } from '../nn/data-loader.js';
-import { nllLoss } from '../nn/functional-loss.js';
-import type { Module } from '../nn/module.js';
-import { Adam } from '../nn/optim/adam.js';
-import { tensor } from '../ops/create.js';
+import { Module } from '../nn/module.js';
 import { argmax } from '../ops/reduce.js';
-import { slice } from '../ops/shape-ops.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { readImage, writePng } from '../node/image-io.js';
+import { CHART_FORMATS, type ChartFormat, writeChart } from '../node/chart-file.js';
+import { readModelFile } from '../node/io/read-model-file.js';
 import { confusionMatrix, confusionPicture } from '../viz/confusion.js';
 import { parseCsvLog, trainingCurves } from '../viz/curves.js';
 import { featureGrid, filterGrid } from '../viz/grids.js';
-import { convKernel, featureMaps } from '../viz/model-views.js';
-import { lenet5 } from '../zoo/lenet5.js';
-import { ensureBackends } from './backend-option.js';
+import { convKernel, featureMaps, layerOutputShapes, type VisibleModel } from '../viz/model-views.js';
+import { MODEL_ARGUMENT, type ModelOptions, mnistTestSet, oneInput, vizModel } from './viz-models.js';
 
-export const VIZ_MODELS = ['mnist-cnn', 'lenet5'];
+export { VIZ_MODELS, vizModel } from './viz-models.js';
 
-export interface ModelOptions {
-  trainLimit?: number;
-  epochs: number;
-  seed: number;
+interface OutputOptions {
+  output: string;
+  format?: ChartFormat;
+  scale?: number;
 }
 
-type AnyModel = Sequential | Module;
-const isModule = (m: AnyModel): m is Module => 'namedModules' in m;
-/** MNIST images [N, 28, 28, 1] in the layout the model takes. */
-const asInput = (m: AnyModel, images: Tensor) => (isModule(m) ? images.view(-1, 1, 28, 28) : images);
-
-/** A built-in model, trained on the first `trainLimit` MNIST images when asked. */
-export async function vizModel(name: string, o: ModelOptions): Promise<AnyModel> {
-  ensureBackends();
-  if (!VIZ_MODELS.includes(name)) throw new Error(`unknown model '${name}'; available: ${VIZ_MODELS.join(', ')}`);
-  const model: AnyModel = name === 'lenet5' ? lenet5({ seed: o.seed }) : mnistCnn({ seed: o.seed });
-  if (o.trainLimit === undefined) return model;
-  const { trainImages, trainLabels } = loadMnist({ limitTrain: o.trainLimit, limitTest: 1 });
-  if (!isModule(model)) {
-    model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
-    await model.fit(trainImages, toCategorical(trainLabels, 10), { epochs: o.epochs, batchSize: 64, verbose: 0, seed: o.seed });
-    return model;
-  }
-  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
-  const loader = new DataLoader(asInput(model, trainImages), trainLabels, { batchSize: 64, shuffle: true, seed: o.seed });
-  for (let e = 0; e < o.epochs; e++) {
-    for await (const [x, y] of loader) {
-      optimizer.zeroGrad();
-      nllLoss(model.forward(x), y).backward();
-      optimizer.step();
-    }
-  }
-  return model.eval();
-}
-
-/** One 28x28 input: an MNIST test image, or a grey image file of that size. */
-function oneInput(model: AnyModel, o: { image?: string; index: number }): Tensor {
-  if (o.image === undefined) {
-    const { testImages } = loadMnist({ limitTrain: 1, limitTest: o.index + 1 });
-    return asInput(model, slice(testImages, [o.index, 0, 0, 0], [1, -1, -1, -1]));
-  }
-  const img = toGrey(readImage(o.image));
-  if (img.width !== 28 || img.height !== 28) throw new Error(`viz features: --image must be 28x28 for this model, ${o.image} is ${img.width}x${img.height}`);
-  return asInput(model, tensor(img.data.map((v) => v / 255), [1, 28, 28, 1]));
-}
-
-function positiveInt(value: string): number {
+function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
   return n;
 }
 
-function modelOptions(cmd: Command): Command {
+function pngScale(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n > 0 && n <= 8)) throw new InvalidArgumentError(`expected a number in (0, 8], got '${value}'`);
+  return n;
+}
+
+function outputOptions(cmd: Command, required = true): Command {
+  const output = new Option('-o, --output <file>', 'output file (.svg or .png)');
   return cmd
-    .option('--train-limit <n>', 'first train on this many MNIST images', positiveInt)
-    .option('--epochs <n>', 'training epochs', positiveInt, 1)
-    .option('--seed <n>', 'initial weights and shuffling', positiveInt, 1)
-    .requiredOption('-o, --output <file>', 'output PNG file');
+    .addOption(required ? output.makeOptionMandatory() : output)
+    .addOption(new Option('--format <format>', 'svg or png (default: from the output file extension)').choices(CHART_FORMATS))
+    .option('--scale <n>', 'PNG pixels per SVG pixel', pngScale, 2);
+}
+
+function modelOptions(cmd: Command, outputRequired = true): Command {
+  return outputOptions(cmd.argument('<model>', MODEL_ARGUMENT), outputRequired)
+    .option('--train-limit <n>', 'first train on this many MNIST images', nonNegativeInt)
+    .option('--epochs <n>', 'training epochs', nonNegativeInt, 1)
+    .option('--seed <n>', 'initial weights and shuffling', nonNegativeInt, 1);
+}
+
+async function save(svg: string, o: OutputOptions): Promise<void> {
+  await writeChart(o.output, svg, { format: o.format, scale: o.scale });
+  console.log(o.output);
+}
+
+/** Short name for titles: the built-in name or the file name of a saved model. */
+const modelLabel = (ref: string) => ref.replace(/\/+$/, '').split(/[\\/]/).pop() ?? ref;
+
+/** What `viz features` prints without --layer: the layers, their output shapes and how to pick one. */
+export function layerListing(model: VisibleModel, ref: string, x: Tensor): string[] {
+  const rows = layerOutputShapes(model, x);
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const kind = model instanceof Module ? 'module' : 'layer';
+  return [
+    `viz features: choose a ${kind} with --layer NAME. ${kind === 'module' ? 'Modules' : 'Layers'} of ${ref} and their output shapes for one input:`,
+    ...rows.map((r) => `  ${r.name.padEnd(width)}  [${r.shape.join(', ')}]${r.shape.length === 3 ? '' : '  (not image maps)'}`),
+    `Example: fovea viz features ${ref} --layer ${rows.find((r) => r.shape.length === 3)?.name ?? rows[0]?.name ?? 'NAME'} -o features.svg`,
+  ];
 }
 
 export function registerViz(program: Command): void {
-  const viz = program.command('viz').description('draw filters, feature maps, training curves or a confusion matrix as PNG');
-  modelOptions(viz.command('filters').argument('<model>', VIZ_MODELS.join(', ')).option('--layer <name>', 'conv layer (default: the first)'))
+  const viz = program.command('viz').description('draw filters, feature maps, training curves or a confusion matrix as SVG or PNG');
+  modelOptions(viz.command('filters'))
+    .option('--layer <name>', 'conv layer (default: the first)')
     .description("a grid of a conv layer's filters")
-    .action(async (name: string, o: ModelOptions & { layer?: string; output: string }) => {
-      const k = convKernel(await vizModel(name, o), o.layer);
-      writePng(o.output, filterGrid(k.values, k.shape, { layout: k.layout, title: `${name} ${k.name}: ${k.layout === 'HWIO' ? k.shape[3] : k.shape[0]} filters` }));
-      console.log(o.output);
+    .action(async (ref: string, o: ModelOptions & OutputOptions & { layer?: string }) => {
+      const k = convKernel(await vizModel(ref, o), o.layer);
+      await save(await filterGrid(k.values, k.shape, { layout: k.layout, title: `${modelLabel(ref)} ${k.name}: ${k.layout === 'HWIO' ? k.shape[3] : k.shape[0]} filters` }), o);
     });
-  modelOptions(viz.command('features').argument('<model>', VIZ_MODELS.join(', ')).requiredOption('--layer <name>', 'layer or module name'))
-    .option('--index <i>', 'MNIST test image index', positiveInt, 0)
-    .option('--image <file>', 'a 28x28 PNG/JPEG instead of an MNIST image')
-    .description('a grid of the feature maps one input produces at a layer')
-    .action(async (name: string, o: ModelOptions & { layer: string; index: number; image?: string; output: string }) => {
-      const model = await vizModel(name, o);
-      const f = featureMaps(model, oneInput(model, o), o.layer);
-      writePng(o.output, featureGrid(f.values, f.shape, { layout: f.layout, title: `${name} ${f.name}: ${f.layout === 'HWC' ? f.shape[2] : f.shape[0]} maps` }));
-      console.log(o.output);
+  modelOptions(viz.command('features'), false)
+    .option('--layer <name>', 'layer or module name (without it: list them)')
+    .option('--index <i>', 'MNIST test image index', nonNegativeInt, 0)
+    .option('--image <file>', 'a PNG/JPEG instead of an MNIST image (resized to the model input)')
+    .description('a grid of the feature maps one input produces at a layer; without --layer, lists the layers')
+    .action(async (ref: string, o: ModelOptions & Partial<OutputOptions> & { layer?: string; index: number; image?: string }) => {
+      const model = await vizModel(ref, o);
+      if (o.layer === undefined) {
+        for (const line of layerListing(model, ref, oneInput(model, ref, { blank: true }))) console.log(line);
+        return;
+      }
+      if (o.output === undefined) throw new Error("viz features: give the output file with -o FILE (.svg or .png)");
+      const f = featureMaps(model, oneInput(model, ref, o), o.layer);
+      const title = `${modelLabel(ref)} ${f.name}: ${f.layout === 'HWC' ? f.shape[2] : f.shape[0]} maps`;
+      await save(await featureGrid(f.values, f.shape, { layout: f.layout, title }), { ...o, output: o.output });
     });
-  viz.command('curves').argument('<csv>', 'CSVLogger file (epoch,loss,...)').requiredOption('-o, --output <file>', 'output PNG file')
-    .description('training curves (loss and metrics per epoch)')
-    .action((csv: string, o: { output: string }) => {
-      writePng(o.output, trainingCurves(parseCsvLog(readFileSync(csv, 'utf8'))));
-      console.log(o.output);
+  outputOptions(viz.command('curves').argument('<csv>', 'CSVLogger file (epoch,loss,...)'))
+    .description('training curves (loss, metrics and learning rate per epoch)')
+    .action(async (csv: string, o: OutputOptions) => {
+      // A log is a few bytes per epoch: 16 MiB is far more than any real one.
+      const bytes = await readModelFile(csv, { maxBytes: 16 << 20, why: 'a CSVLogger file may have' });
+      await save(await trainingCurves(parseCsvLog(new TextDecoder().decode(bytes))), o);
     });
-  modelOptions(viz.command('confusion').argument('<model>', VIZ_MODELS.join(', ')).option('--test-limit <n>', 'MNIST test images', positiveInt, 1000))
+  modelOptions(viz.command('confusion'))
+    .option('--test-limit <n>', 'MNIST test images', nonNegativeInt, 1000)
     .description('confusion matrix of the model on MNIST test images')
-    .action(async (name: string, o: ModelOptions & { testLimit: number; output: string }) => {
-      const model = await vizModel(name, o);
-      const { testImages, testLabels } = loadMnist({ limitTrain: 1, limitTest: o.testLimit });
-      const predicted = noGrad(() => argmax(isModule(model) ? model.forward(asInput(model, testImages)) : model.predict(testImages), 1).dataSync());
-      writePng(o.output, confusionPicture(confusionMatrix(testLabels.dataSync(), predicted, 10)));
-      console.log(o.output);
+    .action(async (ref: string, o: ModelOptions & OutputOptions & { testLimit: number }) => {
+      const model = await vizModel(ref, o);
+      const { images, labels } = mnistTestSet(model, ref, o.testLimit);
+      const predicted = noGrad(() => argmax(model instanceof Module ? model.forward(images) : (model.predict(images) as Tensor), 1).dataSync());
+      await save(await confusionPicture(confusionMatrix(labels.dataSync(), predicted, 10)), o);
     });
 }

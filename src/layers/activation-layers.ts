@@ -9,6 +9,7 @@ import { greaterEqual, minimum, mul, sub } from '../ops/binary.js';
 import { where } from '../ops/shape-ops.js';
 import { softmax } from '../ops/softmax.js';
 import { elu, leakyRelu, relu } from '../ops/unary.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
@@ -52,6 +53,11 @@ export class ReLU extends ElementwiseLayer {
     else if (this.threshold === 0) y = leakyRelu(x, this.negativeSlope);
     else y = where(greaterEqual(x, this.threshold), x, mul(sub(x, this.threshold), this.negativeSlope));
     return this.maxValue === null ? y : minimum(y, this.maxValue);
+  }
+
+  /** Plain max(x, 0) (the defaults) is a relu stage the planner may fuse into a conv. */
+  protected override stage(): Stage {
+    return this.maxValue === null && this.negativeSlope === 0 && this.threshold === 0 ? { kind: 'relu' } : OPAQUE;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -32,7 +32,8 @@ test('registry knows every layer class and names them when asked for an unknown 
   for (const name of ['Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'MinPooling2D', 'Flatten', 'Dense', 'Activation', 'InputLayer']) {
     assert.ok(registeredLayerNames().includes(name), name);
   }
-  assert.throws(() => layerFromConfig('Conv3D', {}), /Unknown layer class 'Conv3D'; registered: Conv2D, Dense/);
+  assert.throws(() => layerFromConfig('Conv3D', {}), /Unknown layer class 'Conv3D' in a model config: did you mean 'Conv2D'\? \(custom layers: registerLayer\)/);
+  assert.throws(() => layerFromConfig('LSTM', {}), /Unknown layer class 'LSTM' in a model config: valid names: 'Conv2D', .*'Dense'.* \(custom layers: registerLayer\)/);
   assert.throws(() => layerFromConfig('Dense', {}), /Dense config: missing 'units'/);
 });
 

@@ -3,15 +3,16 @@
  * Example: `new Activation('softmax')` after a Dense without activation.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { getActivation, type ResolvedActivation } from './activations.js';
+import { type ActivationName, getActivation, type ResolvedActivation } from './activations.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 
 export class Activation extends Layer {
   readonly activation: ResolvedActivation;
 
-  constructor(activation: string, options: LayerArgs = {}) {
+  constructor(activation: ActivationName, options: LayerArgs = {}) {
     super(options);
-    this.activation = getActivation(activation);
+    this.activation = getActivation(activation, this.where);
   }
 
   override get className(): string {
@@ -24,6 +25,10 @@ export class Activation extends Layer {
 
   call(x: Tensor, _options?: CallOptions): Tensor {
     return this.activation.fn(x);
+  }
+
+  protected override stage(): Stage {
+    return this.activation.name === 'relu' ? { kind: 'relu' } : OPAQUE;
   }
 
   override getConfig(): Record<string, unknown> {

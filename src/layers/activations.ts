@@ -7,6 +7,8 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import * as ops from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { unknownNameError } from '../names/unknown-name.js';
+import type { SnakeOrCamel } from '../names/spellings.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -18,7 +20,7 @@ export interface ResolvedActivation {
   readonly fused: FusedActivation | null;
 }
 
-const table: Record<string, ActivationFn> = {
+const table = {
   linear: (x) => x,
   relu: ops.relu,
   relu6: ops.relu6,
@@ -40,7 +42,10 @@ const table: Record<string, ActivationFn> = {
   log_sigmoid: ops.logSigmoid,
   softmax: (x) => ops.softmax(x, -1),
   log_softmax: (x) => ops.logSoftmax(x, -1),
-};
+} satisfies Record<string, ActivationFn>;
+
+/** Keras's activation names ('leaky_relu'), and their camelCase spellings ('leakyRelu'). */
+export type ActivationName = SnakeOrCamel<keyof typeof table>;
 
 export const ACTIVATION_NAMES: readonly string[] = Object.keys(table);
 
@@ -49,13 +54,15 @@ function toSnake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-/** Resolves an activation name; null, undefined and 'linear' mean identity. */
-export function getActivation(name: string | null | undefined): ResolvedActivation {
-  const canonical = name === null || name === undefined ? 'linear' : toSnake(name);
-  const fn = table[canonical];
-  if (fn === undefined) {
-    throw new Error(`Unknown activation '${name}'; valid names: ${ACTIVATION_NAMES.join(', ')}`);
-  }
+/**
+ * Resolves an activation name; null, undefined and 'linear' mean identity. It takes any string
+ * (names read from files, JavaScript callers) and refuses an unknown one with the closest valid
+ * name; `where` says where it was given (`Layer "conv2d" (Conv2D)`).
+ */
+export function getActivation(name: string | null | undefined, where?: string): ResolvedActivation {
+  const canonical = name === null || name === undefined ? 'linear' : typeof name === 'string' ? toSnake(name) : '';
+  const fn = (table as Record<string, ActivationFn>)[canonical];
+  if (fn === undefined || !Object.hasOwn(table, canonical)) throw unknownNameError('activation', name, ACTIVATION_NAMES, where);
   const fused: FusedActivation | null = canonical === 'linear' || canonical === 'relu' ? canonical : null;
   return { name: canonical, fn, fused };
 }

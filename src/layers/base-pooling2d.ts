@@ -8,7 +8,7 @@
  */
 import type { PoolMode } from '../backend/kernels.js';
 import { avgPool2d, maxPool2d, minPool2d, pool2dAttrs } from '../ops/index.js';
-import type { PoolNext } from '../ops/pooled-outputs.js';
+import type { Stage } from '../plan/stage.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
@@ -81,9 +81,9 @@ export abstract class BasePooling2D extends Layer {
     return poolOps[this.mode](x, this.poolSize, { strides: this.strides, padding: this.padding, dataFormat: this.dataFormat });
   }
 
-  override inputPooling(): PoolNext | null {
-    if (this.dataFormat !== 'channelsLast') return null;
-    return { mode: this.mode, poolSize: this.poolSize, options: { strides: this.strides, padding: this.padding } };
+  protected override stage(): Stage {
+    const pool = { mode: this.mode, poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+    return { kind: 'pool', pool, dataFormat: this.dataFormat };
   }
 
   override getConfig(): Record<string, unknown> {

@@ -63,10 +63,10 @@ export class BatchNormalization extends Layer {
     this.scale = options.scale ?? true;
     const o = options;
     this.specs = {
-      beta: weightSpec(o.betaInitializer, 'zeros', o.betaRegularizer, o.betaConstraint),
-      gamma: weightSpec(o.gammaInitializer, 'ones', o.gammaRegularizer, o.gammaConstraint),
-      movingMean: weightSpec(o.movingMeanInitializer, 'zeros'),
-      movingVariance: weightSpec(o.movingVarianceInitializer, 'ones'),
+      beta: weightSpec(o.betaInitializer, 'zeros', o.betaRegularizer, o.betaConstraint, this.where),
+      gamma: weightSpec(o.gammaInitializer, 'ones', o.gammaRegularizer, o.gammaConstraint, this.where),
+      movingMean: weightSpec(o.movingMeanInitializer, 'zeros', null, null, this.where),
+      movingVariance: weightSpec(o.movingVarianceInitializer, 'ones', null, null, this.where),
     };
   }
 

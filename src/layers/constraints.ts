@@ -14,6 +14,8 @@ import { sum } from '../ops/reduce.js';
 import { sqrt, square } from '../ops/unary.js';
 import { clip } from '../losses/loss-utils.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { unknownNameError } from '../names/unknown-name.js';
+import type { ClassNameSpellings } from '../names/spellings.js';
 
 export interface Constraint {
   readonly className: string;
@@ -98,7 +100,10 @@ export const maxNorm = (options?: { maxValue?: number; axis?: Axis }): Constrain
 export const unitNorm = (options?: { axis?: Axis }): Constraint => new UnitNorm(options);
 export const minMaxNorm = (options?: { minValue?: number; maxValue?: number; rate?: number; axis?: Axis }): Constraint => new MinMaxNorm(options);
 
-export type ConstraintSpec = string | { className: string; config?: Record<string, unknown> } | Constraint;
+/** Keras's constraint names in each accepted spelling ('max_norm', 'maxNorm', 'MaxNorm'). */
+export type ConstraintName = ClassNameSpellings<'MaxNorm' | 'NonNeg' | 'UnitNorm' | 'MinMaxNorm'>;
+
+export type ConstraintSpec = ConstraintName | { className: string; config?: Record<string, unknown> } | Constraint;
 
 const factories: Record<string, (c: Record<string, unknown>) => Constraint> = {
   nonneg: () => new NonNeg(),
@@ -108,12 +113,13 @@ const factories: Record<string, (c: Record<string, unknown>) => Constraint> = {
 };
 
 /** 'max_norm', 'maxNorm', 'MaxNorm' and a serialized { className, config } all resolve. */
-export function getConstraint(spec: ConstraintSpec | null | undefined): Constraint | null {
+export function getConstraint(spec: ConstraintSpec | string | null | undefined, where?: string): Constraint | null {
   if (spec === null || spec === undefined) return null;
   if (typeof spec === 'object' && 'apply' in spec) return spec;
-  const name = typeof spec === 'string' ? spec : spec.className;
-  const make = factories[name.replace(/_/g, '').toLowerCase()];
-  if (make === undefined) throw new Error(`Unknown constraint '${name}'; valid names: max_norm, non_neg, unit_norm, min_max_norm`);
+  const name: unknown = typeof spec === 'string' ? spec : spec.className;
+  const key = typeof name === 'string' ? name.replace(/_/g, '').toLowerCase() : '';
+  const make = Object.hasOwn(factories, key) ? factories[key] : undefined;
+  if (make === undefined) throw unknownNameError('constraint', name, ['max_norm', 'non_neg', 'unit_norm', 'min_max_norm'], where);
   return make(typeof spec === 'string' ? {} : (spec.config ?? {}));
 }
 

@@ -2,14 +2,14 @@
  * The options every Keras convolution layer shares (Conv1D, Conv2D, DepthwiseConv2D,
  * SeparableConv2D, Conv2DTranspose), resolved once into canonical values, and their config form.
  */
-import { getActivation, type ResolvedActivation } from './activations.js';
+import { type ActivationName, getActivation, type ResolvedActivation } from './activations.js';
 import { type Constraint, type ConstraintSpec, getConstraint, serializeConstraint } from './constraints.js';
 import { type LayerDataFormat, type LayerPadding, normalizeDataFormat, normalizePadding, normalizePair } from './conv-utils.js';
-import { getInitializer, type Initializer, type InitializerSpec, serializeInitializer } from './initializers.js';
+import { getInitializer, type Initializer, type InitializerName, type InitializerSpec, serializeInitializer } from './initializers.js';
 import type { LayerArgs } from './layer.js';
 import { getRegularizer, type RegularizerSpec, serializeRegularizer, type Regularizer } from './regularizers.js';
 
-export type InitializerArg = string | InitializerSpec | Initializer;
+export type InitializerArg = InitializerName | InitializerSpec | Initializer;
 export type DataFormatArg = LayerDataFormat | 'channels_last' | 'channels_first';
 
 export interface BaseConvOptions extends LayerArgs {
@@ -18,7 +18,7 @@ export interface BaseConvOptions extends LayerArgs {
   /** 'channelsLast' (default) or 'channelsFirst'; Keras's snake_case spellings work too. */
   dataFormat?: DataFormatArg;
   dilationRate?: number | [number, number];
-  activation?: string | null;
+  activation?: ActivationName | null;
   useBias?: boolean;
   biasInitializer?: InitializerArg;
   biasRegularizer?: RegularizerSpec | null;
@@ -44,8 +44,9 @@ export interface ResolvedConv {
   activityRegularizer: Regularizer | null;
 }
 
-export function weightSpec(init: InitializerArg | undefined, fallback: string, reg?: RegularizerSpec | null, con?: ConstraintSpec | null): WeightSpec {
-  return { initializer: getInitializer(init ?? fallback), regularizer: getRegularizer(reg), constraint: getConstraint(con) };
+/** `where` names the layer in errors (`Layer "dense" (Dense)`). */
+export function weightSpec(init: InitializerArg | undefined, fallback: InitializerName, reg?: RegularizerSpec | null, con?: ConstraintSpec | null, where?: string): WeightSpec {
+  return { initializer: getInitializer(init ?? fallback, where), regularizer: getRegularizer(reg, where), constraint: getConstraint(con, where) };
 }
 
 /** Validates and resolves the shared options; `where` names the layer in errors. */
@@ -61,10 +62,10 @@ export function resolveConvOptions(o: BaseConvOptions, where: string): ResolvedC
     dilationRate,
     padding: normalizePadding(o.padding, where),
     dataFormat: normalizeDataFormat(o.dataFormat, where),
-    activation: getActivation(o.activation),
+    activation: getActivation(o.activation, where),
     useBias: o.useBias ?? true,
-    bias: weightSpec(o.biasInitializer, 'zeros', o.biasRegularizer, o.biasConstraint),
-    activityRegularizer: getRegularizer(o.activityRegularizer),
+    bias: weightSpec(o.biasInitializer, 'zeros', o.biasRegularizer, o.biasConstraint, where),
+    activityRegularizer: getRegularizer(o.activityRegularizer, where),
   };
 }
 

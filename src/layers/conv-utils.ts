@@ -4,6 +4,7 @@
  * shape inference (the ops work in NHWC).
  */
 import type { SymbolicShape } from './layer.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export type LayerPadding = 'valid' | 'same';
 export type LayerDataFormat = 'channelsLast' | 'channelsFirst';
@@ -12,12 +13,12 @@ export type LayerDataFormat = 'channelsLast' | 'channelsFirst';
 export function normalizeDataFormat(format: string | undefined, layer: string): LayerDataFormat {
   if (format === undefined || format === 'channelsLast' || format === 'channels_last') return 'channelsLast';
   if (format === 'channelsFirst' || format === 'channels_first') return 'channelsFirst';
-  throw new Error(`${layer}: dataFormat must be 'channelsLast' or 'channelsFirst' (or 'channels_last' / 'channels_first'), got '${format}'`);
+  throw unknownNameError('dataFormat', format, ['channelsLast', 'channelsFirst', 'channels_last', 'channels_first'], layer);
 }
 
 export function normalizePadding(padding: string | undefined, layer: string): LayerPadding {
-  const p = padding === undefined ? 'valid' : padding.toLowerCase();
-  if (p !== 'valid' && p !== 'same') throw new Error(`${layer}: padding must be 'valid' or 'same', got '${padding}'`);
+  const p = padding === undefined ? 'valid' : typeof padding === 'string' ? padding.toLowerCase() : padding;
+  if (p !== 'valid' && p !== 'same') throw unknownNameError('padding', padding, ['valid', 'same'], layer);
   return p;
 }
 

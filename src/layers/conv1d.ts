@@ -52,7 +52,7 @@ export class Conv1D extends Layer {
     if (!Number.isInteger(this.groups) || this.groups < 1 || filters % this.groups !== 0) {
       throw new Error(`${this.where}: groups must be a positive integer dividing filters (${filters}), got ${this.groups}`);
     }
-    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint);
+    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint, this.where);
   }
 
   override get className(): string {

@@ -51,7 +51,7 @@ export class Conv2DTranspose extends Layer {
         throw new Error(`${this.where}: outputPadding must be an integer >= 0 and below the stride (${this.conv.strides[i]}), got ${v}`);
       }
     });
-    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint);
+    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint, this.where);
   }
 
   override get className(): string {

@@ -48,7 +48,7 @@ test('Conv2D rejects strides > 1 with dilation > 1, as Keras does', () => {
 test('Conv2D rejects bad inputs and options with clear messages', () => {
   assert.throws(() => new Conv2D(4, 3, { name: 'c1' }).computeOutputShape([null, 28, 28]), /Layer "c1" \(Conv2D\): expected input \[None, height, width, channels\], got shape \[None, 28, 28\]/);
   assert.throws(() => new Conv2D(0, 3), /filters must be a positive integer, got 0/);
-  assert.throws(() => new Conv2D(4, 3, { padding: 'full' as 'same' }), /padding must be 'valid' or 'same', got 'full'/);
+  assert.throws(() => new Conv2D(4, 3, { padding: 'full' as 'same' }), /Unknown padding 'full' in Layer "conv2d[^"]*" \(Conv2D\): valid names: 'valid', 'same'/);
   assert.throws(() => new Conv2D(3, 3, { groups: 2 }), /groups must be a positive integer dividing filters \(3\)/);
   const built = new Conv2D(2, 1, { name: 'c2' });
   built.apply(tensor(new Float32Array(4), [1, 2, 2, 1]));

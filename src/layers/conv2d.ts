@@ -11,7 +11,9 @@
  * Example: `new Conv2D(32, 3, { activation: 'relu', inputShape: [28, 28, 1] })` maps
  * [None, 28, 28, 1] to [None, 26, 26, 32] with 3*3*1*32 + 32 = 320 parameters.
  */
-import { conv2d } from '../ops/index.js';
+import type { FusedActivation } from '../backend/kernels.js';
+import { conv2d, type Conv2DOptions as Conv2DOpOptions, conv2dPool } from '../ops/index.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { BaseConv2D } from './base-conv2d.js';
@@ -41,7 +43,7 @@ export class Conv2D extends BaseConv2D {
     if (!Number.isInteger(this.groups) || this.groups < 1 || filters % this.groups !== 0) {
       throw new Error(`${this.where}: groups must be a positive integer dividing filters (${filters}), got ${this.groups}`);
     }
-    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint);
+    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint, this.where);
   }
 
   override get className(): string {
@@ -91,16 +93,32 @@ export class Conv2D extends BaseConv2D {
   }
 
   /** Bias and 'linear'/'relu' are fused into the conv kernel; other activations follow it. */
-  override call(x: Tensor, options?: CallOptions): Tensor {
-    if (this.kernel === null) throw new Error(`${this.where} is not built`);
+  override call(x: Tensor, _options?: CallOptions): Tensor {
     const act = this.conv.activation;
-    const y = conv2d(x, this.kernel, {
-      strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups,
-      dataFormat: this.dataFormat, bias: this.bias, activation: act.fused ?? 'linear',
-      // Only when nothing runs between the conv and the pool.
-      poolNext: act.fused === null ? undefined : options?.poolNext,
-    });
+    const y = conv2d(x, this.builtKernel(), this.convOptions(act.fused ?? 'linear'));
     return act.fused === null ? act.fn(y) : y;
+  }
+
+  /** A conv stage when the activation runs in the kernel; a following pooling layer may then fuse. */
+  protected override stage(): Stage {
+    const fused = this.conv.activation.fused;
+    if (fused === null || this.kernel === null) return OPAQUE;
+    return {
+      kind: 'conv', activation: fused, dataFormat: this.dataFormat,
+      runWithPool: (x, activation, pool) => conv2dPool(x, this.builtKernel(), this.convOptions(activation), pool),
+    };
+  }
+
+  private convOptions(activation: FusedActivation): Conv2DOpOptions {
+    return {
+      strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups,
+      dataFormat: this.dataFormat, bias: this.bias, activation,
+    };
+  }
+
+  private builtKernel(): Variable {
+    if (this.kernel === null) throw new Error(`${this.where} is not built`);
+    return this.kernel;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -10,18 +10,18 @@
 import { dense } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { getActivation, type ResolvedActivation } from './activations.js';
+import { type ActivationName, getActivation, type ResolvedActivation } from './activations.js';
 import type { ConstraintSpec } from './constraints.js';
-import { weightConfig, type WeightSpec, weightSpec } from './conv-options.js';
-import type { Initializer, InitializerSpec } from './initializers.js';
+import { type InitializerArg, weightConfig, type WeightSpec, weightSpec } from './conv-options.js';
+import type { Initializer } from './initializers.js';
 import { getRegularizer, type RegularizerSpec, serializeRegularizer } from './regularizers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
 export interface DenseOptions extends LayerArgs {
-  activation?: string | null;
+  activation?: ActivationName | null;
   useBias?: boolean;
-  kernelInitializer?: string | InitializerSpec | Initializer;
-  biasInitializer?: string | InitializerSpec | Initializer;
+  kernelInitializer?: InitializerArg;
+  biasInitializer?: InitializerArg;
   kernelRegularizer?: RegularizerSpec | null;
   biasRegularizer?: RegularizerSpec | null;
   activityRegularizer?: RegularizerSpec | null;
@@ -42,11 +42,11 @@ export class Dense extends Layer {
     super(options);
     if (!Number.isInteger(units) || units < 1) throw new Error(`Layer "${this.name}" (Dense): units must be a positive integer, got ${units}`);
     this.units = units;
-    this.activation = getActivation(options.activation);
+    this.activation = getActivation(options.activation, this.where);
     this.useBias = options.useBias ?? true;
-    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint);
-    this.biasSpec = weightSpec(options.biasInitializer, 'zeros', options.biasRegularizer, options.biasConstraint);
-    this.activityRegularizer = getRegularizer(options.activityRegularizer);
+    this.kernelSpec = weightSpec(options.kernelInitializer, 'glorot_uniform', options.kernelRegularizer, options.kernelConstraint, this.where);
+    this.biasSpec = weightSpec(options.biasInitializer, 'zeros', options.biasRegularizer, options.biasConstraint, this.where);
+    this.activityRegularizer = getRegularizer(options.activityRegularizer, this.where);
   }
 
   get kernelInitializer(): Initializer {

@@ -42,7 +42,7 @@ export class DepthwiseConv2D extends BaseConv2D {
   constructor(kernelSize: number | [number, number], options: DepthwiseConv2DOptions = {}) {
     super(kernelSize, options);
     this.depthMultiplier = positiveInt(options.depthMultiplier ?? 1, 'depthMultiplier', this.where);
-    this.depthwiseSpec = weightSpec(options.depthwiseInitializer, 'glorot_uniform', options.depthwiseRegularizer, options.depthwiseConstraint);
+    this.depthwiseSpec = weightSpec(options.depthwiseInitializer, 'glorot_uniform', options.depthwiseRegularizer, options.depthwiseConstraint, this.where);
   }
 
   override get className(): string {

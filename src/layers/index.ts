@@ -16,13 +16,13 @@ export { Activation } from './activation.js';
 export { InputLayer } from './input-layer.js';
 export type { InputLayerOptions } from './input-layer.js';
 export { getActivation, ACTIVATION_NAMES } from './activations.js';
-export type { ActivationFn, ResolvedActivation } from './activations.js';
+export type { ActivationFn, ActivationName, ResolvedActivation } from './activations.js';
 export {
   getInitializer, serializeInitializer, computeFans, INITIALIZER_NAMES,
   Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
   GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUniform, Orthogonal,
 } from './initializers.js';
-export type { Initializer, InitializerSpec } from './initializers.js';
+export type { Initializer, InitializerName, InitializerSpec } from './initializers.js';
 export { layerFromConfig, registerLayer, registeredLayerNames } from './registry.js';
 export type { LayerConfig, LayerFactory } from './registry.js';
 export type { LayerInput, ShapeInput, WeightOptions } from './layer.js';

@@ -10,6 +10,8 @@ import { tensor } from '../ops/create.js';
 import { Random } from '../tensor/random.js';
 import { sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { unknownNameError } from '../names/unknown-name.js';
+import type { ClassNameSpellings } from '../names/spellings.js';
 
 export interface Initializer {
   readonly className: string;
@@ -264,7 +266,7 @@ type Factory = (config: Record<string, unknown>) => Initializer;
 
 const num = (v: unknown, fallback?: number): number | undefined => (typeof v === 'number' ? v : fallback);
 
-const factories: Record<string, Factory> = {
+const factories = {
   Zeros: () => new Zeros(),
   Ones: () => new Ones(),
   Constant: (c) => new Constant(num(c.value, 0)),
@@ -280,7 +282,10 @@ const factories: Record<string, Factory> = {
   LecunNormal: (c) => new LecunNormal(num(c.seed)),
   LecunUniform: (c) => new LecunUniform(num(c.seed)),
   Orthogonal: (c) => new Orthogonal(num(c.gain, 1), num(c.seed)),
-};
+} satisfies Record<string, Factory>;
+
+/** Keras's initializer names in each accepted spelling: 'GlorotUniform', 'glorotUniform', 'glorot_uniform'. */
+export type InitializerName = ClassNameSpellings<keyof typeof factories>;
 
 /** 'glorot_uniform', 'glorotUniform' and 'GlorotUniform' all name the same initializer. */
 const byKey = new Map(Object.keys(factories).map((name) => [name.toLowerCase(), name]));
@@ -293,15 +298,13 @@ export const INITIALIZER_NAMES = Object.keys(factories).map((n) => n.replace(/([
  * An initializer from a name ('glorot_uniform', 'heNormal'), a serialized spec
  * ({className, config}) or an Initializer (returned as is).
  */
-export function getInitializer(identifier: string | InitializerSpec | Initializer): Initializer {
+export function getInitializer(identifier: string | InitializerSpec | Initializer, where?: string): Initializer {
   if (typeof identifier === 'object' && 'apply' in identifier) return identifier;
   const name = typeof identifier === 'string' ? identifier : identifier.className;
   const config = typeof identifier === 'string' ? {} : (identifier.config ?? {});
-  const className = byKey.get(key(name));
-  if (className === undefined) {
-    throw new Error(`Unknown initializer '${name}'; valid names: ${INITIALIZER_NAMES.join(', ')}`);
-  }
-  return factories[className](config);
+  const className = typeof name === 'string' ? byKey.get(key(name)) : undefined;
+  if (className === undefined) throw unknownNameError('initializer', name, INITIALIZER_NAMES, where);
+  return (factories as Record<string, Factory>)[className](config);
 }
 
 /** The serialized form of an initializer, for layer configs. */

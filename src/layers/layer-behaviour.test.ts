@@ -58,7 +58,7 @@ test('convolution layers reject what Keras rejects, with clear messages', () => 
   assert.throws(() => new Conv2D(6, 3, { groups: 4 }), /groups must be a positive integer dividing filters \(6\), got 4/);
   assert.throws(() => new Conv2D(4, 1, { groups: 2, name: 'grouped' }).apply(tensor(new Float32Array(27), [1, 3, 3, 3])), /Layer "grouped" \(Conv2D\): expected input a number of channels divisible by groups \(2\), got shape \[None, 3, 3, 3\]/);
   assert.throws(() => new Conv2D(4, 3, { name: 'wide' }).computeOutputShape([null, 2, 8, 1]), /Layer "wide" \(Conv2D\): kernel 3x3 is larger than the input 2x8/);
-  assert.throws(() => new Conv2D(4, 3, { dataFormat: 'nhwc' as 'channelsLast' }), /dataFormat must be 'channelsLast' or 'channelsFirst'/);
+  assert.throws(() => new Conv2D(4, 3, { dataFormat: 'nhwc' as 'channelsLast' }), /Unknown dataFormat 'nhwc' in Layer "conv2d[^"]*" \(Conv2D\): valid names: 'channelsLast', 'channelsFirst'/);
   assert.throws(() => new Conv2DTranspose(4, 3, { strides: 2, outputPadding: 2 }), /outputPadding must be an integer >= 0 and below the stride \(2\), got 2/);
   assert.throws(() => new UpSampling2D(2, { interpolation: 'bilinear' as 'nearest' }), /interpolation 'bilinear' is not supported/);
 });

@@ -9,7 +9,7 @@
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import { tensor } from '../ops/create.js';
-import type { PoolNext } from '../ops/pooled-outputs.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import { Random } from '../tensor/random.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -41,11 +41,6 @@ export interface CallOptions {
   training?: boolean;
   /** @internal Where a model collects activity-regularizer penalties during its forward pass. */
   losses?: Tensor[];
-  /**
-   * @internal The pooling the layer that consumes this call's output applies first, when the
-   * caller knows that layer (Sequential): a conv can compute it in the same kernel.
-   */
-  poolNext?: PoolNext;
 }
 
 /** How a weight is made, penalised and projected (see `addWeight`). */
@@ -151,11 +146,17 @@ export abstract class Layer {
   }
 
   /**
-   * @internal The pooling this layer starts with, applied to its input as it is (pooling layers
-   * in channels-last), so the layer before it can compute it along with its output; else null.
+   * @internal What the fusion planner sees of this layer (src/plan). A layer whose output is
+   * penalised (activity regularizer) is opaque: the penalty reads the output, so no fusion may
+   * skip making it.
    */
-  inputPooling(): PoolNext | null {
-    return null;
+  planStage(): Stage {
+    return this.built && this.activityRegularizer === null ? this.stage() : OPAQUE;
+  }
+
+  /** Layers that take part in fusion patterns describe themselves here (src/plan/stage.ts). */
+  protected stage(): Stage {
+    return OPAQUE;
   }
 
   /**

@@ -28,7 +28,7 @@ export class PReLU extends Layer {
   constructor(options: PReLUOptions = {}) {
     super(options);
     this.sharedAxes = options.sharedAxes ?? null;
-    this.alphaSpec = weightSpec(options.alphaInitializer, 'zeros', options.alphaRegularizer, options.alphaConstraint);
+    this.alphaSpec = weightSpec(options.alphaInitializer, 'zeros', options.alphaRegularizer, options.alphaConstraint, this.where);
   }
 
   override get className(): string {

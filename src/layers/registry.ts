@@ -31,6 +31,7 @@ import { ZeroPadding2D } from './zero-padding2d.js';
 import {
   CenterCrop, Normalization, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing,
 } from './preprocessing/index.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export type LayerConfig = Record<string, unknown>;
 export type LayerFactory = (config: LayerConfig) => Layer;
@@ -108,7 +109,8 @@ export function registeredLayerNames(): string[] {
 export function layerFromConfig(className: string, config: LayerConfig): Layer {
   const factory = registry.get(className);
   if (factory === undefined) {
-    throw new Error(`Unknown layer class '${className}'; registered: ${registeredLayerNames().join(', ')} (use registerLayer for custom layers)`);
+    const unknown = unknownNameError('layer class', className, registeredLayerNames(), 'a model config');
+    throw new Error(`${unknown.message} (custom layers: registerLayer)`);
   }
   return factory(config);
 }

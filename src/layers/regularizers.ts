@@ -11,6 +11,7 @@ import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { abs, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export interface Regularizer {
   readonly className: string;
@@ -71,7 +72,10 @@ export const l1 = (value = 0.01): Regularizer => new L1(value);
 export const l2 = (value = 0.01): Regularizer => new L2(value);
 export const l1l2 = (options: { l1?: number; l2?: number } = {}): Regularizer => new L1L2(options);
 
-export type RegularizerSpec = string | { className: string; config?: Record<string, unknown> } | Regularizer;
+/** Keras's regularizer names in each accepted spelling ('l1_l2', 'l1l2', 'L1L2'). */
+export type RegularizerName = 'l1' | 'l2' | 'l1_l2' | 'l1l2' | 'L1' | 'L2' | 'L1L2';
+
+export type RegularizerSpec = RegularizerName | { className: string; config?: Record<string, unknown> } | Regularizer;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
@@ -82,12 +86,13 @@ const factories: Record<string, (c: Record<string, unknown>) => Regularizer> = {
 };
 
 /** A regularizer from a name, a serialized { className, config }, or one passed through; null stays null. */
-export function getRegularizer(spec: RegularizerSpec | null | undefined): Regularizer | null {
+export function getRegularizer(spec: RegularizerSpec | string | null | undefined, where?: string): Regularizer | null {
   if (spec === null || spec === undefined) return null;
   if (typeof spec === 'object' && 'apply' in spec) return spec;
-  const name = typeof spec === 'string' ? spec : spec.className;
-  const make = factories[name.replace(/_/g, '').toLowerCase()];
-  if (make === undefined) throw new Error(`Unknown regularizer '${name}'; valid names: l1, l2, l1_l2`);
+  const name: unknown = typeof spec === 'string' ? spec : spec.className;
+  const key = typeof name === 'string' ? name.replace(/_/g, '').toLowerCase() : '';
+  const make = Object.hasOwn(factories, key) ? factories[key] : undefined;
+  if (make === undefined) throw unknownNameError('regularizer', name, ['l1', 'l2', 'l1_l2'], where);
   return make(typeof spec === 'string' ? {} : (spec.config ?? {}));
 }
 

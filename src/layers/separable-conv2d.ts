@@ -39,8 +39,8 @@ export class SeparableConv2D extends BaseConv2D {
     super(kernelSize, options);
     this.filters = positiveInt(filters, 'filters', this.where);
     this.depthMultiplier = positiveInt(options.depthMultiplier ?? 1, 'depthMultiplier', this.where);
-    this.depthwiseSpec = weightSpec(options.depthwiseInitializer, 'glorot_uniform', options.depthwiseRegularizer, options.depthwiseConstraint);
-    this.pointwiseSpec = weightSpec(options.pointwiseInitializer, 'glorot_uniform', options.pointwiseRegularizer, options.pointwiseConstraint);
+    this.depthwiseSpec = weightSpec(options.depthwiseInitializer, 'glorot_uniform', options.depthwiseRegularizer, options.depthwiseConstraint, this.where);
+    this.pointwiseSpec = weightSpec(options.pointwiseInitializer, 'glorot_uniform', options.pointwiseRegularizer, options.pointwiseConstraint, this.where);
   }
 
   override get className(): string {

@@ -5,6 +5,7 @@ import { Loss, type LossFn } from './loss.js';
 import { meanAbsoluteError } from './mean-absolute-error.js';
 import { meanSquaredError } from './mean-squared-error.js';
 import { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export { Loss } from './loss.js';
 export type { LossFn, LossOptions, Reduction } from './loss.js';
@@ -18,13 +19,19 @@ export { meanSquaredError, MeanSquaredError } from './mean-squared-error.js';
 export { meanAbsoluteError, MeanAbsoluteError } from './mean-absolute-error.js';
 
 /** Canonical (Keras) name -> function and the other spellings accepted for it. */
-const LOSSES: readonly { name: string; fn: LossFn; aliases: readonly string[] }[] = [
+const LOSSES = [
   { name: 'categorical_crossentropy', fn: categoricalCrossentropy, aliases: ['categoricalCrossentropy', 'CategoricalCrossentropy'] },
   { name: 'sparse_categorical_crossentropy', fn: sparseCategoricalCrossentropy, aliases: ['sparseCategoricalCrossentropy', 'SparseCategoricalCrossentropy'] },
   { name: 'binary_crossentropy', fn: binaryCrossentropy, aliases: ['binaryCrossentropy', 'BinaryCrossentropy'] },
   { name: 'mean_squared_error', fn: meanSquaredError, aliases: ['mse', 'meanSquaredError', 'MeanSquaredError'] },
   { name: 'mean_absolute_error', fn: meanAbsoluteError, aliases: ['mae', 'meanAbsoluteError', 'MeanAbsoluteError'] },
-];
+] as const satisfies readonly { name: string; fn: LossFn; aliases: readonly string[] }[];
+
+/** The loss names `compile` accepts: Keras's ('categorical_crossentropy'), short ('mse') and camelCase spellings. */
+export type LossName = (typeof LOSSES)[number]['name'] | (typeof LOSSES)[number]['aliases'][number];
+
+/** The names listed in errors (the class-name spellings are left out). */
+const LOSS_NAMES: readonly string[] = LOSSES.flatMap((l) => [l.name, ...l.aliases.filter((a) => !/^[A-Z]/.test(a))]);
 
 /**
  * A name gives the built-in loss with its canonical Keras name (which `getMetric` uses to pick
@@ -38,10 +45,7 @@ export function getLoss(identifier: string | LossFn | Loss): { name: string; fn:
     const builtin = LOSSES.find((l) => l.fn === identifier);
     return { name: builtin?.name ?? (identifier.name || 'loss'), fn: identifier };
   }
-  const found = LOSSES.find((l) => l.name === identifier || l.aliases.includes(identifier));
-  if (found === undefined) {
-    const valid = LOSSES.flatMap((l) => [l.name, ...l.aliases.filter((a) => !/^[A-Z]/.test(a))]);
-    throw new Error(`getLoss: unknown loss ${JSON.stringify(identifier)}; expected a function or one of ${valid.map((v) => `'${v}'`).join(', ')}`);
-  }
+  const found = LOSSES.find((l) => l.name === identifier || (l.aliases as readonly string[]).includes(identifier));
+  if (found === undefined) throw unknownNameError('loss', identifier, LOSS_NAMES, 'compile (a loss is a name, a function or a Loss object)');
   return { name: found.name, fn: found.fn };
 }

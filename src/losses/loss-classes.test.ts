@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import '../backend/register.js';
 import { backward } from '../autograd/backward.js';
 import { Dense } from '../layers/dense.js';
+import type { ActivationName } from '../layers/activations.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/create.js';
 import { sigmoid } from '../ops/unary.js';
@@ -25,7 +26,7 @@ function points() {
   return { x: tensor(xs, [64, 2]), labels };
 }
 
-async function train(loss: losses.Loss, units: number, activation: string | null, y: ReturnType<typeof tensor>) {
+async function train(loss: losses.Loss, units: number, activation: ActivationName | null, y: ReturnType<typeof tensor>) {
   const model = new Sequential({ seed: 7 });
   model.add(new Dense(16, { activation: 'relu', inputShape: [2] }));
   model.add(new Dense(units, { activation }));

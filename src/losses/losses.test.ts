@@ -163,6 +163,6 @@ describe('getLoss', () => {
     assert.equal(getLoss(sparseCategoricalCrossentropy).name, 'sparse_categorical_crossentropy');
     const custom = function hinge(t: Tensor, p: Tensor) { return meanAbsoluteError(t, p); };
     assert.deepEqual(getLoss(custom), { name: 'hinge', fn: custom });
-    assert.throws(() => getLoss('crossentropy'), /unknown loss "crossentropy".*'categorical_crossentropy'.*'mse'/);
+    assert.throws(() => getLoss('crossentropy'), /Unknown loss 'crossentropy' in compile .*: valid names: 'categorical_crossentropy'.*'mse'/);
   });
 });

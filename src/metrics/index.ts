@@ -5,6 +5,7 @@ import { binaryAccuracy } from './binary-accuracy.js';
 import { categoricalAccuracy } from './categorical-accuracy.js';
 import type { MetricFn } from './metric.js';
 import { sparseCategoricalAccuracy } from './sparse-categorical-accuracy.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export type { MetricFn } from './metric.js';
 export { categoricalAccuracy } from './categorical-accuracy.js';
@@ -14,13 +15,18 @@ export { binaryAccuracy } from './binary-accuracy.js';
 // binaryAccuracy takes an optional threshold; as a MetricFn it uses the default 0.5.
 const binary: MetricFn = (t, p) => binaryAccuracy(t, p);
 
-const METRICS: readonly { fn: MetricFn; names: readonly string[] }[] = [
+const METRICS = [
   { fn: categoricalAccuracy, names: ['categorical_accuracy', 'categoricalAccuracy'] },
   { fn: sparseCategoricalAccuracy, names: ['sparse_categorical_accuracy', 'sparseCategoricalAccuracy'] },
   { fn: binary, names: ['binary_accuracy', 'binaryAccuracy'] },
   { fn: meanSquaredError, names: ['mse', 'mean_squared_error', 'meanSquaredError'] },
   { fn: meanAbsoluteError, names: ['mae', 'mean_absolute_error', 'meanAbsoluteError'] },
-];
+] as const satisfies readonly { fn: MetricFn; names: readonly string[] }[];
+
+/** The metric names `compile({ metrics })` accepts; 'accuracy' (or 'acc') picks the accuracy that fits the loss. */
+export type MetricName = 'accuracy' | 'acc' | (typeof METRICS)[number]['names'][number];
+
+const METRIC_NAMES: readonly string[] = ['accuracy', 'acc', ...METRICS.flatMap((m) => m.names)];
 
 /** 'accuracy' means the accuracy that fits the loss, as in Keras. */
 function accuracyFor(lossName: string): MetricFn {
@@ -41,10 +47,7 @@ export function getMetric(identifier: string | MetricFn, context: { lossName: st
     return { name: builtin?.names[0] ?? (identifier.name || 'metric'), fn: identifier };
   }
   if (identifier === 'accuracy' || identifier === 'acc') return { name: identifier, fn: accuracyFor(context.lossName) };
-  const found = METRICS.find((m) => m.names.includes(identifier));
-  if (found === undefined) {
-    const valid = ['accuracy', 'acc', ...METRICS.flatMap((m) => m.names)];
-    throw new Error(`getMetric: unknown metric ${JSON.stringify(identifier)}; expected a function or one of ${valid.map((v) => `'${v}'`).join(', ')}`);
-  }
+  const found = METRICS.find((m) => (m.names as readonly string[]).includes(identifier));
+  if (found === undefined) throw unknownNameError('metric', identifier, METRIC_NAMES, 'compile (a metric is a name or a function)');
   return { name: identifier, fn: found.fn };
 }

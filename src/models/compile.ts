@@ -3,19 +3,19 @@
  * the steps use, with Keras's log names: 'loss', then `<output>_loss` per output when a model has
  * several, then metrics (prefixed `<output>_` when there are several outputs).
  */
-import { getLoss } from '../losses/index.js';
+import { getLoss, type LossName } from '../losses/index.js';
 import { Loss, type LossFn } from '../losses/loss.js';
-import { getMetric } from '../metrics/index.js';
+import { getMetric, type MetricName } from '../metrics/index.js';
 import type { MetricFn } from '../metrics/metric.js';
-import { getOptimizer } from '../optimizers/index.js';
+import { getOptimizer, type OptimizerName } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { CompiledState } from './steps.js';
 
-type LossArg = string | LossFn | Loss;
-type MetricArg = string | MetricFn;
+type LossArg = LossName | LossFn | Loss;
+type MetricArg = MetricName | MetricFn;
 
 export interface CompileOptions {
-  optimizer: string | Optimizer;
+  optimizer: OptimizerName | Optimizer;
   /**
    * One loss for every output, a list (one per output) or an object keyed by output name. A loss
    * is a name ('categorical_crossentropy'), a function, or a Loss object (`new losses.BinaryCrossentropy({ fromLogits: true })`).

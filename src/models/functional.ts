@@ -13,6 +13,8 @@
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer, SymbolicShape } from '../layers/layer.js';
 import { uniqueName } from '../layers/layer.js';
+import { plan, type PlanStep } from '../plan/planner.js';
+import { OPAQUE } from '../plan/stage.js';
 import type { Node, SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { withScope } from '../tensor/scope.js';
 import { shapeToString } from '../tensor/shape.js';
@@ -108,12 +110,18 @@ export class Model extends Trainer {
     });
   }
 
-  /** Runs the graph: each node once, in dependency order. */
+  /** Runs the graph: each node once, in dependency order, runs of nodes fused as the planner says. */
   forward(xs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[] {
     this.ensureBuilt(xs);
     const values = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((t, i) => values.set(t, xs[i]));
-    for (const node of this.nodes) {
+    for (const step of this.plan()) {
+      if (step.kind === 'fused') {
+        const first = this.nodes[step.nodes[0]!]!, last = this.nodes[step.nodes.at(-1)!]!;
+        values.set(last.output as SymbolicTensor, step.fusion.run(values.get(first.inputs[0]!) as Tensor));
+        continue;
+      }
+      const node = this.nodes[step.node]!;
       const out = node.output as SymbolicTensor;
       if (values.has(out)) continue;
       const args = node.inputs.map((t) => values.get(t) as Tensor);
@@ -121,6 +129,19 @@ export class Model extends Trainer {
       values.set(out, node.inputIsList ? layer.apply(args, { training, losses }) : layer.apply(args[0], { training, losses }));
     }
     return this.outputs.map((t) => values.get(t) as Tensor);
+  }
+
+  /** The fusion plan of the node graph (src/plan); model inputs are not nodes (index -1). */
+  private plan(): PlanStep[] {
+    const producer = new Map<SymbolicTensor, number>();
+    this.nodes.forEach((node, i) => producer.set(node.output as SymbolicTensor, i));
+    const inputs = new Set(this.inputs);
+    const planNodes = this.nodes.map((node) => ({
+      stage: inputs.has(node.output as SymbolicTensor) ? OPAQUE : layerOf(node).planStage(),
+      inputs: node.inputs.map((t) => (inputs.has(t) ? -1 : producer.get(t) ?? -1)),
+    }));
+    const outputs = new Set(this.outputs.map((t) => producer.get(t) ?? -1));
+    return plan(planNodes, outputs);
   }
 
   /** Runs the model on real tensors (a list when it has several inputs/outputs). */

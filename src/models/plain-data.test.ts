@@ -11,12 +11,13 @@ import { bits, randomInput, twoInTwoOut } from '../io/io-test-util.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
+import type { LossName } from '../losses/index.js';
 import { tensor } from '../ops/create.js';
 import { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Sequential } from './sequential.js';
 
-function classifier(loss = 'categorical_crossentropy'): Sequential {
+function classifier(loss: LossName = 'categorical_crossentropy'): Sequential {
   const model = new Sequential({ seed: 5 });
   model.add(new Dense(8, { activation: 'relu', inputShape: [4] }));
   model.add(new Dense(3, { activation: 'softmax' }));

@@ -19,6 +19,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import type { CallOptions, Layer, SymbolicShape } from '../layers/layer.js';
 import { uniqueName } from '../layers/layer.js';
+import { planChain } from '../plan/planner.js';
 import { withScope } from '../tensor/scope.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -191,7 +192,12 @@ export class Sequential extends Trainer {
 
   /** @internal The forward pass used by the training and inference steps. */
   forward(xs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[] {
-    return [this.stack.reduce((h, layer, i) => layer.apply(h, { training, losses, poolNext: this.stack[i + 1]?.inputPooling() ?? undefined }), xs[0])];
+    const options = { training, losses };
+    let h = xs[0];
+    for (const step of planChain(this.stack.map((layer) => layer.planStage()))) {
+      h = step.kind === 'node' ? this.stack[step.node]!.apply(h, options) : step.fusion.run(h);
+    }
+    return [h];
   }
 
   /** Prints (with `printFn`) and returns the Keras-style table of layers, shapes and parameters. */

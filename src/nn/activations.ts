@@ -1,4 +1,5 @@
 /** Activation modules: each wraps the F function of the same name (PyTorch's defaults). */
+import type { Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from './functional.js';
 import { Module } from './module.js';
@@ -13,6 +14,10 @@ abstract class Elementwise extends Module {
 
 export class ReLU extends Elementwise {
   protected apply = F.relu;
+
+  override planStage(): Stage {
+    return { kind: 'relu' };
+  }
 }
 export class ReLU6 extends Elementwise {
   protected apply = F.relu6;

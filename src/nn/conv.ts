@@ -9,10 +9,12 @@
  */
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { conv2d, type IntPair } from './functional.js';
+import type { Stage } from '../plan/stage.js';
+import { conv2d, conv2dPool, type IntPair } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
+import { unknownNameError } from '../names/unknown-name.js';
 import { Parameter } from './parameter.js';
 
 export interface Conv2dOptions {
@@ -55,7 +57,7 @@ export class Conv2d extends Module {
       throw new Error(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${groups})`);
     }
     this.paddingMode = o.paddingMode ?? 'zeros';
-    if (!PADDING_MODES.includes(this.paddingMode)) throw new Error(`Conv2d: paddingMode must be one of ${PADDING_MODES.join(', ')}, got '${this.paddingMode}'`);
+    if (!PADDING_MODES.includes(this.paddingMode)) throw unknownNameError('paddingMode', this.paddingMode, PADDING_MODES, 'Conv2d');
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.groups = groups;
@@ -74,12 +76,29 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
-      throw new Error(`Conv2d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, H, W], got shape [${x.shape.join(', ')}]`);
-    }
+    this.#checkInput(x);
     const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
     if (this.paddingMode === 'zeros') return conv2d(x, this.weight, this.bias, { ...options, padding: this.#padAsPair() });
     return conv2d(pad2d(x, this.#pad, this.paddingMode), this.weight, this.bias, { ...options, padding: 0 });
+  }
+
+  /** A conv stage with zero padding (other padding modes pad first, outside the conv op). */
+  override planStage(): Stage {
+    if (this.paddingMode !== 'zeros') return super.planStage();
+    return {
+      kind: 'conv', activation: 'linear', dataFormat: 'channelsFirst',
+      runWithPool: (x, activation, pool) => {
+        this.#checkInput(x);
+        const options = { stride: this.stride, dilation: this.dilation, groups: this.groups, padding: this.#padAsPair() };
+        return conv2dPool(x, this.weight, this.bias, options, activation, pool);
+      },
+    };
+  }
+
+  #checkInput(x: Tensor): void {
+    if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
+      throw new Error(`Conv2d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, H, W], got shape [${x.shape.join(', ')}]`);
+    }
   }
 
   /** Symmetric padding goes to F.conv2d as a pair; the odd 'same' case is padded explicitly. */

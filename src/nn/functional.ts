@@ -8,7 +8,9 @@
  * Example (the slide's LeNet-5): `x = F.maxPool2d(F.relu(conv1.forward(x)), 2, 2)`.
  */
 import { add } from '../ops/binary.js';
-import { conv2d as convOp } from '../ops/conv2d.js';
+import type { FusedActivation } from '../backend/kernels.js';
+import { type Conv2DOptions, conv2d as convOp } from '../ops/conv2d.js';
+import { conv2dPool as conv2dPoolOp, type PoolSpec } from '../ops/conv2d-pool.js';
 import { matmul } from '../ops/matmul.js';
 import { avgPool2d as avgPoolOp, maxPool2d as maxPoolOp } from '../ops/pool.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
@@ -44,6 +46,14 @@ export interface Conv2dOptions {
 
 /** 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW], bias [O]. */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const { filter, conv, window } = convArgs(input, weight, bias, options);
+  const y = convOp(input, filter, conv);
+  noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
+  return y;
+}
+
+/** PyTorch's conv arguments as the op's: the HWIO filter (a transpose of the OIHW weight) and options. */
+function convArgs(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions) {
   expectNCHW(input, 'F.conv2d');
   if (weight.rank !== 4) throw new Error(`F.conv2d: expected an OIHW weight [out, in/groups, kH, kW], got shape ${shapeToString(weight.shape)}`);
   const stride = pairOf(options.stride ?? 1, 'stride', 'F.conv2d');
@@ -53,9 +63,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const groups = options.groups ?? 1;
   // OIHW -> HWIO, the kernels' layout.
   const filter = transpose(weight, [2, 3, 1, 0]);
-  const y = convOp(input, filter, { strides: stride, dilations: dilation, padding, groups, bias, dataFormat: 'channelsFirst' });
-  noteWindowOp({ kind: 'conv', kernel, stride, dilation, padding, inputShape: [...input.shape], outputShape: [...y.shape] });
-  return y;
+  const conv: Conv2DOptions = { strides: stride, dilations: dilation, padding, groups, bias, dataFormat: 'channelsFirst' };
+  return { filter, conv, window: { kind: 'conv' as const, kernel, stride, dilation, padding } };
+}
+
+/**
+ * @internal pool(activation(conv2d(input) + bias)) as one fused op (ops/conv2d-pool.ts), chosen by
+ * the planner for nn.Sequential's Conv2d -> ReLU -> MaxPool2d; the same values and gradients as
+ * running the three.
+ */
+export function conv2dPool(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, pool: PoolSpec): Tensor {
+  const { filter, conv } = convArgs(input, weight, bias, options);
+  return conv2dPoolOp(input, filter, { ...conv, activation }, pool);
 }
 
 /** input [N, in] (or [in]) times weight [out, in] transposed, plus bias [out]. */

@@ -14,6 +14,7 @@
  * PyTorch uses in its state dict (`running_mean`).
  */
 import { tensor } from '../ops/create.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
@@ -33,6 +34,14 @@ export abstract class Module {
   readonly #buffers = new Map<string, Variable>();
 
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  /**
+   * @internal What the fusion planner sees of this module inside an nn.Sequential (src/plan):
+   * modules that take part in fusion patterns override it.
+   */
+  planStage(): Stage {
+    return OPAQUE;
+  }
 
   /** Direct submodules with their names, in registration order. */
   namedChildren(): [string, Module][] {

@@ -52,7 +52,7 @@ describe('nn.Conv2d and F.conv2d against PyTorch (NCHW, OIHW)', () => {
     const same = new Conv2d(3, 4, 3, { padding: 'same', paddingMode: 'reflect' });
     assert.deepEqual(same.forward(tensor(new Float32Array(3 * 25), [1, 3, 5, 5])).shape, [1, 4, 5, 5]);
     assert.throws(() => new Conv2d(3, 4, 3, { padding: 'same', stride: 2 }), /Conv2d: padding='same' needs stride 1/);
-    assert.throws(() => new Conv2d(3, 4, 3, { paddingMode: 'mirror' as never }), /paddingMode must be one of zeros, reflect, replicate, circular, got 'mirror'/);
+    assert.throws(() => new Conv2d(3, 4, 3, { paddingMode: 'mirror' as never }), /Unknown paddingMode 'mirror' in Conv2d: valid names: 'zeros', 'reflect', 'replicate', 'circular'/);
     assert.throws(() => same.forward(tensor(new Float32Array(25), [1, 1, 5, 5])), /Conv2d\(3, 4\): expected input \[N, 3, H, W\], got shape \[1, 1, 5, 5\]/);
   });
 });

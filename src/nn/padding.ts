@@ -7,6 +7,7 @@ import { pad as constantPad } from '../ops/shape-ops.js';
 import { concat, slice } from '../ops/shape-ops.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 export type ModulePadding = number | [number, number] | 'same' | 'valid';
@@ -24,6 +25,7 @@ export function explicitPadding(padding: ModulePadding, kernel: [number, number]
     const total = kernel.map((k, i) => dilation[i] * (k - 1));
     return [Math.floor(total[0] / 2), total[0] - Math.floor(total[0] / 2), Math.floor(total[1] / 2), total[1] - Math.floor(total[1] / 2)];
   }
+  if (typeof padding === 'string') throw unknownNameError('padding', padding, ['same', 'valid'], where);
   const [ph, pw] = typeof padding === 'number' ? [padding, padding] : padding;
   if (![ph, pw].every((p) => Number.isInteger(p) && p >= 0)) throw new Error(`${where}: padding must be a non-negative integer, a pair of them, 'same' or 'valid', got ${JSON.stringify(padding)}`);
   return [ph, ph, pw, pw];
@@ -61,6 +63,6 @@ function padAxis(x: Tensor, axis: number, before: number, after: number, mode: E
 export function pad2d(x: Tensor, p: readonly [number, number, number, number], mode: PaddingMode = 'zeros', value = 0): Tensor {
   if (x.rank !== 4) throw new Error(`pad: expected an NCHW tensor, got shape ${shapeToString(x.shape)}`);
   if (mode === 'zeros') return constantPad(x, [[0, 0], [0, 0], [p[0], p[1]], [p[2], p[3]]], value);
-  if (!PADDING_MODES.includes(mode)) throw new Error(`pad: mode must be one of ${PADDING_MODES.join(', ')}, got '${mode}'`);
+  if (!PADDING_MODES.includes(mode)) throw unknownNameError('padding mode', mode, PADDING_MODES, 'pad');
   return padAxis(padAxis(x, 2, p[0], p[1], mode), 3, p[2], p[3], mode);
 }

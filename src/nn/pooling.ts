@@ -6,6 +6,8 @@
  * Example: `new MaxPool2d(2)` maps [N, 20, 24, 24] to [N, 20, 12, 12].
  */
 import type { Tensor } from '../tensor/tensor.js';
+import type { PoolMode } from '../backend/kernels.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import { avgPool2d, type IntPair, maxPool2d } from './functional.js';
 import { Module } from './module.js';
 
@@ -39,6 +41,13 @@ abstract class Pool2d extends Module {
     this.padding = o.padding ?? 0;
   }
 
+  /** Unpadded pooling, where the module's and the op's windows agree, is a pool stage. */
+  protected poolStage(mode: PoolMode): Stage {
+    const unpadded = this.padding === 0 || (Array.isArray(this.padding) && this.padding.every((p) => p === 0));
+    if (!unpadded) return OPAQUE;
+    return { kind: 'pool', pool: { mode, poolSize: this.kernelSize, strides: this.stride }, dataFormat: 'channelsFirst' };
+  }
+
   override extraRepr(): string {
     return `kernel_size=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(this.padding)}`;
   }
@@ -53,6 +62,10 @@ export class MaxPool2d extends Pool2d {
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.stride, this.padding);
   }
+
+  override planStage(): Stage {
+    return this.poolStage('max');
+  }
 }
 
 export class AvgPool2d extends Pool2d {
@@ -66,5 +79,9 @@ export class AvgPool2d extends Pool2d {
 
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.stride, this.padding, this.countIncludePad);
+  }
+
+  override planStage(): Stage {
+    return this.poolStage('avg');
   }
 }

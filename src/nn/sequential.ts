@@ -2,6 +2,7 @@
  * nn.Sequential: runs its modules in order. Children are named '0', '1', ... (state-dict keys
  * `0.weight`), or by the keys of an object: `new Sequential({ conv: ..., relu: ... })`.
  */
+import { planChain } from '../plan/planner.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
@@ -33,7 +34,12 @@ export class Sequential extends Module {
     return e[1];
   }
 
+  /** Runs the modules in order; runs the planner fuses (Conv2d -> ReLU -> MaxPool2d) run as one op. */
   forward(x: Tensor): Tensor {
-    return this.#entries.reduce((h, [, m]) => m.forward(h), x);
+    let h = x;
+    for (const step of planChain(this.#entries.map(([, m]) => m.planStage()))) {
+      h = step.kind === 'node' ? this.#entries[step.node]![1].forward(h) : step.fusion.run(h);
+    }
+    return h;
   }
 }

@@ -3,6 +3,7 @@
  * `receptiveField` and `summary` can inspect a Module whose pooling lives in `forward` as
  * `F.maxPool2d(...)` rather than in a submodule.
  */
+import { withoutFusion } from '../plan/planner.js';
 export interface WindowOp {
   kind: 'conv' | 'maxPool' | 'avgPool';
   /** The module running when the op ran (dotted name), or '' for a top-level functional call. */
@@ -20,13 +21,13 @@ export interface WindowOp {
 let active: WindowOp[] | null = null;
 const moduleStack: string[] = [];
 
-/** Runs `fn` and returns the window ops it ran, in order. */
+/** Runs `fn`, unfused so every module's own ops run, and returns the window ops it ran, in order. */
 export function traceWindowOps(fn: () => void): WindowOp[] {
   const before = active;
   const ops: WindowOp[] = [];
   active = ops;
   try {
-    fn();
+    withoutFusion(fn);
   } finally {
     active = before;
   }

@@ -8,7 +8,7 @@ import { writeFileAtomicSync } from './io/atomic-write.js';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { createImage, type Image } from '../image/image.js';
-import type { RgbaImage } from '../viz/canvas.js';
+import type { RgbaImage } from '../viz/rgba-image.js';
 
 /** PNG or JPEG by content (magic bytes), as grey (when every pixel is grey), RGB or RGBA. */
 export function readImage(path: string): Image {

@@ -9,13 +9,11 @@
  */
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
-import type { Conv2DAttrs, FusedActivation, KernelAttrs, Pool2DAttrs } from '../backend/kernels.js';
+import type { Conv2DAttrs, FusedActivation } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
-import { fusedOutputGrads, markFusedOutput } from './fused-output-grads.js';
-import { pool2dAttrs } from './pool.js';
-import { type PoolNext, rememberPooled } from './pooled-outputs.js';
+import { epilogueGrads } from './epilogue-grad.js';
 import { transpose } from './shape-ops.js';
 
 export interface Conv2DOptions {
@@ -27,11 +25,6 @@ export interface Conv2DOptions {
   bias?: Tensor | null;
   /** Fused into the kernel; only 'linear' and 'relu' fuse. */
   activation?: FusedActivation;
-  /**
-   * @internal The pooling the caller will apply to the output next (channels-last only): computed
-   * in the same kernel and handed to the pool op (pooled-outputs.ts).
-   */
-  poolNext?: PoolNext;
 }
 
 /** Validates shapes and resolves options into kernel attributes. Exported for layers' shape inference. */
@@ -62,47 +55,33 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
 }
 
 function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
-  const { strides, pad, dilations, groups, outShape } = conv2dAttrs(x.shape, filter.shape, options);
-  const attrs: Conv2DAttrs = { strides, pad, dilations, groups };
-  const bias = options.bias ?? null;
-  if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== filter.shape[3])) {
-    throw new Error(`conv2d: bias must have shape [${filter.shape[3]}], got ${shapeToString(bias.shape)}`);
-  }
-  const activation = options.activation ?? 'linear';
-  const y = convolveThenPool(x, filter, bias, { ...attrs, activation }, outShape, options);
-  markFusedOutput(y, activation, bias !== null);
+  const { attrs, bias, activation } = convKernelArgs(x, filter, options);
+  const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, { ...attrs, activation });
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   return record('conv2d', y, inputs, (dy) => {
-    const [g, db] = fusedOutputGrads(dy, y, activation, bias !== null);
-    const dx = x.needsGrad
-      ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, { ...attrs, inputShape: [...x.shape] as [number, number, number, number] })
-      : null;
-    const dw = filter.needsGrad
-      ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...attrs, filterShape: [...filter.shape] as [number, number, number, number] })
-      : null;
-    return db === null ? [dx, dw] : [dx, dw, db];
+    const [g, db] = epilogueGrads(dy, y, activation, bias !== null);
+    return convInputGrads(g, db, x, filter, attrs);
   });
 }
 
-/** The Conv2D kernel, or Conv2DPool when the caller named the pooling that follows. */
-function convolveThenPool(
-  x: Tensor, filter: Tensor, bias: Tensor | null, attrs: KernelAttrs<'Conv2D'>, outShape: readonly number[], options: Conv2DOptions,
-): Tensor {
-  const next = isChannelsFirst(options.dataFormat) ? undefined : options.poolNext;
-  if (next === undefined) return engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, attrs);
-  const pool = poolAttrsOrNull(next, outShape);
-  if (pool === null) return engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, attrs);
-  const [y, pooled] = engine.runKernelOutputs('Conv2DPool', { x, filter, bias: bias ?? undefined }, { ...attrs, pool });
-  rememberPooled(y!, pool, pooled!);
-  return y!;
+/** Checked kernel attributes, bias and activation of a channels-last conv. */
+export function convKernelArgs(x: Tensor, filter: Tensor, options: Conv2DOptions, op = 'conv2d') {
+  const { strides, pad, dilations, groups, outShape } = conv2dAttrs(x.shape, filter.shape, options, op);
+  const attrs: Conv2DAttrs = { strides, pad, dilations, groups };
+  const bias = options.bias ?? null;
+  if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== filter.shape[3])) {
+    throw new Error(`${op}: bias must have shape [${filter.shape[3]}], got ${shapeToString(bias.shape)}`);
+  }
+  return { attrs, bias, activation: options.activation ?? 'linear', outShape };
 }
 
-/** The pool kernel's attributes for the conv output, or null when the window does not fit (the pool op will say why). */
-function poolAttrsOrNull(next: PoolNext, outShape: readonly number[]): Pool2DAttrs | null {
-  try {
-    const { outShape: _, ...attrs } = pool2dAttrs(next.mode, outShape, next.poolSize, next.options);
-    return attrs;
-  } catch {
-    return null;
-  }
+/** [dx, dw(, db)] of a conv for the gradient g at its pre-activation output z. */
+export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs): (Tensor | null)[] {
+  const dx = x.needsGrad
+    ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, { ...attrs, inputShape: [...x.shape] as [number, number, number, number] })
+    : null;
+  const dw = filter.needsGrad
+    ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...attrs, filterShape: [...filter.shape] as [number, number, number, number] })
+    : null;
+  return db === null ? [dx, dw] : [dx, dw, db];
 }

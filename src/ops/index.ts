@@ -14,6 +14,8 @@ export { reshape, flatten, expandDims, squeeze, transpose, slice, concat, pad, c
 export { matmul, dense } from './matmul.js';
 export type { MatMulOptions } from './matmul.js';
 export { conv2d, conv2dAttrs } from './conv2d.js';
+export { conv2dPool } from './conv2d-pool.js';
+export type { PoolSpec } from './conv2d-pool.js';
 export type { Conv2DOptions } from './conv2d.js';
 export { conv2dTranspose } from './conv2d-transpose.js';
 export type { Conv2DTransposeOptions } from './conv2d-transpose.js';

@@ -4,7 +4,7 @@ import { engine } from '../backend/engine.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { fusedOutputGrads } from './fused-output-grads.js';
+import { epilogueGrads } from './epilogue-grad.js';
 
 export interface MatMulOptions {
   transposeA?: boolean;
@@ -41,7 +41,7 @@ export function dense(x: Tensor, w: Tensor, b: Tensor | null = null, activation:
   const y = engine.runKernel('MatMul', { a: x, b: w, bias: b ?? undefined }, { transposeA: false, transposeB: false, activation });
   const inputs = b === null ? [x, w] : [x, w, b];
   return record('dense', y, inputs, (dy) => {
-    const [g, db] = fusedOutputGrads(dy, y, activation, b !== null);
+    const [g, db] = epilogueGrads(dy, y, activation, b !== null);
     const [dx, dw] = matmulGrads(g, x, w, false, false);
     return db === null ? [dx, dw] : [dx, dw, db];
   });

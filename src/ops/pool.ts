@@ -11,8 +11,6 @@ import type { Pool2DAttrs, PoolMode } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
-import { poolGradThroughReluBias } from './fused-output-grads.js';
-import { takePooled } from './pooled-outputs.js';
 import { transpose } from './shape-ops.js';
 
 export interface Pool2DOptions {
@@ -38,11 +36,8 @@ function pool(mode: PoolMode) {
     const channelsFirst = isChannelsFirst(options.dataFormat);
     const xl = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
     const { outShape: _, ...attrs } = pool2dAttrs(mode, xl.shape, poolSize, options);
-    const y = takePooled(xl, attrs) ?? engine.runKernel('Pool2D', { x: xl }, attrs);
-    const out = record(`${mode}Pool2d`, y, [xl], (dy, info) => [
-      (info.gradFeedsOnlyProducer(0) ? poolGradThroughReluBias(xl, dy, attrs) : null)
-        ?? engine.runKernel('Pool2DGrad', { x: xl, dy }, attrs),
-    ]);
+    const y = engine.runKernel('Pool2D', { x: xl }, attrs);
+    const out = record(`${mode}Pool2d`, y, [xl], (dy) => [engine.runKernel('Pool2DGrad', { x: xl, dy }, attrs)]);
     return channelsFirst ? transpose(out, [0, 3, 1, 2]) : out;
   };
 }

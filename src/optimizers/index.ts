@@ -4,6 +4,7 @@ import { AdamW } from './adamw.js';
 import { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
+import { unknownNameError } from '../names/unknown-name.js';
 
 export { Optimizer } from './optimizer.js';
 export type { GradientPair, BaseOptimizerOptions } from './optimizer.js';
@@ -26,13 +27,17 @@ const FACTORIES = new Map<string, () => Optimizer>([
   ['adamw', () => new AdamW()],
 ]);
 
+/**
+ * The optimizer names `compile` accepts, in Keras's spellings: lower case ('rmsprop') and the class
+ * names ('RMSprop', 'AdamW'). At run time any letter case resolves.
+ */
+export type OptimizerName = 'sgd' | 'rmsprop' | 'adam' | 'adamw' | 'SGD' | 'RMSprop' | 'Adam' | 'AdamW';
+
 /** An optimizer instance passes through; a name gives a new one with Keras' default settings. */
 export function getOptimizer(identifier: string | Optimizer): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
   const make = typeof identifier === 'string' ? FACTORIES.get(identifier.toLowerCase()) : undefined;
-  if (make === undefined) {
-    throw new Error(`getOptimizer: unknown optimizer ${JSON.stringify(identifier)}; expected an Optimizer or one of 'sgd', 'rmsprop', 'adam', 'adamw' (any letter case)`);
-  }
+  if (make === undefined) throw unknownNameError('optimizer', identifier, [...FACTORIES.keys()], 'compile (an optimizer is a name, in any letter case, or an Optimizer)');
   return make();
 }
 export { MovingAverages } from './ema.js';

@@ -158,8 +158,8 @@ describe('optimizer plumbing', () => {
     assert.equal(getOptimizer('adam').learningRate, 0.001);
     const mine = new SGD();
     assert.equal(getOptimizer(mine), mine);
-    assert.throws(() => getOptimizer('adagrad'), /unknown optimizer "adagrad".*'sgd', 'rmsprop', 'adam', 'adamw'/);
-    assert.throws(() => getOptimizer('constructor'), /unknown optimizer/);
+    assert.throws(() => getOptimizer('adagrad'), /Unknown optimizer 'adagrad' in compile .*: valid names: 'sgd', 'rmsprop', 'adam', 'adamw'/);
+    assert.throws(() => getOptimizer('constructor'), /Unknown optimizer 'constructor'/);
   });
 
   it('getConfig reports the hyperparameters', () => {

@@ -11,24 +11,13 @@ import { forgetUnreachable, onUnreachable } from './reclamation.js';
 import type { Shape } from './shape.js';
 import { shapeToString, sizeOf } from './shape.js';
 
-/** What the reverse pass knows about an op's place in the graph, for rules that fuse across ops. */
-export interface BackwardInfo {
-  /**
-   * True when input k's gradient reaches nothing but the gradient rule of the op that produced
-   * it: no other op consumes input k and nobody asked for its gradient. A rule may then hand back
-   * a gradient that op's rule has agreed to accept in place of the exact one (see
-   * ops/fused-output-grads.ts).
-   */
-  gradFeedsOnlyProducer(k: number): boolean;
-}
-
 /** How a tensor was computed, for the reverse pass. */
 export interface GradNode {
   /** The op that produced the tensor, for error messages and debugging. */
   readonly op: string;
   readonly inputs: readonly Tensor[];
-  /** Gradients for each input given the upstream gradient (null: no gradient flows there). */
-  readonly backward: (dy: Tensor, info: BackwardInfo) => readonly (Tensor | null)[];
+  /** Exact gradients for each input given the upstream gradient (null: no gradient flows there). */
+  readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
 }
 
 /**

@@ -257,10 +257,62 @@ function windowTopsApart(z: Tensor, gap: number): boolean {
   return true;
 }
 
+/**
+ * The fused conv2dPool op (the planner's Conv2D -> pooling pattern) on the same kink-free draws:
+ * relu or linear epilogue, max/min/avg, with and without bias, channels-last and -first.
+ */
+function fusedConvPoolCase(mode: 'max' | 'min' | 'avg', activation: 'linear' | 'relu', variant: string, x: number[], w: number[], o: { padding: ops.Padding; bias?: boolean; channelsFirst?: boolean }): OpCase {
+  const withBias = o.bias ?? true;
+  const dataFormat = o.channelsFirst === true ? 'channelsFirst' as const : 'channelsLast' as const;
+  const toNCHW = (t: Tensor) => (o.channelsFirst === true ? ops.transpose(t, [0, 3, 1, 2]) : t);
+  const make = (r: Random) => [randn(x, r), randn(w, r), ...(withBias ? [randn([w[3]!], r)] : [])];
+  const pre = (xs: Tensor[]) => ops.conv2d(xs[0]!, xs[1]!, { bias: xs[2] ?? null, padding: o.padding });
+  const kinkFree = (xs: Tensor[]) => {
+    const z = pre(xs);
+    const clearOfRelu = activation === 'linear' || z.dataSync().every((v) => Math.abs(v) >= 0.05);
+    return clearOfRelu && (mode === 'avg' || windowExtremesApart(z, 0.05, mode, activation === 'relu'));
+  };
+  return {
+    op: 'conv2dPool', variant: `${mode} 2x2, ${activation}${withBias ? ' + bias' : ''}, ${dataFormat}, ${variant}`,
+    inputs: (r) => redraw(make, kinkFree)(r).map((t, i) => (i === 0 ? toNCHW(t) : t)),
+    fn: (xt, wt, b) => ops.conv2dPool(xt, wt, { bias: b ?? null, padding: o.padding, activation, dataFormat }, { mode, poolSize: 2 }),
+  };
+}
+
+/**
+ * In every 2x2 stride-2 window of y (NHWC; relu(z) when `relu`), the value `mode` picks beats the
+ * next by `gap`, unless it is a relu zero (no gradient flows to any cell of that window then).
+ */
+function windowExtremesApart(z: Tensor, gap: number, mode: 'max' | 'min', relu: boolean): boolean {
+  const [n, h, w, c] = z.shape as [number, number, number, number];
+  const v = z.dataSync();
+  const at = (b: number, p: number, q: number, k: number) => v[((b * h + p) * w + q) * c + k]!;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i + 1 < h; i += 2) {
+      for (let j = 0; j + 1 < w; j += 2) {
+        for (let k = 0; k < c; k++) {
+          const cells = [at(b, i, j, k), at(b, i, j + 1, k), at(b, i + 1, j, k), at(b, i + 1, j + 1, k)].map((x) => (relu ? Math.max(0, x) : x));
+          cells.sort((p, q) => (mode === 'max' ? q - p : p - q));
+          if (!(relu && cells[0] === 0) && Math.abs(cells[0]! - cells[1]!) < gap) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 const CONV_POOL: OpCase[] = [
   convPoolCase('maxPool2d', 'even size', [2, 6, 6, 2], [3, 3, 2, 4], 'valid'),
   convPoolCase('maxPool2d', 'odd size, 5 channels', [1, 7, 7, 2], [3, 3, 2, 5], 'same'),
   convPoolCase('avgPool2d', 'odd size', [1, 7, 7, 2], [3, 3, 2, 3], 'same'),
+  fusedConvPoolCase('max', 'relu', 'even size', [2, 6, 6, 2], [3, 3, 2, 4], { padding: 'valid' }),
+  fusedConvPoolCase('max', 'relu', 'odd size, 5 channels', [1, 7, 7, 2], [3, 3, 2, 5], { padding: 'same' }),
+  fusedConvPoolCase('min', 'relu', 'even size', [1, 6, 6, 2], [3, 3, 2, 4], { padding: 'valid' }),
+  fusedConvPoolCase('avg', 'relu', 'odd size', [1, 7, 7, 2], [3, 3, 2, 3], { padding: 'same' }),
+  fusedConvPoolCase('max', 'linear', 'no bias', [1, 6, 6, 2], [3, 3, 2, 4], { padding: 'valid', bias: false }),
+  fusedConvPoolCase('avg', 'linear', 'bias', [1, 6, 6, 3], [3, 3, 3, 4], { padding: 'valid' }),
+  fusedConvPoolCase('max', 'relu', 'no bias', [1, 6, 6, 1], [3, 3, 1, 4], { padding: 'valid', bias: false }),
+  fusedConvPoolCase('max', 'relu', 'NCHW', [1, 6, 6, 2], [3, 3, 2, 4], { padding: 'valid', channelsFirst: true }),
 ];
 
 /** One-hot rows of shape [rows, classes] with random classes. */

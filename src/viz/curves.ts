@@ -1,15 +1,15 @@
 /**
- * Training curves: one panel per quantity (loss, accuracy, ...), each with its training series
- * and, when present, the `val_` series, drawn against the epoch with labelled axes, ticks and a
- * legend. Input: a History's `history` record or a CSVLogger file parsed by `parseCsvLog`.
+ * Training curves: one panel per quantity (loss, accuracy, learning_rate, ...) with its training
+ * series and, when logged, its `val_` series, against the epoch (1-based, as Keras prints it).
+ * A legend appears only in panels with both series; a quantity that has no validation twin (the
+ * learning rate) is one unlabelled line named by its axis. A positive series spanning a factor
+ * of 10 or more (a decaying learning rate) gets a log axis. Input: a History's `history` record
+ * or a CSVLogger file parsed by `parseCsvLog`.
  */
-import { BLACK, Canvas, GREY, type Rgb, type RgbaImage, textWidth } from './canvas.js';
-import { shortNumber, title } from './layout.js';
+import type { GroupMark } from 'vega';
+import { type ChartSpec, SERIES_COLOURS, renderSvg } from './vega-svg.js';
 
-const TRAIN: Rgb = [33, 102, 172];
-const VAL: Rgb = [214, 96, 77];
-// Panel geometry: title and legend above the plot, tick labels and the axis name below it.
-const PANEL = { w: 440, h: 330, left: 92, right: 24, top: 74, bottom: 54 };
+const PANEL = { width: 320, height: 220 };
 
 /** Reads a CSVLogger file (header `epoch,loss,...`, one row per epoch) into series by column. */
 export function parseCsvLog(text: string): Record<string, number[]> {
@@ -29,76 +29,76 @@ export function parseCsvLog(text: string): Record<string, number[]> {
   return out;
 }
 
-/** ['loss', 'accuracy'] from keys such as loss, accuracy, val_loss, val_accuracy (epoch dropped). */
+const LEARNING_RATE = /^(learning_rate|lr)$/;
+
+/**
+ * ['loss', 'accuracy', 'learning_rate'] from keys such as accuracy, learning_rate, loss, val_loss
+ * (epoch dropped): the loss first and the learning rate last, as one reads a training run.
+ */
 function quantities(series: Record<string, number[]>): string[] {
-  return [...new Set(Object.keys(series).filter((k) => k !== 'epoch').map((k) => k.replace(/^val_/, '')))];
+  const names = [...new Set(Object.keys(series).filter((k) => k !== 'epoch').map((k) => k.replace(/^val_/, '')))];
+  const rank = (n: string) => (n === 'loss' ? 0 : LEARNING_RATE.test(n) ? 2 : 1);
+  return names.sort((a, b) => rank(a) - rank(b));
 }
 
-function niceTicks(lo: number, hi: number, count = 5): number[] {
-  const span = hi - lo || Math.abs(hi) || 1;
-  const raw = span / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) as number;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
-  return ticks;
+interface Point {
+  epoch: number;
+  value: number;
+  series: keyof typeof SERIES_COLOURS;
 }
 
-function drawPanel(canvas: Canvas, x0: number, name: string, train: number[] | undefined, val: number[] | undefined): void {
-  const all = [...(train ?? []), ...(val ?? [])];
-  const epochs = Math.max(train?.length ?? 0, val?.length ?? 0);
-  let [lo, hi] = [Math.min(...all), Math.max(...all)];
-  if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const pad = (hi - lo) * 0.05;
-  [lo, hi] = [lo - pad, hi + pad];
-  const ox = x0 + PANEL.left;
-  const oy = PANEL.h - PANEL.bottom;
-  const pw = PANEL.w - PANEL.left - PANEL.right;
-  const top = PANEL.top;
-  const ph = oy - top;
-  const px = (e: number) => ox + (epochs <= 1 ? pw / 2 : (e * pw) / (epochs - 1));
-  const py = (v: number) => oy - ((v - lo) / (hi - lo)) * ph;
-  for (const t of niceTicks(lo, hi)) {
-    canvas.line(ox, Math.round(py(t)), ox + pw, Math.round(py(t)), GREY);
-    const label = shortNumber(t);
-    canvas.text(label, ox - 6 - textWidth(label), Math.round(py(t)) - 7);
-  }
-  const step = Math.max(1, Math.ceil(epochs / 8));
-  for (let e = 0; e < epochs; e += step) {
-    canvas.line(Math.round(px(e)), oy, Math.round(px(e)), oy + 4, BLACK);
-    const label = String(e + 1);
-    canvas.text(label, Math.round(px(e)) - Math.floor(textWidth(label) / 2), oy + 8);
-  }
-  canvas.line(ox, top, ox, oy, BLACK);
-  canvas.line(ox, oy, ox + pw, oy, BLACK);
-  canvas.text('epoch', ox + Math.floor((pw - textWidth('epoch')) / 2), oy + 28);
-  canvas.textVertical(name, x0 + 8, top + Math.floor((ph + textWidth(name)) / 2));
-  const plot = (s: number[] | undefined, c: Rgb) => s?.forEach((v, e) => {
-    if (e > 0) canvas.line(Math.round(px(e - 1)), Math.round(py(s[e - 1])), Math.round(px(e)), Math.round(py(v)), c, 2);
-    canvas.fillRect(Math.round(px(e)) - 2, Math.round(py(v)) - 2, 5, 5, c);
-  });
-  plot(train, TRAIN);
-  plot(val, VAL);
-  legend(canvas, ox + 6, top - 30, train !== undefined, val !== undefined);
+function points(train: number[] | undefined, val: number[] | undefined): Point[] {
+  const of = (values: number[] | undefined, series: Point['series']) => (values ?? []).map((value, e) => ({ epoch: e + 1, value, series }));
+  return [...of(train, 'training'), ...of(val, 'validation')];
 }
 
-function legend(canvas: Canvas, x: number, y: number, train: boolean, val: boolean): void {
-  let cx = x;
-  for (const [show, label, c] of [[train, 'training', TRAIN], [val, 'validation', VAL]] as const) {
-    if (!show) continue;
-    canvas.fillRect(cx, y + 5, 16, 4, c);
-    cx += 22 + canvas.text(label, cx + 22, y, c) + 12;
-  }
+const wantsLogScale = (values: number[]) => values.every((v) => v > 0) && Math.max(...values) / Math.min(...values) >= 10;
+
+function panel(name: string, train: number[] | undefined, val: number[] | undefined): GroupMark {
+  const data = points(train, val);
+  const kinds = [...new Set(data.map((p) => p.series))];
+  const epochs = Math.max(...data.map((p) => p.epoch));
+  const log = wantsLogScale(data.map((p) => p.value));
+  return {
+    type: 'group',
+    name: `panel_${name}`,
+    encode: { enter: { width: { value: PANEL.width }, height: { value: PANEL.height } } },
+    data: [{ name: 'points', values: data }],
+    scales: [
+      { name: 'x', type: 'linear', domain: epochs > 1 ? [1, epochs] : [0.5, 1.5], range: [0, PANEL.width], zero: false, nice: false },
+      { name: 'y', type: log ? 'log' : 'linear', domain: { data: 'points', field: 'value' }, range: [PANEL.height, 0], zero: false, nice: true, padding: log ? 0 : 8 },
+      { name: 'colour', type: 'ordinal', domain: kinds, range: kinds.map((k) => SERIES_COLOURS[k]) },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'epoch', tickMinStep: 1, format: 'd', tickCount: Math.min(epochs, 10) },
+      { orient: 'left', scale: 'y', title: name.replaceAll('_', ' '), grid: true, tickCount: 6, ...(log ? { format: '~e' } : {}) },
+    ],
+    legends: kinds.length > 1 ? [{ stroke: 'colour', orient: 'top', direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 2.5 }] : [],
+    marks: [{
+      type: 'group',
+      from: { facet: { name: 'series', data: 'points', groupby: 'series' } },
+      marks: [
+        { type: 'line', from: { data: 'series' }, encode: { enter: { x: { scale: 'x', field: 'epoch' }, y: { scale: 'y', field: 'value' }, stroke: { scale: 'colour', field: 'series' }, strokeWidth: { value: 2 } } } },
+        { type: 'symbol', from: { data: 'series' }, encode: { enter: { x: { scale: 'x', field: 'epoch' }, y: { scale: 'y', field: 'value' }, fill: { scale: 'colour', field: 'series' }, size: { value: epochs <= 30 ? 24 : 0 } } } },
+      ],
+    }],
+  };
 }
 
-/** One panel per quantity, side by side. */
-export function trainingCurves(series: Record<string, number[]>, options: { title?: string } = {}): RgbaImage {
-  const names = quantities(series);
-  if (names.length === 0 || names.every((n) => (series[n]?.length ?? 0) + (series[`val_${n}`]?.length ?? 0) === 0)) {
-    throw new Error(`trainingCurves: no series to draw (keys: ${Object.keys(series).join(', ') || 'none'})`);
-  }
-  const canvas = new Canvas(PANEL.w * names.length, PANEL.h);
-  title(canvas, options.title ?? 'Training curves');
-  names.forEach((n, i) => drawPanel(canvas, i * PANEL.w, n, series[n], series[`val_${n}`]));
-  return canvas;
+/** The Vega specification of the curves: panels side by side, each with its own axes. */
+export function trainingCurvesSpec(series: Record<string, number[]>, options: { title?: string } = {}): ChartSpec {
+  const names = quantities(series).filter((n) => (series[n]?.length ?? 0) + (series[`val_${n}`]?.length ?? 0) > 0);
+  if (names.length === 0) throw new Error(`trainingCurves: no series to draw (keys: ${Object.keys(series).join(', ') || 'none'})`);
+  return {
+    padding: 12,
+    autosize: 'pad',
+    title: { text: options.title ?? 'Training curves' },
+    layout: { columns: names.length, padding: 48, bounds: 'full', align: 'none' },
+    marks: names.map((n) => panel(n, series[n], series[`val_${n}`])),
+  };
+}
+
+/** The curves as SVG text. */
+export function trainingCurves(series: Record<string, number[]>, options: { title?: string } = {}): Promise<string> {
+  return renderSvg(trainingCurvesSpec(series, options));
 }

@@ -1,11 +1,18 @@
-/** Pictures of a CNN as RGBA pixel buffers (browser-safe); `writePng` in fovea's Node build saves them. */
-export { Canvas, textWidth } from './canvas.js';
-export type { RgbaImage, Rgb } from './canvas.js';
+/**
+ * Pictures of a CNN as SVG text (browser-safe; Vega lays out the charts): filter and feature-map
+ * grids, training curves and a confusion matrix. `writeChart` in fovea's Node build saves them
+ * as SVG or PNG.
+ */
+export type { RgbaImage } from './rgba-image.js';
+export type { Rgb } from './colormap.js';
 export { diverging, sequential, grey } from './colormap.js';
-export { filterGrid, featureGrid } from './grids.js';
+export { encodePngBytes, pngDataUrl } from './png-encode.js';
+export { filterGrid, featureGrid, filterGridSpec, featureGridSpec } from './grids.js';
 export type { FilterGridOptions, FeatureGridOptions } from './grids.js';
-export { trainingCurves, parseCsvLog } from './curves.js';
-export { confusionMatrix, confusionPicture } from './confusion.js';
+export { trainingCurves, trainingCurvesSpec, parseCsvLog } from './curves.js';
+export { confusionMatrix, confusionPicture, confusionSpec } from './confusion.js';
+export type { ConfusionOptions } from './confusion.js';
+export { renderSvg } from './vega-svg.js';
+export type { ChartSpec } from './vega-svg.js';
 export { convKernel, featureMaps } from './model-views.js';
 export type { KernelView, FeatureView } from './model-views.js';
-export { FONT_CHARACTERS } from './font.js';

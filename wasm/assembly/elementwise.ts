@@ -4,9 +4,13 @@
 // split it. Semantics follow the reference backend bit for bit where float32 allows: comparisons
 // and selects are written with masks (not f32x4.max) so NaN and ties behave like the TS code.
 
-/** Binary op codes (the TS side maps BinaryOp names and mirrors to these). */
-const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, RSUB = 6, RDIV = 7;
-const EQ = 8, NE = 9, GT = 10, GE = 11, LT = 12, LE = 13;
+import {
+  BINARY_ADD as ADD, BINARY_SUB as SUB, BINARY_MUL as MUL, BINARY_DIV as DIV, BINARY_MAX as MAX, BINARY_MIN as MIN,
+  BINARY_RSUB as RSUB, BINARY_RDIV as RDIV, BINARY_EQ as EQ, BINARY_NE as NE, BINARY_GT as GT, BINARY_GE as GE,
+  BINARY_LT as LT, BINARY_LE as LE, BROADCAST_SAME, BROADCAST_TILE, ACT_RELU,
+  UNARY_NEG as NEG, UNARY_ABS as ABS, UNARY_SQRT as SQRT, UNARY_SQUARE as SQUARE, UNARY_RELU as RELU,
+  UNARY_RELU6 as RELU6, UNARY_LEAKY_RELU as LEAKY, UNARY_STEP as STEP,
+} from './codes';
 
 // @ts-ignore: decorator
 @inline function bool01(m: v128): v128 {
@@ -70,7 +74,7 @@ const EQ = 8, NE = 9, GT = 10, GE = 11, LT = 12, LE = 13;
  */
 export function binaryF32(op: i32, a: usize, b: usize, out: usize, i0: i32, count: i32, mode: i32, m: i32): void {
   const end = i0 + count;
-  if (mode == 0) {
+  if (mode == BROADCAST_SAME) {
     const o = <usize>i0 << 2;
     runSame(op, a + o, b + o, out + o, count);
     return;
@@ -78,7 +82,7 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, i0: i32, coun
   let i = i0;
   while (i < end) {
     const o = <usize>i << 2;
-    if (mode == 1) {
+    if (mode == BROADCAST_TILE) {
       const j = i % m;
       const len = min(m - j, end - i);
       runSame(op, a + o, b + (<usize>j << 2), out + o, len);
@@ -92,8 +96,6 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, i0: i32, coun
   }
 }
 
-/** Unary op codes. */
-const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, RELU = 4, RELU6 = 5, LEAKY = 6, STEP = 7, RECIP = 8;
 
 // @ts-ignore: decorator
 @inline function applyU(op: i32, x: v128, alpha: v128): v128 {
@@ -219,7 +221,7 @@ function addRowsF64(x: usize, cols: i32, nrows: i32, part: usize): void {
 const BIAS_GRAD_BLOCK_BYTES = 8192;
 
 /**
- * The backward of a fused bias + activation (act 0: linear, 1: relu) over rows [r0, r0 + nrows)
+ * The backward of a fused bias + activation (act: ACT_LINEAR or ACT_RELU) over rows [r0, r0 + nrows)
  * of [rows, cols]: dz = dy * act'(y), and part[c] (float64) = the sum of those dz rows, in row
  * order: the same sums sumRowsF64 gives on dz, in one pass over dy and y. Each block of rows is
  * written, then summed while it is still in L1.
@@ -240,12 +242,12 @@ export function biasActGradPart(act: i32, dy: usize, y: usize, dz: usize, cols: 
     for (; i + 4 <= n; i += 4) {
       const o = o0 + (<usize>i << 2);
       const g = v128.load(dy + o);
-      v128.store(dz + o, act == 1 ? f32x4.mul(g, v128.and(f32x4.gt(v128.load(y + o), zero), one)) : g);
+      v128.store(dz + o, act == ACT_RELU ? f32x4.mul(g, v128.and(f32x4.gt(v128.load(y + o), zero), one)) : g);
     }
     for (; i < n; i++) {
       const o = o0 + (<usize>i << 2);
       const g = load<f32>(dy + o);
-      store<f32>(dz + o, act == 1 ? g * (load<f32>(y + o) > 0 ? <f32>1 : <f32>0) : g);
+      store<f32>(dz + o, act == ACT_RELU ? g * (load<f32>(y + o) > 0 ? <f32>1 : <f32>0) : g);
     }
     addRowsF64(dz + o0, cols, count, part);
   }

@@ -13,10 +13,8 @@ export const MC: i32 = 120; // multiple of 4, 5 and 6
 export const NC: i32 = 1024;
 const NR: i32 = 8;
 
-/** Flags for sgemm and the micro-kernels. */
-export const F_ACC: i32 = 1;
-export const F_BIAS: i32 = 2;
-export const F_RELU: i32 = 4;
+// Flags for sgemm and the micro-kernels: codes.ts.
+import { F_ACC, F_BIAS, F_RELU } from './codes';
 
 /** Bytes of workspace one sgemm call needs. */
 export function gemmWorkspaceBytes(): i32 {

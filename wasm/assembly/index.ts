@@ -1,16 +1,16 @@
-// Entry point of the Fovea WebAssembly kernels. Every export takes byte pointers into the
-// imported shared memory; nothing here allocates (the JS side owns the heap layout).
-export { sgemm, sgemmU, packA, packB, gemmWorkspaceBytes } from './gemm';
-export { mk4x8, mk5x8, mk6x8 } from './microkernels';
-
-/** Does nothing: used to measure thread dispatch latency. */
-export function nop(): void {}
+// Entry point of the Fovea WebAssembly kernels: exactly the exports the library calls (the
+// micro-benchmarks' extras are in bench.ts). Every export takes byte pointers into the imported
+// shared memory; nothing here allocates (the JS side owns the heap layout).
+export { sgemmU, packB, gemmWorkspaceBytes } from './gemm';
+export { im2col, col2im } from './conv-im2col';
+export { convImplicit, convBackpropFilter, convFilterWorkspaceBytes } from './conv-implicit';
+export { padNHWC, swapFilterIO } from './conv-layout';
+export { wino4Filter, wino4FilterBytes, wino4Forward, wino4WorkspaceBytes } from './winograd4';
 export {
-  col2im, wino4BackpropFilter, wino4BackpropFilterPart, wino4FilterGradFinish4, wino4FilterGradWorkspaceBytes,
-  wino4FilterGradPartBytes, wino4Filter, wino4FilterBytes, wino4Forward, wino4WorkspaceBytes, padNHWC, flipFilter,
-  im2col, convImplicit, conv1Direct, convBackpropFilter, convFilterWorkspaceBytes, winoFilter, winoFilterBytes,
-  winoForward, winoWorkspaceBytes, swapFilterIO, wino4BackpropInput, wino4InputGradWorkspaceBytes,
-} from './conv';
+  wino4BackpropFilterPart, wino4FilterGradFinish4, wino4FilterGradWorkspaceBytes, wino4FilterGradPartBytes,
+} from './winograd4-filter-grad';
+export { wino4BackpropInput, wino4InputGradWorkspaceBytes } from './winograd4-input-grad';
+export { conv1Direct } from './conv1-direct';
 export { conv1BackpropFilterPart, conv1FilterGradSum, conv1Forward3x3 } from './conv1';
 export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64, biasActGradPart } from './elementwise';
 export { pool2d, pool2dGrad, poolReluBiasGradPart } from './pool';

@@ -5,7 +5,7 @@
 
 import { biasActGradPart } from './elementwise';
 
-const MAXP = 0, MINP = 1;
+import { ACT_RELU, POOL_AVG, POOL_MIN as MINP } from './codes';
 
 /** Does v beat the current best? (mode 0: v > best, 1: v < best) as a lane mask. */
 // @ts-ignore: decorator
@@ -47,14 +47,14 @@ export function pool2d(
             for (let j = 0; j < nw; j++) {
               if (i | j) {
                 const v = v128.load(cp + off);
-                if (mode == 2) acc = f32x4.add(acc, v);
+                if (mode == POOL_AVG) acc = f32x4.add(acc, v);
                 else acc = v128.bitselect(v, acc, beats(mode, v, acc));
               }
               cp += cB;
             }
             rp += rowB;
           }
-          if (mode == 2) acc = f32x4.div(acc, f32x4.splat(<f32>(nh * nw)));
+          if (mode == POOL_AVG) acc = f32x4.div(acc, f32x4.splat(<f32>(nh * nw)));
           v128.store(yo + off, acc);
         }
         for (; c < Cz; c++) {
@@ -66,14 +66,14 @@ export function pool2d(
             for (let j = 0; j < nw; j++) {
               if (i | j) {
                 const v = load<f32>(cp + off);
-                if (mode == 2) acc += v;
+                if (mode == POOL_AVG) acc += v;
                 else if (mode == MINP ? v < acc : v > acc) acc = v;
               }
               cp += cB;
             }
             rp += rowB;
           }
-          if (mode == 2) acc /= <f32>(nh * nw);
+          if (mode == POOL_AVG) acc /= <f32>(nh * nw);
           store<f32>(yo + off, acc);
         }
       }
@@ -112,7 +112,7 @@ export function pool2dGrad(
         const g = dy + <usize>((n * OH + oh) * OW + ow) * cB;
         const cell0 = <usize>((n * H + h0) * W + w0) * cB;
         const first = x + cell0, dfirst = dx + cell0;
-        if (mode == 2) {
+        if (mode == POOL_AVG) {
           avgGradWindow(g, dfirst, Cz, nh, nw, rowB, cB);
           continue;
         }
@@ -199,7 +199,7 @@ export function pool2dGrad(
 /** Max/min pooling with 2x2 windows, stride 2, no padding, C % 4 == 0: the seed CNN's pools. */
 // @ts-ignore: decorator
 @inline function isPlain2x2(mode: i32, C: i32, ph: i32, pw: i32, sh: i32, sw: i32, padT: i32, padL: i32): bool {
-  return mode != 2 && (C & 3) == 0 && ph == 2 && pw == 2 && sh == 2 && sw == 2 && padT == 0 && padL == 0;
+  return mode != POOL_AVG && (C & 3) == 0 && ph == 2 && pw == 2 && sh == 2 && sw == 2 && padT == 0 && padL == 0;
 }
 
 /**
@@ -270,7 +270,7 @@ export function poolReluBiasGradPart(
     }
     pool2dGrad(mode, y, dy, H, W, C, ph, pw, sh, sw, padT, padL, OH, OW, dz, n, n + 1);
     // In place (dy = dz): each value is read before it is written.
-    biasActGradPart(1, dz, y, dz, C, (n + 1) * cells, n * cells, cells, part);
+    biasActGradPart(ACT_RELU, dz, y, dz, C, (n + 1) * cells, n * cells, cells, part);
   }
 }
 

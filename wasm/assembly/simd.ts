@@ -1,4 +1,4 @@
-// Small SIMD helpers shared by all kernels.
+// Small helpers shared by all kernels.
 
 /** a * b + c: a fused multiply-add when built with relaxed-simd, else mul + add. */
 // @ts-ignore: decorator
@@ -24,3 +24,7 @@
   const zero = f32x4.splat(0);
   return f32x4.add(f32x4.pmax(v, zero), zero);
 }
+
+/** Float offset -> byte pointer. */
+// @ts-ignore: decorator
+@inline export function f(p: usize, i: usize): usize { return p + (i << 2); }

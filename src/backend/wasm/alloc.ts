@@ -10,6 +10,7 @@
  * after asking the owner to reclaim unreachable tensors' blocks where growing would otherwise
  * keep their garbage for good.
  */
+import type { WasmMemory } from './wasm-objects.js';
 
 /** Bytes [0, BASE) stay unused so that pointer 0 can mean "absent" (no bias). */
 const BASE = 1024;
@@ -57,7 +58,7 @@ export class HeapAllocator {
   private usedAfterReclaim = 0;
 
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: WasmMemory,
     private readonly maxBytes: number,
     private readonly pressure: HeapPressure | null = null,
   ) {}

@@ -7,7 +7,7 @@
 import type { DataArray, DType } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
 import type { DataHandle, KernelTable } from '../kernels.js';
-import { WasmContext } from './context.js';
+import { WasmContext, type VoidKernelName } from './context.js';
 import { WasmHeap, type WasmHandle } from './heap.js';
 import { createMemory, instantiate } from './loader.js';
 import type { WasmPlatform } from './platform.js';
@@ -23,19 +23,20 @@ import { makeArgMax, makeReduce } from './kernels/reduce.js';
 import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
 import { makeImageTransform, makeImageTransformGrad } from './kernels/image-transform.js';
 import { makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
+import type { WasmMemory, WasmModule } from './wasm-objects.js';
 
 /** Exports the workers may be asked to run (the pool resolves them by index). */
-const PARALLEL_EXPORTS = [
+const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
-  'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'nop', 'conv1BackpropFilterPart', 'conv1Forward3x3',
+  'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3',
 ];
 
 export interface WasmBackendOptions {
   /** The compiled kernels (compileKernels / compileKernelsSync in loader.ts). */
-  module: WebAssembly.Module;
+  module: WasmModule;
   /** A shared memory matching the module's import (default: a new one). */
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   /** Threads kernels may use, the main thread included (1..6). */
   threads: number;
   platform: WasmPlatform;

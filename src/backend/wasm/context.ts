@@ -7,9 +7,50 @@
 import type { ChunkArg } from './pool.js';
 import { WasmThreadPool } from './pool.js';
 import type { WasmHeap } from './heap.js';
-import type { FoveaWasmExports } from './loader.js';
+import { KERNEL_PARAMS, type KernelExports } from './generated/kernel-exports.js';
 
 type Fn = (...a: number[]) => void;
+
+/** The name of a kernel export. */
+export type KernelName = keyof KernelExports;
+type ParamOf<K extends KernelName> = (typeof KERNEL_PARAMS)[K][number];
+/** Named arguments of export K, one number per parameter (generated from its AssemblyScript signature). */
+export type KernelArgs<K extends KernelName> = { readonly [P in ParamOf<K>]: number };
+/** Exports that return a number (workspace sizes) and those that return nothing (kernels). */
+export type SizeKernelName = { [K in KernelName]: ReturnType<KernelExports[K]> extends number ? K : never }[KernelName];
+export type VoidKernelName = Exclude<KernelName, SizeKernelName>;
+
+/** How `parallel` splits export K's range [0, total) into chunks. */
+export interface ParallelJob<K extends KernelName> {
+  total: number;
+  /** Chunk length (see `grain`). */
+  grain: number;
+  /** Arguments that move with the chunk: value = given + perStart * start + perLength * length. */
+  chunk: { readonly [P in ParamOf<K>]?: readonly [perStart: number, perLength: number] };
+  /** The job's cost estimate (flops or bytes touched): small jobs stay on the main thread. */
+  work: number;
+  /** The parameter that receives the running thread's workspace pointer (call `workspace` first). */
+  workspace?: ParamOf<K>;
+  /** The export does one fixed chunk per call (a partial-sum block): chunks must not grow. */
+  unitChunks?: boolean;
+}
+
+/** Named arguments in the export's parameter order; a missing one is a bug in the caller. */
+function positional<K extends KernelName>(name: K, args: KernelArgs<K>): number[] {
+  const params: readonly string[] = KERNEL_PARAMS[name];
+  const values = args as Readonly<Record<string, number>>;
+  return params.map((p) => {
+    const v = values[p];
+    if (typeof v !== 'number') throw new Error(`wasm backend: kernel '${name}' called without argument '${p}'`);
+    return v;
+  });
+}
+
+function paramIndex<K extends KernelName>(name: K, param: string): number {
+  const i = (KERNEL_PARAMS[name] as readonly string[]).indexOf(param);
+  if (i < 0) throw new Error(`wasm backend: kernel '${name}' has no parameter '${param}'`);
+  return i;
+}
 
 /** Each kernel runs on one thread below this many flops per extra thread (dispatch ~1 us). */
 export const MIN_PARALLEL_WORK = 60_000;
@@ -43,6 +84,8 @@ export class WasmContext {
   private soloUntil = 0;
   /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
   readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0, waitedMs: 0 };
+  /** Told the name of every kernel run through `call` or `parallel` (tests check which algorithm ran). */
+  onDispatch: ((name: KernelName) => void) | null = null;
   /** ms the main thread waited for workers' last chunks, by export: where the load is uneven. */
   readonly waitedByExport = new Map<string, number>();
   /** Decaying sums (ms): time in parallel jobs, and the part of it spent waiting for a preempted worker. */
@@ -50,30 +93,30 @@ export class WasmContext {
   private recentStalledMs = 0;
 
   constructor(
-    readonly ex: FoveaWasmExports,
+    readonly ex: KernelExports,
     readonly heap: WasmHeap,
     readonly pool: WasmThreadPool | null,
     readonly threads: number,
   ) {}
 
-  fn(name: string): Fn {
+  private fn(name: KernelName): Fn {
     let f = this.fns.get(name);
     if (f === undefined) {
-      f = this.ex[name] as Fn | undefined;
-      if (typeof f !== 'function') throw new Error(`wasm backend: the kernel module has no export '${name}' (rebuild with node wasm/build.mjs)`);
+      f = this.ex[name] as Fn;
       this.fns.set(name, f);
     }
     return f;
   }
 
-  /** Calls an export once on the main thread. */
-  call(name: string, ...args: number[]): void {
-    this.fn(name)(...args);
+  /** Calls a kernel once on the main thread. */
+  call<K extends VoidKernelName>(name: K, args: KernelArgs<K>): void {
+    this.onDispatch?.(name);
+    this.fn(name)(...positional(name, args));
   }
 
   /** Calls an export that returns a number (workspace sizes). */
-  call1(name: string, ...args: number[]): number {
-    return (this.ex[name] as (...a: number[]) => number)(...args);
+  size<K extends SizeKernelName>(name: K, args: KernelArgs<K>): number {
+    return (this.ex[name] as (...a: number[]) => number)(...positional(name, args));
   }
 
   /** Makes every thread's workspace at least `bytes`; returns the main thread's. */
@@ -92,13 +135,22 @@ export class WasmContext {
   }
 
   /**
-   * Runs export `name` over [0, total) in chunks of `grain`: each chunk gets `args` with the
-   * `chunkArgs` entries offset affinely by its start and length, and argument `wsArg` (if >= 0)
-   * set to the running thread's workspace (call `workspace` first). `work` is the whole job's
-   * cost estimate (flops or bytes touched): small jobs stay on the main thread.
+   * Runs kernel `name` over [0, job.total) in chunks of `job.grain`: each chunk gets `args` with the
+   * `job.chunk` arguments offset affinely by its start and length, and `job.workspace` set to the
+   * running thread's workspace.
    */
-  parallel(name: string, args: number[], total: number, grain: number, chunkArgs: readonly ChunkArg[], work: number, wsArg = -1, unitChunks = false): void {
-    if (total <= 0) return;
+  parallel<K extends VoidKernelName>(name: K, args: KernelArgs<K>, job: ParallelJob<K>): void {
+    if (job.total <= 0) return;
+    this.onDispatch?.(name);
+    const chunkArgs: ChunkArg[] = [];
+    for (const [param, coefficients] of Object.entries(job.chunk) as [string, readonly [number, number]][]) {
+      chunkArgs.push([paramIndex(name, param), coefficients[0], coefficients[1]]);
+    }
+    const wsArg = job.workspace === undefined ? -1 : paramIndex(name, job.workspace);
+    this.parallelAt(name, positional(name, args), job.total, job.grain, chunkArgs, job.work, wsArg, job.unitChunks ?? false);
+  }
+
+  private parallelAt(name: KernelName, args: number[], total: number, grain: number, chunkArgs: readonly ChunkArg[], work: number, wsArg: number, unitChunks: boolean): void {
     const f = this.fn(name);
     if (this.pool !== null && this.threads > 1 && grain < total && work >= MIN_PARALLEL_WORK && performance.now() >= this.soloUntil) {
       const t0 = performance.now();

@@ -11,6 +11,7 @@ import type { DataHandle, TensorInfo } from '../kernels.js';
 import { eventLoopTurn, reclaimUnreachable, reclamationMode } from '../../tensor/reclamation.js';
 import { HeapAllocator } from './alloc.js';
 import { MAXIMUM_PAGES } from './loader.js';
+import type { WasmMemory } from './wasm-objects.js';
 
 let nextHandleId = 1;
 
@@ -48,7 +49,7 @@ export class WasmHeap {
   private readonly callHandles: WasmHandle[] = [];
   private readonly callScratch: number[] = [];
 
-  constructor(readonly memory: WebAssembly.Memory, limitBytes = MAXIMUM_PAGES * 65536) {
+  constructor(readonly memory: WasmMemory, limitBytes = MAXIMUM_PAGES * 65536) {
     this.alloc = new HeapAllocator(memory, Math.min(limitBytes, MAXIMUM_PAGES * 65536), {
       reclaim: () => reclaimUnreachable(),
       outOfMemory: (needed, limit) => this.outOfMemory(needed, limit),

@@ -3,6 +3,8 @@
  * instantiation. Reading and compiling the .wasm bytes is the platform's job (platform.ts).
  */
 import type { WasmPlatform } from './platform.js';
+import { KERNEL_PARAMS, type KernelExports } from './generated/kernel-exports.js';
+import { instantiateKernelModule, type WasmMemory, type WasmModule } from './wasm-objects.js';
 
 /** Page limits; must match wasm/build.mjs (the module declares them on its memory import). */
 export const INITIAL_PAGES = 256;
@@ -10,21 +12,6 @@ export const MAXIMUM_PAGES = 32768;
 
 export type WasmVariant = 'relaxed' | 'simd';
 
-/** The raw kernel exports; pointers are byte offsets, strides in elements, flags bit sets. */
-export interface FoveaWasmExports {
-  sgemm(
-    mr: number, M: number, N: number, K: number,
-    a: number, lda: number, ta: number,
-    b: number, ldb: number, tb: number,
-    c: number, ldc: number, flags: number, bias: number, ws: number,
-  ): void;
-  gemmWorkspaceBytes(): number;
-  [name: string]: unknown;
-}
-
-export const F_ACC = 1;
-export const F_BIAS = 2;
-export const F_RELU = 4;
 
 // (module (func (result v128) (v128.const i32x4 0 0 0 0)))
 const SIMD_PROBE = new Uint8Array([
@@ -60,7 +47,7 @@ export function unsupportedNotice(features: WasmFeatures): string | null {
 }
 
 /** Compiles the best variant the engine validates (relaxed SIMD first) from synchronous bytes. */
-export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WebAssembly.Module; variant: WasmVariant } {
+export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): { module: WasmModule; variant: WasmVariant } {
   platform.prepareEngine?.();
   for (const variant of candidates(prefer)) {
     const bytes = platform.readKernels(variant);
@@ -71,7 +58,7 @@ export function compileKernelsSync(platform: WasmPlatform, prefer: WasmVariant |
 }
 
 /** Async variant of compileKernelsSync (browsers fetch the bytes). */
-export async function compileKernels(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): Promise<{ module: WebAssembly.Module; variant: WasmVariant }> {
+export async function compileKernels(platform: WasmPlatform, prefer: WasmVariant | 'auto' = 'auto'): Promise<{ module: WasmModule; variant: WasmVariant }> {
   platform.prepareEngine?.();
   for (const variant of candidates(prefer)) {
     const bytes = await platform.readKernels(variant);
@@ -84,11 +71,26 @@ function candidates(prefer: WasmVariant | 'auto'): WasmVariant[] {
   return prefer === 'auto' ? ['relaxed', 'simd'] : [prefer];
 }
 
-export function createMemory(initialPages = INITIAL_PAGES): WebAssembly.Memory {
+export function createMemory(initialPages = INITIAL_PAGES): WasmMemory {
   return new WebAssembly.Memory({ initial: initialPages, maximum: MAXIMUM_PAGES, shared: true });
 }
 
-export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): FoveaWasmExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return instance.exports as unknown as FoveaWasmExports;
+export function instantiate(module: WasmModule, memory: WasmMemory): KernelExports {
+  const exports = instantiateKernelModule(module, memory);
+  checkExports(exports);
+  return exports as unknown as KernelExports;
+}
+
+/**
+ * Checks the module against the generated declarations (a stale .wasm beside fresh JS would
+ * otherwise call kernels with shifted arguments): each declared export exists with its arity.
+ */
+export function checkExports(exports: Readonly<Record<string, unknown>>): void {
+  for (const [name, params] of Object.entries(KERNEL_PARAMS)) {
+    const f = exports[name];
+    if (typeof f !== 'function' || f.length !== params.length) {
+      const found = typeof f === 'function' ? `takes ${f.length} arguments` : 'is missing';
+      throw new Error(`wasm backend: the kernel module is out of date: export '${name}' ${found}, the declarations say ${params.length} (rebuild with npm run build)`);
+    }
+  }
 }

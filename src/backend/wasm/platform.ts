@@ -4,18 +4,19 @@
  * Workers and fetch (browser-platform.ts).
  */
 import type { WasmVariant } from './loader.js';
+import type { WasmMemory, WasmModule } from './wasm-objects.js';
 
 /** Everything a pool worker needs: the compiled kernels, the shared heap and the control blocks. */
 export interface PoolInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  module: WasmModule;
+  memory: WasmMemory;
   ctrl: SharedArrayBuffer;
   args: SharedArrayBuffer;
   job: SharedArrayBuffer;
   jobArgs: SharedArrayBuffer;
   /** 0-based worker index (the main thread is thread 0, worker w is thread w + 1). */
   index: number;
-  fnNames: string[];
+  fnNames: readonly string[];
   /** How long an idle worker spins on the job word before sleeping in Atomics.wait. */
   spinMs: number;
 }

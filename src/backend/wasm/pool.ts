@@ -11,6 +11,7 @@
  * training step that issues jobs back to back never pays the sleep latency.
  */
 import type { PoolInit, PoolWorker, WasmPlatform } from './platform.js';
+import type { WasmMemory, WasmModule } from './wasm-objects.js';
 
 /** Control block layout (Int32 slots) per worker. */
 const SEQ = 0; // job sequence number, bumped by the main thread
@@ -137,7 +138,7 @@ export class WasmThreadPool {
 
   private constructor(
     threads: number,
-    private readonly fnNames: string[],
+    private readonly fnNames: readonly string[],
   ) {
     this.threads = threads;
     const n = Math.max(1, threads - 1);
@@ -151,7 +152,7 @@ export class WasmThreadPool {
    * a worker that is not running yet (the main thread takes every chunk); `ready()` waits for all.
    */
   static create(
-    platform: WasmPlatform, module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, fnNames: string[], spinMs = 20,
+    platform: WasmPlatform, module: WasmModule, memory: WasmMemory, threads: number, fnNames: readonly string[], spinMs = 20,
   ): WasmThreadPool {
     const pool = new WasmThreadPool(threads, fnNames);
     for (let w = 0; w < threads - 1; w++) {

@@ -5,11 +5,12 @@
  */
 import type { PoolInit } from './platform.js';
 import { runChunks, SLOTS } from './pool.js';
+import { instantiateKernelModule } from './wasm-objects.js';
 
 /** Never returns; the host terminates the worker. `ready` is called once the kernels are instantiated. */
 export function runPoolWorker(init: PoolInit, ready: () => void): void {
-  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
-  const fns = init.fnNames.map((n) => instance.exports[n] as (...a: number[]) => void);
+  const exports = instantiateKernelModule(init.module, init.memory);
+  const fns = init.fnNames.map((n) => exports[n] as (...a: number[]) => void);
   const ctrl = new Int32Array(init.ctrl);
   const args = new Float64Array(init.args);
   const job = new Int32Array(init.job);

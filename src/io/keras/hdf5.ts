@@ -9,6 +9,7 @@
  * Example: `await writeHdf5(group({ layers: group({ dense: group({ vars: group({ '0': dataset([2], w) }) }) }) }))`.
  */
 import type h5wasm from 'h5wasm';
+import { importOptional } from '../optional-package.js';
 import { ModelFormatError } from '../model-format-error.js';
 
 export interface H5Dataset {
@@ -91,7 +92,7 @@ function ready(): Promise<H5Lib> {
  */
 async function loadInstance(): Promise<H5Module> {
   // Imported on first use: h5wasm instantiates its 4 MB WebAssembly module as soon as it is imported.
-  if (instances++ === 0) return ((await import('h5wasm')) as { default: H5Module }).default;
+  if (instances++ === 0) return (await importOptional('HDF5 (readHdf5/writeHdf5)', 'h5wasm', () => import('h5wasm'))).default;
   const url = `${import.meta.resolve('h5wasm')}?instance=${instances}`;
   return ((await import(url)) as { default: H5Module }).default;
 }

@@ -1,6 +1,6 @@
 /**
  * Zip archives for `.keras` files, read defensively. Everything is decided from the central
- * directory before a byte is inflated: at most MAX_ENTRIES members, only stored or deflated ones,
+ * directory before a byte is inflated: at most `maxEntries` members (256 by default), only stored or deflated ones,
  * no encryption, no zip64, and every declared uncompressed size within the caps (per member and in
  * total) and within a plausible deflate ratio. Inflating then streams in small chunks and stops as
  * soon as a member produces more than it declared, so a zip bomb that lies about its sizes is cut
@@ -16,6 +16,8 @@ export interface ZipLimits {
   maxMemberBytes?: number;
   /** Largest sum of uncompressed members (default 2 GiB). */
   maxTotalBytes?: number;
+  /** Most members (default 256; a PyTorch file has one per tensor storage). */
+  maxEntries?: number;
 }
 
 const MAX_ENTRIES = 256;
@@ -101,23 +103,24 @@ function checkSizes(entries: Entry[], limits: Required<ZipLimits>, file: string)
 }
 
 /** The member names and their (not yet inflated) descriptions, after every structural check. */
-function centralDirectory(bytes: Uint8Array, limits: Required<ZipLimits>, file: string): Entry[] {
+function centralDirectory(bytes: Uint8Array, limits: Required<ZipLimits>, file: string): Map<string, Entry> {
   if (bytes.byteLength < 22) throw new ModelFormatError(file, `has ${bytes.byteLength} bytes, too short for a zip archive`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEocd(view, file);
   const count = view.getUint16(eocd + 10, true);
   const start = view.getUint32(eocd + 16, true);
-  if (count > MAX_ENTRIES) throw new ModelFormatError(file, `zip archive lists ${count} members, more than the ${MAX_ENTRIES} a model archive may have`);
+  if (count > limits.maxEntries) throw new ModelFormatError(file, `zip archive lists ${count} members, more than the ${limits.maxEntries} a model archive may have`);
   if (start > eocd) throw new ModelFormatError(file, `zip central directory offset ${start} is past its end record at ${eocd}`);
-  const entries: Entry[] = [];
+  // A Map keeps the duplicate check and lookups linear in the member count.
+  const entries = new Map<string, Entry>();
   let at = start;
   for (let i = 0; i < count; i++) {
     const { entry, next } = readEntry(view, bytes, at, file);
-    if (entries.some((e) => e.name === entry.name)) throw new ModelFormatError(file, `zip member '${entry.name}' appears twice`);
-    entries.push(entry);
+    if (entries.has(entry.name)) throw new ModelFormatError(file, `zip member '${entry.name}' appears twice`);
+    entries.set(entry.name, entry);
     at = next;
   }
-  checkSizes(entries, limits, file);
+  checkSizes([...entries.values()], limits, file);
   return entries;
 }
 
@@ -176,15 +179,15 @@ export interface ZipReader {
 
 /** Opens a zip archive after checking its directory; members are inflated on demand. */
 export function openZip(bytes: Uint8Array, file: string, limits: ZipLimits = {}): ZipReader {
-  const all = { maxMemberBytes: limits.maxMemberBytes ?? 2 ** 30, maxTotalBytes: limits.maxTotalBytes ?? 2 ** 31 };
+  const all = { maxMemberBytes: limits.maxMemberBytes ?? 2 ** 30, maxTotalBytes: limits.maxTotalBytes ?? 2 ** 31, maxEntries: limits.maxEntries ?? MAX_ENTRIES };
   const entries = centralDirectory(bytes, all, file);
   const entry = (name: string): Entry => {
-    const e = entries.find((x) => x.name === name);
-    if (e === undefined) throw new ModelFormatError(file, `the archive has no '${name}' (members: ${entries.map((x) => x.name).join(', ') || 'none'})`);
+    const e = entries.get(name);
+    if (e === undefined) throw new ModelFormatError(file, `the archive has no '${name}' (members: ${[...entries.keys()].slice(0, 16).join(', ') || 'none'}${entries.size > 16 ? ', ...' : ''})`);
     return e;
   };
   return {
-    names: entries.map((e) => e.name),
+    names: [...entries.keys()],
     declaredSize: (name) => entry(name).size,
     read(name, cap) {
       const e = entry(name);

@@ -4,6 +4,7 @@
  * what was expected and what was given.
  */
 import { FILL_MODES, type FillMode, INTERPOLATIONS, type Interpolation } from '../../backend/kernels.js';
+import { unknownNameError } from '../../names/unknown-name.js';
 
 export type Factor = number | readonly [number, number];
 
@@ -28,15 +29,14 @@ export function factorConfig(factor: Factor): number | [number, number] {
 
 export function checkFillMode(mode: string | undefined, fallback: FillMode, where: string): FillMode {
   const m = (mode ?? fallback) as FillMode;
-  if (!FILL_MODES.includes(m)) throw new Error(`${where}: fillMode must be one of ${FILL_MODES.map((f) => `'${f}'`).join(', ')}, got '${mode}'`);
+  if (!FILL_MODES.includes(m)) throw unknownNameError('fillMode', mode, FILL_MODES, where);
   return m;
 }
 
 export function checkInterpolation(interpolation: string | undefined, where: string): Interpolation {
   const i = (interpolation ?? 'bilinear') as Interpolation;
-  if (!INTERPOLATIONS.includes(i)) {
-    throw new Error(`${where}: interpolation must be 'bilinear' or 'nearest' (Fovea does not implement '${interpolation}'), got '${interpolation}'`);
-  }
+  // Keras also has 'bicubic', 'lanczos3', 'lanczos5' and 'area', which Fovea does not implement.
+  if (!INTERPOLATIONS.includes(i)) throw unknownNameError('interpolation', interpolation, INTERPOLATIONS, where);
   return i;
 }
 

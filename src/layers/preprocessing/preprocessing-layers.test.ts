@@ -149,10 +149,12 @@ test('RandomContrast and RandomBrightness clip to valueRange; RandomRotation by 
 });
 
 test('bad arguments are refused naming the layer, the argument and the value', () => {
-  assert.throws(() => new RandomFlip('diagonal' as 'vertical', { name: 'f' }), /Layer "f" \(RandomFlip\): mode must be one of 'horizontal', 'vertical', 'horizontal_and_vertical', got 'diagonal'/);
+  assert.throws(() => new RandomFlip('diagonal' as 'vertical', { name: 'f' }), /Unknown mode 'diagonal' in Layer "f" \(RandomFlip\): valid names: 'horizontal', 'vertical', 'horizontal_and_vertical'/);
+  assert.throws(() => new RandomFlip('horizontl' as 'vertical'), /Unknown mode 'horizontl' in .*: did you mean 'horizontal'\?/);
+  assert.throws(() => new RandomZoom(0.1, { fillMode: 'reflekt' as 'reflect' }), /Unknown fillMode 'reflekt' in .*: did you mean 'reflect'\?/);
   assert.throws(() => new RandomTranslation(1.5, 0), /heightFactor must be a number or a \[lower, upper\] pair with lower <= upper within \[-1, 1\], got 1.5/);
   assert.throws(() => new RandomZoom([0.3, 0.1]), /lower <= upper/);
-  assert.throws(() => new RandomRotation(0.1, { interpolation: 'bicubic' as 'nearest' }), /interpolation must be 'bilinear' or 'nearest' \(Fovea does not implement 'bicubic'\)/);
+  assert.throws(() => new RandomRotation(0.1, { interpolation: 'bicubic' as 'nearest' }), /Unknown interpolation 'bicubic' in .*: valid names: 'bilinear', 'nearest'/);
   assert.throws(() => new RandomContrast(1.5), /factor must be a number in \[0, 1\]/);
   assert.throws(() => new Resizing(0, 3), /height and width must be positive integers, got 0 and 3/);
   assert.throws(() => new RandomRotation(0.1, { name: 'r' }).apply(tensor([[1, 2]])), /Layer "r" \(RandomRotation\): expected input a rank-4 batch of images \(N, H, W, C\), got shape \[None, 2\]/);

@@ -5,6 +5,7 @@
  *
  * Example: `new RandomFlip('horizontal', { seed: 1 })`.
  */
+import { unknownNameError } from '../../names/unknown-name.js';
 import { imageTransform } from '../../ops/image-transform.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CallOptions, SymbolicShape } from '../layer.js';
@@ -19,7 +20,7 @@ export class RandomFlip extends ImagePreprocessingLayer {
 
   constructor(mode: FlipMode = 'horizontal_and_vertical', options: ImageLayerArgs = {}) {
     super(options);
-    if (!MODES.includes(mode)) throw new Error(`${this.where}: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got '${mode}'`);
+    if (!MODES.includes(mode)) throw unknownNameError('mode', mode, MODES, this.where);
     this.mode = mode;
   }
 

@@ -2,4 +2,5 @@
 export { fileSystem, fileSystemRouter } from './file-system.js';
 export { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export { loadModelFile, saveModelFile, saveOnnx, formatOf, loadSafetensorsInto, FORMAT_NAMES } from './model-formats.js';
-export type { ModelFormat } from './model-formats.js';
+export type { ModelFormat, LoadModelFileOptions } from './model-formats.js';
+export { loadTorchFile, saveTorchFile } from './torch-file.js';

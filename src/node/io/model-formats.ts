@@ -2,7 +2,9 @@
  * Model files on disk by format, chosen from the path: a folder or `.json` is the TensorFlow.js
  * layers format, `.keras` a Keras 3 archive, `.h5` a legacy Keras 2 model (read only), `.onnx`
  * ONNX (write only), `.safetensors` the weights alone (named `<layer>/<weight>`; reading needs the
- * architecture from another model file). Files are read with a size cap and written atomically.
+ * architecture from another model file), `.pt`/`.pth` a PyTorch state dict (torch.save's zip
+ * format; PyTorch names and layouts, for Sequential models; reading needs the architecture).
+ * Files are read with a size cap and written atomically.
  *
  * Example:
  *   const model = await loadModelFile('mnist.keras');
@@ -16,7 +18,10 @@ import { ModelFormatError } from '../../io/model-format-error.js';
 import { loadModel, saveModel } from '../../io/model-io.js';
 import { exportOnnx, type OnnxExportOptions } from '../../io/onnx/onnx-export.js';
 import { loadPytorchWeights } from '../../io/pytorch-weights.js';
+import { pytorchStateDict } from '../../io/pytorch-state-dict.js';
 import { entryValues, readSafetensors, writeSafetensors } from '../../io/safetensors.js';
+import { readTorchFile } from '../../io/torch/read-torch-file.js';
+import { writeTorchFile } from '../../io/torch/write-torch-file.js';
 import { Sequential } from '../../models/sequential.js';
 import { tensor } from '../../ops/create.js';
 import { shapesEqual, shapeToString } from '../../tensor/shape.js';
@@ -24,7 +29,7 @@ import { writeFileAtomic } from './atomic-write.js';
 import './file-system.js';
 import { readModelFile } from './read-model-file.js';
 
-export type ModelFormat = 'tfjs' | 'keras' | 'h5' | 'onnx' | 'safetensors';
+export type ModelFormat = 'tfjs' | 'keras' | 'h5' | 'onnx' | 'safetensors' | 'torch';
 
 export const FORMAT_NAMES: Record<ModelFormat, string> = {
   tfjs: 'TensorFlow.js layers model (folder or model.json)',
@@ -32,6 +37,7 @@ export const FORMAT_NAMES: Record<ModelFormat, string> = {
   h5: 'legacy Keras 2 model (.h5, read only)',
   onnx: 'ONNX (.onnx, write only)',
   safetensors: 'weights only (.safetensors)',
+  torch: 'PyTorch state dict (.pt, .pth; weights only, PyTorch names)',
 };
 
 /** Largest model file read into memory (2 GiB). */
@@ -43,6 +49,7 @@ export function formatOf(path: string): ModelFormat {
   if (ext === '.h5' || ext === '.hdf5') return 'h5';
   if (ext === '.onnx') return 'onnx';
   if (ext === '.safetensors') return 'safetensors';
+  if (ext === '.pt' || ext === '.pth') return 'torch';
   if (ext === '' || ext === '.json') return 'tfjs';
   throw new Error(`unknown model format for '${path}'; use one of: ${Object.values(FORMAT_NAMES).join('; ')}`);
 }
@@ -52,8 +59,18 @@ function readCapped(path: string): Promise<Uint8Array> {
   return readModelFile(path, { maxBytes: MAX_FILE_BYTES, why: 'a model file may have' });
 }
 
-/** A model from a file in any readable format (`architecture` supplies the layers for .safetensors). */
-export async function loadModelFile(path: string, options: { architecture?: string } = {}): Promise<LoadedModel> {
+export interface LoadModelFileOptions {
+  /** For weights-only files (.safetensors, .pt): the model file, or the model itself, the weights go into. */
+  architecture?: string | LoadedModel;
+}
+
+async function architectureFor(path: string, architecture: string | LoadedModel | undefined): Promise<LoadedModel> {
+  if (architecture === undefined) throw new Error(`${path}: a ${extname(path)} file holds weights only; give the model architecture (another model file, or a built-in model)`);
+  return typeof architecture === 'string' ? loadModelFile(architecture) : architecture;
+}
+
+/** A model from a file in any readable format (`architecture` supplies the layers for weights-only files). */
+export async function loadModelFile(path: string, options: LoadModelFileOptions = {}): Promise<LoadedModel> {
   const format = formatOf(path);
   switch (format) {
     case 'tfjs': return loadModel(path);
@@ -61,9 +78,14 @@ export async function loadModelFile(path: string, options: { architecture?: stri
     case 'h5': return loadLegacyH5(await readCapped(path), path);
     case 'onnx': throw new Error(`${path}: ONNX files cannot be loaded (Fovea exports ONNX; it does not import it)`);
     case 'safetensors': {
-      if (options.architecture === undefined) throw new Error(`${path}: a .safetensors file holds weights only; give the model architecture from another model file`);
-      const model = await loadModelFile(options.architecture);
+      const model = await architectureFor(path, options.architecture);
       loadSafetensorsInto(model, await readCapped(path), path);
+      return model;
+    }
+    case 'torch': {
+      const model = await architectureFor(path, options.architecture);
+      if (!(model instanceof Sequential)) throw new Error(`${path}: PyTorch weights load into Sequential models only; model "${model.name}" is functional`);
+      loadPytorchWeights(model, readTorchFile(await readCapped(path), { file: path }));
       return model;
     }
   }
@@ -102,6 +124,9 @@ export async function saveModelFile(model: LoadedModel, path: string, options: O
     case 'onnx': return writeFileAtomic(path, exportOnnx(model, options));
     case 'safetensors':
       return writeFileAtomic(path, writeSafetensors(new Map(model.weights.map((w) => [w.name, { dtype: 'float32' as const, shape: w.shape, values: Float32Array.from(w.dataSync()) }])), { format: 'fovea' }));
+    case 'torch':
+      if (!(model instanceof Sequential)) throw new Error(`${path}: PyTorch state dicts are written for Sequential models only; model "${model.name}" is functional`);
+      return writeFileAtomic(path, writeTorchFile(pytorchStateDict(model)));
     case 'h5': throw new Error(`${path}: legacy .h5 files are read only; write a .keras archive instead`);
   }
 }

@@ -8,6 +8,7 @@ import { checkBiasActivationGrad } from '../../ref/BiasActivationGrad.js';
 import type { WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
 import { sumBlocks } from './reduce.js';
+import { ACT_LINEAR, ACT_RELU } from '../generated/codes.js';
 
 export function makeBiasActivationGrad(ctx: WasmContext): KernelFn<'BiasActivationGrad'> {
   return (inputs, { activation }) => {
@@ -20,10 +21,15 @@ export function makeBiasActivationGrad(ctx: WasmContext): KernelFn<'BiasActivati
     }
     const { parts, perPart } = sumBlocks(rows);
     const partials = ctx.heap.scratch(parts * cols * 8);
-    // biasActGradPart(act, dy, y, dz, cols, rows, r0, nrows, part): chunk = part p -> r0 = p * perPart.
-    const args = [activation === 'relu' ? 1 : 0, ptrOf(inputs.dy), ptrOf(inputs.y), dz.handle.ptr, cols, rows, 0, perPart, partials.ptr];
-    ctx.parallel('biasActGradPart', args, parts, 1, [[6, perPart, 0], [8, cols * 8, 0]], 3 * rows * cols, -1, true);
-    ctx.call('sumPartsF64', partials.ptr, parts, cols, dbias.handle.ptr);
+    // Chunk = part p: rows from r0 = p * perPart, partial sums at part + p * cols * 8.
+    const args = {
+      act: activation === 'relu' ? ACT_RELU : ACT_LINEAR, dy: ptrOf(inputs.dy), y: ptrOf(inputs.y), dz: dz.handle.ptr,
+      cols, rows, r0: 0, nrows: perPart, part: partials.ptr,
+    };
+    ctx.parallel('biasActGradPart', args, {
+      total: parts, grain: 1, chunk: { r0: [perPart, 0], part: [cols * 8, 0] }, work: 3 * rows * cols, unitChunks: true,
+    });
+    ctx.call('sumPartsF64', { parts: partials.ptr, nparts: parts, cols, out: dbias.handle.ptr });
     ctx.heap.releaseScratch(partials);
     return [dz, dbias];
   };

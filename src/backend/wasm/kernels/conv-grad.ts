@@ -17,6 +17,7 @@ import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
+import { F_ACC } from '../generated/codes.js';
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
 /**
@@ -39,21 +40,29 @@ const isWino = (g: ConvGeometry): boolean =>
 function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
   const C = geo.inC, K = geo.outC;
   const swapped = temps.alloc(9 * C * K * 4);
-  ctx.call('swapFilterIO', w, 3, 3, C, K, swapped); // [3, 3, K, C]
+  ctx.call('swapFilterIO', { w, KH: 3, KW: 3, C, K, out: swapped }); // [3, 3, K, C]
   const Ut = winoFilter(ctx, temps, swapped, K, C);
-  ctx.workspace(ctx.call1('wino4InputGradWorkspaceBytes', C, K, WINO_CHUNK));
-  // wino4BackpropInput(mr, dy, OH, OW, K, Ut, C, dx, H, W, padT, padL, n0, n1, chunk, ws), split by images.
-  const args = [WINO_MR, dy, geo.outH, geo.outW, K, Ut, C, dx, geo.inH, geo.inW, geo.padTop, geo.padLeft, 0, 0, WINO_CHUNK, 0];
-  ctx.parallel('wino4BackpropInput', args, geo.batch, winoImageGrain(ctx, geo.batch, winoTiles(geo)), [[12, 1, 0], [13, 1, 1]], flopsOf(geo), 15);
+  ctx.workspace(ctx.size('wino4InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  // Split by images [n0, n1).
+  const args = {
+    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
+    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
+  };
+  ctx.parallel('wino4BackpropInput', args, {
+    total: geo.batch, grain: winoImageGrain(ctx, geo.batch, winoTiles(geo)), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
+  });
 }
 
 function inputGradGemm(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
   const KK = geo.patch, K = geo.outC;
   const cols = temps.alloc(geo.rows * KK * 4);
   gemm(ctx, { M: geo.rows, N: KK, K, a: dy, lda: K, ta: false, b: w, ldb: K, tb: true, c: cols, ldc: KK, flags: 0, bias: 0 });
-  // col2im(cols, H, W, C, KH, KW, sy, sx, dy, dx, padT, padL, OH, OW, n0, n1, out), split by images.
-  const args = [cols, geo.inH, geo.inW, geo.inC, geo.kH, geo.kW, geo.strideH, geo.strideW, geo.dilH, geo.dilW, geo.padTop, geo.padLeft, geo.outH, geo.outW, 0, 0, dx];
-  ctx.parallel('col2im', args, geo.batch, ctx.grain(geo.batch, 2), [[14, 1, 0], [15, 1, 1]], geo.rows * KK);
+  // Split by images [n0, n1).
+  const args = {
+    cols, H: geo.inH, W: geo.inW, C: geo.inC, KH: geo.kH, KW: geo.kW, sy: geo.strideH, sx: geo.strideW, dy: geo.dilH, dx: geo.dilW,
+    padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW, n0: 0, n1: 0, out: dx,
+  };
+  ctx.parallel('col2im', args, { total: geo.batch, grain: ctx.grain(geo.batch, 2), chunk: { n0: [1, 0], n1: [1, 1] }, work: geo.rows * KK });
 }
 
 export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackpropInput'> {
@@ -89,17 +98,20 @@ function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x
   const fewest = Math.ceil(N / deep);
   const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
   const perPart = Math.ceil(N / parts);
-  const partBytes = ctx.call1('wino4FilterGradPartBytes', C, K);
+  const partBytes = ctx.size('wino4FilterGradPartBytes', { C, K });
   const dUs = temps.alloc(parts * partBytes);
-  ctx.workspace(ctx.call1('wino4FilterGradWorkspaceBytes', C, K, WINO_CHUNK));
-  // wino4BackpropFilterPart(mr, x, H, W, C, dy, K, N, perPart, part, chunk, dUs, partStride, ws)
-  const args = [MR, x, H, W, C, dy, K, N, perPart, 0, WINO_CHUNK, dUs, partBytes, 0];
-  ctx.parallel('wino4BackpropFilterPart', args, parts, 1, [[9, 1, 0]], flopsOf(geo), 13, true);
+  ctx.workspace(ctx.size('wino4FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const args = { mr: MR, x, H, W, C, dy, K, N, perPart, part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0 };
+  ctx.parallel('wino4BackpropFilterPart', args, {
+    total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true,
+  });
   // Sum the partials in order and transform back to 3x3 in one SIMD pass (K % 4 == 0), split by
-  // input channels.
+  // input channels [c0, c1).
   ctx.workspace(1024);
-  // wino4FilterGradFinish4(dUs, parts, partStride, C, K, dw, flags, tmp, c0, c1)
-  ctx.parallel('wino4FilterGradFinish4', [dUs, parts, partBytes, C, K, dw, 0, 0, 0, 0], C, ctx.grain(C, 2), [[8, 1, 0], [9, 1, 1]], C * K * 36 * (parts + 20), 7);
+  const finish = { dUs, parts, partStride: partBytes, C, K, dw, flags: 0, tmp: 0, c0: 0, c1: 0 };
+  ctx.parallel('wino4FilterGradFinish4', finish, {
+    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 36 * (parts + 20), workspace: 'tmp',
+  });
 }
 
 /**
@@ -118,10 +130,15 @@ function filterGradImplicit(ctx: WasmContext, temps: Temps, geo: ConvGeometry, p
   const xp = padded(ctx, temps, x, geo.batch, geo.inH, geo.inW, C, [pad[0]!, pad[1]!, pad[2]!, pad[3]! + extra]);
   const rows = geo.kH * KWp * C;
   const target = wide ? temps.alloc(rows * K * 4) : dw;
-  ctx.workspace(ctx.call1('convFilterWorkspaceBytes', P, K));
-  // convBackpropFilter(mr, x, H, W, C, KH, KW, sy, sx, N, OH, OW, dy, K, i0, rows, dw, flags, ws), split by filter rows.
-  const args = [MR, xp.ptr, xp.H, xp.W, C, geo.kH, KWp, geo.strideH, geo.strideW, geo.batch, geo.outH, geo.outW, dy, K, 0, 0, target, 0, 0];
-  ctx.parallel('convBackpropFilter', args, rows, ctx.grain(rows, 2, MR), [[14, 1, 0], [15, 0, 1]], 2 * P * K * rows, 18);
+  ctx.workspace(ctx.size('convFilterWorkspaceBytes', { P, K }));
+  // Split by filter rows [i0, i0 + rows).
+  const args = {
+    mr: MR, x: xp.ptr, H: xp.H, W: xp.W, C, KH: geo.kH, KW: KWp, sy: geo.strideH, sx: geo.strideW, N: geo.batch,
+    OH: geo.outH, OW: geo.outW, dy, K, i0: 0, rows: 0, dw: target, flags: 0, ws: 0,
+  };
+  ctx.parallel('convBackpropFilter', args, {
+    total: rows, grain: ctx.grain(rows, 2, MR), chunk: { i0: [1, 0], rows: [0, 1] }, work: 2 * P * K * rows, workspace: 'ws',
+  });
   if (wide) {
     const f = ctx.heap.f32;
     const rowLen = geo.kW * C * K;
@@ -142,7 +159,7 @@ function filterGradIm2col(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: 
   for (let p0 = 0; p0 < geo.rows; p0 += step) {
     const count = Math.min(step, geo.rows - p0);
     im2colRows(ctx, x, geo, p0, count, cols);
-    gemm(ctx, { M: KK, N: K, K: count, a: cols, lda: KK, ta: true, b: dy + p0 * K * 4, ldb: K, tb: false, c: dw, ldc: K, flags: p0 === 0 ? 0 : 1, bias: 0 });
+    gemm(ctx, { M: KK, N: K, K: count, a: cols, lda: KK, ta: true, b: dy + p0 * K * 4, ldb: K, tb: false, c: dw, ldc: K, flags: p0 === 0 ? 0 : F_ACC, bias: 0 });
   }
 }
 
@@ -158,10 +175,12 @@ function filterGradOneChannel(ctx: WasmContext, temps: Temps, geo: ConvGeometry,
   const parts = Math.ceil(rows / perPart);
   const partBytes = Math.ceil(geo.kH * geo.kW * K / 16) * 64;
   const dws = parts === 1 ? dw : temps.alloc(parts * partBytes);
-  // conv1BackpropFilterPart(x, H, W, KH, KW, sy, sx, dy, OH, OW, K, rows, perPart, part, dws, partStride)
-  const args = [xp.ptr, xp.H, xp.W, geo.kH, geo.kW, geo.strideH, geo.strideW, dy, geo.outH, geo.outW, K, rows, perPart, 0, dws, partBytes];
-  ctx.parallel('conv1BackpropFilterPart', args, parts, 1, [[13, 1, 0]], flopsOf(geo), -1, true);
-  if (parts > 1) ctx.call('conv1FilterGradSum', dws, parts, partBytes, geo.kH * geo.kW * K, dw);
+  const args = {
+    x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, sy: geo.strideH, sx: geo.strideW, dy, OH: geo.outH, OW: geo.outW,
+    K, rows, perPart, part: 0, dws, partStride: partBytes,
+  };
+  ctx.parallel('conv1BackpropFilterPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), unitChunks: true });
+  if (parts > 1) ctx.call('conv1FilterGradSum', { dws, parts, partStride: partBytes, n: geo.kH * geo.kW * K, dw });
 }
 
 export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBackpropFilter'> {

@@ -36,16 +36,19 @@ export function padded(ctx: WasmContext, temps: Temps, x: number, N: number, H: 
   if (pt + pb + pl + pr === 0) return { ptr: x, H, W };
   const PH = H + pt + pb, PW = W + pl + pr;
   const y = temps.alloc(N * PH * PW * C * 4);
-  // padNHWC(x, N, H, W, C, pt, pb, pl, pr, y), split by images.
-  ctx.parallel('padNHWC', [x, 0, H, W, C, pt, pb, pl, pr, y], N, ctx.grain(N, 2), [[0, H * W * C * 4, 0], [1, 0, 1], [9, PH * PW * C * 4, 0]], N * PH * PW * C);
+  // Split by images: each chunk moves x and y to its first image and pads N = its length of them.
+  ctx.parallel('padNHWC', { x, N: 0, H, W, C, pt, pb, pl, pr, y }, {
+    total: N, grain: ctx.grain(N, 2), chunk: { x: [H * W * C * 4, 0], N: [0, 1], y: [PH * PW * C * 4, 0] }, work: N * PH * PW * C,
+  });
   return { ptr: y, H: PH, W: PW };
 }
 
 /** U = Winograd F(4x4, 3x3) transform of the HWIO filter w (C in, K out), split by input channels. */
 export function winoFilter(ctx: WasmContext, temps: Temps, w: number, C: number, K: number): number {
-  const U = temps.alloc(ctx.call1('wino4FilterBytes', C, K));
+  const U = temps.alloc(ctx.size('wino4FilterBytes', { C, K }));
   ctx.workspace(512);
-  // wino4Filter(g, C, K, U, tmp, c0, c1)
-  ctx.parallel('wino4Filter', [w, C, K, U, 0, 0, 0], C, ctx.grain(C, 2), [[5, 1, 0], [6, 1, 1]], C * K * 75, 4);
+  ctx.parallel('wino4Filter', { g: w, C, K, U, tmp: 0, c0: 0, c1: 0 }, {
+    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 75, workspace: 'tmp',
+  });
   return U;
 }

@@ -15,6 +15,7 @@ import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-
 import { convGroupsTS } from './conv-ts.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
+import { F_BIAS, F_RELU, POOL_MAX, POOL_MIN } from '../generated/codes.js';
 
 interface ConvCall {
   geo: ConvGeometry; attrs: Conv2DAttrs;
@@ -28,9 +29,10 @@ const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
 function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const { geo } = c;
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
-  // conv1Direct(x, H, W, KH, KW, w, K, bias, y, flags, r0, rows), split by output rows.
+  // Split by output rows [r0, r0 + rows).
   const total = geo.batch * geo.outH;
-  ctx.parallel('conv1Direct', [xp.ptr, xp.H, xp.W, geo.kH, geo.kW, c.w, geo.outC, c.bias, c.y, c.flags, 0, 0], total, ctx.grain(total, 4), [[10, 1, 0], [11, 0, 1]], flopsOf(geo));
+  const args = { x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, w: c.w, K: geo.outC, bias: c.bias, y: c.y, flags: c.flags, r0: 0, rows: 0 };
+  ctx.parallel('conv1Direct', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
 }
 
 /**
@@ -40,15 +42,19 @@ function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
 function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const { geo } = c;
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
-  // conv1Forward3x3(x, H, W, sy, sx, w, K, bias, y, relu, r0, rows, pooled, poolMode), split by
-  // output rows, or by images when pooling (each pooled row needs its two rows in one call).
-  const args = [xp.ptr, xp.H, xp.W, geo.strideH, geo.strideW, c.w, geo.outC, c.bias, c.y, (c.flags & 4) !== 0 ? 1 : 0, 0, 0, c.pooled, c.poolMode];
+  // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
+  // two rows in one call).
+  const args = {
+    x: xp.ptr, H: xp.H, W: xp.W, sy: geo.strideH, sx: geo.strideW, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
+    relu: (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
+  };
   if (c.pooled !== 0) {
-    ctx.parallel('conv1Forward3x3', args, geo.batch, ctx.grain(geo.batch, 4), [[10, geo.outH, 0], [11, 0, geo.outH]], flopsOf(geo));
+    const chunk = { r0: [geo.outH, 0], rows: [0, geo.outH] } as const;
+    ctx.parallel('conv1Forward3x3', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo) });
     return;
   }
   const total = geo.batch * geo.outH;
-  ctx.parallel('conv1Forward3x3', args, total, ctx.grain(total, 4), [[10, 1, 0], [11, 0, 1]], flopsOf(geo));
+  ctx.parallel('conv1Forward3x3', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
 }
 
 type ConvAlgorithm = 'groupsTS' | 'direct1x3x3' | 'direct1' | 'winograd' | 'pointwise' | 'implicit' | 'im2col';
@@ -88,23 +94,31 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const C = geo.inC, K = geo.outC;
   const U = winoFilter(ctx, temps, c.w, C, K);
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
-  ctx.workspace(ctx.call1('wino4WorkspaceBytes', C, K, WINO_CHUNK));
-  // wino4Forward(mr, x, H, W, C, U, K, bias, y, flags, n0, n1, chunk, ws, pooled, poolMode), split by images.
-  const args = [WINO_MR, xp.ptr, xp.H, xp.W, C, U, K, c.bias, c.y, c.flags, 0, 0, WINO_CHUNK, 0, c.pooled, c.poolMode];
+  ctx.workspace(ctx.size('wino4WorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  // Split by images [n0, n1).
+  const args = {
+    mr: WINO_MR, x: xp.ptr, H: xp.H, W: xp.W, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0,
+    chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode,
+  };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
-  ctx.parallel('wino4Forward', args, geo.batch, grain, [[10, 1, 0], [11, 1, 1]], flopsOf(geo), 13);
+  ctx.parallel('wino4Forward', args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
 }
 
 function implicit(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const { geo } = c;
   const C = geo.inC, K = geo.outC, KK = geo.patch;
   const bp = temps.alloc(Math.ceil(K / 8) * 8 * KK * 4);
-  ctx.call('packB', K, KK, c.w, K, 0, bp);
+  ctx.call('packB', { cols: K, kc: KK, b: c.w, ldb: K, tb: 0, dst: bp });
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
   ctx.workspace(1024);
-  // convImplicit(mr, x, H, W, C, KH, KW, sy, sx, OH, OW, p0, count, bp, K, bias, y, flags, ws), split by pixels.
-  const args = [MR, xp.ptr, xp.H, xp.W, C, geo.kH, geo.kW, geo.strideH, geo.strideW, geo.outH, geo.outW, 0, 0, bp, K, c.bias, c.y, c.flags, 0];
-  ctx.parallel('convImplicit', args, geo.rows, ctx.grain(geo.rows, 4, MR * 4), [[11, 1, 0], [12, 0, 1]], flopsOf(geo), 18);
+  // Split by output pixels [p0, p0 + count).
+  const args = {
+    mr: MR, x: xp.ptr, H: xp.H, W: xp.W, C, KH: geo.kH, KW: geo.kW, sy: geo.strideH, sx: geo.strideW, OH: geo.outH, OW: geo.outW,
+    p0: 0, count: 0, bp, K, bias: c.bias, y: c.y, flags: c.flags, ws: 0,
+  };
+  ctx.parallel('convImplicit', args, {
+    total: geo.rows, grain: ctx.grain(geo.rows, 4, MR * 4), chunk: { p0: [1, 0], count: [0, 1] }, work: flopsOf(geo), workspace: 'ws',
+  });
 }
 
 /** Patch rows per im2col block: bounds the scratch to ~8 MB. */
@@ -124,9 +138,13 @@ function im2colGemm(ctx: WasmContext, temps: Temps, c: ConvCall): void {
 
 /** cols[0 : count, KK] = patch rows [p0, p0 + count) of x (any stride, padding, dilation). */
 export function im2colRows(ctx: WasmContext, x: number, geo: ConvGeometry, p0: number, count: number, cols: number): void {
-  // im2col(x, H, W, C, KH, KW, sy, sx, dy, dx, padT, padL, OH, OW, p0, count, cols)
-  const args = [x, geo.inH, geo.inW, geo.inC, geo.kH, geo.kW, geo.strideH, geo.strideW, geo.dilH, geo.dilW, geo.padTop, geo.padLeft, geo.outH, geo.outW, p0, 0, cols];
-  ctx.parallel('im2col', args, count, ctx.grain(count, 2, 16), [[14, 1, 0], [15, 0, 1], [16, geo.patch * 4, 0]], count * geo.patch);
+  const args = {
+    x, H: geo.inH, W: geo.inW, C: geo.inC, KH: geo.kH, KW: geo.kW, sy: geo.strideH, sx: geo.strideW, dy: geo.dilH, dx: geo.dilW,
+    padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW, p0, count: 0, cols,
+  };
+  ctx.parallel('im2col', args, {
+    total: count, grain: ctx.grain(count, 2, 16), chunk: { p0: [1, 0], count: [0, 1], cols: [geo.patch * 4, 0] }, work: count * geo.patch,
+  });
 }
 
 function checkedBias(bias: TensorInfo | undefined, outC: number, filter: TensorInfo): TensorInfo | undefined {
@@ -155,7 +173,7 @@ export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): Ke
       return [y, pool2D({ x: y }, pool)];
     }
     const pooled = ctx.heap.output([geo.batch, Math.floor(geo.outH / 2), Math.floor(geo.outW / 2), geo.outC]);
-    return [conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? 1 : 0 }), pooled];
+    return [conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? POOL_MIN : POOL_MAX }), pooled];
   };
 }
 
@@ -169,8 +187,8 @@ function conv2D(
   const relu = attrs.activation === 'relu';
   const c: ConvCall = {
     geo, attrs, x: temps.f32(x), w: temps.f32(filter), bias: bias === undefined ? 0 : temps.f32(bias),
-    y: out.handle.ptr, flags: (bias !== undefined ? 2 : 0) | (relu ? 4 : 0),
-    pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? 0,
+    y: out.handle.ptr, flags: (bias !== undefined ? F_BIAS : 0) | (relu ? F_RELU : 0),
+    pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? POOL_MAX,
   };
   switch (convAlgorithm(geo)) {
     case 'groupsTS': {

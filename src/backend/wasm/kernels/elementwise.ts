@@ -11,21 +11,27 @@ import { isBinaryOp, opCode } from '../../ref/binary-ops.js';
 import { unaryDef } from '../../ref/unary-math.js';
 import type { WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
+import * as codes from '../generated/codes.js';
 
 const COMPARISONS = new Set<BinaryOp>(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
 const INT_VARIANT: Partial<Record<BinaryOp, 'imul' | 'idiv'>> = { mul: 'imul', div: 'idiv' };
 
 /** wasm binaryF32 codes: [op as written, op with swapped operands]. */
 const WASM_BINARY: Partial<Record<BinaryOp, [number, number]>> = {
-  add: [0, 0], sub: [1, 6], mul: [2, 2], div: [3, 7], maximum: [4, 4], minimum: [5, 5],
-  equal: [8, 8], notEqual: [9, 9], greater: [10, 12], greaterEqual: [11, 13], less: [12, 10], lessEqual: [13, 11],
+  add: [codes.BINARY_ADD, codes.BINARY_ADD], sub: [codes.BINARY_SUB, codes.BINARY_RSUB],
+  mul: [codes.BINARY_MUL, codes.BINARY_MUL], div: [codes.BINARY_DIV, codes.BINARY_RDIV],
+  maximum: [codes.BINARY_MAX, codes.BINARY_MAX], minimum: [codes.BINARY_MIN, codes.BINARY_MIN],
+  equal: [codes.BINARY_EQ, codes.BINARY_EQ], notEqual: [codes.BINARY_NE, codes.BINARY_NE],
+  greater: [codes.BINARY_GT, codes.BINARY_LT], greaterEqual: [codes.BINARY_GE, codes.BINARY_LE],
+  less: [codes.BINARY_LT, codes.BINARY_GT], lessEqual: [codes.BINARY_LE, codes.BINARY_GE],
 };
 
 /** Elementwise work below this many elements runs on one thread. */
 const PAR_ELEMENTS = 1 << 17;
 
-function elementwise(ctx: WasmContext, name: string, args: number[], i0Arg: number, n: number): void {
-  ctx.parallel(name, args, n, ctx.grain(n, 2, 1024), [[i0Arg, 1, 0], [i0Arg + 1, 0, 1]], n >= PAR_ELEMENTS ? Infinity : 0);
+/** An elementwise job over [0, n): each chunk is the range [i0, i0 + count). */
+function elementRange(ctx: WasmContext, n: number) {
+  return { total: n, grain: ctx.grain(n, 2, 1024), chunk: { i0: [1, 0], count: [0, 1] } as const, work: n >= PAR_ELEMENTS ? Infinity : 0 };
 }
 
 export function makeBinary(ctx: WasmContext): KernelFn<'Binary'> {
@@ -38,15 +44,16 @@ export function makeBinary(ctx: WasmContext): KernelFn<'Binary'> {
     const dtype = COMPARISONS.has(op) ? 'float32' : a.dtype;
     const out = ctx.heap.output(shape, dtype);
     const n = sizeOf(shape);
-    const codes = a.dtype === 'float32' ? WASM_BINARY[op] : undefined;
-    if (codes !== undefined && n > 0) {
+    const opCodes = a.dtype === 'float32' ? WASM_BINARY[op] : undefined;
+    if (opCodes !== undefined && n > 0) {
       const la = layoutOf(a.shape, shape);
       const lb = layoutOf(b.shape, shape);
-      const [full, other, lo, code] = la.kind === 'same' ? [a, b, lb, codes[0]] : [b, a, la, codes[1]];
+      const [full, other, lo, code] = la.kind === 'same' ? [a, b, lb, opCodes[0]] : [b, a, la, opCodes[1]];
       if ((la.kind === 'same' || lb.kind === 'same') && lo.kind !== 'general') {
-        const mode = lo.kind === 'same' ? 0 : lo.kind === 'tile' ? 1 : 2;
+        const mode = lo.kind === 'same' ? codes.BROADCAST_SAME : lo.kind === 'tile' ? codes.BROADCAST_TILE : codes.BROADCAST_STRETCH;
         const m = lo.kind === 'tile' ? lo.m : lo.kind === 'stretch' ? lo.r : 1;
-        elementwise(ctx, 'binaryF32', [code, ptrOf(full), ptrOf(other), out.handle.ptr, 0, 0, mode, m], 4, n);
+        const args = { op: code, a: ptrOf(full), b: ptrOf(other), out: out.handle.ptr, i0: 0, count: 0, mode, m };
+        ctx.parallel('binaryF32', args, elementRange(ctx, n));
         return out;
       }
     }
@@ -61,7 +68,8 @@ export function makeBinary(ctx: WasmContext): KernelFn<'Binary'> {
 
 /** wasm unaryF32 / unaryGradF32 codes. */
 const WASM_UNARY: Partial<Record<UnaryOp, number>> = {
-  neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4, relu6: 5, leakyRelu: 6, step: 7, reciprocal: 8,
+  neg: codes.UNARY_NEG, abs: codes.UNARY_ABS, sqrt: codes.UNARY_SQRT, square: codes.UNARY_SQUARE, relu: codes.UNARY_RELU,
+  relu6: codes.UNARY_RELU6, leakyRelu: codes.UNARY_LEAKY_RELU, step: codes.UNARY_STEP, reciprocal: codes.UNARY_RECIPROCAL,
 };
 const WASM_UNARY_GRAD = new Set<UnaryOp>(['neg', 'abs', 'square', 'relu', 'relu6', 'leakyRelu', 'step']);
 const INT_PRESERVING = new Set<UnaryOp>(['neg', 'abs', 'square', 'sign', 'relu']);
@@ -73,7 +81,7 @@ export function makeUnary(ctx: WasmContext): KernelFn<'Unary'> {
     const code = WASM_UNARY[op];
     if (x.dtype === 'float32' && code !== undefined) {
       const out = ctx.heap.output(x.shape);
-      elementwise(ctx, 'unaryF32', [code, ptrOf(x), out.handle.ptr, 0, 0, alpha], 3, n);
+      ctx.parallel('unaryF32', { op: code, x: ptrOf(x), out: out.handle.ptr, i0: 0, count: 0, alpha }, elementRange(ctx, n));
       return out;
     }
     const intOut = x.dtype === 'int32' && INT_PRESERVING.has(op);
@@ -96,7 +104,8 @@ export function makeUnaryGrad(ctx: WasmContext): KernelFn<'UnaryGrad'> {
     const out = ctx.heap.output(x.shape);
     const code = WASM_UNARY[op];
     if (x.dtype === 'float32' && dy.dtype === 'float32' && code !== undefined && WASM_UNARY_GRAD.has(op)) {
-      elementwise(ctx, 'unaryGradF32', [code, ptrOf(x), ptrOf(dy), out.handle.ptr, 0, 0, alpha], 4, n);
+      const args = { op: code, x: ptrOf(x), dy: ptrOf(dy), out: out.handle.ptr, i0: 0, count: 0, alpha };
+      ctx.parallel('unaryGradF32', args, elementRange(ctx, n));
       return out;
     }
     const xs = ctx.heap.view(x.handle, x.dtype, n);

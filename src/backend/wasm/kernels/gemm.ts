@@ -20,18 +20,22 @@ export interface GemmCall {
   a: number; lda: number; ta: boolean;
   b: number; ldb: number; tb: boolean;
   c: number; ldc: number;
-  /** 1 accumulate into C, 2 add bias[N], 4 relu. */
+  /** F_ACC accumulate into C, F_BIAS add bias[N], F_RELU relu (generated/codes.ts). */
   flags: number;
   bias: number;
 }
 
 export function gemm(ctx: WasmContext, g: GemmCall): void {
   if (g.M <= 0 || g.N <= 0) return;
-  ctx.workspace(ctx.ex.gemmWorkspaceBytes());
-  // sgemmU(mr, M, N, K, a, lda, ta, b, ldb, tb, c, ldc, flags, bias, ws)
-  const args = [MR, 0, g.N, g.K, g.a, g.lda, g.ta ? 1 : 0, g.b, g.ldb, g.tb ? 1 : 0, g.c, g.ldc, g.flags, g.bias, 0];
+  ctx.workspace(ctx.size('gemmWorkspaceBytes', {}));
+  const args = {
+    mr: MR, M: 0, N: g.N, K: g.K, a: g.a, lda: g.lda, ta: g.ta ? 1 : 0, b: g.b, ldb: g.ldb, tb: g.tb ? 1 : 0,
+    c: g.c, ldc: g.ldc, flags: g.flags, bias: g.bias, ws: 0,
+  };
   // A row block starting at row s: op(A) rows shift by s (A[s * lda] or, transposed, A[s]).
   const aStep = g.ta ? 4 : 4 * g.lda;
   const grain = Math.max(ctx.grain(g.M, 3, MR * 2), Math.min(MIN_CLAIM_ROWS, Math.ceil(g.M / ctx.threads / MR) * MR));
-  ctx.parallel('sgemmU', args, g.M, grain, [[1, 0, 1], [4, aStep, 0], [10, 4 * g.ldc, 0]], 2 * g.M * g.N * g.K, 14);
+  ctx.parallel('sgemmU', args, {
+    total: g.M, grain, chunk: { M: [0, 1], a: [aStep, 0], c: [4 * g.ldc, 0] }, work: 2 * g.M * g.N * g.K, workspace: 'ws',
+  });
 }

@@ -9,13 +9,20 @@ import { checkPool2DReluBiasGrad } from '../../ref/Pool2DReluBiasGrad.js';
 import type { WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
 import { Temps } from './inputs.js';
+import { POOL_AVG, POOL_MAX, POOL_MIN } from '../generated/codes.js';
 
-const MODE = { max: 0, min: 1, avg: 2 } as const;
+const MODE = { max: POOL_MAX, min: POOL_MIN, avg: POOL_AVG } as const;
 
-function windowArgs(geo: PoolGeometry, attrs: Pool2DAttrs): number[] {
+/** The window arguments every pooling kernel takes. */
+function windowArgs(geo: PoolGeometry, attrs: Pool2DAttrs) {
   const [ph, pw] = attrs.poolSize;
   const [sh, sw] = attrs.strides;
-  return [geo.inH, geo.inW, geo.channels, ph, pw, sh, sw, attrs.pad[0], attrs.pad[2], geo.outH, geo.outW];
+  return { H: geo.inH, W: geo.inW, C: geo.channels, ph, pw, sh, sw, padT: attrs.pad[0], padL: attrs.pad[2], OH: geo.outH, OW: geo.outW };
+}
+
+/** Pooling kernels split by images [n0, n1). */
+function byImages(ctx: WasmContext, geo: PoolGeometry, work: number) {
+  return { total: geo.batch, grain: ctx.grain(geo.batch, 2), chunk: { n0: [1, 0], n1: [1, 1] } as const, work };
 }
 
 const workOf = (geo: PoolGeometry, attrs: Pool2DAttrs): number =>
@@ -28,9 +35,8 @@ export function makePool2D(ctx: WasmContext): KernelFn<'Pool2D'> {
     if (mode === undefined) throw new Error(`Pool2D: mode must be 'max', 'min' or 'avg', got '${String(attrs.mode)}'`);
     const out = ctx.heap.output([geo.batch, geo.outH, geo.outW, geo.channels]);
     const temps = new Temps(ctx);
-    // pool2d(mode, x, H, W, C, ph, pw, sh, sw, padT, padL, OH, OW, y, n0, n1)
-    const args = [mode, temps.f32(x), ...windowArgs(geo, attrs), out.handle.ptr, 0, 0];
-    ctx.parallel('pool2d', args, geo.batch, ctx.grain(geo.batch, 2), [[14, 1, 0], [15, 1, 1]], workOf(geo, attrs));
+    const args = { mode, x: temps.f32(x), ...windowArgs(geo, attrs), y: out.handle.ptr, n0: 0, n1: 0 };
+    ctx.parallel('pool2d', args, byImages(ctx, geo, workOf(geo, attrs)));
     temps.release();
     return out;
   };
@@ -47,9 +53,8 @@ export function makePool2DGrad(ctx: WasmContext): KernelFn<'Pool2DGrad'> {
     if (mode === undefined) throw new Error(`Pool2DGrad: mode must be 'max', 'min' or 'avg', got '${String(attrs.mode)}'`);
     const out = ctx.heap.output([...x.shape]);
     const temps = new Temps(ctx);
-    // pool2dGrad(mode, x, dy, H, W, C, ph, pw, sh, sw, padT, padL, OH, OW, dx, n0, n1)
-    const args = [mode, temps.f32(x), temps.f32(dy), ...windowArgs(geo, attrs), out.handle.ptr, 0, 0];
-    ctx.parallel('pool2dGrad', args, geo.batch, ctx.grain(geo.batch, 2), [[15, 1, 0], [16, 1, 1]], workOf(geo, attrs));
+    const args = { mode, x: temps.f32(x), dy: temps.f32(dy), ...windowArgs(geo, attrs), dx: out.handle.ptr, n0: 0, n1: 0 };
+    ctx.parallel('pool2dGrad', args, byImages(ctx, geo, workOf(geo, attrs)));
     temps.release();
     return out;
   };
@@ -62,11 +67,13 @@ export function makePool2DReluBiasGrad(ctx: WasmContext): KernelFn<'Pool2DReluBi
     const dbias = ctx.heap.output([geo.channels]);
     // One float64 partial bias row per image, added in image order: thread-count independent.
     const parts = ctx.heap.scratch(geo.batch * geo.channels * 8);
-    // poolReluBiasGradPart(mode, y, dy, H, W, C, ph, pw, sh, sw, padT, padL, OH, OW, dz, n0, n1, parts)
-    const args = [MODE[attrs.mode], ptrOf(inputs.y), ptrOf(inputs.dy), ...windowArgs(geo, attrs), dz.handle.ptr, 0, 0, parts.ptr];
+    const args = {
+      mode: MODE[attrs.mode], y: ptrOf(inputs.y), dy: ptrOf(inputs.dy), ...windowArgs(geo, attrs),
+      dz: dz.handle.ptr, n0: 0, n1: 0, parts: parts.ptr,
+    };
     const cells = geo.batch * geo.inH * geo.inW * geo.channels;
-    ctx.parallel('poolReluBiasGradPart', args, geo.batch, ctx.grain(geo.batch, 2), [[15, 1, 0], [16, 1, 1]], workOf(geo, attrs) + 3 * cells);
-    ctx.call('sumPartsF64', parts.ptr, geo.batch, geo.channels, dbias.handle.ptr);
+    ctx.parallel('poolReluBiasGradPart', args, byImages(ctx, geo, workOf(geo, attrs) + 3 * cells));
+    ctx.call('sumPartsF64', { parts: parts.ptr, nparts: geo.batch, cols: geo.channels, out: dbias.handle.ptr });
     ctx.heap.releaseScratch(parts);
     return [dz, dbias];
   };

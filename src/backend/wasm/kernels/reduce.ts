@@ -39,9 +39,11 @@ export function sumBlocks(rows: number): { parts: number; perPart: number } {
 function sumLeading(ctx: WasmContext, x: number, rows: number, cols: number, out: number): void {
   const { parts, perPart } = sumBlocks(rows);
   const partials = ctx.heap.scratch(parts * cols * 8);
-  // sumRowsF64(x, cols, rows, r0, nrows, part): chunk = part index p -> r0 = p * perPart.
-  ctx.parallel('sumRowsF64', [x, cols, rows, 0, perPart, partials.ptr], parts, 1, [[3, perPart, 0], [5, cols * 8, 0]], rows * cols, -1, true);
-  ctx.call('sumPartsF64', partials.ptr, parts, cols, out);
+  // Chunk = part p: rows from r0 = p * perPart, partial sums at part + p * cols * 8.
+  ctx.parallel('sumRowsF64', { x, cols, rows, r0: 0, nrows: perPart, part: partials.ptr }, {
+    total: parts, grain: 1, chunk: { r0: [perPart, 0], part: [cols * 8, 0] }, work: rows * cols, unitChunks: true,
+  });
+  ctx.call('sumPartsF64', { parts: partials.ptr, nparts: parts, cols, out });
   ctx.heap.releaseScratch(partials);
 }
 

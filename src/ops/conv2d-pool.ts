@@ -1,0 +1,56 @@
+/**
+ * pool(act(conv2d(x, filter) + bias)) as one op: the fused pattern the planner (src/plan) picks
+ * for a convolution followed by pooling when nothing else reads the convolution's output. The
+ * Conv2DPool kernel may pool each output row while it is still in cache (the wasm backend does for
+ * 2x2 windows on its direct and Winograd convs), and the gradient is exact: Pool2DReluBiasGrad
+ * routes dy back through the pooling and the relu and sums the bias gradient in one pass, then the
+ * usual conv gradients run on that dz.
+ *
+ * Example: conv2dPool(x, w, { bias: b, activation: 'relu' }, { mode: 'max', poolSize: 2 }) equals
+ * maxPool2d(conv2d(x, w, { bias: b, activation: 'relu' }), 2) and so do its gradients.
+ */
+import { record } from '../autograd/record.js';
+import { engine } from '../backend/engine.js';
+import type { FusedActivation, Pool2DAttrs, PoolMode } from '../backend/kernels.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { isChannelsFirst, type Padding } from './conv-geometry.js';
+import { type Conv2DOptions, convInputGrads, convKernelArgs } from './conv2d.js';
+import { epilogueGrads } from './epilogue-grad.js';
+import { pool2dAttrs } from './pool.js';
+import { transpose } from './shape-ops.js';
+
+/** The pooling of a fused conv, in the pool op's terms; the data format is the conv's. */
+export interface PoolSpec {
+  mode: PoolMode;
+  poolSize: number | [number, number];
+  /** Defaults to the pool size. */
+  strides?: number | [number, number];
+  padding?: Padding;
+}
+
+export function conv2dPool(x: Tensor, filter: Tensor, conv: Conv2DOptions, pool: PoolSpec): Tensor {
+  const channelsFirst = isChannelsFirst(conv.dataFormat);
+  const xl = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
+  const out = conv2dPoolNHWC(xl, filter, conv, pool);
+  return channelsFirst ? transpose(out, [0, 3, 1, 2]) : out;
+}
+
+function conv2dPoolNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, pool: PoolSpec): Tensor {
+  const { attrs, bias, activation, outShape } = convKernelArgs(x, filter, options);
+  const { outShape: _, ...poolAttrs } = pool2dAttrs(pool.mode, outShape, pool.poolSize, { strides: pool.strides, padding: pool.padding });
+  const [y, pooled] = engine.runKernelOutputs('Conv2DPool', { x, filter, bias: bias ?? undefined }, { ...attrs, activation, pool: poolAttrs });
+  const inputs = bias === null ? [x, filter] : [x, filter, bias];
+  return record('conv2dPool', pooled!, inputs, (dy) => {
+    const [g, db] = poolEpilogueGrads(dy, y!, activation, bias !== null, poolAttrs);
+    return convInputGrads(g, db, x, filter, attrs);
+  });
+}
+
+/** [dz, dbias] at the conv's pre-activation output z for upstream dy at the pooled output. */
+function poolEpilogueGrads(dy: Tensor, y: Tensor, activation: FusedActivation, withBias: boolean, pool: Pool2DAttrs): [Tensor, Tensor | null] {
+  if (activation === 'relu') {
+    const [dz, dbias] = engine.runKernelOutputs('Pool2DReluBiasGrad', { y, dy }, pool);
+    return [dz!, withBias ? dbias! : null];
+  }
+  return epilogueGrads(engine.runKernel('Pool2DGrad', { x: y, dy }, pool), y, activation, withBias);
+}

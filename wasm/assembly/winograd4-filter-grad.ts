@@ -1,0 +1,186 @@
+// Winograd F(4x4, 3x3) filter gradient over fixed image blocks (partials summed in order).
+import { f, fma, fms } from './simd';
+import { kernelT } from './tile-kernels';
+import { bt6, window6 } from './winograd4';
+
+// Winograd F(4x4, 3x3) filter gradient.
+//   dU_xi = sum_tiles V_xi^T (A dY A^T)_xi,   dW = G^T dU G   (per c, k; 6x6 -> 3x3)
+// V is the forward input transform; the output-gradient transform A dY A^T (6x4 . 4x4 . 4x6) is
+// written directly as packed B panels [K/8][tiles][8], so the GEMM needs no packing.
+
+/** 1-D A y: four vectors -> six at q (stride qs): y0, sum, alternating sum, +-2/4/8 rows, y3. */
+// @ts-ignore: decorator
+@inline function at6(y0: v128, y1: v128, y2: v128, y3: v128, q: usize, qs: usize): void {
+  const two = f32x4.splat(2), four = f32x4.splat(4);
+  const e = f32x4.add(y0, y2), o = f32x4.add(y1, y3);
+  const e4 = fma(four, y2, y0); // y0 + 4 y2
+  const o4 = fma(four, y3, y1); // y1 + 4 y3
+  v128.store(q, y0);
+  v128.store(q + qs, f32x4.add(e, o));
+  v128.store(q + 2 * qs, f32x4.sub(e, o));
+  v128.store(q + 3 * qs, fma(two, o4, e4)); // y0 + 2y1 + 4y2 + 8y3
+  v128.store(q + 4 * qs, fms(two, o4, e4)); // y0 - 2y1 + 4y2 - 8y3
+  v128.store(q + 5 * qs, y3);
+}
+
+/**
+ * (A g A^T) for four channels of one 4x4 output-gradient tile at q (pixel stride ps, row stride
+ * yRow bytes; only the top-left nr x nc of it lies inside dy, the rest counts as zeros): the
+ * 36 vectors go to dst + xi * xiStride (xi = i * 6 + l). tmp: 24 v128 of scratch.
+ */
+// @ts-ignore: decorator
+@inline export function dyTile(q: usize, ps: usize, yRow: usize, nr: i32, nc: i32, tmp: usize, dst: usize, xiStride: usize): void {
+  const zero = f32x4.splat(0);
+  // columns: for each dy column j, 4 rows -> 6 (tmp[i][j], i < 6, j < 4)
+  for (let j = 0; j < 4; j++) {
+    const p = q + <usize>j * ps;
+    const ok = j < nc;
+    const g0 = ok ? v128.load(p) : zero;
+    const g1 = ok && nr > 1 ? v128.load(p + yRow) : zero;
+    const g2 = ok && nr > 2 ? v128.load(p + 2 * yRow) : zero;
+    const g3 = ok && nr > 3 ? v128.load(p + 3 * yRow) : zero;
+    at6(g0, g1, g2, g3, tmp + (<usize>j << 4), 64);
+  }
+  // rows: tmp[i][0..3] -> six values each
+  for (let i: usize = 0; i < 6; i++) {
+    const r = tmp + i * 64;
+    at6(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), dst + i * 6 * xiStride, xiStride);
+  }
+}
+
+/** Workspace bytes for wino4BackpropFilter. */
+export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
+  const Kp = (K + 7) & ~7;
+  return 36 * chunk * (C + Kp) * 4 + 36 * C * 4 + 36 * 16 * 2 + 256;
+}
+
+/** Bytes of one dU partial (36 x [C x roundUp(K, 8)] floats). */
+export function wino4FilterGradPartBytes(C: i32, K: i32): i32 {
+  return 36 * C * ((K + 7) & ~7) * 4;
+}
+
+/**
+ * One fixed part of the filter gradient: images [part * perPart, min(N, (part + 1) * perPart)) into
+ * the dU partial at dUs + part * partStride. Parts are fixed whatever the thread count, and
+ * wino4FilterGradFinish sums them in order, so results do not depend on scheduling.
+ */
+export function wino4BackpropFilterPart(
+  mr: i32, x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, N: i32, perPart: i32, part: i32,
+  chunk: i32, dUs: usize, partStride: usize, ws: usize,
+): void {
+  const n0 = part * perPart, n1 = min(N, n0 + perPart);
+  wino4BackpropFilter(mr, x, H, W, C, dy, K, n0, n1, chunk, dUs + <usize>part * partStride, ws);
+}
+
+/**
+ * Computes dU (36 x [C x Kp], zeroed first) over images [n0, n1) for a 3x3 stride-1 valid conv of
+ * x [N, H, W, C] with output gradient dy [N, H-2, W-2, K]; ws is scratch
+ * (wino4FilterGradWorkspaceBytes). C % mr == 0, C % 4 == 0, K % 4 == 0. Finish with
+ * wino4FilterGradFinish.
+ */
+export function wino4BackpropFilter(
+  mr: i32, x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, n0: i32, n1: i32, chunk: i32, dU: usize, ws: usize,
+): void {
+  const OH = H - 2, OW = W - 2;
+  const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
+  const tilesPer = TH * TW;
+  const Cz = <usize>C, Kz = <usize>K, Kp = <usize>((K + 7) & ~7);
+  const V = ws; // [36][chunk][C]
+  const G = V + ((36 * <usize>chunk * Cz) << 2); // [36][Kp/8][chunk][8]
+  const tmp = G + ((36 * <usize>chunk * Kp) << 2);
+  const patch = tmp + 36 * 16 * 2;
+  const vXi = (<usize>chunk * Cz) << 2;
+  const gXi = (<usize>chunk * Kp) << 2;
+  const uXi = (Cz * Kp) << 2;
+  const rowB = (<usize>W * Cz) << 2;
+  const cs = Cz << 2;
+  memory.fill(dU, 0, 36 * uXi);
+  const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  for (let tc = t0; tc < t1; tc += chunk) {
+    const cnt = min(chunk, t1 - tc);
+    if (Kp != Kz) memory.fill(G, 0, 36 * gXi);
+    for (let t = 0; t < cnt; t++) {
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
+      // input transform (as in wino4Forward)
+      const iy = ty * 4, ix = tx * 4;
+      const src = window6(x, n, H, W, Cz, iy, ix, patch);
+      const rs: usize = src == patch ? (6 * Cz) << 2 : rowB;
+      const vt = V + ((<usize>t * Cz) << 2);
+      for (let c: usize = 0; c < Cz; c += 4) {
+        const p = src + (c << 2);
+        for (let j: usize = 0; j < 6; j++) bt6(p + j * cs, rs, tmp + (j << 4), 96);
+        const o = vt + (c << 2);
+        for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, o + k * 6 * vXi, vXi);
+      }
+      // output-gradient transform: (A g A^T), g = 4x4 dy tile (zeros outside the output)
+      const oy = ty * 4, ox = tx * 4;
+      const nr = min(4, OH - oy), nc = min(4, OW - ox);
+      const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
+      const yRow = (<usize>OW * Kz) << 2;
+      for (let k: usize = 0; k < Kz; k += 4) {
+        // into panel (k/8), row t, lane k%8
+        const dst = G + ((((k >> 3) * <usize>chunk + <usize>t) * 8 + (k & 7)) << 2);
+        dyTile(yb + (k << 2), Kz << 2, yRow, nr, nc, tmp, dst, gXi);
+      }
+    }
+    // 36 GEMMs: dU_xi[C x Kp] += V_xi^T[C x cnt] G_xi[cnt x Kp]
+    for (let xi = 0; xi < 36; xi++) {
+      const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
+      for (let c = 0; c < C; c += mr) {
+        for (let jr: usize = 0; jr < Kp; jr += 8) {
+          kernelT(mr, cnt, vx + (<usize>c << 2), Cz << 2, gx + ((jr * <usize>chunk) << 2),
+            ux + ((<usize>c * Kp + jr) << 2), Kp << 2, 1);
+        }
+      }
+    }
+  }
+}
+
+
+/** 1-D G^T on six vectors -> three (as gt3, four lanes at a time). */
+// @ts-ignore: decorator
+@inline function gt3v(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, dst: usize, stride: usize): void {
+  const s12 = f32x4.add(u1, u2), d12 = f32x4.sub(u1, u2), s34 = f32x4.add(u3, u4), d34 = f32x4.sub(u3, u4);
+  const sixth = f32x4.splat(<f32>(1.0 / 6.0));
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(u0, f32x4.splat(0.25)), f32x4.mul(s12, sixth)), f32x4.mul(s34, f32x4.splat(<f32>(1.0 / 24.0)))));
+  v128.store(dst + stride, f32x4.add(f32x4.mul(f32x4.neg(d12), sixth), f32x4.mul(d34, f32x4.splat(<f32>(1.0 / 12.0)))));
+  v128.store(dst + 2 * stride, f32x4.add(f32x4.add(f32x4.mul(f32x4.neg(s12), sixth), f32x4.mul(s34, sixth)), u5));
+}
+
+/**
+ * wino4FilterGradFinish for K % 4 == 0, four output channels per SIMD lane group: sums the `parts`
+ * dU blocks in order (the same float32 additions as adding them pairwise into the first) and
+ * applies G^T . G, for input channels [c0, c1). tmp: 1 KB of scratch.
+ */
+export function wino4FilterGradFinish4(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, flags: i32, tmp: usize, c0: i32, c1: i32): void {
+  const Kp = (K + 7) & ~7;
+  const uXi = (<usize>C * <usize>Kp) << 2;
+  const h = tmp + 36 * 16;
+  const o = h + 18 * 16;
+  for (let c = c0; c < c1; c++) {
+    for (let k = 0; k < K; k += 4) {
+      const off = (<usize>(c * Kp + k)) << 2;
+      for (let xi: usize = 0; xi < 36; xi++) {
+        let s = v128.load(dUs + xi * uXi + off);
+        for (let p = 1; p < parts; p++) s = f32x4.add(s, v128.load(dUs + <usize>p * partStride + xi * uXi + off));
+        v128.store(tmp + (xi << 4), s);
+      }
+      // rows: h[i][kw] = G^T over j of dU[i][j] (6 x 3 vectors)
+      for (let i: usize = 0; i < 6; i++) {
+        const r = tmp + i * 96;
+        gt3v(v128.load(r), v128.load(r, 16), v128.load(r, 32), v128.load(r, 48), v128.load(r, 64), v128.load(r, 80), h + i * 48, 16);
+      }
+      // columns: o[kh][kw] = G^T over i of h[i][kw]
+      for (let kw: usize = 0; kw < 3; kw++) {
+        const q = h + (kw << 4);
+        gt3v(v128.load(q), v128.load(q, 48), v128.load(q, 96), v128.load(q, 144), v128.load(q, 192), v128.load(q, 240), o + (kw << 4), 48);
+      }
+      for (let q: usize = 0; q < 9; q++) {
+        const d = f(dw, (q * <usize>C + <usize>c) * <usize>K + <usize>k);
+        const v = v128.load(o + (q << 4));
+        v128.store(d, flags & 1 ? f32x4.add(v128.load(d), v) : v);
+      }
+    }
+  }
+}

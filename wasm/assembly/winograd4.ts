@@ -1,0 +1,246 @@
+// Winograd F(4x4, 3x3) forward: 6x6 input tiles, 36 GEMMs per chunk, 4x4 output tiles, with
+// bias, relu and an optional 2x2 pool fused into the output transform.
+import { pool2x2At } from './pool';
+import { f, fma, fms, relu4 } from './simd';
+import { kernelI } from './tile-kernels';
+
+// Winograd F(4x4, 3x3): 6x6 input tiles, 36 GEMMs per chunk, 4x4 output tiles.
+// B^T, G, A^T are the standard interpolation-point (0, +-1, +-2) matrices (Lavin & Gray 2016).
+
+/** Bytes of U for wino4Filter: 36 packed [C x roundUp(K, 8)] panels. */
+export function wino4FilterBytes(C: i32, K: i32): i32 {
+  return 36 * C * ((K + 7) & ~7) * 4;
+}
+
+// @ts-ignore: decorator
+@inline function g6(g0: f32, g1: f32, g2: f32, dst: usize, stride: usize): void {
+  const s0 = g0 + g2;
+  store<f32>(dst, g0 * <f32>0.25);
+  store<f32>(dst + stride, (s0 + g1) * <f32>(-1.0 / 6.0));
+  store<f32>(dst + 2 * stride, (s0 - g1) * <f32>(-1.0 / 6.0));
+  const t = g0 * <f32>(1.0 / 24.0) + g2 * <f32>(1.0 / 6.0);
+  store<f32>(dst + 3 * stride, t + g1 * <f32>(1.0 / 12.0));
+  store<f32>(dst + 4 * stride, t - g1 * <f32>(1.0 / 12.0));
+  store<f32>(dst + 5 * stride, g2);
+}
+
+/** g6 on four lanes: six vectors G [g0 g1 g2] at dst (stride bytes apart). Same operations. */
+// @ts-ignore: decorator
+@inline function g6v(g0: v128, g1: v128, g2: v128, dst: usize, stride: usize): void {
+  const s0 = f32x4.add(g0, g2);
+  const sixth = f32x4.splat(<f32>(-1.0 / 6.0)), twelfth = f32x4.splat(<f32>(1.0 / 12.0));
+  v128.store(dst, f32x4.mul(g0, f32x4.splat(0.25)));
+  v128.store(dst + stride, f32x4.mul(f32x4.add(s0, g1), sixth));
+  v128.store(dst + 2 * stride, f32x4.mul(f32x4.sub(s0, g1), sixth));
+  const t = f32x4.add(f32x4.mul(g0, f32x4.splat(<f32>(1.0 / 24.0))), f32x4.mul(g2, f32x4.splat(<f32>(1.0 / 6.0))));
+  v128.store(dst + 3 * stride, f32x4.add(t, f32x4.mul(g1, twelfth)));
+  v128.store(dst + 4 * stride, f32x4.sub(t, f32x4.mul(g1, twelfth)));
+  v128.store(dst + 5 * stride, g2);
+}
+
+/**
+ * U_xi = (G g G^T)_xi (6x6) for filter g (HWIO 3x3xCxK), as packB-style panels [K/8][C][8], for
+ * input channels [c0, c1) (threads split channels). tmp: 288 bytes of scratch.
+ */
+export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
+  const Kp = (K + 7) & ~7;
+  const xiStride = (<usize>C * <usize>Kp) << 2;
+  if (Kp != K) {
+    // Zero the padding lanes of the last panel (rows c0..c1 of every xi).
+    const last = U + ((<usize>(Kp - 8) * <usize>C + <usize>c0 * 8) << 2);
+    for (let xi: usize = 0; xi < 36; xi++) memory.fill(last + xi * xiStride, 0, (<usize>(c1 - c0) * 8) << 2);
+  }
+  const s = <usize>C * <usize>K;
+  // Four output channels at a time (K % 4 == 0: lanes k..k+3 are contiguous in g and in a panel).
+  const K4 = (K & 3) == 0 ? K : 0;
+  for (let c = c0; c < c1; c++) {
+    for (let k = 0; k < K4; k += 4) {
+      const base = f(g, <usize>c * <usize>K + <usize>k);
+      for (let j: usize = 0; j < 3; j++) {
+        g6v(v128.load(base + ((j * s) << 2)), v128.load(base + (((3 + j) * s) << 2)), v128.load(base + (((6 + j) * s) << 2)), tmp + (j << 4), 48);
+      }
+      const dst = f(U, <usize>(k >> 3) * <usize>C * 8 + <usize>c * 8 + <usize>(k & 7));
+      for (let i: usize = 0; i < 6; i++) {
+        const r = tmp + i * 48;
+        g6v(v128.load(r), v128.load(r, 16), v128.load(r, 32), dst + i * 6 * xiStride, xiStride);
+      }
+    }
+    for (let k = K4; k < K; k++) {
+      const base = <usize>c * <usize>K + <usize>k;
+      // t = G g: 6x3, stored row-major at tmp (f32)
+      for (let j: usize = 0; j < 3; j++) {
+        g6(load<f32>(f(g, base + j * s)), load<f32>(f(g, base + (3 + j) * s)), load<f32>(f(g, base + (6 + j) * s)), tmp + (j << 2), 12);
+      }
+      const dst = f(U, <usize>(k >> 3) * <usize>C * 8 + <usize>c * 8 + <usize>(k & 7));
+      // u = t G^T: row i of u = G applied to row i of t
+      for (let i: usize = 0; i < 6; i++) {
+        const r = tmp + i * 12;
+        g6(load<f32>(r), load<f32>(r, 4), load<f32>(r, 8), dst + i * 6 * xiStride, xiStride);
+      }
+    }
+  }
+}
+
+/** 1-D input transform o = B^T d on six vectors at p (stride ps), written at q (stride qs). */
+// @ts-ignore: decorator
+@inline export function bt6(p: usize, ps: usize, q: usize, qs: usize): void {
+  const d0 = v128.load(p), d1 = v128.load(p + ps), d2 = v128.load(p + 2 * ps);
+  const d3 = v128.load(p + 3 * ps), d4 = v128.load(p + 4 * ps), d5 = v128.load(p + 5 * ps);
+  const four = f32x4.splat(4), five = f32x4.splat(5), two = f32x4.splat(2);
+  // o0 = 4d0 - 5d2 + d4; o5 = 4d1 - 5d3 + d5
+  v128.store(q, fms(five, d2, fma(four, d0, d4)));
+  v128.store(q + 5 * qs, fms(five, d3, fma(four, d1, d5)));
+  // o1 = -4(d1 + d2) + d3 + d4; o2 = 4(d1 - d2) - d3 + d4
+  const a = f32x4.add(d3, d4), b = f32x4.sub(d4, d3);
+  v128.store(q + qs, fms(four, f32x4.add(d1, d2), a));
+  v128.store(q + 2 * qs, fma(four, f32x4.sub(d1, d2), b));
+  // o3 = 2(d3 - d1) + d4 - d2; o4 = 2(d1 - d3) + d4 - d2
+  const e = f32x4.sub(d4, d2), h = f32x4.sub(d3, d1);
+  v128.store(q + 3 * qs, fma(two, h, e));
+  v128.store(q + 4 * qs, fms(two, h, e));
+}
+
+/**
+ * The 6x6 input window at (iy, ix) of image n of x [N, H, W, C] (iy < H, ix < W): its address in x
+ * when it lies inside, else `patch`, filled with the window (one copy per row, zeros outside the
+ * image; its rows are 6 * C floats apart).
+ */
+// @ts-ignore: decorator
+@inline export function window6(x: usize, n: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, patch: usize): usize {
+  if (iy + 6 <= H && ix + 6 <= W) return f(x, <usize>((n * H + iy) * W + ix) * Cz);
+  const rowBytes: usize = (<usize>6 * Cz) << 2;
+  const inside = (<usize>min(6, W - ix) * Cz) << 2;
+  for (let i = 0; i < 6; i++) {
+    const d = patch + <usize>i * rowBytes;
+    let copied: usize = 0;
+    if (iy + i < H) {
+      memory.copy(d, f(x, <usize>((n * H + iy + i) * W + ix) * Cz), inside);
+      copied = inside;
+    }
+    if (copied < rowBytes) memory.fill(d + copied, 0, rowBytes - copied);
+  }
+  return patch;
+}
+
+/** Workspace bytes for wino4Forward with `chunk` tiles per pass. */
+export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
+  return 36 * chunk * (C + K) * 4 + 36 * C * 4 + 36 * 16 + 256;
+}
+
+/**
+ * Winograd F(4x4,3x3) forward, same contract as winoForward (C % 4 == 0, K % 8 == 0). With
+ * `pooled` != 0 it also writes the 2x2 stride-2 pool of y (poolMode 0 max, 1 min) to pooled
+ * [N, OH / 2, OW / 2, K] (floors), from each tile as it is written.
+ */
+export function wino4Forward(
+  mr: i32, x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
+  n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32,
+): void {
+  const OH = H - 2, OW = W - 2;
+  const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
+  const tilesPer = TH * TW;
+  const Cz = <usize>C, Kz = <usize>K;
+  const V = ws; // [36][chunk][C]
+  const M = V + ((36 * <usize>chunk * Cz) << 2); // [36][chunk][K]
+  const rowt = M + ((36 * <usize>chunk * Kz) << 2);
+  const tmp = rowt + 64; // 36 v128
+  const patch = tmp + 36 * 16; // [36][C] gathered edge patch
+  const vXi = (<usize>chunk * Cz) << 2;
+  const mXi = (<usize>chunk * Kz) << 2;
+  const uXi = (Cz * Kz) << 2;
+  const rowB = (<usize>W * Cz) << 2;
+  const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
+  const zero = f32x4.splat(0), two = f32x4.splat(2), four = f32x4.splat(4), eight = f32x4.splat(8);
+  const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  const cs = Cz << 2;
+  for (let tc = t0; tc < t1; tc += chunk) {
+    const cnt = min(chunk, t1 - tc);
+    const cntPad = (cnt + mr - 1) / mr * mr;
+    for (let t = 0; t < cntPad; t++) {
+      const vt = V + ((<usize>t * Cz) << 2);
+      if (t >= cnt) {
+        for (let xi = 0; xi < 36; xi++) memory.fill(vt + <usize>xi * vXi, 0, Cz << 2);
+        continue;
+      }
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
+      const iy = ty * 4, ix = tx * 4;
+      const src = window6(x, n, H, W, Cz, iy, ix, patch);
+      const rs: usize = src == patch ? (6 * Cz) << 2 : rowB;
+      for (let c: usize = 0; c < Cz; c += 4) {
+        const p = src + (c << 2);
+        // columns: tmp[k][j] = (B^T d)[k][j]
+        for (let j: usize = 0; j < 6; j++) bt6(p + j * cs, rs, tmp + (j << 4), 96);
+        // rows: V[k*6 + l] = (tmp[k] B)[l]
+        const o = vt + (c << 2);
+        for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, o + k * 6 * vXi, vXi);
+      }
+    }
+    for (let xi = 0; xi < 36; xi++) {
+      const vx = V + <usize>xi * vXi, mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi;
+      for (let t = 0; t < cntPad; t += mr) {
+        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(vx + ((<usize>(t + r) * Cz) << 2)));
+        for (let jr = 0; jr < K; jr += 8) {
+          kernelI(mr, C, rowt, ux + ((<usize>jr * Cz) << 2), mx + ((<usize>t * Kz + <usize>jr) << 2), Kz << 2, 0, 0);
+        }
+      }
+    }
+    const yRow = (<usize>OW * Kz) << 2;
+    for (let t = 0; t < cnt; t++) {
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
+      const oy = ty * 4, ox = tx * 4;
+      const nr = min(4, OH - oy), nc = min(4, OW - ox);
+      const yb = f(y, <usize>((n * OH + oy) * OW + ox) * Kz);
+      const mt = M + ((<usize>t * Kz) << 2);
+      for (let k: usize = 0; k < Kz; k += 4) {
+        const q = mt + (k << 2);
+        // columns: tmp[r][j] = sum_i A^T[r][i] m[i][j]
+        for (let j: usize = 0; j < 6; j++) {
+          const p = q + j * mXi, ps = 6 * mXi;
+          const m0 = v128.load(p), m1 = v128.load(p + ps), m2 = v128.load(p + 2 * ps);
+          const m3 = v128.load(p + 3 * ps), m4 = v128.load(p + 4 * ps), m5 = v128.load(p + 5 * ps);
+          const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c2 = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
+          const w = tmp + (j << 4);
+          v128.store(w, f32x4.add(f32x4.add(m0, a), c2));
+          v128.store(w + 96, fma(two, d, b));
+          v128.store(w + 192, fma(four, c2, a));
+          v128.store(w + 288, f32x4.add(fma(eight, d, b), m5));
+        }
+        const bv = hasBias ? v128.load(bias + (k << 2)) : zero;
+        for (let r = 0; r < nr; r++) {
+          const p = tmp + <usize>r * 96;
+          const m0 = v128.load(p), m1 = v128.load(p, 16), m2 = v128.load(p, 32);
+          const m3 = v128.load(p, 48), m4 = v128.load(p, 64), m5 = v128.load(p, 80);
+          const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c2 = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
+          let y0 = f32x4.add(f32x4.add(f32x4.add(m0, a), c2), bv);
+          let y1 = f32x4.add(fma(two, d, b), bv);
+          let y2 = f32x4.add(fma(four, c2, a), bv);
+          let y3 = f32x4.add(f32x4.add(fma(eight, d, b), m5), bv);
+          if (relu) { y0 = relu4(y0); y1 = relu4(y1); y2 = relu4(y2); y3 = relu4(y3); }
+          const o = yb + <usize>r * yRow + (k << 2);
+          v128.store(o, y0);
+          if (nc > 1) v128.store(o + (Kz << 2), y1);
+          if (nc > 2) v128.store(o + (Kz << 3), y2);
+          if (nc > 3) v128.store(o + 3 * (Kz << 2), y3);
+        }
+        if (pooled != 0) poolTile(poolMode, yb + (k << 2), yRow, Kz << 2, pooled + (k << 2), n, oy >> 1, ox >> 1, OH >> 1, OW >> 1, Kz);
+      }
+    }
+  }
+}
+
+/**
+ * The pooling epilogue of wino4Forward: the 2x2 windows of one 4x4 output tile (at `t`, 4
+ * channels, rows `yRow` bytes apart) that lie inside the pooled map [N, POH, POW, K], from the
+ * values just stored (still in L1). Tiles start at multiples of 4, so no window spans two tiles.
+ */
+function poolTile(mode: i32, t: usize, yRow: usize, kB: usize, pooled: usize, n: i32, py0: i32, px0: i32, POH: i32, POW: i32, Kz: usize): void {
+  for (let pr = 0; pr < 2 && py0 + pr < POH; pr++) {
+    const top = t + <usize>(2 * pr) * yRow;
+    const row = pooled + ((<usize>((n * POH + py0 + pr) * POW + px0) * Kz) << 2);
+    for (let pc = 0; pc < 2 && px0 + pc < POW; pc++) {
+      v128.store(row + <usize>pc * kB, pool2x2At(mode, top + <usize>(2 * pc) * kB, top + <usize>(2 * pc) * kB + yRow, kB));
+    }
+  }
+}
