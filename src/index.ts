@@ -25,6 +25,7 @@ export {
   BatchNormalization, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Cropping2D, UpSampling2D,
   Reshape, Rescaling, ReLU, LeakyReLU, PReLU, ELU, Softmax, Add, Multiply, Average, Concatenate,
   l1, l2, l1l2, L1, L2, L1L2, maxNorm, nonNeg, unitNorm, minMaxNorm, MaxNorm, NonNeg, UnitNorm, MinMaxNorm,
+  Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, Normalization,
 } from './layers/index.js';
 export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions, ActivationName, InitializerName } from './layers/index.js';
 export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
@@ -62,6 +63,7 @@ export { parseIdx } from './data/idx.js';
 export { Dataset } from './data/dataset.js';
 export type { BatchOptions, ShuffleOptions, MapOptions } from './data/dataset.js';
 export type { Element, Batched, Unbatched } from './data/dataset-elements.js';
+export { decodeCifarRecords, parseCifarClassNames, CIFAR10_CLASS_NAMES } from './data/cifar10.js';
 export { withScope, keep } from './tensor/scope.js';
 export * as nn from './nn/index.js';
 export { F, optim } from './nn/index.js';

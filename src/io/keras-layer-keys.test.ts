@@ -62,6 +62,8 @@ test("every key Fovea's own layers write is accepted for their class", () => {
     SeparableConv2D: { filters: 2, kernelSize: 3 }, DepthwiseConv2D: { kernelSize: 3 }, Dense: { units: 2 }, Activation: { activation: 'relu' },
     Dropout: { rate: 0.5 }, SpatialDropout2D: { rate: 0.5 }, ZeroPadding2D: { padding: 1 }, Cropping2D: { cropping: 1 },
     UpSampling2D: { size: 2 }, Reshape: { targetShape: [2] }, Rescaling: { scale: 2 }, InputLayer: { batchInputShape: [null, 8, 8, 4] },
+    Resizing: { height: 2, width: 2 }, CenterCrop: { height: 2, width: 2 }, RandomCrop: { height: 2, width: 2 }, RandomRotation: { factor: 0.1 },
+    RandomZoom: { heightFactor: 0.1 }, RandomTranslation: { heightFactor: 0.1, widthFactor: 0.1 }, RandomContrast: { factor: 0.1 }, RandomBrightness: { factor: 0.1 },
   };
   for (const className of registeredLayerNames()) {
     assert.ok(checksKeysOf(className), `${className} has no list of accepted keys`);
@@ -118,6 +120,7 @@ test('the keys TensorFlow.js writes for each layer class are accepted', async (t
     ['GlobalAveragePooling2D', L.globalAveragePooling2d({})], ['GlobalMaxPooling2D', L.globalMaxPooling2d({})], ['ZeroPadding2D', L.zeroPadding2d({})],
     ['Cropping2D', L.cropping2D({ cropping: 1 })], ['UpSampling2D', L.upSampling2d({})], ['Reshape', L.reshape({ targetShape: [2] })],
     ['Rescaling', L.rescaling({ scale: 2 })], ['ReLU', L.reLU()], ['LeakyReLU', L.leakyReLU()], ['PReLU', L.prelu()], ['ELU', L.elu()],
+    ['Resizing', L.resizing({ height: 2, width: 3 })], ['CenterCrop', L.centerCrop({ height: 2, width: 3 })],
     ['Softmax', L.softmax()], ['Add', L.add()], ['Multiply', L.multiply()], ['Average', L.average()], ['Concatenate', L.concatenate()],
   ];
   for (const [className, layer] of made) checkLayerKeys(className, snakeKeys(layer.getConfig()) as Record<string, unknown>, className, 'tfjs');

@@ -25,6 +25,10 @@ const DEPTHWISE = ['depth_multiplier', 'depthwise_initializer', 'depthwise_regul
 const POINTWISE = ['pointwise_initializer', 'pointwise_regularizer', 'pointwise_constraint'];
 const POOLING = ['pool_size', 'strides', 'padding', 'data_format'];
 const GLOBAL_POOLING = ['data_format', 'keepdims'];
+// Keras 3's image preprocessing layers all take data_format; the random ones a seed.
+const IMAGE = ['data_format'];
+const RANDOM = [...IMAGE, 'seed', 'bounding_box_format'];
+const AFFINE = [...RANDOM, 'fill_mode', 'interpolation', 'fill_value'];
 
 const OWN: Record<string, readonly string[]> = {
   InputLayer: ['shape', 'sparse', 'ragged', 'input_tensor', 'optional', 'type_spec'],
@@ -63,6 +67,16 @@ const OWN: Record<string, readonly string[]> = {
   Multiply: [],
   Average: [],
   Concatenate: ['axis'],
+  Resizing: [...IMAGE, 'height', 'width', 'interpolation', 'crop_to_aspect_ratio', 'pad_to_aspect_ratio', 'fill_mode', 'fill_value', 'antialias'],
+  CenterCrop: [...IMAGE, 'height', 'width'],
+  RandomCrop: [...RANDOM, 'height', 'width'],
+  RandomFlip: [...RANDOM, 'mode'],
+  RandomRotation: [...AFFINE, 'factor', 'value_range'],
+  RandomZoom: [...AFFINE, 'height_factor', 'width_factor'],
+  RandomTranslation: [...AFFINE, 'height_factor', 'width_factor'],
+  RandomContrast: [...RANDOM, 'factor', 'value_range'],
+  RandomBrightness: [...RANDOM, 'factor', 'value_range'],
+  Normalization: ['axis', 'mean', 'variance', 'invert'],
 };
 
 const ACCEPTED = new Map(Object.entries(OWN).map(([name, keys]) => [name, new Set([...BASE, ...keys])]));
@@ -77,6 +91,7 @@ const DEFAULT_ONLY: Record<string, Record<string, readonly unknown[]>> = {
   SeparableConv2D: { groups: [1] },
   BatchNormalization: { renorm: [false], virtual_batch_size: [null], adjustment: [null] },
   Dense: { quantization_config: [null] },
+  Resizing: { antialias: [false], fill_mode: ['constant'] },
 };
 
 /** The canonical snake_case spelling of a key written either way. */

@@ -62,3 +62,9 @@ export type { Regularizer, RegularizerSpec } from './regularizers.js';
 export { MaxNorm, NonNeg, UnitNorm, MinMaxNorm, maxNorm, nonNeg, unitNorm, minMaxNorm, getConstraint, serializeConstraint } from './constraints.js';
 export type { Constraint, ConstraintSpec } from './constraints.js';
 export type { WeightValue } from './weight-values.js';
+export {
+  Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, Normalization,
+} from './preprocessing/index.js';
+export type {
+  ResizingOptions, FlipMode, RandomZoomOptions, RandomAffineOptions, ValueRangeOptions, NormalizationOptions, ImageLayerArgs, Factor,
+} from './preprocessing/index.js';

@@ -159,6 +159,25 @@ export abstract class Layer {
     return OPAQUE;
   }
 
+  /**
+   * The symbolic output of this layer's first call in a graph (Keras 3's `layer.output`), e.g.
+   * `model.getLayer('flatten').output` to build a new model on a trained model's features.
+   */
+  get output(): SymbolicTensor {
+    const node = this.inboundNodes[0];
+    if (node === undefined || node.output === null) {
+      throw new Error(`${this.where} has never been called on a symbolic input, so it has no output; call it in a functional model, or in a Sequential model with a known input shape`);
+    }
+    return node.output;
+  }
+
+  /** The symbolic input of this layer's first call in a graph (Keras 3's `layer.input`). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.inboundNodes[0];
+    if (node === undefined) throw new Error(`${this.where} has never been called on a symbolic input, so it has no input`);
+    return node.inputIsList ? [...node.inputs] : node.inputs[0] ?? (node.output as SymbolicTensor);
+  }
+
   /** Hook for subclasses: throw a clear error when `shape` does not fit this layer. */
   assertInputShape(_shape: ShapeInput): void {}
 

@@ -28,6 +28,9 @@ import { SeparableConv2D, type SeparableConv2DOptions } from './separable-conv2d
 import { SpatialDropout2D } from './spatial-dropout2d.js';
 import { UpSampling2D } from './up-sampling2d.js';
 import { ZeroPadding2D } from './zero-padding2d.js';
+import {
+  CenterCrop, Normalization, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Resizing,
+} from './preprocessing/index.js';
 import { unknownNameError } from '../names/unknown-name.js';
 
 export type LayerConfig = Record<string, unknown>;
@@ -82,6 +85,16 @@ const registry = new Map<string, LayerFactory>([
   ['Multiply', (c) => new Multiply(layerArgs(c))],
   ['Average', (c) => new Average(layerArgs(c))],
   ['Concatenate', (c) => new Concatenate(layerArgs(c))],
+  ['Resizing', (c) => new Resizing(required(c, 'height', 'Resizing'), required(c, 'width', 'Resizing'), layerArgs(c))],
+  ['CenterCrop', (c) => new CenterCrop(required(c, 'height', 'CenterCrop'), required(c, 'width', 'CenterCrop'), layerArgs(c))],
+  ['RandomCrop', (c) => new RandomCrop(required(c, 'height', 'RandomCrop'), required(c, 'width', 'RandomCrop'), layerArgs(c))],
+  ['RandomFlip', (c) => new RandomFlip((c.mode as RandomFlip['mode'] | undefined) ?? undefined, layerArgs(c))],
+  ['RandomRotation', (c) => new RandomRotation(required(c, 'factor', 'RandomRotation'), layerArgs(c))],
+  ['RandomZoom', (c) => new RandomZoom(required(c, 'heightFactor', 'RandomZoom'), layerArgs(c))],
+  ['RandomTranslation', (c) => new RandomTranslation(required(c, 'heightFactor', 'RandomTranslation'), required(c, 'widthFactor', 'RandomTranslation'), layerArgs(c))],
+  ['RandomContrast', (c) => new RandomContrast(required(c, 'factor', 'RandomContrast'), layerArgs(c))],
+  ['RandomBrightness', (c) => new RandomBrightness(required(c, 'factor', 'RandomBrightness'), layerArgs(c))],
+  ['Normalization', (c) => new Normalization(layerArgs(c))],
 ]);
 
 export function registerLayer(className: string, factory: LayerFactory): void {

@@ -67,6 +67,16 @@ export class Model extends Trainer {
     return this.layerList;
   }
 
+  /** The symbolic input (Keras's `model.input`): the tensor, or the list when there are several. */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.inputs.length === 1 ? this.inputs[0] : [...this.inputs];
+  }
+
+  /** The symbolic output (Keras's `model.output`): the tensor, or the list when there are several. */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.outputs.length === 1 ? this.outputs[0] : [...this.outputs];
+  }
+
   get inputNames(): string[] {
     return this.inputs.map((t) => t.name);
   }

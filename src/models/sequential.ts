@@ -14,7 +14,9 @@
  * random generator, so one seed fixes every initial weight.
  */
 import type { Callback } from '../callbacks/callback.js';
+import { input as symbolicInput } from '../layers/input.js';
 import { InputLayer } from '../layers/input-layer.js';
+import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import type { CallOptions, Layer, SymbolicShape } from '../layers/layer.js';
 import { uniqueName } from '../layers/layer.js';
 import { planChain } from '../plan/planner.js';
@@ -40,6 +42,8 @@ const describe = (l: Layer): string => `"${l.name}" (${l.className})`;
 export class Sequential extends Trainer {
   private readonly stack: Layer[] = [];
   private inputShape: SymbolicShape | null = null;
+  /** The layers called on a symbolic input, made on first use of `input`/`output`/`getLayer`. */
+  private graph: { input: SymbolicTensor; output: SymbolicTensor; depth: number } | null = null;
 
   constructor(options: SequentialOptions = {}) {
     super(options.name ?? uniqueName('sequential'), options.seed);
@@ -57,6 +61,41 @@ export class Sequential extends Trainer {
 
   protected get weightLayers(): Layer[] {
     return this.stack;
+  }
+
+  /**
+   * The layer named `name` (Keras's `get_layer`). On a built model each layer then has its
+   * symbolic `output` (and `input`), for building a functional model on this one's features:
+   *   const features = base.getLayer('flatten').output;
+   *   const model = new Model({ inputs: base.input, outputs: new Dense(3).apply(features) });
+   */
+  getLayer(name: string): Layer {
+    const found = this.stack.find((l) => l.name === name);
+    if (found === undefined) throw new Error(`${this.where}: no layer named "${name}"; layers: ${this.stack.map((l) => l.name).join(', ')}`);
+    if (this.built) this.symbolicGraph();
+    return found;
+  }
+
+  /** The symbolic input of the model (Keras's `model.input`), for building on its layers. */
+  get input(): SymbolicTensor {
+    return this.symbolicGraph().input;
+  }
+
+  /** The symbolic output of the model (Keras's `model.output`). */
+  get output(): SymbolicTensor {
+    return this.symbolicGraph().output;
+  }
+
+  /** Calls every layer once on a symbolic input (once per layer count, so later `add`s join it). */
+  private symbolicGraph(): { input: SymbolicTensor; output: SymbolicTensor } {
+    this.assertBuilt('a symbolic input and output');
+    if (this.graph === null) {
+      const x = symbolicInput({ shape: (this.inputShape as SymbolicShape).slice(1) as number[], name: `${this.name}_input` });
+      this.graph = { input: x, output: x, depth: 0 };
+    }
+    const g = this.graph;
+    for (; g.depth < this.stack.length; g.depth++) g.output = this.stack[g.depth].apply(g.output);
+    return g;
   }
 
   get inputNames(): string[] {

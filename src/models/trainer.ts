@@ -319,6 +319,23 @@ export abstract class Trainer implements StepModel {
     return outs.length === 1 ? outs[0] : outs;
   }
 
+  private trainableFlag = true;
+
+  /**
+   * Setting it sets every layer's `trainable` (Keras's `model.trainable = False` to freeze a model,
+   * e.g. a pretrained base). `fit` reads the flags at each step: frozen weights get no gradient,
+   * no optimizer update (momentum, weight decay) and no regularization penalty, and frozen
+   * BatchNormalization layers run in inference mode.
+   */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const l of this.weightLayers) l.trainable = value;
+  }
+
   get weights(): Variable[] {
     return this.weightLayers.flatMap((l) => l.weights);
   }

@@ -22,3 +22,5 @@ export type { Conv2DTransposeOptions } from './conv2d-transpose.js';
 export { maxPool2d, minPool2d, avgPool2d, pool2dAttrs } from './pool.js';
 export type { Pool2DOptions } from './pool.js';
 export type { Padding, DataFormat } from './conv-geometry.js';
+export { imageTransform } from './image-transform.js';
+export type { ImageTransformOptions } from './image-transform.js';

@@ -330,7 +330,20 @@ const SOFTMAX_CROSS_ENTROPY: OpCase[] = [
   { op: 'softmaxCrossEntropy', variant: 'rank 1', inputs: (r) => [uniform([5], r, 0, 1), randn([5], r)], fn: (t, z) => ops.softmaxCrossEntropy(t, z) },
 ];
 
-export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL, ...CONV_POOL, ...SOFTMAX_CROSS_ENTROPY];
+// Rotation by 0.4 rad about the centre of a 4x5 image, a per-image zoom and shift, a resize.
+const ROTATE = [Math.cos(0.4), -Math.sin(0.4), 2.2, Math.sin(0.4), Math.cos(0.4), -0.9, 0, 0];
+const IMAGE_TRANSFORM: OpCase[] = [
+  { op: 'imageTransform', variant: 'bilinear reflect', inputs: (r) => [randn([2, 4, 5, 3], r)], fn: (x) => ops.imageTransform(x, [ROTATE], { fillMode: 'reflect' }) },
+  { op: 'imageTransform', variant: 'nearest constant', inputs: (r) => [randn([1, 4, 5, 2], r)], fn: (x) => ops.imageTransform(x, [ROTATE], { interpolation: 'nearest', fillValue: 0.5 }) },
+  {
+    op: 'imageTransform', variant: 'per-image, wrap and nearest fill',
+    inputs: (r) => [randn([2, 3, 4, 1], r)],
+    fn: (x) => ops.imageTransform(x, [[0.7, 0, 1.3, 0, 0.8, -0.6, 0, 0], [1, 0, -1.5, 0, 1, 0.7, 0.01, 0]], { fillMode: 'wrap' }),
+  },
+  { op: 'imageTransform', variant: 'resize 3x4 to 5x3', inputs: (r) => [randn([1, 3, 4, 2], r)], fn: (x) => ops.imageTransform(x, [[4 / 3, 0, 1 / 6, 0, 0.6, -0.2, 0, 0]], { outputSize: [5, 3], fillMode: 'nearest' }) },
+];
+
+export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL, ...CONV_POOL, ...SOFTMAX_CROSS_ENTROPY, ...IMAGE_TRANSFORM];
 
 /** Exports of src/ops/index.ts that have no gradient (creation, comparisons, indices, attrs). */
 export const NOT_DIFFERENTIABLE = new Set([

@@ -13,6 +13,7 @@ import { conv2D } from './Conv2D.js';
 import { conv2DPool } from './Conv2DPool.js';
 import { conv2DBackpropFilter } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './Conv2DBackpropInput.js';
+import { imageTransform, imageTransformGrad } from './ImageTransform.js';
 import { matMul } from './MatMul.js';
 import { oneHot } from './OneHot.js';
 import { pad } from './Pad.js';
@@ -37,6 +38,7 @@ const kernels: KernelTable = {
   Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
   Pool2DReluBiasGrad: pool2DReluBiasGrad, ApplyOptimizer: applyOptimizer,
   SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad, Softmax: softmax,
+  ImageTransform: imageTransform, ImageTransformGrad: imageTransformGrad,
 };
 
 function copyAs(values: DataArray, dtype: DType): DataArray {

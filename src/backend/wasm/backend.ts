@@ -21,6 +21,7 @@ import { makeMatMul } from './kernels/matmul.js';
 import { makePool2D, makePool2DGrad, makePool2DReluBiasGrad } from './kernels/pool2d.js';
 import { makeArgMax, makeReduce } from './kernels/reduce.js';
 import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
+import { makeImageTransform, makeImageTransformGrad } from './kernels/image-transform.js';
 import { makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
 import type { WasmMemory, WasmModule } from './wasm-objects.js';
 
@@ -76,7 +77,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),
-    Softmax: makeSoftmax(ctx),
+    Softmax: makeSoftmax(ctx), ImageTransform: makeImageTransform(ctx), ImageTransformGrad: makeImageTransformGrad(ctx),
   };
 }
 

@@ -224,6 +224,18 @@ function readAttrs(entity: H5Entity, where: string, walk: Walk): Record<string, 
   return out;
 }
 
+/**
+ * A rank-0 dataset's number (the reader gives a plain number, not an array), for float32 and the
+ * integer types Keras stores counters in (Normalization's int64 `count`); null otherwise.
+ */
+function scalarValue(entity: H5Entity, shape: readonly number[], dtype: string): number | null {
+  if (shape.length !== 0 || !['<f', '<i8', '<i4'].includes(dtype)) return null;
+  const value: unknown = entity.value;
+  if (typeof value === 'number' || typeof value === 'bigint') return Number(value);
+  if (ArrayBuffer.isView(value) && (value as unknown as ArrayLike<number>).length === 1) return Number((value as unknown as ArrayLike<number | bigint>)[0]);
+  return null;
+}
+
 function readDataset(entity: H5Entity, where: string, walk: Walk): H5Dataset {
   const meta = entity.metadata as NonNullable<H5Entity['metadata']>;
   const shape = meta.shape ?? [];
@@ -233,6 +245,8 @@ function readDataset(entity: H5Entity, where: string, walk: Walk): H5Dataset {
   // Only chunked datasets can be compressed; h5py and Keras store weights contiguously.
   if (meta.chunks !== null && meta.chunks !== undefined) throw new ModelFormatError(walk.file, `dataset '${where}' is chunked (possibly compressed); Keras weight files store datasets contiguously`);
   const dtype = String(entity.dtype);
+  const scalar = scalarValue(entity, shape, dtype);
+  if (scalar !== null) return { kind: 'dataset', shape, values: Float32Array.of(scalar), dtype: '<f' };
   if (dtype !== '<f') return { kind: 'dataset', shape, values: null, dtype };
   const values = entity.value;
   if (!(values instanceof Float32Array) || values.length !== meta.total_size) throw new ModelFormatError(walk.file, `dataset '${where}' could not be read as ${meta.total_size} float32 values`);

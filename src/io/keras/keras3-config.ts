@@ -36,7 +36,8 @@ const KERAS_LAYERS = new Set([
   'InputLayer', 'Conv2D', 'Conv1D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense', 'MaxPooling2D',
   'AveragePooling2D', 'Flatten', 'Activation', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'GlobalAveragePooling2D',
   'GlobalMaxPooling2D', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Reshape', 'Rescaling', 'ReLU', 'LeakyReLU', 'PReLU',
-  'ELU', 'Softmax', 'Add', 'Multiply', 'Average', 'Concatenate',
+  'ELU', 'Softmax', 'Add', 'Multiply', 'Average', 'Concatenate', 'Resizing', 'CenterCrop', 'RandomCrop', 'RandomFlip',
+  'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness', 'Normalization',
 ]);
 
 const DATA_FORMAT: Record<string, string> = { channelsLast: 'channels_last', channelsFirst: 'channels_first' };

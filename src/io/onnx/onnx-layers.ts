@@ -220,6 +220,13 @@ const CONVERTERS: Record<string, Converter> = {
   InputLayer: passThrough,
   Dropout: passThrough,
   SpatialDropout2D: passThrough,
+  // The augmentation layers are the identity at inference, which is what an exported model runs.
+  RandomFlip: passThrough,
+  RandomRotation: passThrough,
+  RandomZoom: passThrough,
+  RandomTranslation: passThrough,
+  RandomContrast: passThrough,
+  RandomBrightness: passThrough,
   Conv2D: conv2d,
   DepthwiseConv2D: depthwiseConv2d,
   Dense: dense,
