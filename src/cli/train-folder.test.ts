@@ -33,6 +33,22 @@ test('fovea train folder DIR trains on a shapes folder to >= 95% validation accu
   });
 });
 
+test('fovea train folder --augment trains with flips, rotations and zooms to >= 95% validation accuracy; the saved model predicts without them', async () => {
+  await withTempDir('cli-folder-augment', async (tmp) => {
+    const dir = join(tmp, 'shapes');
+    writeShapesFolder(dir, { perClass: 100, seed: 1 });
+    const out = join(tmp, 'model');
+    const { stdout } = await run(process.execPath, [cli, 'train', 'folder', dir, '--image-size', '32', '--color-mode', 'grayscale', '--validation-split', '0.2',
+      '--epochs', '30', '--batch-size', '16', '--workers', '2', '--augment', '--save', out], { timeout: 180_000 });
+    const accuracy = Number(/Validation accuracy: ([\d.]+)%/.exec(stdout)?.[1]);
+    assert.ok(accuracy >= 95, `validation accuracy ${accuracy}%`);
+    const layers = (JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).modelTopology.config.layers as { class_name: string }[]).map((l) => l.class_name);
+    for (const name of ['RandomFlip', 'RandomRotation', 'RandomZoom']) assert.ok(layers.includes(name), `${name} in ${layers.join(', ')}`);
+    const predicted = await run(process.execPath, [cli, 'predict', out, join(dir, 'square', 'square-00000.png'), '--top', '1'], { timeout: 60_000 });
+    assert.equal(predicted.stdout.split('\n')[1]?.trim().split(/\s+/)[0], 'square', predicted.stdout);
+  });
+});
+
 test('fovea train folder refuses a missing folder argument and mnist-only flags', async () => {
   const failed = (args: string[]) => run(process.execPath, [cli, 'train', ...args]).then(() => '', (e: { stderr: string }) => e.stderr);
   assert.match(await failed(['folder']), /train folder: give the folder: fovea train folder DIR/);

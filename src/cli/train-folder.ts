@@ -22,6 +22,8 @@ export interface TrainFolderOptions {
   seed?: number;
   save?: string;
   workers?: number;
+  /** Random flips, rotations and zooms while training (smallCnn's `augment`). */
+  augment?: boolean;
   backend?: string;
   /** Draw the progress bar (default true; tests turn it off). */
   progress?: boolean;
@@ -50,7 +52,7 @@ export async function runTrainFolder(dir: string, o: TrainFolderOptions, print: 
   const { classNames } = train;
   print(`Classes: ${classNames.join(', ')}`);
   const channels = { grayscale: 1, rgb: 3, rgba: 4 }[o.colorMode];
-  const model = smallCnn([o.imageSize, o.imageSize, channels], classNames.length, { seed });
+  const model = smallCnn([o.imageSize, o.imageSize, channels], classNames.length, { seed, augment: o.augment === true });
   model.compile({ optimizer: new Adam({ learningRate: 0.003 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
   print(`Training ${name} (${model.countParams()} parameters, backend '${backend}') for ${o.epochs} epochs.`);
   if (o.progress !== false) useTerminalProgressBar();

@@ -99,6 +99,7 @@ interface TrainCommandOptions extends Omit<TrainOptions, 'batchSize'> {
   colorMode: 'grayscale' | 'rgb' | 'rgba';
   save?: string;
   workers: number;
+  augment?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -114,6 +115,7 @@ export function registerTrain(program: Command): void {
     .option('--validation-split <f>', 'folder: fraction of the images held out for validation', fraction, 0.2)
     .option('--color-mode <mode>', 'folder: grayscale, rgb or rgba', colorMode, 'rgb')
     .option('--workers <n>', 'folder: threads decoding images while training runs (0: the main thread)', nonNegativeInt, 1)
+    .option('--augment', 'folder: random flips, rotations and zooms while training (identity when predicting)')
     .option('--save <dir>', 'folder: save the trained model there (TensorFlow.js layers folder, with the class names)')
     .option('--seed <n>', 'fixes initial weights and shuffling (the same seed gives the same run)', nonNegativeInt, 1)
     .option('--limit <n>', 'use only the first N training (and at most N test) images', positiveInt)
