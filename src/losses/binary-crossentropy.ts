@@ -14,7 +14,7 @@ import { add, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { log, neg, softplus } from '../ops/unary.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { sigmoidLogitsOf } from '../ops/sigmoid-logits.js';
+import { sigmoidLogitsOf } from '../ops/logits-origin.js';
 import { Loss, type LossOptions } from './loss.js';
 import { clip, EPSILON, matchShapes } from './loss-utils.js';
 

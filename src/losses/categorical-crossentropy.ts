@@ -13,7 +13,7 @@
 import { add, div, mul } from '../ops/binary.js';
 import { mean, sum } from '../ops/reduce.js';
 import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
-import { softmaxLogitsOf } from '../ops/softmax-logits.js';
+import { softmaxLogitsOf } from '../ops/logits-origin.js';
 import { log, neg } from '../ops/unary.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';

@@ -2,7 +2,7 @@
  * softmax, logSoftmax and logSumExp along an axis. Softmax along the last axis is one kernel; the
  * rest are composed from ops so their gradients come from the ops' rules. The max is subtracted
  * first (and held constant) so exp never overflows.
- * A softmax output remembers its logits (softmax-logits.ts) so cross-entropy can start from them.
+ * A softmax output remembers its logits (logits-origin.ts) so cross-entropy can start from them.
  */
 import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
@@ -11,7 +11,7 @@ import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { max, sum } from './reduce.js';
-import { rememberSoftmax } from './softmax-logits.js';
+import { rememberSoftmax } from './logits-origin.js';
 import { exp, log } from './unary.js';
 
 function stableShift(x: Tensor, axis: number): Tensor {

@@ -7,7 +7,7 @@ import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { UnaryOp } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { rememberSigmoid } from './sigmoid-logits.js';
+import { rememberSigmoid } from './logits-origin.js';
 
 export function unaryOp(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${x.dtype}`);

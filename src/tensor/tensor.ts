@@ -85,6 +85,11 @@ export class Tensor implements TensorInfo {
    * `shape`'s order. Readers never see it: `handle`, `dataSync` and views put the values in order first.
    */
   layout: Layout | null = null;
+  /**
+   * @internal The logits this tensor is the softmax or sigmoid of (Keras's `_keras_logits`), for
+   * cross-entropy to start from them (ops/logits-origin.ts).
+   */
+  logitsOrigin: { readonly kind: 'softmax' | 'sigmoid'; readonly logits: Tensor; readonly axis: number } | null = null;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, ops) instead. */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
