@@ -23,11 +23,16 @@ try {
 /** The `skip` option of tests that need ONNX Runtime. */
 export const skipWithoutOrt: string | false = ort === null ? `${ORT} is not installed: add it as a devDependency to check ONNX export` : false;
 
-/** Runs the ONNX model `bytes` on `x` (its first input) in ONNX Runtime and returns its first output. */
-export async function runOnnx(bytes: Uint8Array, x: Tensor): Promise<OrtTensor> {
+/** Runs the ONNX model `bytes` on `x` (its first input) in ONNX Runtime: every output, in order. */
+export async function runOnnxOutputs(bytes: Uint8Array, x: Tensor): Promise<OrtTensor[]> {
   if (ort === null) throw new Error(`runOnnx: ${ORT} is not installed`);
   const session = await ort.InferenceSession.create(bytes);
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(x.dataSync()), x.shape) };
   const result = await session.run(feeds);
-  return result[session.outputNames[0]];
+  return session.outputNames.map((name) => result[name]);
+}
+
+/** The first output of `bytes` run on `x`. */
+export async function runOnnx(bytes: Uint8Array, x: Tensor): Promise<OrtTensor> {
+  return (await runOnnxOutputs(bytes, x))[0];
 }

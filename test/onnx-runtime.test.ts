@@ -13,7 +13,11 @@ import { activationModel, everyLayerSequential, maxAbsDiff, mergeFunctional } fr
 import { exportOnnx, type OnnxExportable } from '../src/io/onnx/onnx-export.js';
 import { ONNX_ACTIVATIONS } from '../src/io/onnx/onnx-activations.js';
 import { onnxType } from '../src/io/onnx/onnx-proto.js';
+import { BatchNormalization } from '../src/layers/batch-normalization.js';
+import { Conv2D } from '../src/layers/conv2d.js';
+import { UpSampling2D } from '../src/layers/up-sampling2d.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
+import { Sequential } from '../src/models/sequential.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { runOnnx, skipWithoutOrt } from './onnx-runtime-util.js';
 
@@ -67,6 +71,11 @@ test('a chain of NHWC convolutions and pools runs NCHW inside: one Transpose in,
 });
 
 test('unsupported layers, activations and opsets are refused by name', () => {
+  const upsampled = new Sequential({ name: 'upsampled' });
+  upsampled.add(new Conv2D(2, 3, { inputShape: [8, 8, 1] }));
+  upsampled.add(new BatchNormalization());
+  upsampled.add(new UpSampling2D(2));
+  assert.throws(() => exportOnnx(upsampled), /exportOnnx: layer 'up_sampling2d(_\d+)?' \(UpSampling2D\) has no ONNX export; supported: .*BatchNormalization/);
   assert.throws(() => exportOnnx(activationModel('sinc')), /activation 'sinc' has no ONNX export/);
   assert.throws(() => exportOnnx(mnistCnn(), { opset: 11 }), /opset must be an integer from 13 to 21, got 11/);
 });
