@@ -13,8 +13,8 @@
 import type { Layer, SymbolicShape } from '../../layers/layer.js';
 import type { Node, SymbolicTensor } from '../../layers/symbolic-tensor.js';
 import { isFunctional, type FunctionalLike, type SequentialLike } from '../keras/keras3-config.js';
-import { OnnxGraph, type OnnxValue } from './onnx-graph.js';
 import { functionalFolds, sequentialFolds } from './onnx-batch-norm-fold.js';
+import { OnnxGraph, type OnnxValue } from './onnx-graph.js';
 import { convertLayer } from './onnx-layers.js';
 import { ONNX_FLOAT, onnxType } from './onnx-proto.js';
 

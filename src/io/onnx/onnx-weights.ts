@@ -12,7 +12,7 @@ export function requireWeight(layer: Layer, suffix: string): Variable {
   return w;
 }
 
-/** The weight's values as a fresh float32 copy (the initializer must not alias the live variable). */
+/** The weight's values as a float32 copy, safe to permute or scale without touching the variable. */
 export function weightValues(w: Variable): Float32Array {
   return Float32Array.from(w.dataSync());
 }
