@@ -13,25 +13,15 @@ import { activationModel, everyLayerSequential, maxAbsDiff, mergeFunctional } fr
 import { exportOnnx, type OnnxExportable } from '../src/io/onnx/onnx-export.js';
 import { ONNX_ACTIVATIONS } from '../src/io/onnx/onnx-activations.js';
 import { onnxType } from '../src/io/onnx/onnx-proto.js';
+import { BatchNormalization } from '../src/layers/batch-normalization.js';
+import { Conv2D } from '../src/layers/conv2d.js';
+import { UpSampling2D } from '../src/layers/up-sampling2d.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
+import { Sequential } from '../src/models/sequential.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { runOnnx, skipWithoutOrt } from './onnx-runtime-util.js';
 
-interface OrtTensor { data: Float32Array; dims: readonly number[] }
-interface OrtSession { inputNames: readonly string[]; outputNames: readonly string[]; run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>> }
-interface Ort {
-  InferenceSession: { create(bytes: Uint8Array): Promise<OrtSession> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
-}
-
-// A variable specifier keeps tsc from requiring the package when it is not installed.
-const ORT = 'onnxruntime-node';
-let ort: Ort | null = null;
-try {
-  ort = (await import(ORT)) as Ort;
-} catch {
-  ort = null;
-}
-const skip = ort === null ? `${ORT} is not installed: add it as a devDependency to check ONNX export` : false;
+const skip = skipWithoutOrt;
 
 let images: Tensor | null = null;
 function mnistImages(): Tensor {
@@ -42,12 +32,8 @@ function mnistImages(): Tensor {
 interface Predictor { name: string; predict(x: Tensor): Tensor | Tensor[] }
 
 async function compare(model: OnnxExportable & Predictor, opset?: number): Promise<number> {
-  const bytes = exportOnnx(model, { opset });
-  const session = await (ort as Ort).InferenceSession.create(bytes);
   const x = mnistImages();
-  const feeds = { [session.inputNames[0]]: new (ort as Ort).Tensor('float32', Float32Array.from(x.dataSync()), x.shape) };
-  const result = await session.run(feeds);
-  const out = result[session.outputNames[0]];
+  const out = await runOnnx(exportOnnx(model, { opset }), x);
   const ours = model.predict(x) as Tensor;
   assert.deepEqual([...out.dims], ours.shape, `${model.name}: output shape`);
   return maxAbsDiff(out.data, ours.dataSync());
@@ -85,6 +71,11 @@ test('a chain of NHWC convolutions and pools runs NCHW inside: one Transpose in,
 });
 
 test('unsupported layers, activations and opsets are refused by name', () => {
+  const upsampled = new Sequential({ name: 'upsampled' });
+  upsampled.add(new Conv2D(2, 3, { inputShape: [8, 8, 1] }));
+  upsampled.add(new BatchNormalization());
+  upsampled.add(new UpSampling2D(2));
+  assert.throws(() => exportOnnx(upsampled), /exportOnnx: layer 'up_sampling2d(_\d+)?' \(UpSampling2D\) has no ONNX export; supported: .*BatchNormalization/);
   assert.throws(() => exportOnnx(activationModel('sinc')), /activation 'sinc' has no ONNX export/);
   assert.throws(() => exportOnnx(mnistCnn(), { opset: 11 }), /opset must be an integer from 13 to 21, got 11/);
 });

@@ -3,7 +3,8 @@
  * ONNX Runtime and other ONNX engines. Inputs and outputs keep Fovea's layout (NHWC images in,
  * the model's outputs out, batch axis symbolic 'N'); inside, convolutions run NCHW (see
  * onnx-layers.ts). Inference semantics: Dropout is the identity and BatchNormalization uses its
- * moving statistics.
+ * moving statistics; a BatchNormalization that directly follows a linear Conv2D or DepthwiseConv2D
+ * is folded into the conv's weights (onnx-batch-norm-fold.ts) unless `foldBatchNorm: false`.
  *
  * Example:
  *   const bytes = exportOnnx(model);               // Uint8Array
@@ -12,6 +13,7 @@
 import type { Layer, SymbolicShape } from '../../layers/layer.js';
 import type { Node, SymbolicTensor } from '../../layers/symbolic-tensor.js';
 import { isFunctional, type FunctionalLike, type SequentialLike } from '../keras/keras3-config.js';
+import { functionalFolds, sequentialFolds } from './onnx-batch-norm-fold.js';
 import { OnnxGraph, type OnnxValue } from './onnx-graph.js';
 import { convertLayer } from './onnx-layers.js';
 import { ONNX_FLOAT, onnxType } from './onnx-proto.js';
@@ -21,6 +23,11 @@ export interface OnnxExportOptions {
   opset?: number;
   /** Name of the symbolic batch dimension (default 'N'). */
   batchDim?: string;
+  /**
+   * Fold each BatchNormalization that directly follows a linear convolution into the conv's
+   * weights (default true); false keeps every BatchNormalization as its own node.
+   */
+  foldBatchNorm?: boolean;
 }
 
 export type OnnxExportable = SequentialLike | FunctionalLike;
@@ -43,13 +50,20 @@ function valueInfo({ name, shape }: Io, batchDim: string): Record<string, unknow
   return { name, type: { tensorType: { elemType: ONNX_FLOAT, shape: { dim } } } };
 }
 
-function exportSequential(g: OnnxGraph, model: SequentialLike): { inputs: Io[]; outputs: Io[] } {
+function exportSequential(g: OnnxGraph, model: SequentialLike, fold: boolean): { inputs: Io[]; outputs: Io[] } {
   const first = model.getConfig().layers[0];
   if (first?.className !== 'InputLayer') throw new Error(`exportOnnx: model "${model.name}" is not built; give it an input shape first`);
   const input: Io = { name: `${model.name}_input`, shape: first.config.batchInputShape as SymbolicShape };
   g.reserve(input.name);
   let value: OnnxValue = { name: input.name, shape: input.shape, perm: null };
-  for (const layer of model.layers) value = convertLayer(g, { layer, inputs: [value], outputShape: layer.computeOutputShape(value.shape) });
+  const folds = fold ? sequentialFolds(model.layers) : new Map<number, Layer>();
+  for (let i = 0; i < model.layers.length; i++) {
+    const layer = model.layers[i];
+    const foldedBatchNorm = folds.get(i);
+    value = convertLayer(g, { layer, inputs: [value], outputShape: layer.computeOutputShape(value.shape), foldedBatchNorm });
+    // The folded BatchNormalization keeps the conv's shape: nothing left to convert.
+    if (foldedBatchNorm !== undefined) i++;
+  }
   const output: Io = { name: model.layers[model.layers.length - 1]?.name ?? 'output', shape: value.shape };
   finish(g, value, output.name);
   return { inputs: [input], outputs: [output] };
@@ -70,18 +84,24 @@ function orderedNodes(model: FunctionalLike): Node[] {
   return order;
 }
 
-function exportFunctional(g: OnnxGraph, model: FunctionalLike): { inputs: Io[]; outputs: Io[] } {
+function exportFunctional(g: OnnxGraph, model: FunctionalLike, fold: boolean): { inputs: Io[]; outputs: Io[] } {
   const values = new Map<SymbolicTensor, OnnxValue>();
   const inputs = model.inputs.map((t) => {
     g.reserve(t.name);
     values.set(t, { name: t.name, shape: t.shape, perm: null });
     return { name: t.name, shape: t.shape };
   });
-  for (const node of orderedNodes(model)) {
+  const nodes = orderedNodes(model);
+  const folds = fold ? functionalFolds(nodes, model.outputs) : new Map<Node, Node>();
+  for (const node of nodes) {
     const out = node.output as SymbolicTensor;
     if (values.has(out)) continue;
     const args = node.inputs.map((t) => values.get(t) as OnnxValue);
-    values.set(out, convertLayer(g, { layer: node.layer as Layer, inputs: args, outputShape: out.shape }));
+    const bn = folds.get(node);
+    const value = convertLayer(g, { layer: node.layer as Layer, inputs: args, outputShape: out.shape, foldedBatchNorm: bn?.layer as Layer | undefined });
+    values.set(out, value);
+    // The folded BatchNormalization's output is the conv's: it is skipped when its turn comes.
+    if (bn !== undefined) values.set(bn.output as SymbolicTensor, value);
   }
   const outputs = model.outputs.map((t, i) => {
     const name = model.outputs.indexOf(t) === i ? `${t.name}_output` : `${t.name}_output_${i}`;
@@ -101,7 +121,9 @@ export function exportOnnx(model: OnnxExportable, options: OnnxExportOptions = {
   const opset = options.opset ?? 13;
   if (!Number.isInteger(opset) || opset < 13 || opset > 21) throw new Error(`exportOnnx: opset must be an integer from 13 to 21, got ${opset}`);
   const g = new OnnxGraph();
-  const { inputs, outputs } = isFunctional(model) ? exportFunctional(g, model) : exportSequential(g, model as SequentialLike);
+  const fold = options.foldBatchNorm ?? true;
+  if (typeof fold !== 'boolean') throw new Error(`exportOnnx: foldBatchNorm must be true or false, got ${JSON.stringify(fold)}`);
+  const { inputs, outputs } = isFunctional(model) ? exportFunctional(g, model, fold) : exportSequential(g, model as SequentialLike, fold);
   const batchDim = options.batchDim ?? 'N';
   const proto = {
     irVersion: irVersion(opset),

@@ -9,31 +9,23 @@
 import type { Layer, SymbolicShape } from '../../layers/layer.js';
 import type { Variable } from '../../tensor/variable.js';
 import { emitActivation } from './onnx-activations.js';
+import { type ConvParams, foldBatchNorm } from './onnx-batch-norm-fold.js';
 import { channelsFirstPerm, identity, type OnnxGraph, type OnnxValue, permuteValues, valueAxis } from './onnx-graph.js';
+import { requireWeight, weightOf, weightValues } from './onnx-weights.js';
 
 export interface LayerCall {
   layer: Layer;
   inputs: OnnxValue[];
   outputShape: SymbolicShape;
+  /** A BatchNormalization applied to this conv's output, folded into its weights (see onnx-batch-norm-fold.ts). */
+  foldedBatchNorm?: Layer;
 }
 
 type Converter = (g: OnnxGraph, call: LayerCall) => OnnxValue;
 type Config = Record<string, unknown>;
 
-function weightOf(layer: Layer, suffix: string): Variable | undefined {
-  return layer.weights.find((w) => w.name.endsWith(`/${suffix}`));
-}
-
-function requireWeight(layer: Layer, suffix: string): Variable {
-  const w = weightOf(layer, suffix);
-  if (w === undefined) throw new Error(`exportOnnx: layer '${layer.name}' (${layer.className}) has no weight '${suffix}'; is it built?`);
-  return w;
-}
-
-function floatWeight(g: OnnxGraph, layer: Layer, w: Variable, perm?: number[], dims?: number[]): string {
-  const values = Float32Array.from(w.dataSync());
-  const data = perm ? permuteValues(values, w.shape, perm) : values;
-  return g.floatTensor(`${layer.name}/${w.name.slice(w.name.lastIndexOf('/') + 1)}`, dims ?? (perm ? perm.map((p) => w.shape[p]) : [...w.shape]), data);
+function floatWeight(g: OnnxGraph, layer: Layer, w: Variable): string {
+  return g.floatTensor(`${layer.name}/${w.name.slice(w.name.lastIndexOf('/') + 1)}`, [...w.shape], weightValues(w));
 }
 
 /** Applies an activation over the logical last axis of `v`. */
@@ -65,30 +57,41 @@ function spatial(c: Config, x: OnnxValue): Spatial {
   return { want: channelsLast ? channelsFirstPerm(4) : null, sizes: channelsLast ? [x.shape[1], x.shape[2]] : [x.shape[2], x.shape[3]] };
 }
 
-function convNode(g: OnnxGraph, call: LayerCall, weight: string, group: number): OnnxValue {
-  const { layer, inputs: [x] } = call;
+function convNode(g: OnnxGraph, call: LayerCall, kernelName: string, params: ConvParams, group: number): OnnxValue {
+  const { layer, inputs: [x], foldedBatchNorm } = call;
   const c = layer.getConfig();
   const s = spatial(c, x);
   const kernel = c.kernelSize as number[];
   const strides = c.strides as number[];
   const dilations = (c.dilationRate as number[] | undefined) ?? [1, 1];
-  const bias = weightOf(layer, 'bias');
-  const out = g.node('Conv', [g.layout(x, s.want, layer.name), weight, ...(bias ? [floatWeight(g, layer, bias)] : [])], layer.name, {
+  const { kernel: weights, dims, bias } = foldedBatchNorm ? foldBatchNorm(params, foldedBatchNorm) : params;
+  // A folded conv is named after both layers, so the ONNX graph still shows where the BN went.
+  const scope = foldedBatchNorm ? `${layer.name}+${foldedBatchNorm.name}` : layer.name;
+  const inputs = [g.layout(x, s.want, layer.name), g.floatTensor(`${scope}/${kernelName}`, dims, weights), ...(bias ? [g.floatTensor(`${scope}/bias`, [bias.length], bias)] : [])];
+  const out = g.node('Conv', inputs, scope, {
     kernel_shape: kernel, strides, dilations, group, pads: pads(s.sizes, kernel, strides, dilations, c.padding, layer.name),
   });
   return activate(g, c.activation, { name: out, shape: call.outputShape, perm: s.want }, layer.name);
 }
 
+function biasValues(layer: Layer): Float32Array | null {
+  const bias = weightOf(layer, 'bias');
+  return bias ? weightValues(bias) : null;
+}
+
 const conv2d: Converter = (g, call) => {
-  const kernel = requireWeight(call.layer, 'kernel');
-  return convNode(g, call, floatWeight(g, call.layer, kernel, [3, 2, 0, 1]), (call.layer.getConfig().groups as number | undefined) ?? 1);
+  const k = requireWeight(call.layer, 'kernel');
+  // HWIO -> OIHW.
+  const params = { kernel: permuteValues(weightValues(k), k.shape, [3, 2, 0, 1]), dims: [3, 2, 0, 1].map((p) => k.shape[p]), bias: biasValues(call.layer) };
+  return convNode(g, call, 'kernel', params, (call.layer.getConfig().groups as number | undefined) ?? 1);
 };
 
 const depthwiseConv2d: Converter = (g, call) => {
   const k = requireWeight(call.layer, 'depthwise_kernel');
   const [kh, kw, channels, multiplier] = k.shape;
-  // [kh, kw, C, M] -> [C, M, kh, kw] is already [C*M, 1, kh, kw] in memory.
-  return convNode(g, call, floatWeight(g, call.layer, k, [2, 3, 0, 1], [channels * multiplier, 1, kh, kw]), channels);
+  // [kh, kw, C, M] -> [C, M, kh, kw] is already [C*M, 1, kh, kw] in memory: output channel c*M + m.
+  const params = { kernel: permuteValues(weightValues(k), k.shape, [2, 3, 0, 1]), dims: [channels * multiplier, 1, kh, kw], bias: biasValues(call.layer) };
+  return convNode(g, call, 'depthwise_kernel', params, channels);
 };
 
 function pool(op: 'MaxPool' | 'AveragePool', negate: boolean): Converter {
@@ -253,8 +256,13 @@ const CONVERTERS: Record<string, Converter> = {
 
 export const ONNX_LAYERS: readonly string[] = Object.keys(CONVERTERS);
 
+const FOLD_TARGETS: ReadonlySet<Converter> = new Set([conv2d, depthwiseConv2d]);
+
 export function convertLayer(g: OnnxGraph, call: LayerCall): OnnxValue {
   const convert = CONVERTERS[call.layer.className];
   if (convert === undefined) throw new Error(`exportOnnx: layer '${call.layer.name}' (${call.layer.className}) has no ONNX export; supported: ${ONNX_LAYERS.join(', ')}`);
+  if (call.foldedBatchNorm && !FOLD_TARGETS.has(convert)) {
+    throw new Error(`exportOnnx: internal error, BatchNormalization '${call.foldedBatchNorm.name}' cannot fold into layer '${call.layer.name}' (${call.layer.className})`);
+  }
   return convert(g, call);
 }
