@@ -21,5 +21,6 @@ test('the nn for-await loop runs in flat memory in headless Chromium', (t) => {
   assert.equal(run.status, 0, `browser-soak exited ${run.status}: ${run.stderr}`);
   const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { backend: string; samples: MemorySample[] };
   assert.equal(result.backend, 'wasm', 'the page runs the wasm backend (cross-origin isolated, Web Workers)');
-  assert.equal(notFlat(result.samples), null);
+  // The browser's engine alone decides when to collect: a sample may hold several steps of garbage.
+  assert.equal(notFlat(result.samples, 'engine'), null);
 });

@@ -2,7 +2,7 @@
  * The engine: which backend is active, how tensors are made from values, and `runKernel`, the one
  * door from ops to kernels. Ops never touch storage; backends never see Tensor objects.
  */
-import { composePerms, inversePerm, materializeWatch, movesNothing } from '../tensor/layout.js';
+import { composePerms, inversePerm, materializeWatch, movesNothing, storedShape } from '../tensor/layout.js';
 import type { DataArray, DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { shapeToString, sizeOf } from '../tensor/shape.js';
@@ -154,6 +154,29 @@ class Engine {
       throw new Error(`runKernel: ${id} returns ${out.length} tensors; run it with runKernelOutputs`);
     }
     return this.wrap(backend, out);
+  }
+
+  /**
+   * Runs an elementwise kernel on the stored values of inputs that all hold one permuted `layout`
+   * (tensor/layout.ts) on the active backend; the output, of the inputs' shape, holds that layout
+   * too. No values are reordered and no view tensors are made.
+   */
+  runElementwiseInLayout<K extends KernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, shape: Shape, layout: readonly number[]): Tensor {
+    const backend = this.backend;
+    this.checkNotFilling(id);
+    const infos: Record<string, TensorInfo> = {};
+    for (const [name, t] of Object.entries(inputs as Record<string, Tensor>)) {
+      if (t.storage === null) throw new Error(`${t.toString()} was released`);
+      infos[name] = { handle: t.storage.handle, shape: storedShape(t.shape, layout), dtype: t.dtype };
+    }
+    const kernel = backend.kernels[id] as unknown as (i: typeof infos, a: KernelAttrs<K>) => TensorInfo;
+    const t0 = this.observer === null ? 0 : performance.now();
+    const out = kernel(infos, attrs);
+    this.observer?.(id, performance.now() - t0);
+    const t = new Tensor(new Storage(backend, out.handle, sizeOf(out.shape) * 4), shape, out.dtype);
+    t.layout = layout;
+    this.track(t);
+    return t;
   }
 
   /** Runs a kernel whose KernelSpecs entry declares several outputs: one tensor per output, in order. */

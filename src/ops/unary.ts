@@ -2,7 +2,6 @@
  * Elementwise math and activation functions. Each is one `Unary` kernel forward and one
  * `UnaryGrad` kernel backward (dx = dy * f'(x)), so a backend computes both in a single pass.
  */
-import { inversePerm } from '../tensor/layout.js';
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { UnaryOp } from '../backend/kernels.js';
@@ -11,23 +10,27 @@ import { rememberSigmoid } from './logits-origin.js';
 
 export function unaryOp(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${x.dtype}`);
-  const y = inStoredOrder([x], ([xs]) => engine.runKernel('Unary', { x: xs! }, { op, alpha }));
-  return record(op, y, [x], (dy) => [inStoredOrder([x, dy], ([xs, dys]) => engine.runKernel('UnaryGrad', { x: xs!, dy: dys! }, { op, alpha }))]);
+  const layout = sharedLayout([x]);
+  const y = layout === null ? engine.runKernel('Unary', { x }, { op, alpha }) : engine.runElementwiseInLayout('Unary', { x }, { op, alpha }, x.shape, layout);
+  return record(op, y, [x], (dy) => {
+    const gradLayout = sharedLayout([x, dy]);
+    return [gradLayout === null
+      ? engine.runKernel('UnaryGrad', { x, dy }, { op, alpha })
+      : engine.runElementwiseInLayout('UnaryGrad', { x, dy }, { op, alpha }, x.shape, gradLayout)];
+  });
 }
 
 /**
- * An elementwise kernel on tensors held in one permuted layout (tensor/layout.ts) runs on the
- * stored values, and its result keeps that layout: no values are reordered for it. Other inputs
- * run as they are (reordered when permuted).
+ * The permuted layout (tensor/layout.ts) every input holds, on the active backend, or null. An
+ * elementwise kernel then runs on the stored values and its output keeps the layout: no values are
+ * reordered for it. Otherwise the inputs run as they are (reordered first when permuted).
  */
-function inStoredOrder(xs: readonly Tensor[], run: (stored: Tensor[]) => Tensor): Tensor {
+function sharedLayout(xs: readonly Tensor[]): readonly number[] | null {
   const layout = xs[0]!.layout;
-  if (layout === null || !xs.every((t) => t.layout !== null && sameLayout(t.layout, layout))) return run([...xs]);
-  const y = run(xs.map((t) => engine.permuteView(t, layout)));
-  return engine.permuteView(y, inversePerm(layout));
+  if (layout === null) return null;
+  const same = (t: Tensor) => t.layout !== null && t.layout.length === layout.length && t.layout.every((v, i) => v === layout[i]) && t.backend === engine.backend;
+  return xs.every(same) ? layout : null;
 }
-
-const sameLayout = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export const neg = (x: Tensor): Tensor => unaryOp('neg', x);
 export const abs = (x: Tensor): Tensor => unaryOp('abs', x);
