@@ -93,14 +93,18 @@ export function resolveApi(model: BenchModel, api: BenchApi | undefined): BenchA
   throw new Error(`bench: ${model.name}'s Keras-style build is ${model.kerasApi === 'sequential' ? 'a Sequential' : 'a functional Model'}; use --api ${model.kerasApi} or --api nn (got --api ${api})`);
 }
 
-/** A fresh program: a compiled Keras-style model with the model's loss and optimizer, or an nn module with its optimizer. */
-export function benchProgram(model: BenchModel, api: BenchApi, seed: number): { program: BenchProgram; keras: Trainer | null } {
+/**
+ * A fresh program: a compiled Keras-style model with the model's loss and optimizer, or an nn
+ * module with its optimizer; `keras` is the model when it is Keras-style (what exportOnnx takes).
+ */
+export function benchProgram(model: BenchModel, api: BenchApi, seed: number): { program: BenchProgram; keras: Trainer | null; params: number } {
   if (api === 'nn') {
     const net = model.nn(seed);
-    return { program: nnModuleProgram(net, model.nnOptimizer(net.parameters())), keras: null };
+    const params = net.parameters();
+    return { program: nnModuleProgram(net, model.nnOptimizer(params)), keras: null, params: params.reduce((n, p) => n + p.size, 0) };
   }
   // The seed CNN is also written in the functional API (bench-programs.ts).
   const keras = model.name === 'mnist-cnn' && api === 'functional' ? functionalSeedCnn(seed) : model.keras(seed);
   keras.compile({ optimizer: model.kerasOptimizer(), loss: 'categorical_crossentropy' });
-  return { program: kerasProgram(keras), keras };
+  return { program: kerasProgram(keras), keras, params: keras.trainableWeights.reduce((n, w) => n + w.size, 0) };
 }

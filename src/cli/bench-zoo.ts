@@ -132,12 +132,6 @@ function timeInference(program: BenchProgram, images: Tensor): number {
   return n / (best / 1000);
 }
 
-function paramCount(model: BenchModel, api: BenchApi, keras: Trainer | null, seed: number): number {
-  if (keras !== null) return keras.trainableWeights.reduce((n, w) => n + w.size, 0);
-  if (api === 'nn') return model.nn(seed).parameters().reduce((n, p) => n + p.size, 0);
-  return model.keras(seed).trainableWeights.reduce((n, w) => n + w.size, 0);
-}
-
 async function onnxFigure(model: BenchModel, keras: Trainer | null, data: BenchData, threads: number): Promise<OnnxBench> {
   if (keras === null) return { skipped: 'exportOnnx takes Keras-style models; this build is an nn module' };
   const images = data.inferImages;
@@ -152,7 +146,7 @@ async function benchOne(model: BenchModel, o: ZooBenchOptions, backend: string):
   const seed = o.seed ?? 1234;
   const samples = o.inferSamples ?? 2048;
   const data = model.data === 'mnist' ? mnistData(samples) : syntheticData(model.sampleShape, samples, seed);
-  const { program, keras } = benchProgram(model, api, seed);
+  const { program, keras, params } = benchProgram(model, api, seed);
   const warmup = o.warmup ?? 5;
   const steps = o.steps ?? model.steps;
   const train = timeTraining(program, data, warmup, steps);
@@ -160,7 +154,7 @@ async function benchOne(model: BenchModel, o: ZooBenchOptions, backend: string):
   const threads = engine.backend.threads;
   const onnx = await onnxFigure(model, keras, data, threads);
   return {
-    event: 'result', model: model.name, api, backend, threads, optimizer: model.optimizer, params: paramCount(model, api, keras, seed), data: model.data,
+    event: 'result', model: model.name, api, backend, threads, optimizer: model.optimizer, params, data: model.data,
     batch: TRAIN_BATCH, warmupSteps: warmup, timedSteps: steps, trainSamplesPerSec: train.samplesPerSec, trainStepMsMedian: train.stepMsMedian,
     inferBatch: INFER_BATCH, inferImages: data.inferImages.shape[0]!, inferSamplesPerSec,
     kernelCalls: train.kernelCalls, kernelCallsPerStep: Object.values(train.kernelCalls).reduce((a, b) => a + b, 0),
