@@ -1,14 +1,15 @@
 /**
- * The ONNX Runtime figure of `fovea bench`: the seed CNN, exported by Fovea's own ONNX exporter,
- * runs in onnxruntime-node on the same test images, batch size and thread count as Fovea's
- * inference figure, so their ratio compares engines and nothing else. Before timing, ONNX
+ * The ONNX Runtime figure of `fovea bench`: the seed CNN (or, with `--model`, the zoo model just
+ * trained), exported by Fovea's own ONNX exporter, runs in onnxruntime-node on the same images,
+ * batch size and thread count as Fovea's inference figure, so their ratio compares engines and nothing else. Before timing, ONNX
  * Runtime's outputs are checked against Fovea's: a wrong export must fail the bench, not produce a
  * flattering ratio. onnxruntime-node is a devDependency; without it the figure is skipped.
  */
-import { exportOnnx } from '../io/onnx/onnx-export.js';
+import { exportOnnx, type OnnxExportable } from '../io/onnx/onnx-export.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
-import type { Sequential } from '../models/sequential.js';
+import type { Trainer } from '../models/trainer.js';
 import { tensor } from '../ops/create.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** The slice of the onnxruntime-node API the bench uses (typed here so tsc never needs the package). */
 interface OrtTensor {
@@ -30,11 +31,22 @@ export const ONNX_RUNTIME_PACKAGE = 'onnxruntime-node';
 /** Largest |ONNX Runtime - Fovea| allowed on the seed CNN's softmax outputs (as in test/onnx-runtime.test.ts). */
 export const ONNX_AGREEMENT = 1e-4;
 
-const PIXELS = 28 * 28;
+const MNIST_SAMPLE: readonly [number, number, number] = [28, 28, 1];
+
+/** A Keras-style model that both predicts and exports. */
+export type OnnxBenchModel = Trainer & OnnxExportable;
 
 export interface OnnxBenchOptions {
-  /** MNIST test images, [N, 28, 28, 1] flattened. */
+  /** Images [N, ...sampleShape] flattened (MNIST test images for the seed CNN). */
   images: Float32Array;
+  /** The model to export and time (default: the seed CNN, mnistCnn({ seed: 1 })). */
+  model?: OnnxBenchModel;
+  /** One sample's NHWC shape (default [28, 28, 1]). */
+  sampleShape?: readonly [number, number, number];
+  /** How errors name the model (default 'the seed CNN'). */
+  label?: string;
+  /** The model already exported (default: exported here). */
+  onnx?: Uint8Array;
   /** Images timed per run (the first `samples` of `images`). */
   samples: number;
   batch: number;
@@ -56,14 +68,15 @@ export async function importOnnxRuntime(specifier = ONNX_RUNTIME_PACKAGE): Promi
   }
 }
 
-function imageTensor(ort: OnnxRuntime, images: Float32Array, start: number, count: number): unknown {
-  return new ort.Tensor('float32', images.slice(start * PIXELS, (start + count) * PIXELS), [count, 28, 28, 1]);
+function imageTensor(ort: OnnxRuntime, images: Float32Array, sample: readonly number[], start: number, count: number): unknown {
+  const size = sample[0]! * sample[1]! * sample[2]!;
+  return new ort.Tensor('float32', images.slice(start * size, (start + count) * size), [count, ...sample]);
 }
 
 /** The first `samples` images cut into input tensors of at most `batch` images, made before timing. */
-function inputBatches(ort: OnnxRuntime, images: Float32Array, samples: number, batch: number): unknown[] {
+function inputBatches(ort: OnnxRuntime, images: Float32Array, sample: readonly number[], samples: number, batch: number): unknown[] {
   const starts = Array.from({ length: Math.ceil(samples / batch) }, (_, i) => i * batch);
-  return starts.map((start) => imageTensor(ort, images, start, Math.min(batch, samples - start)));
+  return starts.map((start) => imageTensor(ort, images, sample, start, Math.min(batch, samples - start)));
 }
 
 async function runOne(session: OrtSession, input: unknown): Promise<OrtTensor> {
@@ -72,17 +85,18 @@ async function runOne(session: OrtSession, input: unknown): Promise<OrtTensor> {
 }
 
 /** Throws unless ONNX Runtime gives Fovea's predictions (shape and values) on one batch. */
-async function checkAgreement(ort: OnnxRuntime, session: OrtSession, model: Sequential, images: Float32Array, batch: number): Promise<void> {
-  const theirs = await runOne(session, imageTensor(ort, images, 0, batch));
-  const ours = model.predict(tensor(images.slice(0, batch * PIXELS), [batch, 28, 28, 1]));
+async function checkAgreement(ort: OnnxRuntime, session: OrtSession, model: Trainer, images: Float32Array, sample: readonly number[], batch: number, label: string): Promise<void> {
+  const theirs = await runOne(session, imageTensor(ort, images, sample, 0, batch));
+  const size = sample[0]! * sample[1]! * sample[2]!;
+  const ours = model.predict(tensor(images.slice(0, batch * size), [batch, ...sample])) as Tensor; // one input, one output
   if (theirs.dims.join(',') !== ours.shape.join(',')) {
-    throw new Error(`bench: ONNX Runtime output shape [${theirs.dims.join(', ')}] differs from Fovea's [${ours.shape.join(', ')}] on the seed CNN`);
+    throw new Error(`bench: ONNX Runtime output shape [${theirs.dims.join(', ')}] differs from Fovea's [${ours.shape.join(', ')}] on ${label}`);
   }
   const values = ours.dataSync();
   let diff = 0;
   for (let i = 0; i < values.length; i++) diff = Math.max(diff, Math.abs(theirs.data[i] - values[i]));
   if (!(diff <= ONNX_AGREEMENT)) {
-    throw new Error(`bench: ONNX Runtime disagrees with Fovea on the seed CNN: max abs diff ${diff} > ${ONNX_AGREEMENT} over ${batch} images`);
+    throw new Error(`bench: ONNX Runtime disagrees with Fovea on ${label}: max abs diff ${diff} > ${ONNX_AGREEMENT} over ${batch} images`);
   }
 }
 
@@ -97,13 +111,14 @@ async function bestSeconds(session: OrtSession, batches: unknown[], reps: number
   return best / 1000;
 }
 
-/** Inference samples/s of the seed CNN in ONNX Runtime, after the agreement check and a warm-up batch. */
+/** Inference samples/s of the model in ONNX Runtime, after the agreement check and a warm-up batch. */
 export async function onnxInferThroughput(ort: OnnxRuntime, o: OnnxBenchOptions): Promise<number> {
-  const model = mnistCnn({ seed: 1 });
-  const session = await ort.InferenceSession.create(exportOnnx(model), { intraOpNumThreads: o.threads, interOpNumThreads: 1 });
+  const model = o.model ?? mnistCnn({ seed: 1 });
+  const sample = o.sampleShape ?? MNIST_SAMPLE;
+  const session = await ort.InferenceSession.create(o.onnx ?? exportOnnx(model), { intraOpNumThreads: o.threads, interOpNumThreads: 1 });
   try {
-    await checkAgreement(ort, session, model, o.images, Math.min(o.batch, o.samples));
-    const batches = inputBatches(ort, o.images, o.samples, o.batch);
+    await checkAgreement(ort, session, model, o.images, sample, Math.min(o.batch, o.samples), o.label ?? 'the seed CNN');
+    const batches = inputBatches(ort, o.images, sample, o.samples, o.batch);
     await runOne(session, batches[0]);
     return o.samples / (await bestSeconds(session, batches, o.reps));
   } finally {
@@ -111,11 +126,18 @@ export async function onnxInferThroughput(ort: OnnxRuntime, o: OnnxBenchOptions)
   }
 }
 
-/** The ONNX Runtime figure, or why it was skipped. */
+/** The ONNX Runtime figure, or why it was skipped: no onnxruntime-node, or a model exportOnnx does not handle. */
 export async function benchOnnxRuntime(o: OnnxBenchOptions, specifier = ONNX_RUNTIME_PACKAGE): Promise<OnnxBench> {
   const loaded = await importOnnxRuntime(specifier);
   if ('skipped' in loaded) return loaded;
-  return { inferSamplesPerSec: await onnxInferThroughput(loaded.ort, o) };
+  const model = o.model ?? mnistCnn({ seed: 1 });
+  let onnx: Uint8Array;
+  try {
+    onnx = exportOnnx(model);
+  } catch (e) {
+    return { skipped: `exportOnnx cannot export ${o.label ?? 'the seed CNN'} (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})` };
+  }
+  return { inferSamplesPerSec: await onnxInferThroughput(loaded.ort, { ...o, model, onnx }) };
 }
 
 /** The text-mode line; `foveaInfer` is the chosen backend's inference samples/s. */

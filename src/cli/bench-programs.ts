@@ -15,7 +15,7 @@ import { mnistCnn } from '../models/mnist-cnn.js';
 import type { Trainer } from '../models/trainer.js';
 import * as nn from '../nn/index.js';
 import { argMax } from '../ops/reduce.js';
-import { concat, reshape, slice } from '../ops/shape-ops.js';
+import { concat, reshape, slice, transpose } from '../ops/shape-ops.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export const BENCH_APIS = ['sequential', 'functional', 'nn'] as const;
@@ -35,7 +35,8 @@ export function seedCnnProgram(api: BenchApi, seed: number): BenchProgram {
   return kerasProgram(model);
 }
 
-function kerasProgram(model: Trainer): BenchProgram {
+/** A compiled Keras-style model (Sequential or functional) as a bench program. */
+export function kerasProgram(model: Trainer): BenchProgram {
   return {
     trainStep: (x, y) => void model.trainOnBatch(x, y),
     predict: (x, batchSize) => model.predict(x, { batchSize }) as Tensor,
@@ -43,7 +44,7 @@ function kerasProgram(model: Trainer): BenchProgram {
 }
 
 /** The seed CNN (models/mnist-cnn.ts) through the functional API. */
-function functionalSeedCnn(seed: number): Model {
+export function functionalSeedCnn(seed: number): Model {
   const x = input({ shape: [28, 28, 1] });
   let h = new Conv2D(32, 3, { activation: 'relu', seed }).apply(x);
   h = new MaxPooling2D([2, 2]).apply(h);
@@ -55,33 +56,53 @@ function functionalSeedCnn(seed: number): Model {
   return new Model({ inputs: x, outputs: new Dense(10, { activation: 'softmax', seed: seed + 4 }).apply(h) });
 }
 
-/**
- * The seed CNN as a PyTorch user writes it: NCHW, nn.Sequential, cross-entropy on logits, RMSprop
- * with Keras's learning rate. Images of one channel are NCHW and NHWC alike, so a reshape feeds it.
- */
-function nnProgram(seed: number): BenchProgram {
+/** The seed CNN as an nn.Sequential (PyTorch's layers, NCHW), weights drawn after nn.manualSeed(seed). */
+export function seedCnnNn(seed: number): nn.Sequential {
   nn.manualSeed(seed);
-  const net = new nn.Sequential(
+  return new nn.Sequential(
     new nn.Conv2d(1, 32, 3), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Conv2d(32, 64, 3), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Conv2d(64, 64, 3), new nn.ReLU(), new nn.Flatten(),
     new nn.Linear(576, 64), new nn.ReLU(), new nn.Linear(64, 10),
   );
-  const optimizer = new nn.optim.RMSprop(net.parameters(), { lr: 0.001 });
-  const nchw = (x: Tensor) => reshape(x, [x.shape[0]!, 1, 28, 28]);
+}
+
+/** The seed CNN as a PyTorch user writes it: cross-entropy on logits, RMSprop with Keras's learning rate. */
+function nnProgram(seed: number): BenchProgram {
+  const net = seedCnnNn(seed);
+  return nnModuleProgram(net, new nn.optim.RMSprop(net.parameters(), { lr: 0.001 }));
+}
+
+/** NHWC images as the NCHW tensor an nn module takes. */
+function toNchw(x: Tensor): Tensor {
+  // One channel: NHWC and NCHW hold the same order, so a reshape is free; otherwise a transpose,
+  // which relabels the storage (tensor/layout.ts) and cancels against the conv's own NHWC view.
+  return x.shape[3] === 1 ? reshape(x, [x.shape[0]!, 1, x.shape[1]!, x.shape[2]!]) : transpose(x, [0, 3, 1, 2]);
+}
+
+/**
+ * An nn module trained as PyTorch trains it: zeroGrad, cross-entropy on its output (logits, or
+ * log-probabilities, for which crossEntropy's log-softmax changes nothing), backward, step. Inference
+ * runs in eval mode (BatchNorm's running statistics) without gradients, batch by batch, and returns
+ * the predicted classes.
+ */
+export function nnModuleProgram(net: nn.Module, optimizer: { zeroGrad(): void; step(): void }): BenchProgram {
   return {
     trainStep: (x, y) => {
       optimizer.zeroGrad();
-      backward(nn.F.crossEntropy(net.forward(nchw(x)), argMax(y, 1)));
+      backward(nn.F.crossEntropy(net.forward(toNchw(x)), argMax(y, 1)));
       optimizer.step();
     },
     predict: (x, batchSize) => noGrad(() => {
-      const parts: Tensor[] = [];
-      for (let i = 0; i < x.shape[0]!; i += batchSize) {
-        const rows = Math.min(batchSize, x.shape[0]! - i);
-        parts.push(argMax(net.forward(nchw(slice(x, [i, 0, 0, 0], [rows, 28, 28, 1]))), 1));
+      net.eval();
+      try {
+        const [n, h, w, c] = x.shape as [number, number, number, number];
+        const parts: Tensor[] = [];
+        for (let i = 0; i < n; i += batchSize) parts.push(argMax(net.forward(toNchw(slice(x, [i, 0, 0, 0], [Math.min(batchSize, n - i), h, w, c]))), 1));
+        return concat(parts, 0);
+      } finally {
+        net.train();
       }
-      return concat(parts, 0);
     }),
   };
 }

@@ -15,7 +15,10 @@ import { tensor } from '../ops/create.js';
 import { withScope } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { useBackend } from './backend-option.js';
+import { countKernels } from './bench-kernels.js';
 import { benchOnnxRuntime, describeOnnx, onnxResultFields, type OnnxBench } from './bench-onnx.js';
+import { BENCH_MODEL_NAMES, benchModelsByName } from './bench-models.js';
+import { runZooBench } from './bench-zoo.js';
 import { BENCH_APIS, type BenchApi, type BenchProgram, seedCnnProgram } from './bench-programs.js';
 
 export interface BenchOptions {
@@ -62,18 +65,6 @@ function trainThroughput(program: BenchProgram, data: Mnist, steps: number, warm
   const t0 = performance.now();
   for (let s = 0; s < steps; s++) program.trainStep(...batches[s % batches.length]!);
   return { samplesPerSec: (steps * TRAIN_BATCH) / ((performance.now() - t0) / 1000), kernelCalls };
-}
-
-/** The kernels `run` calls, counted by id. */
-function countKernels(run: () => void): BackendBench['kernelCalls'] {
-  const counts: BackendBench['kernelCalls'] = {};
-  engine.observer = (id) => { counts[id] = (counts[id] ?? 0) + 1; };
-  try {
-    run();
-  } finally {
-    engine.observer = null;
-  }
-  return counts;
 }
 
 /** Best of `reps` timed predictions over `samples` test images, after a warm-up batch. */
@@ -181,16 +172,19 @@ function positiveInt(value: string): number {
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('benchmark the seed CNN on a backend, with ratios to the reference backend measured in the same run')
-    .option('--model <name>', 'model to benchmark (only mnist-cnn for now)', 'mnist-cnn')
+    .description('benchmark the seed CNN on a backend, with ratios to the reference backend measured in the same run; with --model, the zoo models as torch_zoo.py times them')
+    .option('--model <name>', `zoo model(s) to benchmark: ${BENCH_MODEL_NAMES.join(', ')}, a comma-separated list, or all`)
     .option('--backend <name>', 'backend to measure')
-    .option('--steps <n>', 'timed training steps', positiveInt, 30)
-    .option('--warmup <n>', 'warm-up training steps', positiveInt, 3)
+    .option('--steps <n>', 'timed training steps (default 30; with --model, 300 for the MNIST models and 50 for the others)', positiveInt)
+    .option('--warmup <n>', 'warm-up training steps (default 3; with --model, 5)', positiveInt)
     .option('--ref-steps <n>', 'timed training steps on the reference backend', positiveInt, 4)
-    .option('--api <name>', `API that builds the model: ${BENCH_APIS.join(', ')}`, apiName, 'sequential')
-    .option('--json', 'print JSON lines; the last is {"event":"result",...}')
-    .action(async (opts: { model: string; backend?: string; steps: number; warmup: number; refSteps: number; json?: boolean; api: BenchApi }) => {
-      if (opts.model !== 'mnist-cnn') throw new Error(`bench: unknown model '${opts.model}'; available: mnist-cnn`);
-      await runBench({ backend: opts.backend, steps: opts.steps, warmup: opts.warmup, refSteps: opts.refSteps, json: opts.json, api: opts.api });
+    .option('--api <name>', `API that builds the model: ${BENCH_APIS.join(', ')} (with --model, default: the model's Keras-style build)`, apiName)
+    .option('--json', 'print JSON lines; the last is {"event":"result",...} (with --model, one per model)')
+    .action(async (opts: { model?: string; backend?: string; steps?: number; warmup?: number; refSteps: number; json?: boolean; api?: BenchApi }) => {
+      if (opts.model !== undefined) {
+        await runZooBench({ models: benchModelsByName(opts.model), api: opts.api, backend: opts.backend, steps: opts.steps, warmup: opts.warmup, json: opts.json });
+        return;
+      }
+      await runBench({ backend: opts.backend, steps: opts.steps ?? 30, warmup: opts.warmup ?? 3, refSteps: opts.refSteps, json: opts.json, api: opts.api ?? 'sequential' });
     });
 }

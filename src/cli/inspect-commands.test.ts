@@ -53,6 +53,15 @@ describe('fovea receptive-field and summary', () => {
     assert.match(printSummary('lenet5', () => {}), /Total params: 176,050/);
     assert.match(printSummary('mnist-cnn', () => {}), /Total params: 93,322/);
   });
+
+  it("summarises the 32x32 zoo models with torch_zoo.py's trainable counts and Keras totals", () => {
+    for (const [name, total, trainable] of [['cifar-vgg', '141,994', '141,354'], ['resnet8', '79,050', '78,378'], ['mobilenet-mini', '70,794', '68,874']]) {
+      const lines: string[] = [];
+      printSummary(name!, (l) => lines.push(l));
+      assert.match(lines.join('\n'), new RegExp(`Total params: ${total}\\nTrainable params: ${trainable}\\n`), name);
+    }
+    assert.throws(() => printSummary('resnet', () => {}), /unknown model 'resnet'; available: mnist-cnn, lenet5, alexnet, cifar-vgg, resnet8, mobilenet-mini/);
+  });
 });
 
 describe('fovea filter', () => {

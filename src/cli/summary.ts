@@ -5,7 +5,10 @@ import type { Sequential } from '../models/sequential.js';
 import { formatLayerTable, layerTable } from '../inspect/layer-table.js';
 import { summary as moduleSummary } from '../nn/summary.js';
 import { ALEXNET_INPUT_SHAPE, alexnetLayers } from '../zoo/alexnet.js';
+import { cifarVgg } from '../zoo/cifar-vgg.js';
 import { LeNet5, lenet5 } from '../zoo/lenet5.js';
+import { mobilenetMini } from '../zoo/mobilenet-mini.js';
+import { resnet8 } from '../zoo/resnet8.js';
 import { ensureBackends } from './backend-option.js';
 
 /** Built-in models by CLI name. */
@@ -21,7 +24,8 @@ export function modelByName(name: string, seed?: number): Sequential {
 
 /**
  * Models `fovea summary` prints besides MODELS: LeNet-5 is an nn Module (traced on one input);
- * AlexNet is summarised from its configuration, without allocating its 62 million weights.
+ * AlexNet is summarised from its configuration, without allocating its 62 million weights; the
+ * 32x32 zoo models are Keras-style, so their totals include BatchNormalization's moving statistics.
  */
 const OTHER_SUMMARIES: Record<string, (print: (line: string) => void) => string> = {
   lenet5: (print) => moduleSummary(lenet5(), LeNet5.inputShape, print),
@@ -30,6 +34,9 @@ const OTHER_SUMMARIES: Record<string, (print: (line: string) => void) => string>
     print(text);
     return text;
   },
+  'cifar-vgg': (print) => cifarVgg().summary(print),
+  resnet8: (print) => resnet8().summary(print),
+  'mobilenet-mini': (print) => mobilenetMini().summary(print),
 };
 
 export const SUMMARY_MODELS = [...Object.keys(MODELS), ...Object.keys(OTHER_SUMMARIES)];

@@ -23,6 +23,7 @@ import { noteWindowOp } from './trace.js';
 export { crossEntropy, nllLoss, mseLoss, l1Loss } from './functional-loss.js';
 export type { Reduction, LossOptions } from './functional-loss.js';
 export { dropout } from './dropout.js';
+export { adaptiveAvgPool2d } from './adaptive-avg-pool.js';
 
 export type IntPair = number | [number, number];
 

@@ -15,6 +15,8 @@ export type { LinearOptions } from './linear.js';
 export { MaxPool2d, AvgPool2d } from './pooling.js';
 export type { Pool2dOptions, AvgPool2dOptions } from './pooling.js';
 export { Flatten } from './flatten.js';
+export { AdaptiveAvgPool2d } from './adaptive-avg-pool.js';
+export type { AdaptiveSize } from './adaptive-avg-pool.js';
 export { Dropout } from './dropout-module.js';
 export { BatchNorm2d } from './batchnorm.js';
 export type { BatchNorm2dOptions } from './batchnorm.js';
