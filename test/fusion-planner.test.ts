@@ -4,11 +4,11 @@
  * output that anything else reads (a second consumer, a model output) turns the fusion off and the
  * gradients stay exact; the plan is what runs (kernel counts).
  */
+import { kernelCalls } from '../src/testing/kernel-calls.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
-import type { KernelId } from '../src/backend/kernels.js';
 import '../src/backend/register.js';
 import { Activation } from '../src/layers/activation.js';
 import { ReLU as ReLULayer } from '../src/layers/activation-layers.js';
@@ -34,17 +34,6 @@ const BACKENDS = ['ref', 'wasm-fusion-2t'];
 
 const randn = (shape: number[], rng: Random) => ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
 
-/** Kernel ids run by `fn`, with counts. */
-function kernelCounts(fn: () => void): Map<KernelId, number> {
-  const counts = new Map<KernelId, number>();
-  engine.observer = (id) => counts.set(id, (counts.get(id) ?? 0) + 1);
-  try {
-    fn();
-  } finally {
-    engine.observer = null;
-  }
-  return counts;
-}
 
 function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
   assert.deepEqual(a.shape, b.shape, what);
@@ -124,7 +113,7 @@ describe('every model API runs the planned fusion', () => {
     const model = new Sequential({ layers: [
       new Conv2D(8, 3, { activation: 'relu', inputShape: [12, 12, 1], seed: 1 }), new MaxPooling2D({ poolSize: 2 }), new Flatten(), new Dense(3, { seed: 2 }),
     ] });
-    const counts = kernelCounts(() => model.predict(x));
+    const counts = kernelCalls(() => model.predict(x));
     assert.equal(counts.get('Conv2DPool'), 1);
     assert.equal(counts.get('Pool2D'), undefined);
     const [kernel, bias] = model.layers[0]!.weights;
@@ -137,10 +126,10 @@ describe('every model API runs the planned fusion', () => {
     engine.setBackend('ref');
     for (const [relu, fused] of [[new ReLULayer(), true], [new Activation('relu'), true], [new ReLULayer({ maxValue: 6 }), false]] as const) {
       const model = new Sequential({ layers: [new Conv2D(4, 3, { inputShape: [12, 12, 1], seed: 1 }), relu, new MaxPooling2D({ poolSize: 2 })] });
-      assert.equal(kernelCounts(() => model.predict(x)).get('Conv2DPool') === 1, fused, relu.className);
+      assert.equal(kernelCalls(() => model.predict(x)).get('Conv2DPool') === 1, fused, relu.className);
     }
     const tanh = new Sequential({ layers: [new Conv2D(4, 3, { activation: 'tanh', inputShape: [12, 12, 1] }), new MaxPooling2D({ poolSize: 2 })] });
-    assert.equal(kernelCounts(() => tanh.predict(x)).get('Conv2DPool'), undefined);
+    assert.equal(kernelCalls(() => tanh.predict(x)).get('Conv2DPool'), undefined);
   });
 
   it('functional Model: fuses a single-consumer conv, not one with a second consumer or one that is an output', () => {
@@ -148,16 +137,16 @@ describe('every model API runs the planned fusion', () => {
     const inp = input({ shape: [12, 12, 1] });
     const c = new Conv2D(4, 3, { activation: 'relu', seed: 1 }).apply(inp);
     const chain = new Model({ inputs: inp, outputs: new MaxPooling2D({ poolSize: 2 }).apply(c) });
-    assert.equal(kernelCounts(() => chain.predict(x)).get('Conv2DPool'), 1);
+    assert.equal(kernelCalls(() => chain.predict(x)).get('Conv2DPool'), 1);
 
     const inp2 = input({ shape: [12, 12, 1] });
     const c2 = new Conv2D(4, 3, { activation: 'relu', padding: 'same', seed: 1 }).apply(inp2);
     const pooled = new MaxPooling2D({ poolSize: 1, strides: 1 }).apply(c2);
     const branched = new Model({ inputs: inp2, outputs: new Add().apply([pooled, c2]) });
-    assert.equal(kernelCounts(() => branched.predict(x)).get('Conv2DPool'), undefined);
+    assert.equal(kernelCalls(() => branched.predict(x)).get('Conv2DPool'), undefined);
 
     const both = new Model({ inputs: inp, outputs: [c, new MaxPooling2D({ poolSize: 2 }).apply(c)] });
-    assert.equal(kernelCounts(() => both.predict(x)).get('Conv2DPool'), undefined);
+    assert.equal(kernelCalls(() => both.predict(x)).get('Conv2DPool'), undefined);
   });
 
   it('a conv output that is a model output keeps exact gradients (fusion off)', () => {
@@ -180,7 +169,7 @@ describe('every model API runs the planned fusion', () => {
     engine.setBackend('ref');
     const net = new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(400, 8), new nn.ReLU(), new nn.Linear(8, 3));
     const xc = ops.transpose(x, [0, 3, 1, 2]);
-    const counts = kernelCounts(() => net.forward(xc));
+    const counts = kernelCalls(() => net.forward(xc));
     assert.equal(counts.get('Unary'), undefined, JSON.stringify([...counts]));
     const stepwise = [0, 1, 2, 3, 4, 5].reduce((h, i) => net.at(i).forward(h), xc);
     assertClose(net.forward(xc), stepwise, 1e-6, 'nn output');
@@ -189,14 +178,14 @@ describe('every model API runs the planned fusion', () => {
   it('Sequential: Dense -> Activation(relu) runs the relu in the MatMul', () => {
     engine.setBackend('ref');
     const model = new Sequential({ layers: [new Flatten({ inputShape: [12, 12, 1] }), new Dense(6, { seed: 3 }), new Activation('relu'), new Dense(2, { seed: 4 })] });
-    assert.equal(kernelCounts(() => model.predict(x)).get('Unary'), undefined);
+    assert.equal(kernelCalls(() => model.predict(x)).get('Unary'), undefined);
   });
 
   it('nn.Sequential: Conv2d -> ReLU -> MaxPool2d runs one Conv2DPool; summary still sees each module', () => {
     engine.setBackend('ref');
     const net = new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(100, 3));
     const xc = ops.transpose(x, [0, 3, 1, 2]);
-    assert.equal(kernelCounts(() => net.forward(xc)).get('Conv2DPool'), 1);
+    assert.equal(kernelCalls(() => net.forward(xc)).get('Conv2DPool'), 1);
     const rows = nnSummary(net, [1, 12, 12], () => undefined);
     assert.match(rows, /MaxPool2d/);
     const [w, b] = [net.at(0).parameters()[0]!, net.at(0).parameters()[1]!];

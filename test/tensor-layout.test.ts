@@ -1,9 +1,9 @@
 /** Permuted storage: transposes relabel, reorder once when read, cancel in pairs, pass through elementwise ops. */
+import { kernelCalls } from '../src/testing/kernel-calls.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
-import type { KernelId } from '../src/backend/kernels.js';
 import '../src/backend/register.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
@@ -13,16 +13,6 @@ import type { Tensor } from '../src/tensor/tensor.js';
 
 registerWasmBackend({ name: 'wasm', threads: 2, priority: 0 });
 
-function kernelCounts(fn: () => void): Map<KernelId, number> {
-  const counts = new Map<KernelId, number>();
-  engine.observer = (id) => counts.set(id, (counts.get(id) ?? 0) + 1);
-  try {
-    fn();
-  } finally {
-    engine.observer = null;
-  }
-  return counts;
-}
 
 const randn = (shape: number[], seed = 1) => {
   const r = new Random(seed);
@@ -54,17 +44,17 @@ describe('permuted storage (layout)', () => {
       engine.setBackend(backend);
       const x = randn([2, 3, 4, 5]);
       let y: Tensor | undefined;
-      assert.equal(kernelCounts(() => (y = ops.transpose(x, [0, 2, 3, 1]))).get('Transpose'), undefined);
+      assert.equal(kernelCalls(() => (y = ops.transpose(x, [0, 2, 3, 1]))).get('Transpose'), undefined);
       assert.deepEqual(y!.shape, [2, 4, 5, 3]);
-      const counts = kernelCounts(() => assert.deepEqual(Array.from(y!.dataSync()), Array.from(hostTranspose(x, [0, 2, 3, 1]))));
+      const counts = kernelCalls(() => assert.deepEqual(Array.from(y!.dataSync()), Array.from(hostTranspose(x, [0, 2, 3, 1]))));
       assert.equal(counts.get('Transpose'), 1);
-      assert.equal(kernelCounts(() => y!.dataSync()).get('Transpose'), undefined, 'reordered once');
+      assert.equal(kernelCalls(() => y!.dataSync()).get('Transpose'), undefined, 'reordered once');
     });
 
     it(`${backend}: transposes that undo each other share the storage; elementwise ops keep the order`, () => {
       engine.setBackend(backend);
       const x = randn([2, 3, 4, 5], 2);
-      const counts = kernelCounts(() => {
+      const counts = kernelCalls(() => {
         const nhwc = ops.transpose(x, [0, 2, 3, 1]);
         const r = ops.relu(nhwc);
         assert.notEqual(r.layout, null, 'relu of a permuted tensor stays permuted');
