@@ -20,7 +20,7 @@ import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { kernelCalls } from '../src/testing/kernel-calls.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
 
 registerWasmBackend({ name: 'wasm-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-2t', threads: 2, priority: 0 });

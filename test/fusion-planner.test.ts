@@ -4,7 +4,7 @@
  * output that anything else reads (a second consumer, a model output) turns the fusion off and the
  * gradients stay exact; the plan is what runs (kernel counts).
  */
-import { kernelCalls } from '../src/testing/kernel-calls.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';

@@ -17,7 +17,7 @@ import '../src/backend/register.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
-import { kernelCalls } from '../src/testing/kernel-calls.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 registerWasmBackend({ name: 'wasm-1t', threads: 1, priority: 0 });

@@ -14,7 +14,7 @@ import { categoricalCrossentropy, sparseCategoricalCrossentropy } from '../src/l
 import { Sequential } from '../src/models/sequential.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
-import { kernelCalls } from '../src/testing/kernel-calls.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
 import { withScope } from '../src/tensor/scope.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { assertClose } from '../src/testing/assert-close.js';

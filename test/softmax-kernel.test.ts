@@ -11,7 +11,7 @@ import '../src/backend/register.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
-import { kernelCalls } from '../src/testing/kernel-calls.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
 
 registerWasmBackend({ name: 'wasm-1t', threads: 1, priority: 0 });
 const BACKENDS = ['ref', 'wasm-1t'];

@@ -1,5 +1,5 @@
 /** Permuted storage: transposes relabel, reorder once when read, cancel in pairs, pass through elementwise ops. */
-import { kernelCalls } from '../src/testing/kernel-calls.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';

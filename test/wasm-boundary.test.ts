@@ -18,9 +18,12 @@ const moduleFile = (name: string) => `${packageRoot()}/wasm/build/${name}.wasm`;
 
 describe('wasm boundary', () => {
   for (const variant of ['fovea-simd', 'fovea-relaxed']) {
-    it(`${variant}.wasm exports exactly the declared kernels`, () => {
+    it(`${variant}.wasm exports exactly the declared kernels`, (t) => {
       const bytes = readFileSync(moduleFile(variant));
-      if (!WebAssembly.validate(bytes)) return; // relaxed SIMD needs a newer engine than this one
+      if (!WebAssembly.validate(bytes)) {
+        t.skip(`this engine does not validate ${variant}.wasm (relaxed SIMD needs a newer one)`);
+        return;
+      }
       const exported = WebAssembly.Module.exports(new WebAssembly.Module(bytes))
         .filter((e) => e.kind === 'function').map((e) => e.name).sort();
       assert.deepEqual(exported, Object.keys(KERNEL_PARAMS).sort());

@@ -1,6 +1,9 @@
-/** Which kernels an action runs: tests use it to check that an op fuses as designed. */
-import { engine } from '../backend/engine.js';
-import type { KernelId } from '../backend/kernels.js';
+/**
+ * Which kernels an action runs: tests check that an op fuses as planned, `fovea bench` prints the
+ * kernels of a training step.
+ */
+import { engine } from './engine.js';
+import type { KernelId } from './kernels.js';
 
 /** Kernel ids run by `fn`, with counts (the engine's observer is restored afterwards). */
 export function kernelCalls(fn: () => void): Map<KernelId, number> {
