@@ -34,7 +34,7 @@ export function mount(root: HTMLElement, _lab: LabContext): void {
   const photoSelect = el('select', { 'data-control': 'photo' }, ...PHOTOS.map((p) => el('option', { value: p.id }, p.title)), el('option', { value: 'upload', disabled: true }, 'Your photo'));
   const upload = el('input', { type: 'file', accept: 'image/*', 'data-control': 'upload' });
   const kernelSelect = el('select', { 'data-control': 'kernel' },
-    ...(Object.keys(KERNELS) as KernelName[]).map((name) => el('option', { value: name, selected: name === 'sobel-x' }, `${name}: ${KERNELS[name].description}`)),
+    ...(Object.keys(KERNELS) as KernelName[]).map((name) => el('option', { value: name, selected: name === 'sobel-x', title: KERNELS[name].description }, name)),
     el('option', { value: CUSTOM }, 'typed below'));
   const kernelText = el('textarea', { rows: 3, cols: 18, spellcheck: 'false', 'data-control': 'kernel-text', 'aria-label': '3x3 kernel, 9 numbers row by row' });
   const original = el('canvas', { class: 'lab-photo', 'data-image': 'original', role: 'img', 'aria-label': 'the photo' });

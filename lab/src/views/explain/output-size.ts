@@ -3,7 +3,7 @@
  * the lecture writes it: (n + 2p - f) / s + 1. When s does not divide n + 2p - f the window
  * stops before the edge, so the division rounds down (the floor), as every framework does.
  *
- * Example: n = 5, p = 1, f = 3, s = 2 gives "(5 + 2×1 − 3) / 2 + 1 = 4 / 2 + 1 = 3".
+ * Example: n = 5, p = 1, f = 3, s = 2 gives "(5 + 2×1 − 3) / 2 + 1 = 4 / 2 + 1 = 2 + 1 = 3".
  */
 export interface OutputSize {
   /** The output size, or 0 when the window does not fit. */

@@ -21,10 +21,10 @@ export function stepper(onStep: (index: number) => void): Stepper {
     return b;
   };
   const buttons = [
-    button('⏮', 'First', () => 0),
+    button('« First', 'First', () => 0),
     button('◀ Back', 'Back', () => index - 1),
     button('Next ▶', 'Next', () => index + 1),
-    button('⏭', 'Last', () => count - 1),
+    button('Last »', 'Last', () => count - 1),
   ];
   const element = el('div', { class: 'lab-stepper', role: 'group', 'aria-label': 'step through the windows' }, ...buttons, label);
   element.addEventListener('keydown', (e) => {
