@@ -63,16 +63,22 @@ export function mount(root: HTMLElement, lab: LabContext): void {
   const analyse = () => {
     const x = input();
     if (x === null) {
+      delete root.dataset['analysed'];
       bars.clear(EMPTY_TEXT);
       maps.clear('');
       return;
     }
     if (model === null || !usable) return;
     try {
+      const started = performance.now();
       const outputs = layerOutputs(model, x);
       bars.show(outputs[outputs.length - 1].values);
       root.dataset['analysed'] = 'pending';
-      void maps.show(outputs).then(() => { root.dataset['analysed'] = String(outputs.length); });
+      // data-analysed (layers shown) and data-analyse-ms tell tests and the curious when the maps are in.
+      void maps.show(outputs).then(() => {
+        root.dataset['analysed'] = String(outputs.length);
+        root.dataset['analyseMs'] = String(Math.round(performance.now() - started));
+      });
     } catch (e) {
       status.show(`The model could not read the drawing: ${e instanceof Error ? e.message : String(e)}`, 'warn');
     }
