@@ -5,32 +5,19 @@
  * matrix on the test set. Works with any Sequential the Build view makes, and says when there is
  * no model, when it does not take MNIST images and when it is untrained.
  */
-import { type Sequential, type Tensor, tensor } from 'fovea';
+import type { Sequential, Tensor } from 'fovea';
 import type { LabContext } from '../lab-context.js';
 import { el, replaceChildren } from '../widgets/el.js';
 import { notice } from '../widgets/notice.js';
 import { confusionPanel } from './inside/confusion.js';
-import { drawPad } from './inside/draw-pad.js';
+import { digitInput } from './inside/digit-input.js';
 import { featureMapsPanel } from './inside/feature-maps.js';
 import { filtersPanel } from './inside/filters.js';
 import { layerOutputs } from './inside/layer-outputs.js';
-import { FIELD, preprocessDigit } from './inside/mnist-preprocess.js';
 import { type ModelReason, modelStatus } from './inside/model-status.js';
 import { probabilityBars } from './inside/probabilities.js';
 
 const EMPTY_TEXT = 'Draw a digit in the black square.';
-
-/** The 28x28 image the model is given, drawn pixel for pixel (the style sheet scales it up). */
-function drawField(canvas: HTMLCanvasElement, field: Float32Array | null): void {
-  const ctx = canvas.getContext('2d');
-  if (ctx === null) return;
-  const image = ctx.createImageData(FIELD, FIELD);
-  for (let p = 0; p < FIELD * FIELD; p++) {
-    const g = Math.round(255 * (field?.[p] ?? 0));
-    image.data.set([g, g, g, 255], p * 4);
-  }
-  ctx.putImageData(image, 0, 0);
-}
 
 export function mount(root: HTMLElement, lab: LabContext): void {
   root.classList.add('lab-view', 'lab-inside');
@@ -39,29 +26,24 @@ export function mount(root: HTMLElement, lab: LabContext): void {
   const maps = featureMapsPanel();
   const filters = filtersPanel((m) => lab.showError(m));
   const confusion = confusionPanel(lab);
-  const seen = el('canvas', { width: FIELD, height: FIELD, class: 'lab-field-preview', role: 'img', 'aria-label': 'the 28x28 image the model is given' });
   let model: Sequential | null = null;
   let usable = false;
+  const failed = (e: unknown) => status.show(`The model could not read the drawing: ${e instanceof Error ? e.message : String(e)}`, 'warn');
 
-  /** The drawing as the model's input [1, 28, 28, 1], or null when nothing is drawn. */
-  const input = (): Tensor | null => {
-    const field = preprocessDigit(pad.ink(), pad.size, pad.size);
-    drawField(seen, field);
-    return field === null ? null : tensor(field, [1, FIELD, FIELD, 1]);
-  };
-
+  /** While drawing: the probabilities only, which one predict gives. */
   const predictOnly = () => {
-    const x = usable ? input() : null;
+    const x = usable ? drawing.digit() : null;
     if (model === null || x === null) return;
     try {
       bars.show((model.predict(x) as Tensor).dataSync() as ArrayLike<number>);
     } catch (e) {
-      status.show(`The model could not read the drawing: ${e instanceof Error ? e.message : String(e)}`, 'warn');
+      failed(e);
     }
   };
 
+  /** After a stroke: every layer's output, the last one as the probabilities. */
   const analyse = () => {
-    const x = input();
+    const x = drawing.digit();
     if (x === null) {
       delete root.dataset['analysed'];
       bars.clear(EMPTY_TEXT);
@@ -80,16 +62,10 @@ export function mount(root: HTMLElement, lab: LabContext): void {
         root.dataset['analyseMs'] = String(Math.round(performance.now() - started));
       });
     } catch (e) {
-      status.show(`The model could not read the drawing: ${e instanceof Error ? e.message : String(e)}`, 'warn');
+      failed(e);
     }
   };
-
-  const pad = drawPad({ onDraw: predictOnly, onStroke: analyse });
-  const clearButton = el('button', { type: 'button', 'data-action': 'clear' }, 'Clear');
-  clearButton.addEventListener('click', () => {
-    pad.clear();
-    analyse();
-  });
+  const drawing = digitInput(predictOnly, analyse);
 
   const setModel = (next: Sequential | null, reason: ModelReason | null) => {
     model = next;
@@ -109,13 +85,7 @@ export function mount(root: HTMLElement, lab: LabContext): void {
   replaceChildren(root,
     el('h2', {}, 'See inside: what the network sees in your digit'),
     status.element,
-    el('div', { class: 'lab-inside-top' },
-      el('div', { class: 'lab-panel lab-draw' },
-        el('h3', {}, 'Draw a digit'),
-        pad.element,
-        el('div', { class: 'lab-controls' }, clearButton),
-        el('figure', { class: 'lab-seen' }, seen, el('figcaption', {}, 'What the model is given: your drawing fitted into 20×20, centred by mass in 28×28, as MNIST was made.'))),
-      bars.element),
+    el('div', { class: 'lab-inside-top' }, drawing.element, bars.element),
     maps.element,
     filters.element,
     confusion.element);
