@@ -38,6 +38,15 @@ async function browserServer(t: { skip(reason: string): void }): Promise<Browser
   return server;
 }
 
+/** What the page-side code below uses of fovea (imported in the page through its import map). */
+interface FoveaModel { layers: { name: string }[]; add(layer: unknown): void }
+type LayerClass = new (...args: unknown[]) => unknown;
+interface Fovea {
+  Sequential: new (options: { seed?: number }) => FoveaModel;
+  Conv2D: LayerClass; AveragePooling2D: LayerClass; BatchNormalization: LayerClass; Dropout: LayerClass; Flatten: LayerClass; Dense: LayerClass;
+}
+interface TestWindow { labTest: { lab: { setModel(m: unknown, r: string): void } } }
+
 const view = (name: string, query = '') => `scripts/lab-views.html?view=${name}${query}`;
 
 test('Explain shows the lecture\'s convolution [[4,3,4],[2,4,3],[2,3,4]] window by window, max pooling, the worked formula and AlexNet\'s im2col shapes', async (t) => {
@@ -75,7 +84,7 @@ test('Explain shows the lecture\'s convolution [[4,3,4],[2,4,3],[2,3,4]] window 
   }, { consoleErrors: true });
 });
 
-test('See inside: a drawn 7 gets 10 probabilities summing to 1 and feature maps for every layer; the confusion matrix covers the test set; no model and an untrained one are said so', async (t) => {
+test('See inside: a drawn 7 gets 10 probabilities summing to 1 and feature maps for every layer; the confusion matrix covers the test set; no model, an untrained one and one for other images are said so; a logits model with batch norm and dropout works too', async (t) => {
   const server = await browserServer(t);
   if (server === null) return;
   const { drawSeven } = (await import(scripts('lab-drawing.mjs'))) as Drawing;
@@ -110,6 +119,31 @@ test('See inside: a drawn 7 gets 10 probabilities summing to 1 and feature maps 
       lab.setModel(await seedCnn(0), 'built');
     });
     assert.match(await page.textContent('.lab-model-status') ?? '', /is untrained: its weights are still random/);
+
+    // Any Sequential the Build view makes: here logits (no softmax), batch norm and dropout; the
+    // drawing still on the pad goes through it at once.
+    const other = await page.evaluate(async () => {
+      const specifier: string = 'fovea'; // a variable, so TypeScript leaves the page's import alone
+      const f = (await import(specifier)) as Fovea;
+      const m = new f.Sequential({ seed: 2 });
+      for (const layer of [new f.Conv2D(4, 5, { strides: 2, inputShape: [28, 28, 1] }), new f.AveragePooling2D([2, 2]), new f.BatchNormalization(), new f.Dropout(0.5), new f.Flatten(), new f.Dense(10)]) m.add(layer);
+      (window as unknown as TestWindow).labTest.lab.setModel(m, 'trained');
+      return { names: m.layers.map((l) => l.name) };
+    });
+    await page.waitForFunction((n) => document.getElementById('view')?.dataset['analysed'] === String(n), other.names.length, { timeout: 30_000 });
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.lab-layer')].map((s) => (s as HTMLElement).dataset['layer'])), other.names);
+    assert.match(await page.textContent('.lab-probability-panel .lab-note') ?? '', /softmax applied to the last layer's outputs \(logits\)$/);
+    const logitsProbabilities = await page.evaluate(() => [...document.querySelectorAll('.lab-probabilities li')].map((li) => Number((li as HTMLElement).dataset['probability'])));
+    assert.ok(Math.abs(logitsProbabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('[data-filters] svg image').length), 4, 'the one conv layer\'s 4 filters');
+    await page.evaluate(async () => {
+      const specifier: string = 'fovea'; // a variable, so TypeScript leaves the page's import alone
+      const f = (await import(specifier)) as Fovea;
+      const wide = new f.Sequential({});
+      for (const layer of [new f.Conv2D(2, 3, { inputShape: [32, 32, 3] }), new f.Flatten(), new f.Dense(10)]) wide.add(layer);
+      (window as unknown as TestWindow).labTest.lab.setModel(wide, 'built');
+    });
+    assert.equal(await page.textContent('.lab-model-status'), 'This model takes inputs of shape [batch, 32, 32, 3]; drawings are MNIST images, [batch, 28, 28, 1].');
     assert.deepEqual(errors, []);
   }, { consoleErrors: true });
 });
