@@ -12,6 +12,8 @@ export type FoveaImage = image.Image;
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** The longer side after scaling down. */
 export const MAX_SIDE = 512;
+/** Larger pictures (a small file can hold a huge one) are refused after decoding. */
+export const MAX_PIXELS = 50_000_000;
 
 export class ImageDecodeError extends Error {}
 
@@ -26,6 +28,9 @@ export async function decodeImage(blob: Blob, name: string): Promise<FoveaImage>
     throw new ImageDecodeError(`"${name}" is not an image this browser can decode (type ${blob.type || 'unknown'}): choose a PNG, JPEG, GIF, WebP or BMP photo`);
   }
   try {
+    if (bitmap.width * bitmap.height > MAX_PIXELS) {
+      throw new ImageDecodeError(`"${name}" is ${bitmap.width}×${bitmap.height} pixels; photos up to ${MAX_PIXELS / 1e6} megapixels are accepted`);
+    }
     return bitmapToImage(bitmap);
   } finally {
     bitmap.close();
