@@ -56,29 +56,47 @@ export function curvesSpec(curves: Curves, epochs: number): object {
   };
 }
 
-/** Redraws into `host` when asked, skipping requests made while a render is still running. */
+/**
+ * Redraws into `host` at most every MIN_INTERVAL_MS: Vega lays out on the main thread, which is
+ * also the thread that trains, so drawing every batch would halve the training speed. The last
+ * request is always drawn.
+ */
+const MIN_INTERVAL_MS = 500;
+
 export class LiveChart {
-  private rendering = false;
-  private again = false;
+  private last = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private latest: { curves: Curves; epochs: number } | null = null;
 
   constructor(private readonly host: HTMLElement, private readonly report: (message: string) => void) {}
 
   request(curves: Curves, epochs: number): void {
     if (curves.loss.length === 0) return;
-    if (this.rendering) {
-      this.again = true;
-      return;
+    this.latest = { curves, epochs };
+    if (this.timer !== null) return;
+    const wait = Math.max(0, this.last + MIN_INTERVAL_MS - performance.now());
+    this.timer = setTimeout(() => void this.draw(), wait);
+  }
+
+  /** A request made while drawing is drawn after it. */
+  private drawLatestLater(): void {
+    if (this.latest !== null) this.request(this.latest.curves, this.latest.epochs);
+  }
+
+  private async draw(): Promise<void> {
+    const job = this.latest;
+    this.latest = null;
+    if (job === null) return;
+    this.last = performance.now();
+    try {
+      // A copy: the curves keep growing while Vega reads them.
+      const snapshot = { loss: [...job.curves.loss], accuracy: [...job.curves.accuracy] };
+      this.host.innerHTML = await viz.renderSvg(curvesSpec(snapshot, job.epochs));
+    } catch (e) {
+      this.report(`Train: the curves could not be drawn: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.timer = null;
+      this.drawLatestLater();
     }
-    this.rendering = true;
-    viz.renderSvg(curvesSpec(curves, epochs))
-      .then((svg) => { this.host.innerHTML = svg; })
-      .catch((e: unknown) => this.report(`Train: the curves could not be drawn: ${e instanceof Error ? e.message : String(e)}`))
-      .finally(() => {
-        this.rendering = false;
-        if (this.again) {
-          this.again = false;
-          this.request(curves, epochs);
-        }
-      });
   }
 }

