@@ -14,7 +14,7 @@ import { labSite } from '../src/node/lab/site.js';
 
 export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 export const ROOT = packageRoot(import.meta.url);
-export const VIEWPORT = { width: 1360, height: 900 };
+export const VIEWPORT = { width: 1440, height: 900 };
 
 /** Why the browser tests cannot run here, or null. CI (CI set) installs Chromium, so never skips. */
 export async function labSkipReason(): Promise<string | null> {

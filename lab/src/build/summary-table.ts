@@ -46,7 +46,7 @@ export function summaryTable(specs: readonly LayerSpec[], build: StackBuild): HT
   const head = el('tr', {}, ...['Layer (type)', 'Output Shape', 'Param #', 'Receptive field'].map((h) => el('th', {}, h)));
   const totals = build.failure === null
     ? el('p', { class: 'totals' }, `Total params: ${withThousands(total)} (${(total * 4 / 1024).toFixed(2)} KB)`)
-    : el('p', { class: 'totals failed' }, `Layer ${build.failure.index + 1} does not fit; total unknown`);
+    : el('p', { class: 'totals failed' }, `Layer ${build.failure.index + 1} does not fit (see its message); no total until it does`);
   return el('div', { class: 'summary' },
     el('table', { class: 'summary-table' }, el('thead', {}, head), el('tbody', {}, el('tr', { class: 'input' }, el('td', {}, 'input'), el('td', {}, shapeText([null, ...INPUT_SHAPE])), el('td', { class: 'num' }, '0'), el('td', {}, '1×1')), ...rows, ...unfitted)),
     totals);

@@ -46,9 +46,8 @@ export function mount(root: HTMLElement, lab: LabContext, store: StackStore): vo
   const summary = el('div', { class: 'summary-pane' });
   const render = () => {
     editor.replaceChildren(el('h3', {}, 'Layers (input 28×28×1)'), stackList(store, lab), adder(store));
-    const failure = store.build().failure;
+    // The library's message is shown once, at the failing layer; the table marks where the stack breaks.
     summary.replaceChildren(el('h3', {}, 'Summary'), summaryTable(store.specs(), store.build()));
-    if (failure !== null) summary.append(el('p', { class: 'stack-error', role: 'alert' }, `Layer ${failure.index + 1}: ${failure.message}`));
   };
   store.onChange(render);
   render();
