@@ -82,3 +82,21 @@ test('Build shows the seed CNN (93,322 parameters) and LeNet-5, and a stack that
     assert.deepEqual(lab.problems, []);
   });
 });
+
+test('served without the isolation headers, the Lab runs on ref and the status line says which headers to send', { skip: skip ?? false }, async () => {
+  await withLab(async (lab) => {
+    // A static host that drops the two headers: every response passes through without them.
+    await lab.page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await lab.open('#build');
+    assert.equal(await lab.page.evaluate(() => crossOriginIsolated), false);
+    assert.match((await lab.page.textContent('#status-backend')) ?? '', /^Backend: ref \(slow\): page not cross-origin isolated \(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)$/);
+    assert.match((await lab.page.textContent('.totals')) ?? '', /Total params: 93,322\b/, 'the Lab still works, on ref');
+    assert.deepEqual(lab.problems, []);
+  });
+});
