@@ -21,6 +21,7 @@ test('one epoch on 6,000 MNIST images in the page reaches >= 90% test accuracy, 
 
     await page.click('#train-pause');
     assert.equal(await page.textContent('#train-pause'), 'Resume');
+    assert.match((await page.textContent('#status-progress')) ?? '', /^training: [\d,]+ samples\/s$/, 'the status line shows the speed');
     const batchAt = async () => Number(/batch (\d+)\//.exec((await page.textContent('#train-status')) ?? '')?.[1]);
     await page.waitForTimeout(300); // a batch under way when Pause was pressed may still finish
     const held = await batchAt();
@@ -39,6 +40,7 @@ test('one epoch on 6,000 MNIST images in the page reaches >= 90% test accuracy, 
     assert.match(chart, /<svg/);
     assert.match(chart, /validation/);
     assert.equal(await page.evaluate(() => window.foveaLab?.model()?.layers.length), 8);
+    assert.equal(await page.textContent('#status-progress'), '', 'the speed note goes when training ends');
     await lab.screenshot('train');
     assert.deepEqual(lab.problems, []);
   });
