@@ -43,7 +43,12 @@ export interface LabSession {
 function watch(page: Page, problems: string[]): void {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? 'unknown'})`));
+  // ERR_ABORTED is a request cancelled by leaving the page (the tests reload it while the wasm
+  // workers may still be fetching modules); a file that is really missing shows as an HTTP error.
+  page.on('requestfailed', (r) => {
+    const reason = r.failure()?.errorText ?? 'unknown';
+    if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} (${reason})`);
+  });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
 }
 

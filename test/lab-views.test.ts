@@ -100,3 +100,22 @@ test('served without the isolation headers, the Lab runs on ref and the status l
     assert.deepEqual(lab.problems, []);
   });
 });
+
+test('a saved stack that is not valid is reported by layer and field, and the Lab starts from the seed CNN', { skip: skip ?? false }, async () => {
+  await withLab(async (lab) => {
+    await lab.open('#build');
+    for (const [stored, message] of [
+      ['[{"kind":"conv2d","filters":32,"kernel":3,"stride":1,"padding":"valid","activation":"relux"}]', /layer 1: activation must be one of relu, linear, sigmoid, tanh, softmax, got "relux"/],
+      ['{"layers": []}', /the layer stack must be a JSON array, got object/],
+      ['[{"kind":"dense","units":1.5,"activation":"relu"}]', /layer 1: units must be an integer from 1 to 65536, got 1.5/],
+      ['not json', /JSON/],
+    ] as const) {
+      await lab.page.evaluate((text) => localStorage.setItem('fovea-lab.stack', text), stored);
+      await lab.open('#build');
+      assert.match((await lab.page.textContent('#errors')) ?? '', /Build: the saved layer stack is not valid/);
+      assert.match((await lab.page.textContent('#errors')) ?? '', message);
+      assert.match((await lab.page.textContent('.totals')) ?? '', /Total params: 93,322\b/);
+    }
+    assert.deepEqual(lab.problems, []);
+  });
+});
