@@ -29,6 +29,11 @@ export interface LabContext {
   backendStatus(): string;
   /** Shows a clear message in the page (bad file, shapes that do not fit); never throws. */
   showError(message: string): void;
+  /**
+   * Shows a short note about work in progress in the status line beside the backend (e.g.
+   * "training: 2,310 samples/s"); null clears it. Added by the shell for the Train view.
+   */
+  showProgress(note: string | null): void;
 }
 
 /** The signature every view module exports. */

@@ -8,6 +8,7 @@ import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import { registerConvert } from './convert.js';
 import { registerExplain } from './explain.js';
 import { registerFilter } from './filter.js';
+import { registerLab } from './lab.js';
 import { packageVersion } from './package-root.js';
 import { registerPredict } from './predict.js';
 import { registerReceptiveField } from './receptive-field.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerReceptiveField(program);
   registerConvert(program);
   registerPredict(program);
+  registerLab(program);
   return program;
 }
 
