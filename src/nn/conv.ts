@@ -28,6 +28,9 @@ export interface Conv2dOptions {
   rng?: Random;
 }
 
+/** The stored axes of an OIHW weight kept HWIO (tensor/layout.ts): kH, kW, in, out. */
+export const HWIO_OF_OIHW = [2, 3, 1, 0] as const;
+
 const pairOf = (v: IntPair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 const tuple = (p: readonly number[]) => `(${p.join(', ')})`;
 
@@ -72,6 +75,8 @@ export class Conv2d extends Module {
     const rng = o.rng ?? defaultGenerator();
     const fanIn = (inChannels / groups) * this.kernelSize[0] * this.kernelSize[1];
     this.weight = new Parameter(defaultUniform([outChannels, inChannels / groups, ...this.kernelSize], fanIn, rng));
+    // OIHW to the user, HWIO in storage: the conv kernels read it, and the optimizer updates it, as stored.
+    this.weight.holdLayout({ layout: HWIO_OF_OIHW, dims: this.weight.shape });
     this.bias = o.bias ?? true ? new Parameter(defaultUniform([outChannels], fanIn, rng)) : null;
   }
 

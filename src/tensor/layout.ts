@@ -37,3 +37,46 @@ export function movesNothing(shape: Shape, p: readonly number[]): boolean {
 export function storedShape(shape: Shape, layout: Layout): number[] {
   return layout.map((axis) => shape[axis]!);
 }
+
+/**
+ * How a tensor's storage holds its values: `layout` permutes the axes of `dims`, a shape of the
+ * same size as the tensor's (its own shape, or the shape before a reshape that kept the order, as
+ * a flatten of an NHWC-stored NCHW tensor does). Row-major order in `dims` is row-major order in
+ * the tensor's shape, so a reshape never needs to move values.
+ */
+export interface StoredOrder {
+  readonly layout: Layout;
+  readonly dims: Shape;
+}
+
+export function sameOrder(a: StoredOrder | null, b: StoredOrder | null): boolean {
+  if (a === null || b === null) return a === b;
+  return sameList(a.layout, b.layout) && sameList(a.dims, b.dims);
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * The permutation that takes values stored in `from` (null: row-major) to `to`'s order, both over
+ * the same `dims`: transpose(stored_from, perm) = stored_to.
+ */
+export function permBetween(from: Layout | null, to: Layout): number[] {
+  return from === null ? [...to] : composePerms(to, inversePerm(from));
+}
+
+/**
+ * The stored order of a rank-2 [rows, cols] tensor's columns when its rows stay first and whole
+ * (a flatten of a permuted [N, C, H, W] tensor: each row holds one sample's values, HWC-ordered):
+ * then each row, as stored, is the columns in that order. Null for any other order.
+ */
+export function columnOrder(shape: Shape, order: StoredOrder | null): StoredOrder | null {
+  if (order === null || shape.length !== 2 || order.layout[0] !== 0 || order.dims[0] !== shape[0]) return null;
+  return { layout: order.layout.slice(1).map((axis) => axis - 1), dims: order.dims.slice(1) };
+}
+
+/** The stored order of [rows, cols] whose columns hold `columns` (the inverse of `columnOrder`). */
+export function withColumnOrder(rows: number, columns: StoredOrder): StoredOrder {
+  return { layout: [0, ...columns.layout.map((axis) => axis + 1)], dims: [rows, ...columns.dims] };
+}
