@@ -10,7 +10,7 @@
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Stage } from '../plan/stage.js';
-import { conv2d, conv2dPool, conv2dWith, type IntPair } from './functional.js';
+import { conv2d, conv2dPool, conv2dWith, HWIO_OF_OIHW, type IntPair } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
@@ -27,9 +27,6 @@ export interface Conv2dOptions {
   /** Generator for the initial weights (default: the one `manualSeed` sets). */
   rng?: Random;
 }
-
-/** The stored axes of an OIHW weight kept HWIO (tensor/layout.ts): kH, kW, in, out. */
-export const HWIO_OF_OIHW = [2, 3, 1, 0] as const;
 
 const pairOf = (v: IntPair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 const tuple = (p: readonly number[]) => `(${p.join(', ')})`;

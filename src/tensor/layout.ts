@@ -5,6 +5,12 @@
  * PyTorch-style API are mostly NHWC inside: conv and pooling run channels-last, and the transposes
  * around them cancel (`transpose` composes layouts) or pass through elementwise ops (`unaryOp`),
  * so values are reordered only where an op or a reader needs them in logical order.
+ *
+ * A reshape keeps the stored order too (`StoredOrder.dims`): a flatten of an NHWC-stored NCHW
+ * activation holds each sample's features HWC-ordered, which a Linear reads as they are once its
+ * weight's columns are stored in that order (nn/linear.ts, ops/matmul.ts). Variables keep their
+ * order when read (`Tensor.keepsLayout`): nn.Conv2d's OIHW weight is HWIO in storage for good, so
+ * the conv kernels read it, its gradient arrives, and the optimizer updates it, without a copy.
  */
 import type { Shape } from './shape.js';
 
