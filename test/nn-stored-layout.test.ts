@@ -130,9 +130,18 @@ describe('nn weights stored in the kernels\' order', () => {
         const [stored, plain] = [seedCnn(true), seedCnn(true)];
         plainConvWeights(plain);
         assert.equal(plain.parameters()[0]!.layout, null);
-        trainSteps(stored, make(stored.parameters()), 3, crossEntropy);
-        trainSteps(plain, make(plain.parameters()), 3, crossEntropy);
+        const [storedOpt, plainOpt] = [make(stored.parameters()), make(plain.parameters())];
+        trainSteps(stored, storedOpt, 3, crossEntropy);
+        trainSteps(plain, plainOpt, 3, crossEntropy);
         assert.equal(maxDiff(values(stored), values(plain)), 0, name);
+        // The optimizer's state of a conv weight: kept HWIO, read as OIHW, equal to the plain run's.
+        const [storedState, plainState] = [storedOpt.state.get(stored.parameters()[0]!)!, plainOpt.state.get(plain.parameters()[0]!)!];
+        assert.deepEqual(Object.keys(storedState), Object.keys(plainState));
+        for (const [key, slot] of Object.entries(storedState)) {
+          if (typeof slot === 'number') continue;
+          assert.deepEqual(slot.layout, [2, 3, 1, 0], `${name} ${key}`);
+          assert.deepEqual(Array.from(slot.dataSync()), Array.from((plainState[key] as Tensor).dataSync()), `${name} ${key}`);
+        }
       }
     });
 
