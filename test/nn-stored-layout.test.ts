@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backward } from '../src/autograd/backward.js';
+import { noGrad } from '../src/autograd/grad-mode.js';
 import { engine } from '../src/backend/engine.js';
 import { kernelCalls } from '../src/backend/kernel-calls.js';
 import '../src/backend/register.js';
@@ -200,4 +201,29 @@ describe('nn weights stored in the kernels\' order', () => {
     const a = permuted.dataSync(), b = plainOut.dataSync();
     a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-6, `output ${i}: ${v} vs ${b[i]}`));
   });
+});
+
+describe('private intermediates of an op', () => {
+  for (const backend of BACKENDS) {
+    it(`${backend}: conv2dPool's pre-pool output is released when backward() frees the graph, and at once when no graph is recorded`, () => {
+      engine.setBackend(backend);
+      const rng = new Random(11);
+      const x = ops.tensor(Float32Array.from({ length: 2 * 6 * 6 * 3 }, () => rng.normal()), [2, 6, 6, 3]);
+      const w = ops.tensor(Float32Array.from({ length: 3 * 3 * 3 * 4 }, () => rng.normal()), [3, 3, 3, 4]);
+      w.requiresGrad = true;
+      const handles = () => engine.backend.memory().handles;
+      const pool = { mode: 'max' as const, poolSize: 2 };
+      const before = handles();
+      const inference = noGrad(() => ops.conv2dPool(x, w, { activation: 'relu' }, pool));
+      assert.equal(handles() - before, 1, 'only the pooled output is left');
+      inference.release();
+      const y = ops.conv2dPool(x, w, { activation: 'relu' }, pool);
+      assert.equal(handles() - before, 2, 'pooled output and the pre-pool output the gradient needs');
+      const loss = ops.sum(y);
+      backward(loss);
+      const left = handles() - before;
+      // y, the loss and w.grad stay (the user holds them); the pre-pool output is gone.
+      assert.equal(left, 3, `handles left: ${left}`);
+    });
+  }
 });

@@ -124,6 +124,7 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
   if (options.retainGraph === true) return;
   for (const t of order) {
     if (t.gradNode === null) continue;
+    for (const o of t.gradNode.owned ?? []) o.release();
     t.gradNode = null;
     freedResults.add(t);
   }

@@ -19,6 +19,12 @@ export interface GradNode {
   readonly inputs: readonly Tensor[];
   /** Exact gradients for each input given the upstream gradient (null: no gradient flows there). */
   readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
+  /**
+   * Tensors only this rule reads: an op's private intermediates (a fused op's pre-pool output).
+   * Nobody else can reach them, so they are released when `backward()` frees the graph, as
+   * reference counting frees them in PyTorch, instead of waiting for the garbage collector.
+   */
+  readonly owned?: readonly Tensor[];
 }
 
 /**
