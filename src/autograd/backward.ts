@@ -7,6 +7,7 @@ import { shapeToString, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { withScope } from '../tensor/scope.js';
 import { noGrad } from './grad-mode.js';
+import { sharesStoredOrder } from '../ops/unary.js';
 
 /**
  * Results whose graph a `backward()` freed. Freeing drops their gradient rules (and the tensors
@@ -57,7 +58,12 @@ function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor, op: string
     throw new Error(`autograd: the gradient rule of ${op} returned shape ${shapeToString(g.shape)} for an input of shape ${shapeToString(t.shape)}`);
   }
   const prev = grads.get(t);
-  grads.set(t, prev === undefined ? g : engine.runKernel('Binary', { a: prev, b: g }, { op: 'add' }));
+  grads.set(t, prev === undefined ? g : addGradients(prev, g));
+}
+
+/** a + b; gradients that share a permuted stored order (conv weights' HWIO) are added in it. */
+function addGradients(a: Tensor, b: Tensor): Tensor {
+  return sharesStoredOrder([a, b]) ? engine.runElementwiseInLayout('Binary', { a, b }, { op: 'add' }, a) : engine.runKernel('Binary', { a, b }, { op: 'add' });
 }
 
 /**
@@ -110,7 +116,7 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
     return noGrad(() =>
       leaves.map((leaf, i) => {
         const g = grads[i];
-        if (g !== null) leaf.grad = leaf.grad === null ? g : engine.runKernel('Binary', { a: leaf.grad, b: g }, { op: 'add' });
+        if (g !== null) leaf.grad = leaf.grad === null ? g : addGradients(leaf.grad, g);
         return leaf.grad;
       }),
     );
@@ -118,6 +124,7 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
   if (options.retainGraph === true) return;
   for (const t of order) {
     if (t.gradNode === null) continue;
+    for (const o of t.gradNode.owned ?? []) o.release();
     t.gradNode = null;
     freedResults.add(t);
   }

@@ -7,10 +7,16 @@ import { isGradEnabled } from './grad-mode.js';
 
 export type BackwardFn = GradNode['backward'];
 
-/** Attaches the gradient rule to `y` when the graph is being recorded; returns `y`. */
-export function record(op: string, y: Tensor, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
+/**
+ * Attaches the gradient rule to `y` when the graph is being recorded; returns `y`. `owned` are the
+ * op's private tensors that only the rule reads (GradNode.owned): with no graph recorded nothing
+ * will read them, so they are released at once.
+ */
+export function record(op: string, y: Tensor, inputs: readonly Tensor[], backward: BackwardFn, owned?: readonly Tensor[]): Tensor {
   if (isGradEnabled() && inputs.some((t) => t.needsGrad)) {
-    y.gradNode = { op, inputs, backward };
+    y.gradNode = owned === undefined ? { op, inputs, backward } : { op, inputs, backward, owned };
+  } else {
+    for (const t of owned ?? []) t.release();
   }
   return y;
 }

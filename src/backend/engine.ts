@@ -2,10 +2,10 @@
  * The engine: which backend is active, how tensors are made from values, and `runKernel`, the one
  * door from ops to kernels. Ops never touch storage; backends never see Tensor objects.
  */
-import { composePerms, inversePerm, materializeWatch, movesNothing, storedShape } from '../tensor/layout.js';
+import { composePerms, inversePerm, materializeWatch, movesNothing, sameOrder, type StoredOrder } from '../tensor/layout.js';
 import type { DataArray, DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
-import { shapeToString, sizeOf } from '../tensor/shape.js';
+import { shapesEqual, shapeToString, sizeOf } from '../tensor/shape.js';
 import { trackTensor } from '../tensor/scope.js';
 import { reclaimIfImmediate } from '../tensor/reclamation.js';
 import { liveTensorCount, Storage, Tensor } from '../tensor/tensor.js';
@@ -118,12 +118,16 @@ class Engine {
     }
   }
 
-  /** A tensor that views `source`'s storage with another shape of the same size. */
+  /**
+   * A tensor that views `source`'s storage with another shape of the same size. A permuted source
+   * stays permuted (row-major order is the same in any shape of the values): the view keeps the
+   * stored order over the source's dims, so a flatten of an NHWC-stored NCHW tensor moves nothing.
+   */
   makeView(source: Tensor, shape: Shape): Tensor {
-    source.materialize();
     const storage = source.storage;
     if (storage === null) throw new Error(`${source.toString()} was released`);
     const t = new Tensor(storage, shape, source.dtype);
+    t.setStoredOrder(source.storedOrder);
     this.track(t);
     return t;
   }
@@ -131,13 +135,17 @@ class Engine {
   /**
    * `source` transposed by `perm` without moving values: a tensor over the same storage whose
    * layout (tensor/layout.ts) records the order. Values move only when something reads them in
-   * order (`materialize`); a permutation that undoes the storage's order gives a plain view.
+   * order (`materialize`); a permutation that undoes the storage's order gives a plain view. A
+   * source whose order permutes other dims (a kept reshape) is put in order first.
    */
   permuteView(source: Tensor, perm: readonly number[]): Tensor {
-    const storage = source.storage;
-    if (storage === null) throw new Error(`${source.toString()} was released`);
+    if (source.storage === null) throw new Error(`${source.toString()} was released`);
+    const order = source.storedOrder;
+    const composable = order === null || shapesEqual(order.dims, source.shape);
+    const storage = composable ? source.storage : source.orderedStorage();
     const shape = perm.map((axis) => source.shape[axis]!);
-    const layout = composePerms(source.layout ?? source.shape.map((_, i) => i), inversePerm(perm));
+    const base = composable && order !== null ? order.layout : source.shape.map((_, i) => i);
+    const layout = composePerms(base, inversePerm(perm));
     const t = new Tensor(storage, shape, source.dtype);
     if (!movesNothing(shape, layout)) t.layout = layout;
     this.track(t);
@@ -157,24 +165,57 @@ class Engine {
   }
 
   /**
-   * Runs an elementwise kernel on the stored values of inputs that all hold one permuted `layout`
-   * (tensor/layout.ts) on the active backend; the output, of the inputs' shape, holds that layout
-   * too. No values are reordered and no view tensors are made.
+   * Runs an elementwise kernel on the stored values of inputs that all hold `like`'s stored order
+   * (tensor/layout.ts) on the active backend; the output, of `like`'s shape, holds that order too.
+   * No values are reordered and no view tensors are made.
    */
-  runElementwiseInLayout<K extends KernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, shape: Shape, layout: readonly number[]): Tensor {
-    const backend = this.backend;
-    this.checkNotFilling(id);
+  runElementwiseInLayout<K extends KernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, like: Tensor): Tensor {
     const infos: Record<string, TensorInfo> = {};
-    for (const [name, t] of Object.entries(inputs as Record<string, Tensor>)) {
-      if (t.storage === null) throw new Error(`${t.toString()} was released`);
-      infos[name] = { handle: t.storage.handle, shape: storedShape(t.shape, layout), dtype: t.dtype };
+    for (const [name, t] of Object.entries(inputs as Record<string, Tensor>)) infos[name] = t.storedInfo();
+    return this.wrapInOrder(this.runStored(id, infos, attrs) as TensorInfo, like.shape, like.storedOrder);
+  }
+
+  /**
+   * ApplyOptimizer-style kernels (elementwise, several outputs) on inputs that all hold `order`:
+   * each output is a tensor of `shape` holding `order` too.
+   */
+  runOutputsInOrder<K extends MultiOutputKernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, shape: Shape, order: StoredOrder): Tensor[] {
+    const infos: Record<string, TensorInfo | TensorInfo[]> = {};
+    for (const [name, value] of Object.entries(inputs as Record<string, Tensor | Tensor[]>)) {
+      infos[name] = Array.isArray(value) ? value.map((t) => t.storedInfo()) : value.storedInfo();
     }
-    const kernel = backend.kernels[id] as unknown as (i: typeof infos, a: KernelAttrs<K>) => TensorInfo;
-    const t0 = this.observer === null ? 0 : performance.now();
+    return (this.runStored(id, infos, attrs) as TensorInfo[]).map((o) => this.wrapInOrder(o, shape, order));
+  }
+
+  /**
+   * Runs kernel `id` on inputs given as they are stored (`Tensor.storedInfo`, or a tensor's own
+   * info), with no reordering and no move between backends: every input must be on the active
+   * backend. Observed as any kernel call. The caller wraps the raw outputs (`wrapInOrder`).
+   */
+  runStored<K extends KernelId>(id: K, infos: Record<string, TensorInfo | TensorInfo[] | undefined>, attrs: KernelAttrs<K>): KernelOutput<K> {
+    this.checkNotFilling(id);
+    const backend = this.backend;
+    const kernel = backend.kernels[id] as (i: typeof infos, a: KernelAttrs<K>) => KernelOutput<K>;
+    if (this.observer === null) return kernel(infos, attrs);
+    const t0 = performance.now();
     const out = kernel(infos, attrs);
-    this.observer?.(id, performance.now() - t0);
-    const t = new Tensor(new Storage(backend, out.handle, sizeOf(out.shape) * 4), shape, out.dtype);
-    t.layout = layout;
+    this.observer(id, performance.now() - t0);
+    return out;
+  }
+
+  /** `t`'s values as a tensor whose storage holds `order`: `t` itself when it does, else a reordered copy (one Transpose). */
+  inStoredOrder(t: Tensor, order: StoredOrder): Tensor {
+    if (sameOrder(t.storedOrder, order)) return t;
+    const copy = new Tensor(t.storageIn(order), t.shape, t.dtype);
+    copy.setStoredOrder(order);
+    this.track(copy);
+    return copy;
+  }
+
+  /** A tensor of `shape` over a kernel's raw output, whose values are stored in `order`. */
+  wrapInOrder(out: TensorInfo, shape: Shape, order: StoredOrder | null): Tensor {
+    const t = new Tensor(new Storage(this.backend, out.handle, sizeOf(out.shape) * 4), shape, out.dtype);
+    t.setStoredOrder(order);
     this.track(t);
     return t;
   }
@@ -226,12 +267,14 @@ class Engine {
 
   /** A kernel input on the active backend: tensors made before a backend switch are moved once. */
   private onBackend(t: Tensor, backend: Backend): TensorInfo {
-    // Before the kernel runs: materializing inside it would allocate within its call.
-    t.materialize();
-    if (t.backend === backend) return t;
-    const moved = backend.write(t.dataSync(), t.dtype);
-    t.replaceStorage(new Storage(backend, moved, t.size * 4));
-    return t;
+    if (t.backend !== backend) {
+      // The stored values move as they are, so the tensor keeps its order.
+      const s = t.storage!;
+      const moved = backend.write(s.backend.read(s.handle, t.dtype, t.size).slice(), t.dtype);
+      t.replaceStorage(new Storage(backend, moved, t.size * 4));
+    }
+    // Before the kernel runs: reordering inside it would allocate within its call.
+    return { handle: t.orderedStorage().handle, shape: t.shape, dtype: t.dtype };
   }
 
   private instance(name: string): Backend {

@@ -16,7 +16,7 @@ import { lenet5 } from '../zoo/lenet5.js';
 import { lenet5Keras } from '../zoo/lenet5-keras.js';
 import { mobilenetMini, mobilenetMiniNn } from '../zoo/mobilenet-mini.js';
 import { resnet8, resnet8Nn } from '../zoo/resnet8.js';
-import { type BenchApi, type BenchProgram, functionalSeedCnn, kerasProgram, nnModuleProgram, seedCnnNn } from './bench-programs.js';
+import { type BenchApi, type BenchProgram, functionalLenet5, functionalSeedCnn, kerasProgram, nnModuleProgram, seedCnnNn } from './bench-programs.js';
 
 export const BENCH_MODEL_NAMES = ['mnist-cnn', 'lenet5', 'cifar-vgg', 'resnet8', 'mobilenet-mini'] as const;
 export type BenchModelName = (typeof BENCH_MODEL_NAMES)[number];
@@ -35,6 +35,8 @@ export interface BenchModel {
   /** The Keras-style build's API. */
   kerasApi: Exclude<BenchApi, 'nn'>;
   keras(seed: number): Trainer;
+  /** The same network through the functional API, for a Sequential-built model that has one (`--api functional`). */
+  functional?(seed: number): Trainer;
   kerasOptimizer(): Optimizer;
   nn(seed: number): nn.Module;
   nnOptimizer(params: nn.Parameter[]): NnOptimizer;
@@ -50,6 +52,7 @@ export const BENCH_MODELS: Record<BenchModelName, BenchModel> = {
   'mnist-cnn': {
     name: 'mnist-cnn', sampleShape: MNIST, data: 'mnist', steps: 300, optimizer: 'RMSprop(lr=1e-3, alpha=0.9, eps=1e-7)', kerasApi: 'sequential',
     keras: (seed) => mnistCnn({ seed }),
+    functional: functionalSeedCnn,
     kerasOptimizer: () => new RMSprop({ learningRate: 1e-3 }),
     nn: seedCnnNn,
     nnOptimizer: (params) => new nn.optim.RMSprop(params, { lr: 1e-3, alpha: 0.9, eps: 1e-7 }),
@@ -57,6 +60,7 @@ export const BENCH_MODELS: Record<BenchModelName, BenchModel> = {
   lenet5: {
     name: 'lenet5', sampleShape: MNIST, data: 'mnist', steps: 300, optimizer: 'SGD(lr=0.01, momentum=0.9)', kerasApi: 'sequential',
     keras: (seed) => lenet5Keras({ seed }),
+    functional: functionalLenet5,
     kerasOptimizer: () => new SGD({ learningRate: 0.01, momentum: 0.9 }),
     nn: (seed) => lenet5({ seed }),
     nnOptimizer: (params) => new nn.optim.SGD(params, { lr: 0.01, momentum: 0.9 }),
@@ -88,8 +92,7 @@ export function benchModelsByName(spec: string): BenchModel[] {
 /** The API a run uses: --api when given, else the model's Keras-style build. */
 export function resolveApi(model: BenchModel, api: BenchApi | undefined): BenchApi {
   if (api === undefined || api === 'nn' || api === model.kerasApi) return api ?? model.kerasApi;
-  // The seed CNN is also written in the functional API (bench-programs.ts).
-  if (model.name === 'mnist-cnn') return api;
+  if (api === 'functional' && model.functional !== undefined) return api;
   throw new Error(`bench: ${model.name}'s Keras-style build is ${model.kerasApi === 'sequential' ? 'a Sequential' : 'a functional Model'}; use --api ${model.kerasApi} or --api nn (got --api ${api})`);
 }
 
@@ -103,8 +106,7 @@ export function benchProgram(model: BenchModel, api: BenchApi, seed: number): { 
     const params = net.parameters();
     return { program: nnModuleProgram(net, model.nnOptimizer(params)), keras: null, params: params.reduce((n, p) => n + p.size, 0) };
   }
-  // The seed CNN is also written in the functional API (bench-programs.ts).
-  const keras = model.name === 'mnist-cnn' && api === 'functional' ? functionalSeedCnn(seed) : model.keras(seed);
+  const keras = api === 'functional' && model.functional !== undefined ? model.functional(seed) : model.keras(seed);
   keras.compile({ optimizer: model.kerasOptimizer(), loss: 'categorical_crossentropy' });
   return { program: kerasProgram(keras), keras, params: keras.trainableWeights.reduce((n, w) => n + w.size, 0) };
 }

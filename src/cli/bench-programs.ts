@@ -56,6 +56,18 @@ export function functionalSeedCnn(seed: number): Model {
   return new Model({ inputs: x, outputs: new Dense(10, { activation: 'softmax', seed: seed + 4 }).apply(h) });
 }
 
+/** The zoo's lenet5Keras (zoo/lenet5-keras.ts) through the functional API. */
+export function functionalLenet5(seed: number): Model {
+  const x = input({ shape: [28, 28, 1] });
+  let h = new Conv2D(20, 5, { activation: 'relu', seed }).apply(x);
+  h = new MaxPooling2D([2, 2]).apply(h);
+  h = new Conv2D(20, 5, { activation: 'relu', seed: seed + 1 }).apply(h);
+  h = new MaxPooling2D([2, 2]).apply(h);
+  h = new Flatten().apply(h);
+  h = new Dense(500, { activation: 'relu', seed: seed + 2 }).apply(h);
+  return new Model({ name: 'lenet5', inputs: x, outputs: new Dense(10, { activation: 'softmax', seed: seed + 3 }).apply(h) });
+}
+
 /** The seed CNN as an nn.Sequential (PyTorch's layers, NCHW), weights drawn after nn.manualSeed(seed). */
 export function seedCnnNn(seed: number): nn.Sequential {
   nn.manualSeed(seed);

@@ -54,3 +54,17 @@ test('bench --model names and --api are checked before anything runs', () => {
   assert.throws(() => resolveApi(vgg!, 'functional'), /cifar-vgg's Keras-style build is a Sequential/);
   assert.deepEqual([resolveApi(vgg!, undefined), resolveApi(seed!, 'functional'), resolveApi(resnet8!, 'nn')], ['sequential', 'functional', 'nn']);
 });
+
+test('bench --model lenet5 runs in all three APIs: the same 176,050 parameters, the same fused plan for Sequential and functional, no Transpose in the nn step', async () => {
+  const [lenet] = benchModelsByName('lenet5');
+  assert.equal(resolveApi(lenet!, 'functional'), 'functional');
+  const results: ZooBenchResult[] = [];
+  for (const api of ['sequential', 'functional', 'nn'] as const) {
+    results.push(...(await runZooBench({ models: [lenet!], api, steps: 1, warmup: 1, inferSamples: 8 }, () => {})));
+  }
+  const [sequential, functional, nnRun] = results;
+  assert.deepEqual(results.map((r) => [r.api, r.params]), [['sequential', 176050], ['functional', 176050], ['nn', 176050]]);
+  assert.deepEqual(functional!.kernelCalls, sequential!.kernelCalls);
+  assert.equal(sequential!.kernelCalls.Conv2DPool, 2);
+  assert.equal(nnRun!.kernelCalls.Transpose, undefined, JSON.stringify(nnRun!.kernelCalls));
+});

@@ -10,7 +10,7 @@
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Stage } from '../plan/stage.js';
-import { conv2d, conv2dPool, conv2dWith, type IntPair } from './functional.js';
+import { conv2d, conv2dPool, conv2dWith, HWIO_OF_OIHW, type IntPair } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
@@ -72,6 +72,8 @@ export class Conv2d extends Module {
     const rng = o.rng ?? defaultGenerator();
     const fanIn = (inChannels / groups) * this.kernelSize[0] * this.kernelSize[1];
     this.weight = new Parameter(defaultUniform([outChannels, inChannels / groups, ...this.kernelSize], fanIn, rng));
+    // OIHW to the user, HWIO in storage: the conv kernels read it, and the optimizer updates it, as stored.
+    this.weight.holdLayout({ layout: HWIO_OF_OIHW, dims: this.weight.shape });
     this.bias = o.bias ?? true ? new Parameter(defaultUniform([outChannels], fanIn, rng)) : null;
   }
 

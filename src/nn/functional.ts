@@ -37,6 +37,9 @@ function expectNCHW(x: Tensor, where: string): void {
   if (x.rank !== 4) throw new Error(`${where}: expected NCHW input [batch, channels, height, width], got shape ${shapeToString(x.shape)}`);
 }
 
+/** @internal The axes of an OIHW weight in HWIO order (kH, kW, in, out): the conv kernels' filter layout. */
+export const HWIO_OF_OIHW: readonly number[] = [2, 3, 1, 0];
+
 export interface Conv2dOptions {
   stride?: IntPair;
   padding?: ModulePadding;
@@ -61,8 +64,9 @@ function convArgs(input: Tensor, weight: Tensor, bias: Tensor | null, options: C
   const kernel: [number, number] = [weight.shape[2], weight.shape[3]];
   const padding = explicitPadding(options.padding ?? 0, kernel, stride, dilation, 'F.conv2d');
   const groups = options.groups ?? 1;
-  // OIHW -> HWIO, the kernels' layout.
-  const filter = transpose(weight, [2, 3, 1, 0]);
+  // OIHW -> HWIO, the kernels' layout: a relabelling. A Conv2d weight is stored HWIO (nn/conv.ts),
+  // so this undoes its order and the kernel reads the storage as it is.
+  const filter = transpose(weight, HWIO_OF_OIHW);
   const conv: Conv2DOptions = { strides: stride, dilations: dilation, padding, groups, bias, dataFormat: 'channelsFirst' };
   return { filter, conv, window: { kind: 'conv' as const, kernel, stride, dilation, padding } };
 }

@@ -11,6 +11,8 @@ import { linear, linearWith } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { columnOrder, sameOrder, withColumnOrder } from '../tensor/layout.js';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -52,6 +54,21 @@ export class Linear extends Module {
     if (x.shape[x.rank - 1] !== this.inFeatures) {
       throw new Error(`Linear(${this.inFeatures}, ${this.outFeatures}): expected input [N, ${this.inFeatures}], got shape [${x.shape.join(', ')}]`);
     }
+    this.#followColumnOrder(x);
+  }
+
+  /**
+   * Stores the weight's input columns in the order the input holds its features. A flatten of a
+   * conv output (NCHW to the user, NHWC in storage) holds them HWC-ordered: permuting the weight's
+   * columns once, here, instead of the activations at every step, lets the MatMul read both as
+   * stored (ops/matmul.ts). The weight's shape, values and state dict stay PyTorch's.
+   */
+  #followColumnOrder(x: Tensor): void {
+    const columns = x.rank === 2 ? columnOrder(x.shape, x.storedOrder) : null;
+    const w = this.weight;
+    if (sameOrder(columns, columnOrder(w.shape, w.storedOrder)) && (columns !== null || w.layout === null)) return;
+    if (columns !== null && x.backend !== w.backend) return;
+    noGrad(() => w.holdLayout(columns === null ? null : withColumnOrder(this.outFeatures, columns)));
   }
 
   override extraRepr(): string {

@@ -40,10 +40,11 @@ function conv2dPoolNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, pool:
   const { outShape: _, ...poolAttrs } = pool2dAttrs(pool.mode, outShape, pool.poolSize, { strides: pool.strides, padding: pool.padding });
   const [y, pooled] = engine.runKernelOutputs('Conv2DPool', { x, filter, bias: bias ?? undefined }, { ...attrs, activation, pool: poolAttrs });
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
+  // y, the conv's output before pooling, is private: only the gradient rule reads it.
   return record('conv2dPool', pooled!, inputs, (dy) => {
     const [g, db] = poolEpilogueGrads(dy, y!, activation, bias !== null, poolAttrs);
     return convInputGrads(g, db, x, filter, attrs);
-  });
+  }, [y!]);
 }
 
 /** [dz, dbias] at the conv's pre-activation output z for upstream dy at the pooled output. */

@@ -7,29 +7,24 @@ import { engine } from '../backend/engine.js';
 import type { UnaryOp } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { rememberSigmoid } from './logits-origin.js';
+import { sameOrder } from '../tensor/layout.js';
 
 export function unaryOp(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   if (x.dtype !== 'float32') throw new Error(`${op}: expected a float32 tensor, got ${x.dtype}`);
-  const layout = sharedLayout([x]);
-  const y = layout === null ? engine.runKernel('Unary', { x }, { op, alpha }) : engine.runElementwiseInLayout('Unary', { x }, { op, alpha }, x.shape, layout);
-  return record(op, y, [x], (dy) => {
-    const gradLayout = sharedLayout([x, dy]);
-    return [gradLayout === null
-      ? engine.runKernel('UnaryGrad', { x, dy }, { op, alpha })
-      : engine.runElementwiseInLayout('UnaryGrad', { x, dy }, { op, alpha }, x.shape, gradLayout)];
-  });
+  const y = sharesStoredOrder([x]) ? engine.runElementwiseInLayout('Unary', { x }, { op, alpha }, x) : engine.runKernel('Unary', { x }, { op, alpha });
+  return record(op, y, [x], (dy) => [
+    sharesStoredOrder([x, dy]) ? engine.runElementwiseInLayout('UnaryGrad', { x, dy }, { op, alpha }, x) : engine.runKernel('UnaryGrad', { x, dy }, { op, alpha }),
+  ]);
 }
 
 /**
- * The permuted layout (tensor/layout.ts) every input holds, on the active backend, or null. An
- * elementwise kernel then runs on the stored values and its output keeps the layout: no values are
+ * Whether every input holds one permuted stored order (tensor/layout.ts) on the active backend. An
+ * elementwise kernel then runs on the stored values and its output keeps the order: no values are
  * reordered for it. Otherwise the inputs run as they are (reordered first when permuted).
  */
-function sharedLayout(xs: readonly Tensor[]): readonly number[] | null {
-  const layout = xs[0]!.layout;
-  if (layout === null) return null;
-  const same = (t: Tensor) => t.layout !== null && t.layout.length === layout.length && t.layout.every((v, i) => v === layout[i]) && t.backend === engine.backend;
-  return xs.every(same) ? layout : null;
+export function sharesStoredOrder(xs: readonly Tensor[]): boolean {
+  const order = xs[0]!.storedOrder;
+  return order !== null && xs.every((t) => sameOrder(t.storedOrder, order) && t.backend === engine.backend);
 }
 
 export const neg = (x: Tensor): Tensor => unaryOp('neg', x);

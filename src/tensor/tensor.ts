@@ -7,10 +7,10 @@ import type { Backend } from '../backend/backend.js';
 import type { DataHandle, TensorInfo } from '../backend/kernels.js';
 import type { DataArray, DType } from './dtype.js';
 import { formatReleased, formatTensor } from './format.js';
-import { inversePerm, type Layout, materializeWatch, storedShape } from './layout.js';
+import { inversePerm, type Layout, materializeWatch, permBetween, sameOrder, type StoredOrder, storedShape } from './layout.js';
 import { forgetUnreachable, onUnreachable } from './reclamation.js';
 import type { Shape } from './shape.js';
-import { shapeToString, sizeOf } from './shape.js';
+import { shapesEqual, shapeToString, sizeOf } from './shape.js';
 
 /** How a tensor was computed, for the reverse pass. */
 export interface GradNode {
@@ -19,6 +19,12 @@ export interface GradNode {
   readonly inputs: readonly Tensor[];
   /** Exact gradients for each input given the upstream gradient (null: no gradient flows there). */
   readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
+  /**
+   * Tensors only this rule reads: an op's private intermediates (a fused op's pre-pool output).
+   * Nobody else can reach them, so they are released when `backward()` frees the graph, as
+   * reference counting frees them in PyTorch, instead of waiting for the garbage collector.
+   */
+  readonly owned?: readonly Tensor[];
 }
 
 /**
@@ -86,6 +92,19 @@ export class Tensor implements TensorInfo {
    */
   layout: Layout | null = null;
   /**
+   * @internal The shape `layout` permutes, when a reshape kept the stored order (layout.ts
+   * `StoredOrder`): null for `shape` itself.
+   */
+  layoutDims: Shape | null = null;
+  /**
+   * @internal Whether the storage keeps its layout when values are read in order: parameters and
+   * optimizer slots, which kernels and the optimizer read in stored order every step. Readers then
+   * get a reordered copy (kept until the storage changes) instead of reordering the storage itself.
+   */
+  keepsLayout = false;
+  /** The reordered copy readers of a `keepsLayout` tensor share, until the storage changes. */
+  #ordered: Storage | null = null;
+  /**
    * @internal The logits this tensor is the softmax or sigmoid of (Keras's `_keras_logits`), for
    * cross-entropy to start from them (ops/logits-origin.ts).
    */
@@ -106,24 +125,75 @@ export class Tensor implements TensorInfo {
   }
 
   get handle(): DataHandle {
-    this.materialize();
-    return this.liveStorage().handle;
+    return this.orderedStorage().handle;
+  }
+
+  /** @internal The stored order (layout and the shape it permutes), or null for row-major in `shape`. */
+  get storedOrder(): StoredOrder | null {
+    return this.layout === null ? null : { layout: this.layout, dims: this.layoutDims ?? this.shape };
+  }
+
+  /** @internal Labels the storage as holding `order` (no values move): the caller knows it does. */
+  setStoredOrder(order: StoredOrder | null): void {
+    this.layout = order === null ? null : order.layout;
+    this.layoutDims = order === null || shapesEqual(order.dims, this.shape) ? null : order.dims;
+  }
+
+  /** @internal The stored values as a row-major tensor of `shape` (the stored shape by default): no reordering. */
+  storedInfo(shape?: Shape): TensorInfo {
+    const order = this.storedOrder;
+    return { handle: this.liveStorage().handle, shape: shape ?? (order === null ? this.shape : storedShape(order.dims, order.layout)), dtype: this.dtype };
   }
 
   /**
    * @internal Puts permuted values (`layout`) in logical order, once: one Transpose kernel into new
-   * storage, which then replaces the permuted one.
+   * storage, which then replaces the permuted one. A tensor that `keepsLayout` is left as it is.
    */
   materialize(): void {
-    const layout = this.layout;
-    if (layout === null) return;
-    const s = this.liveStorage();
-    const stored: TensorInfo = { handle: s.handle, shape: storedShape(this.shape, layout), dtype: this.dtype };
+    const order = this.storedOrder;
+    if (order === null || this.keepsLayout) return;
+    const ordered = this.reordered(order, null);
+    this.setStoredOrder(null);
+    this.replaceStorage(ordered);
+  }
+
+  /** @internal Storage holding the values in logical order: this tensor's own, or a reordered copy when it `keepsLayout`. */
+  orderedStorage(): Storage {
+    const order = this.storedOrder;
+    if (order === null) return this.liveStorage();
+    if (!this.keepsLayout) {
+      this.materialize();
+      return this.liveStorage();
+    }
+    if (this.#ordered === null) this.#ordered = this.reordered(order, null).retain();
+    return this.#ordered;
+  }
+
+  /**
+   * @internal Storage holding the values in `order` (null: logical): the tensor's own when it
+   * already does, else a reordered copy (one Transpose); the tensor itself is not changed.
+   */
+  storageIn(order: StoredOrder | null): Storage {
+    const mine = this.storedOrder;
+    if (sameOrder(mine, order)) return this.liveStorage();
+    if (order === null) return mine === null ? this.liveStorage() : this.reordered(mine, null);
+    // From the same dims one Transpose reaches `order`; from others, through logical order.
+    const from = mine !== null && shapesEqual(mine.dims, order.dims) ? mine : null;
+    const source = from === null ? this.orderedStorage() : this.liveStorage();
+    return this.reordered({ layout: from?.layout ?? order.dims.map((_, i) => i), dims: order.dims }, order.layout, source);
+  }
+
+  /**
+   * Values held in `from` reordered into `to` (null: logical order) by one Transpose kernel, into
+   * new storage; reported to `engine.observer` so kernel counts stay honest.
+   */
+  private reordered(from: StoredOrder, to: Layout | null, source: Storage = this.liveStorage()): Storage {
+    const stored: TensorInfo = { handle: source.handle, shape: storedShape(from.dims, from.layout), dtype: this.dtype };
+    const perm = to === null ? inversePerm(from.layout) : permBetween(from.layout, to);
     const t0 = materializeWatch.observer === null ? 0 : performance.now();
-    const out = s.backend.kernels.Transpose({ x: stored }, { perm: inversePerm(layout) }) as TensorInfo;
+    const out = source.backend.kernels.Transpose({ x: stored }, { perm }) as TensorInfo;
     materializeWatch.observer?.(performance.now() - t0);
-    this.layout = null;
-    this.replaceStorage(new Storage(s.backend, out.handle, this.size * 4));
+    return new Storage(source.backend, out.handle, this.size * 4);
   }
 
   get backend(): Backend {
@@ -141,8 +211,7 @@ export class Tensor implements TensorInfo {
 
   /** A copy of the values, row-major. */
   dataSync(): DataArray {
-    this.materialize();
-    const s = this.liveStorage();
+    const s = this.orderedStorage();
     return s.backend.read(s.handle, this.dtype, this.size).slice();
   }
 
@@ -202,6 +271,7 @@ export class Tensor implements TensorInfo {
   release(): void {
     if (this.storage === null) return;
     forgetUnreachable(this);
+    this.forgetOrdered();
     this.storage.release();
     this.storage = null;
     this.gradNode = null;
@@ -220,8 +290,14 @@ export class Tensor implements TensorInfo {
   replaceStorage(storage: Storage): void {
     storage.retain();
     if (this.storage === null) throw new Error(`${this.describe()} was released and cannot take new values`);
+    this.forgetOrdered();
     this.storage.release();
     this.storage = storage;
+  }
+
+  private forgetOrdered(): void {
+    this.#ordered?.release();
+    this.#ordered = null;
   }
 
   private liveStorage(): Storage {

@@ -1,8 +1,14 @@
 /**
  * A Variable is a tensor whose values change in place (weights, optimizer slots): the same object
  * stays the graph leaf and the key of optimizer state while `assign` swaps its storage.
+ *
+ * A variable may hold its values in a permuted order (`holdLayout`, tensor/layout.ts): PyTorch-style
+ * conv weights are OIHW to the user and HWIO in storage, the kernels' order. It keeps that order:
+ * reading it in order (dataSync, saving, a kernel that needs it) reads a reordered copy, and
+ * assigning a value stores it in the variable's order.
  */
-import { shapeToString, shapesEqual } from './shape.js';
+import type { StoredOrder } from './layout.js';
+import { shapeToString, shapesEqual, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 let nextVariableId = 0;
@@ -13,20 +19,32 @@ export class Variable extends Tensor {
 
   constructor(initial: Tensor, name = `variable_${nextVariableId++}`, trainable = true) {
     if (initial.storage === null) throw new Error(`Variable ${name}: initial value was released`);
-    initial.materialize();
-    super(initial.storage!, initial.shape, initial.dtype);
+    super(initial.orderedStorage(), initial.shape, initial.dtype);
+    this.keepsLayout = true;
     this.name = name;
     this.trainable = trainable;
     this.requiresGrad = trainable;
   }
 
-  /** Takes the values of `value` (same shape and dtype); no copy, the storage is shared. */
+  /** Takes the values of `value` (same shape and dtype), in this variable's stored order: no copy when `value` holds that order. */
   assign(value: Tensor): void {
     if (!shapesEqual(value.shape, this.shape) || value.dtype !== this.dtype) {
       throw new Error(`Variable ${this.name}: assign expected ${shapeToString(this.shape)} ${this.dtype}, got ${shapeToString(value.shape)} ${value.dtype}`);
     }
     if (value.storage === null) throw new Error(`Variable ${this.name}: assigned value was released`);
-    value.materialize();
-    this.replaceStorage(value.storage!);
+    this.replaceStorage(value.storageIn(this.storedOrder));
+  }
+
+  /**
+   * @internal Stores the values in `order` from now on (null: row-major): a deliberate relayout,
+   * one Transpose now so that kernels read the storage as it is at every later step.
+   */
+  holdLayout(order: StoredOrder | null): void {
+    if (order !== null && (sizeOf(order.dims) !== this.size || order.layout.length !== order.dims.length)) {
+      throw new Error(`Variable ${this.name}: stored order over dims ${shapeToString(order.dims)} does not fit shape ${shapeToString(this.shape)}`);
+    }
+    const storage = this.storageIn(order);
+    this.replaceStorage(storage);
+    this.setStoredOrder(order);
   }
 }

@@ -9,6 +9,7 @@ import { engine } from '../../backend/engine.js';
 import { optimizerSlots, type OptimizerUpdate } from '../../backend/kernels.js';
 import { zerosLike } from '../../ops/create.js';
 import { keep, withScope } from '../../tensor/scope.js';
+import type { StoredOrder } from '../../tensor/layout.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 
@@ -46,10 +47,34 @@ export abstract class Optimizer<O extends object> {
    */
   protected applyUpdate(p: Variable, grad: Tensor, update: OptimizerUpdate, state: Record<string, Tensor | number>): void {
     const names = optimizerSlots(update);
+    const order = p.storedOrder;
+    const onBackend = (t: Tensor) => t.backend === engine.backend;
+    if (order !== null && onBackend(p) && onBackend(grad) && names.every((name) => typeof state[name] !== 'object' || onBackend(state[name] as Tensor))) {
+      this.applyInStoredOrder(p, grad, update, state, names, order);
+      return;
+    }
     const slots = names.map((name) => (state[name] as Tensor | undefined) ?? zerosLike(p));
     const [param, ...next] = engine.runKernelOutputs('ApplyOptimizer', { param: p, grad, slots }, update);
     names.forEach((name, i) => (state[name] = next[i]));
     p.assign(param);
+  }
+
+  /**
+   * The update of a parameter stored permuted (conv weights, HWIO under an OIHW shape): the rule is
+   * elementwise, so it runs on the stored values, with the gradient and slots in the same order
+   * (they already are, unless something reordered them: then they are put back, one Transpose
+   * each). The slots keep the order when read, as the parameter does.
+   */
+  private applyInStoredOrder(p: Variable, grad: Tensor, update: OptimizerUpdate, state: Record<string, Tensor | number>, names: readonly string[], order: StoredOrder): void {
+    const inOrder = (t: Tensor) => engine.inStoredOrder(t, order);
+    // Zeros are zeros in any order: a fresh slot is labelled with the parameter's.
+    const slots = names.map((name) => inOrder((state[name] as Tensor | undefined) ?? zerosInOrder(p, order)));
+    const [param, ...next] = engine.runOutputsInOrder('ApplyOptimizer', { param: p, grad: inOrder(grad), slots }, update, p.shape, order);
+    names.forEach((name, i) => {
+      next[i]!.keepsLayout = true;
+      state[name] = next[i]!;
+    });
+    p.assign(param!);
   }
 
   /** Sets every parameter's `.grad` to null (PyTorch's default `set_to_none=True`). */
@@ -74,6 +99,12 @@ export abstract class Optimizer<O extends object> {
       });
     });
   }
+}
+
+function zerosInOrder(p: Tensor, order: StoredOrder): Tensor {
+  const z = zerosLike(p);
+  z.setStoredOrder(order);
+  return z;
 }
 
 function isVariable(v: unknown): v is Variable {
