@@ -42,7 +42,7 @@ export class DecodePool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./decode-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./decode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.unref();
     worker.on('message', (reply: DecodeReply) => this.settle(worker, reply));
     worker.on('error', (e) => this.crashed(worker, e));

@@ -44,24 +44,29 @@ function openRegular(path: string, name: string): { fd: number; size: number } {
   return { fd, size: s.size };
 }
 
-/** Reads up to `length` bytes at `position`; fewer when the file ends. */
-function readAt(fd: number, length: number, position: number): Uint8Array {
-  const out = new Uint8Array(length);
+/** Reads up to `into.length` bytes at `position` into `into`; the bytes read (fewer when the file ends). */
+function readAt(fd: number, into: Uint8Array, position: number): Uint8Array {
   let got = 0;
-  while (got < length) {
-    const n = readSync(fd, out, got, length - got, position + got);
+  while (got < into.length) {
+    const n = readSync(fd, into, got, into.length - got, position + got);
     if (n === 0) break;
     got += n;
   }
-  return out.subarray(0, got);
+  return into.subarray(0, got);
 }
 
-/** The first `headBytes` and last `tailBytes` of the file (the whole file when it is small). */
-export function readHeadAndTail(path: string, name: string, headBytes: number, tailBytes: number): { head: Uint8Array; tail: Uint8Array; size: number } {
+/**
+ * The first `headBytes` and last `tailBytes` of the file (the whole file when it is small). With
+ * `scratch` (at least headBytes + tailBytes long) they are views of it, valid until its next use:
+ * checking a folder then allocates nothing per file.
+ */
+export function readHeadAndTail(path: string, name: string, headBytes: number, tailBytes: number, scratch?: Uint8Array): { head: Uint8Array; tail: Uint8Array; size: number } {
+  const buffer = scratch ?? new Uint8Array(headBytes + tailBytes);
+  if (buffer.length < headBytes + tailBytes) throw new Error(`readHeadAndTail: scratch holds ${buffer.length} bytes, needs ${headBytes + tailBytes}`);
   const { fd, size } = openRegular(path, name);
   try {
-    const head = readAt(fd, Math.min(size, headBytes), 0);
-    const tail = size <= headBytes ? head.subarray(Math.max(0, head.length - tailBytes)) : readAt(fd, tailBytes, size - tailBytes);
+    const head = readAt(fd, buffer.subarray(0, Math.min(size, headBytes)), 0);
+    const tail = size <= headBytes ? head.subarray(Math.max(0, head.length - tailBytes)) : readAt(fd, buffer.subarray(headBytes, headBytes + tailBytes), size - tailBytes);
     return { head, tail, size };
   } finally {
     closeSync(fd);
@@ -77,7 +82,7 @@ export function readBounded(path: string, name: string, maxBytes: number): Uint8
   const { fd, size } = openRegular(path, name);
   try {
     if (size > maxBytes) throw new ImageFileError(name, `holds ${size} bytes, more than maxFileBytes (${maxBytes}); refused`);
-    return readAt(fd, size, 0);
+    return readAt(fd, new Uint8Array(size), 0);
   } finally {
     closeSync(fd);
   }
