@@ -128,11 +128,21 @@ export function decodeImageInto(path: string, name: string, o: DecodeOptions, ou
   out.set(resizeImage(image, height, width, o).data, at);
 }
 
-/** Several files into one [n, height, width, channels] block, in order. */
-export function decodeImageFiles(paths: readonly string[], names: readonly string[], o: DecodeOptions): Float32Array {
-  const [height, width] = o.imageSize;
-  const row = height * width * CHANNELS[o.colorMode];
-  const out = new Float32Array(paths.length * row);
+/** Values one image takes: height x width x channels. */
+export function valuesPerImage(o: DecodeOptions): number {
+  return o.imageSize[0] * o.imageSize[1] * CHANNELS[o.colorMode];
+}
+
+/** Several files into `out` as one [n, height, width, channels] block, in order (out may be a tensor's own storage or a shared slot). */
+export function decodeImagesInto(paths: readonly string[], names: readonly string[], o: DecodeOptions, out: Float32Array): void {
+  const row = valuesPerImage(o);
+  if (out.length < paths.length * row) throw new Error(`decodeImagesInto: out holds ${out.length} values, ${paths.length} images need ${paths.length * row}`);
   for (let i = 0; i < paths.length; i++) decodeImageInto(paths[i], names[i], o, out, i * row);
+}
+
+/** Several files into a new [n, height, width, channels] block, in order. */
+export function decodeImageFiles(paths: readonly string[], names: readonly string[], o: DecodeOptions): Float32Array {
+  const out = new Float32Array(paths.length * valuesPerImage(o));
+  decodeImagesInto(paths, names, o, out);
   return out;
 }

@@ -12,13 +12,14 @@
  * file's header is checked when the dataset is made, so a bad file stops the load, not training.
  * The folder is only read.
  */
+import { engine } from '../../backend/engine.js';
 import { Dataset } from '../../data/dataset.js';
 import type { Interpolation } from '../../image/resize.js';
 import { tensor } from '../../ops/create.js';
 import { Random } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { CHANNELS, type ColorMode, decodeImageFiles, type DecodeOptions } from './decode-image.js';
-import { DecodePool } from './decode-pool.js';
+import { CHANNELS, type ColorMode, decodeImagesInto, type DecodeOptions } from './decode-image.js';
+import { type DecodedBatch, DecodePool } from './decode-pool.js';
 import type { FileList } from './file-list.js';
 import { type ImageFolderIndex, indexImageFolder } from './image-folder-index.js';
 
@@ -139,6 +140,15 @@ function labelTensor(labels: Int32Array, ids: readonly number[], mode: LabelMode
   return tensor(oneHot, [picked.length, classes]);
 }
 
+/** A batch decoded on a worker, copied from its shared slot into a tensor, and the slot given back. */
+function fromSlot(batch: DecodedBatch, shape: number[]): Tensor {
+  try {
+    return engine.makeTensorWith(shape, 'float32', (view) => view.set(batch.values));
+  } finally {
+    batch.release();
+  }
+}
+
 /** The Dataset over one subset: positions (reshuffled each pass), decoded a batch at a time. */
 function subsetDataset(subset: Subset, classNames: string[], s: Settings, shuffle: boolean, pool: DecodePool | null): ImageDataset<unknown> {
   const { files, ids } = subset;
@@ -158,8 +168,11 @@ function subsetDataset(subset: Subset, classNames: string[], s: Settings, shuffl
   const decode = async (batch: number[]) => {
     const paths = batch.map((i) => files.path(i));
     const names = batch.map((i) => files.name(i));
-    const pixels = pool === null ? decodeImageFiles(paths, names, s.decode) : await pool.decode(paths, names, s.decode);
-    const images = s.batchSize === null ? tensor(pixels, [height, width, channels]) : tensor(pixels, [batch.length, height, width, channels]);
+    const shape = s.batchSize === null ? [height, width, channels] : [batch.length, height, width, channels];
+    const images = pool === null
+      // Decoded straight into the tensor's storage: no batch-sized array in between.
+      ? engine.makeTensorWith(shape, 'float32', (view) => decodeImagesInto(paths, names, s.decode, view))
+      : fromSlot(await pool.decode(paths, names, s.decode), shape);
     if (s.labelMode === null || subset.labels === null) return images;
     const labels = labelTensor(subset.labels, batch, s.labelMode, classNames.length);
     return [images, s.batchSize === null ? tensor(labels.dataSync(), labels.shape.slice(1), labels.dtype) : labels];
