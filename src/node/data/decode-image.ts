@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import { formatOf } from '../../data/image-header.js';
 import { createImage } from '../../image/image.js';
 import { type Interpolation, resizeImage } from '../../image/resize.js';
-import { ImageFileError, readBounded } from './image-file.js';
+import { ImageFileError, readBounded, ReadScratch } from './image-file.js';
 import { decodePng8, png8Header, PngDecodeError } from './png-8bit.js';
 
 export type ColorMode = 'grayscale' | 'rgb' | 'rgba';
@@ -117,8 +117,8 @@ function writeSamples(src: Samples, mode: ColorMode, out: Float32Array, at: numb
  * One file's pixels, `imageSize` x channels values (row-major HWC), written into `out` from `at`:
  * directly when the image already has that size, else through an image that is resized.
  */
-export function decodeImageInto(path: string, name: string, o: DecodeOptions, out: Float32Array, at: number): void {
-  const samples = decodeSamples(readBounded(path, name, o.maxFileBytes), name, o.maxPixels);
+export function decodeImageInto(path: string, name: string, o: DecodeOptions, out: Float32Array, at: number, scratch?: ReadScratch): void {
+  const samples = decodeSamples(readBounded(path, name, o.maxFileBytes, scratch), name, o.maxPixels);
   checkPixels(samples.width, samples.height, name, o.maxPixels);
   const [height, width] = o.imageSize;
   // Cropping or padding an image of the target's size to the target's aspect ratio is the identity.
@@ -137,8 +137,14 @@ export function valuesPerImage(o: DecodeOptions): number {
 export function decodeImagesInto(paths: readonly string[], names: readonly string[], o: DecodeOptions, out: Float32Array): void {
   const row = valuesPerImage(o);
   if (out.length < paths.length * row) throw new Error(`decodeImagesInto: out holds ${out.length} values, ${paths.length} images need ${paths.length * row}`);
-  for (let i = 0; i < paths.length; i++) decodeImageInto(paths[i], names[i], o, out, i * row);
+  for (let i = 0; i < paths.length; i++) decodeImageInto(paths[i], names[i], o, out, i * row, readScratch);
 }
+
+/**
+ * The file buffer batches reuse on this thread (each worker has its own): decoding is synchronous
+ * and nothing keeps the file's bytes (pixels are copied out), so one buffer serves every file.
+ */
+const readScratch = new ReadScratch();
 
 /** Several files into a new [n, height, width, channels] block, in order. */
 export function decodeImageFiles(paths: readonly string[], names: readonly string[], o: DecodeOptions): Float32Array {

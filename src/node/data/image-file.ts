@@ -76,14 +76,26 @@ export function readHeadAndTail(path: string, name: string, headBytes: number, t
 /**
  * The whole file, refusing one over `maxBytes`. At most the size fstat gave on the opened file
  * is read, so the cap holds even if the file grows meanwhile (a device reports 0 and is refused
- * as not regular).
+ * as not regular). With a `scratch` the bytes are a view of it (grown when a file needs more),
+ * valid until its next use: decoding a folder then allocates no buffer per file.
  */
-export function readBounded(path: string, name: string, maxBytes: number): Uint8Array {
+export function readBounded(path: string, name: string, maxBytes: number, scratch?: ReadScratch): Uint8Array {
   const { fd, size } = openRegular(path, name);
   try {
     if (size > maxBytes) throw new ImageFileError(name, `holds ${size} bytes, more than maxFileBytes (${maxBytes}); refused`);
-    return readAt(fd, new Uint8Array(size), 0);
+    return readAt(fd, scratch === undefined ? new Uint8Array(size) : scratch.take(size), 0);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A buffer reused for reading file after file; it grows to the largest file read so far. */
+export class ReadScratch {
+  private buffer = new Uint8Array(64 * 1024);
+
+  /** A view of `size` bytes (contents undefined until written). */
+  take(size: number): Uint8Array {
+    if (size > this.buffer.length) this.buffer = new Uint8Array(Math.max(size, this.buffer.length * 2));
+    return this.buffer.subarray(0, size);
   }
 }
