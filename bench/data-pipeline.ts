@@ -5,7 +5,7 @@
  *                                    [--workers 0,1] [--train-workers 0,1] [--pairs 3]
  *   node dist/bench/data-pipeline.js --rss --files 50000 --kinds mixed   (one epoch, prints peak RSS)
  *
- * 1. Pipeline alone: images/s of read + decode + resize + batch of 64 over a generated folder of
+ * 1. Pipeline alone (best of two passes): images/s of read + decode + resize + batch of 64 over a folder of
  *    --size x --size images (--kinds png: RGB PNGs; mixed: RGB PNGs and JPEGs in turn), then the
  *    same with augmentation (RandomFlip + RandomTranslation applied to each batch in a map), with
  *    decoding on the main thread (0) and on N worker threads.
