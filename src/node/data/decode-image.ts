@@ -1,14 +1,16 @@
 /**
- * Decoding one image file of a folder into the pixels a model gets: PNG through pngjs, JPEG
- * through jpeg-js (with their memory limits set), converted to the colour mode's channels and
- * resized. Values stay 0..255 floats, as Keras's loader gives them.
+ * Decoding one image file of a folder into the pixels a model gets: 8-bit PNGs on a direct path
+ * (png-8bit.ts), other PNGs through pngjs, JPEG through jpeg-js (with their memory limits set),
+ * converted to the colour mode's channels and resized, written straight into the batch's block.
+ * Values stay 0..255 floats, as Keras's loader gives them.
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { formatOf } from '../../data/image-header.js';
-import { createImage, type Image } from '../../image/image.js';
+import { createImage } from '../../image/image.js';
 import { type Interpolation, resizeImage } from '../../image/resize.js';
-import { ImageFileError, readBounded } from './image-file.js';
+import { ImageFileError, readBounded, ReadScratch } from './image-file.js';
+import { decodePng8, png8Header, PngDecodeError } from './png-8bit.js';
 
 export type ColorMode = 'grayscale' | 'rgb' | 'rgba';
 
@@ -26,54 +28,127 @@ export interface DecodeOptions {
   maxPixels: number;
 }
 
-/** RGBA bytes of a PNG or JPEG, or an ImageFileError with the decoder's reason. */
-function decodeRgba(bytes: Uint8Array, name: string, maxPixels: number): { width: number; height: number; data: Uint8Array } {
-  const format = formatOf(bytes);
+/**
+ * Decoded 8-bit samples, row r's pixels starting at `start + r * rowBytes` of `data`, `channels`
+ * per pixel: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. Both decoders' outputs are read through it
+ * without another copy.
+ */
+interface Samples {
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  data: Uint8Array;
+  start: number;
+  rowBytes: number;
+}
+
+const pngReason = (e: unknown) => `cannot be decoded as PNG: ${(e as Error).message}`;
+
+/** A PNG on the direct 8-bit path when it qualifies, else through pngjs (as RGBA). */
+function decodePng(bytes: Uint8Array, name: string, maxPixels: number): Samples {
+  const header = png8Header(bytes);
+  if (header !== null) {
+    checkPixels(header.width, header.height, name, maxPixels);
+    let direct: ReturnType<typeof decodePng8>;
+    try {
+      direct = decodePng8(bytes, header);
+    } catch (e) {
+      if (e instanceof PngDecodeError) throw new ImageFileError(name, pngReason(e), { cause: e });
+      throw e;
+    }
+    if (direct !== null) return { ...direct, start: 1 };
+  }
   try {
-    if (format === 'png') {
-      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { width: png.width, height: png.height, data: png.data };
-    }
-    if (format === 'jpeg') {
-      const maxResolutionInMP = maxPixels / 1e6;
-      return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP, maxMemoryUsageInMB: Math.ceil((maxPixels * 8) / 2 ** 20) + 64 });
-    }
+    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return { width: png.width, height: png.height, channels: 4, data: png.data, start: 0, rowBytes: png.width * 4 };
   } catch (e) {
-    throw new ImageFileError(name, `cannot be decoded as ${format === 'png' ? 'PNG' : 'JPEG'}: ${(e as Error).message}`, { cause: e });
+    throw new ImageFileError(name, pngReason(e), { cause: e });
+  }
+}
+
+/** The 8-bit samples of a PNG or JPEG, or an ImageFileError with the decoder's reason. */
+function decodeSamples(bytes: Uint8Array, name: string, maxPixels: number): Samples {
+  const format = formatOf(bytes);
+  if (format === 'png') return decodePng(bytes, name, maxPixels);
+  if (format === 'jpeg') {
+    try {
+      const maxResolutionInMP = maxPixels / 1e6;
+      const rgba = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP, maxMemoryUsageInMB: Math.ceil((maxPixels * 8) / 2 ** 20) + 64 });
+      return { width: rgba.width, height: rgba.height, channels: 4, data: rgba.data, start: 0, rowBytes: rgba.width * 4 };
+    } catch (e) {
+      throw new ImageFileError(name, `cannot be decoded as JPEG: ${(e as Error).message}`, { cause: e });
+    }
   }
   throw new ImageFileError(name, `is ${format === null ? 'not an image' : `a ${format.toUpperCase()} file`}; Fovea decodes PNG and JPEG only`);
 }
 
-/** The colour mode's channels from RGBA bytes: grey by BT.601 luma (exact for grey pixels), alpha dropped for rgb. */
-function toChannels(rgba: { width: number; height: number; data: Uint8Array }, mode: ColorMode): Image {
-  const channels = CHANNELS[mode];
-  const { width, height, data } = rgba;
-  const out = createImage(width, height, channels);
-  const n = width * height;
-  if (mode === 'grayscale') {
-    for (let i = 0; i < n; i++) {
-      const [r, g, b] = [data[i * 4], data[i * 4 + 1], data[i * 4 + 2]];
-      out.data[i] = r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b;
+function checkPixels(width: number, height: number, name: string, maxPixels: number): void {
+  if (width * height > maxPixels) throw new ImageFileError(name, `is ${width}x${height} pixels, more than maxPixels (${maxPixels})`);
+}
+
+/**
+ * Writes the samples in the colour mode's channels into `out` from `at`: grey by BT.601 luma
+ * (exact for grey pixels), grey repeated for RGB, alpha 255 where the file has none, alpha
+ * dropped for rgb.
+ */
+function writeSamples(src: Samples, mode: ColorMode, out: Float32Array, at: number): void {
+  const { width, height, channels: k, data: d } = src;
+  const grey = k < 3;
+  const alpha = k === 2 || k === 4;
+  let o = at;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, p = src.start + y * src.rowBytes; x < width; x++, p += k) {
+      const r = d[p];
+      const g = grey ? r : d[p + 1];
+      const b = grey ? r : d[p + 2];
+      if (mode === 'grayscale') {
+        out[o++] = r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b;
+        continue;
+      }
+      out[o++] = r;
+      out[o++] = g;
+      out[o++] = b;
+      if (mode === 'rgba') out[o++] = alpha ? d[p + k - 1] : 255;
     }
-    return out;
   }
-  for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++) out.data[i * channels + c] = data[i * 4 + c];
-  return out;
 }
 
-/** One file as `imageSize` x channels pixel values (row-major HWC). */
-export function decodeImageFile(path: string, name: string, o: DecodeOptions): Float32Array {
-  const rgba = decodeRgba(readBounded(path, name, o.maxFileBytes), name, o.maxPixels);
-  if (rgba.width * rgba.height > o.maxPixels) throw new ImageFileError(name, `is ${rgba.width}x${rgba.height} pixels, more than maxPixels (${o.maxPixels})`);
+/**
+ * One file's pixels, `imageSize` x channels values (row-major HWC), written into `out` from `at`:
+ * directly when the image already has that size, else through an image that is resized.
+ */
+export function decodeImageInto(path: string, name: string, o: DecodeOptions, out: Float32Array, at: number, scratch?: ReadScratch): void {
+  const samples = decodeSamples(readBounded(path, name, o.maxFileBytes, scratch), name, o.maxPixels);
+  checkPixels(samples.width, samples.height, name, o.maxPixels);
   const [height, width] = o.imageSize;
-  return resizeImage(toChannels(rgba, o.colorMode), height, width, o).data;
+  // Cropping or padding an image of the target's size to the target's aspect ratio is the identity.
+  if (samples.width === width && samples.height === height) return writeSamples(samples, o.colorMode, out, at);
+  const image = createImage(samples.width, samples.height, CHANNELS[o.colorMode]);
+  writeSamples(samples, o.colorMode, image.data, 0);
+  out.set(resizeImage(image, height, width, o).data, at);
 }
 
-/** Several files into one [n, height, width, channels] block, in order. */
+/** Values one image takes: height x width x channels. */
+export function valuesPerImage(o: DecodeOptions): number {
+  return o.imageSize[0] * o.imageSize[1] * CHANNELS[o.colorMode];
+}
+
+/** Several files into `out` as one [n, height, width, channels] block, in order (out may be a tensor's own storage or a shared slot). */
+export function decodeImagesInto(paths: readonly string[], names: readonly string[], o: DecodeOptions, out: Float32Array): void {
+  const row = valuesPerImage(o);
+  if (out.length < paths.length * row) throw new Error(`decodeImagesInto: out holds ${out.length} values, ${paths.length} images need ${paths.length * row}`);
+  for (let i = 0; i < paths.length; i++) decodeImageInto(paths[i], names[i], o, out, i * row, readScratch);
+}
+
+/**
+ * The file buffer batches reuse on this thread (each worker has its own): decoding is synchronous
+ * and nothing keeps the file's bytes (pixels are copied out), so one buffer serves every file.
+ */
+const readScratch = new ReadScratch();
+
+/** Several files into a new [n, height, width, channels] block, in order. */
 export function decodeImageFiles(paths: readonly string[], names: readonly string[], o: DecodeOptions): Float32Array {
-  const [height, width] = o.imageSize;
-  const row = height * width * CHANNELS[o.colorMode];
-  const out = new Float32Array(paths.length * row);
-  paths.forEach((p, i) => out.set(decodeImageFile(p, names[i], o), i * row));
+  const out = new Float32Array(paths.length * valuesPerImage(o));
+  decodeImagesInto(paths, names, o, out);
   return out;
 }

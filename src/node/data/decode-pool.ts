@@ -1,11 +1,14 @@
 /**
  * Worker threads that decode batches of image files, so decoding overlaps the training step that
- * runs on the main thread. Each job is a batch's paths; the pixels come back as a transferred
- * buffer (no copy). Workers are unref'd while idle, so they never keep a finished program alive,
- * and ref'd while they hold a job, so an awaited batch keeps the program running.
+ * runs on the main thread. Each job is a batch's paths and a slot: a SharedArrayBuffer the worker
+ * decodes into, reused batch after batch (so no buffer is allocated, transferred and collected per
+ * batch, on either thread). Workers are unref'd while idle, so they never keep a finished program
+ * alive, and ref'd while they hold a job, so an awaited batch keeps the program running. Their
+ * young generation is capped: decoding makes short-lived garbage only, and an uncapped young
+ * generation grows over a long epoch (peak memory then grows with the folder's size).
  */
 import { Worker } from 'node:worker_threads';
-import type { DecodeOptions } from './decode-image.js';
+import { type DecodeOptions, valuesPerImage } from './decode-image.js';
 import { ImageFileError } from './image-file.js';
 
 export interface DecodeJob {
@@ -13,25 +16,41 @@ export interface DecodeJob {
   paths: readonly string[];
   names: readonly string[];
   options: DecodeOptions;
+  /** Where the worker writes the [n, height, width, channels] values. */
+  slot: SharedArrayBuffer;
 }
 
-export type DecodeReply = { id: number; pixels: Float32Array } | { id: number; error: { message: string; file?: string; reason?: string } };
+export type DecodeReply = { id: number } | { id: number; error: { message: string; file?: string; reason?: string } };
+
+/** A decoded batch in its shared slot; `release()` once the values are copied out (the slot is reused). */
+export interface DecodedBatch {
+  values: Float32Array;
+  release(): void;
+}
 
 interface Pending {
   job: DecodeJob;
-  resolve: (pixels: Float32Array) => void;
+  resolve: (batch: DecodedBatch) => void;
   reject: (e: Error) => void;
 }
+
+/** Young-generation cap of a decoding worker (MB). */
+const WORKER_YOUNG_MB = 4;
 
 export class DecodePool {
   private static pools = new Map<number, DecodePool>();
   private readonly idle: Worker[] = [];
   private readonly queue: Pending[] = [];
   private readonly running = new Map<number, { worker: Worker; pending: Pending }>();
+  /** Idle slots by byte length; at most `maxIdleSlots` kept. */
+  private readonly slots = new Map<number, SharedArrayBuffer[]>();
+  private readonly maxIdleSlots: number;
   private nextId = 0;
 
   private constructor(size: number) {
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+    // A job running and one waiting per worker, plus the batches being copied out.
+    this.maxIdleSlots = 2 * size + 2;
   }
 
   /** One pool per size for the whole process (workers are started once). */
@@ -42,19 +61,35 @@ export class DecodePool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./decode-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./decode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     worker.unref();
     worker.on('message', (reply: DecodeReply) => this.settle(worker, reply));
     worker.on('error', (e) => this.crashed(worker, e));
     return worker;
   }
 
-  /** The pixels of `paths` decoded on a worker: [n, height, width, channels] values. */
-  decode(paths: readonly string[], names: readonly string[], options: DecodeOptions): Promise<Float32Array> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, paths, names, options }, resolve, reject });
+  /** The pixels of `paths` decoded on a worker: [n, height, width, channels] values in a slot. */
+  decode(paths: readonly string[], names: readonly string[], options: DecodeOptions): Promise<DecodedBatch> {
+    const slot = this.takeSlot(paths.length * valuesPerImage(options) * Float32Array.BYTES_PER_ELEMENT);
+    return new Promise<DecodedBatch>((resolve, reject) => {
+      this.queue.push({ job: { id: this.nextId++, paths, names, options, slot }, resolve, reject });
       this.dispatch();
+    }).catch((e: unknown) => {
+      this.releaseSlot(slot);
+      throw e;
     });
+  }
+
+  private takeSlot(bytes: number): SharedArrayBuffer {
+    return this.slots.get(bytes)?.pop() ?? new SharedArrayBuffer(bytes);
+  }
+
+  private releaseSlot(slot: SharedArrayBuffer): void {
+    const idle = [...this.slots.values()].reduce((n, list) => n + list.length, 0);
+    if (idle >= this.maxIdleSlots) return;
+    const list = this.slots.get(slot.byteLength) ?? [];
+    list.push(slot);
+    this.slots.set(slot.byteLength, list);
   }
 
   private dispatch(): void {
@@ -73,8 +108,15 @@ export class DecodePool {
     this.running.delete(reply.id);
     worker.unref();
     this.idle.push(worker);
-    if ('pixels' in reply) entry.pending.resolve(reply.pixels);
-    else {
+    const slot = entry.pending.job.slot;
+    if (!('error' in reply)) {
+      let released = false;
+      const release = () => {
+        if (!released) this.releaseSlot(slot);
+        released = true;
+      };
+      entry.pending.resolve({ values: new Float32Array(slot), release });
+    } else {
       const { file, reason, message } = reply.error;
       entry.pending.reject(file !== undefined && reason !== undefined ? new ImageFileError(file, reason) : new Error(message));
     }

@@ -7,18 +7,20 @@
  *   await model.fit(train, { epochs: 10, validationData: val });
  *   train.classNames; // ['cats', 'dogs']
  *
- * It streams: only file paths are held; each batch's files are read and decoded when the batch
- * is pulled (on worker threads with `workers`), so memory does not grow with the folder. Every
+ * It streams: only the file list is held (compactly: one joined string of names and offsets);
+ * each batch's files are read and decoded when the batch is pulled (on worker threads with `workers`), so memory does not grow with the folder. Every
  * file's header is checked when the dataset is made, so a bad file stops the load, not training.
  * The folder is only read.
  */
+import { engine } from '../../backend/engine.js';
 import { Dataset } from '../../data/dataset.js';
 import type { Interpolation } from '../../image/resize.js';
 import { tensor } from '../../ops/create.js';
 import { Random } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { CHANNELS, type ColorMode, decodeImageFiles, type DecodeOptions } from './decode-image.js';
-import { DecodePool } from './decode-pool.js';
+import { CHANNELS, type ColorMode, decodeImagesInto, type DecodeOptions } from './decode-image.js';
+import { type DecodedBatch, DecodePool } from './decode-pool.js';
+import type { FileList } from './file-list.js';
 import { type ImageFolderIndex, indexImageFolder } from './image-folder-index.js';
 
 export type LabelMode = 'int' | 'categorical' | 'binary';
@@ -117,21 +119,20 @@ function checkSplit(o: ImageDatasetOptions, shuffle: boolean): void {
   }
 }
 
-/** Files [start, end) of the shuffled index. */
+/** Files [start, end) of the shuffled index: ids into the index's FileList and labels, no per-file strings. */
 interface Subset {
-  paths: string[];
-  names: string[];
+  files: FileList;
+  ids: Int32Array;
   labels: Int32Array | null;
 }
 
 function sliceOf(index: ImageFolderIndex, order: Int32Array, start: number, end: number): Subset {
-  const picked = Array.from(order.subarray(start, end));
-  return { paths: picked.map((i) => index.paths[i]), names: picked.map((i) => index.names[i]), labels: index.labels === null ? null : Int32Array.from(picked, (i) => index.labels![i]) };
+  return { files: index.files, ids: order.slice(start, end), labels: index.labels };
 }
 
-/** The label tensor of files `at` in the label mode. */
-function labelTensor(labels: Int32Array, at: readonly number[], mode: LabelMode, classes: number): Tensor {
-  const picked = Int32Array.from(at, (i) => labels[i]);
+/** The label tensor of files `ids` in the label mode. */
+function labelTensor(labels: Int32Array, ids: readonly number[], mode: LabelMode, classes: number): Tensor {
+  const picked = Int32Array.from(ids, (i) => labels[i]);
   if (mode === 'int') return tensor(picked, [picked.length], 'int32');
   if (mode === 'binary') return tensor(Float32Array.from(picked), [picked.length, 1]);
   const oneHot = new Float32Array(picked.length * classes);
@@ -139,30 +140,50 @@ function labelTensor(labels: Int32Array, at: readonly number[], mode: LabelMode,
   return tensor(oneHot, [picked.length, classes]);
 }
 
-/** The Dataset over one subset: indices (reshuffled each pass), decoded a batch at a time. */
-function subsetDataset(files: Subset, classNames: string[], s: Settings, shuffle: boolean, pool: DecodePool | null): ImageDataset<unknown> {
-  const n = files.paths.length;
+/** A batch decoded on a worker, copied from its shared slot into a tensor, and the slot given back. */
+function fromSlot(batch: DecodedBatch, shape: number[]): Tensor {
+  try {
+    return engine.makeTensorWith(shape, 'float32', (view) => view.set(batch.values));
+  } finally {
+    batch.release();
+  }
+}
+
+/** The Dataset over one subset: positions (reshuffled each pass), decoded a batch at a time. */
+function subsetDataset(subset: Subset, classNames: string[], s: Settings, shuffle: boolean, pool: DecodePool | null): ImageDataset<unknown> {
+  const { files, ids } = subset;
+  const n = ids.length;
   const size = s.batchSize ?? 1;
   const steps = Math.ceil(n / size);
   let passes = 0;
   const chunks = Dataset.fromGenerator(function* () {
-    const order = shuffle ? new Random((s.seed + Math.imul(++passes, 0x9e3779b9)) >>> 0).permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-    for (let b = 0; b < steps; b++) yield Array.from(order.subarray(b * size, Math.min((b + 1) * size, n)));
+    const order = shuffle ? new Random((s.seed + Math.imul(++passes, 0x9e3779b9)) >>> 0).permutation(n) : null;
+    for (let b = 0; b < steps; b++) {
+      const [start, end] = [b * size, Math.min((b + 1) * size, n)];
+      yield Array.from({ length: end - start }, (_, i) => ids[order === null ? start + i : order[start + i]]);
+    }
   }).assertCardinality(steps);
   const [height, width] = s.decode.imageSize;
   const channels = CHANNELS[s.decode.colorMode];
-  const decode = async (at: number[]) => {
-    const paths = at.map((i) => files.paths[i]);
-    const names = at.map((i) => files.names[i]);
-    const pixels = pool === null ? decodeImageFiles(paths, names, s.decode) : await pool.decode(paths, names, s.decode);
-    const images = s.batchSize === null ? tensor(pixels, [height, width, channels]) : tensor(pixels, [at.length, height, width, channels]);
-    if (s.labelMode === null || files.labels === null) return images;
-    const labels = labelTensor(files.labels, at, s.labelMode, classNames.length);
+  const decode = async (batch: number[]) => {
+    const paths = batch.map((i) => files.path(i));
+    const names = batch.map((i) => files.name(i));
+    const shape = s.batchSize === null ? [height, width, channels] : [batch.length, height, width, channels];
+    const images = pool === null
+      // Decoded straight into the tensor's storage: no batch-sized array in between.
+      ? engine.makeTensorWith(shape, 'float32', (view) => decodeImagesInto(paths, names, s.decode, view))
+      : fromSlot(await pool.decode(paths, names, s.decode), shape);
+    if (s.labelMode === null || subset.labels === null) return images;
+    const labels = labelTensor(subset.labels, batch, s.labelMode, classNames.length);
     return [images, s.batchSize === null ? tensor(labels.dataSync(), labels.shape.slice(1), labels.dtype) : labels];
   };
   let data: Dataset<unknown> = chunks.map(decode, { numParallelCalls: Math.max(1, s.workers) });
   if (pool !== null) data = data.prefetch(Math.max(1, s.workers));
-  return Object.assign(data, { classNames: [...classNames], filePaths: [...files.paths] });
+  // Keras's file_paths, made when asked (holding them would cost a string per file).
+  return Object.defineProperties(data, {
+    classNames: { value: [...classNames], enumerable: true },
+    filePaths: { get: () => Array.from(ids, (i) => files.path(i)), enumerable: true },
+  }) as ImageDataset<unknown>;
 }
 
 /** The datasets of a folder: one, or [training, validation] with subset 'both'. */
@@ -173,7 +194,7 @@ export function imageDatasetFromDirectory(dir: string, options: ImageDatasetOpti
   // As Keras: without a label mode there are no labels, and every image under the folder is used.
   const labels = s.labelMode === null ? null : options.labels === undefined ? 'inferred' : options.labels;
   const index = indexImageFolder(dir, { labels, classNames: labels === null ? undefined : options.classNames, maxPixels: s.decode.maxPixels, maxFileBytes: s.decode.maxFileBytes });
-  const n = index.paths.length;
+  const n = index.files.length;
   if (s.labelMode === 'binary' && index.classNames.length !== 2) {
     throw fail(`labelMode 'binary' needs exactly 2 classes, found ${index.classNames.length} (${index.classNames.join(', ')})`);
   }

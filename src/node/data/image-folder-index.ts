@@ -6,11 +6,14 @@
  * false); a file resolving outside the folder is refused. Nothing is written.
  *
  * Each file's header is checked here (signature, size, complete ending), so a truncated or
- * foreign file stops the load before training starts, naming the file and what is wrong.
+ * foreign file stops the load before training starts, naming the file and what is wrong. The
+ * list is kept compact (file-list.ts) and the headers are read into one reused buffer, so a
+ * folder of 50,000 files costs a few MB, not a string and a buffer per file.
  */
-import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { opendirSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { HEAD_BYTES, type ImageHeader, ImageHeaderError, readImageHeader, TAIL_BYTES } from '../../data/image-header.js';
+import { FileList, FileListBuilder } from './file-list.js';
 import { checkInside, ImageFileError, readHeadAndTail } from './image-file.js';
 
 /** Keras's ALLOWLIST_FORMATS. */
@@ -19,10 +22,8 @@ export const IMAGE_EXTENSIONS = ['.bmp', '.gif', '.jpeg', '.jpg', '.png'] as con
 const DECODED = new Set(['png', 'jpeg']);
 
 export interface ImageFolderIndex {
-  /** Absolute paths, in Keras's order. */
-  paths: string[];
-  /** Paths relative to the folder, for messages. */
-  names: string[];
+  /** The files, in Keras's order (compact: see file-list.ts). */
+  files: FileList;
   /** Class index per file; null without labels. */
   labels: Int32Array | null;
   classNames: string[];
@@ -40,34 +41,94 @@ export interface IndexOptions {
 
 const fail = (dir: string, why: string) => new Error(`imageDatasetFromDirectory: ${dir}: ${why}`);
 
-function entries(dir: string): Dirent[] {
+/** What a folder entry is, as far as listing needs to know. */
+const enum Kind {
+  Other = 0,
+  Folder = 1,
+  Symlink = 2,
+}
+
+/** A folder's entries: names (compact), each one's kind, and the positions in name order. */
+interface Listing {
+  names: FileList;
+  kinds: Uint8Array;
+  order: Int32Array;
+}
+
+/**
+ * The entries of `dir`, sorted by name. Read as a stream (opendir) into a compact list, so no
+ * object or string per entry outlives the read: a class folder of 20,000 files costs its names'
+ * bytes.
+ */
+function entries(dir: string): Listing {
+  const names = new FileListBuilder();
+  let kinds: Uint8Array = new Uint8Array(256);
   try {
-    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const d = opendirSync(dir, { bufferSize: 256 });
+    try {
+      for (let e = d.readSync(); e !== null; e = d.readSync()) {
+        if (names.length === kinds.length) kinds = grow(kinds);
+        kinds[names.length] = e.isDirectory() ? Kind.Folder : e.isSymbolicLink() ? Kind.Symlink : Kind.Other;
+        names.add(e.name);
+      }
+    } finally {
+      d.closeSync();
+    }
   } catch (e) {
     throw fail(dir, `cannot be listed (${(e as Error).message})`);
   }
+  const list = names.finish(dir);
+  return { names: list, kinds, order: list.sortedOrder() };
 }
 
-/** Image files under `dir`, recursively, sorted per folder; symlinked folders are not entered. */
-function imagesUnder(dir: string): string[] {
-  const out: string[] = [];
+function grow(a: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length * 2);
+  out.set(a);
+  return out;
+}
+
+const EXTENSION_BYTES = IMAGE_EXTENSIONS.map((e) => Array.from(e, (c) => c.charCodeAt(0)));
+
+/** Whether a name (UTF-8) ends in an allowed extension, compared ignoring ASCII case (as extname + toLowerCase; a leading dot is no extension). */
+function hasImageExtension(name: Uint8Array): boolean {
+  const dot = name.lastIndexOf(0x2e);
+  if (dot <= 0) return false;
+  const n = name.length - dot;
+  return EXTENSION_BYTES.some((ext) => ext.length === n && ext.every((c, i) => (name[dot + i] | (i > 0 ? 0x20 : 0)) === c));
+}
+
+/**
+ * Adds the image files under `rel` (relative to `root`), recursively, sorted per folder, to
+ * `out`; returns how many. Symlinked folders are not entered, so only a file that is itself a
+ * symlink can resolve outside the folder: that one is checked here.
+ */
+function addImagesUnder(root: string, rel: string, out: FileListBuilder): number {
+  const before = out.length;
   const sub: string[] = [];
-  for (const e of entries(dir)) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) sub.push(path);
+  const { names, kinds, order } = entries(join(root, rel));
+  const prefix = rel === '' ? new Uint8Array(0) : new TextEncoder().encode(`${rel}${sep}`);
+  for (const i of order) {
+    const bytes = names.nameBytes(i);
+    if (kinds[i] === Kind.Folder) sub.push(rel === '' ? names.name(i) : `${rel}${sep}${names.name(i)}`);
     // Anything else with an image extension is listed (as os.walk lists it) so a FIFO or socket is refused by name, not skipped.
-    else if ((IMAGE_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase())) {
-      if (e.isSymbolicLink() && statSync(path, { throwIfNoEntry: false })?.isDirectory()) continue;
-      out.push(path);
+    else if (hasImageExtension(bytes)) {
+      if (kinds[i] === Kind.Symlink) {
+        const name = rel === '' ? names.name(i) : `${rel}${sep}${names.name(i)}`;
+        if (statSync(join(root, name), { throwIfNoEntry: false })?.isDirectory()) continue;
+        checkInside(join(root, name), root, name);
+      }
+      out.add(prefix, bytes);
     }
   }
   // os.walk order, sorted: a folder's files, then its sub-folders' in name order.
-  return [...out, ...sub.flatMap(imagesUnder)];
+  for (const s of sub) addImagesUnder(root, s, out);
+  return out.length - before;
 }
 
 /** The class sub-folders: all (sorted) or those named by `classNames`, in that order. */
 function classFolders(dir: string, classNames: readonly string[] | undefined): string[] {
-  const found = entries(dir).filter((e) => e.isDirectory()).map((e) => e.name);
+  const { names, kinds, order } = entries(dir);
+  const found = Array.from(order).filter((i) => kinds[i] === Kind.Folder).map((i) => names.name(i));
   if (classNames === undefined) return found;
   const missing = classNames.filter((c) => !found.includes(c));
   if (missing.length > 0 || new Set(classNames).size !== classNames.length) {
@@ -76,10 +137,9 @@ function classFolders(dir: string, classNames: readonly string[] | undefined): s
   return [...classNames];
 }
 
-/** Checks one file's header and size limits; returns what it holds. */
-function checkFile(path: string, name: string, root: string, o: IndexOptions): ImageHeader {
-  checkInside(path, root, name);
-  const { head, tail, size } = readHeadAndTail(path, name, HEAD_BYTES, TAIL_BYTES);
+/** Checks one file's header and size limits (reading into `scratch`, reused for every file). */
+function checkFile(path: string, name: string, o: IndexOptions, scratch: Uint8Array): void {
+  const { head, tail, size } = readHeadAndTail(path, name, HEAD_BYTES, TAIL_BYTES, scratch);
   if (size === 0) throw new ImageFileError(name, 'is empty (0 bytes)');
   if (size > o.maxFileBytes) throw new ImageFileError(name, `holds ${size} bytes, more than maxFileBytes (${o.maxFileBytes}); refused`);
   let header: ImageHeader;
@@ -95,7 +155,33 @@ function checkFile(path: string, name: string, root: string, o: IndexOptions): I
   if (header.width * header.height > o.maxPixels) {
     throw new ImageFileError(name, `is ${header.width}x${header.height} pixels, more than maxPixels (${o.maxPixels})`);
   }
-  return header;
+}
+
+/** The files and labels from the class sub-folders (labels inferred). */
+function inferredLabels(dir: string, root: string, o: IndexOptions): { files: FileList; labels: Int32Array; classNames: string[] } {
+  const classNames = classFolders(root, o.classNames);
+  if (classNames.length === 0) throw fail(dir, 'has no sub-folders; with labels inferred, each class is a sub-folder of images');
+  const builder = new FileListBuilder();
+  const perClass = classNames.map((c) => addImagesUnder(root, c, builder));
+  const empty = classNames.filter((_, k) => perClass[k] === 0);
+  if (empty.length > 0) throw fail(dir, `class folder${empty.length > 1 ? 's' : ''} ${empty.map((c) => `'${c}'`).join(', ')} hold${empty.length > 1 ? '' : 's'} no images (${IMAGE_EXTENSIONS.join(', ')})`);
+  const labels = new Int32Array(builder.length);
+  let at = 0;
+  perClass.forEach((n, k) => labels.fill(k, at, (at += n)));
+  return { files: builder.finish(root), labels, classNames };
+}
+
+/** The labels given per file (sorted path order), checked against the files found. */
+function givenLabels(dir: string, files: FileList, given: readonly number[], names: readonly string[] | undefined): { labels: Int32Array; classNames: string[] } {
+  if (given.length !== files.length) {
+    throw fail(dir, `labels has ${given.length} values but the folder holds ${files.length} image files; give one label per file, in the sorted order of their paths`);
+  }
+  const bad = given.findIndex((l) => !Number.isInteger(l) || l < 0);
+  if (bad >= 0) throw fail(dir, `labels[${bad}] is ${given[bad]}; labels are class indices (non-negative integers)`);
+  const count = given.reduce((m, l) => Math.max(m, l), -1) + 1;
+  const classNames = names === undefined ? Array.from({ length: count }, (_, k) => String(k)) : [...names];
+  if (classNames.length < count) throw fail(dir, `classNames has ${classNames.length} names but labels go up to ${count - 1}`);
+  return { labels: Int32Array.from(given), classNames };
 }
 
 /** The images of `dir` with their labels and class names, every file's header checked. */
@@ -107,33 +193,16 @@ export function indexImageFolder(dir: string, o: IndexOptions): ImageFolderIndex
   } catch (e) {
     throw fail(dir, `is not a readable folder (${(e as Error).message})`);
   }
-  let paths: string[];
-  let labels: Int32Array | null = null;
-  let classNames: string[] = [];
-  if (o.labels === 'inferred') {
-    classNames = classFolders(root, o.classNames);
-    if (classNames.length === 0) throw fail(dir, 'has no sub-folders; with labels inferred, each class is a sub-folder of images');
-    const perClass = classNames.map((c) => imagesUnder(join(root, c)));
-    const empty = classNames.filter((_, k) => perClass[k].length === 0);
-    if (empty.length > 0) throw fail(dir, `class folder${empty.length > 1 ? 's' : ''} ${empty.map((c) => `'${c}'`).join(', ')} hold${empty.length > 1 ? '' : 's'} no images (${IMAGE_EXTENSIONS.join(', ')})`);
-    paths = perClass.flat();
-    labels = Int32Array.from(perClass.flatMap((files, k) => files.map(() => k)));
-  } else {
-    paths = imagesUnder(root);
-    if (o.labels !== null) {
-      if (o.labels.length !== paths.length) {
-        throw fail(dir, `labels has ${o.labels.length} values but the folder holds ${paths.length} image files; give one label per file, in the sorted order of their paths`);
-      }
-      const bad = o.labels.findIndex((l) => !Number.isInteger(l) || l < 0);
-      if (bad >= 0) throw fail(dir, `labels[${bad}] is ${o.labels[bad]}; labels are class indices (non-negative integers)`);
-      labels = Int32Array.from(o.labels);
-      const count = Math.max(...o.labels) + 1;
-      classNames = o.classNames === undefined ? Array.from({ length: count }, (_, k) => String(k)) : [...o.classNames];
-      if (classNames.length < count) throw fail(dir, `classNames has ${classNames.length} names but labels go up to ${count - 1}`);
-    }
+  let index: ImageFolderIndex;
+  if (o.labels === 'inferred') index = inferredLabels(dir, root, o);
+  else {
+    const builder = new FileListBuilder();
+    addImagesUnder(root, '', builder);
+    const files = builder.finish(root);
+    index = o.labels === null ? { files, labels: null, classNames: [] } : { files, ...givenLabels(dir, files, o.labels, o.classNames) };
   }
-  if (paths.length === 0) throw fail(dir, `holds no images (allowed: ${IMAGE_EXTENSIONS.join(', ')})`);
-  const names = paths.map((p) => relative(root, p));
-  paths.forEach((p, i) => checkFile(p, names[i], root, o));
-  return { paths, names, labels, classNames };
+  if (index.files.length === 0) throw fail(dir, `holds no images (allowed: ${IMAGE_EXTENSIONS.join(', ')})`);
+  const scratch = new Uint8Array(HEAD_BYTES + TAIL_BYTES);
+  for (let i = 0; i < index.files.length; i++) checkFile(index.files.path(i), index.files.name(i), o, scratch);
+  return index;
 }
