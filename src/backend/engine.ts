@@ -44,6 +44,13 @@ class Engine {
   /** Set while a `makeTensorWith` fill runs: making tensors then is an error (see there). */
   private filling = false;
   private kernelObserver: KernelObserver | null = null;
+  /** True while the active backend is the default one, taken because no program chose one. */
+  private chosenByDefault = false;
+  /**
+   * Shown each kernel run on a backend taken by default, until it returns true (the browser's
+   * one-time notice that 'ref' runs because the wasm setup was never called; see default-notice.ts).
+   */
+  defaultBackendWatch: ((backend: string, id: KernelId) => boolean) | null = null;
 
   /** Told of every kernel call, the reorderings of permuted tensors (Transpose) included. */
   get observer(): KernelObserver | null {
@@ -65,6 +72,7 @@ class Engine {
 
   setBackend(name: string): Backend {
     this.active = this.instance(name);
+    this.chosenByDefault = false;
     return this.active;
   }
 
@@ -73,6 +81,7 @@ class Engine {
       const best = [...this.factories.entries()].sort((a, b) => b[1].priority - a[1].priority)[0];
       if (best === undefined) throw new Error('no backend registered: import fovea (or fovea/backend/ref) first');
       this.active = this.instance(best[0]);
+      this.chosenByDefault = true;
     }
     return this.active;
   }
@@ -164,6 +173,7 @@ class Engine {
   runElementwiseInLayout<K extends KernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, shape: Shape, layout: readonly number[]): Tensor {
     const backend = this.backend;
     this.checkNotFilling(id);
+    if (this.chosenByDefault && this.defaultBackendWatch?.(backend.name, id) === true) this.defaultBackendWatch = null;
     const infos: Record<string, TensorInfo> = {};
     for (const [name, t] of Object.entries(inputs as Record<string, Tensor>)) {
       if (t.storage === null) throw new Error(`${t.toString()} was released`);
