@@ -173,7 +173,6 @@ class Engine {
   runElementwiseInLayout<K extends KernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, shape: Shape, layout: readonly number[]): Tensor {
     const backend = this.backend;
     this.checkNotFilling(id);
-    if (this.chosenByDefault && this.defaultBackendWatch?.(backend.name, id) === true) this.defaultBackendWatch = null;
     const infos: Record<string, TensorInfo> = {};
     for (const [name, t] of Object.entries(inputs as Record<string, Tensor>)) {
       if (t.storage === null) throw new Error(`${t.toString()} was released`);
@@ -199,6 +198,7 @@ class Engine {
   /** Moves the inputs to `backend` and runs kernel `id` there (timed when observed): its raw output. */
   private call<K extends KernelId>(backend: Backend, id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>): KernelOutput<K> {
     this.checkNotFilling(id);
+    if (this.chosenByDefault && this.defaultBackendWatch?.(backend.name, id) === true) this.defaultBackendWatch = null;
     const infos: Record<string, TensorInfo | TensorInfo[] | undefined> = {};
     for (const [name, value] of Object.entries(inputs as Record<string, Tensor | Tensor[] | undefined>)) {
       infos[name] = Array.isArray(value) ? value.map((t) => this.onBackend(t, backend)) : value && this.onBackend(value, backend);
