@@ -149,3 +149,19 @@ async function typeCheck(dir: string, compiler: string): Promise<{ code: number;
 function writeJson(path: string, value: unknown): Promise<void> {
   return writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
+
+test('an app bundles with esbuild from the installed package alone (no optional peers), worker entry included', async () => {
+  const esbuild = await import('esbuild');
+  await withTempDir('consumer-bundle', async (dir) => {
+    await layOutProject(dir, []);
+    await writeFile(join(dir, 'app.js'), `import { Sequential, Conv2D, exportOnnx, fetchMnist, loadKeras, useWasmBackendInBrowser } from 'fovea';
+export { Sequential, Conv2D, exportOnnx, fetchMnist, loadKeras, useWasmBackendInBrowser };
+`);
+    const built = await esbuild.build({
+      entryPoints: { app: join(dir, 'app.js'), 'browser-worker': 'fovea/browser-worker' }, absWorkingDir: dir, bundle: true,
+      format: 'esm', splitting: true, platform: 'browser', outdir: join(dir, 'out'), logLevel: 'silent', write: false,
+    });
+    assert.deepEqual(built.errors, []);
+    assert.ok(built.outputFiles.some((f) => f.path.endsWith('browser-worker.js')), 'the worker entry is emitted');
+  });
+});
