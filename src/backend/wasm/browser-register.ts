@@ -46,7 +46,12 @@ let started: Promise<BackendStatus> | null = null;
  * same status, whatever their options. A fallback is not kept: the next call tries again.
  */
 export function useWasmBackendInBrowser(options: BrowserWasmOptions): Promise<BackendStatus> {
-  const threads = requestedThreads(options.threads);
+  let threads: number | undefined;
+  try {
+    threads = requestedThreads(options.threads);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   started ??= start(options, threads).catch((e: unknown) => {
     started = null;
     throw e;
