@@ -79,7 +79,8 @@ export * as image from './image/index.js';
 export { applyKernel, KERNELS, getKernel } from './image/index.js';
 export * as viz from './viz/index.js';
 export type { RgbaImage } from './viz/index.js';
-export { createWasmBackend } from './backend/wasm/backend.js';
+// createWasmBackend is in 'fovea/wasm' (and the Node entry): useWasmBackendInBrowser imports it on
+// first use, so the browser core does not load the wasm kernels' code at start.
 export type { WasmBackend, WasmBackendOptions } from './backend/wasm/backend.js';
 export { browserPlatform } from './backend/wasm/browser-platform.js';
 export { type BrowserWasmOptions, useWasmBackendInBrowser, ISOLATION_HEADERS } from './backend/wasm/browser-register.js';

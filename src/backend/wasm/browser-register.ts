@@ -10,7 +10,7 @@
  */
 import { backendStatus, setupRecord, type BackendStatus } from '../backend-status.js';
 import { engine } from '../engine.js';
-import { createWasmBackend, type WasmBackend } from './backend.js';
+import type { WasmBackend } from './backend.js';
 import { browserPlatform } from './browser-platform.js';
 import { compileKernels, detectFeatures, type WasmVariant } from './loader.js';
 import { MAX_THREADS } from './pool.js';
@@ -103,6 +103,8 @@ async function start(options: BrowserWasmOptions, requested: number | undefined)
   let backend: WasmBackend | null = null;
   try {
     const { module, variant } = await compileKernels(platform, options.variant ?? 'auto');
+    // Imported here, not at the top: the kernels' code (~10 kB gzip) loads only on pages that set up wasm.
+    const { createWasmBackend } = await import('./backend.js');
     backend = createWasmBackend({ module, threads, platform });
     await backend.context.pool?.ready();
     const ready = backend;
