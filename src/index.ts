@@ -60,6 +60,9 @@ export { MovingAverages } from './optimizers/index.js';
 export type { EmaOptions } from './optimizers/index.js';
 export { toCategorical } from './data/to-categorical.js';
 export { parseIdx } from './data/idx.js';
+export { fetchMnist } from './data/fetch-mnist.js';
+export type { FetchMnistOptions } from './data/fetch-mnist.js';
+export type { Mnist } from './data/mnist-files.js';
 export { Dataset } from './data/dataset.js';
 export type { BatchOptions, ShuffleOptions, MapOptions } from './data/dataset.js';
 export type { Element, Batched, Unbatched } from './data/dataset-elements.js';
@@ -76,10 +79,13 @@ export * as image from './image/index.js';
 export { applyKernel, KERNELS, getKernel } from './image/index.js';
 export * as viz from './viz/index.js';
 export type { RgbaImage } from './viz/index.js';
-export { createWasmBackend } from './backend/wasm/backend.js';
+// createWasmBackend is in 'fovea/wasm' (and the Node entry): useWasmBackendInBrowser imports it on
+// first use, so the browser core does not load the wasm kernels' code at start.
 export type { WasmBackend, WasmBackendOptions } from './backend/wasm/backend.js';
 export { browserPlatform } from './backend/wasm/browser-platform.js';
-export { type BrowserWasmOptions, useWasmBackendInBrowser } from './backend/wasm/browser-register.js';
+export { type BrowserWasmOptions, useWasmBackendInBrowser, ISOLATION_HEADERS } from './backend/wasm/browser-register.js';
+export { getBackendStatus } from './backend/backend-status.js';
+export type { BackendStatus, KernelVariant } from './backend/backend-status.js';
 export { compileKernels, detectFeatures } from './backend/wasm/loader.js';
 export type { WasmPlatform } from './backend/wasm/platform.js';
 export { saveKeras, loadKeras, kerasConfig, loadLegacyH5, readHdf5, writeHdf5, h5Group, h5Dataset, KERAS_FORMAT_VERSION } from './io/keras/index.js';

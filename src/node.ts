@@ -12,6 +12,7 @@ export * from './index.js';
 // Shadows the core's `callbacks` namespace (an explicit export wins over `export *`) with one that adds the Node-only callbacks.
 export * as callbacks from './node/callbacks-namespace.js';
 export { registerWasmBackend, createNodeWasmBackend, defaultThreads } from './node/wasm/register.js';
+export { createWasmBackend } from './backend/wasm/backend.js';
 export type { RegisterWasmOptions } from './node/wasm/register.js';
 export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistOptions } from './data/mnist.js';

@@ -88,10 +88,10 @@ function batchNormNodes(bytes: Uint8Array): number {
   return proto.graph.node.filter((n) => n.opType === 'BatchNormalization').length;
 }
 
-test('a BatchNormalization folds into the conv right before it only where nothing else sees the conv output', () => {
+test('a BatchNormalization folds into the conv right before it only where nothing else sees the conv output', async () => {
   for (const c of CASES) {
     const model = c.model();
-    assert.equal(batchNormNodes(exportOnnx(model)), c.batchNormNodes, `${model.name}: BatchNormalization nodes`);
+    assert.equal(batchNormNodes(await exportOnnx(model)), c.batchNormNodes, `${model.name}: BatchNormalization nodes`);
   }
 });
 
@@ -102,7 +102,7 @@ test('folded and kept BatchNormalizations predict like Fovea in ONNX Runtime', {
     const x = images(c.shape ?? [8, 8, 3]);
     const predicted = model.predict(x);
     const ours = Array.isArray(predicted) ? predicted : [predicted];
-    const outs = await runOnnxOutputs(exportOnnx(model), x);
+    const outs = await runOnnxOutputs(await exportOnnx(model), x);
     assert.equal(outs.length, ours.length, `${model.name}: outputs`);
     outs.forEach((out, i) => {
       assert.deepEqual([...out.dims], ours[i].shape, `${model.name}: output ${i} shape`);
@@ -114,7 +114,7 @@ test('folded and kept BatchNormalizations predict like Fovea in ONNX Runtime', {
   t.diagnostic(`worst max abs diff over ${CASES.length} models: ${worst.toExponential(2)}`);
 });
 
-test('exportOnnx refuses a foldBatchNorm that is not a boolean', () => {
+test('exportOnnx refuses a foldBatchNorm that is not a boolean', async () => {
   const model = CASES[0].model();
-  assert.throws(() => exportOnnx(model, { foldBatchNorm: 'yes' as unknown as boolean }), /exportOnnx: foldBatchNorm must be true or false, got "yes"/);
+  await assert.rejects(exportOnnx(model, { foldBatchNorm: 'yes' as unknown as boolean }), /exportOnnx: foldBatchNorm must be true or false, got "yes"/);
 });

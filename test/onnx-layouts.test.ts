@@ -58,7 +58,7 @@ test('global pooling, Add, ReLU6 and BatchNormalization across layouts predict l
     const model = new Model({ inputs: x, outputs: c.build(x), name: c.name, seed: 3 });
     randomizeBatchNorm(model.layers, 2);
     const data = normalImages(c.shape);
-    const out = await runOnnx(exportOnnx(model), data);
+    const out = await runOnnx(await exportOnnx(model), data);
     const ours = model.predict(data) as Tensor;
     assert.deepEqual([...out.dims], ours.shape, `${c.name}: output shape`);
     const diff = maxAbsDiff(out.data, Float32Array.from(ours.dataSync()));

@@ -33,7 +33,7 @@ interface Predictor { name: string; predict(x: Tensor): Tensor | Tensor[] }
 
 async function compare(model: OnnxExportable & Predictor, opset?: number): Promise<number> {
   const x = mnistImages();
-  const out = await runOnnx(exportOnnx(model, { opset }), x);
+  const out = await runOnnx(await exportOnnx(model, { opset }), x);
   const ours = model.predict(x) as Tensor;
   assert.deepEqual([...out.dims], ours.shape, `${model.name}: output shape`);
   return maxAbsDiff(out.data, ours.dataSync());
@@ -63,19 +63,19 @@ test('every exportable activation matches ONNX Runtime', { skip }, async () => {
   }
 });
 
-test('a chain of NHWC convolutions and pools runs NCHW inside: one Transpose in, one before Flatten', () => {
-  const proto = onnxType('ModelProto').decode(exportOnnx(mnistCnn({ seed: 1 }))) as unknown as { graph: { node: { opType: string }[] }; opsetImport: { version: unknown }[] };
+test('a chain of NHWC convolutions and pools runs NCHW inside: one Transpose in, one before Flatten', async () => {
+  const proto = onnxType('ModelProto').decode(await exportOnnx(mnistCnn({ seed: 1 }))) as unknown as { graph: { node: { opType: string }[] }; opsetImport: { version: unknown }[] };
   const ops = proto.graph.node.map((n) => n.opType);
   assert.deepEqual(ops, ['Transpose', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'Transpose', 'Flatten', 'Gemm', 'Relu', 'Gemm', 'Softmax', 'Identity']);
   assert.equal(Number(proto.opsetImport[0].version), 13);
 });
 
-test('unsupported layers, activations and opsets are refused by name', () => {
+test('unsupported layers, activations and opsets are refused by name', async () => {
   const upsampled = new Sequential({ name: 'upsampled' });
   upsampled.add(new Conv2D(2, 3, { inputShape: [8, 8, 1] }));
   upsampled.add(new BatchNormalization());
   upsampled.add(new UpSampling2D(2));
-  assert.throws(() => exportOnnx(upsampled), /exportOnnx: layer 'up_sampling2d(_\d+)?' \(UpSampling2D\) has no ONNX export; supported: .*BatchNormalization/);
-  assert.throws(() => exportOnnx(activationModel('sinc')), /activation 'sinc' has no ONNX export/);
-  assert.throws(() => exportOnnx(mnistCnn(), { opset: 11 }), /opset must be an integer from 13 to 21, got 11/);
+  await assert.rejects(exportOnnx(upsampled), /exportOnnx: layer 'up_sampling2d(_\d+)?' \(UpSampling2D\) has no ONNX export; supported: .*BatchNormalization/);
+  await assert.rejects(exportOnnx(activationModel('sinc')), /activation 'sinc' has no ONNX export/);
+  await assert.rejects(exportOnnx(mnistCnn(), { opset: 11 }), /opset must be an integer from 13 to 21, got 11/);
 });

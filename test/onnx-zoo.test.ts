@@ -68,8 +68,8 @@ for (const { name, build, batchNorms } of ZOO) {
     await trained(model, 5);
     const x = normalImages(32, 9);
 
-    const folded = exportOnnx(model);
-    const kept = exportOnnx(model, { foldBatchNorm: false });
+    const folded = await exportOnnx(model);
+    const kept = await exportOnnx(model, { foldBatchNorm: false });
     const { diff: foldedDiff, scale } = await onnxDiff(model, folded, x);
     const { diff: keptDiff } = await onnxDiff(model, kept, x);
     t.diagnostic(`${name}: max abs diff of the logits (max |logit| ${scale.toFixed(2)}): folded ${foldedDiff.toExponential(2)}, BN nodes ${keptDiff.toExponential(2)}`);
@@ -83,10 +83,10 @@ for (const { name, build, batchNorms } of ZOO) {
   });
 }
 
-test('resnet8 exports its residual Adds; mobilenet-mini its depthwise convs as grouped Conv and ReLU6 as Clip', () => {
-  const resnet = onnxNodes(exportOnnx(resnet8(1)));
+test('resnet8 exports its residual Adds; mobilenet-mini its depthwise convs as grouped Conv and ReLU6 as Clip', async () => {
+  const resnet = onnxNodes(await exportOnnx(resnet8(1)));
   assert.equal(count(resnet, 'Add'), 3);
-  const mobile = onnxNodes(exportOnnx(mobilenetMini(1)));
+  const mobile = onnxNodes(await exportOnnx(mobilenetMini(1)));
   const groups = mobile.filter((n) => n.opType === 'Conv').map((n) => Number(n.attribute.find((a) => a.name === 'group')?.i));
   assert.deepEqual(groups, [1, 32, 1, 64, 1, 128, 1, 128, 1]);
   assert.equal(count(mobile, 'Clip'), 9);

@@ -35,18 +35,24 @@ export const run = async (): Promise<Tensor> => {
 export const t: Tensor = tensor([1, 2, 3]);
 `;
 
-const CORE_CONSUMER = `import { Conv2D, Sequential, nn, tensor, useWasmBackendInBrowser } from 'fovea/core';
+const CORE_CONSUMER = `import { Conv2D, Sequential, fetchMnist, getBackendStatus, nn, tensor, useWasmBackendInBrowser, type BackendStatus, type Mnist } from 'fovea/core';
+import 'fovea/browser-worker';
 
 const model = new Sequential();
 model.add(new Conv2D(4, 3, { padding: 'same', inputShape: [8, 8, 1] }));
-export const ready = useWasmBackendInBrowser({ kernelsUrl: '/kernels/' });
+export const ready: Promise<BackendStatus> = useWasmBackendInBrowser({ kernelsUrl: '/kernels/', workerUrl: '/browser-worker.js', fallback: 'throw' });
+export const line: string = String(getBackendStatus());
+export const reason: string | undefined = getBackendStatus().reason;
+export const mnist: Promise<Mnist> = fetchMnist('/mnist/', { limitTrain: 100 });
 export const linear = new nn.Linear(4, 2);
 export const y = model.predict(tensor([[1]]));
 `;
 
-const BROWSER_CONSUMER = `import { Sequential } from 'fovea';
-// @ts-expect-error: under the browser condition 'fovea' is the core, which has no loadMnist
+const BROWSER_CONSUMER = `import { Sequential, fetchMnist } from 'fovea';
+// @ts-expect-error: under the browser condition 'fovea' is the core, which has no loadMnist (fetchMnist loads MNIST by URL)
 import { loadMnist } from 'fovea';
+
+export const mnist = fetchMnist('/mnist/');
 
 export const model = new Sequential();
 void loadMnist;
@@ -143,3 +149,19 @@ async function typeCheck(dir: string, compiler: string): Promise<{ code: number;
 function writeJson(path: string, value: unknown): Promise<void> {
   return writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }
+
+test('an app bundles with esbuild from the installed package alone (no optional peers), worker entry included', async () => {
+  const esbuild = await import('esbuild');
+  await withTempDir('consumer-bundle', async (dir) => {
+    await layOutProject(dir, []);
+    await writeFile(join(dir, 'app.js'), `import { Sequential, Conv2D, exportOnnx, fetchMnist, loadKeras, useWasmBackendInBrowser } from 'fovea';
+export { Sequential, Conv2D, exportOnnx, fetchMnist, loadKeras, useWasmBackendInBrowser };
+`);
+    const built = await esbuild.build({
+      entryPoints: { app: join(dir, 'app.js'), 'browser-worker': 'fovea/browser-worker' }, absWorkingDir: dir, bundle: true,
+      format: 'esm', splitting: true, platform: 'browser', outdir: join(dir, 'out'), logLevel: 'silent', write: false,
+    });
+    assert.deepEqual(built.errors, []);
+    assert.ok(built.outputFiles.some((f) => f.path.endsWith('browser-worker.js')), 'the worker entry is emitted');
+  });
+});

@@ -36,7 +36,9 @@ test('the tarball holds no tests, test utilities, test folders or source maps', 
 
 test('every shipped module is reachable from an entry point, or declares types only', () => {
   const shipped = new Set(paths.filter((p) => p.startsWith('dist/') && p.endsWith('.js')));
-  const reached = reachableModules(['dist/src/node.js', 'dist/src/index.js', 'dist/src/cli/main.js', 'dist/lab/main.js']);
+  // The entries: the bin, the Lab's app and every module the package's exports map names (fovea/wasm, fovea/browser-worker, ...).
+  const exported = leaves(pkg.exports).filter((p) => p.endsWith('.js')).map((p) => p.replace(/^\.\//, ''));
+  const reached = reachableModules(['dist/src/node.js', 'dist/src/index.js', 'dist/src/cli/main.js', 'dist/lab/main.js', ...exported]);
   const missing = [...reached].filter((p) => !shipped.has(p));
   assert.deepEqual(missing, [], 'modules imported by shipped code but not shipped');
   const stray = [...shipped].filter((p) => !reached.has(p) && !isTypeOnlyModule(p));

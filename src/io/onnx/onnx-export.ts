@@ -7,7 +7,10 @@
  * is folded into the conv's weights (onnx-batch-norm-fold.ts) unless `foldBatchNorm: false`.
  *
  * Example:
- *   const bytes = exportOnnx(model);               // Uint8Array
+ *   const bytes = await exportOnnx(model);         // Uint8Array
+ *
+ * Asynchronous as the public `exportOnnx` (io/onnx/index.ts) is: that one imports this module, and
+ * with it protobufjs, on the first export.
  *   // onnxruntime: await InferenceSession.create(bytes)
  */
 import type { Layer, SymbolicShape } from '../../layers/layer.js';
@@ -16,7 +19,8 @@ import { isFunctional, type FunctionalLike, type SequentialLike } from '../keras
 import { functionalFolds, sequentialFolds } from './onnx-batch-norm-fold.js';
 import { OnnxGraph, type OnnxValue } from './onnx-graph.js';
 import { convertLayer } from './onnx-layers.js';
-import { ONNX_FLOAT, onnxType } from './onnx-proto.js';
+import { ONNX_FLOAT } from './onnx-codes.js';
+import { onnxType } from './onnx-proto.js';
 
 export interface OnnxExportOptions {
   /** ONNX opset of the default domain (13 to 21; default 13). */
@@ -117,7 +121,7 @@ function finish(g: OnnxGraph, v: OnnxValue, name: string): void {
 }
 
 /** The ONNX ModelProto bytes of a built Sequential or functional model. */
-export function exportOnnx(model: OnnxExportable, options: OnnxExportOptions = {}): Uint8Array {
+export async function exportOnnx(model: OnnxExportable, options: OnnxExportOptions = {}): Promise<Uint8Array> {
   const opset = options.opset ?? 13;
   if (!Number.isInteger(opset) || opset < 13 || opset > 21) throw new Error(`exportOnnx: opset must be an integer from 13 to 21, got ${opset}`);
   const g = new OnnxGraph();

@@ -6,7 +6,7 @@
  * differ: a chain of NHWC convolutions and pools runs in NCHW without any transposes in between.
  */
 import type { SymbolicShape } from '../../layers/layer.js';
-import { ATTR, ONNX_FLOAT, ONNX_INT64 } from './onnx-proto.js';
+import { ATTR, ONNX_FLOAT, ONNX_INT64 } from './onnx-codes.js';
 
 export interface OnnxValue {
   name: string;

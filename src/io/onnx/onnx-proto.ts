@@ -59,12 +59,8 @@ const DESCRIPTOR = {
   },
 };
 
-/** ONNX TensorProto.DataType values used here. */
-export const ONNX_FLOAT = 1;
-export const ONNX_INT64 = 7;
-
-/** AttributeProto.AttributeType values. */
-export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+// The enum codes live in onnx-codes.ts (graph building needs them without protobufjs).
+export { ATTR, ONNX_FLOAT, ONNX_INT64 } from './onnx-codes.js';
 
 let root: protobuf.Root | null = null;
 

@@ -121,7 +121,7 @@ export async function saveModelFile(model: LoadedModel, path: string, options: O
       await saveModel(model, path);
       return;
     case 'keras': return writeFileAtomic(path, await saveKeras(model));
-    case 'onnx': return writeFileAtomic(path, exportOnnx(model, options));
+    case 'onnx': return writeFileAtomic(path, await exportOnnx(model, options));
     case 'safetensors':
       return writeFileAtomic(path, writeSafetensors(new Map(model.weights.map((w) => [w.name, { dtype: 'float32' as const, shape: w.shape, values: Float32Array.from(w.dataSync()) }])), { format: 'fovea' }));
     case 'torch':
@@ -133,5 +133,5 @@ export async function saveModelFile(model: LoadedModel, path: string, options: O
 
 /** Writes the ONNX export of `model` to `path` atomically. */
 export async function saveOnnx(model: LoadedModel, path: string, options: OnnxExportOptions = {}): Promise<void> {
-  await writeFileAtomic(path, exportOnnx(model, options));
+  await writeFileAtomic(path, await exportOnnx(model, options));
 }
