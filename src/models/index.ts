@@ -7,6 +7,7 @@ export { Trainer } from './trainer.js';
 export type { EvaluateOptions, PredictOptions, BatchWeights } from './trainer.js';
 export type { CompileOptions } from './compile.js';
 export type { FitOptions } from './fit-loop.js';
+export type { YieldEvery } from './event-loop-yield.js';
 export type { DataBatch, BatchIterable } from './batch-sources.js';
 export type { DataArg, TensorArg } from './data-set.js';
 export type { ArrayData, NestedData, TypedNumbers } from './array-data.js';
