@@ -14,10 +14,6 @@ export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never' | number;
 /** Work between two yields under 'auto': about two frames at 60 Hz, so a page stays responsive. */
 export const AUTO_YIELD_MS = 30;
 
-interface SchedulerWithYield {
-  yield(): Promise<void>;
-}
-
 type Resolve = () => void;
 
 /** One MessageChannel for every yield of the page: a message is a task with no timer clamping. */
@@ -38,14 +34,14 @@ function viaMessageChannel(): Promise<void> {
 }
 
 /**
- * Resolves in a later macrotask of the host's event loop: `scheduler.yield()` where the browser
- * has it (the continuation keeps its place ahead of other queued tasks), setImmediate in Node (it
- * runs right after pending I/O, with no timer delay), else a MessageChannel message; setTimeout(0)
- * last, since browsers clamp nested timers to 4 ms.
+ * Resolves in a later macrotask of the host's event loop: setImmediate in Node (it runs right after
+ * pending I/O, with no timer delay), a MessageChannel message in browsers and Workers, setTimeout(0)
+ * last (browsers clamp nested timers to 4 ms). Not `scheduler.yield()`: Chromium runs its
+ * continuation ahead of rendering, so a page training with it painted ~8 frames/s against ~30 with
+ * a message (headless Chromium 156, seed CNN, scripts/browser-loop.html).
  */
 export function nextMacrotask(): Promise<void> {
-  const g = globalThis as { scheduler?: Partial<SchedulerWithYield>; setImmediate?: (f: () => void) => unknown };
-  if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield();
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
   if (typeof g.setImmediate === 'function') {
     const setImmediate = g.setImmediate;
     return new Promise<void>((resolve) => void setImmediate(resolve));
