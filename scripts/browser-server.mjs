@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Only these folders are served (the pages, the build, the kernels, the packages the import map names). */
-const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/', 'node_modules/vega/build/'];
+const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/', 'node_modules/vega/build/', 'node_modules/@tensorflow/tfjs/dist/', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
 /** protobufjs/light.js is CommonJS; its UMD bundle sets globalThis.protobuf, which this module re-exports. */
 const PROTOBUF_SHIM = "import '/node_modules/protobufjs/dist/light/protobuf.js';\nexport default globalThis.protobuf;\n";
