@@ -2,7 +2,8 @@
  * Training never freezes the page: in headless Chromium (scripts/browser-loop.html) the browser
  * keeps rendering frames during `fit`, the frames show the progress a callback wrote, and
  * predictAsync / evaluateAsync render frames too and give the synchronous results. The same page
- * with `yieldEvery: 'never'` renders no frame during fit, which shows the counter can fail.
+ * with `yieldEvery: 'never'` renders no frame during fit, which shows the counter can fail. The
+ * setup itself resolves warm: kernels already ran on the workers (the first-seconds warm-up).
  * Skipped where Chromium or playwright-core is missing, except in CI (CI=true).
  */
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ interface Measured {
 
 interface LoopResult {
   backend: string;
+  setup: { ms: number; parallelJobs: number; workersWaitMs: number };
   fit: Measured & { painted: string[]; loss: number };
   predict: Measured & { same: boolean };
   evaluate: Measured & { same: boolean };
@@ -44,6 +46,8 @@ test('fit, predictAsync and evaluateAsync let headless Chromium paint while they
   }
   const r = await runLoopPage(server, {});
   assert.equal(r.backend, 'wasm');
+  // The setup resolved warm: its workers run and kernels already ran on them (models/warm-up.ts).
+  assert.ok(r.setup.parallelJobs > 0, `kernels split across threads during the setup: ${r.setup.parallelJobs}`);
   // 30 batches of the seed CNN take >= 0.3 s: a yield every ~30 ms of work gives a frame each time.
   const fps = (r.fit.frames / r.fit.ms) * 1000;
   assert.ok(r.fit.frames >= 5 && fps >= 5, `${r.fit.frames} frames in ${Math.round(r.fit.ms)} ms of fit`);

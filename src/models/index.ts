@@ -12,4 +12,6 @@ export type { DataBatch, BatchIterable } from './batch-sources.js';
 export type { DataArg, TensorArg } from './data-set.js';
 export type { ArrayData, NestedData, TypedNumbers } from './array-data.js';
 export { mnistCnn } from './mnist-cnn.js';
+export { warmUpBackend } from './warm-up.js';
+export type { WarmUpOptions, WarmUpReport } from './warm-up.js';
 export { formatSummary, withThousands, shapeAsTuple } from './summary.js';

@@ -56,5 +56,9 @@ async function start(options: BrowserWasmOptions): Promise<'wasm' | 'ref'> {
   const backend = createWasmBackend({ module, threads, platform });
   engine.registerBackend('wasm', () => backend, 2);
   engine.setBackend('wasm');
+  // [browser-loop, issue 15] The first epoch at full speed: wait for the Web Workers and run the
+  // kernels until the browser has optimized them (models/warm-up.ts says why). Loaded on demand
+  // so this backend module does not import the model layers statically.
+  await (await import('../../models/warm-up.js')).warmUpBackend();
   return 'wasm';
 }
