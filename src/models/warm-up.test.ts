@@ -15,7 +15,7 @@ test('warmUpBackend runs rounds within its budget and keeps the layer-name count
   const rounds = report.roundMs.reduce((a, b) => a + b, 0);
   assert.ok(rounds < 400 + Math.max(...report.roundMs) + 50, `rounds took ${rounds} ms for a 400 ms budget`);
   assert.ok(report.ms >= report.workersMs);
-  if (report.converged) assert.ok(report.roundMs.length >= 4);
+  if (report.converged) assert.ok(report.roundMs.length >= 6);
   // The user's next layer is named as if the warm-up had not run: 'dense' then 'dense_1'.
   const after = new Dense(1).name;
   assert.equal(after, before === 'dense' ? 'dense_1' : `dense_${Number(before.split('_').pop()) + 1}`);
@@ -25,5 +25,5 @@ test('warmUpBackend runs rounds within its budget and keeps the layer-name count
 test('warmUpBackend stops once warm or once the default budget is spent', async () => {
   const report = await warmUpBackend();
   // Converged, or the whole budget was spent trying (a loaded machine): never more.
-  assert.ok(report.converged || report.roundMs.reduce((a, b) => a + b, 0) >= 1500 - Math.max(...report.roundMs), JSON.stringify(report));
+  assert.ok(report.converged || report.roundMs.reduce((a, b) => a + b, 0) >= 1000 - Math.max(...report.roundMs), JSON.stringify(report));
 });

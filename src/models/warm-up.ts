@@ -1,16 +1,18 @@
 /**
  * warmUpBackend: brings the active backend to full speed before the user's first epoch.
  *
- * Why, measured in headless Chromium (bench/browser-speed.mjs): the first block of work after
- * `useWasmBackendInBrowser` ran at about 55% of the steady speed. Two things are cold then:
+ * Why (headless Chromium 156, 2 threads): the first block of work after `useWasmBackendInBrowser`
+ * ran at about 55% of the steady speed. What is cold then, as measured on this project's machine:
  * - the pool's Web Workers are still starting (they load a module script and instantiate the
- *   kernels); kernels do not wait for them, so the main thread computes every chunk alone;
- * - the browser runs each wasm function first as baseline code (V8's Liftoff, compiled lazily at
- *   the first call) and switches to optimized code (TurboFan) only once the function has run hot
- *   and its background compilation has finished.
- * So the warm-up waits for the workers, then trains and infers the seed CNN at the batch sizes
- * users train at (so the same kernels, thread splits and workspaces run) until the rounds stop
- * getting faster, within a time budget. It yields between rounds, so a page keeps painting.
+ *   kernels): 23-143 ms after the setup resolved; kernels do not wait for them, so until then the
+ *   main thread computes every chunk alone;
+ * - every kernel's first call: the browser compiles wasm functions lazily (V8's Liftoff) and swaps
+ *   in optimized code (TurboFan) once a function runs hot; the heap grows to the model's size. The
+ *   first seed-CNN round (a training step at batch 64 and an inference batch of 256) took 150-215 ms
+ *   against ~30 ms for later rounds (63-150 ms with Chromium's eager-TurboFan flags).
+ * So the warm-up waits for the workers, then trains and infers the seed CNN at those batch sizes
+ * (the same kernels, thread splits and workspaces as a real epoch) until the rounds stop getting
+ * faster, within a time budget (1 s). It yields between rounds, so a page keeps painting.
  */
 import { engine } from '../backend/engine.js';
 import { Conv2D } from '../layers/conv2d.js';
@@ -23,7 +25,7 @@ import { nextMacrotask } from './event-loop-yield.js';
 import { Sequential } from './sequential.js';
 
 export interface WarmUpOptions {
-  /** Most time the rounds may take, in ms (default 1,500); waiting for the workers is apart. */
+  /** Most time the rounds may take, in ms (default 1,000); waiting for the workers is apart. */
   budgetMs?: number;
   /** Most time to wait for the worker threads to start, in ms (default 5,000). */
   workersTimeoutMs?: number;
@@ -44,7 +46,8 @@ export interface WarmUpReport {
 const WARM_WITHIN = 1.15;
 /** This many warm rounds in a row end the warm-up. */
 const WARM_ROUNDS = 3;
-const MIN_ROUNDS = 4;
+/** Fewer rounds than this never count as warm: the browser tiers functions up over the first ones. */
+const MIN_ROUNDS = 6;
 
 /** The seed CNN with fixed names: the user's first layers keep their Keras names ('conv2d', ...). */
 function warmUpModel(): Sequential {
@@ -104,7 +107,7 @@ async function workersReady(timeoutMs: number): Promise<void> {
  * `setBackend` elsewhere. Changes no user-visible state: no layer-name counter, no generator.
  */
 export async function warmUpBackend(options: WarmUpOptions = {}): Promise<WarmUpReport> {
-  const budgetMs = options.budgetMs ?? 1500;
+  const budgetMs = options.budgetMs ?? 1000;
   const t0 = performance.now();
   await workersReady(options.workersTimeoutMs ?? 5000);
   const workersMs = performance.now() - t0;
