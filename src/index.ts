@@ -28,9 +28,9 @@ export {
   Resizing, CenterCrop, RandomCrop, RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness, Normalization,
 } from './layers/index.js';
 export type { LayerArgs, CallOptions, SymbolicShape, Initializer, Regularizer, Constraint, InputOptions, ActivationName, InitializerName } from './layers/index.js';
-export { Sequential, Model, Trainer, mnistCnn } from './models/index.js';
+export { Sequential, Model, Trainer, mnistCnn, warmUpBackend } from './models/index.js';
 export type {
-  SequentialOptions, CompileOptions, EvaluateOptions, PredictOptions, FitOptions, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg, DataArg, ArrayData, NestedData, TypedNumbers,
+  SequentialOptions, CompileOptions, EvaluateOptions, PredictOptions, FitOptions, YieldEvery, WarmUpOptions, WarmUpReport, ModelOptions, DataBatch, BatchIterable, BatchWeights, TensorArg, DataArg, ArrayData, NestedData, TypedNumbers,
 } from './models/index.js';
 export * as optimizers from './optimizers/index.js';
 export {

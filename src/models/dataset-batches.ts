@@ -13,6 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { kindOf } from './array-data.js';
 import type { EpochBatches, Names, SourceBatch } from './batch-sources.js';
 import { asList, sampleWeightValues, type TensorArg } from './data-set.js';
+import type { EventLoopPacer } from './event-loop-yield.js';
 import { batchShapeText } from './input-checks.js';
 import { predictStep, type StepModel } from './steps.js';
 
@@ -136,7 +137,7 @@ export function datasetSteps(data: Dataset<unknown>, steps: number | undefined, 
 }
 
 /** The model's outputs over every batch of `data` (x only; targets are ignored, as in Keras). */
-export async function predictDataset(model: StepModel, data: Dataset<unknown>, source: DatasetModel, steps: number | null): Promise<Tensor[]> {
+export async function predictDataset(model: StepModel, data: Dataset<unknown>, source: DatasetModel, steps: number | null, pacer: EventLoopPacer): Promise<Tensor[]> {
   const chunks: { values: Float32Array | Int32Array; shape: readonly number[] }[][] = [];
   let prepared = false;
   for await (const e of data) {
@@ -147,6 +148,7 @@ export async function predictDataset(model: StepModel, data: Dataset<unknown>, s
       prepared = true;
     }
     chunks.push(predictStep(model, () => xs));
+    await pacer.batchDone();
   }
   if (chunks.length === 0) throw new Error('predict: the Dataset is empty (no batch); give at least one batch');
   return chunks[0].map((first, k) => {

@@ -15,6 +15,7 @@ import { datasetEpochs, type DatasetModel, datasetSteps } from './dataset-batche
 import { RunningMeans } from './inference-loops.js';
 import { type CompiledState, type StepModel, testStep, trainStep } from './steps.js';
 import { classWeightsFor } from './weighted-loss.js';
+import { EventLoopPacer, type YieldEvery } from './event-loop-yield.js';
 
 export interface FitOptions {
   epochs?: number;
@@ -43,6 +44,12 @@ export interface FitOptions {
    * Dataset the same pass then continues into the next epoch and restarts when used up, as Keras.
    */
   stepsPerEpoch?: number;
+  /**
+   * When training hands the thread back to the event loop, as TensorFlow.js's `yieldEvery`: 'auto'
+   * (default: after ~30 ms of work, so a page repaints and a Worker gets its messages), 'batch',
+   * 'epoch', 'never', or a number of milliseconds. Results do not depend on it.
+   */
+  yieldEvery?: YieldEvery;
 }
 
 export interface FitModel extends StepModel, CallbackModel {
@@ -130,14 +137,18 @@ export function datasetFitData(data: Dataset<unknown>, model: DatasetModel, o: F
   return { names: model.names, steps: steps ?? known, validation, epoch: () => epochs() };
 }
 
-/** Mean logged values over every batch of `batches` (validation); test hooks fire on `list` when given. */
-export async function evaluateBatches(model: StepModel, compiled: CompiledState, batches: EpochBatches, list?: CallbackList): Promise<number[]> {
+/**
+ * Mean logged values over every batch of `batches` (validation, evaluate on a Dataset); test hooks
+ * fire on `list` when given, and `pacer` decides when to yield to the event loop.
+ */
+export async function evaluateBatches(model: StepModel, compiled: CompiledState, batches: EpochBatches, pacer: EventLoopPacer, list?: CallbackList): Promise<number[]> {
   const acc = new RunningMeans();
   let step = 0;
   for (let b = await batches.next(); b !== null; b = await batches.next(), step++) {
     await list?.onTestBatchBegin(step, { batch: step, size: b.size });
     acc.add(testStep(model, compiled, b.make), b.size);
     await list?.onTestBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
+    await pacer.batchDone();
   }
   return acc.means();
 }
@@ -153,9 +164,9 @@ function epochRandom(base: number, epoch: number): Random {
 }
 
 /** fit's validation as Keras runs it: onTestBegin, test batch hooks, onTestEnd with the val logs. */
-async function validate(model: FitModel, compiled: CompiledState, batches: EpochBatches, list: CallbackList): Promise<Logs> {
+async function validate(model: FitModel, compiled: CompiledState, batches: EpochBatches, list: CallbackList, pacer: EventLoopPacer): Promise<Logs> {
   await list.onTestBegin({});
-  const values = await evaluateBatches(model, compiled, batches, list);
+  const values = await evaluateBatches(model, compiled, batches, pacer, list);
   const logs = Object.fromEntries(compiled.names.map((n, i) => [n, values[i]]));
   await list.onTestEnd(logs);
   return Object.fromEntries(compiled.names.map((n, i) => [`val_${n}`, values[i]]));
@@ -171,13 +182,15 @@ function startEpoch(model: FitModel, o: FitOptions): number {
 // ---- end of hooks for callbacks ----
 
 /** One epoch of training steps; returns the epoch's mean logs and how many steps ran. */
-async function trainEpoch(model: FitModel, compiled: CompiledState, batches: EpochBatches, list: CallbackList): Promise<{ logs: Logs; steps: number }> {
+async function trainEpoch(model: FitModel, compiled: CompiledState, batches: EpochBatches, list: CallbackList, pacer: EventLoopPacer): Promise<{ logs: Logs; steps: number }> {
   const acc = new RunningMeans();
   let step = 0;
   for (let b = await batches.next(); b !== null; b = await batches.next(), step++) {
     await list.onTrainBatchBegin(step, { batch: step, size: b.size });
     acc.add(trainStep(model, compiled, b.make), b.size);
     await list.onTrainBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
+    // After the batch-end hook, so what a callback drew for this batch is painted at the yield.
+    await pacer.batchDone();
     if (model.stopTraining) return { logs: acc.logs(compiled.names), steps: step + 1 };
   }
   return { logs: step === 0 ? {} : acc.logs(compiled.names), steps: step };
@@ -187,6 +200,7 @@ async function trainEpoch(model: FitModel, compiled: CompiledState, batches: Epo
 export async function fitLoop(model: FitModel, compiled: CompiledState, data: FitData, o: FitOptions, rng: Random): Promise<History> {
   const epochs = positiveInt(o.epochs ?? 1, 'epochs');
   const verbose = o.verbose ?? 1;
+  const pacer = new EventLoopPacer(o.yieldEvery, 'fit');
   const history = new History();
   const given = o.callbacks ?? [];
   // As Keras: a ProgbarLogger among the callbacks (e.g. countMode 'samples') replaces the default one.
@@ -201,7 +215,7 @@ export async function fitLoop(model: FitModel, compiled: CompiledState, data: Fi
   let trained = false;
   for (let epoch = startEpoch(model, o); epoch < epochs; epoch++) {
     await list.onEpochBegin(epoch, {});
-    const result = await trainEpoch(model, compiled, data.epoch(epochRandom(seed, epoch)), list);
+    const result = await trainEpoch(model, compiled, data.epoch(epochRandom(seed, epoch)), list, pacer);
     if (result.steps === 0 && !trained) {
       throw new Error('fit: the data is empty (the iterator gave no batch in the first epoch); give at least one batch of { xs, ys }');
     }
@@ -212,8 +226,9 @@ export async function fitLoop(model: FitModel, compiled: CompiledState, data: Fi
     }
     logs = result.logs;
     trained = true;
-    if (data.validation !== null) Object.assign(logs, await validate(model, compiled, data.validation(), list));
+    if (data.validation !== null) Object.assign(logs, await validate(model, compiled, data.validation(), list, pacer));
     await list.onEpochEnd(epoch, logs);
+    await pacer.epochDone();
     if (model.stopTraining) break;
   }
   // Keras's finalize_variable_values: with useEma the model ends on the moving averages.

@@ -217,6 +217,10 @@ export class Sequential extends Trainer {
     return (x instanceof Dataset ? super.predict(x, options) : super.predict(x, options)) as Tensor | Promise<Tensor>;
   }
 
+  override predictAsync(x: TensorArg | Dataset<unknown>, options: PredictOptions = {}): Promise<Tensor> {
+    return super.predictAsync(x, options) as Promise<Tensor>;
+  }
+
   override predictOnBatch(x: TensorArg): Tensor {
     return super.predictOnBatch(x) as Tensor;
   }

@@ -21,7 +21,8 @@ import { asList, assertNotEmpty, sampleWeightValues, type TensorArg, toDataSet }
 import { datasetEpochs, type DatasetModel, predictDataset, datasetSteps } from './dataset-batches.js';
 import { arrayFitData, datasetFitData, evaluateBatches, type FitData, fitLoop, type FitOptions, iteratorFitData, withClassWeights } from './fit-loop.js';
 import { toHost } from './host-data.js';
-import { evaluateLoop, predictLoop } from './inference-loops.js';
+import { evaluateLoop, predictLoop, runLoop, runLoopPaced } from './inference-loops.js';
+import { EventLoopPacer, type YieldEvery } from './event-loop-yield.js';
 import { checkTargets } from './input-checks.js';
 import { type CompiledState, predictStep, type StepModel, testStep, trainStep } from './steps.js';
 
@@ -32,12 +33,23 @@ export interface EvaluateOptions {
   sampleWeight?: Tensor;
   /** Batches of a Dataset to evaluate (default: one whole pass). */
   steps?: number;
+  /** When `evaluateAsync` (or evaluate on a Dataset) yields to the event loop; see FitOptions. */
+  yieldEvery?: YieldEvery;
 }
 
 export interface PredictOptions {
   batchSize?: number;
   /** Batches of a Dataset to predict (default: one whole pass). */
   steps?: number;
+  /** When `predictAsync` (or predict on a Dataset) yields to the event loop; see FitOptions. */
+  yieldEvery?: YieldEvery;
+}
+
+/** The synchronous forms cannot yield: a `yieldEvery` given to them is refused, not ignored. */
+function refuseYieldEvery(op: 'evaluate' | 'predict', o: { yieldEvery?: YieldEvery }): void {
+  if (o.yieldEvery !== undefined) {
+    throw new Error(`${op}: yieldEvery applies to ${op}Async (and to a Dataset); the synchronous ${op} on arrays never yields`);
+  }
 }
 
 /** `first`, then the rest of `rest`. */
@@ -250,7 +262,7 @@ export abstract class Trainer implements StepModel {
     const batches = datasetEpochs(data, this.datasetModel('evaluate'), { op: 'evaluate', steps, continueAcrossEpochs: false })();
     const first = await batches.next();
     if (first === null) throw new Error('evaluate: the Dataset is empty (no batch); give at least one batch');
-    const results = await evaluateBatches(this, this.compiled, prepend(first, batches));
+    const results = await evaluateBatches(this, this.compiled, prepend(first, batches), new EventLoopPacer(o.yieldEvery, 'evaluate'));
     this.printResults(results, o);
     return results;
   }
@@ -260,12 +272,32 @@ export abstract class Trainer implements StepModel {
   }
 
   private evaluateArrays(x: TensorArg, y: TensorArg, options: EvaluateOptions): number[] {
-    const xs = this.inputsOf(x, 'evaluate');
-    const ys = this.targetsOf(y, 'evaluate');
-    const set = toDataSet(xs, ys, options.sampleWeight === undefined ? null : sampleWeightValues(options.sampleWeight, 'evaluate'), 'evaluate');
-    const compiled = this.ready('evaluate', xs, ys);
-    const results = evaluateLoop(this, compiled, set, options.batchSize ?? 32);
+    refuseYieldEvery('evaluate', options);
+    const results = runLoop(this.evaluateArraysLoop(x, y, options, 'evaluate'));
     this.printResults(results, options);
+    return results;
+  }
+
+  /** The batches of evaluate on arrays, checked and ready to run (synchronously or paced). */
+  private evaluateArraysLoop(x: TensorArg, y: TensorArg, options: EvaluateOptions, op: string): Generator<void, number[], void> {
+    const xs = this.inputsOf(x, op);
+    const ys = this.targetsOf(y, op);
+    const set = toDataSet(xs, ys, options.sampleWeight === undefined ? null : sampleWeightValues(options.sampleWeight, op), op);
+    const compiled = this.ready(op, xs, ys);
+    return evaluateLoop(this, compiled, set, options.batchSize ?? 32);
+  }
+
+  /**
+   * `evaluate` that does not block the page: the same batches and results, with a yield to the
+   * event loop whenever ~30 ms of work has run (`yieldEvery`), so a page repaints meanwhile.
+   */
+  evaluateAsync(x: TensorArg, y: TensorArg, options?: EvaluateOptions): Promise<number[]>;
+  evaluateAsync(data: Dataset<unknown>, options?: EvaluateOptions): Promise<number[]>;
+  async evaluateAsync(a: TensorArg | Dataset<unknown>, b?: TensorArg | EvaluateOptions, c: EvaluateOptions = {}): Promise<number[]> {
+    if (a instanceof Dataset) return this.evaluateDataset(a, (b ?? {}) as EvaluateOptions);
+    const pacer = new EventLoopPacer(c.yieldEvery, 'evaluateAsync');
+    const results = await runLoopPaced(this.evaluateArraysLoop(a, b as TensorArg, c, 'evaluateAsync'), pacer);
+    this.printResults(results, c);
     return results;
   }
 
@@ -282,15 +314,32 @@ export abstract class Trainer implements StepModel {
 
   private async predictDataset(data: Dataset<unknown>, o: PredictOptions): Promise<Tensor | Tensor[]> {
     if (o.batchSize !== undefined) throw new Error('predict: batchSize is not supported when x is a Dataset; its elements are already batches: set the size with dataset.batch(n)');
-    const outs = await predictDataset(this, data, this.datasetModel('predict'), datasetSteps(data, o.steps, 'predict', 'steps'));
+    const pacer = new EventLoopPacer(o.yieldEvery, 'predict');
+    const outs = await predictDataset(this, data, this.datasetModel('predict'), datasetSteps(data, o.steps, 'predict', 'steps'), pacer);
     return outs.length === 1 ? outs[0] : outs;
   }
 
   private predictArrays(x: TensorArg, options: PredictOptions): Tensor | Tensor[] {
-    const xs = this.inputsOf(x, 'predict');
-    assertNotEmpty(xs, 'predict');
+    refuseYieldEvery('predict', options);
+    const outs = runLoop(this.predictArraysLoop(x, options, 'predict'));
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /** The batches of predict on arrays, checked and ready to run (synchronously or paced). */
+  private predictArraysLoop(x: TensorArg, options: PredictOptions, op: string): Generator<void, Tensor[], void> {
+    const xs = this.inputsOf(x, op);
+    assertNotEmpty(xs, op);
     this.ensureBuilt(xs);
-    const outs = predictLoop(this, xs.map((t, i) => toHost(t, xs.length > 1 ? `x[${i}]` : 'x', 'predict')), options.batchSize ?? 32);
+    return predictLoop(this, xs.map((t, i) => toHost(t, xs.length > 1 ? `x[${i}]` : 'x', op)), options.batchSize ?? 32);
+  }
+
+  /**
+   * `predict` that does not block the page: the same outputs, with a yield to the event loop
+   * whenever ~30 ms of work has run (`yieldEvery`), so a page repaints meanwhile.
+   */
+  async predictAsync(x: TensorArg | Dataset<unknown>, options: PredictOptions = {}): Promise<Tensor | Tensor[]> {
+    if (x instanceof Dataset) return this.predictDataset(x, options);
+    const outs = await runLoopPaced(this.predictArraysLoop(x, options, 'predictAsync'), new EventLoopPacer(options.yieldEvery, 'predictAsync'));
     return outs.length === 1 ? outs[0] : outs;
   }
 

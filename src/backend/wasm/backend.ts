@@ -53,6 +53,11 @@ export interface WasmBackendOptions {
 export interface WasmBackend extends Backend {
   /** Stops the workers; the backend must not be used afterwards. */
   close(): void;
+  /**
+   * Resolves once every worker thread has instantiated the kernels and waits for jobs. Kernels never
+   * wait for it (the main thread takes every chunk until then); a warm-up does (models/warm-up.ts).
+   */
+  ready(): Promise<void>;
   /** @internal The kernel context (benchmarks and tests). */
   readonly context: WasmContext;
 }
@@ -117,5 +122,6 @@ export function createWasmBackend(options: WasmBackendOptions): WasmBackend {
     reclaimer: (handle: DataHandle) => heap.reclaimer(handle as WasmHandle),
     memory: () => heap.memoryInfo(),
     close: () => ctx.close(),
+    ready: async () => { await pool?.ready(); },
   };
 }

@@ -109,6 +109,10 @@ async function start(options: BrowserWasmOptions, requested: number | undefined)
     await backend.context.pool?.ready();
     const ready = backend;
     engine.registerBackend('wasm', () => ready, 2);
+    // The first epoch at full speed: run the kernels until the browser has optimized them
+    // (models/warm-up.ts says why). Loaded on demand so this module does not import the layers.
+    engine.setBackend('wasm');
+    await (await import('../../models/warm-up.js')).warmUpBackend();
     setupRecord.variant = variant;
     setupRecord.fallbackReason = null;
     return backendStatus({ backend: 'wasm', threads, variant });
