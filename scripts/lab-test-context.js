@@ -40,7 +40,7 @@ export async function createTestLab({ trainLimit = 6000, testLimit = 10000 } = {
       data ??= Promise.all([split('train', trainLimit), split('t10k', testLimit)]).then(([[trainImages, trainLabels], [testImages, testLabels]]) => ({ trainImages, trainLabels, testImages, testLabels }));
       return data;
     },
-    backendStatus: () => backend,
+    backendStatus: () => String(backend),
     showError(message) {
       errors.push(message);
       document.getElementById('lab-errors').textContent = errors.join('\n');

@@ -14,7 +14,7 @@ test('every view of the Lab loads with no console error', { skip: skip ?? false 
   await withLab(async (lab) => {
     await lab.open();
     t.diagnostic(`navigation to ready: ${await lab.page.evaluate(() => document.body.dataset['readyMs'])} ms (the page's own count)`);
-    assert.match((await lab.page.textContent('#status-backend')) ?? '', /^Backend: wasm, \d+ threads$/);
+    assert.match((await lab.page.textContent('#status-backend')) ?? '', /^Backend: wasm \((relaxed )?SIMD, \d+ threads\)$/);
     for (const view of VIEWS) {
       await lab.page.click(`#tab-${view}`);
       await lab.page.waitForSelector(`#view-${view} h2`, { state: 'visible' });
@@ -95,7 +95,7 @@ test('served without the isolation headers, the Lab runs on ref and the status l
     });
     await lab.open('#build');
     assert.equal(await lab.page.evaluate(() => crossOriginIsolated), false);
-    assert.match((await lab.page.textContent('#status-backend')) ?? '', /^Backend: ref \(slow\): page not cross-origin isolated \(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\)$/);
+    assert.match((await lab.page.textContent('#status-backend')) ?? '', /^Backend: ref \(slow\): the page is not cross-origin isolated, .*Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp$/);
     assert.match((await lab.page.textContent('.totals')) ?? '', /Total params: 93,322\b/, 'the Lab still works, on ref');
     assert.deepEqual(lab.problems, []);
   });

@@ -37,8 +37,8 @@ export async function uploadedModel(files: readonly File[]): Promise<Sequential>
 }
 
 /** Downloads the model as NAME.onnx (ONNX opset 13); returns its size in bytes. */
-export function downloadOnnx(model: Sequential, name: string): number {
-  const bytes = exportOnnx(model);
+export async function downloadOnnx(model: Sequential, name: string): Promise<number> {
+  const bytes = await exportOnnx(model);
   const url = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: 'application/octet-stream' }));
   const link = document.createElement('a');
   link.href = url;

@@ -8,7 +8,6 @@ import type { LabMnist } from '../lab-context.js';
 import type { Curves } from './live-chart.js';
 import type { PauseGate } from './pause-gate.js';
 import { trainData } from './train-data.js';
-import { yieldToPage } from './yield-to-page.js';
 
 export type OptimizerChoice = 'adam' | 'rmsprop' | 'sgd';
 
@@ -50,7 +49,6 @@ function progressCallback(settings: TrainSettings, samples: number, gate: PauseG
       curves.loss.push({ epoch: x, value: logs?.['loss'] as number, series: 'training' });
       curves.accuracy.push({ epoch: x, value: logs?.['accuracy'] as number, series: 'training' });
       onProgress({ epoch, batch, stepsPerEpoch, samplesPerSec: speed(), curves });
-      await yieldToPage();
       await gate.wait();
     },
     onEpochEnd: (e: number, logs?: Logs) => {
@@ -70,7 +68,6 @@ export async function runTraining(model: Sequential, mnist: LabMnist, settings: 
   await model.fit(data.x, data.y, { epochs: settings.epochs, batchSize: settings.batchSize, validationData: [data.valX, data.valY], callbacks: [run.callback], verbose: 0 });
   const samplesPerSec = run.speed();
   const seconds = (performance.now() - run.started - gate.pausedMs()) / 1000;
-  await yieldToPage();
-  const [testLoss, testAccuracy] = model.evaluate(mnist.testImages, mnist.testLabels, { batchSize: 256, verbose: 0 });
+  const [testLoss, testAccuracy] = await model.evaluateAsync(mnist.testImages, mnist.testLabels, { batchSize: 256, verbose: 0 });
   return { testLoss, testAccuracy, testImages: mnist.testImages.shape[0], samplesPerSec, seconds };
 }

@@ -66,7 +66,7 @@ export function mount(root: HTMLElement, lab: LabContext): void {
     const r = await downloadModel(m, name.value);
     return `Downloaded ${r.locations.join(' and ')} (${kb(r.weightDataBytes)} of weights).`;
   });
-  const onnx = actions.onModel('export ONNX', (m) => `Downloaded ${name.value}.onnx (${kb(downloadOnnx(m, name.value))}).`);
+  const onnx = actions.onModel('export ONNX', async (m) => `Downloaded ${name.value}.onnx (${kb(await downloadOnnx(m, name.value))}).`);
   const store = actions.onModel('save to IndexedDB', async (m) => {
     await storeModel(m, name.value);
     return `Saved as indexeddb://${name.value} at ${new Date().toLocaleTimeString()}.`;

@@ -74,7 +74,7 @@ export function labSite(root: string = packageRoot()): LabSite {
   };
   entries.set('index.html', { file: need(join(root, 'lab', 'index.html')) });
   entries.set('lab.css', { file: need(join(root, 'lab', 'lab.css')) });
-  walk(need(join(root, 'dist', 'lab')), (p) => p.endsWith('.js'), (rel, file) => entries.set(`app/${rel.split(sep).join('/')}`, { file }));
+  walk(need(join(root, 'dist', 'lab')), isLabFile, (rel, file) => entries.set(`app/${rel.split(sep).join('/')}`, { file }));
   walk(need(join(root, 'dist', 'src')), isBrowserCoreFile, (rel, file) => entries.set(`fovea/${rel.split(sep).join('/')}`, { file }));
   for (const variant of ['simd', 'relaxed']) entries.set(`kernels/fovea-${variant}.wasm`, { file: need(join(root, 'wasm', 'build', `fovea-${variant}.wasm`)) });
   entries.set('vendor/fflate.js', { file: need(join(requirePackage('fflate'), 'esm', 'browser.js')) });
@@ -90,7 +90,13 @@ export function labSite(root: string = packageRoot()): LabSite {
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
+  '.jpg': 'image/jpeg', '.png': 'image/png', '.md': 'text/markdown; charset=utf-8',
 };
+
+/** The built Lab's files: its modules and what scripts/copy-lab-assets.mjs puts beside them (style sheets, the Kernels view's photos and their licence notes); no source maps. */
+function isLabFile(path: string): boolean {
+  return /\.(js|css|jpg|png|md)$/.test(path);
+}
 
 /** The Content-Type of a site path (IDX files and anything else: bytes). */
 export function contentType(path: string): string {
