@@ -31,7 +31,7 @@ function report(version, r) {
     ['WebAssembly SIMD and shared memory', r.features.simd && r.features.threads],
   ];
   if (r.backend !== undefined) {
-    console.log(`backend ${r.backend}, ${r.threads} threads (Web Workers), ${r.variant} kernels; the worker ran a job; ${r.parallelJobs} kernels split across threads`);
+    console.log(`backend ${r.backend}, ${r.threads} threads (Web Workers), ${r.variant} kernels; ${r.parallelJobs} kernels split across threads`);
     console.log(`conv2d [8,13,13,32] * [3,3,32,64] vs ref, max rel err: y ${r.conv.y.toExponential(2)}, dX ${r.conv.dx.toExponential(2)}, dW ${r.conv.dw.toExponential(2)}`);
     console.log(`seed CNN, 20 steps of batch 64: loss ${r.lossBefore.toFixed(4)} -> ${r.lossAfter.toFixed(4)} (${Math.round(r.trainSamplesPerSec)} samples/s)`);
     console.log(`inference, 1,024 images at batch 256: ${Math.round(r.inferSamplesPerSec)} samples/s (best of 3)`);
