@@ -46,7 +46,8 @@ export async function measureBundle(source = CORE_APP) {
       platform: 'browser', outdir: out, metafile: true, logLevel: 'error', absWorkingDir: work,
     });
     const outputs = result.metafile.outputs;
-    const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint !== undefined);
+    // Dynamic imports are entry points in the metafile too: the app's own is the one page load starts from.
+    const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint === 'app.js');
     const initial = new Set();
     const visit = (file) => {
       if (initial.has(file)) return;

@@ -12,8 +12,9 @@ import { backendStatus, setupRecord, type BackendStatus } from '../backend-statu
 import { engine } from '../engine.js';
 import type { WasmBackend } from './backend.js';
 import { browserPlatform } from './browser-platform.js';
-import { compileKernels, detectFeatures, type WasmVariant } from './loader.js';
-import { MAX_THREADS } from './pool.js';
+import { detectFeatures } from './features.js';
+import type { WasmVariant } from './loader.js';
+import { MAX_THREADS } from './thread-limit.js';
 
 export interface BrowserWasmOptions {
   /** Where fovea-simd.wasm and fovea-relaxed.wasm are served (a URL ending in '/'). */
@@ -102,9 +103,10 @@ async function start(options: BrowserWasmOptions, requested: number | undefined)
   const threads = requested ?? Math.max(1, Math.min(MAX_THREADS, platform.hardwareConcurrency()));
   let backend: WasmBackend | null = null;
   try {
+    // Imported here, not at the top: the loader and the kernels' code (~13 kB gzip) load only on
+    // pages that set up wasm.
+    const [{ compileKernels }, { createWasmBackend }] = await Promise.all([import('./loader.js'), import('./backend.js')]);
     const { module, variant } = await compileKernels(platform, options.variant ?? 'auto');
-    // Imported here, not at the top: the kernels' code (~10 kB gzip) loads only on pages that set up wasm.
-    const { createWasmBackend } = await import('./backend.js');
     backend = createWasmBackend({ module, threads, platform });
     await backend.context.pool?.ready();
     const ready = backend;

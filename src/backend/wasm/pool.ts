@@ -12,6 +12,9 @@
  */
 import type { PoolInit, PoolWorker, WasmPlatform } from './platform.js';
 import type { WasmMemory, WasmModule } from './wasm-objects.js';
+import { MAX_THREADS } from './thread-limit.js';
+
+export { MAX_THREADS };
 
 /** Control block layout (Int32 slots) per worker. */
 const SEQ = 0; // job sequence number, bumped by the main thread
@@ -43,7 +46,6 @@ const J_NMAP = 7;
 const J_ERR = 8;
 const J_WSARG = 9; // argument index that receives the running thread's workspace pointer, or -1
 const J_WS = 10; // per-thread workspace pointers (thread 0 = main), up to 6 threads
-export const MAX_THREADS = 6;
 const J_MAP = 16; // NMAP triples: arg index, coefficient of chunk start, coefficient of chunk length
 const MAX_MAP = 8;
 /**
