@@ -1,13 +1,18 @@
 /**
- * The depthwise conv kernels (wasm/assembly/depthwise.ts) on mobilenet-mini's four depthwise layers
- * at batch 64, through the backend's kernel path (engine.runKernel): forward, input gradient and
- * filter gradient on 1 and 2 threads, best of --reps calls. GF/s = 2 x taps x output elements / time
- * (the direct-conv flops; padded taps count, as they do for the other convs in DESIGN.md).
+ * The zoo's kernels through the backend's kernel path (engine.runKernel), batch 64, 1 and 2
+ * threads, best of --reps calls:
+ * - depthwise conv (wasm/assembly/depthwise.ts) on mobilenet-mini's four depthwise layers: forward,
+ *   input gradient, filter gradient; GF/s = 2 x taps x output elements / time (the direct-conv
+ *   flops; padded taps count, as they do for the other convs in DESIGN.md);
+ * - BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts) on mobilenet-mini's and
+ *   cifar-vgg's largest BN inputs; GB/s = bytes the two passes must move (x read twice and y
+ *   written; dy and x read twice and dx written) / time.
+ * The times include allocating the output and reading it back (dataSync).
  *
- *   npm run build && node dist/bench/wasm-depthwise.js [--batch=64] [--reps=30]
+ *   npm run build && node dist/bench/wasm-zoo-kernels.js [--batch=64] [--reps=30]
  */
 import { engine } from '../src/backend/engine.js';
-import type { KernelAttrs, KernelId } from '../src/backend/kernels.js';
+import type { KernelAttrs, KernelId, MultiOutputKernelId } from '../src/backend/kernels.js';
 import '../src/backend/register.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
@@ -33,11 +38,14 @@ function bestMs(backend: string, id: KernelId, inputs: Record<string, Tensor | u
   let best = Infinity;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync();
+    if (MULTI.includes(id)) engine.runKernelOutputs(id as MultiOutputKernelId, inputs as never, attrs as never)[0]!.dataSync();
+    else engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync();
     best = Math.min(best, performance.now() - t0);
   }
   return best;
 }
+
+const MULTI: readonly KernelId[] = ['BatchNormTraining', 'BatchNormTrainingGrad'] satisfies readonly MultiOutputKernelId[];
 
 for (const L of LAYERS) {
   const pad: [number, number, number, number] = L.s === 1 ? [1, 1, 1, 1] : [0, 0, 0, 0];
@@ -55,5 +63,22 @@ for (const L of LAYERS) {
   for (const [what, id, inputs, attrs] of kernels) {
     const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
     console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
+  }
+}
+
+/** The largest BN inputs: mobilenet-mini's first block and cifar-vgg's first two convs. */
+for (const shape of [[batch, 16, 16, 64], [batch, 32, 32, 32]]) {
+  const C = shape[3]!;
+  const x = randn(shape), dy = randn(shape), gamma = randn([C]), beta = randn([C]);
+  const [, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x }, { epsilon: 1e-3 });
+  const bytes = shape.reduce((p, q) => p * q, 1) * 4;
+  console.log(`BN ${shape.join('x')} (${(bytes / 1e6).toFixed(1)} MB)`);
+  const kernels: [string, KernelId, Record<string, Tensor | undefined>, number][] = [
+    ['forward', 'BatchNormTraining', { x, gamma, beta }, 3 * bytes],
+    ['gradient', 'BatchNormTrainingGrad', { dy, x, mean, variance, gamma }, 5 * bytes],
+  ];
+  for (const [what, id, inputs, moved] of kernels) {
+    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, { epsilon: 1e-3 })) as [number, number];
+    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(moved / t1 / 1e6).toFixed(1).padStart(5)} GB/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(moved / t2 / 1e6).toFixed(1).padStart(5)} GB/s`);
   }
 }
