@@ -2,7 +2,10 @@
  * Per-kernel profile of seed-CNN training steps (batch 64, RMSprop) on a backend: ms per step by
  * kernel id, and the time outside kernels (engine, autograd, optimizer bookkeeping in JS).
  *
- *   node dist/bench/wasm-profile.js [--backend=wasm] [--steps=20] [--threads=2] [--shapes]
+ *   node dist/bench/wasm-profile.js [--backend=wasm] [--steps=20] [--threads=2] [--shapes] [--model=NAME] [--api=nn]
+ *
+ * --model profiles a zoo model of `fovea bench` instead (seeded synthetic 32x32x3 data for the
+ * 32x32 models, with the model's own optimizer); --api=nn its nn version.
  *
  * --shapes splits each kernel id by its inputs' shapes and attributes (the kernel table is wrapped,
  * so the times include only the kernel itself, not the engine's bookkeeping).
@@ -15,6 +18,8 @@ import { mnistCnn } from '../src/models/mnist-cnn.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import { tensor } from '../src/ops/create.js';
 import type { TensorInfo } from '../src/backend/kernels.js';
+import { BENCH_MODELS, type BenchModelName, benchProgram } from '../src/cli/bench-models.js';
+import { Random } from '../src/tensor/random.js';
 
 /** Times every kernel of the active backend under a key naming its input shapes and attributes. */
 function wrapKernels(record: (key: string, ms: number) => void): void {
@@ -37,15 +42,30 @@ const steps = Number(arg('steps', '20'));
 registerWasmBackend({ threads: Number(arg('threads', '2')) });
 engine.setBackend(backend);
 
-const data = loadMnist({ limitTrain: 2048, limitTest: 16 });
 const B = 64;
-const batches = Array.from({ length: 16 }, (_, i) => {
-  const x = tensor(data.trainImages.dataSync().subarray(i * B * 784, (i + 1) * B * 784), [B, 28, 28, 1]);
-  return [x, toCategorical(data.trainLabels.dataSync().subarray(i * B, (i + 1) * B), 10)] as const;
-});
-const model = mnistCnn({ seed: 1 });
-model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
-for (let s = 0; s < 5; s++) model.trainOnBatch(...batches[s % 16]!);
+const zoo = arg('model', '');
+/** The step to profile: the seed CNN on MNIST (default), or a zoo model on synthetic 32x32x3 data. */
+function profiledStep(): { step: (s: number) => void } {
+  if (zoo !== '' && zoo !== 'mnist-cnn') {
+    const model = BENCH_MODELS[zoo as BenchModelName];
+    if (model === undefined || model.data !== 'synthetic') throw new Error(`wasm-profile: --model takes a 32x32 zoo model, got '${zoo}'`);
+    const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
+    const rng = new Random(3);
+    const x = tensor(Float32Array.from({ length: B * 32 * 32 * 3 }, () => rng.uniform()), [B, 32, 32, 3]);
+    const y = toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10);
+    return { step: () => program.trainStep(x, y) };
+  }
+  const data = loadMnist({ limitTrain: 2048, limitTest: 16 });
+  const batches = Array.from({ length: 16 }, (_, i) => {
+    const x = tensor(data.trainImages.dataSync().subarray(i * B * 784, (i + 1) * B * 784), [B, 28, 28, 1]);
+    return [x, toCategorical(data.trainLabels.dataSync().subarray(i * B, (i + 1) * B), 10)] as const;
+  });
+  const model = mnistCnn({ seed: 1 });
+  model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  return { step: (s) => void model.trainOnBatch(...batches[s % 16]!) };
+}
+const { step } = profiledStep();
+for (let s = 0; s < 5; s++) step(s);
 
 const ms = new Map<string, number>();
 const calls = new Map<string, number>();
@@ -61,7 +81,7 @@ const c0 = process.cpuUsage();
 const t0 = performance.now();
 for (let s = 0; s < steps; s++) {
   const t = performance.now();
-  model.trainOnBatch(...batches[s % 16]!);
+  step(s);
   best = Math.min(best, performance.now() - t);
   stepMs.push(performance.now() - t);
 }

@@ -164,6 +164,27 @@ export interface KernelSpecs {
     attrs: { activation: FusedActivation };
     output: TensorInfo[];
   };
+  /**
+   * BatchNormalization in training mode over the last axis of x [..., C] (float32, rank >= 2):
+   * [y, mean, variance] with mean and the biased variance [C] over every other axis (float64
+   * sums), y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta [C], optional).
+   */
+  BatchNormTraining: {
+    inputs: { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
+    attrs: { epsilon: number };
+    output: TensorInfo[];
+  };
+  /**
+   * The backward of BatchNormTraining's y for upstream dy, from the forward's mean and variance:
+   * [dx, dgamma, dbeta] with s = 1 / sqrt(variance + epsilon), xhat = (x - mean) * s,
+   * dbeta = sum dy, dgamma = sum dy * xhat (over every axis but the last) and
+   * dx = gamma * s * (dy - dbeta / M - xhat * dgamma / M), M the rows summed (gamma 1 when absent).
+   */
+  BatchNormTrainingGrad: {
+    inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma?: TensorInfo };
+    attrs: { epsilon: number };
+    output: TensorInfo[];
+  };
   /** Max, min or average pooling over NHWC. */
   Pool2D: { inputs: { x: TensorInfo }; attrs: Pool2DAttrs };
   /** dx of Pool2D; max/min route dy to the first winning cell of each window. */
@@ -233,6 +254,6 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'BiasActivationGrad', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
+  'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
   'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'ImageTransform', 'ImageTransformGrad',
 ];

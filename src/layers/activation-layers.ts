@@ -8,7 +8,7 @@
 import { greaterEqual, minimum, mul, sub } from '../ops/binary.js';
 import { where } from '../ops/shape-ops.js';
 import { softmax } from '../ops/softmax.js';
-import { elu, leakyRelu, relu } from '../ops/unary.js';
+import { elu, leakyRelu, relu, relu6 } from '../ops/unary.js';
 import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
@@ -48,6 +48,9 @@ export class ReLU extends ElementwiseLayer {
   }
 
   call(x: Tensor, _options?: CallOptions): Tensor {
+    // Keras 3 takes its native relu6 for maxValue 6 without threshold or slope: one kernel each
+    // way (relu then minimum ran four, with the gradient 0 at x = 6 as relu6's, not minimum's 1).
+    if (this.maxValue === 6 && this.threshold === 0 && this.negativeSlope === 0) return relu6(x);
     let y: Tensor;
     if (this.threshold === 0 && this.negativeSlope === 0) y = relu(x);
     else if (this.threshold === 0) y = leakyRelu(x, this.negativeSlope);

@@ -11,6 +11,7 @@
  * Example: `new BatchNormalization()` on [None, 26, 26, 32] has 128 params (64 non-trainable).
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
@@ -107,6 +108,12 @@ export class BatchNormalization extends Layer {
     const view = (t: Tensor): Tensor => reshape(t, broadcast);
     let centered: Tensor;
     let variance: Tensor;
+    if (options.training && this.trainable && a === x.rank - 1) {
+      // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
+      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
+      this.updateMoving(batchMean, batchVariance);
+      return y;
+    }
     if (options.training && this.trainable) {
       const axes = x.shape.map((_, i) => i).filter((i) => i !== a);
       const batchMean = mean(x, axes, true);

@@ -17,37 +17,50 @@ function run(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return engine.runKernel('Binary', { a, b }, { op });
 }
 
-/** Builds an op whose gradient rule maps (dy, a, b, y) to the unreduced input gradients. */
-function differentiable(op: BinaryOp, rule: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null]) {
+/** Which inputs ask for a gradient: a rule computes nothing for the others. */
+type Need = readonly [boolean, boolean];
+
+/**
+ * Builds an op whose gradient rule maps (dy, a, b, y, need) to the unreduced input gradients. The
+ * rule returns null for an input that needs none (a constant such as ReLU's maxValue or BN's
+ * epsilon), so no elementwise work and no broadcast reduction is spent on it.
+ */
+function differentiable(op: BinaryOp, rule: (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, need: Need) => [Tensor | null, Tensor | null]) {
   return (x: TensorLike, z: TensorLike): Tensor => {
     const a = typeof x === 'number' ? asTensor(x, z as Tensor) : x;
     const b = asTensor(z, a);
     const y = run(op, a, b);
     return record(op, y, [a, b], (dy) => {
-      const [ga, gb] = rule(dy, a, b, y);
-      return [ga && sumToShape(ga, a.shape), gb && sumToShape(gb, b.shape)];
+      const need: Need = [a.needsGrad, b.needsGrad];
+      const [ga, gb] = rule(dy, a, b, y, need);
+      return [ga && need[0] ? sumToShape(ga, a.shape) : null, gb && need[1] ? sumToShape(gb, b.shape) : null];
     });
   };
 }
 
+/** f() when the input needs a gradient, else null. */
+const when = (needed: boolean, f: () => Tensor): Tensor | null => (needed ? f() : null);
+
 export const add = differentiable('add', (dy) => [dy, dy]);
-export const sub = differentiable('sub', (dy) => [dy, run('mul', dy, scalar(-1))]);
-export const mul = differentiable('mul', (dy, a, b) => [run('mul', dy, b), run('mul', dy, a)]);
-export const div = differentiable('div', (dy, a, b, y) => [run('div', dy, b), run('mul', run('div', dy, b), run('mul', y, scalar(-1)))]);
+export const sub = differentiable('sub', (dy, _a, _b, _y, need) => [dy, when(need[1], () => run('mul', dy, scalar(-1)))]);
+export const mul = differentiable('mul', (dy, a, b, _y, need) => [when(need[0], () => run('mul', dy, b)), when(need[1], () => run('mul', dy, a))]);
+export const div = differentiable('div', (dy, _a, b, y, need) => {
+  const dyOverB = run('div', dy, b);
+  return [dyOverB, when(need[1], () => run('mul', dyOverB, run('mul', y, scalar(-1))))];
+});
 /** a^b; the gradient for b uses log(a), defined where a > 0. */
-export const pow = differentiable('pow', (dy, a, b, y) => {
-  const da = run('mul', dy, run('mul', b, run('pow', a, run('sub', b, scalar(1)))));
-  const logA = engine.runKernel('Unary', { x: a }, { op: 'log', alpha: 0 });
-  return [da, b.needsGrad ? run('mul', dy, run('mul', y, logA)) : null];
+export const pow = differentiable('pow', (dy, a, b, y, need) => {
+  const da = when(need[0], () => run('mul', dy, run('mul', b, run('pow', a, run('sub', b, scalar(1))))));
+  return [da, when(need[1], () => run('mul', dy, run('mul', y, engine.runKernel('Unary', { x: a }, { op: 'log', alpha: 0 }))))];
 });
 /** Ties send the gradient to `a`, as TensorFlow does. */
-export const maximum = differentiable('maximum', (dy, a, b) => {
+export const maximum = differentiable('maximum', (dy, a, b, _y, need) => {
   const mask = run('greaterEqual', a, b);
-  return [run('mul', dy, mask), run('mul', dy, run('sub', scalar(1), mask))];
+  return [when(need[0], () => run('mul', dy, mask)), when(need[1], () => run('mul', dy, run('sub', scalar(1), mask)))];
 });
-export const minimum = differentiable('minimum', (dy, a, b) => {
+export const minimum = differentiable('minimum', (dy, a, b, _y, need) => {
   const mask = run('lessEqual', a, b);
-  return [run('mul', dy, mask), run('mul', dy, run('sub', scalar(1), mask))];
+  return [when(need[0], () => run('mul', dy, mask)), when(need[1], () => run('mul', dy, run('sub', scalar(1), mask)))];
 });
 
 /** Comparisons give float32 1/0 and carry no gradient. */

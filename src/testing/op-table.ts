@@ -138,6 +138,12 @@ const REDUCE_SOFTMAX: OpCase[] = [
   { op: 'softmax', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.softmax(x) },
   { op: 'softmax', variant: 'axis 0', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.softmax(x, 0) },
   { op: 'logSoftmax', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSoftmax(x) },
+  {
+    op: 'batchNormTraining', variant: 'gamma and beta', inputs: (r) => [randn([4, 2, 3], r), uniform([3], r, 0.5, 2), randn([3], r)],
+    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3).y,
+  },
+  { op: 'batchNormTraining', variant: 'neither', inputs: (r) => [randn([5, 4], r)], fn: (x) => ops.batchNormTraining(x!, null, null, 1e-3).y },
+
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
   { op: 'logSumExp', variant: 'axis 0 keepDims', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x, 0, true) },
 ];

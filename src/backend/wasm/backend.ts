@@ -24,12 +24,14 @@ import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, ma
 import { makeImageTransform, makeImageTransformGrad } from './kernels/image-transform.js';
 import { makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
 import type { WasmMemory, WasmModule } from './wasm-objects.js';
+import { makeBatchNormTraining, makeBatchNormTrainingGrad } from './kernels/batch-norm.js';
 
 /** Exports the workers may be asked to run (the pool resolves them by index). */
 const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
   'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3',
+  'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnMomentPart', 'bnGradSumsPart', 'bnApply',
 ];
 
 export interface WasmBackendOptions {
@@ -82,6 +84,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),
+    BatchNormTraining: makeBatchNormTraining(ctx), BatchNormTrainingGrad: makeBatchNormTrainingGrad(ctx),
     Softmax: makeSoftmax(ctx), ImageTransform: makeImageTransform(ctx), ImageTransformGrad: makeImageTransformGrad(ctx),
   };
 }

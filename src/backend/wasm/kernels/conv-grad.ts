@@ -1,12 +1,14 @@
 /**
  * Conv2DBackpropInput and Conv2DBackpropFilter.
- * dx: 3x3 stride 1 with C % 8 == 0, K % 4 == 0 and an output of at least 9 pixels runs as the
- *   adjoint of the Winograd F(4x4, 3x3) forward (wino4BackpropInput); otherwise dcols = dy W^T
- *   (GEMM) and col2im scatter-adds them.
+ * dx: pointwise (1x1 stride 1 unpadded): one GEMM into dx. 3x3 stride 1 with C % 8 == 0,
+ *   K % 4 == 0 and an output of at least 9 pixels runs as the adjoint of the Winograd F(4x4, 3x3)
+ *   forward (wino4BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels): Winograd filter gradient over a fixed
  *   number of image blocks, summed in order (reproducible); one input channel (the first layer):
  *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
- *   implicit-im2col GEMM; dilated ones: im2col + GEMM. Grouped convs: interim TS over views.
+ *   implicit-im2col GEMM; dilated ones: im2col + GEMM.
+ * Depthwise convs (groups = channels): SIMD over channels (depthwise.ts); other grouped convs:
+ * interim TS over views.
  */
 import type { KernelFn } from '../../kernels.js';
 import { sizeOf } from '../../../tensor/shape.js';
@@ -15,6 +17,7 @@ import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
 import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
+import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
 import { F_ACC } from '../generated/codes.js';
@@ -53,6 +56,15 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   });
 }
 
+/**
+ * A pointwise conv (1x1, stride 1, unpadded) is a GEMM on the pixels: dx [rows, C] = dy [rows, K]
+ * W^T straight into dx, where the general path writes the same values as patch columns and then
+ * copies them with col2im.
+ */
+function inputGradPointwise(ctx: WasmContext, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+  gemm(ctx, { M: geo.rows, N: geo.inC, K: geo.outC, a: dy, lda: geo.outC, ta: false, b: w, ldb: geo.outC, tb: true, c: dx, ldc: geo.inC, flags: 0, bias: 0 });
+}
+
 function inputGradGemm(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
   const KK = geo.patch, K = geo.outC;
   const cols = temps.alloc(geo.rows * KK * 4);
@@ -72,9 +84,13 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
     const out = ctx.heap.output([...attrs.inputShape]);
     const temps = new Temps(ctx);
     const [pdy, pw, pdx] = [temps.f32(dy), temps.f32(filter), out.handle.ptr];
-    if (geo.groups > 1) {
+    if (isDepthwise(geo)) {
+      depthwiseInputGrad(ctx, geo, pdy, pw, pdx);
+    } else if (geo.groups > 1) {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       convInputGradTS(v(pdy, sizeOf(dy.shape)), v(pw, sizeOf(filter.shape)), v(pdx, sizeOf(out.shape)), geo);
+    } else if (geo.pointwise && geo.groups === 1) {
+      inputGradPointwise(ctx, geo, pdy, pw, pdx);
     } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx);
     } else {
@@ -191,7 +207,9 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
     const temps = new Temps(ctx);
     const [px, pdy, pdw] = [temps.f32(x), temps.f32(dy), out.handle.ptr];
     const d1 = geo.dilH === 1 && geo.dilW === 1;
-    if (geo.groups > 1) {
+    if (isDepthwise(geo)) {
+      depthwiseFilterGrad(ctx, temps, geo, px, pdy, pdw);
+    } else if (geo.groups > 1) {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       convFilterGradTS(v(px, sizeOf(x.shape)), v(pdy, sizeOf(dy.shape)), v(pdw, sizeOf(out.shape)), geo);
     } else if (isWino(geo) && geo.inC % MR === 0 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {

@@ -5,7 +5,9 @@
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
- * 5. dilated convs: im2col + GEMM; grouped convs: interim TS (reference lowering over views).
+ * 5. dilated convs: im2col + GEMM;
+ * 6. depthwise convs (groups = channels): SIMD over channels (depthwise.ts); other grouped convs:
+ *    interim TS (reference lowering over views).
  */
 import type { Conv2DAttrs, KernelAttrs, KernelFn, KernelInputs, Pool2DAttrs, TensorInfo } from '../../kernels.js';
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
@@ -13,6 +15,7 @@ import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
+import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
 import { Temps } from './inputs.js';
 import { F_BIAS, F_RELU, POOL_MAX, POOL_MIN } from '../generated/codes.js';
@@ -57,12 +60,13 @@ function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   ctx.parallel('conv1Forward3x3', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
 }
 
-type ConvAlgorithm = 'groupsTS' | 'direct1x3x3' | 'direct1' | 'winograd' | 'pointwise' | 'implicit' | 'im2col';
+type ConvAlgorithm = 'depthwise' | 'groupsTS' | 'direct1x3x3' | 'direct1' | 'winograd' | 'pointwise' | 'implicit' | 'im2col';
 
 /** The algorithm Conv2D runs for this geometry (the order of the list at the top of this file). */
 function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   const d1 = geo.dilH === 1 && geo.dilW === 1;
   const s1 = geo.strideH === 1 && geo.strideW === 1;
+  if (isDepthwise(geo)) return 'depthwise';
   if (geo.groups > 1) return 'groupsTS';
   if (d1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0) return 'direct1x3x3';
   if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) return 'direct1';
@@ -197,6 +201,7 @@ function conv2D(
       convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
       break;
     }
+    case 'depthwise': depthwiseForward(ctx, geo, c.x, c.w, c.bias, c.y, c.flags); break;
     case 'direct1x3x3': direct1x3x3(ctx, temps, c); break;
     case 'direct1': direct1(ctx, temps, c); break;
     case 'winograd': winograd(ctx, temps, c); break;

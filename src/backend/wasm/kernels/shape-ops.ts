@@ -1,6 +1,6 @@
 /**
  * Data movement and small ops (Transpose, Slice, Concat, Pad, Cast, OneHot, Where): interim TS
- * loops over heap views with the reference semantics. None of them runs in the seed CNN's
+ * loops over heap views with the reference semantics (Slice and Pad as contiguous-run copies). None of them runs in the seed CNN's
  * training step; they read the heap in place and write straight into the output handle.
  */
 import type { KernelFn, TensorInfo } from '../../kernels.js';
@@ -8,6 +8,7 @@ import type { Shape } from '../../../tensor/shape.js';
 import { broadcastShapes, normalizeAxis, shapesEqual, shapeToString, sizeOf, stridesOf } from '../../../tensor/shape.js';
 import { broadcastIndices, fail, stridedIndices } from '../../ref/strided.js';
 import type { WasmContext } from '../context.js';
+import { copyBlock } from './block-copy.js';
 
 type View = Float32Array | Int32Array;
 
@@ -51,9 +52,9 @@ export function makeSlice(ctx: WasmContext): KernelFn<'Slice'> {
       if (!ok) fail('Slice', `begin/size on axis ${i}`, `within [0, ${d}] for input shape [${x.shape.join(', ')}]`, `begin ${b}, size ${size[i]}`);
       return s;
     });
-    const strides = stridesOf(x.shape);
-    const offset = begin.reduce((sum, b, i) => sum + b * strides[i]!, 0);
-    return gather(ctx, x, shape, stridedIndices(shape, strides, offset));
+    const [out, ys] = outWith(ctx, shape, x.dtype);
+    copyBlock(shape, { data: viewOf(ctx, x), shape: x.shape, begin }, { data: ys, shape, begin: shape.map(() => 0) });
+    return out;
   };
 }
 
@@ -91,13 +92,9 @@ export function makePad(ctx: WasmContext): KernelFn<'Pad'> {
       if (p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) fail('Pad', `paddings[${i}]`, 'a pair of non-negative integers', p);
     });
     const shape = x.shape.map((d, i) => paddings[i]![0] + d + paddings[i]![1]);
-    const strides = stridesOf(shape);
-    const offset = paddings.reduce((sum, [before], i) => sum + before * strides[i]!, 0);
-    const target = stridedIndices(x.shape, strides, offset);
     const [out, ys] = outWith(ctx, shape, x.dtype);
     ys.fill(value);
-    const xs = viewOf(ctx, x);
-    for (let i = 0; i < xs.length; i++) ys[target[i]!] = xs[i]!;
+    copyBlock(x.shape, { data: viewOf(ctx, x), shape: x.shape, begin: x.shape.map(() => 0) }, { data: ys, shape, begin: paddings.map(([before]) => before) });
     return out;
   };
 }

@@ -1,0 +1,84 @@
+/**
+ * The zoo's kernels through the backend's kernel path (engine.runKernel), batch 64, 1 and 2
+ * threads, best of --reps calls:
+ * - depthwise conv (wasm/assembly/depthwise.ts) on mobilenet-mini's four depthwise layers: forward,
+ *   input gradient, filter gradient; GF/s = 2 x taps x output elements / time (the direct-conv
+ *   flops; padded taps count, as they do for the other convs in DESIGN.md);
+ * - BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts) on mobilenet-mini's and
+ *   cifar-vgg's largest BN inputs; GB/s = bytes the two passes must move (x read twice and y
+ *   written; dy and x read twice and dx written) / time.
+ * The times include allocating the output and reading it back (dataSync).
+ *
+ *   npm run build && node dist/bench/wasm-zoo-kernels.js [--batch=64] [--reps=30]
+ */
+import { engine } from '../src/backend/engine.js';
+import type { KernelAttrs, KernelId, MultiOutputKernelId } from '../src/backend/kernels.js';
+import '../src/backend/register.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import * as ops from '../src/ops/index.js';
+import { Random } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+
+const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const batch = arg('batch', 64), reps = arg('reps', 30);
+registerWasmBackend({ name: 'dw-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'dw-2t', threads: 2, priority: 0 });
+
+/** mobilenet-mini's depthwise layers: input side, channels, stride (stride 2 after ZeroPadding2D(1), unpadded). */
+const LAYERS = [
+  { name: 'dw1 16x16x32 s1', H: 16, C: 32, s: 1 }, { name: 'dw2 16x16x64 s2', H: 16, C: 64, s: 2 },
+  { name: 'dw3 8x8x128 s1', H: 8, C: 128, s: 1 }, { name: 'dw4 8x8x128 s2', H: 8, C: 128, s: 2 },
+];
+
+const rng = new Random(7);
+const randn = (shape: number[]): Tensor => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+
+function bestMs(backend: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): number {
+  engine.setBackend(backend);
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    if (MULTI.includes(id)) engine.runKernelOutputs(id as MultiOutputKernelId, inputs as never, attrs as never)[0]!.dataSync();
+    else engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+const MULTI: readonly KernelId[] = ['BatchNormTraining', 'BatchNormTrainingGrad'] satisfies readonly MultiOutputKernelId[];
+
+for (const L of LAYERS) {
+  const pad: [number, number, number, number] = L.s === 1 ? [1, 1, 1, 1] : [0, 0, 0, 0];
+  const inH = L.s === 1 ? L.H : L.H + 2;
+  const OH = L.s === 1 ? L.H : L.H / 2;
+  const flops = 2 * batch * OH * OH * L.C * 9;
+  const conv = { strides: [L.s, L.s], pad, dilations: [1, 1], groups: L.C };
+  const x = randn([batch, inH, inH, L.C]), w = randn([3, 3, 1, L.C]), b = randn([L.C]), dy = randn([batch, OH, OH, L.C]);
+  const kernels: [string, KernelId, Record<string, Tensor | undefined>, unknown][] = [
+    ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
+    ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, inH, inH, L.C] }],
+    ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, 1, L.C] }],
+  ];
+  console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
+  for (const [what, id, inputs, attrs] of kernels) {
+    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
+    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
+  }
+}
+
+/** The largest BN inputs: mobilenet-mini's first block and cifar-vgg's first two convs. */
+for (const shape of [[batch, 16, 16, 64], [batch, 32, 32, 32]]) {
+  const C = shape[3]!;
+  const x = randn(shape), dy = randn(shape), gamma = randn([C]), beta = randn([C]);
+  const [, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x }, { epsilon: 1e-3 });
+  const bytes = shape.reduce((p, q) => p * q, 1) * 4;
+  console.log(`BN ${shape.join('x')} (${(bytes / 1e6).toFixed(1)} MB)`);
+  const kernels: [string, KernelId, Record<string, Tensor | undefined>, number][] = [
+    ['forward', 'BatchNormTraining', { x, gamma, beta }, 3 * bytes],
+    ['gradient', 'BatchNormTrainingGrad', { dy, x, mean, variance, gamma }, 5 * bytes],
+  ];
+  for (const [what, id, inputs, moved] of kernels) {
+    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, { epsilon: 1e-3 })) as [number, number];
+    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(moved / t1 / 1e6).toFixed(1).padStart(5)} GB/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(moved / t2 / 1e6).toFixed(1).padStart(5)} GB/s`);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts): two passes each over x
+ * [rows, C]. Channel sums run over Reduce's fixed row blocks (float64 parts added in order here,
+ * so results are the same on any number of threads); the per-channel coefficients are computed
+ * here in float64 from the sums, and one SIMD pass applies them, split by rows.
+ */
+import type { KernelFn } from '../../kernels.js';
+import { checkBatchNorm } from '../../ref/BatchNormTraining.js';
+import type { WasmContext } from '../context.js';
+import { ptrOf } from '../heap.js';
+import { Temps } from './inputs.js';
+import { sumBlocks } from './reduce.js';
+
+/** Adds `parts` float64 blocks of `width` values at ptr, in order. */
+function sumParts(ctx: WasmContext, ptr: number, parts: number, width: number): Float64Array {
+  const all = new Float64Array(ctx.heap.f32.buffer, ptr, parts * width);
+  const s = new Float64Array(width);
+  for (let p = 0; p < parts; p++) for (let i = 0; i < width; i++) s[i] += all[p * width + i]!;
+  return s;
+}
+
+/** Per-channel float32 vectors in one scratch block: returns their pointers. */
+function channelVectors(ctx: WasmContext, temps: Temps, vectors: ArrayLike<number>[]): number[] {
+  const C = vectors[0]!.length;
+  const base = temps.alloc(vectors.length * C * 4);
+  vectors.forEach((v, i) => ctx.heap.f32.set(v, (base >> 2) + i * C));
+  return vectors.map((_, i) => base + i * C * 4);
+}
+
+/** One channel-sum pass over the fixed row blocks; returns the summed float64 values (`width` per part). */
+function channelPass(ctx: WasmContext, temps: Temps, rows: number, width: number, run: (perPart: number, out: number, parts: number) => void): Float64Array {
+  const { parts, perPart } = sumBlocks(rows);
+  const out = temps.alloc(parts * width * 8);
+  run(perPart, out, parts);
+  return sumParts(ctx, out, parts, width);
+}
+
+/** out = bnApply over every row, split by rows. */
+function applyRows(ctx: WasmContext, rows: number, C: number, args: { x: number; dy: number; mean: number; a: number; b: number; k: number; out: number }): void {
+  ctx.parallel('bnApply', { ...args, C, r0: 0, nrows: 0 }, { total: rows, grain: ctx.grain(rows, 4, 4), chunk: { r0: [1, 0], nrows: [0, 1] }, work: 3 * rows * C });
+}
+
+export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTraining'> {
+  return ({ x, gamma, beta }, { epsilon }) => {
+    const [rows, C] = checkBatchNorm('BatchNormTraining', x, epsilon, { gamma, beta });
+    const y = ctx.heap.output([...x.shape]), mean = ctx.heap.output([C]), variance = ctx.heap.output([C]);
+    const temps = new Temps(ctx);
+    const px = ptrOf(x);
+    const moment = (centered: number) => channelPass(ctx, temps, rows, C, (perPart, out, parts) => {
+      const args = { x: px, rows, C, mean: mean.handle.ptr, centered, perPart, part: 0, out };
+      ctx.parallel('bnMomentPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 2 * rows * C, unitChunks: true });
+    });
+    const m = moment(0).map((s) => (rows === 0 ? NaN : s / rows));
+    ctx.heap.f32.set(m, mean.handle.ptr >> 2);
+    const v = moment(1).map((s) => (rows === 0 ? NaN : s / rows));
+    ctx.heap.f32.set(v, variance.handle.ptr >> 2);
+    const g = gamma === undefined ? null : ctx.heap.f32.slice(ptrOf(gamma) >> 2, (ptrOf(gamma) >> 2) + C);
+    const scale = v.map((vc, c) => (g === null ? 1 : g[c]!) / Math.sqrt(vc + epsilon));
+    const [a, zero] = channelVectors(ctx, temps, [scale, new Float64Array(C)]);
+    applyRows(ctx, rows, C, { x: px, dy: 0, mean: mean.handle.ptr, a: a!, b: beta === undefined ? zero! : ptrOf(beta), k: 0, out: y.handle.ptr });
+    temps.release();
+    return [y, mean, variance];
+  };
+}
+
+export function makeBatchNormTrainingGrad(ctx: WasmContext): KernelFn<'BatchNormTrainingGrad'> {
+  return ({ dy, x, mean, variance, gamma }, { epsilon }) => {
+    const [rows, C] = checkBatchNorm('BatchNormTrainingGrad', x, epsilon, { mean, variance, gamma });
+    if (dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
+      throw new Error(`BatchNormTrainingGrad: expected dy of x's shape [${x.shape.join(', ')}], got [${dy.shape.join(', ')}]`);
+    }
+    const dx = ctx.heap.output([...x.shape]), dgamma = ctx.heap.output([C]), dbeta = ctx.heap.output([C]);
+    const temps = new Temps(ctx);
+    const [pdy, px, pm] = [ptrOf(dy), ptrOf(x), ptrOf(mean)];
+    const sums = channelPass(ctx, temps, rows, 2 * C, (perPart, out, parts) => {
+      const args = { dy: pdy, x: px, mean: pm, rows, C, perPart, part: 0, out };
+      ctx.parallel('bnGradSumsPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 3 * rows * C, unitChunks: true });
+    });
+    const f = ctx.heap.f32;
+    const inv = Float64Array.from(f.subarray(ptrOf(variance) >> 2, (ptrOf(variance) >> 2) + C), (vc) => 1 / Math.sqrt(vc + epsilon));
+    const gm = gamma === undefined ? null : f.slice(ptrOf(gamma) >> 2, (ptrOf(gamma) >> 2) + C);
+    const db = sums.subarray(0, C), centeredSum = sums.subarray(C);
+    const dg = centeredSum.map((s, c) => s * inv[c]!);
+    const a = inv.map((s, c) => (gm === null ? 1 : gm[c]!) * s);
+    const b = a.map((ac, c) => (ac * db[c]!) / rows);
+    const k = a.map((ac, c) => (ac * inv[c]! * inv[c]! * centeredSum[c]!) / rows);
+    const [pa, pb, pk] = channelVectors(ctx, temps, [a, b, k]);
+    applyRows(ctx, rows, C, { x: px, dy: pdy, mean: pm, a: pa!, b: pb!, k: pk!, out: dx.handle.ptr });
+    ctx.heap.f32.set(dg, dgamma.handle.ptr >> 2);
+    ctx.heap.f32.set(db, dbeta.handle.ptr >> 2);
+    temps.release();
+    return [dx, dgamma, dbeta];
+  };
+}
+

@@ -1,0 +1,120 @@
+/**
+ * BatchNormTraining and BatchNormTrainingGrad: the wasm kernels (wasm/assembly/batch-norm.ts)
+ * against the reference on channel counts with and without a 4-lane tail, with and without gamma
+ * and beta, bit-identical on 1 and 2 threads; and the Keras layer's fused channels-last path
+ * against its composed path (a channels-first layer on the transposed input).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gradients } from '../src/autograd/backward.js';
+import { engine } from '../src/backend/engine.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
+import type { KernelAttrs, MultiOutputKernelId } from '../src/backend/kernels.js';
+import '../src/backend/register.js';
+import type { WasmBackend } from '../src/backend/wasm/backend.js';
+import { BatchNormalization } from '../src/layers/batch-normalization.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import * as ops from '../src/ops/index.js';
+import { Random } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+
+registerWasmBackend({ name: 'wasm-bn-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'wasm-bn-2t', threads: 2, priority: 0 });
+
+function run(backend: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): { outs: Float32Array[]; calls: string[] } {
+  engine.setBackend(backend);
+  const calls: string[] = [];
+  const ctx = (engine.backend as Partial<WasmBackend>).context;
+  if (ctx !== undefined) ctx.onDispatch = (name) => calls.push(name);
+  try {
+    const outs = engine.runKernelOutputs(id, inputs as never, attrs as KernelAttrs<typeof id>);
+    return { outs: outs.map((t) => Float32Array.from(t.dataSync() as Float32Array)), calls };
+  } finally {
+    if (ctx !== undefined) ctx.onDispatch = null;
+    engine.setBackend('ref');
+  }
+}
+
+function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string): void {
+  const attrs = { epsilon: 1e-3 };
+  const ref = run('ref', id, inputs, attrs).outs;
+  const one = run('wasm-bn-1t', id, inputs, attrs), two = run('wasm-bn-2t', id, inputs, attrs);
+  assert.ok(one.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one.calls.join(', ')}`);
+  assert.deepEqual(two.outs, one.outs, `${title}: 2 threads differ from 1 thread`);
+  ref.forEach((r, o) => {
+    let scale = 1;
+    for (const v of r) scale = Math.max(scale, Math.abs(v));
+    r.forEach((v, i) => assert.ok(Math.abs(one.outs[o]![i]! - v) <= 2e-5 * scale, `${title}: output ${o}[${i}] ${one.outs[o]![i]} vs ref ${v}`));
+  });
+}
+
+describe('batch norm kernels', () => {
+  const rng = new Random(41);
+  const randn = (shape: number[], shift = 0) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal() * 2 + shift), shape);
+  const shapes = [[64, 8, 8, 32], [8, 5, 7], [3, 6], [130, 4], [2, 3, 3, 128]];
+
+  it('BatchNormTraining matches the reference, identically on 1 and 2 threads', () => {
+    for (const shape of shapes) {
+      const C = shape[shape.length - 1]!;
+      for (const affine of [true, false]) {
+        const inputs = { x: randn(shape, 3), gamma: affine ? randn([C]) : undefined, beta: affine ? randn([C]) : undefined };
+        check(`forward ${shape} affine ${affine}`, 'BatchNormTraining', inputs, 'bnMomentPart');
+      }
+    }
+  });
+
+  it('BatchNormTrainingGrad matches the reference, identically on 1 and 2 threads', () => {
+    for (const shape of shapes) {
+      const C = shape[shape.length - 1]!;
+      for (const affine of [true, false]) {
+        const x = randn(shape, 3);
+        const [, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x }, { epsilon: 1e-3 });
+        const inputs = { dy: randn(shape), x, mean, variance, gamma: affine ? randn([C]) : undefined };
+        check(`gradient ${shape} affine ${affine}`, 'BatchNormTrainingGrad', inputs, 'bnGradSumsPart');
+      }
+    }
+  });
+
+  it('rejects mismatched shapes naming the kernel, expected and actual', () => {
+    const x = randn([4, 3]);
+    assert.throws(() => engine.runKernelOutputs('BatchNormTraining', { x, gamma: randn([4]) }, { epsilon: 1e-3 }), /BatchNormTraining: expected gamma of shape \[3\] for x \[4, 3\], got \[4\]/);
+    assert.throws(() => engine.runKernelOutputs('BatchNormTraining', { x: randn([3]) }, { epsilon: 1e-3 }), /BatchNormTraining: x must have rank >= 2/);
+  });
+});
+
+describe('BatchNormalization layer in training', () => {
+  const rng = new Random(43);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal() * 1.5 + 0.7), shape);
+
+  it('channels-last runs one kernel each way and equals the composed path (output, moving statistics, gradients)', () => {
+    const x = randn([6, 4, 5, 3]);
+    const last = new BatchNormalization({ momentum: 0.9 });
+    const first = new BatchNormalization({ axis: 1, momentum: 0.9 });
+    last.build([null, 4, 5, 3]);
+    first.build([null, 3, 4, 5]);
+    for (const l of [last, first]) {
+      l.gamma!.assign(ops.tensor([0.5, 1.5, -2], [3]));
+      l.beta!.assign(ops.tensor([0.1, -0.3, 2], [3]));
+    }
+    const xFirst = ops.transpose(x, [0, 3, 1, 2]);
+    let yLast: Tensor | null = null;
+    const calls = kernelCalls(() => {
+      yLast = last.call(x, { training: true });
+    });
+    assert.equal(calls.get('BatchNormTraining'), 1);
+    assert.equal(calls.get('Reduce') ?? 0, 0, 'the fused path runs no Reduce');
+    const yFirst = ops.transpose(first.call(xFirst, { training: true }), [0, 2, 3, 1]);
+    const close = (a: Tensor, b: Tensor, what: string) => {
+      const [p, q] = [a.dataSync(), b.dataSync()];
+      p.forEach((v, i) => assert.ok(Math.abs(v - q[i]!) <= 2e-5 * Math.max(1, Math.abs(q[i]!)), `${what}[${i}]: ${v} vs ${q[i]}`));
+    };
+    close(yLast!, yFirst, 'y');
+    close(last.movingMean!, first.movingMean!, 'movingMean');
+    close(last.movingVariance!, first.movingVariance!, 'movingVariance');
+    const r = randn([6, 4, 5, 3]);
+    x.requiresGrad = true;
+    const fused = gradients(ops.sum(ops.mul(last.call(x, { training: true }), r)), [x, last.gamma!, last.beta!]);
+    const composed = gradients(ops.sum(ops.mul(ops.transpose(first.call(ops.transpose(x, [0, 3, 1, 2]), { training: true }), [0, 2, 3, 1]), r)), [x, first.gamma!, first.beta!]);
+    ['dx', 'dgamma', 'dbeta'].forEach((what, i) => close(fused[i]!, composed[i]!, what));
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The depthwise conv kernels of the wasm backend (wasm/assembly/depthwise.ts): forward (bias and
+ * relu fused), input gradient and filter gradient of convs with groups = channels, against the
+ * reference backend on odd shapes (channel counts with and without a 4-lane tail, strides,
+ * asymmetric padding, dilation), and bit-identical on 1 and 2 threads.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { engine } from '../src/backend/engine.js';
+import type { KernelAttrs, KernelId } from '../src/backend/kernels.js';
+import '../src/backend/register.js';
+import type { WasmBackend } from '../src/backend/wasm/backend.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import * as ops from '../src/ops/index.js';
+import { Random } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+
+registerWasmBackend({ name: 'wasm-dw-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'wasm-dw-2t', threads: 2, priority: 0 });
+const BACKENDS = ['wasm-dw-1t', 'wasm-dw-2t'];
+
+type Pad = [number, number, number, number];
+interface Case { N: number; H: number; W: number; C: number; KH: number; KW: number; s: [number, number]; d: [number, number]; pad: Pad }
+
+const outSize = (n: number, k: number, s: number, d: number, p: number): number => Math.floor((n + p - d * (k - 1) - 1) / s) + 1;
+
+/** Runs one kernel on a backend and returns its values and the wasm exports it dispatched. */
+function run(backend: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): { values: Float32Array; calls: string[] } {
+  engine.setBackend(backend);
+  const calls: string[] = [];
+  const ctx = (engine.backend as Partial<WasmBackend>).context;
+  if (ctx !== undefined) ctx.onDispatch = (name) => calls.push(name);
+  try {
+    return { values: engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync() as Float32Array, calls };
+  } finally {
+    if (ctx !== undefined) ctx.onDispatch = null;
+  }
+}
+
+/** Checks ref vs both thread counts (bit-identical to each other) and that `kernel` was used. */
+function check(title: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown, kernel: string): void {
+  const ref = run('ref', id, inputs, attrs).values;
+  const [one, two] = BACKENDS.map((b) => run(b, id, inputs, attrs));
+  assert.ok(one!.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one!.calls.join(', ')}`);
+  assert.equal(one!.values.length, ref.length, `${title}: output size`);
+  assert.deepEqual(two!.values, one!.values, `${title}: 2 threads differ from 1 thread`);
+  let scale = 0;
+  for (const v of ref) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(one!.values[i]! - ref[i]!));
+  assert.ok(worst <= 1e-5 * Math.max(scale, 1), `${title}: max error ${worst} vs ref (scale ${scale})`);
+}
+
+describe('wasm depthwise convolutions', () => {
+  const rng = new Random(31);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    // mobilenet-mini's blocks: PyTorch's padding 1 (stride 1 'same'; stride 2 as explicit zero padding + valid).
+    { N: 8, H: 16, W: 16, C: 32, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 4, H: 18, W: 18, C: 64, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [0, 0, 0, 0] },
+    { N: 3, H: 9, W: 11, C: 7, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 5, H: 10, W: 7, C: 6, KH: 3, KW: 3, s: [2, 1], d: [1, 1], pad: [1, 0, 2, 1] },
+    { N: 2, H: 12, W: 13, C: 12, KH: 5, KW: 5, s: [1, 1], d: [1, 1], pad: [2, 2, 2, 2] },
+    { N: 3, H: 11, W: 12, C: 9, KH: 3, KW: 3, s: [1, 2], d: [2, 2], pad: [2, 1, 0, 2] },
+    { N: 1, H: 7, W: 9, C: 2, KH: 2, KW: 4, s: [3, 2], d: [1, 1], pad: [0, 1, 3, 0] },
+    { N: 2, H: 6, W: 6, C: 20, KH: 1, KW: 1, s: [2, 2], d: [1, 1], pad: [0, 0, 0, 0] },
+  ];
+  const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW} stride ${c.s} dilation ${c.d} pad ${c.pad}`;
+  const geometry = (c: Case) => {
+    const OH = outSize(c.H, c.KH, c.s[0], c.d[0], c.pad[0] + c.pad[1]), OW = outSize(c.W, c.KW, c.s[1], c.d[1], c.pad[2] + c.pad[3]);
+    return { OH, OW, conv: { strides: c.s, pad: c.pad, dilations: c.d, groups: c.C } };
+  };
+
+  it('forward (bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const { conv } = geometry(c);
+      for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+        const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.KH, c.KW, 1, c.C]), bias: bias ? randn([c.C]) : undefined };
+        check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, { ...conv, activation }, 'depthwiseForward');
+      }
+    }
+    engine.setBackend('ref');
+  });
+
+  it('input gradient matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const { OH, OW, conv } = geometry(c);
+      const inputs = { dy: randn([c.N, OH, OW, c.C]), filter: randn([c.KH, c.KW, 1, c.C]) };
+      check(`dx ${name(c)}`, 'Conv2DBackpropInput', inputs, { ...conv, inputShape: [c.N, c.H, c.W, c.C] }, 'depthwiseBackpropInput');
+    }
+    engine.setBackend('ref');
+  });
+
+  it('filter gradient matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const { OH, OW, conv } = geometry(c);
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), dy: randn([c.N, OH, OW, c.C]) };
+      check(`dW ${name(c)}`, 'Conv2DBackpropFilter', inputs, { ...conv, filterShape: [c.KH, c.KW, 1, c.C] }, 'depthwiseBackpropFilterPart');
+    }
+    engine.setBackend('ref');
+  });
+
+  it('a depth multiplier (outC = 2 x channels) still matches the reference through the grouped fallback', () => {
+    const attrs = { strides: [1, 1], pad: [1, 1, 1, 1], dilations: [1, 1], groups: 4, activation: 'linear' };
+    const inputs = { x: randn([2, 6, 5, 4]), filter: randn([3, 3, 1, 8]), bias: undefined };
+    const ref = run('ref', 'Conv2D', inputs, attrs).values;
+    const got = run('wasm-dw-1t', 'Conv2D', inputs, attrs);
+    assert.ok(!got.calls.includes('depthwiseForward'), 'depth multiplier must not take the depthwise kernel');
+    for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(got.values[i]! - ref[i]!) <= 1e-4, `element ${i}`);
+    engine.setBackend('ref');
+  });
+});
