@@ -3,7 +3,7 @@
  * backend measured in the same process. Arguments are those of `fovea bench`.
  */
 import { Command } from 'commander';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { registerBench } from '../src/cli/bench.js';
 
 const program = new Command('bench');

@@ -2,7 +2,6 @@
  * Fovea's public API (browser-safe core). Node-only helpers (MNIST files, terminal progress bar)
  * are added by `node.ts`, which is what `import 'fovea'` resolves to in Node.
  */
-import './backend/register.js';
 
 export * as ops from './ops/index.js';
 export * from './ops/index.js';
@@ -86,7 +85,7 @@ export { browserPlatform } from './backend/wasm/browser-platform.js';
 export { type BrowserWasmOptions, useWasmBackendInBrowser, ISOLATION_HEADERS } from './backend/wasm/browser-register.js';
 export { getBackendStatus } from './backend/backend-status.js';
 export type { BackendStatus, KernelVariant } from './backend/backend-status.js';
-export { compileKernels, detectFeatures } from './backend/wasm/loader.js';
+export { detectFeatures } from './backend/wasm/features.js';
 export type { WasmPlatform } from './backend/wasm/platform.js';
 export { saveKeras, loadKeras, kerasConfig, loadLegacyH5, readHdf5, writeHdf5, h5Group, h5Dataset, KERAS_FORMAT_VERSION } from './io/keras/index.js';
 export type { KerasSaveable, KerasLoadOptions, LoadedModel, H5Group, H5Dataset } from './io/keras/index.js';

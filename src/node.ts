@@ -13,6 +13,7 @@ export * from './index.js';
 export * as callbacks from './node/callbacks-namespace.js';
 export { registerWasmBackend, createNodeWasmBackend, defaultThreads } from './node/wasm/register.js';
 export { createWasmBackend } from './backend/wasm/backend.js';
+export { compileKernels } from './backend/wasm/loader.js';
 export type { RegisterWasmOptions } from './node/wasm/register.js';
 export { loadMnist } from './data/mnist.js';
 export type { Mnist, MnistOptions } from './data/mnist.js';

@@ -14,7 +14,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { toBytes } from '../src/io/bytes.js';
 import { loadModel } from '../src/io/model-io.js';
 import { entryValues, readSafetensors } from '../src/io/safetensors.js';

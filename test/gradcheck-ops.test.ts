@@ -1,7 +1,7 @@
 /** Finite-difference gradient checks of every differentiable op, driven by the op table. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import { gradcheck } from '../src/testing/gradcheck.js';

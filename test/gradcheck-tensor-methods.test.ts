@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import '../src/nn/tensor-methods.js';
 import { gradients } from '../src/autograd/backward.js';
 import * as ops from '../src/ops/index.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { maxAbsDiff, randomizeBatchNorm } from '../src/io/onnx/export-test-util.js';
 import { exportOnnx } from '../src/io/onnx/onnx-export.js';
 import { input } from '../src/layers/input.js';

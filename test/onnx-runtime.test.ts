@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { activationModel, everyLayerSequential, maxAbsDiff, mergeFunctional } from '../src/io/onnx/export-test-util.js';
 import { exportOnnx, type OnnxExportable } from '../src/io/onnx/onnx-export.js';

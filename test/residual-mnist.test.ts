@@ -3,7 +3,7 @@
 // subset on the reference backend, and its summary is Keras's, "Connected to" column included.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { BatchNormalization } from '../src/layers/batch-normalization.js';
 import { Conv2D } from '../src/layers/conv2d.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { saveModel } from '../src/io/model-io.js';
 import { maxAbsDiff, nchwToNhwc, runPython, torchPython, type TorchTensorJson } from '../src/io/torch/torch-test-util.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { bits, randomInput, residualTwoBranch, twoInTwoOut } from '../src/io/io-test-util.js';
 import { fromFiles, fromMemory, intoFiles } from '../src/io/memory-handlers.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import { residualTwoBranch } from '../src/io/io-test-util.js';
 import { fromFiles, intoFiles } from '../src/io/memory-handlers.js';
 import { loadModel } from '../src/io/model-io.js';

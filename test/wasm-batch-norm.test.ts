@@ -10,7 +10,7 @@ import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
 import { kernelCalls } from '../src/backend/kernel-calls.js';
 import type { KernelAttrs, MultiOutputKernelId } from '../src/backend/kernels.js';
-import '../src/backend/register.js';
+import '../src/backend/engine.js';
 import type { WasmBackend } from '../src/backend/wasm/backend.js';
 import { BatchNormalization } from '../src/layers/batch-normalization.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import './register.js';
+import './engine.js';
 import { backendStatus, getBackendStatus } from './backend-status.js';
 import { engine } from './engine.js';
 

@@ -10,6 +10,8 @@ import { trackTensor } from '../tensor/scope.js';
 import { reclaimIfImmediate } from '../tensor/reclamation.js';
 import { liveTensorCount, Storage, Tensor } from '../tensor/tensor.js';
 import type { Backend } from './backend.js';
+import { installDefaultBackendNotice } from './default-notice.js';
+import { createRefBackend } from './ref/ref-backend.js';
 import type { KernelAttrs, KernelId, KernelOutput, KernelSpecs, MultiOutputKernelId, TensorInfo } from './kernels.js';
 
 type BackendFactory = () => Backend;
@@ -303,6 +305,11 @@ class Engine {
 
 /** The process-wide engine. */
 export const engine = new Engine();
+// 'ref', the specification, is always there: registered with the engine itself rather than by a
+// module imported for its effect, which bundlers may drop from a package with "sideEffects" set.
+// Node adds 'wasm' on top (node/wasm/register.ts), browsers through useWasmBackendInBrowser.
+engine.registerBackend('ref', createRefBackend, 1);
+installDefaultBackendNotice();
 
 export function setBackend(name: string): void {
   engine.setBackend(name);

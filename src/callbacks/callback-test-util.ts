@@ -1,5 +1,5 @@
 /** A tiny regression model and data for callback tests (fast on the reference backend). */
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Dense } from '../layers/dense.js';
 import { Sequential } from '../models/sequential.js';
 import { tensor } from '../ops/create.js';

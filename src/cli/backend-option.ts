@@ -1,15 +1,12 @@
 /** The `--backend NAME` option shared by the commands that compute. */
 import { engine } from '../backend/engine.js';
-import '../backend/register.js';
-import { createRefBackend } from '../backend/ref/ref-backend.js';
 import { registerWasmBackend } from '../node/wasm/register.js';
 
 /**
- * Makes sure the reference backend exists (the fallback every command can use) and the wasm
- * backend (preferred where it loads; it falls back to ref by itself when the engine lacks SIMD).
+ * Makes sure the wasm backend exists (preferred where it loads; it falls back to ref by itself when
+ * the engine lacks SIMD). The reference backend, the fallback every command can use, comes with the engine.
  */
 export function ensureBackends(): void {
-  if (!engine.backendNames().includes('ref')) engine.registerBackend('ref', createRefBackend, 1);
   if (!engine.backendNames().includes('wasm')) registerWasmBackend();
 }
 

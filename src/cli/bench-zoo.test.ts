@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import '../node/install-collector.js';
 import { importOnnxRuntime } from './bench-onnx.js';
 import { BENCH_MODEL_NAMES, benchModelsByName, resolveApi } from './bench-models.js';

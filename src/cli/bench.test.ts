@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { loadMnist } from '../data/mnist.js';
 import { benchOnnxRuntime, describeOnnx, importOnnxRuntime, onnxInferThroughput, onnxResultFields, type OnnxRuntime } from './bench-onnx.js';
 import { runBench } from './bench.js';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { createImage } from '../image/image.js';
 import { saveKeras } from '../io/keras/keras-file.js';
 import { mnistCnn } from '../models/mnist-cnn.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { loadMnist } from '../data/mnist.js';
 import { createImage } from '../image/image.js';
 import { saveKeras } from '../io/keras/keras-file.js';

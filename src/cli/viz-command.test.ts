@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { saveKeras } from '../io/keras/keras-file.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
 import { decodePng } from '../node/image-io.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { tensor } from '../ops/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Dataset } from './dataset.js';

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { fetchMnist } from './fetch-mnist.js';
 
 /** An IDX file of uint8 values (magic 0x0000 0x08 rank, then big-endian sizes). */

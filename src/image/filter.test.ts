@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { applyKernel, createImage, getKernel, KERNEL_NAMES, type Image } from './index.js';
 
 /** A 10x8 grey image: black left half, white (255) right half (an edge between columns 4 and 5). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
 import { conv2d, maxPool2d, avgPool2d, tensor } from '../ops/index.js';

@@ -1,5 +1,5 @@
 /** Small models and helpers shared by the I/O tests. */
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { GlobalAveragePooling2D } from '../layers/global-pooling2d.js';
 import { input } from '../layers/input.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Dense } from '../layers/dense.js';
 import { Sequential } from '../models/sequential.js';
 import { loadModelFile } from '../node/io/model-formats.js';

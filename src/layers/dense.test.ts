@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { tensor } from '../ops/index.js';
 import { checkLayer } from '../testing/layer-harness.js';
 import { Dense } from './dense.js';

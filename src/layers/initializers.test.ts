@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Random } from '../tensor/random.js';
 import { computeFans, getInitializer, GlorotUniform, HeNormal, Orthogonal, serializeInitializer, VarianceScaling } from './initializers.js';
 

@@ -2,7 +2,7 @@
 // count vs Keras's count, config round trip, numeric gradients and one training step.
 // Parameter counts are Keras 3's (model.summary() of the same layer on the same input).
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { checkLayer } from '../testing/layer-harness.js';
 import { ELU, LeakyReLU, ReLU, Softmax } from './activation-layers.js';
 import { BatchNormalization } from './batch-normalization.js';

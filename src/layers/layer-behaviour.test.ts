@@ -1,7 +1,7 @@
 // What the harness cannot see: training-mode randomness, moving statistics, Keras's rejections.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { tensor } from '../ops/index.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Conv2D } from './conv2d.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradients } from '../autograd/backward.js';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { mul, sum, tensor, transpose } from '../ops/index.js';
 import { assertClose } from '../testing/assert-close.js';
 import { findReferenceFile, referenceCases, referenceFile } from '../testing/reference-test-util.js';

@@ -1,7 +1,7 @@
 /** Keras's `layer.get_weights()` / `set_weights()`: copies out, values in (tensors or arrays), shapes checked. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { tensor } from '../ops/create.js';
 import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradients } from '../autograd/backward.js';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { kernelCalls } from '../backend/kernel-calls.js';
 import { tensor } from '../ops/create.js';
 import { sum } from '../ops/reduce.js';

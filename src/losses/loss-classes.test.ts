@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { backward } from '../autograd/backward.js';
 import { Dense } from '../layers/dense.js';
 import type { ActivationName } from '../layers/activations.js';

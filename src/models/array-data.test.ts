@@ -1,7 +1,7 @@
 /** Plain JavaScript data to tensors: shapes from the nesting, and errors that name the index. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { tensorFromArrayData } from './array-data.js';
 
 test('nested arrays give their shape and row-major float32 values', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Dataset } from '../data/dataset.js';
 import { Dense } from '../layers/dense.js';
 import { input } from '../layers/input.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { bits, randomInput, twoInTwoOut } from '../io/io-test-util.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { tensor } from '../ops/create.js';
 import { assertClose } from '../testing/assert-close.js';
 import { AdaptiveAvgPool2d, F } from './index.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { backward } from '../autograd/backward.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { argMax, argmax, argmin } from '../ops/reduce.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { CIFAR10_RECORD_BYTES } from '../data/cifar10.js';
 import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, loadCifar10 } from './cifar10.js';
 import { withTempDir } from './temp-dir-test-util.js';

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { loadIdxDataset } from './idx-dataset.js';
 import { withTempDir } from './temp-dir-test-util.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Random } from '../tensor/random.js';
 import { gradcheck } from '../testing/gradcheck.js';
 import { conv2dTranspose, deconvLength } from './conv2d-transpose.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradients } from '../autograd/backward.js';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { mul, sum, tensor } from '../ops/index.js';
 import { withScope } from '../tensor/scope.js';
 import { Variable } from '../tensor/variable.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { scalar, tensor, zeros } from '../ops/create.js';
 import { mul } from '../ops/binary.js';
 

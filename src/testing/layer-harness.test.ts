@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Dense } from '../layers/dense.js';
 import { Layer, type SymbolicShape } from '../layers/layer.js';
 import { registerLayer } from '../layers/registry.js';

@@ -3,7 +3,7 @@ import type { Spec } from 'vega';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { mnistCnn } from '../models/mnist-cnn.js';
 import { Model } from '../models/functional.js';
 import { input } from '../layers/input.js';

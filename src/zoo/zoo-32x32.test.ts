@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backward } from '../autograd/backward.js';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Sequential } from '../models/sequential.js';
 import type { Trainer } from '../models/trainer.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../backend/register.js';
+import '../backend/engine.js';
 import { formatLayerTable, layerTable } from '../inspect/layer-table.js';
 import { summary } from '../nn/summary.js';
 import { tensor } from '../ops/create.js';

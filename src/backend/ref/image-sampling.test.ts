@@ -2,7 +2,7 @@
 // (The wasm backend is compared with these on the op table's cases in test/conformance.test.ts.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../register.js';
+import '../engine.js';
 import { engine } from '../engine.js';
 import { imageTransform, type ImageTransformOptions } from '../../ops/image-transform.js';
 import { tensor } from '../../ops/create.js';

@@ -1,5 +1,5 @@
 /** Models exercising every exportable layer, shared by the ONNX and Keras format tests. */
-import '../../backend/register.js';
+import '../../backend/engine.js';
 import { input } from '../../layers/input.js';
 import type { Layer } from '../../layers/layer.js';
 import { layerFromConfig } from '../../layers/registry.js';

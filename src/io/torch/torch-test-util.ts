@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '../../backend/register.js';
+import '../../backend/engine.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { writeZip } from '../keras/zip-archive.js';
 

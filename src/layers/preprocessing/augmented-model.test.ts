@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import '../../backend/register.js';
+import '../../backend/engine.js';
 import { fromFiles, intoFiles } from '../../io/memory-handlers.js';
 import { loadModel } from '../../io/model-io.js';
 import { exportOnnx } from '../../io/onnx/onnx-export.js';

@@ -2,7 +2,7 @@
 // then what the harness cannot see: seeded randomness, identity at inference, Keras's values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../../backend/register.js';
+import '../../backend/engine.js';
 import { gradients } from '../../autograd/backward.js';
 import { mul, sum, tensor } from '../../ops/index.js';
 import { Random } from '../../tensor/random.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import '../../backend/register.js';
+import '../../backend/engine.js';
 import { withTempDir } from '../temp-dir-test-util.js';
 import { imageDatasetFromDirectory } from './image-dataset.js';
 import { writeShapesFolder } from './shapes-folder-test-util.js';

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
-import '../../backend/register.js';
+import '../../backend/engine.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { withTempDir } from '../temp-dir-test-util.js';
 import { imageDatasetFromDirectory } from './image-dataset.js';
