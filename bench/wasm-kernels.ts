@@ -6,7 +6,6 @@
  */
 import { engine } from '../src/backend/engine.js';
 import type { Conv2DAttrs, Pool2DAttrs } from '../src/backend/kernels.js';
-import '../src/backend/engine.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import { tensor } from '../src/ops/create.js';
 import { withScope } from '../src/tensor/scope.js';

@@ -11,7 +11,6 @@
  * so the times include only the kernel itself, not the engine's bookkeeping).
  */
 import { engine } from '../src/backend/engine.js';
-import '../src/backend/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { toCategorical } from '../src/data/to-categorical.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';

@@ -13,7 +13,6 @@
  */
 import { engine } from '../src/backend/engine.js';
 import type { KernelAttrs, KernelId, MultiOutputKernelId } from '../src/backend/kernels.js';
-import '../src/backend/engine.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';

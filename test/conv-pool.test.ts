@@ -11,7 +11,6 @@ import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
 import type { Pool2DAttrs, PoolMode } from '../src/backend/kernels.js';
-import '../src/backend/engine.js';
 import { Conv2D } from '../src/layers/conv2d.js';
 import { Flatten } from '../src/layers/flatten.js';
 import { MaxPooling2D } from '../src/layers/max-pooling2d.js';

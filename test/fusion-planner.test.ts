@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
-import '../src/backend/engine.js';
 import { Activation } from '../src/layers/activation.js';
 import { ReLU as ReLULayer } from '../src/layers/activation-layers.js';
 import { Conv2D } from '../src/layers/conv2d.js';

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../src/backend/engine.js';
 import { memory } from '../src/backend/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { DataLoader, F, Module, Conv2d, Linear, manualSeed, optim } from '../src/nn/index.js';

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
-import '../src/backend/engine.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import { add } from '../src/ops/index.js';
 import { tensor } from '../src/ops/create.js';

@@ -11,7 +11,6 @@ import { backward } from '../src/autograd/backward.js';
 import { noGrad } from '../src/autograd/grad-mode.js';
 import { engine } from '../src/backend/engine.js';
 import { kernelCalls } from '../src/backend/kernel-calls.js';
-import '../src/backend/engine.js';
 import { readTorchFile } from '../src/io/torch/read-torch-file.js';
 import { writeTorchFile } from '../src/io/torch/write-torch-file.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';

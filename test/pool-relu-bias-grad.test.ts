@@ -13,7 +13,6 @@ import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
 import type { Pool2DAttrs } from '../src/backend/kernels.js';
-import '../src/backend/engine.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
-import '../src/backend/engine.js';
 import { Dense } from '../src/layers/dense.js';
 import { crossentropyAlong } from '../src/losses/categorical-crossentropy.js';
 import { categoricalCrossentropy, sparseCategoricalCrossentropy } from '../src/losses/index.js';

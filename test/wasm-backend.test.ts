@@ -11,7 +11,6 @@ import { describe, it } from 'node:test';
 import { LambdaCallback } from '../src/callbacks/lambda-callback.js';
 import { engine } from '../src/backend/engine.js';
 import type { KernelAttrs, KernelId } from '../src/backend/kernels.js';
-import '../src/backend/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { toCategorical } from '../src/data/to-categorical.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';

@@ -10,29 +10,19 @@ import { gradients } from '../src/autograd/backward.js';
 import { engine } from '../src/backend/engine.js';
 import { kernelCalls } from '../src/backend/kernel-calls.js';
 import type { KernelAttrs, MultiOutputKernelId } from '../src/backend/kernels.js';
-import '../src/backend/engine.js';
-import type { WasmBackend } from '../src/backend/wasm/backend.js';
 import { BatchNormalization } from '../src/layers/batch-normalization.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { withDispatches } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-bn-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-bn-2t', threads: 2, priority: 0 });
 
 function run(backend: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): { outs: Float32Array[]; calls: string[] } {
-  engine.setBackend(backend);
-  const calls: string[] = [];
-  const ctx = (engine.backend as Partial<WasmBackend>).context;
-  if (ctx !== undefined) ctx.onDispatch = (name) => calls.push(name);
-  try {
-    const outs = engine.runKernelOutputs(id, inputs as never, attrs as KernelAttrs<typeof id>);
-    return { outs: outs.map((t) => Float32Array.from(t.dataSync() as Float32Array)), calls };
-  } finally {
-    if (ctx !== undefined) ctx.onDispatch = null;
-    engine.setBackend('ref');
-  }
+  const { result, calls } = withDispatches(backend, () => engine.runKernelOutputs(id, inputs as never, attrs as KernelAttrs<typeof id>).map((t) => Float32Array.from(t.dataSync() as Float32Array)));
+  return { outs: result, calls };
 }
 
 function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string): void {

@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
 import type { KernelAttrs, KernelId } from '../src/backend/kernels.js';
-import '../src/backend/engine.js';
-import type { WasmBackend } from '../src/backend/wasm/backend.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { withDispatches } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-conv1-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-conv1-2t', threads: 2, priority: 0 });
@@ -25,15 +24,8 @@ const outSize = (n: number, k: number, s: number, p: number): number => Math.flo
 
 /** Runs one kernel on a backend and returns its values and the wasm exports it dispatched. */
 function run(backend: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): { values: Float32Array; calls: string[] } {
-  engine.setBackend(backend);
-  const calls: string[] = [];
-  const ctx = (engine.backend as Partial<WasmBackend>).context;
-  if (ctx !== undefined) ctx.onDispatch = (name) => calls.push(name);
-  try {
-    return { values: engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync() as Float32Array, calls };
-  } finally {
-    if (ctx !== undefined) ctx.onDispatch = null;
-  }
+  const { result, calls } = withDispatches(backend, () => engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync() as Float32Array);
+  return { values: result, calls };
 }
 
 /** Checks ref vs both thread counts (bit-identical to each other) and that `kernel` was used. */

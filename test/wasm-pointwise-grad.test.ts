@@ -6,28 +6,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
-import '../src/backend/engine.js';
-import type { WasmBackend } from '../src/backend/wasm/backend.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { withDispatches } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-pw-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-pw-2t', threads: 2, priority: 0 });
 
 function dx(backend: string, dy: Tensor, filter: Tensor, inputShape: [number, number, number, number]): { values: Float32Array; calls: string[] } {
-  engine.setBackend(backend);
-  const calls: string[] = [];
-  const ctx = (engine.backend as Partial<WasmBackend>).context;
-  if (ctx !== undefined) ctx.onDispatch = (name) => calls.push(name);
-  try {
-    const attrs = { strides: [1, 1] as [number, number], pad: [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number], groups: 1, inputShape };
-    return { values: Float32Array.from(engine.runKernel('Conv2DBackpropInput', { dy, filter }, attrs).dataSync() as Float32Array), calls };
-  } finally {
-    if (ctx !== undefined) ctx.onDispatch = null;
-    engine.setBackend('ref');
-  }
+  const attrs = { strides: [1, 1] as [number, number], pad: [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number], groups: 1, inputShape };
+  const { result, calls } = withDispatches(backend, () => Float32Array.from(engine.runKernel('Conv2DBackpropInput', { dy, filter }, attrs).dataSync() as Float32Array));
+  return { values: result, calls };
 }
 
 describe('wasm pointwise conv input gradient', () => {

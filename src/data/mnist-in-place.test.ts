@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { engine } from '../backend/engine.js';
-import '../backend/engine.js';
 import { registerWasmBackend } from '../node/wasm/register.js';
 import { parseIdx } from './idx.js';
 import { defaultMnistDir, loadMnist, MNIST_FILES } from './mnist.js';

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { memory } from '../backend/engine.js';
-import '../backend/engine.js';
 import { Callback } from '../callbacks/callback.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';

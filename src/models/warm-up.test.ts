@@ -1,7 +1,6 @@
 /** warmUpBackend runs the kernels until they stop getting faster and leaves no trace a user sees. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../backend/engine.js';
 import { engine } from '../backend/engine.js';
 import { Dense } from '../layers/dense.js';
 import { warmUpBackend } from './warm-up.js';

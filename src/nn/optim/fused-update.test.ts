@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../../backend/engine.js';
-import '../../backend/engine.js';
 import { add, div, maximum, mul, sub } from '../../ops/binary.js';
 import { tensor, zerosLike } from '../../ops/create.js';
 import { sqrt, square } from '../../ops/unary.js';
