@@ -3,42 +3,27 @@
  * gradient (any filter size, stride 1 and 2, padding) and the 3x3 forward conv (bias and relu fused)
  * against the reference backend on odd shapes, and bit-identical on 1 and 2 threads.
  */
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
-import type { KernelAttrs, KernelId } from '../src/backend/kernels.js';
+import type { KernelId } from '../src/backend/kernels.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { withDispatches } from './kernel-dispatch-test-util.js';
+import { checkKernelAgainstRef } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-conv1-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-conv1-2t', threads: 2, priority: 0 });
-const BACKENDS = ['wasm-conv1-1t', 'wasm-conv1-2t'];
+const BACKENDS = ['wasm-conv1-1t', 'wasm-conv1-2t'] as const;
 
 type Pad = [number, number, number, number];
 interface Case { N: number; H: number; W: number; KH: number; KW: number; K: number; s: [number, number]; pad: Pad }
 
 const outSize = (n: number, k: number, s: number, p: number): number => Math.floor((n + p - k) / s) + 1;
 
-/** Runs one kernel on a backend and returns its values and the wasm exports it dispatched. */
-function run(backend: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): { values: Float32Array; calls: string[] } {
-  const { result, calls } = withDispatches(backend, () => engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync() as Float32Array);
-  return { values: result, calls };
-}
-
 /** Checks ref vs both thread counts (bit-identical to each other) and that `kernel` was used. */
 function check(title: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown, kernel: string): void {
-  const ref = run('ref', id, inputs, attrs).values;
-  const [one, two] = BACKENDS.map((b) => run(b, id, inputs, attrs));
-  assert.ok(one!.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one!.calls.join(', ')}`);
-  assert.deepEqual(two!.values, one!.values, `${title}: 2 threads differ from 1 thread`);
-  let scale = 0;
-  for (const v of ref) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(one!.values[i]! - ref[i]!));
-  assert.ok(worst <= 1e-5 * Math.max(scale, 1), `${title}: max error ${worst} vs ref (scale ${scale})`);
+  checkKernelAgainstRef(title, BACKENDS, id, inputs, attrs, kernel);
 }
 
 describe('wasm one-channel convolutions', () => {

@@ -7,40 +7,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
-import type { KernelAttrs, KernelId } from '../src/backend/kernels.js';
+import type { KernelId } from '../src/backend/kernels.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { withDispatches } from './kernel-dispatch-test-util.js';
+import { checkKernelAgainstRef, runKernelOn } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-dw-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-dw-2t', threads: 2, priority: 0 });
-const BACKENDS = ['wasm-dw-1t', 'wasm-dw-2t'];
+const BACKENDS = ['wasm-dw-1t', 'wasm-dw-2t'] as const;
 
 type Pad = [number, number, number, number];
 interface Case { N: number; H: number; W: number; C: number; KH: number; KW: number; s: [number, number]; d: [number, number]; pad: Pad }
 
 const outSize = (n: number, k: number, s: number, d: number, p: number): number => Math.floor((n + p - d * (k - 1) - 1) / s) + 1;
 
-/** Runs one kernel on a backend and returns its values and the wasm exports it dispatched. */
-function run(backend: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown): { values: Float32Array; calls: string[] } {
-  const { result, calls } = withDispatches(backend, () => engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync() as Float32Array);
-  return { values: result, calls };
-}
-
 /** Checks ref vs both thread counts (bit-identical to each other) and that `kernel` was used. */
 function check(title: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown, kernel: string): void {
-  const ref = run('ref', id, inputs, attrs).values;
-  const [one, two] = BACKENDS.map((b) => run(b, id, inputs, attrs));
-  assert.ok(one!.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one!.calls.join(', ')}`);
-  assert.equal(one!.values.length, ref.length, `${title}: output size`);
-  assert.deepEqual(two!.values, one!.values, `${title}: 2 threads differ from 1 thread`);
-  let scale = 0;
-  for (const v of ref) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(one!.values[i]! - ref[i]!));
-  assert.ok(worst <= 1e-5 * Math.max(scale, 1), `${title}: max error ${worst} vs ref (scale ${scale})`);
+  checkKernelAgainstRef(title, BACKENDS, id, inputs, attrs, kernel);
 }
 
 describe('wasm depthwise convolutions', () => {
@@ -95,8 +80,8 @@ describe('wasm depthwise convolutions', () => {
   it('a depth multiplier (outC = 2 x channels) still matches the reference through the grouped fallback', () => {
     const attrs = { strides: [1, 1], pad: [1, 1, 1, 1], dilations: [1, 1], groups: 4, activation: 'linear' };
     const inputs = { x: randn([2, 6, 5, 4]), filter: randn([3, 3, 1, 8]), bias: undefined };
-    const ref = run('ref', 'Conv2D', inputs, attrs).values;
-    const got = run('wasm-dw-1t', 'Conv2D', inputs, attrs);
+    const ref = runKernelOn('ref', 'Conv2D', inputs, attrs).values;
+    const got = runKernelOn('wasm-dw-1t', 'Conv2D', inputs, attrs);
     assert.ok(!got.calls.includes('depthwiseForward'), 'depth multiplier must not take the depthwise kernel');
     for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(got.values[i]! - ref[i]!) <= 1e-4, `element ${i}`);
     engine.setBackend('ref');
