@@ -7,6 +7,9 @@
  * --model profiles a zoo model of `fovea bench` instead (seeded synthetic 32x32x3 data for the
  * 32x32 models, with the model's own optimizer); --api=nn its nn version.
  *
+ * --infer profiles inference instead: predict at batch 256 (what `fovea bench` times against ONNX
+ * Runtime), on the seed CNN or any --model (MNIST test images or seeded synthetic data).
+ *
  * --shapes splits each kernel id by its inputs' shapes and attributes (the kernel table is wrapped,
  * so the times include only the kernel itself, not the engine's bookkeeping).
  */
@@ -41,10 +44,12 @@ const steps = Number(arg('steps', '20'));
 registerWasmBackend({ threads: Number(arg('threads', '2')) });
 engine.setBackend(backend);
 
-const B = 64;
+const infer = process.argv.includes('--infer');
+const B = infer ? 256 : 64;
 const zoo = arg('model', '');
 /** The step to profile: the seed CNN on MNIST (default), or a zoo model on synthetic 32x32x3 data. */
 function profiledStep(): { step: (s: number) => void } {
+  if (infer) return inferenceStep();
   if (zoo !== '' && zoo !== 'mnist-cnn') {
     const model = BENCH_MODELS[zoo as BenchModelName];
     if (model === undefined || model.data !== 'synthetic') throw new Error(`wasm-profile: --model takes a 32x32 zoo model, got '${zoo}'`);
@@ -62,6 +67,22 @@ function profiledStep(): { step: (s: number) => void } {
   const model = mnistCnn({ seed: 1 });
   model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   return { step: (s) => void model.trainOnBatch(...batches[s % 16]!) };
+}
+function syntheticImages(n: number): Float32Array {
+  const rng = new Random(3);
+  return Float32Array.from({ length: n }, () => rng.uniform());
+}
+
+/** One batch-256 prediction of the model (Keras-style build unless --api=nn). */
+function inferenceStep(): { step: (s: number) => void } {
+  const model = BENCH_MODELS[(zoo === '' ? 'mnist-cnn' : zoo) as BenchModelName];
+  if (model === undefined) throw new Error(`wasm-profile: unknown --model '${zoo}'`);
+  const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
+  const [h, w, c] = model.sampleShape;
+  const pixels = B * h * w * c;
+  const images = model.data === 'mnist' ? loadMnist({ limitTrain: 16, limitTest: B }).testImages.dataSync().subarray(0, pixels) : syntheticImages(pixels);
+  const x = tensor(images, [B, h, w, c]);
+  return { step: () => void program.predict(x, B).dataSync() };
 }
 const { step } = profiledStep();
 for (let s = 0; s < 5; s++) step(s);

@@ -1,7 +1,7 @@
 /**
  * Conv2D. Algorithm by shape (DESIGN.md section 4), all with bias and relu fused:
- * 1. one input channel (first layer): 3x3 any stride: conv1Forward3x3; other filters, stride 1:
- *    conv1Direct (direct convolutions);
+ * 1. one input channel (first layer), K % 4 == 0: 3x3 any stride: conv1Forward3x3; other filters,
+ *    stride 1: conv1Direct (direct convolutions; both can pool 2x2 in their epilogue);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
@@ -29,12 +29,22 @@ interface ConvCall {
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
 
+/** One input channel, stride 1, K % 4 == 0 (any filter size; 3x3 takes direct1x3x3). */
 function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const { geo } = c;
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
-  // Split by output rows [r0, r0 + rows).
+  const args = {
+    x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, w: c.w, K: geo.outC, bias: c.bias, y: c.y, flags: c.flags,
+    r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
+  };
+  // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
+  // two rows in one call).
+  if (c.pooled !== 0) {
+    const chunk = { r0: [geo.outH, 0], rows: [0, geo.outH] } as const;
+    ctx.parallel('conv1Direct', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo) });
+    return;
+  }
   const total = geo.batch * geo.outH;
-  const args = { x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, w: c.w, K: geo.outC, bias: c.bias, y: c.y, flags: c.flags, r0: 0, rows: 0 };
   ctx.parallel('conv1Direct', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
 }
 
@@ -69,7 +79,7 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   if (isDepthwise(geo)) return 'depthwise';
   if (geo.groups > 1) return 'groupsTS';
   if (d1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0) return 'direct1x3x3';
-  if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) return 'direct1';
+  if (d1 && s1 && geo.inC === 1 && geo.outC % 4 === 0) return 'direct1';
   if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) return 'winograd';
   if (geo.pointwise) return 'pointwise';
   return d1 ? 'implicit' : 'im2col';
@@ -77,13 +87,13 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
 
 /**
  * Does the conv's own output pass take this pool? Plain 2x2 max/min, on the first layer's direct
- * kernel (even output height: it pools row pairs) or the Winograd one (4x4 tiles hold whole windows).
+ * kernels (even output height: they pool row pairs) or the Winograd one (4x4 tiles hold whole windows).
  */
 function fusesPool(geo: ConvGeometry, pool: Pool2DAttrs): boolean {
   const plain = pool.poolSize.every((k) => k === 2) && pool.strides.every((s) => s === 2) && pool.pad.every((p) => p === 0);
   if (!plain || (pool.mode !== 'max' && pool.mode !== 'min')) return false;
   const algorithm = convAlgorithm(geo);
-  return (algorithm === 'direct1x3x3' && geo.outH % 2 === 0) || algorithm === 'winograd';
+  return ((algorithm === 'direct1x3x3' || algorithm === 'direct1') && geo.outH % 2 === 0) || algorithm === 'winograd';
 }
 
 /**
