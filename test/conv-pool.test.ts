@@ -38,6 +38,8 @@ const CASES: { title: string; x: number[]; w: number[]; strides?: [number, numbe
   { title: '5x5, odd output height (direct, fallback)', x: [2, 11, 8, 1], w: [5, 5, 1, 8], pool: plain('max') },
   { title: 'Winograd, 11x11 output: edge tiles (fused)', x: [2, 13, 13, 8], w: [3, 3, 8, 16], pool: plain('max') },
   { title: "Winograd, 'same' 16x16, min (fused)", x: [3, 16, 16, 4], w: [3, 3, 4, 8], pad: [1, 1, 1, 1], pool: plain('min') },
+  { title: "LeNet-5's conv2, Winograd F(2x2, 5x5) (fused)", x: [3, 12, 12, 20], w: [5, 5, 20, 20], pool: plain('max') },
+  { title: "Winograd 5x5, odd 7x9 output, min (fused)", x: [2, 11, 13, 8], w: [5, 5, 8, 12], pool: plain('min') },
   { title: 'implicit GEMM, stride 2 (fallback)', x: [2, 11, 11, 4], w: [3, 3, 4, 8], strides: [2, 2], pool: plain('max') },
 ];
 
