@@ -1,6 +1,6 @@
 /**
- * Winograd F(2x2, 5x5) (wasm/assembly/winograd25.ts), the wasm backend's 5x5 stride-1 conv (LeNet-5's
- * second layer): against the reference backend on odd shapes (edge tiles, padding, K % 8 == 4, bias
+ * Winograd F(2x2, 5x5) (wasm/assembly/winograd25*.ts), the wasm backend's 5x5 stride-1 conv (LeNet-5's
+ * second layer) and its input gradient: against the reference backend on odd shapes (edge tiles, padding, K % 8 == 4, bias
  * and relu or neither), bit-identical on 1 and 2 threads, and dispatched (not a fallback).
  */
 import { describe, it } from 'node:test';
@@ -35,6 +35,26 @@ describe('wasm Winograd F(2x2, 5x5) forward', () => {
         const title = `${c.N}x${c.H}x${c.W}x${c.C} 5x5->${c.K} pad ${c.pad} bias ${bias} ${activation}`;
         checkKernelAgainstRef(title, BACKENDS, 'Conv2D', inputs, attrs, 'wino25Forward');
       }
+    }
+    engine.setBackend('ref');
+  });
+});
+
+describe('wasm Winograd F(2x2, 5x5) input gradient (the forward adjoint)', () => {
+  const rng = new Random(52);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    { N: 6, H: 12, W: 12, C: 20, K: 20, pad: [0, 0, 0, 0] }, // LeNet-5's conv2
+    { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // odd output height: edge tiles
+    { N: 2, H: 9, W: 7, C: 12, K: 8, pad: [2, 2, 2, 2] }, // 'same' padding: windows clipped to the image
+    { N: 2, H: 16, W: 13, C: 16, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
+  ];
+  it('matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const OH = c.H + c.pad[0] + c.pad[1] - 4, OW = c.W + c.pad[2] + c.pad[3] - 4;
+      const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, inputShape: [c.N, c.H, c.W, c.C] };
+      const inputs = { dy: randn([c.N, OH, OW, c.K]), filter: randn([5, 5, c.C, c.K]) };
+      checkKernelAgainstRef(`dx ${c.N}x${c.H}x${c.W}x${c.C} 5x5->${c.K} pad ${c.pad}`, BACKENDS, 'Conv2DBackpropInput', inputs, attrs, 'wino25BackpropInput');
     }
     engine.setBackend('ref');
   });

@@ -15,7 +15,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-util.js';
+import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -56,6 +56,29 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   });
 }
 
+/** 5x5 stride 1 (no dilation or groups): the F(2x2, 5x5) forward's adjoint takes its input gradient. */
+const isWino25 = (g: ConvGeometry): boolean =>
+  g.kH === 5 && g.kW === 5 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1 &&
+  g.inC % 4 === 0 && g.outC % 4 === 0 && g.outH * g.outW >= 4;
+
+/** dx as the adjoint of the Winograd F(2x2, 5x5) forward: inputGradWinograd's steps with 2x2 tiles. */
+function inputGradWinograd25(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+  const C = geo.inC, K = geo.outC;
+  const swapped = temps.alloc(25 * C * K * 4);
+  ctx.call('swapFilterIO', { w, KH: 5, KW: 5, C, K, out: swapped }); // [5, 5, K, C]
+  const Ut = winoFilter25(ctx, temps, swapped, K, C);
+  ctx.workspace(ctx.size('wino25InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  // Split by images [n0, n1).
+  const args = {
+    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
+    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
+  };
+  const tiles = Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
+  ctx.parallel('wino25BackpropInput', args, {
+    total: geo.batch, grain: winoImageGrain(ctx, geo.batch, tiles), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
+  });
+}
+
 /**
  * A pointwise conv (1x1, stride 1, unpadded) is a GEMM on the pixels: dx [rows, C] = dy [rows, K]
  * W^T straight into dx, where the general path writes the same values as patch columns and then
@@ -93,6 +116,8 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
       inputGradPointwise(ctx, geo, pdy, pw, pdx);
     } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx);
+    } else if (isWino25(geo)) {
+      inputGradWinograd25(ctx, temps, geo, pdy, pw, pdx);
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
     }
