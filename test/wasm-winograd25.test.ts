@@ -1,6 +1,6 @@
 /**
  * Winograd F(2x2, 5x5) (wasm/assembly/winograd25*.ts), the wasm backend's 5x5 stride-1 conv (LeNet-5's
- * second layer) and its input gradient: against the reference backend on odd shapes (edge tiles, padding, K % 8 == 4, bias
+ * second layer) and its input and filter gradients: against the reference backend on odd shapes (edge tiles, padding, K % 8 == 4, bias
  * and relu or neither), bit-identical on 1 and 2 threads, and dispatched (not a fallback).
  */
 import { describe, it } from 'node:test';
@@ -55,6 +55,26 @@ describe('wasm Winograd F(2x2, 5x5) input gradient (the forward adjoint)', () =>
       const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, inputShape: [c.N, c.H, c.W, c.C] };
       const inputs = { dy: randn([c.N, OH, OW, c.K]), filter: randn([5, 5, c.C, c.K]) };
       checkKernelAgainstRef(`dx ${c.N}x${c.H}x${c.W}x${c.C} 5x5->${c.K} pad ${c.pad}`, BACKENDS, 'Conv2DBackpropInput', inputs, attrs, 'wino25BackpropInput');
+    }
+    engine.setBackend('ref');
+  });
+});
+
+describe('wasm Winograd F(2x2, 5x5) filter gradient', () => {
+  const rng = new Random(55);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    { N: 64, H: 12, W: 12, C: 20, K: 20, pad: [0, 0, 0, 0] }, // LeNet-5's conv2 at its training batch (8 parts)
+    { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // odd output height: edge tiles
+    { N: 5, H: 9, W: 7, C: 12, K: 12, pad: [2, 2, 2, 2] }, // 'same' padding, K % 8 == 4
+    { N: 2, H: 16, W: 13, C: 16, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
+  ];
+  it('matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const OH = c.H + c.pad[0] + c.pad[1] - 4, OW = c.W + c.pad[2] + c.pad[3] - 4;
+      const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, filterShape: [5, 5, c.C, c.K] };
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), dy: randn([c.N, OH, OW, c.K]) };
+      checkKernelAgainstRef(`dW ${c.N}x${c.H}x${c.W}x${c.C} 5x5->${c.K} pad ${c.pad}`, BACKENDS, 'Conv2DBackpropFilter', inputs, attrs, 'wino25BackpropFilterPart');
     }
     engine.setBackend('ref');
   });

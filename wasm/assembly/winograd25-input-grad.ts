@@ -10,7 +10,7 @@ import { b6 } from './winograd4-input-grad';
 
 /** 1-D o = A v of two vectors v0, v1 into six vectors at q (stride qs). */
 // @ts-ignore: decorator
-@inline function a6(v0: v128, v1: v128, q: usize, qs: usize): void {
+@inline export function a6(v0: v128, v1: v128, q: usize, qs: usize): void {
   const d = f32x4.add(v1, v1);
   v128.store(q, v0);
   v128.store(q + qs, f32x4.add(v0, v1));

@@ -3,8 +3,9 @@
  * dx: pointwise (1x1 stride 1 unpadded): one GEMM into dx. 3x3 stride 1 with C % 8 == 0,
  *   K % 4 == 0 and an output of at least 9 pixels runs as the adjoint of the Winograd F(4x4, 3x3)
  *   forward (wino4BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
- * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels): Winograd filter gradient over a fixed
- *   number of image blocks, summed in order (reproducible); one input channel (the first layer):
+ * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
+ *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
+ *   blocks, summed in order (reproducible); one input channel (the first layer):
  *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
  *   implicit-im2col GEMM; dilated ones: im2col + GEMM.
  * Depthwise convs (groups = channels): SIMD over channels (depthwise.ts); other grouped convs:
@@ -129,30 +130,36 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
 /** Image blocks of the Winograd filter gradient (fixed, not per thread: reproducible sums). */
 const DW_PARTS = 8;
 
-function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number): void {
+/**
+ * The Winograd filter gradient: dU partials over fixed image blocks, then one pass that sums them
+ * in order and transforms back. `size` 3 runs F(4x4, 3x3) (wino4*), 5 runs F(2x2, 5x5) (wino25*).
+ */
+function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number, size: 3 | 5): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
+  const tiles = size === 3 ? winoTiles(geo) : Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
   // Fixed parts (not per thread: reproducible sums), each deep enough to fill a tile chunk, since
   // every part zeroes, accumulates and later sums a whole dU (36 x C x K floats); an even count
   // of equal parts, so two or four threads share them evenly (conv3 of the seed CNN: 48 + 16
   // images before, 32 + 32 now).
-  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / winoTiles(geo)));
+  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tiles));
   const fewest = Math.ceil(N / deep);
   const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
   const perPart = Math.ceil(N / parts);
   const partBytes = ctx.size('wino4FilterGradPartBytes', { C, K });
   const dUs = temps.alloc(parts * partBytes);
-  ctx.workspace(ctx.size('wino4FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const workspace = size === 3 ? 'wino4FilterGradWorkspaceBytes' : 'wino25FilterGradWorkspaceBytes';
+  ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
   const args = { mr: MR, x, H, W, C, dy, K, N, perPart, part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0 };
-  ctx.parallel('wino4BackpropFilterPart', args, {
-    total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true,
-  });
-  // Sum the partials in order and transform back to 3x3 in one SIMD pass (K % 4 == 0), split by
-  // input channels [c0, c1).
-  ctx.workspace(1024);
+  const job = { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true } as const;
+  if (size === 3) ctx.parallel('wino4BackpropFilterPart', args, job);
+  else ctx.parallel('wino25BackpropFilterPart', args, job);
+  // Sum the partials in order and transform back in one SIMD pass (K % 4 == 0), split by input
+  // channels [c0, c1).
+  ctx.workspace(2048);
   const finish = { dUs, parts, partStride: partBytes, C, K, dw, flags: 0, tmp: 0, c0: 0, c1: 0 };
-  ctx.parallel('wino4FilterGradFinish4', finish, {
-    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 36 * (parts + 20), workspace: 'tmp',
-  });
+  const finishJob = { total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 36 * (parts + 20), workspace: 'tmp' } as const;
+  if (size === 3) ctx.parallel('wino4FilterGradFinish4', finish, finishJob);
+  else ctx.parallel('wino25FilterGradFinish4', finish, finishJob);
 }
 
 /**
@@ -239,7 +246,10 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
       convFilterGradTS(v(px, sizeOf(x.shape)), v(pdy, sizeOf(dy.shape)), v(pdw, sizeOf(out.shape)), geo);
     } else if (isWino(geo) && geo.inC % MR === 0 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
-      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw);
+      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 3);
+    } else if (isWino25(geo) && geo.inC % MR === 0) {
+      const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
+      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 5);
     } else if (d1 && geo.inC === 1 && geo.outC % 4 === 0) {
       filterGradOneChannel(ctx, temps, geo, attrs.pad, px, pdy, pdw);
     } else if (d1) {
