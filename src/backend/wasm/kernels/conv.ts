@@ -120,7 +120,7 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   ctx.parallel('wino4Forward', args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
 }
 
-/** Winograd F(2x2, 5x5) from this many output pixels per image (2x2 tiles; measured below). */
+/** Winograd F(2x2, 5x5) from one whole 2x2 tile of output per image (smaller outputs: implicit GEMM; not tuned). */
 const WINO25_MIN_PIXELS = 4;
 
 function winograd25(ctx: WasmContext, temps: Temps, c: ConvCall): void {
