@@ -69,7 +69,7 @@ export interface Deferred {
   resolve(t: Tensor): void;
 }
 
-type LogitsOrigin = { readonly kind: 'softmax' | 'sigmoid'; readonly logits: Tensor; readonly axis: number };
+type LogitsOrigin = { readonly kind: 'softmax' | 'logSoftmax' | 'sigmoid'; readonly logits: Tensor; readonly axis: number };
 
 // Counts tensors for memory(), through the same registry as storage so the count is as fresh.
 let liveTensors = 0;
