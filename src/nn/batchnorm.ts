@@ -12,6 +12,8 @@ import { ones, scalar, zeros } from '../ops/create.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
 import { sqrt, square } from '../ops/unary.js';
+import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { Module } from './module.js';
@@ -34,6 +36,7 @@ export class BatchNorm2d extends Module {
   readonly runningMean: Variable | null = null;
   readonly runningVar: Variable | null = null;
   readonly numBatchesTracked: Variable | null = null;
+  readonly #folded = new FoldedWeightsCache();
 
   constructor(readonly numFeatures: number, options: BatchNorm2dOptions = {}) {
     super();
@@ -68,6 +71,16 @@ export class BatchNorm2d extends Module {
     const y = div(sub(x, m), sqrt(add(v, this.eps)));
     if (this.weight === null || this.bias === null) return y;
     return add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
+  }
+
+  /** In eval mode with running statistics, a batchNorm stage a conv before it folds (src/plan/conv-bn-fold.ts). */
+  override planStage(): Stage {
+    const { runningMean, runningVar } = this;
+    if (this.training || runningMean === null || runningVar === null) return OPAQUE;
+    // forward applies the affine only when it has both halves.
+    const affine = this.weight !== null && this.bias !== null;
+    const statistics = { gamma: affine ? this.weight : null, beta: affine ? this.bias : null, mean: runningMean, variance: runningVar, epsilon: this.eps };
+    return { kind: 'batchNorm', dataFormat: 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
   }
 
   #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number): void {
