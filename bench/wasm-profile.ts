@@ -2,10 +2,12 @@
  * Per-kernel profile of seed-CNN training steps (batch 64, RMSprop) on a backend: ms per step by
  * kernel id, and the time outside kernels (engine, autograd, optimizer bookkeeping in JS).
  *
- *   node dist/bench/wasm-profile.js [--backend=wasm] [--steps=20] [--threads=2] [--shapes] [--model=NAME] [--api=nn]
+ *   node dist/bench/wasm-profile.js [--backend=wasm] [--infer] [--steps=20] [--threads=2] [--shapes] [--model=NAME] [--api=nn]
  *
  * --model profiles a zoo model of `fovea bench` instead (seeded synthetic 32x32x3 data for the
  * 32x32 models, with the model's own optimizer); --api=nn its nn version.
+ *
+ * --infer profiles inference instead: predict over one batch of 256 (as `fovea bench` times it).
  *
  * --shapes splits each kernel id by its inputs' shapes and attributes (the kernel table is wrapped,
  * so the times include only the kernel itself, not the engine's bookkeeping).
@@ -41,18 +43,25 @@ const steps = Number(arg('steps', '20'));
 registerWasmBackend({ threads: Number(arg('threads', '2')) });
 engine.setBackend(backend);
 
-const B = 64;
+const infer = process.argv.includes('--infer');
+const B = infer ? 256 : 64;
 const zoo = arg('model', '');
 /** The step to profile: the seed CNN on MNIST (default), or a zoo model on synthetic 32x32x3 data. */
 function profiledStep(): { step: (s: number) => void } {
   if (zoo !== '' && zoo !== 'mnist-cnn') {
     const model = BENCH_MODELS[zoo as BenchModelName];
-    if (model === undefined || model.data !== 'synthetic') throw new Error(`wasm-profile: --model takes a 32x32 zoo model, got '${zoo}'`);
+    if (model === undefined || (model.data !== 'synthetic' && !infer)) throw new Error(`wasm-profile: --model takes a 32x32 zoo model, got '${zoo}'`);
     const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
     const rng = new Random(3);
-    const x = tensor(Float32Array.from({ length: B * 32 * 32 * 3 }, () => rng.uniform()), [B, 32, 32, 3]);
+    const x = tensor(Float32Array.from({ length: B * model.sampleShape.reduce((a, b) => a * b, 1) }, () => rng.uniform()), [B, ...model.sampleShape]);
     const y = toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10);
-    return { step: () => program.trainStep(x, y) };
+    return { step: infer ? () => void program.predict(x, B) : () => program.trainStep(x, y) };
+  }
+  if (infer) {
+    const { program } = benchProgram(BENCH_MODELS['mnist-cnn'], arg('api', '') === 'nn' ? 'nn' : 'sequential', 1);
+    const data = loadMnist({ limitTrain: B, limitTest: 16 });
+    const x = tensor(data.trainImages.dataSync().subarray(0, B * 784), [B, 28, 28, 1]);
+    return { step: () => void program.predict(x, B) };
   }
   const data = loadMnist({ limitTrain: 2048, limitTest: 16 });
   const batches = Array.from({ length: 16 }, (_, i) => {

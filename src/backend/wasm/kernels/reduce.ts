@@ -1,7 +1,8 @@
 /**
  * Reduce and ArgMax. A float32 sum over leading axes (the bias gradient: sum over N, H, W) runs in
  * wasm with float64 accumulation, split into a fixed number of row blocks whose partial sums are
- * added in order, so the result does not depend on the thread count. Other reductions are interim
+ * added in order, so the result does not depend on the thread count; a sum over a run of middle
+ * axes (global average pooling) likewise, one block per outer index. Other reductions are interim
  * TS loops over heap views with the reference semantics (float64 accumulators, NaN propagation).
  */
 import type { KernelFn, ReduceOp } from '../../kernels.js';
@@ -47,6 +48,20 @@ function sumLeading(ctx: WasmContext, x: number, rows: number, cols: number, out
   ctx.heap.releaseScratch(partials);
 }
 
+/**
+ * out[o, c] = sum over m of x[outer, mid, inner] (global average pooling: the sum over H, W of
+ * NHWC), in wasm: one chunk per outer index, each summing its rows in order in float64, so the
+ * result does not depend on the thread count.
+ */
+function sumMiddle(ctx: WasmContext, x: number, outer: number, mid: number, inner: number, out: number): void {
+  const partials = ctx.heap.scratch(outer * inner * 8);
+  ctx.parallel('sumRowsF64', { x, cols: inner, rows: mid, r0: 0, nrows: mid, part: partials.ptr }, {
+    total: outer, grain: 1, chunk: { x: [mid * inner * 4, 0], part: [inner * 8, 0] }, work: outer * mid * inner, unitChunks: true,
+  });
+  ctx.call('sumPartsF64', { parts: partials.ptr, nparts: 1, cols: outer * inner, out });
+  ctx.heap.releaseScratch(partials);
+}
+
 function accumulate(op: ReduceOp, x: ArrayLike<number>, target: Int32Array, acc: Float64Array): void {
   if (op === 'sum') {
     for (let i = 0; i < x.length; i++) acc[target[i]!]! += x[i]!;
@@ -76,6 +91,12 @@ export function makeReduce(ctx: WasmContext): KernelFn<'Reduce'> {
     if (op === 'sum' && x.dtype === 'float32' && leading && n > 0) {
       const rows = sizeOf(x.shape.slice(0, axes.length));
       sumLeading(ctx, ptrOf(x), rows, n / rows, out.handle.ptr);
+      return out;
+    }
+    const contiguous = axes.every((a, i) => a === axes[0]! + i);
+    if (op === 'sum' && x.dtype === 'float32' && contiguous && axes.length > 0 && n > 0) {
+      const first = axes[0]!, after = axes.at(-1)! + 1;
+      sumMiddle(ctx, ptrOf(x), sizeOf(x.shape.slice(0, first)), sizeOf(x.shape.slice(first, after)), sizeOf(x.shape.slice(after)), out.handle.ptr);
       return out;
     }
     const acc = new Float64Array(sizeOf(kept)).fill(INIT[op]);
