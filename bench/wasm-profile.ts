@@ -21,6 +21,7 @@ import { tensor } from '../src/ops/create.js';
 import type { TensorInfo } from '../src/backend/kernels.js';
 import { BENCH_MODELS, type BenchModelName, benchProgram } from '../src/cli/bench-models.js';
 import { Random } from '../src/tensor/random.js';
+import { withScope } from '../src/tensor/scope.js';
 
 /** Times every kernel of the active backend under a key naming its input shapes and attributes. */
 function wrapKernels(record: (key: string, ms: number) => void): void {
@@ -55,13 +56,14 @@ function profiledStep(): { step: (s: number) => void } {
     const rng = new Random(3);
     const x = tensor(Float32Array.from({ length: B * model.sampleShape.reduce((a, b) => a * b, 1) }, () => rng.uniform()), [B, ...model.sampleShape]);
     const y = toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10);
-    return { step: infer ? () => void program.predict(x, B) : () => program.trainStep(x, y) };
+    // Each prediction in a step scope: the loop never yields, so nothing else reclaims its tensors.
+    return { step: infer ? () => void withScope(() => program.predict(x, B)) : () => program.trainStep(x, y) };
   }
   if (infer) {
     const { program } = benchProgram(BENCH_MODELS['mnist-cnn'], arg('api', '') === 'nn' ? 'nn' : 'sequential', 1);
     const data = loadMnist({ limitTrain: B, limitTest: 16 });
     const x = tensor(data.trainImages.dataSync().subarray(0, B * 784), [B, 28, 28, 1]);
-    return { step: () => void program.predict(x, B) };
+    return { step: () => void withScope(() => program.predict(x, B)) };
   }
   const data = loadMnist({ limitTrain: 2048, limitTest: 16 });
   const batches = Array.from({ length: 16 }, (_, i) => {

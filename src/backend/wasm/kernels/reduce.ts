@@ -26,6 +26,7 @@ function checkAxes(op: ReduceOp, axes: readonly number[], rank: number): void {
 /** Row blocks of the parallel sum: fixed (not per thread) so results are reproducible. */
 const SUM_PARTS = 8;
 const ROWS_PER_PART_MIN = 512;
+const MIDDLE_COLUMNS_MIN = 8;
 
 /**
  * The fixed row blocks of a parallel leading-axes sum. BiasActivationGrad uses the same blocks, so
@@ -93,10 +94,12 @@ export function makeReduce(ctx: WasmContext): KernelFn<'Reduce'> {
       sumLeading(ctx, ptrOf(x), rows, n / rows, out.handle.ptr);
       return out;
     }
-    const contiguous = axes.every((a, i) => a === axes[0]! + i);
-    if (op === 'sum' && x.dtype === 'float32' && contiguous && axes.length > 0 && n > 0) {
-      const first = axes[0]!, after = axes.at(-1)! + 1;
-      sumMiddle(ctx, ptrOf(x), sizeOf(x.shape.slice(0, first)), sizeOf(x.shape.slice(first, after)), sizeOf(x.shape.slice(after)), out.handle.ptr);
+    const contiguous = axes.length > 0 && axes.every((a, i) => a === axes[0]! + i);
+    const inner = contiguous ? sizeOf(x.shape.slice(axes.at(-1)! + 1)) : 0;
+    // At least one 8-column SIMD block per row: with fewer columns, a chunk per outer index costs more than it sums.
+    if (op === 'sum' && x.dtype === 'float32' && inner >= MIDDLE_COLUMNS_MIN && n > 0) {
+      const first = axes[0]!;
+      sumMiddle(ctx, ptrOf(x), sizeOf(x.shape.slice(0, first)), n / (sizeOf(x.shape.slice(0, first)) * inner), inner, out.handle.ptr);
       return out;
     }
     const acc = new Float64Array(sizeOf(kept)).fill(INIT[op]);
