@@ -22,6 +22,7 @@ import { tensor } from '../src/ops/create.js';
 import type { TensorInfo } from '../src/backend/kernels.js';
 import { BENCH_MODELS, type BenchModelName, benchProgram } from '../src/cli/bench-models.js';
 import { Random } from '../src/tensor/random.js';
+import { withScope } from '../src/tensor/scope.js';
 
 /** Times every kernel of the active backend under a key naming its input shapes and attributes. */
 function wrapKernels(record: (key: string, ms: number) => void): void {
@@ -84,7 +85,8 @@ function inferenceStep(): { step: (s: number) => void } {
   const pixels = B * h * w * c;
   const images = model.data === 'mnist' ? loadMnist({ limitTrain: 16, limitTest: B }).testImages.dataSync().subarray(0, pixels) : syntheticImages(pixels);
   const x = tensor(images, [B, h, w, c]);
-  return { step: () => void program.predict(x, B).dataSync() };
+  // Each prediction in a step scope: the loop never yields, so nothing else reclaims its tensors.
+  return { step: () => void withScope(() => program.predict(x, B).dataSync()) };
 }
 const { step } = profiledStep();
 for (let s = 0; s < 5; s++) step(s);

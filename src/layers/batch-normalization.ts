@@ -16,6 +16,8 @@ import { add, div, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
 import { sqrt, square } from '../ops/unary.js';
+import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -52,6 +54,7 @@ export class BatchNormalization extends Layer {
   movingMean: Variable | null = null;
   movingVariance: Variable | null = null;
   private rank = 0;
+  readonly #folded = new FoldedWeightsCache();
 
   constructor(options: BatchNormalizationOptions = {}) {
     super(options);
@@ -128,6 +131,19 @@ export class BatchNormalization extends Layer {
     if (this.gamma !== null) y = mul(y, view(this.gamma));
     if (this.beta !== null) y = add(y, view(this.beta));
     return y;
+  }
+
+  /**
+   * In inference (not training, or frozen) on a 4-D input normalized over its channels, a
+   * batchNorm stage: a conv before it takes it into its weights (src/plan/conv-bn-fold.ts).
+   */
+  protected override stage(training: boolean): Stage {
+    const { movingMean, movingVariance } = this;
+    if ((training && this.trainable) || this.rank !== 4 || movingMean === null || movingVariance === null) return OPAQUE;
+    const a = normalizeAxis(this.axis, this.rank, this.where);
+    if (a !== 1 && a !== 3) return OPAQUE;
+    const statistics = { gamma: this.gamma, beta: this.beta, mean: movingMean, variance: movingVariance, epsilon: this.epsilon };
+    return { kind: 'batchNorm', dataFormat: a === 3 ? 'channelsLast' : 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
   }
 
   private updateMoving(batchMean: Tensor, batchVariance: Tensor): void {

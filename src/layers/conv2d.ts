@@ -13,7 +13,7 @@
  */
 import type { FusedActivation } from '../backend/kernels.js';
 import { conv2d, type Conv2DOptions as Conv2DOpOptions, conv2dPool } from '../ops/index.js';
-import { OPAQUE, type Stage } from '../plan/stage.js';
+import { type ConvStage, type ConvWeights, OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { BaseConv2D } from './base-conv2d.js';
@@ -103,17 +103,23 @@ export class Conv2D extends BaseConv2D {
   protected override stage(): Stage {
     const fused = this.conv.activation.fused;
     if (fused === null || this.kernel === null) return OPAQUE;
+    return this.convStage(fused, { kernel: this.kernel, bias: this.bias, outAxes: [3] });
+  }
+
+  /** This layer's conv with `weights` (its own, or a batch norm's fold of them). */
+  private convStage(fused: FusedActivation, weights: ConvWeights): ConvStage {
     return {
-      kind: 'conv', activation: fused, dataFormat: this.dataFormat,
-      runWith: (x, activation) => conv2d(x, this.builtKernel(), this.convOptions(activation)),
-      runWithPool: (x, activation, pool) => conv2dPool(x, this.builtKernel(), this.convOptions(activation), pool),
+      kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
+      runWith: (x, activation) => conv2d(x, weights.kernel, this.convOptions(activation, weights.bias)),
+      runWithPool: (x, activation, pool) => conv2dPool(x, weights.kernel, this.convOptions(activation, weights.bias), pool),
+      withWeights: (other) => this.convStage(fused, other),
     };
   }
 
-  private convOptions(activation: FusedActivation): Conv2DOpOptions {
+  private convOptions(activation: FusedActivation, bias: Tensor | null = this.bias): Conv2DOpOptions {
     return {
       strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups,
-      dataFormat: this.dataFormat, bias: this.bias, activation,
+      dataFormat: this.dataFormat, bias, activation,
     };
   }
 

@@ -9,8 +9,11 @@
  *
  * Example: `new DepthwiseConv2D(3)` on [None, 8, 8, 4] gives [None, 6, 6, 4] with 3*3*4 + 4 = 40 params.
  */
-import { conv2d } from '../ops/conv2d.js';
+import type { FusedActivation } from '../backend/kernels.js';
+import { conv2d, type Conv2DOptions } from '../ops/conv2d.js';
+import { conv2dPool } from '../ops/conv2d-pool.js';
 import { reshape } from '../ops/shape-ops.js';
+import { type ConvStage, type ConvWeights, OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { BaseConv2D } from './base-conv2d.js';
@@ -28,10 +31,17 @@ export interface DepthwiseConv2DOptions extends BaseConvOptions {
 
 /** A depthwise kernel [kh, kw, C, m] applied as the grouped conv it is. */
 export function depthwiseConv(x: Tensor, kernel: Tensor, layer: BaseConv2D): Tensor {
+  return conv2d(x, groupedKernel(kernel), depthwiseOptions(kernel, layer));
+}
+
+/** [kh, kw, C, m] as the grouped conv's HWIO kernel [kh, kw, 1, C * m]. */
+function groupedKernel(kernel: Tensor): Tensor {
   const [kh, kw, c, m] = kernel.shape;
-  return conv2d(x, reshape(kernel, [kh, kw, 1, c * m]), {
-    strides: layer.strides, padding: layer.padding, dilations: layer.dilationRate, groups: c, dataFormat: layer.dataFormat,
-  });
+  return reshape(kernel, [kh, kw, 1, c * m]);
+}
+
+function depthwiseOptions(kernel: Tensor, layer: BaseConv2D): Conv2DOptions {
+  return { strides: layer.strides, padding: layer.padding, dilations: layer.dilationRate, groups: kernel.shape[2], dataFormat: layer.dataFormat };
 }
 
 export class DepthwiseConv2D extends BaseConv2D {
@@ -69,6 +79,24 @@ export class DepthwiseConv2D extends BaseConv2D {
 
   protected convolve(x: Tensor): Tensor {
     return depthwiseConv(x, this.depthwiseKernel as Variable, this);
+  }
+
+  /** A conv stage (the grouped conv it is) when the activation runs in the conv kernel's epilogue. */
+  protected override stage(): Stage {
+    const fused = this.conv.activation.fused;
+    if (fused === null || this.depthwiseKernel === null) return OPAQUE;
+    return this.convStage(fused, { kernel: this.depthwiseKernel, bias: this.bias, outAxes: [2, 3] });
+  }
+
+  /** This layer's depthwise conv with `weights` (its own, or a batch norm's fold of them). */
+  private convStage(fused: FusedActivation, weights: ConvWeights): ConvStage {
+    const options = (activation: FusedActivation): Conv2DOptions => ({ ...depthwiseOptions(weights.kernel, this), bias: weights.bias, activation });
+    return {
+      kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
+      runWith: (x, activation) => conv2d(x, groupedKernel(weights.kernel), options(activation)),
+      runWithPool: (x, activation, pool) => conv2dPool(x, groupedKernel(weights.kernel), options(activation), pool),
+      withWeights: (other) => this.convStage(fused, other),
+    };
   }
 
   override getConfig(): Record<string, unknown> {

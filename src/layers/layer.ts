@@ -148,14 +148,15 @@ export abstract class Layer {
   /**
    * @internal What the fusion planner sees of this layer (src/plan). A layer whose output is
    * penalised (activity regularizer) is opaque: the penalty reads the output, so no fusion may
-   * skip making it.
+   * skip making it. `training` is the mode of the call the plan is for (a batch norm folds only in
+   * inference); a caller that does not know it leaves the default, which folds nothing.
    */
-  planStage(): Stage {
-    return this.built && this.activityRegularizer === null ? this.stage() : OPAQUE;
+  planStage(training = true): Stage {
+    return this.built && this.activityRegularizer === null ? this.stage(training) : OPAQUE;
   }
 
   /** Layers that take part in fusion patterns describe themselves here (src/plan/stage.ts). */
-  protected stage(): Stage {
+  protected stage(_training: boolean): Stage {
     return OPAQUE;
   }
 

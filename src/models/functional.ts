@@ -115,7 +115,7 @@ export class Model extends Trainer {
     this.ensureBuilt(xs);
     const values = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((t, i) => values.set(t, xs[i]));
-    for (const step of this.plan()) {
+    for (const step of this.plan(training)) {
       if (step.kind === 'fused') {
         const first = this.nodes[step.nodes[0]!]!, last = this.nodes[step.nodes.at(-1)!]!;
         values.set(last.output as SymbolicTensor, step.fusion.run(values.get(first.inputs[0]!) as Tensor));
@@ -132,12 +132,12 @@ export class Model extends Trainer {
   }
 
   /** The fusion plan of the node graph (src/plan); model inputs are not nodes (index -1). */
-  private plan(): PlanStep[] {
+  private plan(training: boolean): PlanStep[] {
     const producer = new Map<SymbolicTensor, number>();
     this.nodes.forEach((node, i) => producer.set(node.output as SymbolicTensor, i));
     const inputs = new Set(this.inputs);
     const planNodes = this.nodes.map((node) => ({
-      stage: inputs.has(node.output as SymbolicTensor) ? OPAQUE : layerOf(node).planStage(),
+      stage: inputs.has(node.output as SymbolicTensor) ? OPAQUE : layerOf(node).planStage(training),
       inputs: node.inputs.map((t) => (inputs.has(t) ? -1 : producer.get(t) ?? -1)),
     }));
     const outputs = new Set(this.outputs.map((t) => producer.get(t) ?? -1));

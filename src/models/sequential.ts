@@ -195,7 +195,7 @@ export class Sequential extends Trainer {
   forward(xs: Tensor[], training: boolean, losses?: Tensor[]): Tensor[] {
     const options = { training, losses };
     let h = xs[0];
-    for (const step of planChain(this.stack.map((layer) => layer.planStage()))) {
+    for (const step of planChain(this.stack.map((layer) => layer.planStage(training)))) {
       h = step.kind === 'node' ? this.stack[step.node]!.apply(h, options) : step.fusion.run(h);
     }
     return [h];

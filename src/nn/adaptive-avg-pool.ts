@@ -49,8 +49,8 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   if (input.rank !== 4) throw new Error(`${where}: expected NCHW input [batch, channels, height, width], got shape ${shapeToString(input.shape)}`);
   const [, , h, w] = input.shape as [number, number, number, number];
   const [oh, ow] = outputSizeOf(outputSize, h, w, where);
-  if (oh === 1 && ow === 1) return mean(input, [2, 3], true);
-  // Even bins are ordinary average-pooling windows (one kernel call).
+  // Even bins, global pooling included, are ordinary average-pooling windows: one Pool2D on the
+  // NHWC values an nn activation stores (a mean over axes 2, 3 would reorder them first).
   if (h % oh === 0 && w % ow === 0) {
     const kernel: [number, number] = [h / oh, w / ow];
     return avgPoolOp(input, kernel, { strides: kernel, padding: [0, 0, 0, 0], dataFormat: 'channelsFirst' });

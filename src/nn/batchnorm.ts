@@ -10,12 +10,17 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { ones, scalar, zeros } from '../ops/create.js';
 import { mean } from '../ops/reduce.js';
-import { reshape } from '../ops/shape-ops.js';
+import { reshape, transpose } from '../ops/shape-ops.js';
 import { sqrt, square } from '../ops/unary.js';
+import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
+
+const NHWC_OF_NCHW = [0, 2, 3, 1];
+const NCHW_OF_NHWC = [0, 3, 1, 2];
 
 export interface BatchNorm2dOptions {
   eps?: number;
@@ -34,6 +39,7 @@ export class BatchNorm2d extends Module {
   readonly runningMean: Variable | null = null;
   readonly runningVar: Variable | null = null;
   readonly numBatchesTracked: Variable | null = null;
+  readonly #folded = new FoldedWeightsCache();
 
   constructor(readonly numFeatures: number, options: BatchNorm2dOptions = {}) {
     super();
@@ -55,6 +61,10 @@ export class BatchNorm2d extends Module {
     const c = this.numFeatures;
     if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
     const useBatch = this.training || this.runningMean === null;
+    if (!useBatch) {
+      const stored = transpose(x, NHWC_OF_NCHW);
+      if (stored.storedOrder === null) return transpose(this.#evalChannelsLast(stored), NCHW_OF_NHWC);
+    }
     let m: Tensor;
     let v: Tensor;
     if (useBatch) {
@@ -68,6 +78,30 @@ export class BatchNorm2d extends Module {
     const y = div(sub(x, m), sqrt(add(v, this.eps)));
     if (this.weight === null || this.bias === null) return y;
     return add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
+  }
+
+  /**
+   * Eval mode on an activation stored NHWC (what nn convs and pools make): y = x * s + t per
+   * channel, s = weight / sqrt(running_var + eps), t = bias - running_mean * s, with the channel
+   * as the fast axis. Two passes over x instead of four, and no reordering (the NCHW broadcasts of
+   * the general path reorder the values first).
+   */
+  #evalChannelsLast(x: Tensor): Tensor {
+    const inverseStd = div(1, sqrt(add(this.runningVar as Variable, this.eps)));
+    const affine = this.weight !== null && this.bias !== null;
+    const scale = affine ? mul(this.weight!, inverseStd) : inverseStd;
+    const shift = sub(affine ? this.bias! : 0, mul(this.runningMean as Variable, scale));
+    return add(mul(x, scale), shift);
+  }
+
+  /** In eval mode with running statistics, a batchNorm stage a conv before it folds (src/plan/conv-bn-fold.ts). */
+  override planStage(): Stage {
+    const { runningMean, runningVar } = this;
+    if (this.training || runningMean === null || runningVar === null) return OPAQUE;
+    // forward applies the affine only when it has both halves.
+    const affine = this.weight !== null && this.bias !== null;
+    const statistics = { gamma: affine ? this.weight : null, beta: affine ? this.bias : null, mean: runningMean, variance: runningVar, epsilon: this.eps };
+    return { kind: 'batchNorm', dataFormat: 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
   }
 
   #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number): void {

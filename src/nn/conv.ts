@@ -9,7 +9,7 @@
  */
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Stage } from '../plan/stage.js';
+import type { ConvStage, ConvWeights, Stage } from '../plan/stage.js';
 import { deferFirst } from '../plan/deferred-chain.js';
 import { windowOutput } from '../ops/conv-geometry.js';
 import { conv2d, conv2dPool, conv2dWith, HWIO_OF_OIHW, type IntPair } from './functional.js';
@@ -106,16 +106,23 @@ export class Conv2d extends Module {
   /** A conv stage with zero padding (other padding modes pad first, outside the conv op). */
   override planStage(): Stage {
     if (this.paddingMode !== 'zeros') return super.planStage();
+    return this.#convStage({ kernel: this.weight, bias: this.bias, outAxes: [0] });
+  }
+
+  /** This module's conv with `weights` (its own, or a batch norm's fold of them). */
+  #convStage(weights: ConvWeights): ConvStage {
+    const { kernel, bias } = weights;
     return {
-      kind: 'conv', activation: 'linear', dataFormat: 'channelsFirst',
+      kind: 'conv', activation: 'linear', dataFormat: 'channelsFirst', weights,
       runWith: (x, activation) => {
         this.#checkInput(x);
-        return conv2dWith(x, this.weight, this.bias, this.#options(), activation);
+        return conv2dWith(x, kernel, bias, this.#options(), activation);
       },
       runWithPool: (x, activation, pool) => {
         this.#checkInput(x);
-        return conv2dPool(x, this.weight, this.bias, this.#options(), activation, pool);
+        return conv2dPool(x, kernel, bias, this.#options(), activation, pool);
       },
+      withWeights: (other) => this.#convStage(other),
     };
   }
 

@@ -6,7 +6,7 @@
  * stage kind if the pattern needs one, and add an entry here (DESIGN.md in this folder).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import type { Stage } from './stage.js';
+import type { ConvStage, Stage } from './stage.js';
 
 export interface Fusion {
   /** The pattern's name (plans and kernel counts show it). */
@@ -54,4 +54,43 @@ const reluEpilogue: Pattern = {
   },
 };
 
-export const PATTERNS: readonly Pattern[] = [convPool, reluEpilogue];
+/**
+ * conv(+bias) -> batch norm in inference: the normalization folds into the conv's weights
+ * (conv-bn-fold.ts), and the folded conv may then fuse what follows it by the other patterns
+ * (relu into its epilogue, a pooling). The conv must have a linear epilogue (a relu before the
+ * norm does not fold) and normalize the same channel axis.
+ */
+const convBnFold: Pattern = {
+  name: 'convBnFold',
+  maxSpan: 2 + convPool.maxSpan - 1,
+  match(chain) {
+    const [conv, bn] = chain;
+    if (conv?.kind !== 'conv' || bn?.kind !== 'batchNorm' || conv.activation !== 'linear' || bn.dataFormat !== conv.dataFormat) return null;
+    const { weights, withWeights } = conv;
+    if (weights === undefined || withWeights === undefined) return null;
+    // The fold is computed when the fused op runs, not while planning.
+    const foldedConv = () => withWeights(bn.fold(weights));
+    const folded: ConvStage = {
+      kind: 'conv', activation: 'linear', dataFormat: conv.dataFormat,
+      runWith: (x, activation) => foldedConv().runWith(x, activation),
+      runWithPool: (x, activation, pool) => foldedConv().runWithPool(x, activation, pool),
+    };
+    const rest = matchFirst(AFTER_FOLD, [folded, ...chain.slice(2)]);
+    if (rest === null) return { pattern: this.name, span: 2, run: (x) => folded.runWith(x, 'linear') };
+    return { pattern: `${this.name}+${rest.pattern}`, span: 1 + rest.span, run: rest.run };
+  },
+};
+
+/** The patterns a folded conv may go on with. */
+const AFTER_FOLD: readonly Pattern[] = [convPool, reluEpilogue];
+
+export const PATTERNS: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
+
+/** The first pattern of `patterns` that matches `chain`. */
+export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {
+  for (const pattern of patterns) {
+    const fusion = pattern.match(chain);
+    if (fusion !== null) return fusion;
+  }
+  return null;
+}

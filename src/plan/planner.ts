@@ -5,7 +5,7 @@
  * output of the model, so no caller can see, or ask the gradient of, what the fused op does not
  * produce. Planning is a linear walk over the nodes, cheap enough to redo on every call.
  */
-import { type Fusion, PATTERNS } from './patterns.js';
+import { type Fusion, matchFirst, PATTERNS } from './patterns.js';
 import type { Stage } from './stage.js';
 
 export interface PlanNode {
@@ -98,9 +98,5 @@ function chainFrom(i: number, nodes: readonly PlanNode[], consumers: readonly nu
 }
 
 function matchAt(chain: readonly Stage[]): Fusion | null {
-  for (const pattern of PATTERNS) {
-    const fusion = pattern.match(chain);
-    if (fusion !== null) return fusion;
-  }
-  return null;
+  return matchFirst(PATTERNS, chain);
 }

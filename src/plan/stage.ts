@@ -18,6 +18,18 @@ export interface ConvStage {
   runWith(x: Tensor, activation: FusedActivation): Tensor;
   /** pool(activation(conv(x) + bias)) as the fused op (ops/conv2d-pool.ts), with this stage's weights. */
   runWithPool(x: Tensor, activation: FusedActivation, pool: PoolSpec): Tensor;
+  /** The weights it runs with, when it can run with others of the same shapes (BN folding). */
+  readonly weights?: ConvWeights;
+  /** The same conv, with `weights` in place of its own. */
+  withWeights?(weights: ConvWeights): ConvStage;
+}
+
+/** A conv's kernel and bias, and which kernel axis runs over its output channels. */
+export interface ConvWeights {
+  readonly kernel: Tensor;
+  readonly bias: Tensor | null;
+  /** The kernel axes that index output channels: [3] for HWIO (Keras), [2, 3] for a Keras depthwise kernel [kh, kw, C, m], [0] for OIHW (nn). */
+  readonly outAxes: readonly number[];
 }
 
 /** A dense (fully connected) layer whose epilogue (bias, 'linear' or 'relu') runs in its MatMul kernel. */
@@ -40,11 +52,24 @@ export interface PoolStage {
   readonly dataFormat: DataFormat;
 }
 
+/**
+ * A batch normalization that, in this call, normalizes with its moving statistics (inference): a
+ * per-channel affine y = x * scale + shift, which a conv before it absorbs into its weights.
+ * Training-mode batch norms are opaque.
+ */
+export interface BatchNormStage {
+  readonly kind: 'batchNorm';
+  /** The format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
+  readonly dataFormat: DataFormat;
+  /** `weights` with this normalization folded in, computed once per version of every variable involved. */
+  fold(weights: ConvWeights): ConvWeights;
+}
+
 /** Anything the patterns do not look into. */
 export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };

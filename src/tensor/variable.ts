@@ -9,7 +9,7 @@
  */
 import type { StoredOrder } from './layout.js';
 import { shapeToString, shapesEqual, sizeOf } from './shape.js';
-import { Tensor } from './tensor.js';
+import { type Storage, Tensor } from './tensor.js';
 
 let nextVariableId = 0;
 
@@ -24,6 +24,22 @@ export class Variable extends Tensor {
     this.name = name;
     this.trainable = trainable;
     this.requiresGrad = trainable;
+  }
+
+  #version = 0;
+
+  /**
+   * Counts the times the values were replaced (assign, optimizer steps, setWeights, a move to
+   * another backend): what a cache of values derived from this variable (a folded conv weight,
+   * src/plan/conv-bn-fold.ts) keys on, so it is never read stale.
+   */
+  get version(): number {
+    return this.#version;
+  }
+
+  override replaceStorage(storage: Storage): void {
+    super.replaceStorage(storage);
+    this.#version++;
   }
 
   /** Takes the values of `value` (same shape and dtype), in this variable's stored order: no copy when `value` holds that order. */

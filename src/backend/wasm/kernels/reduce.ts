@@ -1,7 +1,8 @@
 /**
  * Reduce and ArgMax. A float32 sum over leading axes (the bias gradient: sum over N, H, W) runs in
  * wasm with float64 accumulation, split into a fixed number of row blocks whose partial sums are
- * added in order, so the result does not depend on the thread count. Other reductions are interim
+ * added in order, so the result does not depend on the thread count; a sum over a run of middle
+ * axes (global average pooling) likewise, one block per outer index. Other reductions are interim
  * TS loops over heap views with the reference semantics (float64 accumulators, NaN propagation).
  */
 import type { KernelFn, ReduceOp } from '../../kernels.js';
@@ -25,6 +26,7 @@ function checkAxes(op: ReduceOp, axes: readonly number[], rank: number): void {
 /** Row blocks of the parallel sum: fixed (not per thread) so results are reproducible. */
 const SUM_PARTS = 8;
 const ROWS_PER_PART_MIN = 512;
+const MIDDLE_COLUMNS_MIN = 8;
 
 /**
  * The fixed row blocks of a parallel leading-axes sum. BiasActivationGrad uses the same blocks, so
@@ -44,6 +46,20 @@ function sumLeading(ctx: WasmContext, x: number, rows: number, cols: number, out
     total: parts, grain: 1, chunk: { r0: [perPart, 0], part: [cols * 8, 0] }, work: rows * cols, unitChunks: true,
   });
   ctx.call('sumPartsF64', { parts: partials.ptr, nparts: parts, cols, out });
+  ctx.heap.releaseScratch(partials);
+}
+
+/**
+ * out[o, c] = sum over m of x[outer, mid, inner] (global average pooling: the sum over H, W of
+ * NHWC), in wasm: one chunk per outer index, each summing its rows in order in float64, so the
+ * result does not depend on the thread count.
+ */
+function sumMiddle(ctx: WasmContext, x: number, outer: number, mid: number, inner: number, out: number): void {
+  const partials = ctx.heap.scratch(outer * inner * 8);
+  ctx.parallel('sumRowsF64', { x, cols: inner, rows: mid, r0: 0, nrows: mid, part: partials.ptr }, {
+    total: outer, grain: 1, chunk: { x: [mid * inner * 4, 0], part: [inner * 8, 0] }, work: outer * mid * inner, unitChunks: true,
+  });
+  ctx.call('sumPartsF64', { parts: partials.ptr, nparts: 1, cols: outer * inner, out });
   ctx.heap.releaseScratch(partials);
 }
 
@@ -76,6 +92,14 @@ export function makeReduce(ctx: WasmContext): KernelFn<'Reduce'> {
     if (op === 'sum' && x.dtype === 'float32' && leading && n > 0) {
       const rows = sizeOf(x.shape.slice(0, axes.length));
       sumLeading(ctx, ptrOf(x), rows, n / rows, out.handle.ptr);
+      return out;
+    }
+    const contiguous = axes.length > 0 && axes.every((a, i) => a === axes[0]! + i);
+    const inner = contiguous ? sizeOf(x.shape.slice(axes.at(-1)! + 1)) : 0;
+    // At least one 8-column SIMD block per row: with fewer columns, a chunk per outer index costs more than it sums.
+    if (op === 'sum' && x.dtype === 'float32' && inner >= MIDDLE_COLUMNS_MIN && n > 0) {
+      const first = axes[0]!;
+      sumMiddle(ctx, ptrOf(x), sizeOf(x.shape.slice(0, first)), n / (sizeOf(x.shape.slice(0, first)) * inner), inner, out.handle.ptr);
       return out;
     }
     const acc = new Float64Array(sizeOf(kept)).fill(INIT[op]);
