@@ -7,9 +7,11 @@
  * - BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts) on mobilenet-mini's and
  *   cifar-vgg's largest BN inputs; GB/s = bytes the two passes must move (x read twice and y
  *   written; dy and x read twice and dx written) / time.
- * The times include allocating the output and reading it back (dataSync).
+ * The times include allocating the output and reading it back (dataSync); with --no-read they
+ * include the allocation only (the kernels are synchronous), which is the kernel's cost in a
+ * training step, where outputs stay on the backend.
  *
- *   npm run build && node dist/bench/wasm-zoo-kernels.js [--batch=64] [--reps=30]
+ *   npm run build && node dist/bench/wasm-zoo-kernels.js [--batch=64] [--reps=30] [--no-read]
  */
 import { engine } from '../src/backend/engine.js';
 import type { KernelAttrs, KernelId, MultiOutputKernelId } from '../src/backend/kernels.js';
@@ -20,6 +22,7 @@ import type { Tensor } from '../src/tensor/tensor.js';
 
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const batch = arg('batch', 64), reps = arg('reps', 30);
+const readBack = !process.argv.includes('--no-read');
 registerWasmBackend({ name: 'dw-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'dw-2t', threads: 2, priority: 0 });
 
@@ -37,8 +40,11 @@ function bestMs(backend: string, id: KernelId, inputs: Record<string, Tensor | u
   let best = Infinity;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    if (MULTI.includes(id)) engine.runKernelOutputs(id as MultiOutputKernelId, inputs as never, attrs as never)[0]!.dataSync();
-    else engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync();
+    const out = MULTI.includes(id)
+      ? engine.runKernelOutputs(id as MultiOutputKernelId, inputs as never, attrs as never)
+      : [engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>)];
+    if (readBack) out[0]!.dataSync();
+    else for (const t of out) t[Symbol.dispose]();
     best = Math.min(best, performance.now() - t0);
   }
   return best;
