@@ -4,6 +4,7 @@
  * - depthwise conv (wasm/assembly/depthwise.ts) on mobilenet-mini's four depthwise layers: forward,
  *   input gradient, filter gradient; GF/s = 2 x taps x output elements / time (the direct-conv
  *   flops; padded taps count, as they do for the other convs in DESIGN.md);
+ * - the pointwise (1x1) convs of mobilenet-mini: forward, input gradient, filter gradient;
  * - BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts) on mobilenet-mini's and
  *   cifar-vgg's largest BN inputs; GB/s = bytes the two passes must move (x read twice and y
  *   written; dy and x read twice and dx written) / time.
@@ -63,6 +64,28 @@ for (const L of LAYERS) {
     ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
     ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, inH, inH, L.C] }],
     ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, 1, L.C] }],
+  ];
+  console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
+  for (const [what, id, inputs, attrs] of kernels) {
+    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
+    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
+  }
+}
+
+/** mobilenet-mini's pointwise (1x1) convs: input side, input channels, output channels. */
+const POINTWISE = [
+  { name: 'pw1 16x16 32->64', H: 16, C: 32, K: 64 }, { name: 'pw2 8x8 64->128', H: 8, C: 64, K: 128 },
+  { name: 'pw3 8x8 128->128', H: 8, C: 128, K: 128 }, { name: 'pw4 4x4 128->256', H: 4, C: 128, K: 256 },
+];
+
+for (const L of POINTWISE) {
+  const flops = 2 * batch * L.H * L.H * L.C * L.K;
+  const conv = { strides: [1, 1], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1 };
+  const x = randn([batch, L.H, L.H, L.C]), w = randn([1, 1, L.C, L.K]), b = randn([L.K]), dy = randn([batch, L.H, L.H, L.K]);
+  const kernels: [string, KernelId, Record<string, Tensor | undefined>, unknown][] = [
+    ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
+    ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, L.H, L.H, L.C] }],
+    ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [1, 1, L.C, L.K] }],
   ];
   console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
   for (const [what, id, inputs, attrs] of kernels) {
