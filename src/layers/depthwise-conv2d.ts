@@ -11,12 +11,13 @@
  */
 import { conv2d } from '../ops/conv2d.js';
 import { reshape } from '../ops/shape-ops.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { BaseConv2D } from './base-conv2d.js';
 import type { ConstraintSpec } from './constraints.js';
 import { type BaseConvOptions, type InitializerArg, positiveInt, weightConfig, type WeightSpec, weightSpec } from './conv-options.js';
-import type { SymbolicShape } from './layer.js';
+import type { CallOptions, SymbolicShape } from './layer.js';
 import type { RegularizerSpec } from './regularizers.js';
 
 export interface DepthwiseConv2DOptions extends BaseConvOptions {
@@ -69,6 +70,28 @@ export class DepthwiseConv2D extends BaseConv2D {
 
   protected convolve(x: Tensor): Tensor {
     return depthwiseConv(x, this.depthwiseKernel as Variable, this);
+  }
+
+  /** Bias and 'linear'/'relu' run in the depthwise kernel, as Conv2D's do; other activations follow it. */
+  override call(x: Tensor, _options?: CallOptions): Tensor {
+    const act = this.conv.activation;
+    const kernel = this.groupedKernel();
+    const y = conv2d(x, kernel.filter, this.fusedConvOptions(act.fused ?? 'linear', kernel.groups));
+    return act.fused === null ? act.fn(y) : y;
+  }
+
+  /** A conv stage when the activation runs in the kernel (BaseConv2D.convStage). */
+  protected override stage(): Stage {
+    const k = this.depthwiseKernel;
+    return k === null ? OPAQUE : this.convStage(() => this.groupedKernel().filter, k.shape[2]!);
+  }
+
+  /** The kernel [kh, kw, C, m] viewed as the grouped conv's filter [kh, kw, 1, C * m], groups = C. */
+  private groupedKernel(): { filter: Tensor; groups: number } {
+    const k = this.depthwiseKernel;
+    if (k === null) throw new Error(`${this.where} is not built`);
+    const [kh, kw, c, m] = k.shape as [number, number, number, number];
+    return { filter: reshape(k, [kh, kw, 1, c * m]), groups: c };
   }
 
   override getConfig(): Record<string, unknown> {

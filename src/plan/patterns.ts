@@ -54,4 +54,21 @@ const reluEpilogue: Pattern = {
   },
 };
 
-export const PATTERNS: readonly Pattern[] = [convPool, reluEpilogue];
+/**
+ * zero padding -> conv [-> relu]: the padding becomes the conv's own, so no Pad runs forward and no
+ * Slice backward, and the conv kernels skip the padded taps instead of multiplying zeros. Exact:
+ * the conv of the padded input is the conv with the larger padding, and so are its gradients.
+ */
+const zeroPadConv: Pattern = {
+  name: 'zeroPadConv',
+  maxSpan: 3,
+  match(chain) {
+    const pad = chain[0], conv = chain[1];
+    if (pad?.kind !== 'zeroPad' || conv?.kind !== 'conv' || conv.runPadded === undefined || pad.dataFormat !== conv.dataFormat) return null;
+    const relu = conv.activation === 'linear' && chain[2]?.kind === 'relu';
+    const runPadded = conv.runPadded;
+    return { pattern: this.name, span: relu ? 3 : 2, run: (x) => runPadded(x, pad.padding, relu ? 'relu' : conv.activation) };
+  },
+};
+
+export const PATTERNS: readonly Pattern[] = [convPool, reluEpilogue, zeroPadConv];

@@ -18,6 +18,22 @@ export interface ConvStage {
   runWith(x: Tensor, activation: FusedActivation): Tensor;
   /** pool(activation(conv(x) + bias)) as the fused op (ops/conv2d-pool.ts), with this stage's weights. */
   runWithPool(x: Tensor, activation: FusedActivation, pool: PoolSpec): Tensor;
+  /**
+   * activation(conv(zeroPad(x, padding)) + bias) as one conv whose own padding grows by `padding`
+   * (its kernels skip padded taps). Absent where no zero-padding step can precede the conv (nn,
+   * whose Conv2d takes its padding itself).
+   */
+  runPadded?(x: Tensor, padding: SpatialPadding, activation: FusedActivation): Tensor;
+}
+
+/** Zero padding of the two spatial axes: [[top, bottom], [left, right]]. */
+export type SpatialPadding = readonly [readonly [number, number], readonly [number, number]];
+
+/** Zero padding of the spatial axes (ZeroPadding2D). */
+export interface ZeroPadStage {
+  readonly kind: 'zeroPad';
+  readonly padding: SpatialPadding;
+  readonly dataFormat: DataFormat;
 }
 
 /** A dense (fully connected) layer whose epilogue (bias, 'linear' or 'relu') runs in its MatMul kernel. */
@@ -45,6 +61,6 @@ export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | ZeroPadStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };
