@@ -1,8 +1,10 @@
 /**
  * Reduce and ArgMax. A float32 sum over leading axes (the bias gradient: sum over N, H, W) runs in
  * wasm with float64 accumulation, split into a fixed number of row blocks whose partial sums are
- * added in order, so the result does not depend on the thread count. Other reductions are interim
- * TS loops over heap views with the reference semantics (float64 accumulators, NaN propagation).
+ * added in order, so the result does not depend on the thread count; a sum over consecutive
+ * inner axes (global pooling: H and W of [N, H, W, C]) runs one float64 pass per outer block.
+ * Other reductions are interim TS loops over heap views with the reference semantics (float64
+ * accumulators, NaN propagation).
  */
 import type { KernelFn, ReduceOp } from '../../kernels.js';
 import type { Shape } from '../../../tensor/shape.js';
@@ -47,6 +49,25 @@ function sumLeading(ctx: WasmContext, x: number, rows: number, cols: number, out
   ctx.heap.releaseScratch(partials);
 }
 
+/**
+ * out[o, c] = sum over r of x[o, r, c] for x [outer, rows, cols]: one float64 partial row per outer
+ * block, the rows added in order as the reference does (so the same bits on any thread count).
+ * Global pooling's sum over H and W of [N, H, W, C].
+ */
+function sumMiddle(ctx: WasmContext, x: number, outer: number, rows: number, cols: number, out: number): void {
+  const partials = ctx.heap.scratch(outer * cols * 8);
+  ctx.parallel('sumRowsF64', { x, cols, rows, r0: 0, nrows: rows, part: partials.ptr }, {
+    total: outer, grain: 1, chunk: { x: [rows * cols * 4, 0], part: [cols * 8, 0] }, work: outer * rows * cols, unitChunks: true,
+  });
+  ctx.call('sumPartsF64', { parts: partials.ptr, nparts: 1, cols: outer * cols, out });
+  ctx.heap.releaseScratch(partials);
+}
+
+/** The reduced axes as one run [first, first + axes.length) of consecutive axes, or null. */
+function consecutive(axes: readonly number[]): number | null {
+  return axes.every((a, i) => a === axes[0]! + i) ? axes[0]! : null;
+}
+
 function accumulate(op: ReduceOp, x: ArrayLike<number>, target: Int32Array, acc: Float64Array): void {
   if (op === 'sum') {
     for (let i = 0; i < x.length; i++) acc[target[i]!]! += x[i]!;
@@ -76,6 +97,12 @@ export function makeReduce(ctx: WasmContext): KernelFn<'Reduce'> {
     if (op === 'sum' && x.dtype === 'float32' && leading && n > 0) {
       const rows = sizeOf(x.shape.slice(0, axes.length));
       sumLeading(ctx, ptrOf(x), rows, n / rows, out.handle.ptr);
+      return out;
+    }
+    const first = consecutive(axes);
+    if (op === 'sum' && x.dtype === 'float32' && first !== null && axes.length > 0 && n > 0) {
+      const outer = sizeOf(x.shape.slice(0, first)), rows = sizeOf(x.shape.slice(first, first + axes.length));
+      sumMiddle(ctx, ptrOf(x), outer, rows, n / (outer * rows), out.handle.ptr);
       return out;
     }
     const acc = new Float64Array(sizeOf(kept)).fill(INIT[op]);
