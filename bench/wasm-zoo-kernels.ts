@@ -27,6 +27,16 @@ const readBack = !process.argv.includes('--no-read');
 registerWasmBackend({ name: 'dw-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'dw-2t', threads: 2, priority: 0 });
 
+type ConvKernel = [string, KernelId, Record<string, Tensor | undefined>, unknown];
+
+/** One line per kernel: best time and GF/s on 1 and 2 threads for `flops` of direct-conv work. */
+function reportConvKernels(flops: number, kernels: readonly ConvKernel[]): void {
+  for (const [what, id, inputs, attrs] of kernels) {
+    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
+    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
+  }
+}
+
 /** mobilenet-mini's depthwise layers: input side, channels, stride (stride 2 after ZeroPadding2D(1), unpadded). */
 const LAYERS = [
   { name: 'dw1 16x16x32 s1', H: 16, C: 32, s: 1 }, { name: 'dw2 16x16x64 s2', H: 16, C: 64, s: 2 },
@@ -60,16 +70,13 @@ for (const L of LAYERS) {
   const flops = 2 * batch * OH * OH * L.C * 9;
   const conv = { strides: [L.s, L.s], pad, dilations: [1, 1], groups: L.C };
   const x = randn([batch, inH, inH, L.C]), w = randn([3, 3, 1, L.C]), b = randn([L.C]), dy = randn([batch, OH, OH, L.C]);
-  const kernels: [string, KernelId, Record<string, Tensor | undefined>, unknown][] = [
+  const kernels: ConvKernel[] = [
     ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
     ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, inH, inH, L.C] }],
     ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, 1, L.C] }],
   ];
   console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
-  for (const [what, id, inputs, attrs] of kernels) {
-    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
-    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
-  }
+  reportConvKernels(flops, kernels);
 }
 
 /** mobilenet-mini's pointwise (1x1) convs: input side, input channels, output channels. */
@@ -82,16 +89,13 @@ for (const L of POINTWISE) {
   const flops = 2 * batch * L.H * L.H * L.C * L.K;
   const conv = { strides: [1, 1], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1 };
   const x = randn([batch, L.H, L.H, L.C]), w = randn([1, 1, L.C, L.K]), b = randn([L.K]), dy = randn([batch, L.H, L.H, L.K]);
-  const kernels: [string, KernelId, Record<string, Tensor | undefined>, unknown][] = [
+  const kernels: ConvKernel[] = [
     ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
     ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, L.H, L.H, L.C] }],
     ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [1, 1, L.C, L.K] }],
   ];
   console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
-  for (const [what, id, inputs, attrs] of kernels) {
-    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
-    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
-  }
+  reportConvKernels(flops, kernels);
 }
 
 /** The largest BN inputs: mobilenet-mini's first block and cifar-vgg's first two convs. */
