@@ -4,8 +4,11 @@
  *
  *   node dist/bench/wasm-profile.js [--backend=wasm] [--steps=20] [--threads=2] [--shapes] [--model=NAME] [--api=nn]
  *
- * --model profiles a zoo model of `fovea bench` instead (seeded synthetic 32x32x3 data for the
- * 32x32 models, with the model's own optimizer); --api=nn its nn version.
+ * --model profiles a zoo model of `fovea bench` instead (MNIST for lenet5, seeded synthetic 32x32x3
+ * data for the 32x32 models, with the model's own optimizer); --api=nn its nn version.
+ *
+ * --infer profiles inference instead: predict at batch 256 (what `fovea bench` times against ONNX
+ * Runtime), on the seed CNN or any --model (MNIST test images or seeded synthetic data).
  *
  * --shapes splits each kernel id by its inputs' shapes and attributes (the kernel table is wrapped,
  * so the times include only the kernel itself, not the engine's bookkeeping).
@@ -41,27 +44,47 @@ const steps = Number(arg('steps', '20'));
 registerWasmBackend({ threads: Number(arg('threads', '2')) });
 engine.setBackend(backend);
 
-const B = 64;
+const infer = process.argv.includes('--infer');
+const B = infer ? 256 : 64;
 const zoo = arg('model', '');
 /** The step to profile: the seed CNN on MNIST (default), or a zoo model on synthetic 32x32x3 data. */
 function profiledStep(): { step: (s: number) => void } {
-  if (zoo !== '' && zoo !== 'mnist-cnn') {
-    const model = BENCH_MODELS[zoo as BenchModelName];
-    if (model === undefined || model.data !== 'synthetic') throw new Error(`wasm-profile: --model takes a 32x32 zoo model, got '${zoo}'`);
-    const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
-    const rng = new Random(3);
-    const x = tensor(Float32Array.from({ length: B * 32 * 32 * 3 }, () => rng.uniform()), [B, 32, 32, 3]);
-    const y = toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10);
-    return { step: () => program.trainStep(x, y) };
-  }
+  if (infer) return inferenceStep();
   const data = loadMnist({ limitTrain: 2048, limitTest: 16 });
   const batches = Array.from({ length: 16 }, (_, i) => {
     const x = tensor(data.trainImages.dataSync().subarray(i * B * 784, (i + 1) * B * 784), [B, 28, 28, 1]);
     return [x, toCategorical(data.trainLabels.dataSync().subarray(i * B, (i + 1) * B), 10)] as const;
   });
+  if (zoo !== '' && zoo !== 'mnist-cnn') {
+    const model = BENCH_MODELS[zoo as BenchModelName];
+    if (model === undefined) throw new Error(`wasm-profile: unknown --model '${zoo}'`);
+    const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
+    // MNIST models (lenet5) train on MNIST, the others on seeded synthetic 32x32x3 data.
+    if (model.data === 'mnist') return { step: (s) => program.trainStep(...batches[s % 16]!) };
+    const rng = new Random(3);
+    const x = tensor(Float32Array.from({ length: B * 32 * 32 * 3 }, () => rng.uniform()), [B, 32, 32, 3]);
+    const y = toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10);
+    return { step: () => program.trainStep(x, y) };
+  }
   const model = mnistCnn({ seed: 1 });
   model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   return { step: (s) => void model.trainOnBatch(...batches[s % 16]!) };
+}
+function syntheticImages(n: number): Float32Array {
+  const rng = new Random(3);
+  return Float32Array.from({ length: n }, () => rng.uniform());
+}
+
+/** One batch-256 prediction of the model (Keras-style build unless --api=nn). */
+function inferenceStep(): { step: (s: number) => void } {
+  const model = BENCH_MODELS[(zoo === '' ? 'mnist-cnn' : zoo) as BenchModelName];
+  if (model === undefined) throw new Error(`wasm-profile: unknown --model '${zoo}'`);
+  const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
+  const [h, w, c] = model.sampleShape;
+  const pixels = B * h * w * c;
+  const images = model.data === 'mnist' ? loadMnist({ limitTrain: 16, limitTest: B }).testImages.dataSync().subarray(0, pixels) : syntheticImages(pixels);
+  const x = tensor(images, [B, h, w, c]);
+  return { step: () => void program.predict(x, B).dataSync() };
 }
 const { step } = profiledStep();
 for (let s = 0; s < 5; s++) step(s);

@@ -1,7 +1,7 @@
 /**
  * Conv2DPool, a conv and the pooling that follows it in one kernel call:
  * - on every backend it equals Conv2D then Pool2D bit for bit, on the fused paths (plain 2x2
- *   max/min after the first-layer 3x3 conv with an even output height, or after a Winograd conv)
+ *   max/min after a first-layer direct conv with an even output height, or after a Winograd conv)
  *   and the fallbacks (odd height, avg, other conv algorithms), on 1 and 2 threads;
  * - a Sequential's Conv2D -> pooling pair runs it (the pool op picks the stored result up, no
  *   Pool2D call) and gives the same outputs and gradients as the layers run one by one.
@@ -33,8 +33,13 @@ const CASES: { title: string; x: number[]; w: number[]; strides?: [number, numbe
   { title: 'stride 2 (fused)', x: [2, 13, 13, 1], w: [3, 3, 1, 4], strides: [2, 2], pool: plain('max') },
   { title: 'odd output height (fallback)', x: [2, 9, 8, 1], w: [3, 3, 1, 8], pool: plain('max') },
   { title: 'avg (fallback)', x: [2, 8, 8, 1], w: [3, 3, 1, 8], pool: plain('avg') },
+  { title: "LeNet-5's conv1, 5x5, 20 filters (fused, direct)", x: [4, 28, 28, 1], w: [5, 5, 1, 20], pool: plain('max') },
+  { title: "5x5, 'same' padding, odd width, 12 filters, min (fused, direct)", x: [3, 10, 9, 1], w: [5, 5, 1, 12], pad: [2, 2, 2, 2], pool: plain('min') },
+  { title: '5x5, odd output height (direct, fallback)', x: [2, 11, 8, 1], w: [5, 5, 1, 8], pool: plain('max') },
   { title: 'Winograd, 11x11 output: edge tiles (fused)', x: [2, 13, 13, 8], w: [3, 3, 8, 16], pool: plain('max') },
   { title: "Winograd, 'same' 16x16, min (fused)", x: [3, 16, 16, 4], w: [3, 3, 4, 8], pad: [1, 1, 1, 1], pool: plain('min') },
+  { title: "LeNet-5's conv2, Winograd F(2x2, 5x5) (fused)", x: [3, 12, 12, 20], w: [5, 5, 20, 20], pool: plain('max') },
+  { title: "Winograd 5x5, odd 7x9 output, min (fused)", x: [2, 11, 13, 8], w: [5, 5, 8, 12], pool: plain('min') },
   { title: 'implicit GEMM, stride 2 (fallback)', x: [2, 11, 11, 4], w: [3, 3, 4, 8], strides: [2, 2], pool: plain('max') },
 ];
 

@@ -11,6 +11,7 @@ import { Dense } from '../src/layers/dense.js';
 import { crossentropyAlong } from '../src/losses/categorical-crossentropy.js';
 import { categoricalCrossentropy, sparseCategoricalCrossentropy } from '../src/losses/index.js';
 import { Sequential } from '../src/models/sequential.js';
+import * as nn from '../src/nn/index.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import { kernelCalls } from '../src/backend/kernel-calls.js';
@@ -179,4 +180,30 @@ describe('the clip path is unchanged', () => {
     const v = categoricalCrossentropy(ops.tensor([[0, 1]]), ops.tensor([[1, 3]])).item();
     assertClose([v], [-Math.log(0.75)], { what: 'normalized' });
   });
+});
+
+describe('nn: nll_loss(log_softmax(z)) and cross_entropy(log_softmax(z)) start from the logits z', () => {
+  const { F } = nn;
+  const rng = new Random(21);
+  const z = randn([6, 5], rng, 3);
+  z.requiresGrad = true;
+  const target = ops.tensor(Int32Array.from([0, 4, 2, 2, 1, 3]), [6], 'int32');
+  const composed = (t: Tensor) => ops.neg(ops.mean(ops.sum(ops.mul(t, ops.oneHot(target, 5)), 1)));
+  for (const [name, loss] of [['nllLoss', F.nllLoss], ['crossEntropy', F.crossEntropy]] as const) {
+    it(`${name}: one SoftmaxCrossEntropy kernel each way, the composed loss's value and gradient`, () => {
+      let value: Tensor | null = null;
+      let grad: (Tensor | null)[] = [];
+      const calls = kernelCalls(() => {
+        value = loss(F.logSoftmax(z, 1), target);
+        grad = gradients(value, [z]);
+      });
+      assert.equal(calls.get('SoftmaxCrossEntropy'), 1);
+      assert.equal(calls.get('SoftmaxCrossEntropyGrad'), 1);
+      assert.equal(calls.get('UnaryGrad'), undefined);
+      // The reference: the log-softmax taken apart, picked and averaged by ordinary ops.
+      const plain = composed(ops.sub(z, ops.logSumExp(z, 1, true)));
+      assertClose(value!, plain, { rtol: 1e-6, atol: 1e-6, what: `${name} value` });
+      assertClose(grad[0]!, gradients(plain, [z])[0]!, { rtol: 1e-5, atol: 1e-6, what: `${name} gradient` });
+    });
+  }
 });

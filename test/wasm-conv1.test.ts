@@ -1,8 +1,9 @@
 /**
  * The one-input-channel conv kernels of the wasm backend (wasm/assembly/conv1.ts): the direct filter
- * gradient (any filter size, stride 1 and 2, padding) and the 3x3 forward conv (bias and relu fused)
- * against the reference backend on odd shapes, and bit-identical on 1 and 2 threads.
+ * gradient (any filter size, stride 1 and 2, padding), the 3x3 forward conv and the other filters'
+ * stride-1 forward conv (conv1-direct.ts; bias and relu fused) against the reference backend on odd shapes, and bit-identical on 1 and 2 threads.
  */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
 import type { KernelId } from '../src/backend/kernels.js';
@@ -40,6 +41,10 @@ describe('wasm one-channel convolutions', () => {
     { N: 1, H: 30, W: 7, KH: 4, KW: 3, K: 32, s: [1, 1], pad: [0, 0, 0, 0] },
     { N: 3, H: 10, W: 12, KH: 3, KW: 3, K: 16, s: [1, 2], pad: [2, 0, 0, 1] },
     { N: 6, H: 9, W: 9, KH: 3, KW: 3, K: 20, s: [2, 2], pad: [1, 1, 1, 1] },
+    // LeNet-5's first layer (20 filters: two 8-channel tiles and a 4-channel tail), and other tails.
+    { N: 4, H: 28, W: 28, KH: 5, KW: 5, K: 20, s: [1, 1], pad: [0, 0, 0, 0] },
+    { N: 3, H: 11, W: 13, KH: 2, KW: 5, K: 4, s: [1, 1], pad: [1, 0, 0, 2] },
+    { N: 2, H: 9, W: 10, KH: 5, KW: 5, K: 12, s: [1, 1], pad: [0, 0, 0, 0] },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x1 ${c.KH}x${c.KW}->${c.K} stride ${c.s} pad ${c.pad}`;
 
@@ -57,6 +62,19 @@ describe('wasm one-channel convolutions', () => {
         const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
         const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([3, 3, 1, c.K]), bias: bias ? randn([c.K]) : undefined };
         check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3');
+      }
+    }
+    engine.setBackend('ref');
+  });
+
+  it('other filters at stride 1 (bias, relu, neither; K % 8 == 4 tails) match the reference, identically on 1 and 2 threads', () => {
+    const direct = cases.filter((q) => !(q.KH === 3 && q.KW === 3) && q.s[0] === 1 && q.s[1] === 1);
+    assert.ok(direct.some((q) => q.K % 8 === 4) && direct.some((q) => q.K % 8 === 0));
+    for (const c of direct) {
+      for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+        const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
+        const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([c.KH, c.KW, 1, c.K]), bias: bias ? randn([c.K]) : undefined };
+        check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Direct');
       }
     }
     engine.setBackend('ref');

@@ -71,6 +71,9 @@ function addGradients(a: Tensor, b: Tensor): Tensor {
  * gets null). `dy` defaults to ones, so `y` is usually a scalar loss.
  */
 export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tensor | null)[] {
+  // Read first, outside noGrad: an x whose value is still deferred (tensor.ts) is computed, in its
+  // own recording mode, before the walk, so the walk sees the graph through it.
+  const asked = xs.map((x) => x.needsGrad);
   return noGrad(() => {
     const grads = new Map<Tensor, Tensor>();
     grads.set(y, dy ?? onesLike(y));
@@ -86,7 +89,7 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tenso
         if (ig !== null && ig !== undefined && input.needsGrad) accumulate(grads, input, ig, node.op);
       });
     }
-    return xs.map((x) => grads.get(x) ?? null);
+    return xs.map((x, i) => (asked[i] ? grads.get(x) ?? null : null));
   });
 }
 

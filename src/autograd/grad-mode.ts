@@ -15,3 +15,14 @@ export function noGrad<R>(fn: () => R): R {
     enabled = before;
   }
 }
+
+/** Runs `fn` with recording on or off (a deferred computation runs in the mode it was asked in). */
+export function withGradMode<R>(on: boolean, fn: () => R): R {
+  const before = enabled;
+  enabled = on;
+  try {
+    return fn();
+  } finally {
+    enabled = before;
+  }
+}

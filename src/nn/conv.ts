@@ -10,6 +10,8 @@
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Stage } from '../plan/stage.js';
+import { deferFirst } from '../plan/deferred-chain.js';
+import { windowOutput } from '../ops/conv-geometry.js';
 import { conv2d, conv2dPool, conv2dWith, HWIO_OF_OIHW, type IntPair } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
@@ -77,11 +79,28 @@ export class Conv2d extends Module {
     this.bias = o.bias ?? true ? new Parameter(defaultUniform([outChannels], fanIn, rng)) : null;
   }
 
+  /**
+   * The convolution of x. Its output is deferred (plan/deferred-chain.ts): a relu or pooling that
+   * follows in `forward` code may then run fused with it, as the planner decides.
+   */
   forward(x: Tensor): Tensor {
     this.#checkInput(x);
+    if (this.paddingMode !== 'zeros') return this.#run(x);
+    const deferred = deferFirst(x, { stage: this.planStage(), shape: this.#outputShape(x), run: (h) => this.#run(h), operands: [this.weight, this.bias] });
+    return deferred ?? this.#run(x);
+  }
+
+  #run(x: Tensor): Tensor {
     const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
     if (this.paddingMode === 'zeros') return conv2d(x, this.weight, this.bias, { ...options, padding: this.#padAsPair() });
     return conv2d(pad2d(x, this.#pad, this.paddingMode), this.weight, this.bias, { ...options, padding: 0 });
+  }
+
+  /** [N, outChannels, H_out, W_out] (zero padding). */
+  #outputShape(x: Tensor): number[] {
+    const [n, , h, w] = x.shape as [number, number, number, number];
+    const [oh, ow] = windowOutput('Conv2d', x.shape, [h, w], this.kernelSize, this.stride, this.dilation, this.#pad);
+    return [n, this.outChannels, oh, ow];
   }
 
   /** A conv stage with zero padding (other padding modes pad first, outside the conv op). */

@@ -10,6 +10,7 @@ import { mean, sum } from '../ops/reduce.js';
 import { neg, abs, square } from '../ops/unary.js';
 import { oneHot } from '../ops/shape-ops.js';
 import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
+import { logSoftmaxLogitsOf } from '../ops/logits-origin.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -40,6 +41,8 @@ function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
 /** Negative log-likelihood of log-probabilities `input` [N, C] for class indices `target` [N]. */
 export function nllLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkClassTargets(input, target, 'F.nllLoss');
+  const logits = logSoftmaxLogitsOf(input, 1);
+  if (logits !== null) return reduce(softmaxCrossEntropy(oneHot(target, input.shape[1]!), logits, 1), options.reduction ?? 'mean', 'F.nllLoss');
   const picked = sum(mul(input, oneHot(target, input.shape[1])), 1);
   return reduce(neg(picked), options.reduction ?? 'mean', 'F.nllLoss');
 }
@@ -56,7 +59,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options: LossOptions
   } else if (!shapesEqual(target.shape, input.shape)) {
     throw new Error(`F.crossEntropy: probability targets must have the input's shape ${shapeToString(input.shape)}, got ${shapeToString(target.shape)}`);
   }
-  return reduce(softmaxCrossEntropy(probabilities, input, 1), options.reduction ?? 'mean', 'F.crossEntropy');
+  // Log-probabilities (F.logSoftmax's output) have the cross-entropy of their logits.
+  const logits = logSoftmaxLogitsOf(input, 1) ?? input;
+  return reduce(softmaxCrossEntropy(probabilities, logits, 1), options.reduction ?? 'mean', 'F.crossEntropy');
 }
 
 function elementwiseLoss(name: string, f: (d: Tensor) => Tensor) {

@@ -15,6 +15,9 @@ import { avgPool2d as avgPoolOp, maxPool2d as maxPoolOp } from '../ops/pool.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../ops/softmax.js';
 import * as act from '../ops/unary.js';
+import { windowOutput } from '../ops/conv-geometry.js';
+import { deferNext } from '../plan/deferred-chain.js';
+import type { Stage } from '../plan/stage.js';
 import { normalizeAxis, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { explicitPadding, type ModulePadding, pad2d, type PaddingMode } from './padding.js';
@@ -119,7 +122,10 @@ function poolGeometry(x: Tensor, kernelSize: IntPair, stride: IntPair | null | u
 /** Max over kH x kW windows; stride defaults to the kernel size; padded cells never win. */
 export function maxPool2d(input: Tensor, kernelSize: IntPair, stride?: IntPair | null, padding: IntPair = 0): Tensor {
   const { kernel, stride: s, pad } = poolGeometry(input, kernelSize, stride, padding, 'F.maxPool2d');
-  const y = maxPoolOp(input, kernel, { strides: s, padding: pad, dataFormat: 'channelsFirst' });
+  const run = (x: Tensor) => maxPoolOp(x, kernel, { strides: s, padding: pad, dataFormat: 'channelsFirst' });
+  const deferred = deferPool(input, 'max', kernel, s, pad, run);
+  if (deferred !== null) return deferred;
+  const y = run(input);
   noteWindowOp({ kind: 'maxPool', kernel, stride: s, dilation: [1, 1], padding: pad, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }
@@ -132,9 +138,25 @@ export function avgPool2d(input: Tensor, kernelSize: IntPair, stride?: IntPair |
   const { kernel, stride: s, pad } = poolGeometry(input, kernelSize, stride, padding, 'F.avgPool2d');
   const padded = countIncludePad && pad.some((v) => v > 0) ? pad2d(input, pad) : input;
   const opPad = padded === input ? pad : ([0, 0, 0, 0] as [number, number, number, number]);
-  const y = avgPoolOp(padded, kernel, { strides: s, padding: opPad, dataFormat: 'channelsFirst' });
+  const run = (x: Tensor) => avgPoolOp(x, kernel, { strides: s, padding: opPad, dataFormat: 'channelsFirst' });
+  const deferred = deferPool(input, 'avg', kernel, s, pad, run);
+  if (deferred !== null) return deferred;
+  const y = run(padded);
   noteWindowOp({ kind: 'avgPool', kernel, stride: s, dilation: [1, 1], padding: pad, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
+}
+
+/**
+ * Unpadded pooling of the open end of a deferred chain (a conv's output, maybe through relu) joins
+ * the chain as a pool stage, so the planner can run conv -> relu -> pool as one op
+ * (plan/deferred-chain.ts); null when `input` is no such end.
+ */
+function deferPool(input: Tensor, mode: 'max' | 'avg', kernel: [number, number], stride: [number, number], pad: readonly number[], run: (x: Tensor) => Tensor): Tensor | null {
+  if (input.deferred === null || pad.some((p) => p !== 0)) return null;
+  const [n, c, h, w] = input.shape as [number, number, number, number];
+  const [oh, ow] = windowOutput(`F.${mode}Pool2d`, input.shape, [h, w], kernel, stride, [1, 1], pad);
+  const stage: Stage = { kind: 'pool', pool: { mode, poolSize: kernel, strides: stride }, dataFormat: 'channelsFirst' };
+  return deferNext(input, { stage, shape: [n, c, oh, ow], run });
 }
 
 /**
@@ -163,7 +185,12 @@ export function flatten(x: Tensor, startDim = 1, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
 }
 
-export const relu = act.relu;
+const RELU: Stage = { kind: 'relu' };
+
+/** max(x, 0); on the open end of a deferred chain (a conv's or linear's output) it joins the chain, for the planner to fuse. */
+export function relu(x: Tensor): Tensor {
+  return (x.deferred === null ? null : deferNext(x, { stage: RELU, shape: x.shape, run: act.relu })) ?? act.relu(x);
+}
 export const relu6 = act.relu6;
 /** PyTorch's default slope is 0.01 (Keras's is 0.2). */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => act.leakyRelu(x, negativeSlope);

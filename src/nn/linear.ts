@@ -7,6 +7,7 @@
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Stage } from '../plan/stage.js';
+import { deferFirst } from '../plan/deferred-chain.js';
 import { linear, linearWith } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
@@ -45,9 +46,12 @@ export class Linear extends Module {
     };
   }
 
+  /** x W^T + b. Its output is deferred (plan/deferred-chain.ts), so a relu that follows may run in the MatMul's epilogue. */
   forward(x: Tensor): Tensor {
     this.#checkInput(x);
-    return linear(x, this.weight, this.bias);
+    const run = (h: Tensor) => linear(h, this.weight, this.bias);
+    if (x.rank !== 2) return run(x);
+    return deferFirst(x, { stage: this.planStage(), shape: [x.shape[0]!, this.outFeatures], run, operands: [this.weight, this.bias] }) ?? run(x);
   }
 
   #checkInput(x: Tensor): void {

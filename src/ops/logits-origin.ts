@@ -14,6 +14,23 @@ export function rememberSoftmax(output: Tensor, logits: Tensor, axis: number): v
   output.logitsOrigin = { kind: 'softmax', logits, axis };
 }
 
+/** Records that `output` = logSoftmax(`logits`) along `axis` (non-negative). */
+export function rememberLogSoftmax(output: Tensor, logits: Tensor, axis: number): void {
+  output.logitsOrigin = { kind: 'logSoftmax', logits, axis };
+}
+
+/**
+ * The logits `t` is the log-softmax of along `axis` (non-negative), or null. Cross-entropy of
+ * log-probabilities, and their negative log-likelihood, equal the cross-entropy of these logits
+ * (logSoftmax(logSoftmax(z)) = logSoftmax(z)): PyTorch's `nll_loss(log_softmax(z))` idiom runs
+ * as one kernel each way.
+ */
+export function logSoftmaxLogitsOf(t: Tensor, axis: number): Tensor | null {
+  const origin = t.logitsOrigin;
+  if (origin === null || origin.kind !== 'logSoftmax' || origin.axis !== axis || origin.logits.isReleased) return null;
+  return origin.logits;
+}
+
 /** Records that `output` = sigmoid(`logits`). */
 export function rememberSigmoid(output: Tensor, logits: Tensor): void {
   output.logitsOrigin = { kind: 'sigmoid', logits, axis: -1 };

@@ -11,7 +11,7 @@ import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { max, sum } from './reduce.js';
-import { rememberSoftmax } from './logits-origin.js';
+import { rememberLogSoftmax, rememberSoftmax } from './logits-origin.js';
 import { exp, log } from './unary.js';
 
 function stableShift(x: Tensor, axis: number): Tensor {
@@ -43,8 +43,11 @@ function composedSoftmax(x: Tensor, ax: number): Tensor {
 
 /** x - logSumExp(x) along `axis`: log-probabilities without underflow. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  const shifted = stableShift(x, axis);
-  return sub(shifted, log(sum(exp(shifted), axis, true)));
+  const ax = normalizeAxis(axis, x.rank, 'logSoftmax');
+  const shifted = stableShift(x, ax);
+  const y = sub(shifted, log(sum(exp(shifted), ax, true)));
+  rememberLogSoftmax(y, x, ax);
+  return y;
 }
 
 /** log(sum(exp(x))) along `axis`, stable for large x. */

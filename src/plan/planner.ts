@@ -46,6 +46,14 @@ export function plan(nodes: readonly PlanNode[], outputs: ReadonlySet<number>): 
 
 let suspended = 0;
 
+/** Whether fusion is off now (inside `withoutFusion`). */
+export function fusionSuspended(): boolean {
+  return suspended > 0;
+}
+
+/** The longest chain any pattern covers. */
+export const MAX_SPAN = Math.max(...PATTERNS.map((p) => p.maxSpan));
+
 /**
  * Runs `fn` with nothing fused: every layer and module runs on its own. For inspection that
  * watches each one run (feature maps, window-op traces, summaries), which a fused op would skip.
@@ -78,10 +86,9 @@ function consumersOf(nodes: readonly PlanNode[]): number[][] {
  * previous, takes nothing else, and the previous is no model output.
  */
 function chainFrom(i: number, nodes: readonly PlanNode[], consumers: readonly number[][], outputs: ReadonlySet<number>): number[] {
-  const maxSpan = Math.max(...PATTERNS.map((p) => p.maxSpan));
   const chain = [i];
   let last = i;
-  while (chain.length < maxSpan && !outputs.has(last) && consumers[last]!.length === 1) {
+  while (chain.length < MAX_SPAN && !outputs.has(last) && consumers[last]!.length === 1) {
     const next = consumers[last]![0]!;
     if (nodes[next]!.inputs.length !== 1) break;
     chain.push(next);

@@ -59,6 +59,18 @@ export class Storage {
   }
 }
 
+/**
+ * How a deferred tensor's value will be computed (src/plan defers the intermediates of fusable
+ * chains): `resolve` must give `t` its value with `fulfil` before returning. Any read of the
+ * tensor's storage, layout, logits or gradient node resolves it first, so a deferred tensor behaves
+ * exactly as one computed at once; one that nothing reads is never computed.
+ */
+export interface Deferred {
+  resolve(t: Tensor): void;
+}
+
+type LogitsOrigin = { readonly kind: 'softmax' | 'logSoftmax' | 'sigmoid'; readonly logits: Tensor; readonly axis: number };
+
 // Counts tensors for memory(), through the same registry as storage so the count is as fresh.
 let liveTensors = 0;
 const forgetTensor = () => liveTensors--;
@@ -82,20 +94,13 @@ export class Tensor implements TensorInfo {
   requiresGrad = false;
   /** Accumulated gradient of a leaf after `backward()` (PyTorch style). */
   grad: Tensor | null = null;
-  /** @internal The node that produced this tensor, while a graph is being recorded. */
-  gradNode: GradNode | null = null;
-  /** @internal null once released. */
-  storage: Storage | null;
-  /**
-   * @internal The axis order the storage holds the values in (layout.ts): null for row-major in
-   * `shape`'s order. Readers never see it: `handle`, `dataSync` and views put the values in order first.
-   */
-  layout: Layout | null = null;
-  /**
-   * @internal The shape `layout` permutes, when a reshape kept the stored order (layout.ts
-   * `StoredOrder`): null for `shape` itself.
-   */
-  layoutDims: Shape | null = null;
+  #gradNode: GradNode | null = null;
+  #storage: Storage | null = null;
+  #layout: Layout | null = null;
+  #layoutDims: Shape | null = null;
+  #logitsOrigin: LogitsOrigin | null = null;
+  /** How this tensor's value will be computed, until it is (null: it has its value). */
+  #deferred: Deferred | null = null;
   /**
    * @internal Whether the storage keeps its layout when values are read in order: parameters and
    * optimizer slots, which kernels and the optimizer read in stored order every step. Readers then
@@ -108,16 +113,105 @@ export class Tensor implements TensorInfo {
    * @internal The logits this tensor is the softmax or sigmoid of (Keras's `_keras_logits`), for
    * cross-entropy to start from them (ops/logits-origin.ts).
    */
-  logitsOrigin: { readonly kind: 'softmax' | 'sigmoid'; readonly logits: Tensor; readonly axis: number } | null = null;
+  get logitsOrigin(): LogitsOrigin | null {
+    this.resolve();
+    return this.#logitsOrigin;
+  }
 
-  /** @internal Use the creation functions (`tensor`, `zeros`, ops) instead. */
-  constructor(storage: Storage, shape: Shape, dtype: DType) {
+  set logitsOrigin(origin: LogitsOrigin | null) {
+    this.#logitsOrigin = origin;
+  }
+
+  /**
+   * @internal Use the creation functions (`tensor`, `zeros`, ops) instead. A tensor made with a
+   * `Deferred` instead of storage gets its value when first read (`fulfil`).
+   */
+  constructor(storage: Storage | Deferred, shape: Shape, dtype: DType) {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeOf(shape);
-    this.storage = storage.retain();
+    if (storage instanceof Storage) this.#storage = storage.retain();
+    else this.#deferred = storage;
     onUnreachable(this, forgetTensor);
     liveTensors++;
+  }
+
+  /** @internal The node that produced this tensor, while a graph is being recorded. */
+  get gradNode(): GradNode | null {
+    this.resolve();
+    return this.#gradNode;
+  }
+
+  set gradNode(node: GradNode | null) {
+    this.#gradNode = node;
+  }
+
+  /** @internal null once released. */
+  get storage(): Storage | null {
+    this.resolve();
+    return this.#storage;
+  }
+
+  set storage(storage: Storage | null) {
+    this.#storage = storage;
+  }
+
+  /**
+   * @internal The axis order the storage holds the values in (layout.ts): null for row-major in
+   * `shape`'s order. Readers never see it: `handle`, `dataSync` and views put the values in order first.
+   */
+  get layout(): Layout | null {
+    this.resolve();
+    return this.#layout;
+  }
+
+  set layout(layout: Layout | null) {
+    this.#layout = layout;
+  }
+
+  /**
+   * @internal The shape `layout` permutes, when a reshape kept the stored order (layout.ts
+   * `StoredOrder`): null for `shape` itself.
+   */
+  get layoutDims(): Shape | null {
+    this.resolve();
+    return this.#layoutDims;
+  }
+
+  set layoutDims(dims: Shape | null) {
+    this.#layoutDims = dims;
+  }
+
+  /** @internal How this tensor's value will be computed, while it is deferred (null once it has its value). */
+  get deferred(): Deferred | null {
+    return this.#deferred;
+  }
+
+  /**
+   * @internal Gives a deferred tensor the value of `value` (same shape and dtype): its storage,
+   * stored order, logits and gradient node. A tensor that has its value, or was released, is left
+   * as it is.
+   */
+  fulfil(value: Tensor): void {
+    if (this.#deferred === null) return;
+    if (!shapesEqual(value.shape, this.shape) || value.dtype !== this.dtype) {
+      throw new Error(`fulfil: a value of shape ${shapeToString(value.shape)} ${value.dtype} for ${this.describe()}`);
+    }
+    this.#deferred = null;
+    const storage = value.storage;
+    if (storage === null) throw new Error(`fulfil: the value for ${this.describe()} was released`);
+    this.#storage = storage.retain();
+    this.setStoredOrder(value.storedOrder);
+    this.#logitsOrigin = value.logitsOrigin;
+    this.#gradNode = value.gradNode;
+  }
+
+  /** Computes a deferred value now. */
+  private resolve(): void {
+    const deferred = this.#deferred;
+    if (deferred === null) return;
+    deferred.resolve(this);
+    if (this.#deferred !== null) throw new Error(`${this.describe()}: its deferred value was not computed`);
   }
 
   get rank(): number {
@@ -269,6 +363,13 @@ export class Tensor implements TensorInfo {
 
   /** @internal Gives back this tensor's storage reference now instead of at garbage collection. */
   release(): void {
+    if (this.#deferred !== null) {
+      // Released before anything read it: it is never computed.
+      this.#deferred = null;
+      forgetUnreachable(this);
+      liveTensors--;
+      return;
+    }
     if (this.storage === null) return;
     forgetUnreachable(this);
     this.forgetOrdered();

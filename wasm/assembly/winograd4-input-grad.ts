@@ -12,7 +12,7 @@ import { dyTile } from './winograd4-filter-grad';
 
 /** 1-D o = B m on six vectors at p (stride ps), written at q (stride qs). */
 // @ts-ignore: decorator
-@inline function b6(p: usize, ps: usize, q: usize, qs: usize): void {
+@inline export function b6(p: usize, ps: usize, q: usize, qs: usize): void {
   const m0 = v128.load(p), m1 = v128.load(p + ps), m2 = v128.load(p + 2 * ps);
   const m3 = v128.load(p + 3 * ps), m4 = v128.load(p + 4 * ps), m5 = v128.load(p + 5 * ps);
   const two = f32x4.splat(2), four = f32x4.splat(4), five = f32x4.splat(5);

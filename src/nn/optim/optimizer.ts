@@ -11,7 +11,7 @@ import { zerosLike } from '../../ops/create.js';
 import { keep, withScope } from '../../tensor/scope.js';
 import type { StoredOrder } from '../../tensor/layout.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Variable } from '../../tensor/variable.js';
+import { Variable } from '../../tensor/variable.js';
 
 export interface ParamGroup<O> {
   params: Variable[];
@@ -55,7 +55,7 @@ export abstract class Optimizer<O extends object> {
     }
     const slots = names.map((name) => (state[name] as Tensor | undefined) ?? zerosLike(p));
     const [param, ...next] = engine.runKernelOutputs('ApplyOptimizer', { param: p, grad, slots }, update);
-    names.forEach((name, i) => (state[name] = next[i]));
+    names.forEach((name, i) => storeSlot(state, name, next[i]!, null));
     p.assign(param);
   }
 
@@ -70,10 +70,7 @@ export abstract class Optimizer<O extends object> {
     // Zeros are zeros in any order: a fresh slot is labelled with the parameter's.
     const slots = names.map((name) => inOrder((state[name] as Tensor | undefined) ?? zerosInOrder(p, order)));
     const [param, ...next] = engine.runOutputsInOrder('ApplyOptimizer', { param: p, grad: inOrder(grad), slots }, update, p.shape, order);
-    names.forEach((name, i) => {
-      next[i]!.keepsLayout = true;
-      state[name] = next[i]!;
-    });
+    names.forEach((name, i) => storeSlot(state, name, next[i]!, order));
     p.assign(param!);
   }
 
@@ -99,6 +96,23 @@ export abstract class Optimizer<O extends object> {
       });
     });
   }
+}
+
+/**
+ * Stores a slot's new value in the slot's Variable, as the Keras optimizers do: made once (zeros
+ * held in `order`, the parameter's stored order), then assigned, so the state keeps the same tensor
+ * and the old values' storage is released at once instead of at garbage collection.
+ */
+function storeSlot(state: Record<string, Tensor | number>, name: string, value: Tensor, order: StoredOrder | null): void {
+  const held = state[name];
+  if (held instanceof Variable) {
+    held.assign(value);
+    return;
+  }
+  const slot = new Variable(zerosLike(value), name, false);
+  if (order !== null) slot.holdLayout(order);
+  slot.assign(value);
+  state[name] = slot;
 }
 
 function zerosInOrder(p: Tensor, order: StoredOrder): Tensor {

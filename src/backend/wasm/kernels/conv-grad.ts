@@ -3,10 +3,11 @@
  * dx: pointwise (1x1 stride 1 unpadded): one GEMM into dx. 3x3 stride 1 with C % 8 == 0,
  *   K % 4 == 0 and an output of at least 9 pixels runs as the adjoint of the Winograd F(4x4, 3x3)
  *   forward (wino4BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
- * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels): Winograd filter gradient over a fixed
- *   number of image blocks, summed in order (reproducible); one input channel (the first layer):
- *   direct kernel over fixed row blocks (conv1BackpropFilterPart); pointwise (1x1 stride 1
- *   unpadded): one GEMM X^T dY over fixed pixel blocks summed in order; other dilation-1 convs:
+ * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
+ *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
+ *   blocks, summed in order (reproducible); pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
+ *   over fixed pixel blocks summed in order; one input channel (the first layer):
+ *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
  *   implicit-im2col GEMM; dilated ones: im2col + GEMM.
  * Depthwise convs (groups = channels): SIMD over channels (depthwise.ts); other grouped convs:
  * interim TS over views.
@@ -16,7 +17,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-util.js';
+import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -57,6 +58,29 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   });
 }
 
+/** 5x5 stride 1 (no dilation or groups): the F(2x2, 5x5) forward's adjoint takes its input gradient. */
+const isWino25 = (g: ConvGeometry): boolean =>
+  g.kH === 5 && g.kW === 5 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1 &&
+  g.inC % 4 === 0 && g.outC % 4 === 0 && g.outH * g.outW >= 4;
+
+/** dx as the adjoint of the Winograd F(2x2, 5x5) forward: inputGradWinograd's steps with 2x2 tiles. */
+function inputGradWinograd25(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+  const C = geo.inC, K = geo.outC;
+  const swapped = temps.alloc(25 * C * K * 4);
+  ctx.call('swapFilterIO', { w, KH: 5, KW: 5, C, K, out: swapped }); // [5, 5, K, C]
+  const Ut = winoFilter25(ctx, temps, swapped, K, C);
+  ctx.workspace(ctx.size('wino25InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  // Split by images [n0, n1).
+  const args = {
+    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
+    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
+  };
+  const tiles = Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
+  ctx.parallel('wino25BackpropInput', args, {
+    total: geo.batch, grain: winoImageGrain(ctx, geo.batch, tiles), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
+  });
+}
+
 /**
  * A pointwise conv (1x1, stride 1, unpadded) is a GEMM on the pixels: dx [rows, C] = dy [rows, K]
  * W^T straight into dx, where the general path writes the same values as patch columns and then
@@ -94,6 +118,8 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
       inputGradPointwise(ctx, geo, pdy, pw, pdx);
     } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx);
+    } else if (isWino25(geo)) {
+      inputGradWinograd25(ctx, temps, geo, pdy, pw, pdx);
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
     }
@@ -105,30 +131,36 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
 /** Image blocks of the Winograd filter gradient (fixed, not per thread: reproducible sums). */
 const DW_PARTS = 8;
 
-function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number): void {
+/**
+ * The Winograd filter gradient: dU partials over fixed image blocks, then one pass that sums them
+ * in order and transforms back. `size` 3 runs F(4x4, 3x3) (wino4*), 5 runs F(2x2, 5x5) (wino25*).
+ */
+function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number, size: 3 | 5): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
+  const tiles = size === 3 ? winoTiles(geo) : Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
   // Fixed parts (not per thread: reproducible sums), each deep enough to fill a tile chunk, since
   // every part zeroes, accumulates and later sums a whole dU (36 x C x K floats); an even count
   // of equal parts, so two or four threads share them evenly (conv3 of the seed CNN: 48 + 16
   // images before, 32 + 32 now).
-  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / winoTiles(geo)));
+  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tiles));
   const fewest = Math.ceil(N / deep);
   const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
   const perPart = Math.ceil(N / parts);
   const partBytes = ctx.size('wino4FilterGradPartBytes', { C, K });
   const dUs = temps.alloc(parts * partBytes);
-  ctx.workspace(ctx.size('wino4FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const workspace = size === 3 ? 'wino4FilterGradWorkspaceBytes' : 'wino25FilterGradWorkspaceBytes';
+  ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
   const args = { mr: MR, x, H, W, C, dy, K, N, perPart, part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0 };
-  ctx.parallel('wino4BackpropFilterPart', args, {
-    total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true,
-  });
-  // Sum the partials in order and transform back to 3x3 in one SIMD pass (K % 4 == 0), split by
-  // input channels [c0, c1).
-  ctx.workspace(1024);
+  const job = { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true } as const;
+  if (size === 3) ctx.parallel('wino4BackpropFilterPart', args, job);
+  else ctx.parallel('wino25BackpropFilterPart', args, job);
+  // Sum the partials in order and transform back in one SIMD pass (K % 4 == 0), split by input
+  // channels [c0, c1).
+  ctx.workspace(2048);
   const finish = { dUs, parts, partStride: partBytes, C, K, dw, flags: 0, tmp: 0, c0: 0, c1: 0 };
-  ctx.parallel('wino4FilterGradFinish4', finish, {
-    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 36 * (parts + 20), workspace: 'tmp',
-  });
+  const finishJob = { total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 36 * (parts + 20), workspace: 'tmp' } as const;
+  if (size === 3) ctx.parallel('wino4FilterGradFinish4', finish, finishJob);
+  else ctx.parallel('wino25FilterGradFinish4', finish, finishJob);
 }
 
 /**
@@ -243,7 +275,10 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
       convFilterGradTS(v(px, sizeOf(x.shape)), v(pdy, sizeOf(dy.shape)), v(pdw, sizeOf(out.shape)), geo);
     } else if (isWino(geo) && geo.inC % MR === 0 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
-      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw);
+      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 3);
+    } else if (isWino25(geo) && geo.inC % MR === 0) {
+      const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
+      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 5);
     } else if (geo.pointwise) {
       filterGradPointwise(ctx, temps, geo, px, pdy, pdw);
     } else if (d1 && geo.inC === 1 && geo.outC % 4 === 0) {

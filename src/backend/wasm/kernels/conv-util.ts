@@ -52,3 +52,13 @@ export function winoFilter(ctx: WasmContext, temps: Temps, w: number, C: number,
   });
   return U;
 }
+
+/** U = Winograd F(2x2, 5x5) transform of the HWIO 5x5 filter w (C in, K out), split by input channels. */
+export function winoFilter25(ctx: WasmContext, temps: Temps, w: number, C: number, K: number): number {
+  const U = temps.alloc(ctx.size('wino4FilterBytes', { C, K }));
+  ctx.workspace(512);
+  ctx.parallel('wino25Filter', { g: w, C, K, U, tmp: 0, c0: 0, c1: 0 }, {
+    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 400, workspace: 'tmp',
+  });
+  return U;
+}

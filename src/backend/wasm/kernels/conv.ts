@@ -1,8 +1,9 @@
 /**
  * Conv2D. Algorithm by shape (DESIGN.md section 4), all with bias and relu fused:
- * 1. one input channel (first layer): 3x3 any stride: conv1Forward3x3; other filters, stride 1:
- *    conv1Direct (direct convolutions);
+ * 1. one input channel (first layer), K % 4 == 0: 3x3 any stride: conv1Forward3x3; other filters,
+ *    stride 1: conv1Direct (direct convolutions; both can pool 2x2 in their epilogue);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
+ *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
  * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
  * 5. dilated convs: im2col + GEMM;
@@ -13,7 +14,7 @@ import type { Conv2DAttrs, KernelAttrs, KernelFn, KernelInputs, Pool2DAttrs, Ten
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoImageGrain } from './conv-util.js';
+import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -23,18 +24,28 @@ import { F_BIAS, F_RELU, POOL_MAX, POOL_MIN } from '../generated/codes.js';
 interface ConvCall {
   geo: ConvGeometry; attrs: Conv2DAttrs;
   x: number; w: number; bias: number; y: number; flags: number;
-  /** Where the output's fused 2x2 pool goes (0: none; direct1x3x3 and winograd take one, see fusesPool). */
+  /** Where the output's fused 2x2 pool goes (0: none; the direct and Winograd kernels take one, see fusesPool). */
   pooled: number; poolMode: number;
 }
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
 
+/** One input channel, stride 1, K % 4 == 0 (any filter size; 3x3 takes direct1x3x3). */
 function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const { geo } = c;
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
-  // Split by output rows [r0, r0 + rows).
+  const args = {
+    x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, w: c.w, K: geo.outC, bias: c.bias, y: c.y, flags: c.flags,
+    r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
+  };
+  // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
+  // two rows in one call).
+  if (c.pooled !== 0) {
+    const chunk = { r0: [geo.outH, 0], rows: [0, geo.outH] } as const;
+    ctx.parallel('conv1Direct', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo) });
+    return;
+  }
   const total = geo.batch * geo.outH;
-  const args = { x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, w: c.w, K: geo.outC, bias: c.bias, y: c.y, flags: c.flags, r0: 0, rows: 0 };
   ctx.parallel('conv1Direct', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
 }
 
@@ -60,7 +71,7 @@ function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   ctx.parallel('conv1Forward3x3', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
 }
 
-type ConvAlgorithm = 'depthwise' | 'groupsTS' | 'direct1x3x3' | 'direct1' | 'winograd' | 'pointwise' | 'implicit' | 'im2col';
+type ConvAlgorithm = 'depthwise' | 'groupsTS' | 'direct1x3x3' | 'direct1' | 'winograd' | 'winograd25' | 'pointwise' | 'implicit' | 'im2col';
 
 /** The algorithm Conv2D runs for this geometry (the order of the list at the top of this file). */
 function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
@@ -69,21 +80,22 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   if (isDepthwise(geo)) return 'depthwise';
   if (geo.groups > 1) return 'groupsTS';
   if (d1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0) return 'direct1x3x3';
-  if (d1 && s1 && geo.inC === 1 && geo.outC % 8 === 0) return 'direct1';
+  if (d1 && s1 && geo.inC === 1 && geo.outC % 4 === 0) return 'direct1';
   if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) return 'winograd';
+  if (d1 && s1 && geo.kH === 5 && geo.kW === 5 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO25_MIN_PIXELS) return 'winograd25';
   if (geo.pointwise) return 'pointwise';
   return d1 ? 'implicit' : 'im2col';
 }
 
 /**
  * Does the conv's own output pass take this pool? Plain 2x2 max/min, on the first layer's direct
- * kernel (even output height: it pools row pairs) or the Winograd one (4x4 tiles hold whole windows).
+ * kernels (even output height: they pool row pairs) or the Winograd one (4x4 tiles hold whole windows).
  */
 function fusesPool(geo: ConvGeometry, pool: Pool2DAttrs): boolean {
   const plain = pool.poolSize.every((k) => k === 2) && pool.strides.every((s) => s === 2) && pool.pad.every((p) => p === 0);
   if (!plain || (pool.mode !== 'max' && pool.mode !== 'min')) return false;
   const algorithm = convAlgorithm(geo);
-  return (algorithm === 'direct1x3x3' && geo.outH % 2 === 0) || algorithm === 'winograd';
+  return ((algorithm === 'direct1x3x3' || algorithm === 'direct1') && geo.outH % 2 === 0) || algorithm === 'winograd' || algorithm === 'winograd25';
 }
 
 /**
@@ -106,6 +118,24 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
   ctx.parallel('wino4Forward', args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
+}
+
+/** Winograd F(2x2, 5x5) from one whole 2x2 tile of output per image (smaller outputs: implicit GEMM; not tuned). */
+const WINO25_MIN_PIXELS = 4;
+
+function winograd25(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const C = geo.inC, K = geo.outC;
+  const U = winoFilter25(ctx, temps, c.w, C, K);
+  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
+  ctx.workspace(ctx.size('wino25WorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  // Split by images [n0, n1).
+  const args = {
+    mr: WINO_MR, x: xp.ptr, H: xp.H, W: xp.W, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0,
+    chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode,
+  };
+  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2));
+  ctx.parallel('wino25Forward', args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
 }
 
 function implicit(ctx: WasmContext, temps: Temps, c: ConvCall): void {
@@ -205,6 +235,7 @@ function conv2D(
     case 'direct1x3x3': direct1x3x3(ctx, temps, c); break;
     case 'direct1': direct1(ctx, temps, c); break;
     case 'winograd': winograd(ctx, temps, c); break;
+    case 'winograd25': winograd25(ctx, temps, c); break;
     case 'pointwise':
       gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
       break;

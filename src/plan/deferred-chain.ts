@@ -1,0 +1,157 @@
+/**
+ * Deferred chains: the planner's fusions for an nn forward written with F calls, such as the slide's
+ * `F.maxPool2d(F.relu(this.conv1.forward(x)), 2)`, where no graph is given in advance. Rather than
+ * tracing a step and replaying it under guards, the graph is seen as it is built, lazily:
+ * - a module that can start a pattern (Conv2d, Linear) returns its output deferred: a tensor whose
+ *   value is computed when first read (tensor.ts `Deferred`), the first step of a chain;
+ * - relu or pooling applied to the open end of a chain extends the chain instead of running;
+ * - the chain runs as `planChain` plans it (src/plan patterns) when it cannot grow (pooling ends
+ *   every pattern, or it reached the longest pattern) or as soon as anything else reads one of its
+ *   tensors (values, another op, a gradient node).
+ * So a fused op runs only where each intermediate had a single consumer and nobody had asked for
+ * it. An intermediate that is read after its fused op ran is computed then by the unfused ops, and
+ * the fused output's gradient rule is replaced by the unfused chain's (same values), so values and
+ * gradients stay exact whatever the user code does. Nothing is cached between calls, so a change of
+ * shape, mode or module needs no re-tracing.
+ */
+import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
+import { trackTensor } from '../tensor/scope.js';
+import { type Deferred, type Storage, Tensor } from '../tensor/tensor.js';
+import { fusionSuspended, MAX_SPAN, planChain, type PlanStep } from './planner.js';
+import type { Stage } from './stage.js';
+
+/** One step of a chain: what the planner sees of it, and how to run it alone. */
+export interface ChainStep {
+  readonly stage: Stage;
+  /** The step's output shape (its deferred tensor's). */
+  readonly shape: readonly number[];
+  run(x: Tensor): Tensor;
+  /** Tensors the step reads besides its input (weights): a late run needs them unchanged. */
+  readonly operands?: readonly (Tensor | null)[];
+}
+
+/** The deferred value of a chain's i-th output. */
+class Link implements Deferred {
+  constructor(
+    readonly chain: Chain,
+    readonly index: number,
+  ) {}
+
+  resolve(): void {
+    this.chain.resolveAt(this.index);
+  }
+}
+
+class Chain {
+  readonly steps: ChainStep[] = [];
+  readonly outs: Tensor[] = [];
+  /** The storage each step's operands had when the step was asked for. */
+  readonly #operandStorages: (Storage | null)[][] = [];
+  /** Set when the chain has run. */
+  #plan: PlanStep[] | null = null;
+
+  constructor(
+    readonly input: Tensor,
+    /** Whether the graph was being recorded when the chain began; it runs in that mode. */
+    readonly recording: boolean,
+  ) {}
+
+  get open(): boolean {
+    return this.#plan === null;
+  }
+
+  append(step: ChainStep): Tensor {
+    const out = new Tensor(new Link(this, this.steps.length), step.shape, 'float32');
+    trackTensor(out);
+    this.steps.push(step);
+    this.outs.push(out);
+    this.#operandStorages.push((step.operands ?? []).map((t) => t?.storage ?? null));
+    return out;
+  }
+
+  /** Runs the chain as planned: the outputs that end a plan step get their values. */
+  run(): void {
+    const plan = planChain(this.steps.map((s) => s.stage));
+    this.#plan = plan;
+    withGradMode(this.recording, () => {
+      let h = this.input;
+      for (const step of plan) {
+        const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
+        h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h));
+      }
+    });
+  }
+
+  /**
+   * Gives output i its value; returns what the next step takes: the chain's own tensor, so the
+   * graph runs through it (a gradient asked of it is found), unless a step scope released it.
+   */
+  #fulfil(i: number, value: Tensor): Tensor {
+    const out = this.outs[i]!;
+    out.fulfil(value);
+    return out.isReleased ? value : out;
+  }
+
+  resolveAt(i: number): void {
+    if (this.open) this.run();
+    if (this.outs[i]!.deferred === null) return;
+    const fused = this.#plan!.find((s) => s.kind === 'fused' && s.nodes.includes(i));
+    if (fused === undefined || fused.kind !== 'fused') throw new Error(`deferred chain: output ${i} is in no step of its plan`);
+    this.runUnfused(fused.nodes);
+  }
+
+  /**
+   * Computes the intermediates of a fused step with the unfused ops, and routes the fused output's
+   * gradient through them: its rule becomes the unfused chain's, whose value it already has.
+   */
+  private runUnfused(nodes: readonly number[]): void {
+    this.checkOperandsUnchanged(nodes);
+    withGradMode(this.recording, () => {
+      const first = nodes[0]!;
+      let h = first === 0 ? this.input : this.outs[first - 1]!;
+      for (const n of nodes.slice(0, -1)) {
+        h = this.#fulfil(n, this.steps[n]!.run(h));
+      }
+      const fused = this.outs[nodes[nodes.length - 1]!]!;
+      const unfused = this.steps[nodes[nodes.length - 1]!]!.run(h);
+      // A graph already freed by backward() stays freed.
+      if (fused.gradNode !== null) fused.gradNode = unfused.gradNode;
+    });
+  }
+
+  private checkOperandsUnchanged(nodes: readonly number[]): void {
+    for (const n of nodes) {
+      const operands = this.steps[n]!.operands ?? [];
+      if (operands.some((t, k) => (t?.storage ?? null) !== this.#operandStorages[n]![k])) {
+        throw new Error(
+          'an intermediate of a fused forward (say the conv output before F.relu and F.maxPool2d) was first read after its ' +
+            "module's weights changed (optimizer.step); read it before the weights change, or run the forward inside withoutFusion",
+        );
+      }
+    }
+  }
+}
+
+/**
+ * A module's output as the first step of a new chain, deferred; null when nothing may be deferred
+ * (fusion is off, or the step is no pattern's first): the caller then runs the step at once.
+ */
+export function deferFirst(x: Tensor, step: ChainStep): Tensor | null {
+  if (fusionSuspended() || (step.stage.kind !== 'conv' && step.stage.kind !== 'dense')) return null;
+  return new Chain(x, isGradEnabled()).append(step);
+}
+
+/**
+ * `step` applied to `x` as the next step of the chain `x` ends, deferred (or run, when the chain
+ * cannot grow further); null when `x` is not the open end of a chain: the caller then runs the
+ * step on `x`, which computes x first.
+ */
+export function deferNext(x: Tensor, step: ChainStep): Tensor | null {
+  const link = x.deferred;
+  if (!(link instanceof Link)) return null;
+  const chain = link.chain;
+  if (!chain.open || link.index !== chain.steps.length - 1 || chain.recording !== isGradEnabled() || fusionSuspended()) return null;
+  const out = chain.append(step);
+  if (step.stage.kind === 'pool' || chain.steps.length >= MAX_SPAN) chain.run();
+  return out;
+}
