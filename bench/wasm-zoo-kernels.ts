@@ -4,12 +4,15 @@
  * - depthwise conv (wasm/assembly/depthwise.ts) on mobilenet-mini's four depthwise layers: forward,
  *   input gradient, filter gradient; GF/s = 2 x taps x output elements / time (the direct-conv
  *   flops; padded taps count, as they do for the other convs in DESIGN.md);
+ * - the pointwise (1x1) convs of mobilenet-mini: forward, input gradient, filter gradient;
  * - BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts) on mobilenet-mini's and
  *   cifar-vgg's largest BN inputs; GB/s = bytes the two passes must move (x read twice and y
  *   written; dy and x read twice and dx written) / time.
- * The times include allocating the output and reading it back (dataSync).
+ * The times include allocating the output and reading it back (dataSync); with --no-read they
+ * include the allocation only (the kernels are synchronous), which is the kernel's cost in a
+ * training step, where outputs stay on the backend.
  *
- *   npm run build && node dist/bench/wasm-zoo-kernels.js [--batch=64] [--reps=30]
+ *   npm run build && node dist/bench/wasm-zoo-kernels.js [--batch=64] [--reps=30] [--no-read]
  */
 import { engine } from '../src/backend/engine.js';
 import type { KernelAttrs, KernelId, MultiOutputKernelId } from '../src/backend/kernels.js';
@@ -20,8 +23,19 @@ import type { Tensor } from '../src/tensor/tensor.js';
 
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const batch = arg('batch', 64), reps = arg('reps', 30);
+const readBack = !process.argv.includes('--no-read');
 registerWasmBackend({ name: 'dw-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'dw-2t', threads: 2, priority: 0 });
+
+type ConvKernel = [string, KernelId, Record<string, Tensor | undefined>, unknown];
+
+/** One line per kernel: best time and GF/s on 1 and 2 threads for `flops` of direct-conv work. */
+function reportConvKernels(flops: number, kernels: readonly ConvKernel[]): void {
+  for (const [what, id, inputs, attrs] of kernels) {
+    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
+    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
+  }
+}
 
 /** mobilenet-mini's depthwise layers: input side, channels, stride (stride 2 after ZeroPadding2D(1), unpadded). */
 const LAYERS = [
@@ -37,8 +51,11 @@ function bestMs(backend: string, id: KernelId, inputs: Record<string, Tensor | u
   let best = Infinity;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    if (MULTI.includes(id)) engine.runKernelOutputs(id as MultiOutputKernelId, inputs as never, attrs as never)[0]!.dataSync();
-    else engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>).dataSync();
+    const out = MULTI.includes(id)
+      ? engine.runKernelOutputs(id as MultiOutputKernelId, inputs as never, attrs as never)
+      : [engine.runKernel(id, inputs as never, attrs as KernelAttrs<typeof id>)];
+    if (readBack) out[0]!.dataSync();
+    else for (const t of out) t[Symbol.dispose]();
     best = Math.min(best, performance.now() - t0);
   }
   return best;
@@ -53,16 +70,32 @@ for (const L of LAYERS) {
   const flops = 2 * batch * OH * OH * L.C * 9;
   const conv = { strides: [L.s, L.s], pad, dilations: [1, 1], groups: L.C };
   const x = randn([batch, inH, inH, L.C]), w = randn([3, 3, 1, L.C]), b = randn([L.C]), dy = randn([batch, OH, OH, L.C]);
-  const kernels: [string, KernelId, Record<string, Tensor | undefined>, unknown][] = [
+  const kernels: ConvKernel[] = [
     ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
     ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, inH, inH, L.C] }],
     ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, 1, L.C] }],
   ];
   console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
-  for (const [what, id, inputs, attrs] of kernels) {
-    const [t1, t2] = ['dw-1t', 'dw-2t'].map((b2) => bestMs(b2, id, inputs, attrs)) as [number, number];
-    console.log(`  ${what.padEnd(12)} 1T ${t1.toFixed(3).padStart(7)} ms ${(flops / t1 / 1e6).toFixed(1).padStart(5)} GF/s | 2T ${t2.toFixed(3).padStart(7)} ms ${(flops / t2 / 1e6).toFixed(1).padStart(5)} GF/s`);
-  }
+  reportConvKernels(flops, kernels);
+}
+
+/** mobilenet-mini's pointwise (1x1) convs: input side, input channels, output channels. */
+const POINTWISE = [
+  { name: 'pw1 16x16 32->64', H: 16, C: 32, K: 64 }, { name: 'pw2 8x8 64->128', H: 8, C: 64, K: 128 },
+  { name: 'pw3 8x8 128->128', H: 8, C: 128, K: 128 }, { name: 'pw4 4x4 128->256', H: 4, C: 128, K: 256 },
+];
+
+for (const L of POINTWISE) {
+  const flops = 2 * batch * L.H * L.H * L.C * L.K;
+  const conv = { strides: [1, 1], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1 };
+  const x = randn([batch, L.H, L.H, L.C]), w = randn([1, 1, L.C, L.K]), b = randn([L.K]), dy = randn([batch, L.H, L.H, L.K]);
+  const kernels: ConvKernel[] = [
+    ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
+    ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, L.H, L.H, L.C] }],
+    ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [1, 1, L.C, L.K] }],
+  ];
+  console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
+  reportConvKernels(flops, kernels);
 }
 
 /** The largest BN inputs: mobilenet-mini's first block and cifar-vgg's first two convs. */

@@ -41,6 +41,10 @@ describe('wasm depthwise convolutions', () => {
     { N: 3, H: 11, W: 12, C: 9, KH: 3, KW: 3, s: [1, 2], d: [2, 2], pad: [2, 1, 0, 2] },
     { N: 1, H: 7, W: 9, C: 2, KH: 2, KW: 4, s: [3, 2], d: [1, 1], pad: [0, 1, 3, 0] },
     { N: 2, H: 6, W: 6, C: 20, KH: 1, KW: 1, s: [2, 2], d: [1, 1], pad: [0, 0, 0, 0] },
+    // Strides and dilations that are not multiples of each other: taps 2 (or 3) apart read one pixel.
+    { N: 2, H: 13, W: 14, C: 20, KH: 5, KW: 4, s: [2, 3], d: [3, 2], pad: [3, 2, 1, 4] },
+    // The strided blocks with PyTorch's padding 1 as the conv's own padding (16 -> 8).
+    { N: 3, H: 16, W: 16, C: 36, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 1, 1] },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW} stride ${c.s} dilation ${c.d} pad ${c.pad}`;
   const geometry = (c: Case) => {

@@ -5,9 +5,12 @@
  *
  *   H_out = floor((H - dilation*(k-1) - 1) / stride) + 1 ('valid'),  ceil(H / stride) ('same')
  */
+import type { FusedActivation } from '../backend/kernels.js';
 import { add } from '../ops/binary.js';
-import { conv2dAttrs } from '../ops/index.js';
+import { explicitPadding } from '../ops/conv-geometry.js';
+import { conv2d, conv2dAttrs, type Conv2DOptions as Conv2DOpOptions, conv2dPool } from '../ops/index.js';
 import { reshape } from '../ops/shape-ops.js';
+import { type ConvStage, type ConvWeights, OPAQUE, type SpatialPadding, type Stage } from '../plan/stage.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -91,6 +94,53 @@ export abstract class BaseConv2D extends Layer {
   call(x: Tensor, _options?: CallOptions): Tensor {
     if (!this.built) throw new Error(`${this.where} is not built`);
     return this.finish(this.convolve(x));
+  }
+
+  /**
+   * The conv stage of a layer whose conv op takes `filter(weights.kernel)` (HWIO) with `groups`,
+   * when its activation runs in the kernel (bias and 'linear'/'relu'): the planner may fuse a
+   * following relu or pooling, fold a following batch norm into `weights`, or take a preceding zero
+   * padding as the conv's own.
+   */
+  protected convStage(weights: ConvWeights, filter: (kernel: Tensor) => Tensor, groups: number): Stage {
+    const fused = this.conv.activation.fused;
+    return fused === null ? OPAQUE : this.fusedConvStage(fused, weights, filter, groups, null);
+  }
+
+  /** The conv stage with `weights`, after `extra` zero padding of its input (null: none). */
+  private fusedConvStage(fused: FusedActivation, weights: ConvWeights, filter: (kernel: Tensor) => Tensor, groups: number, extra: SpatialPadding | null): ConvStage {
+    const options = (x: Tensor, activation: FusedActivation): Conv2DOpOptions => ({
+      ...this.fusedConvOptions(activation, groups), bias: weights.bias,
+      ...(extra === null ? {} : { padding: this.paddingAfter(x, extra) }),
+    });
+    const stage: ConvStage = {
+      kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
+      runWith: (x, activation) => conv2d(x, filter(weights.kernel), options(x, activation)),
+      runWithPool: (x, activation, pool) => conv2dPool(x, filter(weights.kernel), options(x, activation), pool),
+      withWeights: (other) => this.fusedConvStage(fused, other, filter, groups, extra),
+    };
+    // One zero padding folds; a second would need the first's padding added to it.
+    return extra !== null ? stage : { ...stage, withPadding: (padding) => this.fusedConvStage(fused, weights, filter, groups, padding) };
+  }
+
+  /** The conv op's options with this layer's bias and `activation` in the kernel. */
+  protected fusedConvOptions(activation: FusedActivation, groups: number): Conv2DOpOptions {
+    return {
+      strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups,
+      dataFormat: this.dataFormat, bias: this.bias, activation,
+    };
+  }
+
+  /**
+   * [top, bottom, left, right]: `extra` zero padding of x plus the padding this layer's own
+   * ('valid' or 'same') would add to the padded input, so one conv of x computes both steps.
+   */
+  private paddingAfter(x: Tensor, extra: SpatialPadding): [number, number, number, number] {
+    const hAxis = this.dataFormat === 'channelsLast' ? 1 : 2;
+    const [[t, b], [l, r]] = extra;
+    const padded: [number, number] = [x.shape[hAxis]! + t + b, x.shape[hAxis + 1]! + l + r];
+    const own = explicitPadding(this.padding, padded, this.kernelSize, this.strides, this.dilationRate);
+    return [own[0] + t, own[1] + b, own[2] + l, own[3] + r];
   }
 
   protected finish(y: Tensor): Tensor {

@@ -11,9 +11,8 @@
  * Example: `new Conv2D(32, 3, { activation: 'relu', inputShape: [28, 28, 1] })` maps
  * [None, 28, 28, 1] to [None, 26, 26, 32] with 3*3*1*32 + 32 = 320 parameters.
  */
-import type { FusedActivation } from '../backend/kernels.js';
-import { conv2d, type Conv2DOptions as Conv2DOpOptions, conv2dPool } from '../ops/index.js';
-import { type ConvStage, type ConvWeights, OPAQUE, type Stage } from '../plan/stage.js';
+import { conv2d } from '../ops/index.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { BaseConv2D } from './base-conv2d.js';
@@ -95,32 +94,13 @@ export class Conv2D extends BaseConv2D {
   /** Bias and 'linear'/'relu' are fused into the conv kernel; other activations follow it. */
   override call(x: Tensor, _options?: CallOptions): Tensor {
     const act = this.conv.activation;
-    const y = conv2d(x, this.builtKernel(), this.convOptions(act.fused ?? 'linear'));
+    const y = conv2d(x, this.builtKernel(), this.fusedConvOptions(act.fused ?? 'linear', this.groups));
     return act.fused === null ? act.fn(y) : y;
   }
 
-  /** A conv stage when the activation runs in the kernel; a following pooling layer may then fuse. */
+  /** A conv stage when the activation runs in the kernel (BaseConv2D.convStage). */
   protected override stage(): Stage {
-    const fused = this.conv.activation.fused;
-    if (fused === null || this.kernel === null) return OPAQUE;
-    return this.convStage(fused, { kernel: this.kernel, bias: this.bias, outAxes: [3] });
-  }
-
-  /** This layer's conv with `weights` (its own, or a batch norm's fold of them). */
-  private convStage(fused: FusedActivation, weights: ConvWeights): ConvStage {
-    return {
-      kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
-      runWith: (x, activation) => conv2d(x, weights.kernel, this.convOptions(activation, weights.bias)),
-      runWithPool: (x, activation, pool) => conv2dPool(x, weights.kernel, this.convOptions(activation, weights.bias), pool),
-      withWeights: (other) => this.convStage(fused, other),
-    };
-  }
-
-  private convOptions(activation: FusedActivation, bias: Tensor | null = this.bias): Conv2DOpOptions {
-    return {
-      strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups,
-      dataFormat: this.dataFormat, bias, activation,
-    };
+    return this.kernel === null ? OPAQUE : this.convStage({ kernel: this.kernel, bias: this.bias, outAxes: [3] }, (k) => k, this.groups);
   }
 
   private builtKernel(): Variable {

@@ -9,17 +9,15 @@
  *
  * Example: `new DepthwiseConv2D(3)` on [None, 8, 8, 4] gives [None, 6, 6, 4] with 3*3*4 + 4 = 40 params.
  */
-import type { FusedActivation } from '../backend/kernels.js';
-import { conv2d, type Conv2DOptions } from '../ops/conv2d.js';
-import { conv2dPool } from '../ops/conv2d-pool.js';
+import { conv2d } from '../ops/conv2d.js';
 import { reshape } from '../ops/shape-ops.js';
-import { type ConvStage, type ConvWeights, OPAQUE, type Stage } from '../plan/stage.js';
+import { OPAQUE, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { BaseConv2D } from './base-conv2d.js';
 import type { ConstraintSpec } from './constraints.js';
 import { type BaseConvOptions, type InitializerArg, positiveInt, weightConfig, type WeightSpec, weightSpec } from './conv-options.js';
-import type { SymbolicShape } from './layer.js';
+import type { CallOptions, SymbolicShape } from './layer.js';
 import type { RegularizerSpec } from './regularizers.js';
 
 export interface DepthwiseConv2DOptions extends BaseConvOptions {
@@ -31,17 +29,10 @@ export interface DepthwiseConv2DOptions extends BaseConvOptions {
 
 /** A depthwise kernel [kh, kw, C, m] applied as the grouped conv it is. */
 export function depthwiseConv(x: Tensor, kernel: Tensor, layer: BaseConv2D): Tensor {
-  return conv2d(x, groupedKernel(kernel), depthwiseOptions(kernel, layer));
-}
-
-/** [kh, kw, C, m] as the grouped conv's HWIO kernel [kh, kw, 1, C * m]. */
-function groupedKernel(kernel: Tensor): Tensor {
   const [kh, kw, c, m] = kernel.shape;
-  return reshape(kernel, [kh, kw, 1, c * m]);
-}
-
-function depthwiseOptions(kernel: Tensor, layer: BaseConv2D): Conv2DOptions {
-  return { strides: layer.strides, padding: layer.padding, dilations: layer.dilationRate, groups: kernel.shape[2], dataFormat: layer.dataFormat };
+  return conv2d(x, reshape(kernel, [kh, kw, 1, c * m]), {
+    strides: layer.strides, padding: layer.padding, dilations: layer.dilationRate, groups: c, dataFormat: layer.dataFormat,
+  });
 }
 
 export class DepthwiseConv2D extends BaseConv2D {
@@ -81,25 +72,36 @@ export class DepthwiseConv2D extends BaseConv2D {
     return depthwiseConv(x, this.depthwiseKernel as Variable, this);
   }
 
-  /** A conv stage (the grouped conv it is) when the activation runs in the conv kernel's epilogue. */
-  protected override stage(): Stage {
-    const fused = this.conv.activation.fused;
-    if (fused === null || this.depthwiseKernel === null) return OPAQUE;
-    return this.convStage(fused, { kernel: this.depthwiseKernel, bias: this.bias, outAxes: [2, 3] });
+  /** Bias and 'linear'/'relu' run in the depthwise kernel, as Conv2D's do; other activations follow it. */
+  override call(x: Tensor, _options?: CallOptions): Tensor {
+    const act = this.conv.activation;
+    const kernel = this.groupedKernel();
+    const y = conv2d(x, kernel.filter, this.fusedConvOptions(act.fused ?? 'linear', kernel.groups));
+    return act.fused === null ? act.fn(y) : y;
   }
 
-  /** This layer's depthwise conv with `weights` (its own, or a batch norm's fold of them). */
-  private convStage(fused: FusedActivation, weights: ConvWeights): ConvStage {
-    const options = (activation: FusedActivation): Conv2DOptions => ({ ...depthwiseOptions(weights.kernel, this), bias: weights.bias, activation });
-    return {
-      kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
-      runWith: (x, activation) => conv2d(x, groupedKernel(weights.kernel), options(activation)),
-      runWithPool: (x, activation, pool) => conv2dPool(x, groupedKernel(weights.kernel), options(activation), pool),
-      withWeights: (other) => this.convStage(fused, other),
-    };
+  /** A conv stage when the activation runs in the kernel (BaseConv2D.convStage). */
+  protected override stage(): Stage {
+    const k = this.depthwiseKernel;
+    if (k === null) return OPAQUE;
+    // outAxes [2, 3]: a depthwise kernel [kh, kw, C, m] has C * m output channels.
+    return this.convStage({ kernel: k, bias: this.bias, outAxes: [2, 3] }, (kernel) => asGroupedFilter(kernel).filter, k.shape[2]!);
+  }
+
+  /** The kernel [kh, kw, C, m] viewed as the grouped conv's filter [kh, kw, 1, C * m], groups = C. */
+  private groupedKernel(): { filter: Tensor; groups: number } {
+    const k = this.depthwiseKernel;
+    if (k === null) throw new Error(`${this.where} is not built`);
+    return asGroupedFilter(k);
   }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), depthMultiplier: this.depthMultiplier, ...weightConfig('depthwise', this.depthwiseSpec) };
   }
+}
+
+/** A depthwise kernel [kh, kw, C, m] viewed as the grouped conv's filter [kh, kw, 1, C * m], groups = C. */
+function asGroupedFilter(k: Tensor): { filter: Tensor; groups: number } {
+  const [kh, kw, c, m] = k.shape as [number, number, number, number];
+  return { filter: reshape(k, [kh, kw, 1, c * m]), groups: c };
 }

@@ -10,6 +10,7 @@ import type { DataFormatArg } from './conv-options.js';
 import { type LayerDataFormat, normalizeDataFormat } from './conv-utils.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 import { type PairSpec, resolvePairs } from './padding-utils.js';
+import type { Stage } from '../plan/stage.js';
 
 export interface ZeroPadding2DOptions extends LayerArgs {
   dataFormat?: DataFormatArg;
@@ -50,6 +51,11 @@ export class ZeroPadding2D extends Layer {
     p[this.hAxis] = this.padding[0];
     p[this.hAxis + 1] = this.padding[1];
     return pad(x, p);
+  }
+
+  /** A zero-padding stage: the planner may fold it into a following conv's own padding. */
+  protected override stage(): Stage {
+    return { kind: 'zeroPad', padding: this.padding, dataFormat: this.dataFormat };
   }
 
   override getConfig(): Record<string, unknown> {

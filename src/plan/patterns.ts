@@ -84,7 +84,30 @@ const convBnFold: Pattern = {
 /** The patterns a folded conv may go on with. */
 const AFTER_FOLD: readonly Pattern[] = [convPool, reluEpilogue];
 
-export const PATTERNS: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
+/**
+ * zero padding -> conv: the padding becomes the conv's own (ConvStage.withPadding), so no Pad runs
+ * forward and no Slice backward, and the conv kernels skip the padded taps instead of multiplying
+ * zeros. Exact: the conv of the padded input is the conv with the larger padding, and so are its
+ * gradients. The padded conv then goes on with the patterns a conv starts (a batch norm fold, a
+ * relu epilogue, a pooling).
+ */
+const zeroPadConv: Pattern = {
+  name: 'zeroPadConv',
+  maxSpan: 1 + convBnFold.maxSpan,
+  match(chain) {
+    const [pad, conv] = chain;
+    if (pad?.kind !== 'zeroPad' || conv?.kind !== 'conv' || conv.withPadding === undefined || pad.dataFormat !== conv.dataFormat) return null;
+    const padded = conv.withPadding(pad.padding);
+    const rest = matchFirst(CONV_STARTED, [padded, ...chain.slice(2)]);
+    if (rest === null) return { pattern: this.name, span: 2, run: (x) => padded.runWith(x, padded.activation) };
+    return { pattern: `${this.name}+${rest.pattern}`, span: 1 + rest.span, run: rest.run };
+  },
+};
+
+/** The patterns that start at a conv, for a padded conv to go on with. */
+const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
+
+export const PATTERNS: readonly Pattern[] = [zeroPadConv, convBnFold, convPool, reluEpilogue];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

@@ -22,6 +22,12 @@ export interface ConvStage {
   readonly weights?: ConvWeights;
   /** The same conv, with `weights` in place of its own. */
   withWeights?(weights: ConvWeights): ConvStage;
+  /**
+   * The same conv run on zeroPad(x, padding): one conv whose own padding grows by `padding` (its
+   * kernels skip padded taps). Absent where no zero-padding step can precede the conv (nn, whose
+   * Conv2d takes its padding itself), or where a padding was folded already.
+   */
+  withPadding?(padding: SpatialPadding): ConvStage;
 }
 
 /** A conv's kernel and bias, and which kernel axis runs over its output channels. */
@@ -30,6 +36,16 @@ export interface ConvWeights {
   readonly bias: Tensor | null;
   /** The kernel axes that index output channels: [3] for HWIO (Keras), [2, 3] for a Keras depthwise kernel [kh, kw, C, m], [0] for OIHW (nn). */
   readonly outAxes: readonly number[];
+}
+
+/** Zero padding of the two spatial axes: [[top, bottom], [left, right]]. */
+export type SpatialPadding = readonly [readonly [number, number], readonly [number, number]];
+
+/** Zero padding of the spatial axes (ZeroPadding2D). */
+export interface ZeroPadStage {
+  readonly kind: 'zeroPad';
+  readonly padding: SpatialPadding;
+  readonly dataFormat: DataFormat;
 }
 
 /** A dense (fully connected) layer whose epilogue (bias, 'linear' or 'relu') runs in its MatMul kernel. */
@@ -70,6 +86,6 @@ export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | ZeroPadStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };

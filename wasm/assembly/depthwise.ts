@@ -109,40 +109,110 @@ export function depthwiseForward(
   return o < O ? o : -1;
 }
 
+// @ts-ignore: decorator
+@inline function gcd(a: i32, b: i32): i32 {
+  while (b != 0) { const t = a % b; a = b; b = t; }
+  return a;
+}
+
+/*
+ * The taps of one filter axis that read input index i are found once per input row or pixel
+ * instead of once per tap and channel block (a modulo and a division each). They form an
+ * arithmetic progression: k = first + j * kStep, o = o0 - j * oStep for j in [0, count), because
+ * the valid t = i + pad - k d are the multiples of s in [0, O s) (an interval), and k steps by
+ * s / gcd(s, d) from one multiple to the next.
+ */
+
+/** The first tap k in [0, K) that reads input index i, or K when none does. */
+// @ts-ignore: decorator
+@inline function firstTap(i: i32, K: i32, s: i32, d: i32, pad: i32, O: i32): i32 {
+  let k = 0;
+  while (k < K && sourceOf(i, k, s, d, pad, O) < 0) k++;
+  return k;
+}
+
+/** How many taps first, first + kStep, ... (all below K) read input index i. */
+// @ts-ignore: decorator
+@inline function tapCount(i: i32, first: i32, kStep: i32, K: i32, s: i32, d: i32, pad: i32, O: i32): i32 {
+  let n = 0;
+  for (let k = first; k < K && sourceOf(i, k, s, d, pad, O) >= 0; k += kStep) n++;
+  return n;
+}
+
+/** Bytes of depthwiseBackpropInput's workspace: one (first tap, tap count, first output) per column. */
+export function depthwiseInputGradWorkspaceBytes(W: i32): i32 {
+  return W * 12;
+}
+
+/**
+ * ws[iw] = (kw0, count, ow0) for every input column iw: the column taps, computed once per call
+ * rather than once per pixel, since they do not depend on the row (a division costs more than
+ * the 2-4 taps of a strided pixel).
+ */
+function columnTaps(W: i32, KW: i32, sx: i32, dw: i32, padL: i32, OW: i32, ws: usize): void {
+  const kwStep = sx / gcd(sx, dw);
+  for (let iw = 0; iw < W; iw++) {
+    const kw0 = firstTap(iw, KW, sx, dw, padL, OW);
+    const nw = tapCount(iw, kw0, kwStep, KW, sx, dw, padL, OW);
+    const col = ws + (<usize>iw) * 12;
+    store<i32>(col, kw0);
+    store<i32>(col, nw, 4);
+    store<i32>(col, nw > 0 ? sourceOf(iw, kw0, sx, dw, padL, OW) : 0, 8);
+  }
+}
+
 /**
  * dx [N, H, W, C] = the depthwise conv's input gradient from dy [N, OH, OW, C] and w [KH, KW, 1, C],
  * for the flattened input rows [r0, r0 + rows) of N * H. Each input pixel gathers the taps that
- * read it (so rows are independent and need no zeroing beforehand).
+ * read it (so rows are independent and need no zeroing beforehand), in (kh, kw) order. The taps
+ * are found once per row (kh) and once per pixel (kw), then every channel block walks them with
+ * pointer steps alone.
  */
 export function depthwiseBackpropInput(
   dy: usize, OH: i32, OW: i32, C: i32, KH: i32, KW: i32, sy: i32, sx: i32, dh: i32, dw: i32, padT: i32, padL: i32,
-  H: i32, W: i32, w: usize, dx: usize, r0: i32, rows: i32,
+  H: i32, W: i32, w: usize, dx: usize, r0: i32, rows: i32, ws: usize,
 ): void {
   const cB = <usize>C << 2;
+  const rowB = <usize>OW * cB;
+  columnTaps(W, KW, sx, dw, padL, OW, ws);
+  const gy = gcd(sy, dh), gx = gcd(sx, dw);
+  const khStep = sy / gy, ohStep = dh / gy, kwStep = sx / gx, owStep = dw / gx;
   for (let r = r0; r < r0 + rows; r++) {
     const n = r / H, ih = r % H;
-    const img = dy + <usize>(n * OH) * <usize>OW * cB;
+    // Tap row kh = kh0 + i khStep reads dy row oh0 - i ohStep.
+    const kh0 = firstTap(ih, KH, sy, dh, padT, OH);
+    const nh = tapCount(ih, kh0, khStep, KH, sy, dh, padT, OH);
+    const oh0 = nh > 0 ? sourceOf(ih, kh0, sy, dh, padT, OH) : 0;
+    const g0 = dy + (<usize>(n * OH + oh0)) * rowB, w0 = w + <usize>(kh0 * KW) * cB;
+    const gRowStep = <usize>ohStep * rowB, wRowStep = <usize>(khStep * KW) * cB;
     for (let iw = 0; iw < W; iw++) {
       const xo = dx + (<usize>r * <usize>W + <usize>iw) * cB;
+      const col = ws + (<usize>iw) * 12;
+      const kw0 = load<i32>(col), nw = load<i32>(col, 4), ow0 = load<i32>(col, 8);
+      const g1 = g0 + <usize>ow0 * cB, w1 = w0 + <usize>kw0 * cB;
+      const gStep = <usize>owStep * cB, wStep = <usize>kwStep * cB;
+      if (nh == 0 || nw == 0) {
+        memory.fill(xo, 0, cB);
+        continue;
+      }
       let c: usize = 0;
       // 16 channels per pass, as in the forward.
       for (; c + 16 <= <usize>C; c += 16) {
         const off = c << 2;
         let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-        for (let kh = 0; kh < KH; kh++) {
-          const oh = sourceOf(ih, kh, sy, dh, padT, OH);
-          if (oh < 0) continue;
-          const row = img + <usize>oh * <usize>OW * cB + off;
-          const wrow = w + <usize>(kh * KW) * cB + off;
-          for (let kw = 0; kw < KW; kw++) {
-            const ow = sourceOf(iw, kw, sx, dw, padL, OW);
-            if (ow < 0) continue;
-            const gp = row + <usize>ow * cB, wp = wrow + <usize>kw * cB;
+        let gr = g1 + off, wr = w1 + off;
+        for (let i = 0; i < nh; i++) {
+          let gp = gr, wp = wr;
+          for (let j = 0; j < nw; j++) {
             a0 = fma(v128.load(gp), v128.load(wp), a0);
             a1 = fma(v128.load(gp, 16), v128.load(wp, 16), a1);
             a2 = fma(v128.load(gp, 32), v128.load(wp, 32), a2);
             a3 = fma(v128.load(gp, 48), v128.load(wp, 48), a3);
+            gp -= gStep;
+            wp += wStep;
           }
+          gr -= gRowStep;
+          wr += wRowStep;
         }
         v128.store(xo + off, a0);
         v128.store(xo + off + 16, a1);
@@ -152,32 +222,32 @@ export function depthwiseBackpropInput(
       for (; c + 4 <= <usize>C; c += 4) {
         const off = c << 2;
         let acc = f32x4.splat(0);
-        for (let kh = 0; kh < KH; kh++) {
-          const oh = sourceOf(ih, kh, sy, dh, padT, OH);
-          if (oh < 0) continue;
-          const row = img + <usize>oh * <usize>OW * cB + off;
-          const wrow = w + <usize>(kh * KW) * cB + off;
-          for (let kw = 0; kw < KW; kw++) {
-            const ow = sourceOf(iw, kw, sx, dw, padL, OW);
-            if (ow < 0) continue;
-            acc = fma(v128.load(row + <usize>ow * cB), v128.load(wrow + <usize>kw * cB), acc);
+        let gr = g1 + off, wr = w1 + off;
+        for (let i = 0; i < nh; i++) {
+          let gp = gr, wp = wr;
+          for (let j = 0; j < nw; j++) {
+            acc = fma(v128.load(gp), v128.load(wp), acc);
+            gp -= gStep;
+            wp += wStep;
           }
+          gr -= gRowStep;
+          wr += wRowStep;
         }
         v128.store(xo + off, acc);
       }
       for (; c < <usize>C; c++) {
         const off = c << 2;
         let acc: f32 = 0;
-        for (let kh = 0; kh < KH; kh++) {
-          const oh = sourceOf(ih, kh, sy, dh, padT, OH);
-          if (oh < 0) continue;
-          const row = img + <usize>oh * <usize>OW * cB + off;
-          const wrow = w + <usize>(kh * KW) * cB + off;
-          for (let kw = 0; kw < KW; kw++) {
-            const ow = sourceOf(iw, kw, sx, dw, padL, OW);
-            if (ow < 0) continue;
-            acc += load<f32>(row + <usize>ow * cB) * load<f32>(wrow + <usize>kw * cB);
+        let gr = g1 + off, wr = w1 + off;
+        for (let i = 0; i < nh; i++) {
+          let gp = gr, wp = wr;
+          for (let j = 0; j < nw; j++) {
+            acc += load<f32>(gp) * load<f32>(wp);
+            gp -= gStep;
+            wp += wStep;
           }
+          gr -= gRowStep;
+          wr += wRowStep;
         }
         store<f32>(xo + off, acc);
       }

@@ -18,5 +18,5 @@ export { conv1BackpropFilterPart, conv1FilterGradSum, conv1Forward3x3 } from './
 export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64, biasActGradPart } from './elementwise';
 export { pool2d, pool2dGrad, poolReluBiasGradPart } from './pool';
 export { sgdUpdate, rmspropUpdate, adamUpdate, torchSgdUpdate, torchRmspropUpdate, torchAdamUpdate } from './optimizer';
-export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilterPart, depthwiseFilterGradSum } from './depthwise';
+export { depthwiseForward, depthwiseBackpropInput, depthwiseInputGradWorkspaceBytes, depthwiseBackpropFilterPart, depthwiseFilterGradSum } from './depthwise';
 export { bnMomentPart, bnGradSumsPart, bnApply } from './batch-norm';

@@ -5,7 +5,8 @@
  *   forward (wino4BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
  *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
- *   blocks, summed in order (reproducible); one input channel (the first layer):
+ *   blocks, summed in order (reproducible); pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
+ *   over fixed pixel blocks summed in order; one input channel (the first layer):
  *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
  *   implicit-im2col GEMM; dilated ones: im2col + GEMM.
  * Depthwise convs (groups = channels): SIMD over channels (depthwise.ts); other grouped convs:
@@ -231,6 +232,34 @@ function filterGradOneChannel(ctx: WasmContext, temps: Temps, geo: ConvGeometry,
   if (parts > 1) ctx.call('conv1FilterGradSum', { dws, parts, partStride: partBytes, n: geo.kH * geo.kW * K, dw });
 }
 
+/**
+ * Reduction blocks of the pointwise filter gradient: fixed (not per thread) so the in-order sum of
+ * the partial products is the same on any number of threads, and even, so two threads share them.
+ */
+const POINTWISE_DW_PARTS = 8;
+
+/**
+ * A pointwise conv's (1x1, stride 1, unpadded) filter gradient is one GEMM over the pixels:
+ * dW [C, K] = X^T [C, P] dY [P, K]. Split by rows of W, every thread packed all of dY for itself;
+ * split here along the P pixels instead: POINTWISE_DW_PARTS single-threaded sgemmU calls, each on
+ * its own block of pixels into its own partial dW, then the partials are added in order.
+ */
+function filterGradPointwise(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, dy: number, dw: number): void {
+  const C = geo.inC, K = geo.outC, P = geo.rows;
+  const perPart = Math.ceil(P / Math.min(POINTWISE_DW_PARTS, P));
+  const parts = Math.ceil(P / perPart);
+  // Part j starts at pixel j * perPart and writes at dws + j * perPart * unit floats: the chunk
+  // arguments are affine in the pixel start, so a part is perPart * unit >= C * K floats.
+  const unit = Math.ceil(C * K / perPart);
+  const dws = parts === 1 ? dw : temps.alloc(parts * perPart * unit * 4);
+  ctx.workspace(ctx.size('gemmWorkspaceBytes', {}));
+  const args = { mr: MR, M: C, N: K, K: 0, a: x, lda: C, ta: 1, b: dy, ldb: K, tb: 0, c: dws, ldc: K, flags: 0, bias: 0, ws: 0 };
+  ctx.parallel('sgemmU', args, {
+    total: P, grain: perPart, chunk: { K: [0, 1], a: [4 * C, 0], b: [4 * K, 0], c: [4 * unit, 0] }, work: 2 * P * C * K, workspace: 'ws', unitChunks: true,
+  });
+  if (parts > 1) ctx.call('conv1FilterGradSum', { dws, parts, partStride: perPart * unit * 4, n: C * K, dw });
+}
+
 export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBackpropFilter'> {
   return ({ x, dy }, attrs) => {
     const geo = convGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
@@ -250,6 +279,8 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
     } else if (isWino25(geo) && geo.inC % MR === 0) {
       const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
       filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 5);
+    } else if (geo.pointwise) {
+      filterGradPointwise(ctx, temps, geo, px, pdy, pdw);
     } else if (d1 && geo.inC === 1 && geo.outC % 4 === 0) {
       filterGradOneChannel(ctx, temps, geo, attrs.pad, px, pdy, pdw);
     } else if (d1) {

@@ -25,11 +25,17 @@ export function depthwiseForward(ctx: WasmContext, g: ConvGeometry, x: number, w
   ctx.parallel('depthwiseForward', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(g) });
 }
 
-/** dx of the depthwise conv, each input row gathered from the dy rows that read it. */
+/**
+ * dx of the depthwise conv, each input row gathered from the dy rows that read it; the workspace
+ * holds the column taps (computed once per thread and call).
+ */
 export function depthwiseInputGrad(ctx: WasmContext, g: ConvGeometry, dy: number, w: number, dx: number): void {
   const total = g.batch * g.inH;
-  const args = { dy, OH: g.outH, OW: g.outW, ...geometryArgs(g), H: g.inH, W: g.inW, w, dx, r0: 0, rows: 0 };
-  ctx.parallel('depthwiseBackpropInput', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(g) });
+  ctx.workspace(ctx.size('depthwiseInputGradWorkspaceBytes', { W: g.inW }));
+  const args = { dy, OH: g.outH, OW: g.outW, ...geometryArgs(g), H: g.inH, W: g.inW, w, dx, r0: 0, rows: 0, ws: 0 };
+  ctx.parallel('depthwiseBackpropInput', args, {
+    total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(g), workspace: 'ws',
+  });
 }
 
 /**

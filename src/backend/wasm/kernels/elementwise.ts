@@ -1,6 +1,7 @@
 /**
  * Binary, Unary and UnaryGrad. Float32 arithmetic, comparisons, max/min and the piecewise-linear
- * activations run in wasm SIMD (same-shape, trailing-block and scalar/leading-block broadcasts);
+ * activations run in wasm SIMD (same-shape, trailing-block, scalar/leading-block and per-block
+ * trailing broadcasts such as [N, 1, 1, C] against [N, H, W, C]);
  * everything else (pow, transcendental functions, int32, irregular broadcasts) is an interim TS
  * loop over heap views with the reference definitions, so results equal the reference backend.
  */
@@ -34,6 +35,22 @@ function elementRange(ctx: WasmContext, n: number) {
   return { total: n, grain: ctx.grain(n, 2, 1024), chunk: { i0: [1, 0], count: [0, 1] } as const, work: n >= PAR_ELEMENTS ? Infinity : 0 };
 }
 
+/**
+ * An operand of shape [A..., 1..., M...] against an output [A..., R..., M...] (e.g. a per-image,
+ * per-channel [N, 1, 1, C] against [N, H, W, C]: global pooling's gradient): `outer` = A blocks of
+ * r * m output values, each the operand's m values tiled r times. Null for any other broadcast.
+ */
+function blockTileOf(s: readonly number[], o: readonly number[]): { outer: number; r: number; m: number } | null {
+  const padded = [...new Array<number>(o.length - s.length).fill(1), ...s];
+  let i = 0;
+  while (i < o.length && padded[i] === o[i]) i++;
+  const k1 = i;
+  while (i < o.length && padded[i] === 1) i++;
+  const k2 = i;
+  if (k1 === 0 || k2 === k1 || !padded.slice(k2).every((d, j) => d === o[k2 + j])) return null;
+  return { outer: sizeOf(o.slice(0, k1)), r: sizeOf(o.slice(k1, k2)), m: sizeOf(o.slice(k2)) };
+}
+
 export function makeBinary(ctx: WasmContext): KernelFn<'Binary'> {
   return ({ a, b }, { op }) => {
     if (!isBinaryOp(op)) throw new Error(`Binary: unknown op '${String(op)}'`);
@@ -54,6 +71,16 @@ export function makeBinary(ctx: WasmContext): KernelFn<'Binary'> {
         const m = lo.kind === 'tile' ? lo.m : lo.kind === 'stretch' ? lo.r : 1;
         const args = { op: code, a: ptrOf(full), b: ptrOf(other), out: out.handle.ptr, i0: 0, count: 0, mode, m };
         ctx.parallel('binaryF32', args, elementRange(ctx, n));
+        return out;
+      }
+      const block = la.kind === 'same' ? blockTileOf(b.shape, shape) : lb.kind === 'same' ? blockTileOf(a.shape, shape) : null;
+      if (block !== null) {
+        // One block of R * M output values per call, the operand's M values tiled over it.
+        const { outer, r, m } = block;
+        const args = { op: code, a: ptrOf(full), b: ptrOf(other), out: out.handle.ptr, i0: 0, count: r * m, mode: codes.BROADCAST_TILE, m };
+        ctx.parallel('binaryF32', args, {
+          total: outer, grain: 1, chunk: { a: [4 * r * m, 0], b: [4 * m, 0], out: [4 * r * m, 0] }, work: n >= PAR_ELEMENTS ? Infinity : 0, unitChunks: true,
+        });
         return out;
       }
     }
