@@ -8,56 +8,109 @@
 // @ts-ignore: decorator
 @inline function highF64(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)); }
 
-/**
- * Part `part` of the channel sums over rows [part * perPart, min(rows, (part + 1) * perPart)):
- * out (float64 [C], at out + part * C * 8) = sum of x when centered is 0, else sum of
- * (x - mean)^2 with mean [C] (the difference and its square in float32, summed in float64).
- */
-export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered: i32, perPart: i32, part: i32, out: usize): void {
-  const o = out + <usize>part * (<usize>C << 3);
-  memory.fill(o, 0, <usize>C << 3);
-  const r0 = part * perPart, r1 = min(rows, r0 + perPart);
-  const rowB = <usize>C << 2;
-  const c4 = <usize>(C & ~3);
-  for (let r = r0; r < r1; r++) {
-    const p = x + <usize>r * rowB;
-    let c: usize = 0;
-    for (; c < c4; c += 4) {
-      let v = v128.load(p + (c << 2));
-      if (centered) {
-        const d = f32x4.sub(v, v128.load(mean + (c << 2)));
-        v = f32x4.mul(d, d);
-      }
+// Rows are summed in blocks of about this many bytes of x, so a block stays in L1 while every
+// 8-channel group runs over it with its sums in registers (one store per group and block, not
+// one per row: the same additions in the same order as accumulating in memory row by row).
+const BN_BLOCK_BYTES = 16384;
+
+/** x, or (x - m)^2 when `centered` (difference and square in float32). */
+// @ts-ignore: decorator
+@inline function moment(v: v128, m: v128, centered: bool): v128 {
+  if (!centered) return v;
+  const d = f32x4.sub(v, m);
+  return f32x4.mul(d, d);
+}
+
+/** Adds rows [0, nrows) of the 8 channels at x (row stride rowB) into the float64 sums at o. */
+// @ts-ignore: decorator
+@inline function momentGroup8(x: usize, rowB: usize, nrows: i32, mean: usize, centered: bool, o: usize): void {
+  let a0 = v128.load(o), a1 = v128.load(o, 16), a2 = v128.load(o, 32), a3 = v128.load(o, 48);
+  const m0 = v128.load(mean), m1 = v128.load(mean, 16);
+  for (let r = 0; r < nrows; r++) {
+    const v0 = moment(v128.load(x), m0, centered), v1 = moment(v128.load(x, 16), m1, centered);
+    a0 = f64x2.add(a0, lowF64(v0)); a1 = f64x2.add(a1, highF64(v0));
+    a2 = f64x2.add(a2, lowF64(v1)); a3 = f64x2.add(a3, highF64(v1));
+    x += rowB;
+  }
+  v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+}
+
+/** The channels from c8 on (fewer than 8) of rows [0, nrows), summed in memory row by row. */
+function momentTail(x: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, centered: bool, o: usize): void {
+  for (let r = 0; r < nrows; r++) {
+    let c = c8;
+    for (; c + 4 <= C; c += 4) {
+      const v = moment(v128.load(x + (c << 2)), v128.load(mean + (c << 2)), centered);
       const s = o + (c << 3);
       v128.store(s, f64x2.add(v128.load(s), lowF64(v)));
       v128.store(s, f64x2.add(v128.load(s, 16), highF64(v)), 16);
     }
-    for (; c < <usize>C; c++) {
-      let v = load<f32>(p + (c << 2));
+    for (; c < C; c++) {
+      let v = load<f32>(x + (c << 2));
       if (centered) {
         const d = v - load<f32>(mean + (c << 2));
         v = d * d;
       }
       store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>v);
     }
+    x += rowB;
   }
 }
 
+/** Rows per L1 block for rows of rowB bytes read from `streams` arrays. */
+// @ts-ignore: decorator
+@inline function blockRows(rowB: usize, streams: i32): i32 {
+  return max(1, BN_BLOCK_BYTES / streams / <i32>rowB);
+}
+
 /**
- * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
- * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)].
+ * Part `part` of the channel sums over rows [part * perPart, min(rows, (part + 1) * perPart)):
+ * out (float64 [C], at out + part * C * 8) = sum of x when centered is 0, else sum of
+ * (x - mean)^2 with mean [C] (the difference and its square in float32, summed in float64).
+ * Each channel's rows are added in row order, so a part's sums do not depend on the blocking.
  */
-export function bnGradSumsPart(dy: usize, x: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize): void {
-  const o = out + <usize>part * (<usize>C << 4);
-  const o2 = o + (<usize>C << 3);
-  memory.fill(o, 0, <usize>C << 4);
+export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered: i32, perPart: i32, part: i32, out: usize): void {
+  const o = out + <usize>part * (<usize>C << 3);
+  memory.fill(o, 0, <usize>C << 3);
   const r0 = part * perPart, r1 = min(rows, r0 + perPart);
   const rowB = <usize>C << 2;
-  const c4 = <usize>(C & ~3);
-  for (let r = r0; r < r1; r++) {
-    const g = dy + <usize>r * rowB, p = x + <usize>r * rowB;
-    let c: usize = 0;
-    for (; c < c4; c += 4) {
+  const c8 = <usize>(C & ~7);
+  const block = blockRows(rowB, 1);
+  for (let b = r0; b < r1; b += block) {
+    const n = min(block, r1 - b);
+    const p = x + <usize>b * rowB;
+    for (let c: usize = 0; c < c8; c += 8) {
+      if (centered) momentGroup8(p + (c << 2), rowB, n, mean + (c << 2), true, o + (c << 3));
+      else momentGroup8(p + (c << 2), rowB, n, mean + (c << 2), false, o + (c << 3));
+    }
+    if (c8 < <usize>C) momentTail(p, rowB, n, <usize>C, c8, mean, centered != 0, o);
+  }
+}
+
+/** Adds rows [0, nrows) of dy and dy (x - mean) for the 8 channels at g / p into the sums at o / o2. */
+// @ts-ignore: decorator
+@inline function gradGroup8(g: usize, p: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize): void {
+  let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
+  let t0 = v128.load(o2), t1 = v128.load(o2, 16), t2 = v128.load(o2, 32), t3 = v128.load(o2, 48);
+  const m0 = v128.load(mean), m1 = v128.load(mean, 16);
+  for (let r = 0; r < nrows; r++) {
+    const g0 = v128.load(g), g1 = v128.load(g, 16);
+    const q0 = f32x4.mul(g0, f32x4.sub(v128.load(p), m0)), q1 = f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1));
+    s0 = f64x2.add(s0, lowF64(g0)); s1 = f64x2.add(s1, highF64(g0));
+    s2 = f64x2.add(s2, lowF64(g1)); s3 = f64x2.add(s3, highF64(g1));
+    t0 = f64x2.add(t0, lowF64(q0)); t1 = f64x2.add(t1, highF64(q0));
+    t2 = f64x2.add(t2, lowF64(q1)); t3 = f64x2.add(t3, highF64(q1));
+    g += rowB; p += rowB;
+  }
+  v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
+  v128.store(o2, t0); v128.store(o2, t1, 16); v128.store(o2, t2, 32); v128.store(o2, t3, 48);
+}
+
+/** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row. */
+function gradTail(g: usize, p: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize): void {
+  for (let r = 0; r < nrows; r++) {
+    let c = c8;
+    for (; c + 4 <= C; c += 4) {
       const gv = v128.load(g + (c << 2));
       const prod = f32x4.mul(gv, f32x4.sub(v128.load(p + (c << 2)), v128.load(mean + (c << 2))));
       const s = o + (c << 3), t = o2 + (c << 3);
@@ -66,12 +119,33 @@ export function bnGradSumsPart(dy: usize, x: usize, mean: usize, rows: i32, C: i
       v128.store(t, f64x2.add(v128.load(t), lowF64(prod)));
       v128.store(t, f64x2.add(v128.load(t, 16), highF64(prod)), 16);
     }
-    for (; c < <usize>C; c++) {
+    for (; c < C; c++) {
       const gv = load<f32>(g + (c << 2));
       const prod = gv * (load<f32>(p + (c << 2)) - load<f32>(mean + (c << 2)));
       store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>gv);
       store<f64>(o2 + (c << 3), load<f64>(o2 + (c << 3)) + <f64>prod);
     }
+    g += rowB; p += rowB;
+  }
+}
+
+/**
+ * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
+ * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)], rows in order per channel.
+ */
+export function bnGradSumsPart(dy: usize, x: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize): void {
+  const o = out + <usize>part * (<usize>C << 4);
+  const o2 = o + (<usize>C << 3);
+  memory.fill(o, 0, <usize>C << 4);
+  const r0 = part * perPart, r1 = min(rows, r0 + perPart);
+  const rowB = <usize>C << 2;
+  const c8 = <usize>(C & ~7);
+  const block = blockRows(rowB, 2);
+  for (let b = r0; b < r1; b += block) {
+    const n = min(block, r1 - b);
+    const g = dy + <usize>b * rowB, p = x + <usize>b * rowB;
+    for (let c: usize = 0; c < c8; c += 8) gradGroup8(g + (c << 2), p + (c << 2), rowB, n, mean + (c << 2), o + (c << 3), o2 + (c << 3));
+    if (c8 < <usize>C) gradTail(g, p, rowB, n, <usize>C, c8, mean, o, o2);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts): two passes each over x
- * [rows, C]. Channel sums run over Reduce's fixed row blocks (float64 parts added in order here,
+ * [rows, C]. Channel sums run over fixed row blocks (float64 parts added in order here,
  * so results are the same on any number of threads); the per-channel coefficients are computed
  * here in float64 from the sums, and one SIMD pass applies them, split by rows.
  */
@@ -9,7 +9,18 @@ import { checkBatchNorm } from '../../ref/BatchNormTraining.js';
 import type { WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
 import { Temps } from './inputs.js';
-import { sumBlocks } from './reduce.js';
+
+/**
+ * Fixed row blocks of the channel sums (not per thread, so sums are reproducible): 16 parts keep
+ * both threads busy to the end of the pass, and a part of at least 256 rows amortizes its setup.
+ */
+const BN_PARTS = 16;
+const BN_ROWS_PER_PART_MIN = 256;
+
+function bnBlocks(rows: number): { parts: number; perPart: number } {
+  const parts = Math.max(1, Math.min(BN_PARTS, Math.floor(rows / BN_ROWS_PER_PART_MIN)));
+  return { parts, perPart: Math.ceil(rows / parts) };
+}
 
 /** Adds `parts` float64 blocks of `width` values at ptr, in order. */
 function sumParts(ctx: WasmContext, ptr: number, parts: number, width: number): Float64Array {
@@ -29,7 +40,7 @@ function channelVectors(ctx: WasmContext, temps: Temps, vectors: ArrayLike<numbe
 
 /** One channel-sum pass over the fixed row blocks; returns the summed float64 values (`width` per part). */
 function channelPass(ctx: WasmContext, temps: Temps, rows: number, width: number, run: (perPart: number, out: number, parts: number) => void): Float64Array {
-  const { parts, perPart } = sumBlocks(rows);
+  const { parts, perPart } = bnBlocks(rows);
   const out = temps.alloc(parts * width * 8);
   run(perPart, out, parts);
   return sumParts(ctx, out, parts, width);

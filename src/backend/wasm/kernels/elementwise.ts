@@ -1,6 +1,7 @@
 /**
  * Binary, Unary and UnaryGrad. Float32 arithmetic, comparisons, max/min and the piecewise-linear
- * activations run in wasm SIMD (same-shape, trailing-block and scalar/leading-block broadcasts);
+ * activations run in wasm SIMD (same-shape, trailing-block, scalar/leading-block and middle-ones
+ * broadcasts);
  * everything else (pow, transcendental functions, int32, irregular broadcasts) is an interim TS
  * loop over heap views with the reference definitions, so results equal the reference backend.
  */
@@ -34,6 +35,27 @@ function elementRange(ctx: WasmContext, n: number) {
   return { total: n, grain: ctx.grain(n, 2, 1024), chunk: { i0: [1, 0], count: [0, 1] } as const, work: n >= PAR_ELEMENTS ? Infinity : 0 };
 }
 
+/**
+ * `s` broadcast to `o` as [outer, 1, inner] against [outer, mid, inner] (the gradient of a mean over
+ * middle axes, e.g. global pooling): the trailing-block case once per outer index. Null otherwise.
+ */
+function blockLayout(s: readonly number[], o: readonly number[]): { outer: number; span: number; inner: number } | null {
+  const padded = [...new Array<number>(o.length - s.length).fill(1), ...s];
+  let k = 0;
+  while (k < o.length && padded[k] === o[k]) k++;
+  let j = k;
+  while (j < o.length && padded[j] === 1) j++;
+  if (k === 0 || j === k || padded.slice(j).some((d, i) => d !== o[j + i])) return null;
+  return { outer: sizeOf(o.slice(0, k)), span: sizeOf(o.slice(k)), inner: sizeOf(o.slice(j)) };
+}
+
+/** binaryF32 over [outer, span] with `other` a trailing block of `inner` values per outer index. */
+function runBlocks(ctx: WasmContext, code: number, full: number, other: number, out: number, b: { outer: number; span: number; inner: number }): void {
+  const args = { op: code, a: full, b: other, out, i0: 0, count: b.span, mode: codes.BROADCAST_TILE, m: b.inner };
+  const work = b.outer * b.span >= PAR_ELEMENTS ? Infinity : 0;
+  ctx.parallel('binaryF32', args, { total: b.outer, grain: 1, chunk: { a: [b.span * 4, 0], b: [b.inner * 4, 0], out: [b.span * 4, 0] }, work, unitChunks: true });
+}
+
 export function makeBinary(ctx: WasmContext): KernelFn<'Binary'> {
   return ({ a, b }, { op }) => {
     if (!isBinaryOp(op)) throw new Error(`Binary: unknown op '${String(op)}'`);
@@ -54,6 +76,11 @@ export function makeBinary(ctx: WasmContext): KernelFn<'Binary'> {
         const m = lo.kind === 'tile' ? lo.m : lo.kind === 'stretch' ? lo.r : 1;
         const args = { op: code, a: ptrOf(full), b: ptrOf(other), out: out.handle.ptr, i0: 0, count: 0, mode, m };
         ctx.parallel('binaryF32', args, elementRange(ctx, n));
+        return out;
+      }
+      const block = la.kind === 'same' ? blockLayout(b.shape, shape) : lb.kind === 'same' ? blockLayout(a.shape, shape) : null;
+      if (block !== null) {
+        runBlocks(ctx, code, ptrOf(full), ptrOf(other), out.handle.ptr, block);
         return out;
       }
     }

@@ -1,7 +1,8 @@
 /**
  * Reduce and ArgMax. A float32 sum over leading axes (the bias gradient: sum over N, H, W) runs in
  * wasm with float64 accumulation, split into a fixed number of row blocks whose partial sums are
- * added in order, so the result does not depend on the thread count. Other reductions are interim
+ * added in order, so the result does not depend on the thread count; a sum over a run of middle
+ * axes (global pooling) runs in wasm too, one block per outer index. Other reductions are interim
  * TS loops over heap views with the reference semantics (float64 accumulators, NaN propagation).
  */
 import type { KernelFn, ReduceOp } from '../../kernels.js';
@@ -47,6 +48,24 @@ function sumLeading(ctx: WasmContext, x: number, rows: number, cols: number, out
   ctx.heap.releaseScratch(partials);
 }
 
+/**
+ * out[o, c] = sum over rows of x[o, rows, cols], in wasm: one float64 block per o, rows in order
+ * (the reference's order), blocks split across threads. GlobalAveragePooling2D's sum over H, W.
+ */
+function sumMiddle(ctx: WasmContext, x: number, outer: number, rows: number, cols: number, out: number): void {
+  const partials = ctx.heap.scratch(outer * cols * 8);
+  ctx.parallel('sumRowsF64', { x, cols, rows, r0: 0, nrows: rows, part: partials.ptr }, {
+    total: outer, grain: 1, chunk: { x: [rows * cols * 4, 0], part: [cols * 8, 0] }, work: outer * rows * cols, unitChunks: true,
+  });
+  ctx.call('sumPartsF64', { parts: partials.ptr, nparts: 1, cols: outer * cols, out });
+  ctx.heap.releaseScratch(partials);
+}
+
+/** Whether sorted `axes` are one run of consecutive axes. */
+function contiguous(axes: readonly number[]): boolean {
+  return axes.every((a, i) => a === axes[0]! + i);
+}
+
 function accumulate(op: ReduceOp, x: ArrayLike<number>, target: Int32Array, acc: Float64Array): void {
   if (op === 'sum') {
     for (let i = 0; i < x.length; i++) acc[target[i]!]! += x[i]!;
@@ -76,6 +95,12 @@ export function makeReduce(ctx: WasmContext): KernelFn<'Reduce'> {
     if (op === 'sum' && x.dtype === 'float32' && leading && n > 0) {
       const rows = sizeOf(x.shape.slice(0, axes.length));
       sumLeading(ctx, ptrOf(x), rows, n / rows, out.handle.ptr);
+      return out;
+    }
+    if (op === 'sum' && x.dtype === 'float32' && axes.length > 0 && contiguous(axes) && n > 0) {
+      const outer = sizeOf(x.shape.slice(0, axes[0]!));
+      const rows = sizeOf(axes.map((a) => x.shape[a]!));
+      sumMiddle(ctx, ptrOf(x), outer, rows, n / (outer * rows), out.handle.ptr);
       return out;
     }
     const acc = new Float64Array(sizeOf(kept)).fill(INIT[op]);
