@@ -185,6 +185,18 @@ export interface KernelSpecs {
     attrs: { epsilon: number };
     output: TensorInfo[];
   };
+  /**
+   * BatchNormalization's moving statistics after a training step, for both conventions (Keras:
+   * keep = momentum, blend = 1 - momentum, varianceScale 1; PyTorch: keep = 1 - momentum, blend =
+   * momentum, varianceScale = M / (M - 1) for the unbiased variance), all [C] float32:
+   * [movingMean * keep + mean * blend, movingVariance * keep + (variance * varianceScale) * blend],
+   * each product and sum rounded to float32 (the composed mul/add chain's values, bit for bit).
+   */
+  BatchNormMovingUpdate: {
+    inputs: { movingMean: TensorInfo; movingVariance: TensorInfo; mean: TensorInfo; variance: TensorInfo };
+    attrs: { keep: number; blend: number; varianceScale: number };
+    output: TensorInfo[];
+  };
   /** Max, min or average pooling over NHWC. */
   Pool2D: { inputs: { x: TensorInfo }; attrs: Pool2DAttrs };
   /** dx of Pool2D; max/min route dy to the first winning cell of each window. */
@@ -254,6 +266,6 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
+  'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'BatchNormMovingUpdate', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
   'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'ImageTransform', 'ImageTransformGrad',
 ];

@@ -11,7 +11,7 @@
  * Example: `new BatchNormalization()` on [None, 26, 26, 32] has 128 params (64 non-trainable).
  */
 import { noGrad } from '../autograd/grad-mode.js';
-import { batchNormTraining } from '../ops/batch-norm.js';
+import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
@@ -131,11 +131,13 @@ export class BatchNormalization extends Layer {
   }
 
   private updateMoving(batchMean: Tensor, batchVariance: Tensor): void {
-    const m = this.momentum;
+    const [movingMean, movingVariance] = [this.movingMean as Variable, this.movingVariance as Variable];
+    const C = movingMean.shape;
+    const rule = { keep: this.momentum, blend: 1 - this.momentum, varianceScale: 1 };
     noGrad(() => {
-      for (const [moving, stat] of [[this.movingMean, batchMean], [this.movingVariance, batchVariance]] as [Variable, Tensor][]) {
-        moving.assign(add(mul(moving, m), mul(reshape(stat, moving.shape), 1 - m)));
-      }
+      const [m, v] = batchNormMovingUpdate(movingMean, movingVariance, reshape(batchMean, C), reshape(batchVariance, C), rule);
+      movingMean.assign(m);
+      movingVariance.assign(v);
     });
   }
 

@@ -5,13 +5,16 @@
  *             unbiased batch variance); momentum null gives a cumulative average.
  *   eval:     the running statistics replace the batch's.
  * Defaults: eps 1e-5, momentum 0.1, affine true, trackRunningStats true.
+ * Training runs the Keras layer's kernels (BatchNormTraining, BatchNormMovingUpdate) on the
+ * channels-last view of x: NCHW activations are NHWC in storage (tensor/layout.ts), so the
+ * transposes around the kernel move no values.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { ones, scalar, zeros } from '../ops/create.js';
-import { mean } from '../ops/reduce.js';
-import { reshape } from '../ops/shape-ops.js';
-import { sqrt, square } from '../ops/unary.js';
+import { reshape, transpose } from '../ops/shape-ops.js';
+import { sqrt } from '../ops/unary.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { Module } from './module.js';
@@ -54,17 +57,13 @@ export class BatchNorm2d extends Module {
   forward(x: Tensor): Tensor {
     const c = this.numFeatures;
     if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
-    const useBatch = this.training || this.runningMean === null;
-    let m: Tensor;
-    let v: Tensor;
-    if (useBatch) {
-      m = mean(x, [0, 2, 3], true);
-      v = mean(square(sub(x, m)), [0, 2, 3], true);
-      if (this.training && this.runningMean !== null) this.#updateRunningStats(m, v, x.size / c);
-    } else {
-      m = reshape(this.runningMean as Variable, [1, c, 1, 1]);
-      v = reshape(this.runningVar as Variable, [1, c, 1, 1]);
+    if (this.training || this.runningMean === null) {
+      const { y, mean, variance } = batchNormTraining(transpose(x, [0, 2, 3, 1]), this.weight, this.bias, this.eps);
+      if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c);
+      return transpose(y, [0, 3, 1, 2]);
     }
+    const m = reshape(this.runningMean, [1, c, 1, 1]);
+    const v = reshape(this.runningVar as Variable, [1, c, 1, 1]);
     const y = div(sub(x, m), sqrt(add(v, this.eps)));
     if (this.weight === null || this.bias === null) return y;
     return add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
@@ -76,11 +75,11 @@ export class BatchNorm2d extends Module {
       const n = tracked.item() + 1;
       tracked.assign(scalar(n, 'int32'));
       const f = this.momentum ?? 1 / n;
-      const c = [this.numFeatures];
-      const unbiased = mul(batchVar, count / Math.max(count - 1, 1));
-      const blend = (run: Variable, batch: Tensor) => run.assign(add(mul(run, 1 - f), mul(reshape(batch, c), f)));
-      blend(this.runningMean as Variable, batchMean);
-      blend(this.runningVar as Variable, unbiased);
+      const [runMean, runVar] = [this.runningMean as Variable, this.runningVar as Variable];
+      const rule = { keep: 1 - f, blend: f, varianceScale: count / Math.max(count - 1, 1) };
+      const [m, v] = batchNormMovingUpdate(runMean, runVar, batchMean, batchVar, rule);
+      runMean.assign(m);
+      runVar.assign(v);
     });
   }
 

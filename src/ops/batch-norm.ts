@@ -23,3 +23,16 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor 
   });
   return { y: y!, mean: mean!, variance: variance! };
 }
+
+/** How the moving statistics follow the batch's: new = moving * keep + statistic * blend. */
+export interface MovingUpdateRule { keep: number; blend: number; varianceScale: number }
+
+/**
+ * The moving mean and variance after a training step, in one kernel (no gradient: statistics).
+ * Keras: { keep: momentum, blend: 1 - momentum, varianceScale: 1 }; PyTorch: { keep: 1 - momentum,
+ * blend: momentum, varianceScale: M / (M - 1) } (running_var tracks the unbiased variance).
+ */
+export function batchNormMovingUpdate(movingMean: Tensor, movingVariance: Tensor, mean: Tensor, variance: Tensor, rule: MovingUpdateRule): [Tensor, Tensor] {
+  const [m, v] = engine.runKernelOutputs('BatchNormMovingUpdate', { movingMean, movingVariance, mean, variance }, rule);
+  return [m!, v!];
+}
