@@ -29,8 +29,8 @@ function run(backend: string, id: MultiOutputKernelId, inputs: Record<string, Te
   return { outs: result, calls };
 }
 
-function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string): void {
-  const attrs = { epsilon: 1e-3 };
+function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string, relu = false): void {
+  const attrs = { epsilon: 1e-3, relu };
   const ref = run('ref', id, inputs, attrs).outs;
   const one = run('wasm-bn-1t', id, inputs, attrs), two = run('wasm-bn-2t', id, inputs, attrs);
   assert.ok(one.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one.calls.join(', ')}`);
@@ -50,9 +50,9 @@ describe('batch norm kernels', () => {
   it('BatchNormTraining matches the reference, identically on 1 and 2 threads', () => {
     for (const shape of shapes) {
       const C = shape[shape.length - 1]!;
-      for (const affine of [true, false]) {
+      for (const [affine, relu] of [[true, false], [false, false], [true, true], [false, true]]) {
         const inputs = { x: randn(shape, 3), gamma: affine ? randn([C]) : undefined, beta: affine ? randn([C]) : undefined };
-        check(`forward ${shape} affine ${affine}`, 'BatchNormTraining', inputs, 'bnMomentPart');
+        check(`forward ${shape} affine ${affine} relu ${relu}`, 'BatchNormTraining', inputs, 'bnMomentPart', relu);
       }
     }
   });
@@ -65,6 +65,8 @@ describe('batch norm kernels', () => {
         const [, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x }, { epsilon: 1e-3 });
         const inputs = { dy: randn(shape), x, mean, variance, gamma: affine ? randn([C]) : undefined };
         check(`gradient ${shape} affine ${affine}`, 'BatchNormTrainingGrad', inputs, 'bnGradSumsPart');
+        const [y] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: inputs.gamma }, { epsilon: 1e-3, relu: true });
+        check(`gradient through relu ${shape} affine ${affine}`, 'BatchNormTrainingGrad', { ...inputs, y }, 'bnGradSumsPart');
       }
     }
   });

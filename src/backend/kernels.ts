@@ -167,11 +167,12 @@ export interface KernelSpecs {
   /**
    * BatchNormalization in training mode over the last axis of x [..., C] (float32, rank >= 2):
    * [y, mean, variance] with mean and the biased variance [C] over every other axis (float64
-   * sums), y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta [C], optional).
+   * sums), y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta [C], optional),
+   * then max(y, 0) when relu is set (a ReLU that follows, fused by the planner).
    */
   BatchNormTraining: {
     inputs: { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
-    attrs: { epsilon: number };
+    attrs: { epsilon: number; relu?: boolean };
     output: TensorInfo[];
   };
   /**
@@ -179,9 +180,10 @@ export interface KernelSpecs {
    * [dx, dgamma, dbeta] with s = 1 / sqrt(variance + epsilon), xhat = (x - mean) * s,
    * dbeta = sum dy, dgamma = sum dy * xhat (over every axis but the last) and
    * dx = gamma * s * (dy - dbeta / M - xhat * dgamma / M), M the rows summed (gamma 1 when absent).
+   * With y (the forward's output with relu), dy counts only where y > 0: the relu's gradient first.
    */
   BatchNormTrainingGrad: {
-    inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma?: TensorInfo };
+    inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma?: TensorInfo; y?: TensorInfo };
     attrs: { epsilon: number };
     output: TensorInfo[];
   };

@@ -87,31 +87,40 @@ export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered:
   }
 }
 
-/** Adds rows [0, nrows) of dy and dy (x - mean) for the 8 channels at g / p into the sums at o / o2. */
+/** dy where y > 0, else 0 (the gradient through a fused relu); dy itself when `masked` is false. */
 // @ts-ignore: decorator
-@inline function gradGroup8(g: usize, p: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize): void {
+@inline function maskedDy(dy: v128, y: usize, masked: bool): v128 {
+  return masked ? v128.and(dy, f32x4.gt(v128.load(y), f32x4.splat(0))) : dy;
+}
+
+/**
+ * Adds rows [0, nrows) of dy and dy (x - mean) for the 8 channels at g / p into the sums at o / o2
+ * (dy masked by y > 0 when `masked`, y at the same offsets as dy).
+ */
+// @ts-ignore: decorator
+@inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool): void {
   let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
   let t0 = v128.load(o2), t1 = v128.load(o2, 16), t2 = v128.load(o2, 32), t3 = v128.load(o2, 48);
   const m0 = v128.load(mean), m1 = v128.load(mean, 16);
   for (let r = 0; r < nrows; r++) {
-    const g0 = v128.load(g), g1 = v128.load(g, 16);
+    const g0 = maskedDy(v128.load(g), y, masked), g1 = maskedDy(v128.load(g, 16), y + 16, masked);
     const q0 = f32x4.mul(g0, f32x4.sub(v128.load(p), m0)), q1 = f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1));
     s0 = f64x2.add(s0, lowF64(g0)); s1 = f64x2.add(s1, highF64(g0));
     s2 = f64x2.add(s2, lowF64(g1)); s3 = f64x2.add(s3, highF64(g1));
     t0 = f64x2.add(t0, lowF64(q0)); t1 = f64x2.add(t1, highF64(q0));
     t2 = f64x2.add(t2, lowF64(q1)); t3 = f64x2.add(t3, highF64(q1));
-    g += rowB; p += rowB;
+    g += rowB; p += rowB; y += rowB;
   }
   v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
   v128.store(o2, t0); v128.store(o2, t1, 16); v128.store(o2, t2, 32); v128.store(o2, t3, 48);
 }
 
-/** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row. */
-function gradTail(g: usize, p: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize): void {
+/** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row (y 0: no mask). */
+function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize): void {
   for (let r = 0; r < nrows; r++) {
     let c = c8;
     for (; c + 4 <= C; c += 4) {
-      const gv = v128.load(g + (c << 2));
+      const gv = maskedDy(v128.load(g + (c << 2)), y + (c << 2), y != 0);
       const prod = f32x4.mul(gv, f32x4.sub(v128.load(p + (c << 2)), v128.load(mean + (c << 2))));
       const s = o + (c << 3), t = o2 + (c << 3);
       v128.store(s, f64x2.add(v128.load(s), lowF64(gv)));
@@ -120,20 +129,22 @@ function gradTail(g: usize, p: usize, rowB: usize, nrows: i32, C: usize, c8: usi
       v128.store(t, f64x2.add(v128.load(t, 16), highF64(prod)), 16);
     }
     for (; c < C; c++) {
-      const gv = load<f32>(g + (c << 2));
+      const gv = y != 0 && !(load<f32>(y + (c << 2)) > 0) ? <f32>0 : load<f32>(g + (c << 2));
       const prod = gv * (load<f32>(p + (c << 2)) - load<f32>(mean + (c << 2)));
       store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>gv);
       store<f64>(o2 + (c << 3), load<f64>(o2 + (c << 3)) + <f64>prod);
     }
     g += rowB; p += rowB;
+    if (y != 0) y += rowB;
   }
 }
 
 /**
  * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
  * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)], rows in order per channel.
+ * With y (not 0: the forward's relu output) dy counts only where y > 0.
  */
-export function bnGradSumsPart(dy: usize, x: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize): void {
+export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize): void {
   const o = out + <usize>part * (<usize>C << 4);
   const o2 = o + (<usize>C << 3);
   memory.fill(o, 0, <usize>C << 4);
@@ -143,21 +154,27 @@ export function bnGradSumsPart(dy: usize, x: usize, mean: usize, rows: i32, C: i
   const block = blockRows(rowB, 2);
   for (let b = r0; b < r1; b += block) {
     const n = min(block, r1 - b);
-    const g = dy + <usize>b * rowB, p = x + <usize>b * rowB;
-    for (let c: usize = 0; c < c8; c += 8) gradGroup8(g + (c << 2), p + (c << 2), rowB, n, mean + (c << 2), o + (c << 3), o2 + (c << 3));
-    if (c8 < <usize>C) gradTail(g, p, rowB, n, <usize>C, c8, mean, o, o2);
+    const g = dy + <usize>b * rowB, p = x + <usize>b * rowB, q = y == 0 ? 0 : y + <usize>b * rowB;
+    for (let c: usize = 0; c < c8; c += 8) {
+      const gc = g + (c << 2), pc = p + (c << 2), mc = mean + (c << 2), oc = o + (c << 3), o2c = o2 + (c << 3);
+      if (y != 0) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true);
+      else gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false);
+    }
+    if (c8 < <usize>C) gradTail(g, p, q, rowB, n, <usize>C, c8, mean, o, o2);
   }
 }
 
 /**
  * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
- * b = beta), else out = a * dy - b - (x - mean) * k (the input gradient), all per channel [C].
- * `dy` is read only for the gradient.
+ * b = beta; then max(out, 0) when relu is 1), else out = a * g - b - (x - mean) * k (the input
+ * gradient) with g = dy, or dy where y > 0 when y is not 0, all per channel [C].
+ * `dy` and `y` are read only for the gradient.
  */
-export function bnApply(x: usize, dy: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32): void {
+export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, relu: i32): void {
   const rowB = <usize>C << 2;
   const c4 = <usize>(C & ~3);
-  const grad = k != 0;
+  const grad = k != 0, masked = y != 0;
+  const zero = f32x4.splat(0);
   for (let r = r0; r < r0 + nrows; r++) {
     const off = <usize>r * rowB;
     let c: usize = 0;
@@ -166,18 +183,26 @@ export function bnApply(x: usize, dy: usize, mean: usize, a: usize, b: usize, k:
       const d = f32x4.sub(v128.load(x + off + q), v128.load(mean + q));
       let v: v128;
       if (grad) {
-        v = f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), v128.load(dy + off + q)), v128.load(b + q)), f32x4.mul(d, v128.load(k + q)));
+        let g = v128.load(dy + off + q);
+        if (masked) g = v128.and(g, f32x4.gt(v128.load(y + off + q), zero));
+        v = f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), g), v128.load(b + q)), f32x4.mul(d, v128.load(k + q)));
       } else {
         v = f32x4.add(f32x4.mul(d, v128.load(a + q)), v128.load(b + q));
+        if (relu) v = v128.bitselect(v, zero, f32x4.gt(v, zero));
       }
       v128.store(out + off + q, v);
     }
     for (; c < <usize>C; c++) {
       const q = c << 2;
       const d = load<f32>(x + off + q) - load<f32>(mean + q);
-      const v = grad
-        ? load<f32>(a + q) * load<f32>(dy + off + q) - load<f32>(b + q) - d * load<f32>(k + q)
-        : d * load<f32>(a + q) + load<f32>(b + q);
+      let v: f32;
+      if (grad) {
+        const g = masked && !(load<f32>(y + off + q) > 0) ? <f32>0 : load<f32>(dy + off + q);
+        v = load<f32>(a + q) * g - load<f32>(b + q) - d * load<f32>(k + q);
+      } else {
+        v = d * load<f32>(a + q) + load<f32>(b + q);
+        if (relu && !(v > 0)) v = 0;
+      }
       store<f32>(out + off + q, v);
     }
   }
