@@ -15,7 +15,8 @@ import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
-import { sqrt, square } from '../ops/unary.js';
+import { relu as reluOp, sqrt, square } from '../ops/unary.js';
+import type { Stage } from '../plan/stage.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -102,27 +103,43 @@ export class BatchNormalization extends Layer {
   }
 
   call(x: Tensor, options: CallOptions = {}): Tensor {
+    return this.normalize(x, options.training === true, false);
+  }
+
+  /** The planner's BatchNormalization -> ReLU (src/plan): the relu in the training kernels. */
+  protected override stage(): Stage {
+    return { kind: 'batchNorm', runWithRelu: (x, training) => this.normalize(x, training, true) };
+  }
+
+  /** The layer's output, then max(., 0) when relu (fused into the kernels on the channels-last training path). */
+  private normalize(x: Tensor, training: boolean, relu: boolean): Tensor {
     if (this.movingMean === null || this.movingVariance === null) throw new Error(`${this.where} is not built`);
     const a = normalizeAxis(this.axis, x.rank, this.where);
+    if (training && this.trainable && a === x.rank - 1) {
+      // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
+      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, relu);
+      this.updateMoving(batchMean, batchVariance);
+      return y;
+    }
+    const y = this.composed(x, a, training && this.trainable);
+    return relu ? reluOp(y) : y;
+  }
+
+  /** Any axis, from elementwise ops: batch statistics in training, the moving ones otherwise. */
+  private composed(x: Tensor, a: number, training: boolean): Tensor {
     const broadcast = x.shape.map((d, i) => (i === a ? d : 1));
     const view = (t: Tensor): Tensor => reshape(t, broadcast);
     let centered: Tensor;
     let variance: Tensor;
-    if (options.training && this.trainable && a === x.rank - 1) {
-      // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
-      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
-      this.updateMoving(batchMean, batchVariance);
-      return y;
-    }
-    if (options.training && this.trainable) {
+    if (training) {
       const axes = x.shape.map((_, i) => i).filter((i) => i !== a);
       const batchMean = mean(x, axes, true);
       centered = sub(x, batchMean);
       variance = mean(square(centered), axes, true);
       this.updateMoving(batchMean, variance);
     } else {
-      centered = sub(x, view(this.movingMean));
-      variance = view(this.movingVariance);
+      centered = sub(x, view(this.movingMean as Variable));
+      variance = view(this.movingVariance as Variable);
     }
     let y = div(centered, sqrt(add(variance, this.epsilon)));
     if (this.gamma !== null) y = mul(y, view(this.gamma));

@@ -14,7 +14,8 @@ import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { ones, scalar, zeros } from '../ops/create.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
-import { sqrt } from '../ops/unary.js';
+import { relu as reluOp, sqrt } from '../ops/unary.js';
+import type { Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { Module } from './module.js';
@@ -55,18 +56,28 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.#normalize(x, false);
+  }
+
+  /** The planner's BatchNorm2d -> ReLU (src/plan): the relu in the training kernels. */
+  override planStage(): Stage {
+    return { kind: 'batchNorm', runWithRelu: (x) => this.#normalize(x, true) };
+  }
+
+  /** The module's output, then max(., 0) when relu (fused into the kernels when batch statistics are used). */
+  #normalize(x: Tensor, relu: boolean): Tensor {
     const c = this.numFeatures;
     if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
     if (this.training || this.runningMean === null) {
-      const { y, mean, variance } = batchNormTraining(transpose(x, [0, 2, 3, 1]), this.weight, this.bias, this.eps);
+      const { y, mean, variance } = batchNormTraining(transpose(x, [0, 2, 3, 1]), this.weight, this.bias, this.eps, relu);
       if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c);
       return transpose(y, [0, 3, 1, 2]);
     }
     const m = reshape(this.runningMean, [1, c, 1, 1]);
     const v = reshape(this.runningVar as Variable, [1, c, 1, 1]);
-    const y = div(sub(x, m), sqrt(add(v, this.eps)));
-    if (this.weight === null || this.bias === null) return y;
-    return add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
+    let y = div(sub(x, m), sqrt(add(v, this.eps)));
+    if (this.weight !== null && this.bias !== null) y = add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
+    return relu ? reluOp(y) : y;
   }
 
   #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number): void {

@@ -13,8 +13,8 @@ export interface Fusion {
   readonly pattern: string;
   /** Stages covered, from the first of the chain. */
   readonly span: number;
-  /** Runs the covered stages as one op on the first stage's input. */
-  run(x: Tensor): Tensor;
+  /** Runs the covered stages as one op on the first stage's input, in training or inference mode. */
+  run(x: Tensor, training: boolean): Tensor;
 }
 
 export interface Pattern {
@@ -54,4 +54,15 @@ const reluEpilogue: Pattern = {
   },
 };
 
-export const PATTERNS: readonly Pattern[] = [convPool, reluEpilogue];
+/** batch norm -> relu: the relu runs in the batch norm's training kernels (both ways). */
+const batchNormRelu: Pattern = {
+  name: 'batchNormRelu',
+  maxSpan: 2,
+  match(chain) {
+    const bn = chain[0];
+    if (bn?.kind !== 'batchNorm' || chain[1]?.kind !== 'relu') return null;
+    return { pattern: this.name, span: 2, run: (x, training) => bn.runWithRelu(x, training) };
+  },
+};
+
+export const PATTERNS: readonly Pattern[] = [convPool, reluEpilogue, batchNormRelu];

@@ -40,11 +40,22 @@ export interface PoolStage {
   readonly dataFormat: DataFormat;
 }
 
+/** Batch normalization, whose training kernel can also apply a relu that follows it. */
+export interface BatchNormStage {
+  readonly kind: 'batchNorm';
+  /**
+   * relu(this step(x)) as one op where the step runs its training kernel (BatchNormTraining with
+   * relu, gradient masked inside the backward kernel); the plain step and a relu otherwise.
+   * `training` is the model call's (an nn module reads its own mode instead).
+   */
+  runWithRelu(x: Tensor, training: boolean): Tensor;
+}
+
 /** Anything the patterns do not look into. */
 export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };
