@@ -164,16 +164,33 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
   }
 }
 
-/**
- * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
- * b = beta; then max(out, 0) when relu is 1), else out = a * g - b - (x - mean) * k (the input
- * gradient) with g = dy, or dy where y > 0 when y is not 0, all per channel [C].
- * `dy` and `y` are read only for the gradient.
- */
-export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, relu: i32): void {
-  const rowB = <usize>C << 2;
-  const c4 = <usize>(C & ~3);
-  const grad = k != 0, masked = y != 0;
+/** The forward's rows: out = (x - mean) a + b, then max(out, 0) when `relu`. */
+// @ts-ignore: decorator
+@inline function applyForward(x: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, relu: bool): void {
+  const rowB = C << 2, c4 = C & ~3;
+  const zero = f32x4.splat(0);
+  for (let r = r0; r < r0 + nrows; r++) {
+    const off = <usize>r * rowB;
+    let c: usize = 0;
+    for (; c < c4; c += 4) {
+      const q = c << 2;
+      let v = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + off + q), v128.load(mean + q)), v128.load(a + q)), v128.load(b + q));
+      if (relu) v = v128.bitselect(v, zero, f32x4.gt(v, zero));
+      v128.store(out + off + q, v);
+    }
+    for (; c < C; c++) {
+      const q = c << 2;
+      let v = (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(a + q) + load<f32>(b + q);
+      if (relu && !(v > 0)) v = 0;
+      store<f32>(out + off + q, v);
+    }
+  }
+}
+
+/** The gradient's rows: out = a g - b - (x - mean) k, g = dy, or dy where y > 0 when `masked`. */
+// @ts-ignore: decorator
+@inline function applyGrad(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: usize, out: usize, r0: i32, nrows: i32, masked: bool): void {
+  const rowB = C << 2, c4 = C & ~3;
   const zero = f32x4.splat(0);
   for (let r = r0; r < r0 + nrows; r++) {
     const off = <usize>r * rowB;
@@ -181,29 +198,32 @@ export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b:
     for (; c < c4; c += 4) {
       const q = c << 2;
       const d = f32x4.sub(v128.load(x + off + q), v128.load(mean + q));
-      let v: v128;
-      if (grad) {
-        let g = v128.load(dy + off + q);
-        if (masked) g = v128.and(g, f32x4.gt(v128.load(y + off + q), zero));
-        v = f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), g), v128.load(b + q)), f32x4.mul(d, v128.load(k + q)));
-      } else {
-        v = f32x4.add(f32x4.mul(d, v128.load(a + q)), v128.load(b + q));
-        if (relu) v = v128.bitselect(v, zero, f32x4.gt(v, zero));
-      }
-      v128.store(out + off + q, v);
+      let g = v128.load(dy + off + q);
+      if (masked) g = v128.and(g, f32x4.gt(v128.load(y + off + q), zero));
+      v128.store(out + off + q, f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), g), v128.load(b + q)), f32x4.mul(d, v128.load(k + q))));
     }
-    for (; c < <usize>C; c++) {
+    for (; c < C; c++) {
       const q = c << 2;
-      const d = load<f32>(x + off + q) - load<f32>(mean + q);
-      let v: f32;
-      if (grad) {
-        const g = masked && !(load<f32>(y + off + q) > 0) ? <f32>0 : load<f32>(dy + off + q);
-        v = load<f32>(a + q) * g - load<f32>(b + q) - d * load<f32>(k + q);
-      } else {
-        v = d * load<f32>(a + q) + load<f32>(b + q);
-        if (relu && !(v > 0)) v = 0;
-      }
-      store<f32>(out + off + q, v);
+      const g = masked && !(load<f32>(y + off + q) > 0) ? <f32>0 : load<f32>(dy + off + q);
+      store<f32>(out + off + q, load<f32>(a + q) * g - load<f32>(b + q) - (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(k + q));
     }
+  }
+}
+
+/**
+ * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
+ * b = beta; then max(out, 0) when relu is 1), else out = a * g - b - (x - mean) * k (the input
+ * gradient) with g = dy, or dy where y > 0 when y is not 0, all per channel [C].
+ * `dy` and `y` are read only for the gradient. Each case has its own loop (no test per element).
+ */
+export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, relu: i32): void {
+  const c = <usize>C;
+  if (k == 0) {
+    if (relu) applyForward(x, mean, a, b, c, out, r0, nrows, true);
+    else applyForward(x, mean, a, b, c, out, r0, nrows, false);
+  } else if (y != 0) {
+    applyGrad(x, dy, y, mean, a, b, k, c, out, r0, nrows, true);
+  } else {
+    applyGrad(x, dy, 0, mean, a, b, k, c, out, r0, nrows, false);
   }
 }
