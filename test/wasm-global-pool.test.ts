@@ -12,7 +12,7 @@ import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { checkKernelAgainstRef, withDispatches } from './kernel-dispatch-test-util.js';
+import { checkKernelAgainstRef, runKernelOn, withDispatches } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-gap-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-gap-2t', threads: 2, priority: 0 });
@@ -23,11 +23,21 @@ describe('wasm global pooling kernels', () => {
   const randn = (shape: number[]): Tensor => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal() * 3 + 1), shape);
 
   it('Reduce sums a run of middle axes like the reference', () => {
-    const cases: [number[], number[]][] = [[[64, 8, 8, 128], [1, 2]], [[3, 5, 7, 6], [1, 2]], [[2, 3, 5], [1]], [[4, 3, 2, 5, 3], [1, 2, 3]], [[2, 9, 9, 1], [1, 2]], [[5, 4, 3], [2]]];
+    const cases: [number[], number[]][] = [[[64, 8, 8, 128], [1, 2]], [[3, 7, 7, 6], [1, 2]], [[2, 64, 5], [1]], [[4, 3, 2, 5, 13], [1, 2, 3]]];
     for (const [shape, axes] of cases) {
       for (const keepDims of [true, false]) {
         checkKernelAgainstRef(`sum ${shape} over ${axes}`, BACKENDS, 'Reduce', { x: randn(shape) }, { op: 'sum', axes, keepDims }, 'sumRowsF64');
       }
+    }
+  });
+
+  it('thin blocks (a sum over the last axis, fewer than 4 columns or 256 values) keep the interim loop, with the same values', () => {
+    for (const [shape, axes] of [[[2, 9, 9, 1], [1, 2]], [[5, 4, 3], [2]], [[2, 3, 5], [1]]] as [number[], number[]][]) {
+      const x = randn(shape);
+      const ref = runKernelOn('ref', 'Reduce', { x }, { op: 'sum', axes, keepDims: false }).values;
+      const one = runKernelOn(BACKENDS[0], 'Reduce', { x }, { op: 'sum', axes, keepDims: false });
+      assert.ok(!one.calls.includes('sumRowsF64'), `${shape} over ${axes}: ${one.calls.join(', ')}`);
+      one.values.forEach((v, i) => assert.ok(Math.abs(v - ref[i]!) <= 1e-5 * Math.max(1, Math.abs(ref[i]!)), `${shape}[${i}]: ${v} vs ${ref[i]}`));
     }
   });
 

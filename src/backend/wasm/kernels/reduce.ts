@@ -61,6 +61,20 @@ function sumMiddle(ctx: WasmContext, x: number, outer: number, rows: number, col
   ctx.heap.releaseScratch(partials);
 }
 
+/**
+ * A sum over the run of axes as [outer, rows, cols] blocks, when each block is worth a wasm call
+ * of its own (global pooling: cols = channels); null for thin blocks (a sum over the last axis),
+ * where a call per outer index would cost more than the interim loop.
+ */
+function middleBlocks(shape: Shape, axes: readonly number[]): { outer: number; rows: number; cols: number } | null {
+  const outer = sizeOf(shape.slice(0, axes[0]!));
+  const rows = sizeOf(axes.map((a) => shape[a]!));
+  const cols = sizeOf(shape.slice(axes.at(-1)! + 1));
+  return cols >= MIDDLE_MIN_COLS && rows * cols >= MIDDLE_MIN_BLOCK ? { outer, rows, cols } : null;
+}
+const MIDDLE_MIN_COLS = 4;
+const MIDDLE_MIN_BLOCK = 256;
+
 /** Whether sorted `axes` are one run of consecutive axes. */
 function contiguous(axes: readonly number[]): boolean {
   return axes.every((a, i) => a === axes[0]! + i);
@@ -97,10 +111,9 @@ export function makeReduce(ctx: WasmContext): KernelFn<'Reduce'> {
       sumLeading(ctx, ptrOf(x), rows, n / rows, out.handle.ptr);
       return out;
     }
-    if (op === 'sum' && x.dtype === 'float32' && axes.length > 0 && contiguous(axes) && n > 0) {
-      const outer = sizeOf(x.shape.slice(0, axes[0]!));
-      const rows = sizeOf(axes.map((a) => x.shape[a]!));
-      sumMiddle(ctx, ptrOf(x), outer, rows, n / (outer * rows), out.handle.ptr);
+    const middle = op === 'sum' && x.dtype === 'float32' && axes.length > 0 && contiguous(axes) && n > 0 ? middleBlocks(x.shape, axes) : null;
+    if (middle !== null) {
+      sumMiddle(ctx, ptrOf(x), middle.outer, middle.rows, middle.cols, out.handle.ptr);
       return out;
     }
     const acc = new Float64Array(sizeOf(kept)).fill(INIT[op]);
