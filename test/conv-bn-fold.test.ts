@@ -65,7 +65,7 @@ const tracedConv = (activation: 'linear' | 'relu', withWeights = true): ConvStag
   };
   return stage;
 };
-const bnStage: Stage = { kind: 'batchNorm', dataFormat: 'channelsLast', fold: (w) => w };
+const bnStage: Stage = { kind: 'batchNorm', runWithRelu: (x) => x, dataFormat: 'channelsLast', fold: (w) => w };
 const relu: Stage = { kind: 'relu' };
 const pool: Stage = { kind: 'pool', pool: { mode: 'max', poolSize: 2 }, dataFormat: 'channelsLast' };
 

@@ -1,16 +1,20 @@
 /**
  * BatchNormTraining and BatchNormTrainingGrad: the wasm kernels (wasm/assembly/batch-norm.ts)
  * against the reference on channel counts with and without a 4-lane tail, with and without gamma
- * and beta, bit-identical on 1 and 2 threads; and the Keras layer's fused channels-last path
- * against its composed path (a channels-first layer on the transposed input).
+ * and beta, bit-identical on 1 and 2 threads; the Keras layer's fused channels-last path
+ * against its composed path (a channels-first layer on the transposed input); the moving-statistics
+ * update against the composed chain bit for bit; nn.BatchNorm2d on the same kernels against
+ * PyTorch's definition composed from ops.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
+import { noGrad } from '../src/autograd/grad-mode.js';
 import { engine } from '../src/backend/engine.js';
 import { kernelCalls } from '../src/backend/kernel-calls.js';
 import type { KernelAttrs, MultiOutputKernelId } from '../src/backend/kernels.js';
 import { BatchNormalization } from '../src/layers/batch-normalization.js';
+import * as nn from '../src/nn/index.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
@@ -25,8 +29,8 @@ function run(backend: string, id: MultiOutputKernelId, inputs: Record<string, Te
   return { outs: result, calls };
 }
 
-function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string): void {
-  const attrs = { epsilon: 1e-3 };
+function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string, relu = false): void {
+  const attrs = { epsilon: 1e-3, relu };
   const ref = run('ref', id, inputs, attrs).outs;
   const one = run('wasm-bn-1t', id, inputs, attrs), two = run('wasm-bn-2t', id, inputs, attrs);
   assert.ok(one.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one.calls.join(', ')}`);
@@ -46,9 +50,9 @@ describe('batch norm kernels', () => {
   it('BatchNormTraining matches the reference, identically on 1 and 2 threads', () => {
     for (const shape of shapes) {
       const C = shape[shape.length - 1]!;
-      for (const affine of [true, false]) {
+      for (const [affine, relu] of [[true, false], [false, false], [true, true], [false, true]]) {
         const inputs = { x: randn(shape, 3), gamma: affine ? randn([C]) : undefined, beta: affine ? randn([C]) : undefined };
-        check(`forward ${shape} affine ${affine}`, 'BatchNormTraining', inputs, 'bnMomentPart');
+        check(`forward ${shape} affine ${affine} relu ${relu}`, 'BatchNormTraining', inputs, 'bnMomentPart', relu);
       }
     }
   });
@@ -61,6 +65,8 @@ describe('batch norm kernels', () => {
         const [, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x }, { epsilon: 1e-3 });
         const inputs = { dy: randn(shape), x, mean, variance, gamma: affine ? randn([C]) : undefined };
         check(`gradient ${shape} affine ${affine}`, 'BatchNormTrainingGrad', inputs, 'bnGradSumsPart');
+        const [y] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: inputs.gamma }, { epsilon: 1e-3, relu: true });
+        check(`gradient through relu ${shape} affine ${affine}`, 'BatchNormTrainingGrad', { ...inputs, y }, 'bnGradSumsPart');
       }
     }
   });
@@ -107,4 +113,84 @@ describe('BatchNormalization layer in training', () => {
     const composed = gradients(ops.sum(ops.mul(ops.transpose(first.call(ops.transpose(x, [0, 3, 1, 2]), { training: true }), [0, 2, 3, 1]), r)), [x, first.gamma!, first.beta!]);
     ['dx', 'dgamma', 'dbeta'].forEach((what, i) => close(fused[i]!, composed[i]!, what));
   });
+});
+
+describe('BatchNormMovingUpdate', () => {
+  const rng = new Random(47);
+  const randn = (n: number, shift = 0) => ops.tensor(Float32Array.from({ length: n }, () => rng.normal() + shift), [n]);
+  const rules = [
+    { name: 'Keras momentum 0.99', keep: 0.99, blend: 1 - 0.99, varianceScale: 1 },
+    { name: 'PyTorch momentum 0.1, M = 96', keep: 1 - 0.1, blend: 0.1, varianceScale: 96 / 95 },
+  ];
+
+  it('equals the composed mul/add chain bit for bit, on ref and on wasm with 1 and 2 threads', () => {
+    for (const C of [1, 3, 32, 129]) {
+      const inputs = { movingMean: randn(C), movingVariance: randn(C, 2), mean: randn(C), variance: randn(C, 2) };
+      for (const rule of rules) {
+        const { name, ...attrs } = rule;
+        const composed = withDispatches('ref', () => {
+          const blend = (moving: Tensor, stat: Tensor) => ops.add(ops.mul(moving, attrs.keep), ops.mul(stat, attrs.blend)).dataSync().slice();
+          return [blend(inputs.movingMean, inputs.mean), blend(inputs.movingVariance, ops.mul(inputs.variance, attrs.varianceScale))];
+        }).result;
+        for (const backend of ['ref', 'wasm-bn-1t', 'wasm-bn-2t']) {
+          const { outs, calls } = run(backend, 'BatchNormMovingUpdate', inputs, attrs);
+          assert.deepEqual(outs, composed, `${name} C=${C} on ${backend}`);
+          if (backend !== 'ref') assert.equal(calls.length, 0, 'no wasm export: C values on heap views');
+        }
+      }
+    }
+  });
+
+  it('rejects statistics of another length or dtype, naming them', () => {
+    const ok = randn(3);
+    assert.throws(() => engine.runKernelOutputs('BatchNormMovingUpdate', { movingMean: ok, movingVariance: ok, mean: randn(4), variance: ok }, { keep: 0.9, blend: 0.1, varianceScale: 1 }), /BatchNormMovingUpdate: expected mean float32 \[3\]/);
+  });
+});
+
+describe('nn.BatchNorm2d in training', () => {
+  const rng = new Random(53);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal() * 1.5 + 0.7), shape);
+
+  /** PyTorch's definition, composed from ops on NCHW: y and the running statistics after one step. */
+  function composed(x: Tensor, weight: Tensor, bias: Tensor, eps: number, momentum: number): { y: Tensor; runMean: Float32Array; runVar: Float32Array } {
+    const C = x.shape[1]!, M = x.size / C;
+    const m = ops.mean(x, [0, 2, 3], true);
+    const v = ops.mean(ops.square(ops.sub(x, m)), [0, 2, 3], true);
+    const view = (t: Tensor) => ops.reshape(t, [1, C, 1, 1]);
+    const y = ops.add(ops.mul(ops.div(ops.sub(x, m), ops.sqrt(ops.add(v, eps))), view(weight)), view(bias));
+    const run = (start: number, stat: Tensor) => ops.add(ops.mul(ops.fill([C], start), 1 - momentum), ops.mul(ops.reshape(stat, [C]), momentum)).dataSync().slice() as Float32Array;
+    return { y, runMean: run(0, m), runVar: run(1, ops.mul(v, M / (M - 1))) };
+  }
+
+  for (const backend of ['ref', 'wasm-bn-2t']) {
+    it(`runs one BatchNormTraining each way and one BatchNormMovingUpdate, and equals the composed definition (${backend})`, () => {
+      withDispatches(backend, () => {
+        const bn = new nn.BatchNorm2d(3);
+        noGrad(() => {
+          bn.weight!.assign(ops.tensor([0.5, 1.5, -2], [3]));
+          bn.bias!.assign(ops.tensor([0.1, -0.3, 2], [3]));
+        });
+        const x = randn([4, 3, 5, 6]);
+        x.requiresGrad = true;
+        const r = randn([4, 3, 5, 6]);
+        let y: Tensor | null = null;
+        const calls = kernelCalls(() => {
+          y = bn.forward(x);
+        });
+        assert.equal(calls.get('BatchNormTraining'), 1);
+        assert.equal(calls.get('BatchNormMovingUpdate'), 1);
+        assert.equal(calls.get('Reduce') ?? 0, 0);
+        const want = composed(x, bn.weight!, bn.bias!, 1e-5, 0.1);
+        const close = (p: ArrayLike<number>, q: ArrayLike<number>, what: string) => {
+          for (let i = 0; i < q.length; i++) assert.ok(Math.abs(p[i]! - q[i]!) <= 2e-5 * Math.max(1, Math.abs(q[i]!)), `${what}[${i}]: ${p[i]} vs ${q[i]}`);
+        };
+        close(y!.dataSync(), want.y.dataSync(), 'y');
+        close(bn.runningMean!.dataSync(), want.runMean, 'running_mean');
+        close(bn.runningVar!.dataSync(), want.runVar, 'running_var');
+        const fused = gradients(ops.sum(ops.mul(bn.forward(x), r)), [x, bn.weight!, bn.bias!]);
+        const plain = gradients(ops.sum(ops.mul(composed(x, bn.weight!, bn.bias!, 1e-5, 0.1).y, r)), [x, bn.weight!, bn.bias!]);
+        ['dx', 'dweight', 'dbias'].forEach((what, i) => close(fused[i]!.dataSync(), plain[i]!.dataSync(), what));
+      });
+    });
+  }
 });

@@ -167,11 +167,12 @@ export interface KernelSpecs {
   /**
    * BatchNormalization in training mode over the last axis of x [..., C] (float32, rank >= 2):
    * [y, mean, variance] with mean and the biased variance [C] over every other axis (float64
-   * sums), y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta [C], optional).
+   * sums), y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta [C], optional),
+   * then max(y, 0) when relu is set (a ReLU that follows, fused by the planner).
    */
   BatchNormTraining: {
     inputs: { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
-    attrs: { epsilon: number };
+    attrs: { epsilon: number; relu?: boolean };
     output: TensorInfo[];
   };
   /**
@@ -179,10 +180,23 @@ export interface KernelSpecs {
    * [dx, dgamma, dbeta] with s = 1 / sqrt(variance + epsilon), xhat = (x - mean) * s,
    * dbeta = sum dy, dgamma = sum dy * xhat (over every axis but the last) and
    * dx = gamma * s * (dy - dbeta / M - xhat * dgamma / M), M the rows summed (gamma 1 when absent).
+   * With y (the forward's output with relu), dy counts only where y > 0: the relu's gradient first.
    */
   BatchNormTrainingGrad: {
-    inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma?: TensorInfo };
+    inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma?: TensorInfo; y?: TensorInfo };
     attrs: { epsilon: number };
+    output: TensorInfo[];
+  };
+  /**
+   * BatchNormalization's moving statistics after a training step, for both conventions (Keras:
+   * keep = momentum, blend = 1 - momentum, varianceScale 1; PyTorch: keep = 1 - momentum, blend =
+   * momentum, varianceScale = M / (M - 1) for the unbiased variance), all [C] float32:
+   * [movingMean * keep + mean * blend, movingVariance * keep + (variance * varianceScale) * blend],
+   * each product and sum rounded to float32 (the composed mul/add chain's values, bit for bit).
+   */
+  BatchNormMovingUpdate: {
+    inputs: { movingMean: TensorInfo; movingVariance: TensorInfo; mean: TensorInfo; variance: TensorInfo };
+    attrs: { keep: number; blend: number; varianceScale: number };
     output: TensorInfo[];
   };
   /** Max, min or average pooling over NHWC. */
@@ -254,6 +268,6 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
-  'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
+  'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'BatchNormMovingUpdate', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
   'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'ImageTransform', 'ImageTransformGrad',
 ];

@@ -11,13 +11,13 @@
  * Example: `new BatchNormalization()` on [None, 26, 26, 32] has 128 params (64 non-trainable).
  */
 import { noGrad } from '../autograd/grad-mode.js';
-import { batchNormTraining } from '../ops/batch-norm.js';
+import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
-import { sqrt, square } from '../ops/unary.js';
+import { relu as reluOp, sqrt, square } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
-import { OPAQUE, type Stage } from '../plan/stage.js';
+import type { Stage } from '../plan/stage.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -105,27 +105,38 @@ export class BatchNormalization extends Layer {
   }
 
   call(x: Tensor, options: CallOptions = {}): Tensor {
+    return this.normalize(x, options.training === true, false);
+  }
+
+  /** The layer's output, then max(., 0) when relu (fused into the kernels on the channels-last training path). */
+  private normalize(x: Tensor, training: boolean, relu: boolean): Tensor {
     if (this.movingMean === null || this.movingVariance === null) throw new Error(`${this.where} is not built`);
     const a = normalizeAxis(this.axis, x.rank, this.where);
+    if (training && this.trainable && a === x.rank - 1) {
+      // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
+      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, relu);
+      this.updateMoving(batchMean, batchVariance);
+      return y;
+    }
+    const y = this.composed(x, a, training && this.trainable);
+    return relu ? reluOp(y) : y;
+  }
+
+  /** Any axis, from elementwise ops: batch statistics in training, the moving ones otherwise. */
+  private composed(x: Tensor, a: number, training: boolean): Tensor {
     const broadcast = x.shape.map((d, i) => (i === a ? d : 1));
     const view = (t: Tensor): Tensor => reshape(t, broadcast);
     let centered: Tensor;
     let variance: Tensor;
-    if (options.training && this.trainable && a === x.rank - 1) {
-      // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
-      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon);
-      this.updateMoving(batchMean, batchVariance);
-      return y;
-    }
-    if (options.training && this.trainable) {
+    if (training) {
       const axes = x.shape.map((_, i) => i).filter((i) => i !== a);
       const batchMean = mean(x, axes, true);
       centered = sub(x, batchMean);
       variance = mean(square(centered), axes, true);
       this.updateMoving(batchMean, variance);
     } else {
-      centered = sub(x, view(this.movingMean));
-      variance = view(this.movingVariance);
+      centered = sub(x, view(this.movingMean as Variable));
+      variance = view(this.movingVariance as Variable);
     }
     let y = div(centered, sqrt(add(variance, this.epsilon)));
     if (this.gamma !== null) y = mul(y, view(this.gamma));
@@ -134,24 +145,29 @@ export class BatchNormalization extends Layer {
   }
 
   /**
-   * In inference (not training, or frozen) on a 4-D input normalized over its channels, a
-   * batchNorm stage: a conv before it takes it into its weights (src/plan/conv-bn-fold.ts).
+   * The planner's view (src/plan): a relu after it may run in its training kernels
+   * (batchNormRelu); in inference (not training, or frozen) on a 4-D input normalized over its
+   * channels, a conv before it may take it into its weights (convBnFold, plan/conv-bn-fold.ts).
    */
   protected override stage(training: boolean): Stage {
+    const runWithRelu = (x: Tensor, t: boolean): Tensor => this.normalize(x, t, true);
     const { movingMean, movingVariance } = this;
-    if ((training && this.trainable) || this.rank !== 4 || movingMean === null || movingVariance === null) return OPAQUE;
+    const inference = !(training && this.trainable);
+    if (!inference || this.rank !== 4 || movingMean === null || movingVariance === null) return { kind: 'batchNorm', runWithRelu };
     const a = normalizeAxis(this.axis, this.rank, this.where);
-    if (a !== 1 && a !== 3) return OPAQUE;
+    if (a !== 1 && a !== 3) return { kind: 'batchNorm', runWithRelu };
     const statistics = { gamma: this.gamma, beta: this.beta, mean: movingMean, variance: movingVariance, epsilon: this.epsilon };
-    return { kind: 'batchNorm', dataFormat: a === 3 ? 'channelsLast' : 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
+    return { kind: 'batchNorm', runWithRelu, dataFormat: a === 3 ? 'channelsLast' : 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
   }
 
   private updateMoving(batchMean: Tensor, batchVariance: Tensor): void {
-    const m = this.momentum;
+    const [movingMean, movingVariance] = [this.movingMean as Variable, this.movingVariance as Variable];
+    const C = movingMean.shape;
+    const rule = { keep: this.momentum, blend: 1 - this.momentum, varianceScale: 1 };
     noGrad(() => {
-      for (const [moving, stat] of [[this.movingMean, batchMean], [this.movingVariance, batchVariance]] as [Variable, Tensor][]) {
-        moving.assign(add(mul(moving, m), mul(reshape(stat, moving.shape), 1 - m)));
-      }
+      const [m, v] = batchNormMovingUpdate(movingMean, movingVariance, reshape(batchMean, C), reshape(batchVariance, C), rule);
+      movingMean.assign(m);
+      movingVariance.assign(v);
     });
   }
 

@@ -196,7 +196,7 @@ export class Sequential extends Trainer {
     const options = { training, losses };
     let h = xs[0];
     for (const step of planChain(this.stack.map((layer) => layer.planStage(training)))) {
-      h = step.kind === 'node' ? this.stack[step.node]!.apply(h, options) : step.fusion.run(h);
+      h = step.kind === 'node' ? this.stack[step.node]!.apply(h, options) : step.fusion.run(h, training);
     }
     return [h];
   }

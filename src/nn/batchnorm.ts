@@ -5,15 +5,18 @@
  *             unbiased batch variance); momentum null gives a cumulative average.
  *   eval:     the running statistics replace the batch's.
  * Defaults: eps 1e-5, momentum 0.1, affine true, trackRunningStats true.
+ * Training runs the Keras layer's kernels (BatchNormTraining, BatchNormMovingUpdate) on the
+ * channels-last view of x: NCHW activations are NHWC in storage (tensor/layout.ts), so the
+ * transposes around the kernel move no values.
  */
 import { noGrad } from '../autograd/grad-mode.js';
+import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { ones, scalar, zeros } from '../ops/create.js';
-import { mean } from '../ops/reduce.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
-import { sqrt, square } from '../ops/unary.js';
+import { relu as reluOp, sqrt } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
-import { OPAQUE, type Stage } from '../plan/stage.js';
+import type { Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { Module } from './module.js';
@@ -58,23 +61,28 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.#normalize(x, false);
+  }
+
+  /** The module's output, then max(., 0) when relu (fused into the kernels when batch statistics are used). */
+  #normalize(x: Tensor, relu: boolean): Tensor {
     const c = this.numFeatures;
     if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
-    const useBatch = this.training || this.runningMean === null;
-    if (!useBatch) {
-      const stored = transpose(x, NHWC_OF_NCHW);
-      if (stored.storedOrder === null) return transpose(this.#evalChannelsLast(stored), NCHW_OF_NHWC);
+    if (this.training || this.runningMean === null) {
+      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, relu);
+      if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c);
+      return transpose(y, NCHW_OF_NHWC);
     }
-    let m: Tensor;
-    let v: Tensor;
-    if (useBatch) {
-      m = mean(x, [0, 2, 3], true);
-      v = mean(square(sub(x, m)), [0, 2, 3], true);
-      if (this.training && this.runningMean !== null) this.#updateRunningStats(m, v, x.size / c);
-    } else {
-      m = reshape(this.runningMean as Variable, [1, c, 1, 1]);
-      v = reshape(this.runningVar as Variable, [1, c, 1, 1]);
-    }
+    const stored = transpose(x, NHWC_OF_NCHW);
+    const y = stored.storedOrder === null ? transpose(this.#evalChannelsLast(stored), NCHW_OF_NHWC) : this.#evalGeneral(x);
+    return relu ? reluOp(y) : y;
+  }
+
+  /** Eval mode on any stored order: the running statistics through NCHW broadcasts. */
+  #evalGeneral(x: Tensor): Tensor {
+    const c = this.numFeatures;
+    const m = reshape(this.runningMean as Variable, [1, c, 1, 1]);
+    const v = reshape(this.runningVar as Variable, [1, c, 1, 1]);
     const y = div(sub(x, m), sqrt(add(v, this.eps)));
     if (this.weight === null || this.bias === null) return y;
     return add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
@@ -94,14 +102,19 @@ export class BatchNorm2d extends Module {
     return add(mul(x, scale), shift);
   }
 
-  /** In eval mode with running statistics, a batchNorm stage a conv before it folds (src/plan/conv-bn-fold.ts). */
+  /**
+   * The planner's view (src/plan): a relu after it may run in its training kernels
+   * (batchNormRelu); in eval mode with running statistics, a conv before it may fold it into its
+   * weights (convBnFold, plan/conv-bn-fold.ts).
+   */
   override planStage(): Stage {
+    const runWithRelu = (x: Tensor): Tensor => this.#normalize(x, true);
     const { runningMean, runningVar } = this;
-    if (this.training || runningMean === null || runningVar === null) return OPAQUE;
+    if (this.training || runningMean === null || runningVar === null) return { kind: 'batchNorm', runWithRelu };
     // forward applies the affine only when it has both halves.
     const affine = this.weight !== null && this.bias !== null;
     const statistics = { gamma: affine ? this.weight : null, beta: affine ? this.bias : null, mean: runningMean, variance: runningVar, epsilon: this.eps };
-    return { kind: 'batchNorm', dataFormat: 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
+    return { kind: 'batchNorm', runWithRelu, dataFormat: 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
   }
 
   #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number): void {
@@ -110,11 +123,11 @@ export class BatchNorm2d extends Module {
       const n = tracked.item() + 1;
       tracked.assign(scalar(n, 'int32'));
       const f = this.momentum ?? 1 / n;
-      const c = [this.numFeatures];
-      const unbiased = mul(batchVar, count / Math.max(count - 1, 1));
-      const blend = (run: Variable, batch: Tensor) => run.assign(add(mul(run, 1 - f), mul(reshape(batch, c), f)));
-      blend(this.runningMean as Variable, batchMean);
-      blend(this.runningVar as Variable, unbiased);
+      const [runMean, runVar] = [this.runningMean as Variable, this.runningVar as Variable];
+      const rule = { keep: 1 - f, blend: f, varianceScale: count / Math.max(count - 1, 1) };
+      const [m, v] = batchNormMovingUpdate(runMean, runVar, batchMean, batchVar, rule);
+      runMean.assign(m);
+      runVar.assign(v);
     });
   }
 

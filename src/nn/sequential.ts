@@ -38,7 +38,7 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     let h = x;
     for (const step of planChain(this.#entries.map(([, m]) => m.planStage()))) {
-      h = step.kind === 'node' ? this.#entries[step.node]![1].forward(h) : step.fusion.run(h);
+      h = step.kind === 'node' ? this.#entries[step.node]![1].forward(h) : step.fusion.run(h, this.training);
     }
     return h;
   }

@@ -4,6 +4,9 @@
  *   mean = mean of x over every axis but the last;  variance = mean of (x - mean)^2 (biased)
  *   y = (x - mean) / sqrt(variance + epsilon) * gamma + beta
  *
+ * With relu, y = max(y, 0) in the same kernel, and the gradient masks dy by y > 0 inside the
+ * backward kernel: the fused op the planner picks for BatchNormalization -> ReLU in training.
+ *
  * Example: batchNormTraining(tensor([[1], [3]]), null, null, 1e-3) gives y ≈ [[-0.9995], [0.9995]],
  * mean [2], variance [1]. Gradients flow to x, gamma and beta through y; mean and variance are
  * statistics for the moving averages and carry none.
@@ -14,12 +17,26 @@ import type { Tensor } from '../tensor/tensor.js';
 
 export interface BatchNormTrainingResult { y: Tensor; mean: Tensor; variance: Tensor }
 
-export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): BatchNormTrainingResult {
-  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: gamma ?? undefined, beta: beta ?? undefined }, { epsilon });
+export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, relu = false): BatchNormTrainingResult {
+  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: gamma ?? undefined, beta: beta ?? undefined }, { epsilon, relu });
   const inputs = [x, ...(gamma === null ? [] : [gamma]), ...(beta === null ? [] : [beta])];
-  record('batchNormTraining', y!, inputs, (dy) => {
-    const [dx, dgamma, dbeta] = engine.runKernelOutputs('BatchNormTrainingGrad', { dy, x, mean: mean!, variance: variance!, gamma: gamma ?? undefined }, { epsilon });
+  record(relu ? 'batchNormReluTraining' : 'batchNormTraining', y!, inputs, (dy) => {
+    const grads = { dy, x, mean: mean!, variance: variance!, gamma: gamma ?? undefined, y: relu ? y! : undefined };
+    const [dx, dgamma, dbeta] = engine.runKernelOutputs('BatchNormTrainingGrad', grads, { epsilon });
     return [dx!, ...(gamma === null ? [] : [dgamma!]), ...(beta === null ? [] : [dbeta!])];
   });
   return { y: y!, mean: mean!, variance: variance! };
+}
+
+/** How the moving statistics follow the batch's: new = moving * keep + statistic * blend. */
+export interface MovingUpdateRule { keep: number; blend: number; varianceScale: number }
+
+/**
+ * The moving mean and variance after a training step, in one kernel (no gradient: statistics).
+ * Keras: { keep: momentum, blend: 1 - momentum, varianceScale: 1 }; PyTorch: { keep: 1 - momentum,
+ * blend: momentum, varianceScale: M / (M - 1) } (running_var tracks the unbiased variance).
+ */
+export function batchNormMovingUpdate(movingMean: Tensor, movingVariance: Tensor, mean: Tensor, variance: Tensor, rule: MovingUpdateRule): [Tensor, Tensor] {
+  const [m, v] = engine.runKernelOutputs('BatchNormMovingUpdate', { movingMean, movingVariance, mean, variance }, rule);
+  return [m!, v!];
 }

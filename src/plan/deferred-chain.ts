@@ -77,7 +77,8 @@ class Chain {
       let h = this.input;
       for (const step of plan) {
         const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
-        h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h));
+        // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
+        h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false));
       }
     });
   }

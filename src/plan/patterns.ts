@@ -13,8 +13,8 @@ export interface Fusion {
   readonly pattern: string;
   /** Stages covered, from the first of the chain. */
   readonly span: number;
-  /** Runs the covered stages as one op on the first stage's input. */
-  run(x: Tensor): Tensor;
+  /** Runs the covered stages as one op on the first stage's input, in training or inference mode. */
+  run(x: Tensor, training: boolean): Tensor;
 }
 
 export interface Pattern {
@@ -65,11 +65,12 @@ const convBnFold: Pattern = {
   maxSpan: 2 + convPool.maxSpan - 1,
   match(chain) {
     const [conv, bn] = chain;
-    if (conv?.kind !== 'conv' || bn?.kind !== 'batchNorm' || conv.activation !== 'linear' || bn.dataFormat !== conv.dataFormat) return null;
+    if (conv?.kind !== 'conv' || bn?.kind !== 'batchNorm' || bn.fold === undefined || conv.activation !== 'linear' || bn.dataFormat !== conv.dataFormat) return null;
+    const fold = bn.fold.bind(bn);
     const { weights, withWeights } = conv;
     if (weights === undefined || withWeights === undefined) return null;
     // The fold is computed when the fused op runs, not while planning.
-    const foldedConv = () => withWeights(bn.fold(weights));
+    const foldedConv = () => withWeights(fold(weights));
     const folded: ConvStage = {
       kind: 'conv', activation: 'linear', dataFormat: conv.dataFormat,
       runWith: (x, activation) => foldedConv().runWith(x, activation),
@@ -107,7 +108,18 @@ const zeroPadConv: Pattern = {
 /** The patterns that start at a conv, for a padded conv to go on with. */
 const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
 
-export const PATTERNS: readonly Pattern[] = [zeroPadConv, convBnFold, convPool, reluEpilogue];
+/** batch norm -> relu: the relu runs in the batch norm's training kernels (both ways). */
+const batchNormRelu: Pattern = {
+  name: 'batchNormRelu',
+  maxSpan: 2,
+  match(chain) {
+    const bn = chain[0];
+    if (bn?.kind !== 'batchNorm' || chain[1]?.kind !== 'relu') return null;
+    return { pattern: this.name, span: 2, run: (x, training) => bn.runWithRelu(x, training) };
+  },
+};
+
+export const PATTERNS: readonly Pattern[] = [zeroPadConv, convBnFold, convPool, reluEpilogue, batchNormRelu];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

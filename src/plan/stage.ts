@@ -69,16 +69,22 @@ export interface PoolStage {
 }
 
 /**
- * A batch normalization that, in this call, normalizes with its moving statistics (inference): a
- * per-channel affine y = x * scale + shift, which a conv before it absorbs into its weights.
- * Training-mode batch norms are opaque.
+ * A batch normalization. In training its kernels can also apply a relu that follows it; in
+ * inference (moving statistics) it is a per-channel affine y = x * scale + shift, which a conv
+ * before it absorbs into its weights.
  */
 export interface BatchNormStage {
   readonly kind: 'batchNorm';
-  /** The format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
-  readonly dataFormat: DataFormat;
-  /** `weights` with this normalization folded in, computed once per version of every variable involved. */
-  fold(weights: ConvWeights): ConvWeights;
+  /**
+   * relu(this step(x)) as one op where the step runs its training kernel (BatchNormTraining with
+   * relu, gradient masked inside the backward kernel); the plain step and a relu otherwise.
+   * `training` is the model call's (an nn module reads its own mode instead).
+   */
+  runWithRelu(x: Tensor, training: boolean): Tensor;
+  /** Inference only: the format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
+  readonly dataFormat?: DataFormat;
+  /** Inference only: `weights` with this normalization folded in, computed once per version of every variable involved. */
+  fold?(weights: ConvWeights): ConvWeights;
 }
 
 /** Anything the patterns do not look into. */

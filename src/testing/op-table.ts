@@ -143,6 +143,10 @@ const REDUCE_SOFTMAX: OpCase[] = [
     fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3).y,
   },
   { op: 'batchNormTraining', variant: 'neither', inputs: (r) => [randn([5, 4], r)], fn: (x) => ops.batchNormTraining(x!, null, null, 1e-3).y },
+  {
+    op: 'batchNormTraining', variant: 'relu fused', inputs: (r) => [randn([4, 3, 5], r), uniform([5], r, 0.5, 2), randn([5], r)],
+    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, true).y,
+  },
 
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
   { op: 'logSumExp', variant: 'axis 0 keepDims', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x, 0, true) },

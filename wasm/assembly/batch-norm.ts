@@ -8,57 +8,119 @@
 // @ts-ignore: decorator
 @inline function highF64(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)); }
 
-/**
- * Part `part` of the channel sums over rows [part * perPart, min(rows, (part + 1) * perPart)):
- * out (float64 [C], at out + part * C * 8) = sum of x when centered is 0, else sum of
- * (x - mean)^2 with mean [C] (the difference and its square in float32, summed in float64).
- */
-export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered: i32, perPart: i32, part: i32, out: usize): void {
-  const o = out + <usize>part * (<usize>C << 3);
-  memory.fill(o, 0, <usize>C << 3);
-  const r0 = part * perPart, r1 = min(rows, r0 + perPart);
-  const rowB = <usize>C << 2;
-  const c4 = <usize>(C & ~3);
-  for (let r = r0; r < r1; r++) {
-    const p = x + <usize>r * rowB;
-    let c: usize = 0;
-    for (; c < c4; c += 4) {
-      let v = v128.load(p + (c << 2));
-      if (centered) {
-        const d = f32x4.sub(v, v128.load(mean + (c << 2)));
-        v = f32x4.mul(d, d);
-      }
+// Rows are summed in blocks of about this many bytes of x, so a block stays in L1 while every
+// 8-channel group runs over it with its sums in registers (one store per group and block, not
+// one per row: the same additions in the same order as accumulating in memory row by row).
+const BN_BLOCK_BYTES = 16384;
+
+/** x, or (x - m)^2 when `centered` (difference and square in float32). */
+// @ts-ignore: decorator
+@inline function moment(v: v128, m: v128, centered: bool): v128 {
+  if (!centered) return v;
+  const d = f32x4.sub(v, m);
+  return f32x4.mul(d, d);
+}
+
+/** Adds rows [0, nrows) of the 8 channels at x (row stride rowB) into the float64 sums at o. */
+// @ts-ignore: decorator
+@inline function momentGroup8(x: usize, rowB: usize, nrows: i32, mean: usize, centered: bool, o: usize): void {
+  let a0 = v128.load(o), a1 = v128.load(o, 16), a2 = v128.load(o, 32), a3 = v128.load(o, 48);
+  const m0 = v128.load(mean), m1 = v128.load(mean, 16);
+  for (let r = 0; r < nrows; r++) {
+    const v0 = moment(v128.load(x), m0, centered), v1 = moment(v128.load(x, 16), m1, centered);
+    a0 = f64x2.add(a0, lowF64(v0)); a1 = f64x2.add(a1, highF64(v0));
+    a2 = f64x2.add(a2, lowF64(v1)); a3 = f64x2.add(a3, highF64(v1));
+    x += rowB;
+  }
+  v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+}
+
+/** The channels from c8 on (fewer than 8) of rows [0, nrows), summed in memory row by row. */
+function momentTail(x: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, centered: bool, o: usize): void {
+  for (let r = 0; r < nrows; r++) {
+    let c = c8;
+    for (; c + 4 <= C; c += 4) {
+      const v = moment(v128.load(x + (c << 2)), v128.load(mean + (c << 2)), centered);
       const s = o + (c << 3);
       v128.store(s, f64x2.add(v128.load(s), lowF64(v)));
       v128.store(s, f64x2.add(v128.load(s, 16), highF64(v)), 16);
     }
-    for (; c < <usize>C; c++) {
-      let v = load<f32>(p + (c << 2));
+    for (; c < C; c++) {
+      let v = load<f32>(x + (c << 2));
       if (centered) {
         const d = v - load<f32>(mean + (c << 2));
         v = d * d;
       }
       store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>v);
     }
+    x += rowB;
   }
 }
 
+/** Rows per L1 block for rows of rowB bytes read from `streams` arrays. */
+// @ts-ignore: decorator
+@inline function blockRows(rowB: usize, streams: i32): i32 {
+  return max(1, BN_BLOCK_BYTES / streams / <i32>rowB);
+}
+
 /**
- * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
- * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)].
+ * Part `part` of the channel sums over rows [part * perPart, min(rows, (part + 1) * perPart)):
+ * out (float64 [C], at out + part * C * 8) = sum of x when centered is 0, else sum of
+ * (x - mean)^2 with mean [C] (the difference and its square in float32, summed in float64).
+ * Each channel's rows are added in row order, so a part's sums do not depend on the blocking.
  */
-export function bnGradSumsPart(dy: usize, x: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize): void {
-  const o = out + <usize>part * (<usize>C << 4);
-  const o2 = o + (<usize>C << 3);
-  memory.fill(o, 0, <usize>C << 4);
+export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered: i32, perPart: i32, part: i32, out: usize): void {
+  const o = out + <usize>part * (<usize>C << 3);
+  memory.fill(o, 0, <usize>C << 3);
   const r0 = part * perPart, r1 = min(rows, r0 + perPart);
   const rowB = <usize>C << 2;
-  const c4 = <usize>(C & ~3);
-  for (let r = r0; r < r1; r++) {
-    const g = dy + <usize>r * rowB, p = x + <usize>r * rowB;
-    let c: usize = 0;
-    for (; c < c4; c += 4) {
-      const gv = v128.load(g + (c << 2));
+  const c8 = <usize>(C & ~7);
+  const block = blockRows(rowB, 1);
+  for (let b = r0; b < r1; b += block) {
+    const n = min(block, r1 - b);
+    const p = x + <usize>b * rowB;
+    for (let c: usize = 0; c < c8; c += 8) {
+      if (centered) momentGroup8(p + (c << 2), rowB, n, mean + (c << 2), true, o + (c << 3));
+      else momentGroup8(p + (c << 2), rowB, n, mean + (c << 2), false, o + (c << 3));
+    }
+    if (c8 < <usize>C) momentTail(p, rowB, n, <usize>C, c8, mean, centered != 0, o);
+  }
+}
+
+/** dy where y > 0, else 0 (the gradient through a fused relu); dy itself when `masked` is false. */
+// @ts-ignore: decorator
+@inline function maskedDy(dy: v128, y: usize, masked: bool): v128 {
+  return masked ? v128.and(dy, f32x4.gt(v128.load(y), f32x4.splat(0))) : dy;
+}
+
+/**
+ * Adds rows [0, nrows) of dy and dy (x - mean) for the 8 channels at g / p into the sums at o / o2
+ * (dy masked by y > 0 when `masked`, y at the same offsets as dy).
+ */
+// @ts-ignore: decorator
+@inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool): void {
+  let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
+  let t0 = v128.load(o2), t1 = v128.load(o2, 16), t2 = v128.load(o2, 32), t3 = v128.load(o2, 48);
+  const m0 = v128.load(mean), m1 = v128.load(mean, 16);
+  for (let r = 0; r < nrows; r++) {
+    const g0 = maskedDy(v128.load(g), y, masked), g1 = maskedDy(v128.load(g, 16), y + 16, masked);
+    const q0 = f32x4.mul(g0, f32x4.sub(v128.load(p), m0)), q1 = f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1));
+    s0 = f64x2.add(s0, lowF64(g0)); s1 = f64x2.add(s1, highF64(g0));
+    s2 = f64x2.add(s2, lowF64(g1)); s3 = f64x2.add(s3, highF64(g1));
+    t0 = f64x2.add(t0, lowF64(q0)); t1 = f64x2.add(t1, highF64(q0));
+    t2 = f64x2.add(t2, lowF64(q1)); t3 = f64x2.add(t3, highF64(q1));
+    g += rowB; p += rowB; y += rowB;
+  }
+  v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
+  v128.store(o2, t0); v128.store(o2, t1, 16); v128.store(o2, t2, 32); v128.store(o2, t3, 48);
+}
+
+/** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row (y 0: no mask). */
+function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize): void {
+  for (let r = 0; r < nrows; r++) {
+    let c = c8;
+    for (; c + 4 <= C; c += 4) {
+      const gv = maskedDy(v128.load(g + (c << 2)), y + (c << 2), y != 0);
       const prod = f32x4.mul(gv, f32x4.sub(v128.load(p + (c << 2)), v128.load(mean + (c << 2))));
       const s = o + (c << 3), t = o2 + (c << 3);
       v128.store(s, f64x2.add(v128.load(s), lowF64(gv)));
@@ -66,45 +128,102 @@ export function bnGradSumsPart(dy: usize, x: usize, mean: usize, rows: i32, C: i
       v128.store(t, f64x2.add(v128.load(t), lowF64(prod)));
       v128.store(t, f64x2.add(v128.load(t, 16), highF64(prod)), 16);
     }
-    for (; c < <usize>C; c++) {
-      const gv = load<f32>(g + (c << 2));
+    for (; c < C; c++) {
+      const gv = y != 0 && !(load<f32>(y + (c << 2)) > 0) ? <f32>0 : load<f32>(g + (c << 2));
       const prod = gv * (load<f32>(p + (c << 2)) - load<f32>(mean + (c << 2)));
       store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>gv);
       store<f64>(o2 + (c << 3), load<f64>(o2 + (c << 3)) + <f64>prod);
     }
+    g += rowB; p += rowB;
+    if (y != 0) y += rowB;
   }
 }
 
 /**
- * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
- * b = beta), else out = a * dy - b - (x - mean) * k (the input gradient), all per channel [C].
- * `dy` is read only for the gradient.
+ * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
+ * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)], rows in order per channel.
+ * With y (not 0: the forward's relu output) dy counts only where y > 0.
  */
-export function bnApply(x: usize, dy: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32): void {
+export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize): void {
+  const o = out + <usize>part * (<usize>C << 4);
+  const o2 = o + (<usize>C << 3);
+  memory.fill(o, 0, <usize>C << 4);
+  const r0 = part * perPart, r1 = min(rows, r0 + perPart);
   const rowB = <usize>C << 2;
-  const c4 = <usize>(C & ~3);
-  const grad = k != 0;
+  const c8 = <usize>(C & ~7);
+  const block = blockRows(rowB, 2);
+  for (let b = r0; b < r1; b += block) {
+    const n = min(block, r1 - b);
+    const g = dy + <usize>b * rowB, p = x + <usize>b * rowB, q = y == 0 ? 0 : y + <usize>b * rowB;
+    for (let c: usize = 0; c < c8; c += 8) {
+      const gc = g + (c << 2), pc = p + (c << 2), mc = mean + (c << 2), oc = o + (c << 3), o2c = o2 + (c << 3);
+      if (y != 0) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true);
+      else gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false);
+    }
+    if (c8 < <usize>C) gradTail(g, p, q, rowB, n, <usize>C, c8, mean, o, o2);
+  }
+}
+
+/** The forward's rows: out = (x - mean) a + b, then max(out, 0) when `relu`. */
+// @ts-ignore: decorator
+@inline function applyForward(x: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, relu: bool): void {
+  const rowB = C << 2, c4 = C & ~3;
+  const zero = f32x4.splat(0);
+  for (let r = r0; r < r0 + nrows; r++) {
+    const off = <usize>r * rowB;
+    let c: usize = 0;
+    for (; c < c4; c += 4) {
+      const q = c << 2;
+      let v = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + off + q), v128.load(mean + q)), v128.load(a + q)), v128.load(b + q));
+      if (relu) v = v128.bitselect(v, zero, f32x4.gt(v, zero));
+      v128.store(out + off + q, v);
+    }
+    for (; c < C; c++) {
+      const q = c << 2;
+      let v = (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(a + q) + load<f32>(b + q);
+      if (relu && !(v > 0)) v = 0;
+      store<f32>(out + off + q, v);
+    }
+  }
+}
+
+/** The gradient's rows: out = a g - b - (x - mean) k, g = dy, or dy where y > 0 when `masked`. */
+// @ts-ignore: decorator
+@inline function applyGrad(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: usize, out: usize, r0: i32, nrows: i32, masked: bool): void {
+  const rowB = C << 2, c4 = C & ~3;
+  const zero = f32x4.splat(0);
   for (let r = r0; r < r0 + nrows; r++) {
     const off = <usize>r * rowB;
     let c: usize = 0;
     for (; c < c4; c += 4) {
       const q = c << 2;
       const d = f32x4.sub(v128.load(x + off + q), v128.load(mean + q));
-      let v: v128;
-      if (grad) {
-        v = f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), v128.load(dy + off + q)), v128.load(b + q)), f32x4.mul(d, v128.load(k + q)));
-      } else {
-        v = f32x4.add(f32x4.mul(d, v128.load(a + q)), v128.load(b + q));
-      }
-      v128.store(out + off + q, v);
+      let g = v128.load(dy + off + q);
+      if (masked) g = v128.and(g, f32x4.gt(v128.load(y + off + q), zero));
+      v128.store(out + off + q, f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), g), v128.load(b + q)), f32x4.mul(d, v128.load(k + q))));
     }
-    for (; c < <usize>C; c++) {
+    for (; c < C; c++) {
       const q = c << 2;
-      const d = load<f32>(x + off + q) - load<f32>(mean + q);
-      const v = grad
-        ? load<f32>(a + q) * load<f32>(dy + off + q) - load<f32>(b + q) - d * load<f32>(k + q)
-        : d * load<f32>(a + q) + load<f32>(b + q);
-      store<f32>(out + off + q, v);
+      const g = masked && !(load<f32>(y + off + q) > 0) ? <f32>0 : load<f32>(dy + off + q);
+      store<f32>(out + off + q, load<f32>(a + q) * g - load<f32>(b + q) - (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(k + q));
     }
+  }
+}
+
+/**
+ * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
+ * b = beta; then max(out, 0) when relu is 1), else out = a * g - b - (x - mean) * k (the input
+ * gradient) with g = dy, or dy where y > 0 when y is not 0, all per channel [C].
+ * `dy` and `y` are read only for the gradient. Each case has its own loop (no test per element).
+ */
+export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, relu: i32): void {
+  const c = <usize>C;
+  if (k == 0) {
+    if (relu) applyForward(x, mean, a, b, c, out, r0, nrows, true);
+    else applyForward(x, mean, a, b, c, out, r0, nrows, false);
+  } else if (y != 0) {
+    applyGrad(x, dy, y, mean, a, b, k, c, out, r0, nrows, true);
+  } else {
+    applyGrad(x, dy, 0, mean, a, b, k, c, out, r0, nrows, false);
   }
 }

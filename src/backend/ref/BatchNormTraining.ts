@@ -31,7 +31,7 @@ function channelSums(rows: number, C: number, f: (i: number, c: number) => numbe
   return s;
 }
 
-export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, beta }, { epsilon }) => {
+export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, beta }, { epsilon, relu }) => {
   const [rows, C] = checkBatchNorm('BatchNormTraining', x, epsilon, { gamma, beta });
   const xs = f32Of(x);
   const g = gamma === undefined ? null : f32Of(gamma), b = beta === undefined ? null : f32Of(beta);
@@ -42,16 +42,26 @@ export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, bet
   for (let i = 0; i < xs.length; i++) {
     const c = i % C;
     y[i] = (xs[i]! - mean[c]!) * scale[c]! + (b === null ? 0 : b[c]!);
+    if (relu === true && !(y[i]! > 0)) y[i] = 0; // as the relu op: x > 0 ? x : 0
   }
   return [output([...x.shape], 'float32', y), output([C], 'float32', Float32Array.from(mean)), output([C], 'float32', Float32Array.from(variance))];
 };
 
-export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x, mean, variance, gamma }, { epsilon }) => {
+/** dy where y > 0 and 0 elsewhere (the gradient through a fused relu), or dy itself without y. */
+function reluMasked(dy: Float32Array, y: Float32Array | null): Float32Array {
+  return y === null ? dy : dy.map((d, i) => (y[i]! > 0 ? d : 0));
+}
+
+export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x, mean, variance, gamma, y }, { epsilon }) => {
   const [rows, C] = checkBatchNorm('BatchNormTrainingGrad', x, epsilon, { mean, variance, gamma });
   if (sizeOf(dy.shape) !== sizeOf(x.shape) || dy.shape.length !== x.shape.length) {
     throw new Error(`BatchNormTrainingGrad: expected dy of x's shape ${shapeToString(x.shape)}, got ${shapeToString(dy.shape)}`);
   }
-  const [g, xs, m, v] = [f32Of(dy), f32Of(x), f32Of(mean), f32Of(variance)];
+  if (y !== undefined && (sizeOf(y.shape) !== sizeOf(x.shape) || y.shape.length !== x.shape.length)) {
+    throw new Error(`BatchNormTrainingGrad: expected y of x's shape ${shapeToString(x.shape)}, got ${shapeToString(y.shape)}`);
+  }
+  const [xs, m, v] = [f32Of(x), f32Of(mean), f32Of(variance)];
+  const g = reluMasked(f32Of(dy), y === undefined ? null : f32Of(y));
   const gm = gamma === undefined ? null : f32Of(gamma);
   const inv = Float64Array.from(v, (vc) => 1 / Math.sqrt(vc + epsilon));
   const dbeta = channelSums(rows, C, (i) => g[i]!);

@@ -23,6 +23,7 @@ import { pool2DReluBiasGrad } from './Pool2DReluBiasGrad.js';
 import { reduce } from './Reduce.js';
 import { slice } from './Slice.js';
 import { softmax } from './Softmax.js';
+import { batchNormMovingUpdate } from './BatchNormMovingUpdate.js';
 import { batchNormTraining, batchNormTrainingGrad } from './BatchNormTraining.js';
 import { softmaxCrossEntropy } from './SoftmaxCrossEntropy.js';
 import { softmaxCrossEntropyGrad } from './SoftmaxCrossEntropyGrad.js';
@@ -40,7 +41,7 @@ const kernels: KernelTable = {
   Pool2DReluBiasGrad: pool2DReluBiasGrad, ApplyOptimizer: applyOptimizer,
   SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad, Softmax: softmax,
   ImageTransform: imageTransform, ImageTransformGrad: imageTransformGrad,
-  BatchNormTraining: batchNormTraining, BatchNormTrainingGrad: batchNormTrainingGrad,
+  BatchNormTraining: batchNormTraining, BatchNormTrainingGrad: batchNormTrainingGrad, BatchNormMovingUpdate: batchNormMovingUpdate,
 };
 
 function copyAs(values: DataArray, dtype: DType): DataArray {

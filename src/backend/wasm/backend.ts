@@ -25,6 +25,7 @@ import { makeImageTransform, makeImageTransformGrad } from './kernels/image-tran
 import { makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
 import type { WasmMemory, WasmModule } from './wasm-objects.js';
 import { makeBatchNormTraining, makeBatchNormTrainingGrad } from './kernels/batch-norm.js';
+import { makeBatchNormMovingUpdate } from './kernels/batch-norm-moving.js';
 
 /** Exports the workers may be asked to run (the pool resolves them by index). */
 const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
@@ -86,6 +87,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),
     BatchNormTraining: makeBatchNormTraining(ctx), BatchNormTrainingGrad: makeBatchNormTrainingGrad(ctx),
+    BatchNormMovingUpdate: makeBatchNormMovingUpdate(ctx),
     Softmax: makeSoftmax(ctx), ImageTransform: makeImageTransform(ctx), ImageTransformGrad: makeImageTransformGrad(ctx),
   };
 }

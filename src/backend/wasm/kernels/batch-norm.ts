@@ -1,6 +1,6 @@
 /**
  * BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts): two passes each over x
- * [rows, C]. Channel sums run over Reduce's fixed row blocks (float64 parts added in order here,
+ * [rows, C]. Channel sums run over fixed row blocks (float64 parts added in order here,
  * so results are the same on any number of threads); the per-channel coefficients are computed
  * here in float64 from the sums, and one SIMD pass applies them, split by rows.
  */
@@ -9,7 +9,18 @@ import { checkBatchNorm } from '../../ref/BatchNormTraining.js';
 import type { WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
 import { Temps } from './inputs.js';
-import { sumBlocks } from './reduce.js';
+
+/**
+ * Fixed row blocks of the channel sums (not per thread, so sums are reproducible): 16 parts keep
+ * both threads busy to the end of the pass, and a part of at least 256 rows amortizes its setup.
+ */
+const BN_PARTS = 16;
+const BN_ROWS_PER_PART_MIN = 256;
+
+function bnBlocks(rows: number): { parts: number; perPart: number } {
+  const parts = Math.max(1, Math.min(BN_PARTS, Math.floor(rows / BN_ROWS_PER_PART_MIN)));
+  return { parts, perPart: Math.ceil(rows / parts) };
+}
 
 /** Adds `parts` float64 blocks of `width` values at ptr, in order. */
 function sumParts(ctx: WasmContext, ptr: number, parts: number, width: number): Float64Array {
@@ -29,19 +40,19 @@ function channelVectors(ctx: WasmContext, temps: Temps, vectors: ArrayLike<numbe
 
 /** One channel-sum pass over the fixed row blocks; returns the summed float64 values (`width` per part). */
 function channelPass(ctx: WasmContext, temps: Temps, rows: number, width: number, run: (perPart: number, out: number, parts: number) => void): Float64Array {
-  const { parts, perPart } = sumBlocks(rows);
+  const { parts, perPart } = bnBlocks(rows);
   const out = temps.alloc(parts * width * 8);
   run(perPart, out, parts);
   return sumParts(ctx, out, parts, width);
 }
 
 /** out = bnApply over every row, split by rows. */
-function applyRows(ctx: WasmContext, rows: number, C: number, args: { x: number; dy: number; mean: number; a: number; b: number; k: number; out: number }): void {
+function applyRows(ctx: WasmContext, rows: number, C: number, args: { x: number; dy: number; y: number; mean: number; a: number; b: number; k: number; out: number; relu: number }): void {
   ctx.parallel('bnApply', { ...args, C, r0: 0, nrows: 0 }, { total: rows, grain: ctx.grain(rows, 4, 4), chunk: { r0: [1, 0], nrows: [0, 1] }, work: 3 * rows * C });
 }
 
 export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTraining'> {
-  return ({ x, gamma, beta }, { epsilon }) => {
+  return ({ x, gamma, beta }, { epsilon, relu }) => {
     const [rows, C] = checkBatchNorm('BatchNormTraining', x, epsilon, { gamma, beta });
     const y = ctx.heap.output([...x.shape]), mean = ctx.heap.output([C]), variance = ctx.heap.output([C]);
     const temps = new Temps(ctx);
@@ -57,23 +68,26 @@ export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTrai
     const g = gamma === undefined ? null : ctx.heap.f32.slice(ptrOf(gamma) >> 2, (ptrOf(gamma) >> 2) + C);
     const scale = v.map((vc, c) => (g === null ? 1 : g[c]!) / Math.sqrt(vc + epsilon));
     const [a, zero] = channelVectors(ctx, temps, [scale, new Float64Array(C)]);
-    applyRows(ctx, rows, C, { x: px, dy: 0, mean: mean.handle.ptr, a: a!, b: beta === undefined ? zero! : ptrOf(beta), k: 0, out: y.handle.ptr });
+    applyRows(ctx, rows, C, { x: px, dy: 0, y: 0, mean: mean.handle.ptr, a: a!, b: beta === undefined ? zero! : ptrOf(beta), k: 0, out: y.handle.ptr, relu: Number(relu === true) });
     temps.release();
     return [y, mean, variance];
   };
 }
 
 export function makeBatchNormTrainingGrad(ctx: WasmContext): KernelFn<'BatchNormTrainingGrad'> {
-  return ({ dy, x, mean, variance, gamma }, { epsilon }) => {
+  return ({ dy, x, mean, variance, gamma, y }, { epsilon }) => {
     const [rows, C] = checkBatchNorm('BatchNormTrainingGrad', x, epsilon, { mean, variance, gamma });
     if (dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
       throw new Error(`BatchNormTrainingGrad: expected dy of x's shape [${x.shape.join(', ')}], got [${dy.shape.join(', ')}]`);
     }
+    if (y !== undefined && (y.shape.length !== x.shape.length || y.shape.some((d, i) => d !== x.shape[i]))) {
+      throw new Error(`BatchNormTrainingGrad: expected y of x's shape [${x.shape.join(', ')}], got [${y.shape.join(', ')}]`);
+    }
     const dx = ctx.heap.output([...x.shape]), dgamma = ctx.heap.output([C]), dbeta = ctx.heap.output([C]);
     const temps = new Temps(ctx);
-    const [pdy, px, pm] = [ptrOf(dy), ptrOf(x), ptrOf(mean)];
+    const [pdy, px, pm, py] = [ptrOf(dy), ptrOf(x), ptrOf(mean), y === undefined ? 0 : ptrOf(y)];
     const sums = channelPass(ctx, temps, rows, 2 * C, (perPart, out, parts) => {
-      const args = { dy: pdy, x: px, mean: pm, rows, C, perPart, part: 0, out };
+      const args = { dy: pdy, x: px, y: py, mean: pm, rows, C, perPart, part: 0, out };
       ctx.parallel('bnGradSumsPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 3 * rows * C, unitChunks: true });
     });
     const f = ctx.heap.f32;
@@ -85,7 +99,7 @@ export function makeBatchNormTrainingGrad(ctx: WasmContext): KernelFn<'BatchNorm
     const b = a.map((ac, c) => (ac * db[c]!) / rows);
     const k = a.map((ac, c) => (ac * inv[c]! * inv[c]! * centeredSum[c]!) / rows);
     const [pa, pb, pk] = channelVectors(ctx, temps, [a, b, k]);
-    applyRows(ctx, rows, C, { x: px, dy: pdy, mean: pm, a: pa!, b: pb!, k: pk!, out: dx.handle.ptr });
+    applyRows(ctx, rows, C, { x: px, dy: pdy, y: py, mean: pm, a: pa!, b: pb!, k: pk!, out: dx.handle.ptr, relu: 0 });
     ctx.heap.f32.set(dg, dgamma.handle.ptr >> 2);
     ctx.heap.f32.set(db, dbeta.handle.ptr >> 2);
     temps.release();
