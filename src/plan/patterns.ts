@@ -108,13 +108,16 @@ const zeroPadConv: Pattern = {
 /** The patterns that start at a conv, for a padded conv to go on with. */
 const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
 
-/** batch norm -> relu: the relu runs in the batch norm's training kernels (both ways). */
+/**
+ * batch norm -> relu: the relu runs in the batch norm's training kernels (both ways). Not for a
+ * batch norm in inference (one that can fold), which has no training kernel to put it in.
+ */
 const batchNormRelu: Pattern = {
   name: 'batchNormRelu',
   maxSpan: 2,
   match(chain) {
     const bn = chain[0];
-    if (bn?.kind !== 'batchNorm' || chain[1]?.kind !== 'relu') return null;
+    if (bn?.kind !== 'batchNorm' || bn.fold !== undefined || chain[1]?.kind !== 'relu') return null;
     return { pattern: this.name, span: 2, run: (x, training) => bn.runWithRelu(x, training) };
   },
 };
