@@ -24,6 +24,8 @@ export class Variable extends Tensor {
     this.name = name;
     this.trainable = trainable;
     this.requiresGrad = trainable;
+    // Weights and optimizer slots outlive any step scope they are made in.
+    this.watch();
   }
 
   /** Takes the values of `value` (same shape and dtype), in this variable's stored order: no copy when `value` holds that order. */
