@@ -44,6 +44,8 @@ export class SwapEMAWeights extends Callback {
         const raw = new Tensor(w.storage!, w.shape, w.dtype);
         w.assign(avg);
         avg.assign(raw);
+        // avg holds the storage now; this view of it was only for the exchange.
+        raw.release();
       }
     });
     this.emaWeightsInModel = !this.emaWeightsInModel;

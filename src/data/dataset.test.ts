@@ -162,3 +162,14 @@ test('prefetch runs the upstream ahead of the consumer and gives the same elemen
   assert.ok(pulled.length >= 3, `pulled ${pulled.length} elements ahead`);
   assert.deepEqual(await d.toArray(), [1, 2, 3, 4, 5]);
 });
+
+test('elements handed over: kept by stages that pass elements through and keep none, dropped by every other', () => {
+  const source = Dataset.fromArray([1, 2, 3, 4]);
+  assert.equal(source.elementsHandedOver, false);
+  const owned = source.handingOverElements();
+  assert.equal(owned.elementsHandedOver, true);
+  for (const kept of [owned.take(2), owned.skip(1), owned.prefetch(2), owned.assertCardinality(4)]) assert.equal(kept.elementsHandedOver, true);
+  // cache keeps the elements; map, batch, shuffle, filter, repeat may give the consumer what something else still holds.
+  const dropped = [owned.cache(), owned.map((v) => v), owned.batch(2), owned.shuffle(2, { seed: 1 }), owned.filter(() => true), owned.repeat(2)];
+  for (const d of dropped) assert.equal(d.elementsHandedOver, false);
+});

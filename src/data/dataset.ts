@@ -46,7 +46,29 @@ export class Dataset<T> implements AsyncIterable<T> {
   /** `cardinality()` when the number of elements is not known before iterating (generators, filters). */
   static readonly UNKNOWN = -2;
 
-  private constructor(private readonly pass: Pass<T>, private readonly size: number) {}
+  private constructor(
+    private readonly pass: Pass<T>,
+    private readonly size: number,
+    /**
+     * Whether each element's tensors are made for the one consumer that pulls it and held by
+     * nothing else (no cache, no user variable): the consumer may then release them as soon as it
+     * is done (fit does, after each step) instead of leaving them to the garbage collector.
+     */
+    private readonly handsOver = false,
+  ) {}
+
+  /**
+   * @internal This dataset, declaring that its elements are handed over (see `handsOver`). Only a
+   * source that makes fresh tensors for every element (imageDatasetFromDirectory) may say so.
+   */
+  handingOverElements(): Dataset<T> {
+    return new Dataset(this.pass, this.size, true);
+  }
+
+  /** @internal Whether the consumer owns each element's tensors (see `handsOver`). */
+  get elementsHandedOver(): boolean {
+    return this.handsOver;
+  }
 
   /**
    * Elements cut along axis 0 of `data` (tf.data's `from_tensor_slices`): a tensor, numeric
@@ -99,7 +121,7 @@ export class Dataset<T> implements AsyncIterable<T> {
         yield e;
       }
       if (n < count) throw new Error(`Dataset.assertCardinality: the dataset has ${n} elements, ${count} were asserted`);
-    }, count);
+    }, count, this.handsOver);
   }
 
   /** The number of elements, `Dataset.INFINITE` or `Dataset.UNKNOWN`. */
@@ -115,8 +137,9 @@ export class Dataset<T> implements AsyncIterable<T> {
     return out;
   }
 
-  private derive<U>(pass: (upstream: Dataset<T>) => AsyncGenerator<U>, size: number): Dataset<U> {
-    return new Dataset(() => pass(this), size);
+  /** A dataset over this one's elements; `handsOver` only for stages that pass elements through unchanged and keep none. */
+  private derive<U>(pass: (upstream: Dataset<T>) => AsyncGenerator<U>, size: number, handsOver = false): Dataset<U> {
+    return new Dataset(() => pass(this), size, handsOver);
   }
 
   /** `fn` applied to every element (sync or async). */
@@ -203,7 +226,7 @@ export class Dataset<T> implements AsyncIterable<T> {
         yield e;
         if (++n >= count) return;
       }
-    }, size);
+    }, size, this.handsOver);
   }
 
   /** All but the first `count` elements. */
@@ -213,7 +236,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     return this.derive(async function* (up) {
       let n = 0;
       for await (const e of up) if (n++ >= count) yield e;
-    }, size);
+    }, size, this.handsOver);
   }
 
   /**
@@ -241,6 +264,6 @@ export class Dataset<T> implements AsyncIterable<T> {
   prefetch(bufferSize: number): Dataset<T> {
     checkCount(bufferSize, 'prefetch: bufferSize');
     if (bufferSize === 0) return this;
-    return this.derive((up) => prefetchStream(up, bufferSize), this.size);
+    return this.derive((up) => prefetchStream(up, bufferSize), this.size, this.handsOver);
   }
 }

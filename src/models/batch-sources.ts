@@ -24,6 +24,8 @@ export type BatchIterable = AsyncIterable<DataBatch> | Iterable<DataBatch>;
 export interface SourceBatch {
   make: () => Batch;
   size: number;
+  /** Gives back the batch's tensors once the step is done, where the source hands them over (a Dataset that says so). */
+  release?: () => void;
 }
 
 /** A pull-based stream of batches for one epoch; `next` resolves to null when the epoch is over. */

@@ -58,6 +58,17 @@ interface Read {
   xs: Tensor[];
   ys: Tensor[] | null;
   weights: Float32Array | null;
+  /** The element's sampleWeight tensor (its values are in `weights`). */
+  weightTensor: Tensor | null;
+}
+
+/**
+ * Gives back an element's tensors at once: for a Dataset that hands its elements over, so that a
+ * batch's storage comes back after its step instead of waiting in the heap for a garbage
+ * collection (each one a full collection in Node, which also makes V8 grow its young generation).
+ */
+function releaseAll(xs: Tensor[], ys: Tensor[] | null, weights: Tensor | null): void {
+  for (const t of [...xs, ...(ys ?? []), ...(weights === null ? [] : [weights])]) t.release();
 }
 
 /** Reads one element into the model's input (and target) lists. */
@@ -67,7 +78,7 @@ function readElement(e: unknown, model: DatasetModel, op: string, needTargets: b
   checkBatched(xs, model.inputShapes, op);
   if (parts.y === undefined) {
     if (needTargets) throw new Error(`${op}: the Dataset's elements have no targets; give [x, y] or { x, y } batches`);
-    return { xs, ys: null, weights: null };
+    return { xs, ys: null, weights: null, weightTensor: null };
   }
   const ys = asList(parts.y, model.names.outputs, 'output', op);
   const weights = parts.sampleWeight === undefined ? null : sampleWeightValues(parts.sampleWeight, op);
@@ -76,7 +87,7 @@ function readElement(e: unknown, model: DatasetModel, op: string, needTargets: b
     if (t.shape[0] !== size) throw new Error(`${op}: a Dataset batch has ${size} samples in x but ${t.shape[0]} in ${what}; they must have the same length along the first axis`);
   }
   if (weights !== null && weights.length !== size) throw new Error(`${op}: a Dataset batch has ${weights.length} sample weights for ${size} samples`);
-  return { xs, ys, weights };
+  return { xs, ys, weights, weightTensor: parts.sampleWeight ?? null };
 }
 
 /** How batches are pulled from a dataset: a fresh pass each epoch, or one pass continued across epochs. */
@@ -118,7 +129,8 @@ export function datasetEpochs(data: Dataset<unknown>, model: DatasetModel, o: Da
         }
         const cw = o.weightsOf?.(ys) ?? null;
         const weights = cw === null ? read.weights : read.weights === null ? cw : read.weights.map((w, i) => w * cw[i]);
-        return { make: () => ({ xs: read.xs, ys, weights }), size: read.xs[0].shape[0] };
+        const release = data.elementsHandedOver ? () => releaseAll(read.xs, ys, read.weightTensor) : undefined;
+        return { make: () => ({ xs: read.xs, ys, weights }), size: read.xs[0].shape[0], release };
       },
     };
   };
@@ -148,6 +160,7 @@ export async function predictDataset(model: StepModel, data: Dataset<unknown>, s
       prepared = true;
     }
     chunks.push(predictStep(model, () => xs));
+    if (data.elementsHandedOver) releaseAll(xs, null, null);
     await pacer.batchDone();
   }
   if (chunks.length === 0) throw new Error('predict: the Dataset is empty (no batch); give at least one batch');

@@ -3,7 +3,7 @@
 // which memory() does at once with the Node entry's collector (installed by importing node.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { memory } from '../backend/engine.js';
+import { engine, memory } from '../backend/engine.js';
 import '../node.js';
 import { Callback } from '../callbacks/callback.js';
 import { Dataset } from '../data/dataset.js';
@@ -53,4 +53,35 @@ test('training from an image folder (decoded per batch) holds memory flat across
     await model.fit(data, { epochs: 4, verbose: 0, callbacks: [count] });
   for (const c of count.counts.slice(1)) assert.deepEqual(c, count.counts[0]);
   });
+});
+
+/** Live storage handles on the backend at each batch end, counted without reclaiming garbage first. */
+class HandlesAtBatchEnd extends Callback {
+  readonly handles: number[] = [];
+  override onTrainBatchEnd(): void {
+    this.handles.push(engine.backend.memory().handles);
+  }
+}
+
+test("fit gives back a folder dataset's batches after each step: live handles do not grow between garbage collections", async () => {
+  await withTempDir('dsrelease', async (dir) => {
+    writeShapesFolder(dir, { perClass: 20, seed: 1, minSide: 10, maxSide: 20 });
+    // No prefetch beyond the dataset's own, one batch in flight: the count at each batch end is the same.
+    const data = imageDatasetFromDirectory(dir, { imageSize: [12, 12], colorMode: 'grayscale', labelMode: 'categorical', batchSize: 4, seed: 1, verbose: false });
+    const model = cnn([12, 12, 1], 3);
+    const count = new HandlesAtBatchEnd();
+    await model.fit(data, { epochs: 1, verbose: 0, callbacks: [count] });
+    assert.equal(count.handles.length, 15);
+    // Without the release each batch end holds one more image and label tensor than the last
+    // (garbage only a full collection gives back).
+    for (const h of count.handles.slice(2)) assert.equal(h, count.handles[1]);
+  });
+});
+
+test('fit leaves the batches of a dataset that does not hand them over alone (the caller may still hold them)', async () => {
+  const { x, y } = barImages(8, 2);
+  const model = cnn([BAR_SIZE, BAR_SIZE, 1], 2);
+  await model.fit(Dataset.fromArray([[x, y]]), { epochs: 2, verbose: 0 });
+  assert.equal(x.dataSync().length, 8 * BAR_SIZE * BAR_SIZE);
+  assert.equal(y.shape[0], 8);
 });

@@ -147,6 +147,7 @@ export async function evaluateBatches(model: StepModel, compiled: CompiledState,
   for (let b = await batches.next(); b !== null; b = await batches.next(), step++) {
     await list?.onTestBatchBegin(step, { batch: step, size: b.size });
     acc.add(testStep(model, compiled, b.make), b.size);
+    b.release?.();
     await list?.onTestBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
     await pacer.batchDone();
   }
@@ -188,6 +189,7 @@ async function trainEpoch(model: FitModel, compiled: CompiledState, batches: Epo
   for (let b = await batches.next(); b !== null; b = await batches.next(), step++) {
     await list.onTrainBatchBegin(step, { batch: step, size: b.size });
     acc.add(trainStep(model, compiled, b.make), b.size);
+    b.release?.();
     await list.onTrainBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
     // After the batch-end hook, so what a callback drew for this batch is painted at the yield.
     await pacer.batchDone();

@@ -74,9 +74,17 @@ export function reclamationMode(): 'now' | 'next-turn' | 'engine' {
   return registries[registries.length - 1].cleanupSome !== undefined ? 'now' : 'next-turn';
 }
 
+let registrations = 0;
+
 /** Runs `reclaim` when `owner` becomes unreachable (unless unregistered first). */
 export function onUnreachable(owner: object, reclaim: () => void): void {
   registries[registries.length - 1].register(owner, reclaim, owner);
+  registrations++;
+}
+
+/** @internal Registrations made so far (tests count what a loop registers). */
+export function registrationCount(): number {
+  return registrations;
 }
 
 export function forgetUnreachable(owner: object): void {

@@ -8,14 +8,20 @@ import type { Tensor } from './tensor.js';
 
 const scopes: Set<Tensor>[] = [];
 
-/** Called by the engine for every new tensor. */
+/**
+ * Called for every new tensor: the innermost scope takes it, or, outside every scope, the garbage
+ * collector watches it (a scoped tensor needs no watching: its scope releases it or hands it on).
+ */
 export function trackTensor(t: Tensor): void {
-  scopes[scopes.length - 1]?.add(t);
+  const scope = scopes[scopes.length - 1];
+  if (scope === undefined) t.watch();
+  else scope.add(t);
 }
 
 /** Keeps a tensor alive past the current scope (e.g. a metric accumulator). */
 export function keep<T extends Tensor>(t: T): T {
   for (const s of scopes) s.delete(t);
+  t.watch();
   return t;
 }
 

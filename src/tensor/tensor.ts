@@ -37,13 +37,25 @@ export interface GradNode {
 export class Storage {
   private refs = 0;
   private freed = false;
+  /** Registered for reclamation (see `watch`). */
+  private watched = false;
 
   constructor(
     readonly backend: Backend,
     readonly handle: DataHandle,
     readonly bytes: number,
-  ) {
-    onUnreachable(this, backend.reclaimer(handle));
+  ) {}
+
+  /**
+   * Lets the garbage collector give the block back once nothing reaches this storage. Called when
+   * a tensor viewing it can outlive every step scope (tensor/scope.ts), not at creation: a
+   * registration costs ~350 bytes of V8 old space until the next full collection, and a training
+   * step makes and releases hundreds of scoped tensors that never need one.
+   */
+  watch(): void {
+    if (this.watched || this.freed) return;
+    this.watched = true;
+    onUnreachable(this, this.backend.reclaimer(this.handle));
   }
 
   retain(): this {
@@ -54,7 +66,7 @@ export class Storage {
   release(): void {
     if (--this.refs > 0 || this.freed) return;
     this.freed = true;
-    forgetUnreachable(this);
+    if (this.watched) forgetUnreachable(this);
     this.backend.free(this.handle);
   }
 }
@@ -132,8 +144,26 @@ export class Tensor implements TensorInfo {
     this.size = sizeOf(shape);
     if (storage instanceof Storage) this.#storage = storage.retain();
     else this.#deferred = storage;
-    onUnreachable(this, forgetTensor);
     liveTensors++;
+    // Not watched yet: the engine hands every tensor it makes to tensor/scope.ts (a step scope
+    // releases it or watches it when it leaves; outside every scope it is watched at once), and
+    // Variable watches itself. A tensor made otherwise must be released or watched by its maker.
+  }
+
+  /** Registered for reclamation (see `watch`). */
+  #watched = false;
+
+  /**
+   * @internal Lets the garbage collector reclaim this tensor and its storage once unreachable:
+   * for tensors that can outlive every step scope (tensor/scope.ts calls it).
+   */
+  watch(): void {
+    // The fields, not the getters: watching must not compute a deferred value.
+    if (this.#watched || (this.#storage === null && this.#deferred === null)) return;
+    this.#watched = true;
+    onUnreachable(this, forgetTensor);
+    this.#storage?.watch();
+    this.#ordered?.watch();
   }
 
   /** @internal The node that produced this tensor, while a graph is being recorded. */
@@ -201,6 +231,8 @@ export class Tensor implements TensorInfo {
     const storage = value.storage;
     if (storage === null) throw new Error(`fulfil: the value for ${this.describe()} was released`);
     this.#storage = storage.retain();
+    // A deferred tensor watched before it had a value (it left its step unread) watches the value's storage too.
+    if (this.#watched) storage.watch();
     this.setStoredOrder(value.storedOrder);
     this.#logitsOrigin = value.logitsOrigin;
     this.#gradNode = value.gradNode;
@@ -259,7 +291,10 @@ export class Tensor implements TensorInfo {
       this.materialize();
       return this.liveStorage();
     }
-    if (this.#ordered === null) this.#ordered = this.reordered(order, null).retain();
+    if (this.#ordered === null) {
+      this.#ordered = this.reordered(order, null).retain();
+      if (this.#watched) this.#ordered.watch();
+    }
     return this.#ordered;
   }
 
@@ -366,12 +401,12 @@ export class Tensor implements TensorInfo {
     if (this.#deferred !== null) {
       // Released before anything read it: it is never computed.
       this.#deferred = null;
-      forgetUnreachable(this);
+      if (this.#watched) forgetUnreachable(this);
       liveTensors--;
       return;
     }
     if (this.storage === null) return;
-    forgetUnreachable(this);
+    if (this.#watched) forgetUnreachable(this);
     this.forgetOrdered();
     this.storage.release();
     this.storage = null;
@@ -391,6 +426,7 @@ export class Tensor implements TensorInfo {
   replaceStorage(storage: Storage): void {
     storage.retain();
     if (this.storage === null) throw new Error(`${this.describe()} was released and cannot take new values`);
+    if (this.#watched) storage.watch();
     this.forgetOrdered();
     this.storage.release();
     this.storage = storage;

@@ -24,6 +24,8 @@ export class Variable extends Tensor {
     this.name = name;
     this.trainable = trainable;
     this.requiresGrad = trainable;
+    // Weights and optimizer slots outlive any step scope they are made in.
+    this.watch();
   }
 
   #version = 0;

@@ -177,7 +177,8 @@ function subsetDataset(subset: Subset, classNames: string[], s: Settings, shuffl
     const labels = labelTensor(subset.labels, batch, s.labelMode, classNames.length);
     return [images, s.batchSize === null ? tensor(labels.dataSync(), labels.shape.slice(1), labels.dtype) : labels];
   };
-  let data: Dataset<unknown> = chunks.map(decode, { numParallelCalls: Math.max(1, s.workers) });
+  // Every batch is decoded into fresh tensors that nothing else holds: fit may release them after its step.
+  let data: Dataset<unknown> = chunks.map(decode, { numParallelCalls: Math.max(1, s.workers) }).handingOverElements();
   if (pool !== null) data = data.prefetch(Math.max(1, s.workers));
   // Keras's file_paths, made when asked (holding them would cost a string per file).
   return Object.defineProperties(data, {

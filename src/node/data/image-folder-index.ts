@@ -13,6 +13,7 @@
 import { opendirSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { HEAD_BYTES, type ImageHeader, ImageHeaderError, readImageHeader, TAIL_BYTES } from '../../data/image-header.js';
+import { reclaimUnreachable } from '../../tensor/reclamation.js';
 import { FileList, FileListBuilder } from './file-list.js';
 import { checkInside, ImageFileError, readHeadAndTail } from './image-file.js';
 
@@ -204,5 +205,10 @@ export function indexImageFolder(dir: string, o: IndexOptions): ImageFolderIndex
   if (index.files.length === 0) throw fail(dir, `holds no images (allowed: ${IMAGE_EXTENSIONS.join(', ')})`);
   const scratch = new Uint8Array(HEAD_BYTES + TAIL_BYTES);
   for (let i = 0; i < index.files.length; i++) checkFile(index.files.path(i), index.files.name(i), o, scratch);
+  // The listing made garbage several times the list's size (per-folder lists, doubled buffers, a
+  // path string per header check), promoted to V8's old space during the checks: without a full
+  // collection now it stays until V8's next one, often hundreds of training steps later, and a
+  // folder of 50,000 files then trains with ~10 MB more resident than one of 5,000.
+  reclaimUnreachable();
   return index;
 }
