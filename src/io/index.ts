@@ -4,8 +4,10 @@
  */
 export { saveModel, loadModel } from './model-io.js';
 export type { SaveOptions } from './model-io.js';
-export { modelToArtifacts, artifactsToModel } from './model-artifacts.js';
-export type { SaveableModel, ArtifactOptions, LoadOptions } from './model-artifacts.js';
+export { modelToArtifacts } from './model-artifacts.js';
+export { artifactsToModel } from './artifacts-to-model.js';
+export type { SaveableModel, ArtifactOptions } from './model-artifacts.js';
+export type { LoadOptions } from './artifacts-to-model.js';
 export { ModelFormatError } from './model-format-error.js';
 export { registerIORouter, resolveHandler } from './router.js';
 export type { IORouter } from './router.js';

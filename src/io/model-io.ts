@@ -10,20 +10,14 @@
 import type { LoadedModel } from './keras/model-from-config.js';
 import { downloadsRouter } from './browser/downloads.js';
 import { indexedDbRouter } from './browser/indexeddb.js';
-import { artifactsToModel, type ArtifactOptions, type LoadOptions, modelToArtifacts, type SaveableModel } from './model-artifacts.js';
+import { artifactsToModel, type LoadOptions } from './artifacts-to-model.js';
 import { registerIORouter, resolveHandler } from './router.js';
-import type { HandlerSaveOptions, IOHandler, SaveResult } from './types.js';
+import type { IOHandler } from './types.js';
 
 registerIORouter(indexedDbRouter);
 registerIORouter(downloadsRouter);
 
-export interface SaveOptions extends ArtifactOptions, HandlerSaveOptions {}
-
-export async function saveModel(model: SaveableModel, target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
-  const handler = resolveHandler(target, 'save');
-  const artifacts = modelToArtifacts(model, options);
-  return (handler.save as NonNullable<IOHandler['save']>)(artifacts, { shardSizeBytes: options.shardSizeBytes });
-}
+export { saveModel, type SaveOptions } from './save-model.js';
 
 /** A Sequential or functional model (narrow with `instanceof Sequential` / `instanceof Model`). */
 export async function loadModel(source: string | IOHandler, options: LoadOptions = {}): Promise<LoadedModel> {

@@ -105,7 +105,7 @@ export abstract class Trainer implements StepModel {
    */
   async save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     // Loaded on demand: the io modules import the model classes, so a static import would cycle.
-    const { saveModel } = await import('../io/model-io.js');
+    const { saveModel } = await import('../io/save-model.js');
     return saveModel(this as unknown as SaveableModel, target, options);
   }
 
