@@ -1,0 +1,1 @@
+const { measureBundle } = await import('/work/main/bench/bundle-size.mjs');
