@@ -30,6 +30,7 @@ import { type ConvStage, OPAQUE, type Stage } from '../src/plan/stage.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { assertClose } from './fusion-test-util.js';
 
 registerWasmBackend({ name: 'wasm-fold-2t', threads: 2, priority: 0 });
 const BACKENDS = ['ref', 'wasm-fold-2t'];
@@ -38,17 +39,6 @@ const TOL = 2e-5;
 
 const randn = (shape: number[], rng: Random, scale = 1, offset = 0) =>
   ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => offset + scale * rng.normal()), shape);
-
-function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
-  assert.deepEqual(a.shape, b.shape, what);
-  const x = a.dataSync(), y = b.dataSync();
-  let worst = 0, scale = 1e-6;
-  for (let i = 0; i < x.length; i++) {
-    worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-    scale = Math.max(scale, Math.abs(y[i]!));
-  }
-  assert.ok(worst <= tol * scale, `${what}: max difference ${worst} (scale ${scale})`);
-}
 
 /** Moving statistics and affine far from the identity, so a missing or stale fold shows. */
 function randomizeBatchNorm(bn: BatchNormalization, rng: Random): void {

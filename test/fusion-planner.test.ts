@@ -27,23 +27,12 @@ import { OPAQUE, type Stage } from '../src/plan/stage.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { assertClose } from './fusion-test-util.js';
 
 registerWasmBackend({ name: 'wasm-fusion-2t', threads: 2, priority: 0 });
 const BACKENDS = ['ref', 'wasm-fusion-2t'];
 
 const randn = (shape: number[], rng: Random) => ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
-
-
-function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
-  assert.deepEqual(a.shape, b.shape, what);
-  const x = a.dataSync(), y = b.dataSync();
-  let worst = 0, scale = 1e-6;
-  for (let i = 0; i < x.length; i++) {
-    worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-    scale = Math.max(scale, Math.abs(y[i]!));
-  }
-  assert.ok(worst <= tol * scale, `${what}: max difference ${worst} (scale ${scale})`);
-}
 
 describe('conv2dPool: the fused op equals the chain it replaces', () => {
   for (const backend of BACKENDS) {

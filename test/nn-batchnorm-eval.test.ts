@@ -13,22 +13,12 @@ import * as ops from '../src/ops/index.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { assertClose } from './fusion-test-util.js';
 
 registerWasmBackend({ name: 'wasm-bn-eval-2t', threads: 2, priority: 0 });
 
 const randn = (shape: number[], rng: Random, scale = 1, offset = 0) =>
   ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => offset + scale * rng.normal()), shape);
-
-function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
-  assert.deepEqual(a.shape, b.shape, what);
-  const x = a.dataSync(), y = b.dataSync();
-  let worst = 0, scale = 1e-6;
-  for (let i = 0; i < x.length; i++) {
-    worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-    scale = Math.max(scale, Math.abs(y[i]!));
-  }
-  assert.ok(worst <= tol * scale, `${what}: max difference ${worst} (scale ${scale})`);
-}
 
 describe('nn.BatchNorm2d eval on NHWC-stored activations', () => {
   for (const backend of ['ref', 'wasm-bn-eval-2t']) {

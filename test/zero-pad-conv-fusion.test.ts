@@ -25,23 +25,13 @@ import { planChain, withoutFusion } from '../src/plan/planner.js';
 import { type ConvStage, OPAQUE, type Stage } from '../src/plan/stage.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
+import { assertClose } from './fusion-test-util.js';
 import { mobilenetMini } from '../src/zoo/mobilenet-mini.js';
 
 registerWasmBackend({ name: 'wasm-zero-pad-2t', threads: 2, priority: 0 });
 const BACKENDS = ['ref', 'wasm-zero-pad-2t'];
 
 const randn = (shape: number[], rng: Random) => ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
-
-function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
-  assert.deepEqual(a.shape, b.shape, what);
-  const x = a.dataSync(), y = b.dataSync();
-  let worst = 0, scale = 1e-6;
-  for (let i = 0; i < x.length; i++) {
-    worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-    scale = Math.max(scale, Math.abs(y[i]!));
-  }
-  assert.ok(worst <= tol * scale, `${what}: max difference ${worst} (scale ${scale})`);
-}
 
 describe('the zeroPadConv pattern', () => {
   const notRun = () => { throw new Error('not run'); };

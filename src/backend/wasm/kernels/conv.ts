@@ -105,37 +105,29 @@ function fusesPool(geo: ConvGeometry, pool: Pool2DAttrs): boolean {
  */
 const WINO_MIN_PIXELS = 9;
 
-function winograd(ctx: WasmContext, temps: Temps, c: ConvCall): void {
-  const { geo } = c;
-  const C = geo.inC, K = geo.outC;
-  const U = winoFilter(ctx, temps, c.w, C, K);
-  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
-  ctx.workspace(ctx.size('wino4WorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
-  // Split by images [n0, n1).
-  const args = {
-    mr: WINO_MR, x: xp.ptr, H: xp.H, W: xp.W, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0,
-    chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode,
-  };
-  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
-  ctx.parallel('wino4Forward', args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
-}
-
 /** Winograd F(2x2, 5x5) from one whole 2x2 tile of output per image (smaller outputs: implicit GEMM; not tuned). */
 const WINO25_MIN_PIXELS = 4;
 
-function winograd25(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+/** The two Winograd forwards, F(4x4, 3x3) and F(2x2, 5x5): the same driver, their own transforms and output tile. */
+const WINOGRAD_FORWARDS = {
+  winograd: { tile: 4, filter: winoFilter, workspace: 'wino4WorkspaceBytes', kernel: 'wino4Forward' },
+  winograd25: { tile: 2, filter: winoFilter25, workspace: 'wino25WorkspaceBytes', kernel: 'wino25Forward' },
+} as const;
+
+function winograd(ctx: WasmContext, temps: Temps, c: ConvCall, variant: keyof typeof WINOGRAD_FORWARDS): void {
+  const { tile, filter, workspace, kernel } = WINOGRAD_FORWARDS[variant];
   const { geo } = c;
   const C = geo.inC, K = geo.outC;
-  const U = winoFilter25(ctx, temps, c.w, C, K);
+  const U = filter(ctx, temps, c.w, C, K);
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
-  ctx.workspace(ctx.size('wino25WorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
   // Split by images [n0, n1).
   const args = {
     mr: WINO_MR, x: xp.ptr, H: xp.H, W: xp.W, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0,
     chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode,
   };
-  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2));
-  ctx.parallel('wino25Forward', args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
+  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile));
+  ctx.parallel(kernel, args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
 }
 
 function implicit(ctx: WasmContext, temps: Temps, c: ConvCall): void {
@@ -224,7 +216,8 @@ function conv2D(
     y: out.handle.ptr, flags: (bias !== undefined ? F_BIAS : 0) | (relu ? F_RELU : 0),
     pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? POOL_MAX,
   };
-  switch (convAlgorithm(geo)) {
+  const algorithm = convAlgorithm(geo);
+  switch (algorithm) {
     case 'groupsTS': {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       const b = bias === undefined ? null : v(c.bias, geo.outC);
@@ -234,8 +227,8 @@ function conv2D(
     case 'depthwise': depthwiseForward(ctx, geo, c.x, c.w, c.bias, c.y, c.flags); break;
     case 'direct1x3x3': direct1x3x3(ctx, temps, c); break;
     case 'direct1': direct1(ctx, temps, c); break;
-    case 'winograd': winograd(ctx, temps, c); break;
-    case 'winograd25': winograd25(ctx, temps, c); break;
+    case 'winograd':
+    case 'winograd25': winograd(ctx, temps, c, algorithm); break;
     case 'pointwise':
       gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
       break;
