@@ -37,46 +37,36 @@ const winoTiles = (g: ConvGeometry): number => Math.ceil(g.outH / 4) * Math.ceil
 const isWino = (g: ConvGeometry): boolean =>
   g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1;
 
-/**
- * dx as the adjoint of the Winograd forward (same tiles, so the same cost as the forward): dy
- * tiles are transformed, multiplied by the forward's U (of the channel-swapped filter, so the
- * GEMM runs K -> C) and transformed back into overlapping 6x6 windows of dx.
- */
-function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
-  const C = geo.inC, K = geo.outC;
-  const swapped = temps.alloc(9 * C * K * 4);
-  ctx.call('swapFilterIO', { w, KH: 3, KW: 3, C, K, out: swapped }); // [3, 3, K, C]
-  const Ut = winoFilter(ctx, temps, swapped, K, C);
-  ctx.workspace(ctx.size('wino4InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
-  // Split by images [n0, n1).
-  const args = {
-    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
-    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
-  };
-  ctx.parallel('wino4BackpropInput', args, {
-    total: geo.batch, grain: winoImageGrain(ctx, geo.batch, winoTiles(geo)), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
-  });
-}
-
 /** 5x5 stride 1 (no dilation or groups): the F(2x2, 5x5) forward's adjoint takes its input gradient. */
 const isWino25 = (g: ConvGeometry): boolean =>
   g.kH === 5 && g.kW === 5 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1 &&
   g.inC % 4 === 0 && g.outC % 4 === 0 && g.outH * g.outW >= 4;
 
-/** dx as the adjoint of the Winograd F(2x2, 5x5) forward: inputGradWinograd's steps with 2x2 tiles. */
-function inputGradWinograd25(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+/** The two Winograd input gradients, F(4x4, 3x3) and F(2x2, 5x5): one driver, their own transforms and tile. */
+const WINOGRAD_INPUT_GRADS = {
+  wino4: { k: 3, tile: 4, filter: winoFilter, workspace: 'wino4InputGradWorkspaceBytes', kernel: 'wino4BackpropInput' },
+  wino25: { k: 5, tile: 2, filter: winoFilter25, workspace: 'wino25InputGradWorkspaceBytes', kernel: 'wino25BackpropInput' },
+} as const;
+
+/**
+ * dx as the adjoint of the Winograd forward (same tiles, so the same cost as the forward): dy
+ * tiles are transformed, multiplied by the forward's U (of the channel-swapped filter, so the
+ * GEMM runs K -> C) and transformed back into overlapping windows of dx.
+ */
+function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number, variant: keyof typeof WINOGRAD_INPUT_GRADS): void {
+  const { k, tile, filter, workspace, kernel } = WINOGRAD_INPUT_GRADS[variant];
   const C = geo.inC, K = geo.outC;
-  const swapped = temps.alloc(25 * C * K * 4);
-  ctx.call('swapFilterIO', { w, KH: 5, KW: 5, C, K, out: swapped }); // [5, 5, K, C]
-  const Ut = winoFilter25(ctx, temps, swapped, K, C);
-  ctx.workspace(ctx.size('wino25InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const swapped = temps.alloc(k * k * C * K * 4);
+  ctx.call('swapFilterIO', { w, KH: k, KW: k, C, K, out: swapped }); // [k, k, K, C]
+  const Ut = filter(ctx, temps, swapped, K, C);
+  ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
   // Split by images [n0, n1).
   const args = {
     mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
     n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
   };
-  const tiles = Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
-  ctx.parallel('wino25BackpropInput', args, {
+  const tiles = Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile);
+  ctx.parallel(kernel, args, {
     total: geo.batch, grain: winoImageGrain(ctx, geo.batch, tiles), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
   });
 }
@@ -117,9 +107,9 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
     } else if (geo.pointwise && geo.groups === 1) {
       inputGradPointwise(ctx, geo, pdy, pw, pdx);
     } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
-      inputGradWinograd(ctx, temps, geo, pdy, pw, pdx);
+      inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino4');
     } else if (isWino25(geo)) {
-      inputGradWinograd25(ctx, temps, geo, pdy, pw, pdx);
+      inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino25');
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
     }
