@@ -126,7 +126,8 @@ export class Tensor implements TensorInfo {
    * cross-entropy to start from them (ops/logits-origin.ts).
    */
   get logitsOrigin(): LogitsOrigin | null {
-    this.resolve();
+    // A deferred value that declared its logits (ops/lazy.ts) answers without being computed.
+    if (this.#logitsOrigin === null) this.resolve();
     return this.#logitsOrigin;
   }
 
