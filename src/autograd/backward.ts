@@ -133,6 +133,7 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
     for (const o of t.gradNode.owned ?? []) o.release();
     t.gradNode = null;
     freedResults.add(t);
+    if (t.internal) t.release();
   }
 }
 

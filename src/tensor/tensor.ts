@@ -173,6 +173,13 @@ export class Tensor implements TensorInfo {
     this.replaceGrad(g, false);
   }
 
+  /**
+   * @internal Set on a tensor no user code can reach (an intermediate inside nn.Sequential between
+   * two of Fovea's own modules): only the graph holds it, so `backward()` releases it when it frees
+   * the graph, as it releases a rule's private tensors, instead of leaving it to the collector.
+   */
+  internal = false;
+
   /** @internal The gradient, for optimizers and backward: reading it here does not share it. */
   peekGrad(): Tensor | null {
     return this.#grad;
