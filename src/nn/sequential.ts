@@ -49,7 +49,7 @@ export class Sequential extends Module {
       const modules = step.kind === 'node' ? [this.#entries[step.node]![1]] : step.nodes.map((n) => this.#entries[n]![1]);
       const next = step.kind === 'node' ? modules[0]!.forward(h) : step.fusion.run(h, this.training);
       const ownModules = modules.every(keepsNoTensors);
-      if (hPrivate && ownModules && next !== h) freeIntermediate(h);
+      if (hPrivate && ownModules && next !== h) freeIntermediate(h, next);
       hPrivate = ownModules;
       h = next;
     }
@@ -57,8 +57,17 @@ export class Sequential extends Module {
   }
 }
 
-/** Frees `h` now when no graph can hold it, else leaves it to `backward()` to free with the graph. */
-function freeIntermediate(h: Tensor): void {
-  if (isGradEnabled()) h.internal = true;
-  else h.release();
+/**
+ * Frees `h`, which `next` was computed from: now when no graph can hold it, else with the graph in
+ * `backward()`. A deferred `next` (a Linear's output waiting for what might join it) still needs
+ * `h`, so without a graph it is computed first: what follows inside the Sequential reads it next
+ * anyway, and only a last Linear loses an epilogue it might have joined outside.
+ */
+function freeIntermediate(h: Tensor, next: Tensor): void {
+  if (isGradEnabled()) {
+    h.internal = true;
+    return;
+  }
+  next.compute();
+  h.release();
 }

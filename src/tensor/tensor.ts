@@ -280,6 +280,11 @@ export class Tensor implements TensorInfo {
     this.#gradNode = value.gradNode;
   }
 
+  /** @internal Computes a deferred value now (nothing to do when the tensor has its value). */
+  compute(): void {
+    this.resolve();
+  }
+
   /** Computes a deferred value now. */
   private resolve(): void {
     const deferred = this.#deferred;
