@@ -127,7 +127,31 @@ interface Subset {
 }
 
 function sliceOf(index: ImageFolderIndex, order: Int32Array, start: number, end: number): Subset {
-  return { files: index.files, ids: order.slice(start, end), labels: index.labels };
+  // A view, not a copy: the order is then freed with the datasets, never in between (a freed
+  // block of 128 KiB or more raises glibc's mmap threshold for good: see file-list.ts).
+  return { files: index.files, ids: order.subarray(start, end), labels: index.labels };
+}
+
+/**
+ * The order of each pass over a subset, in a buffer kept between passes: a new Int32Array per
+ * pass would free one as large as the subset's ids every epoch (see sliceOf). A pass running
+ * while another one holds the buffer gets its own.
+ */
+class PassOrders {
+  private spare: Int32Array | null = null;
+
+  constructor(private readonly n: number) {}
+
+  /** The positions 0..n-1 shuffled by `Random(seed)` (as its `permutation(n)`). */
+  take(seed: number): Int32Array {
+    const order = this.spare ?? new Int32Array(this.n);
+    this.spare = null;
+    return new Random(seed).permutationInto(order);
+  }
+
+  give(order: Int32Array): void {
+    this.spare = order;
+  }
 }
 
 /** The label tensor of files `ids` in the label mode. */
@@ -156,11 +180,16 @@ function subsetDataset(subset: Subset, classNames: string[], s: Settings, shuffl
   const size = s.batchSize ?? 1;
   const steps = Math.ceil(n / size);
   let passes = 0;
+  const orders = new PassOrders(n);
   const chunks = Dataset.fromGenerator(function* () {
-    const order = shuffle ? new Random((s.seed + Math.imul(++passes, 0x9e3779b9)) >>> 0).permutation(n) : null;
-    for (let b = 0; b < steps; b++) {
-      const [start, end] = [b * size, Math.min((b + 1) * size, n)];
-      yield Array.from({ length: end - start }, (_, i) => ids[order === null ? start + i : order[start + i]]);
+    const order = shuffle ? orders.take((s.seed + Math.imul(++passes, 0x9e3779b9)) >>> 0) : null;
+    try {
+      for (let b = 0; b < steps; b++) {
+        const [start, end] = [b * size, Math.min((b + 1) * size, n)];
+        yield Array.from({ length: end - start }, (_, i) => ids[order === null ? start + i : order[start + i]]);
+      }
+    } finally {
+      if (order !== null) orders.give(order);
     }
   }).assertCardinality(steps);
   const [height, width] = s.decode.imageSize;
