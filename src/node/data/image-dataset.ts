@@ -21,6 +21,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { CHANNELS, type ColorMode, decodeImagesInto, type DecodeOptions } from './decode-image.js';
 import { type DecodedBatch, DecodePool } from './decode-pool.js';
 import type { FileList } from './file-list.js';
+import { PassOrders } from './pass-orders.js';
 import { type ImageFolderIndex, indexImageFolder } from './image-folder-index.js';
 
 export type LabelMode = 'int' | 'categorical' | 'binary';
@@ -130,28 +131,6 @@ function sliceOf(index: ImageFolderIndex, order: Int32Array, start: number, end:
   // A view, not a copy: the order is then freed with the datasets, never in between (a freed
   // block of 128 KiB or more raises glibc's mmap threshold for good: see file-list.ts).
   return { files: index.files, ids: order.subarray(start, end), labels: index.labels };
-}
-
-/**
- * The order of each pass over a subset, in a buffer kept between passes: a new Int32Array per
- * pass would free one as large as the subset's ids every epoch (see sliceOf). A pass running
- * while another one holds the buffer gets its own.
- */
-class PassOrders {
-  private spare: Int32Array | null = null;
-
-  constructor(private readonly n: number) {}
-
-  /** The positions 0..n-1 shuffled by `Random(seed)` (as its `permutation(n)`). */
-  take(seed: number): Int32Array {
-    const order = this.spare ?? new Int32Array(this.n);
-    this.spare = null;
-    return new Random(seed).permutationInto(order);
-  }
-
-  give(order: Int32Array): void {
-    this.spare = order;
-  }
 }
 
 /** The label tensor of files `ids` in the label mode. */
