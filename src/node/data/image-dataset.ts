@@ -7,7 +7,7 @@
  *   await model.fit(train, { epochs: 10, validationData: val });
  *   train.classNames; // ['cats', 'dogs']
  *
- * It streams: only the file list is held (compactly: one joined string of names and offsets);
+ * It streams: only the file list is held (compactly: UTF-8 names and offsets in small chunks, file-list.ts);
  * each batch's files are read and decoded when the batch is pulled (on worker threads with `workers`), so memory does not grow with the folder. Every
  * file's header is checked when the dataset is made, so a bad file stops the load, not training.
  * The folder is only read.

@@ -200,10 +200,10 @@ export function indexImageFolder(dir: string, o: IndexOptions): ImageFolderIndex
   if (index.files.length === 0) throw fail(dir, `holds no images (allowed: ${IMAGE_EXTENSIONS.join(', ')})`);
   const scratch = new Uint8Array(HEAD_BYTES + TAIL_BYTES);
   for (let i = 0; i < index.files.length; i++) checkFile(index.files.path(i), index.files.name(i), o, scratch);
-  // The listing made garbage several times the list's size (per-folder lists, doubled buffers, a
-  // path string per header check), promoted to V8's old space during the checks: without a full
+  // The listing made garbage about the list's size (per-folder lists, a path and a name string
+  // per header check), some promoted to V8's old space during the checks: without a full
   // collection now it stays until V8's next one, often hundreds of training steps later, and a
-  // folder of 50,000 files then trains with ~10 MB more resident than one of 5,000.
+  // large folder then trains with more resident than a small one.
   reclaimUnreachable();
   return index;
 }
