@@ -1,0 +1,72 @@
+/**
+ * The wasm backend's strided (stride-2) convolutions, resnet8's shapes and odd ones: forward,
+ * input gradient and filter gradient against the reference backend, bit-identical on 1 and 2
+ * threads. The filter gradient runs over fixed image blocks summed in order
+ * (kernels/conv-grad.ts, filterGradImageBlocks): image counts that do not divide into the blocks,
+ * a widened filter (KW * C not a multiple of the micro-kernel's rows), one image (filter rows split).
+ */
+import { describe, it } from 'node:test';
+import { engine } from '../src/backend/engine.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import * as ops from '../src/ops/index.js';
+import { Random } from '../src/tensor/random.js';
+import { checkKernelAgainstRef } from './kernel-dispatch-test-util.js';
+
+registerWasmBackend({ name: 'wasm-s2-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'wasm-s2-2t', threads: 2, priority: 0 });
+const BACKENDS = ['wasm-s2-1t', 'wasm-s2-2t'] as const;
+
+interface Case { N: number; H: number; W: number; C: number; K: number; k: number; pad: [number, number, number, number] }
+
+const outSize = (size: number, k: number, before: number, after: number) => Math.floor((size + before + after - k) / 2) + 1;
+
+describe('wasm strided convolutions', () => {
+  const rng = new Random(43);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    // resnet8's strided 3x3 convs (fewer images) and its 1x1 stride-2 shortcuts.
+    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 3, pad: [1, 1, 1, 1] },
+    { N: 8, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1] },
+    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0] },
+    // 11 images: blocks of 2 and a last one of 1; odd, non-square sizes, uneven padding.
+    { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0] },
+    // (KW * C) % MR != 0: the filter is widened and the extra columns dropped.
+    { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1] },
+    // One image: the filter rows are split instead.
+    { N: 1, H: 8, W: 8, C: 4, K: 4, k: 3, pad: [1, 1, 1, 1] },
+  ];
+  const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.k}x${c.k}/2 -> ${c.K}`;
+  const geometry = (c: Case) => {
+    const conv = { strides: [2, 2], pad: c.pad, dilations: [1, 1], groups: 1 };
+    const OH = outSize(c.H, c.k, c.pad[0], c.pad[1]), OW = outSize(c.W, c.k, c.pad[2], c.pad[3]);
+    return { conv, dyShape: [c.N, OH, OW, c.K] };
+  };
+
+  it('forward matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const { conv } = geometry(c);
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.k, c.k, c.C, c.K]), bias: randn([c.K]) };
+      checkKernelAgainstRef(`forward ${name(c)}`, BACKENDS, 'Conv2D', inputs, { ...conv, activation: 'relu' }, 'convImplicit');
+    }
+    engine.setBackend('ref');
+  });
+
+  it('input gradient matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const { conv, dyShape } = geometry(c);
+      const inputs = { dy: randn(dyShape), filter: randn([c.k, c.k, c.C, c.K]) };
+      checkKernelAgainstRef(`dX ${name(c)}`, BACKENDS, 'Conv2DBackpropInput', inputs, { ...conv, inputShape: [c.N, c.H, c.W, c.C] }, 'col2im');
+    }
+    engine.setBackend('ref');
+  });
+
+  it('filter gradient matches the reference, identically on 1 and 2 threads, summing image blocks', () => {
+    for (const c of cases) {
+      const { conv, dyShape } = geometry(c);
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), dy: randn(dyShape) };
+      const kernel = c.N > 1 ? 'conv1FilterGradSum' : 'convBackpropFilter';
+      checkKernelAgainstRef(`dW ${name(c)}`, BACKENDS, 'Conv2DBackpropFilter', inputs, { ...conv, filterShape: [c.k, c.k, c.C, c.K] }, kernel);
+    }
+    engine.setBackend('ref');
+  });
+});
