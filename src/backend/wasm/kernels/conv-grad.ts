@@ -160,7 +160,7 @@ function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x
  * the input gets enough right padding that they never read past it.
  */
 function filterGradImplicit(ctx: WasmContext, temps: Temps, geo: ConvGeometry, pad: readonly number[], x: number, dy: number, dw: number): void {
-  const C = geo.inC, K = geo.outC;
+  const C = geo.inC, K = geo.outC, P = geo.rows;
   let KWp = geo.kW;
   while ((KWp * C) % MR !== 0) KWp++;
   const wide = KWp !== geo.kW;
@@ -169,12 +169,15 @@ function filterGradImplicit(ctx: WasmContext, temps: Temps, geo: ConvGeometry, p
   const xp = padded(ctx, temps, x, geo.batch, geo.inH, geo.inW, C, [pad[0]!, pad[1]!, pad[2]!, pad[3]! + extra]);
   const rows = geo.kH * KWp * C;
   const target = wide ? temps.alloc(rows * K * 4) : dw;
+  ctx.workspace(ctx.size('convFilterWorkspaceBytes', { P, K }));
+  // Split by filter rows [i0, i0 + rows).
   const args = {
     mr: MR, x: xp.ptr, H: xp.H, W: xp.W, C, KH: geo.kH, KW: KWp, sy: geo.strideH, sx: geo.strideW, N: geo.batch,
-    OH: geo.outH, OW: geo.outW, dy, K, i0: 0, rows, dw: target, flags: 0, ws: 0,
+    OH: geo.outH, OW: geo.outW, dy, K, i0: 0, rows: 0, dw: target, flags: 0, ws: 0,
   };
-  if (K % 4 === 0 && geo.batch > 1) filterGradImageBlocks(ctx, temps, geo, args);
-  else filterGradFilterRows(ctx, geo, args);
+  ctx.parallel('convBackpropFilter', args, {
+    total: rows, grain: ctx.grain(rows, 2, MR), chunk: { i0: [1, 0], rows: [0, 1] }, work: 2 * P * K * rows, workspace: 'ws',
+  });
   if (wide) {
     const f = ctx.heap.f32;
     const rowLen = geo.kW * C * K;
@@ -183,49 +186,6 @@ function filterGradImplicit(ctx: WasmContext, temps: Temps, geo: ConvGeometry, p
       f.copyWithin((dw >> 2) + kh * rowLen, src, src + rowLen);
     }
   }
-}
-
-/** The arguments of convBackpropFilter (conv-implicit.ts) for the whole gradient. */
-interface ImplicitFilterGradArgs {
-  mr: number; x: number; H: number; W: number; C: number; KH: number; KW: number; sy: number; sx: number; N: number;
-  OH: number; OW: number; dy: number; K: number; i0: number; rows: number; dw: number; flags: number; ws: number;
-}
-
-/**
- * Image blocks of the implicit filter gradient: fixed (not per thread), so the in-order sum of
- * the partial gradients is the same on any number of threads; even, so two threads share them.
- */
-const IMPLICIT_DW_PARTS = 8;
-
-/**
- * The implicit filter gradient as IMPLICIT_DW_PARTS single-threaded calls, each over its own
- * block of images into its own partial dW (all filter rows), then the partials added in order.
- * Split by filter rows instead, every thread packed all of dY for itself (the strided convs of
- * resnet8 measured 1.46x on two threads against 1.9x for their forward).
- */
-function filterGradImageBlocks(ctx: WasmContext, temps: Temps, geo: ConvGeometry, args: ImplicitFilterGradArgs): void {
-  const N = geo.batch, n = args.rows * args.K;
-  const perPart = Math.ceil(N / Math.min(IMPLICIT_DW_PARTS, N));
-  const parts = Math.ceil(N / perPart);
-  // Part j starts at image j * perPart and writes at dws + j * perPart * unit floats (the chunk
-  // arguments are affine in the image start), so a part holds perPart * unit >= n floats.
-  const unit = Math.ceil(n / perPart);
-  const dws = temps.alloc(parts * perPart * unit * 4);
-  ctx.workspace(ctx.size('convFilterWorkspaceBytes', { P: perPart * geo.outH * geo.outW, K: args.K }));
-  const imageX = args.H * args.W * args.C * 4, imageDy = geo.outH * geo.outW * args.K * 4;
-  ctx.parallel('convBackpropFilter', { ...args, N: 0, dw: dws }, {
-    total: N, grain: perPart, chunk: { x: [imageX, 0], dy: [imageDy, 0], N: [0, 1], dw: [4 * unit, 0] },
-    work: 2 * geo.rows * args.K * args.rows, workspace: 'ws', unitChunks: true,
-  });
-  ctx.call('conv1FilterGradSum', { dws, parts, partStride: perPart * unit * 4, n, dw: args.dw });
-}
-
-/** The implicit filter gradient split by filter rows [i0, i0 + rows) (one image, or K % 4 != 0). */
-function filterGradFilterRows(ctx: WasmContext, geo: ConvGeometry, args: ImplicitFilterGradArgs): void {
-  ctx.workspace(ctx.size('convFilterWorkspaceBytes', { P: geo.rows, K: args.K }));
-  ctx.parallel('convBackpropFilter', { ...args, rows: 0 }, {
-    total: args.rows, grain: ctx.grain(args.rows, 2, MR), chunk: { i0: [1, 0], rows: [0, 1] }, work: 2 * geo.rows * args.K * args.rows, workspace: 'ws',
-  });
 }
 
 /** Patch-matrix floats per im2col block of the fallback filter gradient. */
