@@ -1,5 +1,6 @@
 /**
- * The wasm backend's strided (stride-2) convolutions, resnet8's shapes and odd ones: forward,
+ * The wasm backend's strided (stride-2) convolutions, resnet8's shapes and odd ones: forward
+ * (Winograd F(4x4, 2x2) on the input's phases, wasm/assembly/winograd42.ts, or implicit GEMM),
  * input gradient and filter gradient against the reference backend, bit-identical on 1 and 2
  * threads: odd, non-square sizes, uneven padding, a widened filter in the filter gradient (KW * C
  * not a multiple of the micro-kernel's rows), one image.
@@ -15,7 +16,8 @@ registerWasmBackend({ name: 'wasm-s2-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-s2-2t', threads: 2, priority: 0 });
 const BACKENDS = ['wasm-s2-1t', 'wasm-s2-2t'] as const;
 
-interface Case { N: number; H: number; W: number; C: number; K: number; k: number; pad: [number, number, number, number] }
+/** `forward`: the export the forward must dispatch (Winograd F(4x4, 2x2) for 3x3 with C % 4 == 0, K % 8 == 0). */
+interface Case { N: number; H: number; W: number; C: number; K: number; k: number; pad: [number, number, number, number]; forward: string }
 
 const outSize = (size: number, k: number, before: number, after: number) => Math.floor((size + before + after - k) / 2) + 1;
 
@@ -24,15 +26,19 @@ describe('wasm strided convolutions', () => {
   const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
   const cases: Case[] = [
     // resnet8's strided 3x3 convs (fewer images) and its 1x1 stride-2 shortcuts.
-    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 3, pad: [1, 1, 1, 1] },
-    { N: 8, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1] },
-    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0] },
-    // Odd, non-square sizes, uneven padding.
-    { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0] },
-    // (KW * C) % MR != 0: the filter is widened and the extra columns dropped.
-    { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1] },
-    // One image.
-    { N: 1, H: 8, W: 8, C: 4, K: 4, k: 3, pad: [1, 1, 1, 1] },
+    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward' },
+    { N: 8, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward' },
+    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0], forward: 'convImplicit' },
+    // Winograd: odd, non-square sizes and uneven padding (edge tiles clipped, windows past x);
+    // padding wider than the filter's reach; inside tiles read in place next to gathered ones.
+    { N: 3, H: 9, W: 11, C: 8, K: 16, k: 3, pad: [0, 1, 1, 0], forward: 'wino42Forward' },
+    { N: 2, H: 12, W: 10, C: 4, K: 8, k: 3, pad: [2, 3, 2, 2], forward: 'wino42Forward' },
+    { N: 2, H: 40, W: 36, C: 4, K: 24, k: 3, pad: [1, 0, 0, 1], forward: 'wino42Forward' },
+    // Implicit GEMM: K % 8 != 0 (odd sizes, uneven padding); C = 3 (the filter gradient widens
+    // the filter: (KW * C) % MR != 0); one image.
+    { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0], forward: 'convImplicit' },
+    { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit' },
+    { N: 1, H: 8, W: 8, C: 4, K: 4, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit' },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.k}x${c.k}/2 -> ${c.K}`;
   const geometry = (c: Case) => {
@@ -45,7 +51,9 @@ describe('wasm strided convolutions', () => {
     for (const c of cases) {
       const { conv } = geometry(c);
       const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.k, c.k, c.C, c.K]), bias: randn([c.K]) };
-      checkKernelAgainstRef(`forward ${name(c)}`, BACKENDS, 'Conv2D', inputs, { ...conv, activation: 'relu' }, 'convImplicit');
+      checkKernelAgainstRef(`forward ${name(c)}`, BACKENDS, 'Conv2D', inputs, { ...conv, activation: 'relu' }, c.forward);
+      const linear = { x: inputs.x, filter: inputs.filter };
+      checkKernelAgainstRef(`forward linear, no bias ${name(c)}`, BACKENDS, 'Conv2D', linear, { ...conv, activation: 'linear' }, c.forward);
     }
     engine.setBackend('ref');
   });
