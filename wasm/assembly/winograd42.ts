@@ -15,7 +15,7 @@
 import { f, fma, fms, relu4 } from './simd';
 import { kernelI } from './tile-kernels';
 
-/** Bytes of U for wino42Filter: 25 packed [4C x K] panels (K % 8 == 0). */
+/** Bytes of U for wino42Filter: 25 packed [4C x K] panels. */
 export function wino42FilterBytes(C: i32, K: i32): i32 {
   return 25 * 4 * C * K * 4;
 }
@@ -37,11 +37,12 @@ export function wino42FilterBytes(C: i32, K: i32): i32 {
 }
 
 /**
- * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK, K % 8 == 0), as
- * packB-style panels [K/8][4C][8], channel (a * 2 + b) * C + c, for input channels [c0, c1)
- * (threads split channels). tmp: 64 bytes of scratch.
+ * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK), channel
+ * (a * 2 + b) * C + c, for input channels [c0, c1) (threads split channels), as packB-style
+ * panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8] for the
+ * input gradient's GEMM (4C -> K read backwards). tmp: 64 bytes of scratch.
  */
-export function wino42Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
+export function wino42Filter(g: usize, C: i32, K: i32, U: usize, transposed: i32, tmp: usize, c0: i32, c1: i32): void {
   const Cp = <usize>(4 * C);
   const uXi = (Cp * <usize>K) << 2;
   const s = <usize>C * <usize>K;
@@ -54,7 +55,9 @@ export function wino42Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0:
           // t = G h (5x2 at tmp, rows 8 bytes apart), one column of h at a time.
           g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 8);
           g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 4, 8);
-          const dst = f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
+          const dst = transposed != 0
+            ? f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7))
+            : f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
           // u = t G^T: row i of u = G applied to row i of t.
           for (let i: usize = 0; i < 5; i++) g5(load<f32>(tmp + i * 8), load<f32>(tmp + i * 8 + 4), dst + i * 5 * uXi, uXi);
         }
@@ -112,7 +115,7 @@ export function wino42Forward(
 ): void {
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
-  const Cz = <usize>C, Cp = 4 * Cz, Kz = <usize>K;
+  const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K;
   const V = ws; // [25][chunk][4C]
   const M = V + ((25 * <usize>chunk * Cp) << 2); // [25][chunk][K]
   const rowt = M + ((25 * <usize>chunk * Kz) << 2);

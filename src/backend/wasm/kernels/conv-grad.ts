@@ -2,7 +2,9 @@
  * Conv2DBackpropInput and Conv2DBackpropFilter.
  * dx: pointwise (1x1 stride 1 unpadded): one GEMM into dx. 3x3 stride 1 with C % 8 == 0,
  *   K % 4 == 0 and an output of at least 9 pixels runs as the adjoint of the Winograd F(4x4, 3x3)
- *   forward (wino4BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
+ *   forward (wino4BackpropInput); 3x3 stride 2 with C % 2 == 0, K % 4 == 0 and at least 16 output
+ *   pixels as the adjoint of the Winograd F(4x4, 2x2) forward on the input's phases
+ *   (wino42BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
  *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
  *   blocks, summed in order (reproducible); pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
@@ -17,7 +19,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoImageGrain } from './conv-util.js';
+import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -71,6 +73,26 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   });
 }
 
+/** 3x3 stride 2 (no dilation or groups) with whole 4x4 output tiles: the F(4x4, 2x2) forward's adjoint takes its input gradient. */
+const isWino42 = (g: ConvGeometry): boolean =>
+  g.kH === 3 && g.kW === 3 && g.strideH === 2 && g.strideW === 2 && g.dilH === 1 && g.dilW === 1 && g.groups === 1 &&
+  g.inC % 2 === 0 && g.outC % 4 === 0 && g.outH * g.outW >= 16;
+
+/** dx of a stride-2 3x3 conv as the adjoint of the Winograd F(4x4, 2x2) forward (winograd42-input-grad.ts), split by images. */
+function inputGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+  const C = geo.inC, K = geo.outC;
+  const Ut = winoFilter42(ctx, temps, w, C, K, true);
+  ctx.workspace(ctx.size('wino42InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const args = {
+    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
+    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
+  };
+  const tiles = Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4);
+  ctx.parallel('wino42BackpropInput', args, {
+    total: geo.batch, grain: winoImageGrain(ctx, geo.batch, tiles), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
+  });
+}
+
 /**
  * A pointwise conv (1x1, stride 1, unpadded) is a GEMM on the pixels: dx [rows, C] = dy [rows, K]
  * W^T straight into dx, where the general path writes the same values as patch columns and then
@@ -110,6 +132,8 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino4');
     } else if (isWino25(geo)) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino25');
+    } else if (isWino42(geo)) {
+      inputGradWinogradStride2(ctx, temps, geo, pdy, pw, pdx);
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
     }

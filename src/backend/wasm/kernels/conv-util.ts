@@ -63,11 +63,14 @@ export function winoFilter25(ctx: WasmContext, temps: Temps, w: number, C: numbe
   return U;
 }
 
-/** U = Winograd F(4x4, 2x2) transform of the four phases of the HWIO 3x3 filter w of a stride-2 conv (winograd42.ts), split by input channels. */
-export function winoFilter42(ctx: WasmContext, temps: Temps, w: number, C: number, K: number): number {
+/**
+ * U = Winograd F(4x4, 2x2) transform of the four phases of the HWIO 3x3 filter w of a stride-2
+ * conv (winograd42.ts), split by input channels; `transposed` packs it for the input gradient.
+ */
+export function winoFilter42(ctx: WasmContext, temps: Temps, w: number, C: number, K: number, transposed = false): number {
   const U = temps.alloc(ctx.size('wino42FilterBytes', { C, K }));
   ctx.workspace(512);
-  ctx.parallel('wino42Filter', { g: w, C, K, U, tmp: 0, c0: 0, c1: 0 }, {
+  ctx.parallel('wino42Filter', { g: w, C, K, U, transposed: transposed ? 1 : 0, tmp: 0, c0: 0, c1: 0 }, {
     total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 150, workspace: 'tmp',
   });
   return U;
