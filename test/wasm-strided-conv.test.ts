@@ -17,10 +17,11 @@ registerWasmBackend({ name: 'wasm-s2-2t', threads: 2, priority: 0 });
 const BACKENDS = ['wasm-s2-1t', 'wasm-s2-2t'] as const;
 
 /**
- * `forward`, `inputGrad`: the exports the forward and the input gradient must dispatch (Winograd
- * F(4x4, 2x2) for 3x3 with C % 4 == 0 and K % 8 == 0, its adjoint for C % 2 == 0 and K % 4 == 0).
+ * `forward`, `inputGrad`, `filterGrad`: the exports each kernel must dispatch (Winograd F(4x4, 2x2)
+ * for 3x3 with C % 4 == 0 and K % 8 == 0, its adjoint for C % 2 == 0 and K % 4 == 0, its filter
+ * gradient for C % 4 == 0 and K % 4 == 0; 16 output pixels or more).
  */
-interface Case { N: number; H: number; W: number; C: number; K: number; k: number; pad: [number, number, number, number]; forward: string; inputGrad: string }
+interface Case { N: number; H: number; W: number; C: number; K: number; k: number; pad: [number, number, number, number]; forward: string; inputGrad: string; filterGrad: string }
 
 const outSize = (size: number, k: number, before: number, after: number) => Math.floor((size + before + after - k) / 2) + 1;
 
@@ -29,19 +30,19 @@ describe('wasm strided convolutions', () => {
   const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
   const cases: Case[] = [
     // resnet8's strided 3x3 convs (fewer images) and its 1x1 stride-2 shortcuts.
-    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput' },
-    { N: 8, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput' },
-    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0], forward: 'convImplicit', inputGrad: 'col2im' },
+    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    { N: 8, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     // Winograd: odd, non-square sizes and uneven padding (edge tiles clipped, windows past x);
     // padding wider than the filter's reach; inside tiles read in place next to gathered ones.
-    { N: 3, H: 9, W: 11, C: 8, K: 16, k: 3, pad: [0, 1, 1, 0], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput' },
-    { N: 2, H: 12, W: 10, C: 4, K: 8, k: 3, pad: [2, 3, 2, 2], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput' },
-    { N: 2, H: 40, W: 36, C: 4, K: 24, k: 3, pad: [1, 0, 0, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput' },
+    { N: 3, H: 9, W: 11, C: 8, K: 16, k: 3, pad: [0, 1, 1, 0], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    { N: 2, H: 12, W: 10, C: 4, K: 8, k: 3, pad: [2, 3, 2, 2], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    { N: 2, H: 40, W: 36, C: 4, K: 24, k: 3, pad: [1, 0, 0, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     // Implicit GEMM: K % 8 != 0 (odd sizes, uneven padding); C = 3 (the filter gradient widens
     // the filter: (KW * C) % MR != 0); one image.
-    { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0], forward: 'convImplicit', inputGrad: 'col2im' },
-    { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im' },
-    { N: 1, H: 8, W: 8, C: 4, K: 4, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'wino42BackpropInput' },
+    { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 1, H: 8, W: 8, C: 4, K: 4, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.k}x${c.k}/2 -> ${c.K}`;
   const geometry = (c: Case) => {
@@ -74,7 +75,7 @@ describe('wasm strided convolutions', () => {
     for (const c of cases) {
       const { conv, dyShape } = geometry(c);
       const inputs = { x: randn([c.N, c.H, c.W, c.C]), dy: randn(dyShape) };
-      checkKernelAgainstRef(`dW ${name(c)}`, BACKENDS, 'Conv2DBackpropFilter', inputs, { ...conv, filterShape: [c.k, c.k, c.C, c.K] }, 'convBackpropFilter');
+      checkKernelAgainstRef(`dW ${name(c)}`, BACKENDS, 'Conv2DBackpropFilter', inputs, { ...conv, filterShape: [c.k, c.k, c.C, c.K] }, c.filterGrad);
     }
     engine.setBackend('ref');
   });

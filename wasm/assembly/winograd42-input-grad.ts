@@ -33,7 +33,7 @@ import { kernelI } from './tile-kernels';
  * G (25 components gXi bytes apart, 4 channels) = A dy A^T of the 4x4 dy tile at yb (rows yRow
  * bytes apart, pixels kB apart), only nr x nc of it inside dy (zeros beyond). tmp: 20 v128.
  */
-function dyTile5(yb: usize, kB: usize, yRow: usize, nr: i32, nc: i32, tmp: usize, out: usize, gXi: usize): void {
+export function dyTile5(yb: usize, kB: usize, yRow: usize, nr: i32, nc: i32, tmp: usize, out: usize, gXi: usize): void {
   const z = f32x4.splat(0);
   for (let r = 0; r < 4; r++) {
     const p = yb + <usize>r * yRow;

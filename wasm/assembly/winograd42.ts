@@ -159,7 +159,7 @@ export function wino42Forward(
  * rows and two pixels, when the window lies inside x, else from its copy in patch.
  */
 // @ts-ignore: decorator
-@inline function transformTile(x: usize, n: i32, H: i32, W: i32, Cz: usize, r0: i32, q0: i32, patch: usize, tmp: usize, vt: usize, vXi: usize): void {
+@inline export function transformTile(x: usize, n: i32, H: i32, W: i32, Cz: usize, r0: i32, q0: i32, patch: usize, tmp: usize, vt: usize, vXi: usize): void {
   let src = patch, row: usize = (10 * Cz) << 2;
   if (r0 >= 0 && r0 + 10 <= H && q0 >= 0 && q0 + 10 <= W) {
     src = f(x, <usize>((n * H + r0) * W + q0) * Cz);

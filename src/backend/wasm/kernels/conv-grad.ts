@@ -7,7 +7,8 @@
  *   (wino42BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
  *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
- *   blocks, summed in order (reproducible); pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
+ *   blocks, summed in order (reproducible); 3x3 stride 2 (C % 4 == 0, K % 4 == 0, output >= 16
+ *   pixels): the same through the F(4x4, 2x2) phase Winograd; pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
  *   over fixed pixel blocks summed in order; one input channel (the first layer):
  *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
  *   implicit-im2col GEMM; dilated ones: im2col + GEMM.
@@ -146,20 +147,49 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
 const DW_PARTS = 8;
 
 /**
+ * Image blocks of a Winograd filter gradient: fixed (not per thread: reproducible sums), each deep
+ * enough to fill a tile chunk, since every part zeroes, accumulates and later sums a whole dU;
+ * an even count of equal parts, so two or four threads share them evenly (conv3 of the seed CNN:
+ * 48 + 16 images before, 32 + 32 now).
+ */
+function winoFilterGradParts(N: number, tilesPerImage: number): { parts: number; perPart: number } {
+  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tilesPerImage));
+  const fewest = Math.ceil(N / deep);
+  const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
+  return { parts, perPart: Math.ceil(N / parts) };
+}
+
+/**
+ * dW of a stride-2 3x3 conv through the F(4x4, 2x2) phase Winograd (winograd42-filter-grad.ts):
+ * dU partials over fixed image blocks, then one pass that sums them in order, transforms back and
+ * maps the phases onto the 3x3 taps. x unpadded: the kernel reads the padding as zeros.
+ */
+function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, dy: number, dw: number): void {
+  const C = geo.inC, K = geo.outC, N = geo.batch;
+  const { parts, perPart } = winoFilterGradParts(N, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
+  const partBytes = ctx.size('wino42FilterGradPartBytes', { C, K });
+  const dUs = temps.alloc(parts * partBytes);
+  ctx.workspace(ctx.size('wino42FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const args = {
+    mr: MR, x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, dy, OH: geo.outH, OW: geo.outW, K, N, perPart,
+    part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0,
+  };
+  ctx.parallel('wino42BackpropFilterPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true });
+  // Split by input channels [c0, c1).
+  ctx.workspace(2048);
+  ctx.parallel('wino42FilterGradFinish', { dUs, parts, partStride: partBytes, C, K, dw, tmp: 0, c0: 0, c1: 0 }, {
+    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 25 * (parts + 10), workspace: 'tmp',
+  });
+}
+
+/**
  * The Winograd filter gradient: dU partials over fixed image blocks, then one pass that sums them
  * in order and transforms back. `size` 3 runs F(4x4, 3x3) (wino4*), 5 runs F(2x2, 5x5) (wino25*).
  */
 function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number, size: 3 | 5): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
   const tiles = size === 3 ? winoTiles(geo) : Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
-  // Fixed parts (not per thread: reproducible sums), each deep enough to fill a tile chunk, since
-  // every part zeroes, accumulates and later sums a whole dU (36 x C x K floats); an even count
-  // of equal parts, so two or four threads share them evenly (conv3 of the seed CNN: 48 + 16
-  // images before, 32 + 32 now).
-  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tiles));
-  const fewest = Math.ceil(N / deep);
-  const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
-  const perPart = Math.ceil(N / parts);
+  const { parts, perPart } = winoFilterGradParts(N, tiles);
   const partBytes = ctx.size('wino4FilterGradPartBytes', { C, K });
   const dUs = temps.alloc(parts * partBytes);
   const workspace = size === 3 ? 'wino4FilterGradWorkspaceBytes' : 'wino25FilterGradWorkspaceBytes';
@@ -293,6 +323,8 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
     } else if (isWino25(geo) && geo.inC % MR === 0) {
       const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
       filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 5);
+    } else if (isWino42(geo) && geo.inC % 4 === 0) {
+      filterGradWinogradStride2(ctx, temps, geo, px, pdy, pdw);
     } else if (geo.pointwise) {
       filterGradPointwise(ctx, temps, geo, px, pdy, pdw);
     } else if (d1 && geo.inC === 1 && geo.outC % 4 === 0) {
