@@ -4,7 +4,7 @@
 // and dw[2p + a, 2q + b, c] = dh[p, q, (a, b, c)] for the taps inside the 3x3 filter.
 import { f } from './simd';
 import { kernelT } from './tile-kernels';
-import { transformTile } from './winograd42';
+import { phaseRange, phaseSlot, transformTile } from './winograd42';
 import { dyTile5 } from './winograd42-input-grad';
 
 /** Bytes of one dU partial (25 x [4C x roundUp(K, 8)] floats). */
@@ -54,10 +54,12 @@ export function wino42BackpropFilterPart(
         dyTile5(yb + (k << 2), Kz << 2, yRow, min(4, OH - oy), min(4, OW - ox), tmp, dst, gXi);
       }
     }
-    // 25 GEMMs: dU_xi [4C x Kp] += V_xi^T [4C x cnt] G_xi [cnt x Kp]
+    // 25 GEMMs: dU_xi [4C x Kp] += V_xi^T [4C x cnt] G_xi [cnt x Kp], over the channels whose
+    // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros).
     for (let xi = 0; xi < 25; xi++) {
+      const range = phaseRange(xi);
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
-      for (let c: usize = 0; c < Cp; c += <usize>mr) {
+      for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += <usize>mr) {
         for (let jr: usize = 0; jr < Kp; jr += 8) {
           kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, 1);
         }
@@ -88,7 +90,7 @@ export function wino42FilterGradFinish(dUs: usize, parts: i32, partStride: usize
   for (let c = c0; c < c1; c++) {
     for (let a = 0; a < 2; a++) {
       for (let b = 0; b < 2; b++) {
-        const cp = (a * 2 + b) * C + c;
+        const cp = phaseSlot(a, b) * C + c;
         for (let k = 0; k < K; k += 4) {
           const off = (<usize>(cp * Kp + k)) << 2;
           for (let xi: usize = 0; xi < 25; xi++) {

@@ -4,6 +4,7 @@
 // Same tiles as the forward, so the same multiplies: 100 C per 16 outputs of dy.
 import { f, fma } from './simd';
 import { kernelI } from './tile-kernels';
+import { phaseRange, phaseSlot } from './winograd42';
 
 /** 1-D m = A y (A = (A^T)^T, 5x4): five vectors at q (stride qs) from four. */
 // @ts-ignore: decorator
@@ -75,6 +76,10 @@ export function wino42BackpropInput(
   const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
   const img = <usize>(H * W) * Cz;
   memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
+  // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
+  // columns of M stay zero, so they are zeroed once here.
+  const skip = (C & 7) == 0;
+  if (skip) memory.fill(M, 0, 25 * mXi);
   const yRow = (<usize>OW * Kz) << 2;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
@@ -93,10 +98,12 @@ export function wino42BackpropInput(
     }
     // 25 GEMMs: M_xi [tiles x 4C] = G_xi [tiles x K] Ut_xi [K x 4C]
     for (let xi = 0; xi < 25; xi++) {
+      const range = skip ? phaseRange(xi) : 4 << 8;
+      const c0 = <usize>(range & 255) * Cz, c1 = <usize>(range >> 8) * Cz;
       const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += mr) {
         for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(gx + ((<usize>(t + r) * Kz) << 2)));
-        for (let jr: usize = 0; jr < Cp; jr += 8) {
+        for (let jr: usize = c0; jr < c1; jr += 8) {
           kernelI(mr, K, rowt, ux + ((jr * Kz) << 2), mx + ((<usize>t * Cp + jr) << 2), Cp << 2, 0, 0);
         }
       }
@@ -111,7 +118,7 @@ export function wino42BackpropInput(
 
 /**
  * dX = B m B^T per channel of one tile (m: 25 components mXi bytes apart, 4C floats each),
- * added into dx[r0 + 2i + a, q0 + 2j + b, c] for channel (a * 2 + b) * C + c, inside dx only.
+ * added into dx[r0 + 2i + a, q0 + 2j + b, c] for channel phaseSlot(a, b) * C + c, inside dx only.
  */
 function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n: i32, H: i32, W: i32, r0: i32, q0: i32): void {
   const t2 = tmp + 400;
@@ -122,7 +129,7 @@ function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n:
       // s2d rows i with r0 + 2i + a inside [0, H), columns j likewise.
       const i0 = max(0, (1 - r0 - a) >> 1), i1 = min(5, (H - r0 - a + 1) >> 1);
       const j0 = max(0, (1 - q0 - b) >> 1), j1 = min(5, (W - q0 - b + 1) >> 1);
-      const phase = (<usize>((a * 2 + b)) * Cz) << 2;
+      const phase = (<usize>phaseSlot(a, b) * Cz) << 2;
       for (let c: usize = 0; c < Cz; c += 4) {
         const q = mt + phase + (c << 2);
         // columns: tmp[i][j] = (B m)[i] over rows i of column j
