@@ -43,6 +43,8 @@ describe('wasm strided convolutions', () => {
     { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     { N: 1, H: 8, W: 8, C: 4, K: 4, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    // A filter past the phase Winograd's size bound (C x K > 256 x 256): implicit GEMM.
+    { N: 1, H: 8, W: 8, C: 260, K: 256, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.k}x${c.k}/2 -> ${c.K}`;
   const geometry = (c: Case) => {

@@ -2,13 +2,13 @@
  * Conv2DBackpropInput and Conv2DBackpropFilter.
  * dx: pointwise (1x1 stride 1 unpadded): one GEMM into dx. 3x3 stride 1 with C % 8 == 0,
  *   K % 4 == 0 and an output of at least 9 pixels runs as the adjoint of the Winograd F(4x4, 3x3)
- *   forward (wino4BackpropInput); 3x3 stride 2 with C % 2 == 0, K % 4 == 0 and at least 16 output
- *   pixels as the adjoint of the Winograd F(4x4, 2x2) forward on the input's phases
+ *   forward (wino4BackpropInput); 3x3 stride 2 with C % 2 == 0, K % 4 == 0, C x K <= 256 x 256 and
+ *   at least 16 output pixels as the adjoint of the Winograd F(4x4, 2x2) forward on the input's phases
  *   (wino42BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
  *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
- *   blocks, summed in order (reproducible); 3x3 stride 2 (C % 4 == 0, K % 4 == 0, output >= 16
- *   pixels): the same through the F(4x4, 2x2) phase Winograd; pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
+ *   blocks, summed in order (reproducible); 3x3 stride 2 (C % 4 == 0, K % 4 == 0, C x K <= 256 x 256,
+ *   output >= 16 pixels): the same through the F(4x4, 2x2) phase Winograd; pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
  *   over fixed pixel blocks summed in order; one input channel (the first layer):
  *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
  *   implicit-im2col GEMM; dilated ones: im2col + GEMM.
@@ -20,7 +20,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
+import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -73,11 +73,6 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
     total: geo.batch, grain: winoImageGrain(ctx, geo.batch, tiles), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
   });
 }
-
-/** 3x3 stride 2 (no dilation or groups) with whole 4x4 output tiles: the F(4x4, 2x2) forward's adjoint takes its input gradient. */
-const isWino42 = (g: ConvGeometry): boolean =>
-  g.kH === 3 && g.kW === 3 && g.strideH === 2 && g.strideW === 2 && g.dilH === 1 && g.dilW === 1 && g.groups === 1 &&
-  g.inC % 2 === 0 && g.outC % 4 === 0 && g.outH * g.outW >= 16;
 
 /** dx of a stride-2 3x3 conv as the adjoint of the Winograd F(4x4, 2x2) forward (winograd42-input-grad.ts), split by images. */
 function inputGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
@@ -133,7 +128,7 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino4');
     } else if (isWino25(geo)) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino25');
-    } else if (isWino42(geo)) {
+    } else if (phaseWinogradFits(geo) && geo.inC % 2 === 0 && geo.outC % 4 === 0) {
       inputGradWinogradStride2(ctx, temps, geo, pdy, pw, pdx);
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
@@ -323,7 +318,7 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
     } else if (isWino25(geo) && geo.inC % MR === 0) {
       const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
       filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 5);
-    } else if (isWino42(geo) && geo.inC % 4 === 0) {
+    } else if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 4 === 0) {
       filterGradWinogradStride2(ctx, temps, geo, px, pdy, pdw);
     } else if (geo.pointwise) {
       filterGradPointwise(ctx, temps, geo, px, pdy, pdw);

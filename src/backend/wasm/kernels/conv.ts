@@ -4,8 +4,9 @@
  *    stride 1: conv1Direct (direct convolutions; both can pool 2x2 in their epilogue);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
- *    3x3 stride 2, C % 4 == 0, K % 8 == 0: Winograd F(4x4, 2x2) on the input's four phases
- *    (winograd42.ts; padding read as zeros, no padded copy);
+ *    3x3 stride 2, C % 4 == 0, K % 8 == 0, C x K <= 256 x 256, at least 16 output pixels:
+ *    Winograd F(4x4, 2x2) on the input's four phases (winograd42.ts; padding read as zeros, no
+ *    padded copy);
  * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
  * 5. dilated convs: im2col + GEMM;
@@ -16,7 +17,7 @@ import type { Conv2DAttrs, KernelAttrs, KernelFn, KernelInputs, Pool2DAttrs, Ten
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
+import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -85,7 +86,7 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   if (d1 && s1 && geo.inC === 1 && geo.outC % 4 === 0) return 'direct1';
   if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) return 'winograd';
   if (d1 && s1 && geo.kH === 5 && geo.kW === 5 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO25_MIN_PIXELS) return 'winograd25';
-  if (d1 && isStride2x3x3(geo) && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO42_MIN_PIXELS) return 'winogradStride2';
+  if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 8 === 0) return 'winogradStride2';
   if (geo.pointwise) return 'pointwise';
   return d1 ? 'implicit' : 'im2col';
 }
@@ -110,11 +111,6 @@ const WINO_MIN_PIXELS = 9;
 
 /** Winograd F(2x2, 5x5) from one whole 2x2 tile of output per image (smaller outputs: implicit GEMM; not tuned). */
 const WINO25_MIN_PIXELS = 4;
-
-const isStride2x3x3 = (g: ConvGeometry): boolean => g.kH === 3 && g.kW === 3 && g.strideH === 2 && g.strideW === 2;
-
-/** Winograd F(4x4, 2x2) for stride-2 3x3 convs from one whole 4x4 output tile per image (smaller outputs: implicit GEMM). */
-const WINO42_MIN_PIXELS = 16;
 
 /**
  * A stride-2 3x3 conv as Winograd F(4x4, 2x2) over the space-to-depth input (winograd42.ts): the
