@@ -55,7 +55,7 @@ describe('the planner picks batchNormRelu', () => {
   const notRun = () => { throw new Error('not run'); };
   const bn: Stage = { kind: 'batchNorm', runWithRelu: notRun };
   const conv: Stage = { kind: 'conv', activation: 'linear', dataFormat: 'channelsLast', runWith: notRun, runWithPool: notRun };
-  const relu: Stage = { kind: 'relu' };
+  const relu: Stage = { kind: 'relu', activation: 'relu' };
   const shape = (steps: ReturnType<typeof plan>) => steps.map((s) => (s.kind === 'node' ? s.node : `${s.fusion.pattern}[${s.nodes.join(',')}]`));
 
   it('for batch norm -> relu, after a conv too, and not through a second consumer or an output', () => {

@@ -39,8 +39,11 @@ export type UnaryOp =
   | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'gelu' | 'sigmoid' | 'hardSigmoid' | 'tanh'
   | 'softplus' | 'softsign' | 'swish' | 'mish' | 'sinc' | 'step' | 'logSigmoid';
 
-/** Activations a conv or matmul kernel may fuse into its output (gradient is taken from y). */
-export type FusedActivation = 'linear' | 'relu';
+/**
+ * Activations a conv or matmul kernel may fuse into its output (gradient is taken from y).
+ * relu6 = min(max(x, 0), 6), as the Unary op computes it.
+ */
+export type FusedActivation = 'linear' | 'relu' | 'relu6';
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 export type PoolMode = 'max' | 'min' | 'avg';

@@ -8,7 +8,7 @@ import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** A convolution whose epilogue (bias, 'linear' or 'relu') runs in its kernel. */
+/** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
 export interface ConvStage {
   readonly kind: 'conv';
   /** The activation the stage itself applies. */
@@ -48,7 +48,7 @@ export interface ZeroPadStage {
   readonly dataFormat: DataFormat;
 }
 
-/** A dense (fully connected) layer whose epilogue (bias, 'linear' or 'relu') runs in its MatMul kernel. */
+/** A dense (fully connected) layer whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its MatMul kernel. */
 export interface DenseStage {
   readonly kind: 'dense';
   readonly activation: FusedActivation;
@@ -56,10 +56,14 @@ export interface DenseStage {
   runWith(x: Tensor, activation: FusedActivation): Tensor;
 }
 
-/** max(x, 0), elementwise. */
+/** max(x, 0) ('relu') or min(max(x, 0), 6) ('relu6'), elementwise. */
 export interface ReluStage {
   readonly kind: 'relu';
+  readonly activation: 'relu' | 'relu6';
 }
+
+export const RELU: ReluStage = { kind: 'relu', activation: 'relu' };
+export const RELU6: ReluStage = { kind: 'relu', activation: 'relu6' };
 
 /** Max, min or average pooling, as the pool op defines it. */
 export interface PoolStage {

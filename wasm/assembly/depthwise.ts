@@ -5,8 +5,8 @@
 // are summed in (kh, kw) order from zero and the bias is added last, as the reference's GEMM does.
 // Every output element is computed by one call, so the results do not depend on the thread split.
 
-import { F_BIAS, F_RELU } from './codes';
-import { fma, relu4 } from './simd';
+import { F_BIAS, F_RELU, F_RELU6 } from './codes';
+import { cap6, fma, relu4 } from './simd';
 
 /**
  * y [N, OH, OW, C] = act(bias + depthwise(x [N, H, W, C], w [KH, KW, 1, C])) for the flattened output
@@ -17,7 +17,7 @@ export function depthwiseForward(
   OH: i32, OW: i32, w: usize, bias: usize, y: usize, flags: i32, r0: i32, rows: i32,
 ): void {
   const cB = <usize>C << 2;
-  const hasBias = (flags & F_BIAS) != 0, relu = (flags & F_RELU) != 0;
+  const hasBias = (flags & F_BIAS) != 0, relu = (flags & F_RELU) != 0, relu6 = (flags & F_RELU6) != 0;
   for (let r = r0; r < r0 + rows; r++) {
     const n = r / OH, oh = r % OH;
     const top = oh * sy - padT;
@@ -45,10 +45,10 @@ export function depthwiseForward(
             a3 = fma(v128.load(xp, 48), v128.load(wp, 48), a3);
           }
         }
-        storeOutput(yo + off, a0, bias + off, hasBias, relu);
-        storeOutput(yo + off + 16, a1, bias + off + 16, hasBias, relu);
-        storeOutput(yo + off + 32, a2, bias + off + 32, hasBias, relu);
-        storeOutput(yo + off + 48, a3, bias + off + 48, hasBias, relu);
+        storeOutput(yo + off, a0, bias + off, hasBias, relu, relu6);
+        storeOutput(yo + off + 16, a1, bias + off + 16, hasBias, relu, relu6);
+        storeOutput(yo + off + 32, a2, bias + off + 32, hasBias, relu, relu6);
+        storeOutput(yo + off + 48, a3, bias + off + 48, hasBias, relu, relu6);
       }
       for (; c + 4 <= <usize>C; c += 4) {
         const off = c << 2;
@@ -64,7 +64,7 @@ export function depthwiseForward(
             acc = fma(v128.load(row + <usize>iw * cB), v128.load(wrow + <usize>kw * cB), acc);
           }
         }
-        storeOutput(yo + off, acc, bias + off, hasBias, relu);
+        storeOutput(yo + off, acc, bias + off, hasBias, relu, relu6);
       }
       for (; c < <usize>C; c++) {
         const off = c << 2;
@@ -82,18 +82,20 @@ export function depthwiseForward(
         }
         if (hasBias) acc += load<f32>(bias + off);
         if (relu) acc = acc > 0 ? acc : (acc != acc ? acc : 0);
+        if (relu6) acc = acc > 6 ? <f32>6 : acc;
         store<f32>(yo + off, acc);
       }
     }
   }
 }
 
-/** y[0:4] = act(acc + bias[0:4]) (bias only with hasBias). */
+/** y[0:4] = act(acc + bias[0:4]) (bias only with hasBias; relu6: relu, then min(., 6)). */
 // @ts-ignore: decorator
-@inline function storeOutput(y: usize, acc: v128, bias: usize, hasBias: bool, relu: bool): void {
+@inline function storeOutput(y: usize, acc: v128, bias: usize, hasBias: bool, relu: bool, relu6: bool): void {
   let v = acc;
   if (hasBias) v = f32x4.add(v, v128.load(bias));
   if (relu) v = relu4(v);
+  if (relu6) v = cap6(v);
   v128.store(y, v);
 }
 

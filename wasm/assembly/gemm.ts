@@ -14,7 +14,7 @@ export const NC: i32 = 1024;
 const NR: i32 = 8;
 
 // Flags for sgemm and the micro-kernels: codes.ts.
-import { F_ACC, F_BIAS, F_RELU } from './codes';
+import { F_ACC, F_BIAS, F_RELU, F_RELU6 } from './codes';
 
 /** Bytes of workspace one sgemm call needs. */
 export function gemmWorkspaceBytes(): i32 {
@@ -114,7 +114,7 @@ export function packB(cols: i32, kc: i32, b: usize, ldb: i32, tb: i32, dst: usiz
 
 /**
  * C = op(A) * op(B) (flags & F_ACC: C += ...), then + bias (flags & F_BIAS, bias[N]) and relu
- * (flags & F_RELU) applied to the final sum. mr selects the micro-kernel (4, 5 or 6 rows).
+ * (flags & F_RELU, then min(., 6) with F_RELU6) applied to the final sum. mr selects the micro-kernel (4, 5 or 6 rows).
  */
 export function sgemm(
   mr: i32, M: i32, N: i32, K: i32,
@@ -137,6 +137,7 @@ export function sgemm(
         let v: f32 = flags & F_ACC ? load<f32>(p) : 0;
         if (flags & F_BIAS) v += load<f32>(bias + (<usize>j << 2));
         if (flags & F_RELU) v = max(v, 0);
+        if (flags & F_RELU6) v = min(v, 6);
         store<f32>(p, v);
       }
     }
@@ -147,7 +148,7 @@ export function sgemm(
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const first = pc == 0, last = pc + kc >= K;
-      const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU)) : 0);
+      const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU | F_RELU6)) : 0);
       const bsrc = tb ? b + ((<usize>jc * <usize>ldb + <usize>pc) << 2) : b + ((<usize>pc * <usize>ldb + <usize>jc) << 2);
       packB(nc, kc, bsrc, ldb, tb, bp);
       for (let ic = 0; ic < M; ic += MC) {
@@ -230,7 +231,7 @@ export function sgemmU(
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
     const first = pc == 0, last = pc + kc >= K;
-    const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU)) : 0);
+    const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU | F_RELU6)) : 0);
     packB(N, kc, tb ? b + (<usize>pc << 2) : b + ((<usize>pc * <usize>ldb) << 2), ldb, tb, bp);
     for (let ir = 0; ir < M; ir += mr) {
       const rows = min(mr, M - ir);
