@@ -52,10 +52,10 @@ for (const shape of [[64, 32, 32, 32], [64, 32, 32, 16], [64, 16, 16, 64], [64, 
   const C = shape[3]!;
   const size = shape.reduce((p, q) => p * q, 1) * 4;
   const x = randn(shape), dy = randn(shape), gamma = randn([C]), beta = randn([C]);
-  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x, gamma, beta }, { epsilon: 1e-3, relu: true });
+  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x, gamma, beta }, { epsilon: 1e-3, activation: 'relu' as const });
   console.log(`BN ${shape.join('x')} (${(size / 1e6).toFixed(1)} MB)`);
   report('forward', 'BatchNormTraining', { x, gamma, beta }, { epsilon: 1e-3 }, 3 * size);
-  report('forward + relu', 'BatchNormTraining', { x, gamma, beta }, { epsilon: 1e-3, relu: true }, 3 * size);
+  report('forward + relu', 'BatchNormTraining', { x, gamma, beta }, { epsilon: 1e-3, activation: 'relu' as const }, 3 * size);
   report('gradient', 'BatchNormTrainingGrad', { dy, x, mean, variance, gamma }, { epsilon: 1e-3 }, 5 * size);
   report('gradient through relu', 'BatchNormTrainingGrad', { dy, x, mean, variance, gamma, y }, { epsilon: 1e-3 }, 7 * size);
 }

@@ -155,13 +155,13 @@ describe('relu6 epilogue: the plan', () => {
   const bnTraining: Stage = { kind: 'batchNorm', runWithRelu: notRun };
   const shape = (steps: ReturnType<typeof planChain>) => steps.map((s) => (s.kind === 'node' ? s.node : `${s.fusion.pattern}[${s.nodes.join(',')}]`));
 
-  it('moves relu6 after a linear conv or dense into the epilogue; pools and batch norms take only relu', () => {
+  it('moves relu6 after a linear conv or dense into the epilogue, and after a training batch norm into its kernels; pools take only relu', () => {
     assert.deepEqual(shape(planChain([convStage('linear'), RELU6, OPAQUE])), ['reluEpilogue[0,1]', 2]);
     assert.deepEqual(shape(planChain([{ kind: 'dense', activation: 'linear', runWith: notRun }, RELU6])), ['reluEpilogue[0,1]']);
     assert.deepEqual(shape(planChain([convStage('linear'), RELU6, pool])), ['reluEpilogue[0,1]', 2]);
     assert.deepEqual(shape(planChain([convStage('relu6'), pool])), [0, 1]);
     assert.deepEqual(shape(planChain([convStage('relu6'), RELU6])), [0, 1]);
-    assert.deepEqual(shape(planChain([bnTraining, RELU6])), [0, 1]);
+    assert.deepEqual(shape(planChain([bnTraining, RELU6])), ['batchNormRelu[0,1]']);
     assert.deepEqual(shape(planChain([bnTraining, RELU])), ['batchNormRelu[0,1]']);
   });
 });
@@ -207,6 +207,32 @@ describe('relu6 epilogue: every API runs it in the kernel', () => {
       noUnary(counts);
       assert.equal(counts.get('Binary'), undefined, JSON.stringify([...counts]));
       assertClose(model.predict(x), withoutFusion(() => model.predict(x)), 2e-5, 'prediction');
+      engine.setBackend('ref');
+    });
+
+    it(`training: Conv2D -> BN -> ReLU(6) and nn Conv2d -> BatchNorm2d -> ReLU6 run relu6 in the BN kernels, with the unfused gradients (${backend})`, () => {
+      engine.setBackend(backend);
+      const model = new Sequential({ layers: [
+        new Conv2D(8, 1, { inputShape: [8, 8, 4], seed: 1 }), new BatchNormalization({ gammaInitializer: 'ones' }), new ReLU({ maxValue: 6 }), new Flatten(), new Dense(3, { seed: 2 }),
+      ] });
+      // gamma 4: some normalized outputs pass 6.
+      const bn = model.layers[1]!;
+      bn.setWeights([ops.fill([8], 4), ...bn.getWeights().slice(1)]);
+      const counts = kernelCalls(() => model.apply(x, { training: true }));
+      assert.equal(counts.get('BatchNormTraining'), 1, JSON.stringify([...counts]));
+      noUnary(counts);
+      const params = model.trainableWeights as Tensor[];
+      const grads = () => gradients(ops.sum(ops.square(model.apply(x, { training: true }) as Tensor)), params) as Tensor[];
+      const fused = grads();
+      withoutFusion(grads).forEach((g, i) => assertClose(fused[i]!, g, 1e-5, `gradient ${i}`));
+
+      const g = { rng: new Random(66) };
+      const net = new nn.Sequential(new nn.Conv2d(4, 6, 1, g), new nn.BatchNorm2d(6), new nn.ReLU6());
+      (net.at(1) as nn.BatchNorm2d).weight!.assign(ops.fill([6], 4));
+      const xc = ops.transpose(x, [0, 3, 1, 2]);
+      noUnary(kernelCalls(() => net.forward(xc).dataSync()));
+      assertClose(net.forward(xc), withoutFusion(() => net.forward(xc)), 0, 'nn training output');
+      assertClampSeen(net.forward(xc).dataSync(), 'nn BN relu6');
       engine.setBackend('ref');
     });
 

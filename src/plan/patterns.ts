@@ -110,7 +110,7 @@ const zeroPadConv: Pattern = {
 const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
 
 /**
- * batch norm -> relu: the relu runs in the batch norm's training kernels (both ways). Not for a
+ * batch norm -> relu or relu6: the activation runs in the batch norm's training kernels (both ways). Not for a
  * batch norm in inference (one that can fold), which has no training kernel to put it in.
  */
 const batchNormRelu: Pattern = {
@@ -119,8 +119,8 @@ const batchNormRelu: Pattern = {
   match(chain) {
     const bn = chain[0];
     const relu = chain[1];
-    if (bn?.kind !== 'batchNorm' || bn.fold !== undefined || relu?.kind !== 'relu' || relu.activation !== 'relu') return null;
-    return { pattern: this.name, span: 2, run: (x, training) => bn.runWithRelu(x, training) };
+    if (bn?.kind !== 'batchNorm' || bn.fold !== undefined || relu?.kind !== 'relu') return null;
+    return { pattern: this.name, span: 2, run: (x, training) => bn.runWithRelu(x, training, relu.activation) };
   },
 };
 

@@ -80,11 +80,12 @@ export interface PoolStage {
 export interface BatchNormStage {
   readonly kind: 'batchNorm';
   /**
-   * relu(this step(x)) as one op where the step runs its training kernel (BatchNormTraining with
-   * relu, gradient masked inside the backward kernel); the plain step and a relu otherwise.
-   * `training` is the model call's (an nn module reads its own mode instead).
+   * relu (or relu6) of this step(x) as one op where the step runs its training kernel
+   * (BatchNormTraining with the activation, gradient masked inside the backward kernel); the plain
+   * step and the activation otherwise. `training` is the model call's (an nn module reads its own
+   * mode instead).
    */
-  runWithRelu(x: Tensor, training: boolean): Tensor;
+  runWithRelu(x: Tensor, training: boolean, activation: ReluStage['activation']): Tensor;
   /** Inference only: the format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
   readonly dataFormat?: DataFormat;
   /** Inference only: `weights` with this normalization folded in, computed once per version of every variable involved. */

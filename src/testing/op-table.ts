@@ -150,7 +150,13 @@ const REDUCE_SOFTMAX: OpCase[] = [
   { op: 'batchNormTraining', variant: 'neither', inputs: (r) => [randn([5, 4], r)], fn: (x) => ops.batchNormTraining(x!, null, null, 1e-3).y },
   {
     op: 'batchNormTraining', variant: 'relu fused', inputs: (r) => [randn([4, 3, 5], r), uniform([5], r, 0.5, 2), randn([5], r)],
-    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, true).y,
+    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu').y,
+  },
+  {
+    // gamma 2.5-4 puts some outputs past 6; draws keep every pre-activation 0.05 from 0 and 6.
+    op: 'batchNormTraining', variant: 'relu6 fused',
+    inputs: reluSafe((r) => [randn([4, 3, 5], r), uniform([5], r, 2.5, 4), randn([5], r)], (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3).y, RELU6_KINKS),
+    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu6').y,
   },
 
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },

@@ -58,3 +58,8 @@ export const ACT_LINEAR = 0;
 export const ACT_RELU = 1;
 /** relu6: dy where 0 < y < 6. */
 export const ACT_RELU6 = 2;
+
+// bnApply / bnGradSumsPart `act`: the activation fused after a training-mode batch norm.
+export const BN_LINEAR = 0;
+export const BN_RELU = 1;
+export const BN_RELU6 = 2;
