@@ -60,9 +60,9 @@ const conv = (strides: number, pad: [number, number, number, number], groups = 1
  * inside checkKernelAgainstRef's 1e-5 of the clamped output's scale.
  */
 const CONV_CASES: [string, number[], number[], Conv2DAttrs, string, number][] = [
-  ['pointwise (GEMM epilogue)', [4, 6, 6, 16], [1, 1, 16, 24], conv(1, [0, 0, 0, 0]), 'sgemmU', 2],
+  ['pointwise (GEMM epilogue)', [4, 6, 6, 16], [1, 1, 16, 24], conv(1, [0, 0, 0, 0]), 'sgemmUPacked', 2],
   ['3x3 stride 2 (implicit GEMM epilogue)', [2, 9, 9, 8], [3, 3, 8, 16], conv(2, [1, 1, 1, 1]), 'convImplicit', 1],
-  ['dilated (im2col + GEMM epilogue)', [2, 9, 9, 4], [3, 3, 4, 8], conv(1, [0, 0, 0, 0], 1, 2), 'sgemmU', 1],
+  ['dilated (im2col + GEMM epilogue)', [2, 9, 9, 4], [3, 3, 4, 8], conv(1, [0, 0, 0, 0], 1, 2), 'sgemmUPacked', 1],
   ['depthwise (its own epilogue)', [3, 8, 8, 20], [3, 3, 1, 20], conv(1, [1, 1, 1, 1], 20), 'depthwiseForward', 2],
   ['3x3 Winograd (relu, then the clamp)', [2, 8, 8, 8], [3, 3, 8, 16], conv(1, [1, 1, 1, 1]), 'wino4Forward', 0.5],
   ['first layer 3x3 (relu, then the clamp)', [2, 10, 10, 1], [3, 3, 1, 8], conv(1, [0, 0, 0, 0]), 'conv1Forward3x3', 2],
@@ -85,13 +85,14 @@ describe('relu6 epilogue: wasm kernels against the reference', () => {
     for (const transposeB of [false, true]) {
       const inputs = { a: randn([37, 19], rng, 2), b: randn(transposeB ? [13, 19] : [19, 13], rng), bias: randn([13], rng) };
       const a = { transposeA: false, transposeB, activation: 'relu6' as const };
-      checkKernelAgainstRef(`MatMul transposeB ${transposeB}`, WASM, 'MatMul', inputs, a, 'sgemmU');
+      checkKernelAgainstRef(`MatMul transposeB ${transposeB}`, WASM, 'MatMul', inputs, a, 'sgemmUPacked');
       assertClampSeen(runKernelOn('ref', 'MatMul', inputs, a).values, 'MatMul');
     }
   });
 
   it('Conv2DPool with the pool in the Winograd kernel: both outputs clamped', () => {
-    const inputs = { x: randn([2, 8, 8, 8], rng, 2), filter: randn([3, 3, 8, 8], rng), bias: randn([8], rng) };
+    // Input scale 0.5: pre-activations past 6 (std ~4), Winograd's float32 errors within 1e-5 of the clamped scale.
+    const inputs = { x: randn([2, 8, 8, 8], rng, 0.5), filter: randn([3, 3, 8, 8], rng), bias: randn([8], rng) };
     const attrs = { ...conv(1, [1, 1, 1, 1]), activation: 'relu6' as const, pool: { mode: 'max' as const, poolSize: [2, 2] as [number, number], strides: [2, 2] as [number, number], pad: [0, 0, 0, 0] as [number, number, number, number] } };
     const run = (backend: string) => withDispatches(backend, () => engine.runKernelOutputs('Conv2DPool', inputs, attrs).map((t) => Float32Array.from(t.dataSync())));
     const ref = run('ref').result;
@@ -99,7 +100,7 @@ describe('relu6 epilogue: wasm kernels against the reference', () => {
     assert.ok(one!.calls.includes('wino4Forward'), one!.calls.join(', '));
     ref.forEach((want, k) => {
       assert.deepEqual(two!.result[k], one!.result[k], `output ${k}: 2 threads differ from 1`);
-      want.forEach((v, i) => assert.ok(Math.abs(one!.result[k]![i]! - v) <= 1e-4, `output ${k}[${i}]: ${one!.result[k]![i]} vs ${v}`));
+      want.forEach((v, i) => assert.ok(Math.abs(one!.result[k]![i]! - v) <= 6e-5, `output ${k}[${i}]: ${one!.result[k]![i]} vs ${v}`));
       assertClampSeen(want, `Conv2DPool output ${k}`);
     });
   });

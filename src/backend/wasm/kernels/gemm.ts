@@ -43,9 +43,37 @@ export interface GemmCall {
   bias: number;
 }
 
+/** sgemmU's widest packed B (its NC): wider products pack per claim (sgemmU falls back to sgemm). */
+const PACKED_MAX_N = 1024;
+
+/**
+ * C = op(A) op(B): op(B) packed once (packBAll) and shared by the threads' row blocks
+ * (sgemmUPacked), so the blocks can be small without packing B again for each: the last block
+ * the main thread waits for is short, and a layer with few rows (4x4 pixels) no longer packs its
+ * weights a dozen times.
+ */
 export function gemm(ctx: WasmContext, g: GemmCall): void {
   if (g.M <= 0 || g.N <= 0) return;
   ctx.workspace(ctx.size('gemmWorkspaceBytes', {}));
+  if (g.K <= 0 || g.N > PACKED_MAX_N) {
+    gemmPackingPerClaim(ctx, g);
+    return;
+  }
+  const packed = ctx.heap.scratch(g.K * Math.ceil(g.N / 8) * 8 * 4);
+  ctx.call('packBAll', { N: g.N, K: g.K, b: g.b, ldb: g.ldb, tb: g.tb ? 1 : 0, dst: packed.ptr });
+  const args = {
+    mr: GEMM_MR, M: 0, N: g.N, K: g.K, a: g.a, lda: g.lda, ta: g.ta ? 1 : 0, bp: packed.ptr,
+    c: g.c, ldc: g.ldc, flags: g.flags, bias: g.bias, ws: 0,
+  };
+  const aStep = g.ta ? 4 : 4 * g.lda;
+  ctx.parallel('sgemmUPacked', args, {
+    total: g.M, grain: ctx.grain(g.M, 4, GEMM_MR * 2), chunk: { M: [0, 1], a: [aStep, 0], c: [4 * g.ldc, 0] }, work: 2 * g.M * g.N * g.K, workspace: 'ws',
+  });
+  ctx.heap.releaseScratch(packed);
+}
+
+/** gemm through sgemmU, which packs B for every row block it is given (K <= 0, or N too wide to pack once). */
+function gemmPackingPerClaim(ctx: WasmContext, g: GemmCall): void {
   const args = {
     mr: GEMM_MR, M: 0, N: g.N, K: g.K, a: g.a, lda: g.lda, ta: g.ta ? 1 : 0, b: g.b, ldb: g.ldb, tb: g.tb ? 1 : 0,
     c: g.c, ldc: g.ldc, flags: g.flags, bias: g.bias, ws: 0,
