@@ -30,24 +30,29 @@ const BACKENDS = ['ref', 'wasm-bnrelu-2t'];
 
 const randn = (shape: number[], rng: Random, shift = 0) => ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() + shift), shape);
 
-describe('batchNormTraining with relu equals relu after batchNormTraining', () => {
+describe('batchNormTraining with relu (relu6) equals relu (relu6) after batchNormTraining', () => {
   for (const backend of BACKENDS) {
-    it(`${backend}: values and gradients of x, gamma and beta (C with and without an 8-lane tail)`, () => {
+    for (const activation of ['relu', 'relu6'] as const) {
+    it(`${backend}: ${activation}: values and gradients of x, gamma and beta (C with and without an 8-lane tail)`, () => {
       engine.setBackend(backend);
       const rng = new Random(5);
+      const act = activation === 'relu' ? ops.relu : ops.relu6;
       for (const shape of [[8, 6, 6, 16], [3, 5, 7, 11]]) {
         const C = shape[3]!;
-        const x = randn(shape, rng, 0.3), gamma = randn([C], rng), beta = randn([C], rng, 0.2), r = randn(shape, rng);
+        // gamma scaled by 4 for relu6, so some outputs pass 6.
+        const x = randn(shape, rng, 0.3), gamma = ops.mul(randn([C], rng), activation === 'relu6' ? 4 : 1), beta = randn([C], rng, 0.2), r = randn(shape, rng);
         for (const t of [x, gamma, beta]) t.requiresGrad = true;
-        const fused = ops.batchNormTraining(x, gamma, beta, 1e-3, true).y;
-        const chain = ops.relu(ops.batchNormTraining(x, gamma, beta, 1e-3).y);
+        const fused = ops.batchNormTraining(x, gamma, beta, 1e-3, activation).y;
+        const chain = act(ops.batchNormTraining(x, gamma, beta, 1e-3).y);
         assertClose(fused, chain, 0, `${shape} y`);
-        const gf = gradients(ops.sum(ops.mul(ops.batchNormTraining(x, gamma, beta, 1e-3, true).y, r)), [x, gamma, beta]);
-        const gc = gradients(ops.sum(ops.mul(ops.relu(ops.batchNormTraining(x, gamma, beta, 1e-3).y), r)), [x, gamma, beta]);
+        if (activation === 'relu6') assert.ok(fused.dataSync().some((v) => v === 6), 'some outputs clamped at 6');
+        const gf = gradients(ops.sum(ops.mul(ops.batchNormTraining(x, gamma, beta, 1e-3, activation).y, r)), [x, gamma, beta]);
+        const gc = gradients(ops.sum(ops.mul(act(ops.batchNormTraining(x, gamma, beta, 1e-3).y), r)), [x, gamma, beta]);
         ['dx', 'dgamma', 'dbeta'].forEach((what, i) => assertClose(gf[i]!, gc[i]!, 1e-6, `${shape} ${what}`));
       }
       engine.setBackend('ref');
     });
+    }
   }
 });
 
@@ -55,7 +60,7 @@ describe('the planner picks batchNormRelu', () => {
   const notRun = () => { throw new Error('not run'); };
   const bn: Stage = { kind: 'batchNorm', runWithRelu: notRun };
   const conv: Stage = { kind: 'conv', activation: 'linear', dataFormat: 'channelsLast', runWith: notRun, runWithPool: notRun };
-  const relu: Stage = { kind: 'relu' };
+  const relu: Stage = { kind: 'relu', activation: 'relu' };
   const shape = (steps: ReturnType<typeof plan>) => steps.map((s) => (s.kind === 'node' ? s.node : `${s.fusion.pattern}[${s.nodes.join(',')}]`));
 
   it('for batch norm -> relu, after a conv too, and not through a second consumer or an output', () => {

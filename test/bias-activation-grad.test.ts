@@ -1,5 +1,5 @@
 /**
- * The BiasActivationGrad kernel on every backend: the same dz as UnaryGrad(relu) and the same bias
+ * The BiasActivationGrad kernel on every backend: the same dz as UnaryGrad(relu, relu6) and the same bias
  * gradient as Reduce's sum of that dz, bit for bit, on shapes with odd channel counts and with one
  * and several fixed row blocks; the wasm kernel on 1 and 2 threads; NaN and signed-zero cases;
  * the contract's errors. (Its use in conv2d and dense is gradient-checked through the op table.)
@@ -20,11 +20,11 @@ const BACKENDS = ['ref', 'wasm-1t', 'wasm-2t'];
 /** [3, 5, 7, 13]: one block, 13 channels (SIMD and scalar tails); [64, 26, 26, 32]: conv1's 8 blocks. */
 const SHAPES = [[3, 5, 7, 13], [64, 26, 26, 32], [6, 10], [700, 5], [1, 1]];
 
-function randomPair(shape: number[], seed: number): [Tensor, Tensor] {
+function randomPair(shape: number[], seed: number, activation: FusedActivation = 'relu'): [Tensor, Tensor] {
   const r = new Random(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  // y as a relu output: a quarter exact zeros.
-  const y = Float32Array.from({ length: n }, () => Math.max(0, r.normal() + 0.6));
+  // y as a relu output: a quarter exact zeros; as a relu6 output: also ~15% exact 6s.
+  const y = Float32Array.from({ length: n }, () => (activation === 'relu6' ? Math.min(6, Math.max(0, 4 * r.normal() + 2)) : Math.max(0, r.normal() + 0.6)));
   const dy = Float32Array.from({ length: n }, () => r.normal());
   return [ops.tensor(dy, shape), ops.tensor(y, shape)];
 }
@@ -37,7 +37,7 @@ function fused(backend: string, dy: Tensor, y: Tensor, activation: FusedActivati
 
 function unfused(backend: string, dy: Tensor, y: Tensor, activation: FusedActivation): [Float32Array, Float32Array] {
   engine.setBackend(backend);
-  const dz = activation === 'relu' ? engine.runKernel('UnaryGrad', { x: y, dy }, { op: 'relu', alpha: 0 }) : dy;
+  const dz = activation === 'linear' ? dy : engine.runKernel('UnaryGrad', { x: y, dy }, { op: activation, alpha: 0 });
   const db = ops.sum(dz, Array.from({ length: dy.rank - 1 }, (_, i) => i));
   return [Float32Array.from(dz.dataSync()), Float32Array.from(db.dataSync())];
 }
@@ -52,10 +52,10 @@ function assertSameBits(actual: Float32Array, expected: Float32Array, what: stri
 
 describe('BiasActivationGrad', () => {
   for (const backend of BACKENDS) {
-    for (const activation of ['relu', 'linear'] as const) {
+    for (const activation of ['relu', 'relu6', 'linear'] as const) {
       it(`${backend} ${activation}: equals UnaryGrad + Reduce bit for bit`, () => {
         SHAPES.forEach((shape, k) => {
-          const [dy, y] = randomPair(shape, 10 + k);
+          const [dy, y] = randomPair(shape, 10 + k, activation);
           const [dz, db] = fused(backend, dy, y, activation);
           const [dz0, db0] = unfused(backend, dy, y, activation);
           assertSameBits(dz, dz0, `${backend} [${shape}] dz`);
@@ -78,12 +78,25 @@ describe('BiasActivationGrad', () => {
     engine.setBackend('ref');
   });
 
-  it('wasm on 2 threads equals 1 thread on a large input', () => {
-    const [dy, y] = randomPair([64, 11, 11, 64], 5);
-    const [dz1, db1] = fused('wasm-1t', dy, y, 'relu');
-    const [dz2, db2] = fused('wasm-2t', dy, y, 'relu');
-    assertSameBits(dz2, dz1, 'dz');
-    assertSameBits(db2, db1, 'dbias');
+  for (const activation of ['relu', 'relu6'] as const) {
+    it(`wasm on 2 threads equals 1 thread on a large input (${activation})`, () => {
+      const [dy, y] = randomPair([64, 11, 11, 64], 5, activation);
+      const [dz1, db1] = fused('wasm-1t', dy, y, activation);
+      const [dz2, db2] = fused('wasm-2t', dy, y, activation);
+      assertSameBits(dz2, dz1, 'dz');
+      assertSameBits(db2, db1, 'dbias');
+      engine.setBackend('ref');
+    });
+  }
+
+  it('relu6: no gradient where y is 0 or 6', () => {
+    const dy = ops.tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+    const y = ops.tensor([0, 6, 5.9990, 0.001, 6, 3], [3, 2]);
+    for (const backend of BACKENDS) {
+      const [dz, db] = fused(backend, dy, y, 'relu6');
+      assert.deepEqual([...dz], [0, 0, 3, 4, 0, 6], backend);
+      assert.deepEqual([...db], [3, 10], backend);
+    }
     engine.setBackend('ref');
   });
 
@@ -109,7 +122,7 @@ describe('BiasActivationGrad', () => {
       assert.throws(() => engine.runKernelOutputs('BiasActivationGrad', { dy: ops.tensor([1, 2, 3, 4], [2, 2], 'int32'), y }, { activation: 'relu' }),
         /must be float32, got int32/);
       assert.throws(() => engine.runKernelOutputs('BiasActivationGrad', { dy: y, y }, { activation: 'tanh' as FusedActivation }),
-        /BiasActivationGrad\(tanh\): activation must be 'linear' or 'relu'/);
+        /BiasActivationGrad\(tanh\): activation must be 'linear', 'relu' or 'relu6'/);
     }
     engine.setBackend('ref');
   });

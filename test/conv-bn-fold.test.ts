@@ -56,7 +56,7 @@ const tracedConv = (activation: 'linear' | 'relu', withWeights = true): ConvStag
   return stage;
 };
 const bnStage: Stage = { kind: 'batchNorm', runWithRelu: (x) => x, dataFormat: 'channelsLast', fold: (w) => w };
-const relu: Stage = { kind: 'relu' };
+const relu: Stage = { kind: 'relu', activation: 'relu' };
 const pool: Stage = { kind: 'pool', pool: { mode: 'max', poolSize: 2 }, dataFormat: 'channelsLast' };
 
 function shape(steps: ReturnType<typeof planChain>): (number | string)[] {

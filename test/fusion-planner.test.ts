@@ -66,7 +66,7 @@ describe('the planner', () => {
   const conv = (activation: 'linear' | 'relu'): Stage => ({ kind: 'conv', activation, dataFormat: 'channelsLast', runWith: notRun, runWithPool: notRun });
   const dense = (activation: 'linear' | 'relu'): Stage => ({ kind: 'dense', activation, runWith: notRun });
   const pool: Stage = { kind: 'pool', pool: { mode: 'max', poolSize: 2 }, dataFormat: 'channelsLast' };
-  const relu: Stage = { kind: 'relu' };
+  const relu: Stage = { kind: 'relu', activation: 'relu' };
   const shape = (steps: ReturnType<typeof plan>) => steps.map((s) => (s.kind === 'node' ? s.node : `${s.fusion.pattern}[${s.nodes.join(',')}]`));
 
   it('fuses conv -> pool and conv -> relu -> pool in a chain, nothing else', () => {

@@ -12,7 +12,7 @@ import { gradients } from '../src/autograd/backward.js';
 import { noGrad } from '../src/autograd/grad-mode.js';
 import { engine } from '../src/backend/engine.js';
 import { kernelCalls } from '../src/backend/kernel-calls.js';
-import type { KernelAttrs, MultiOutputKernelId } from '../src/backend/kernels.js';
+import type { FusedActivation, KernelAttrs, MultiOutputKernelId } from '../src/backend/kernels.js';
 import { BatchNormalization } from '../src/layers/batch-normalization.js';
 import * as nn from '../src/nn/index.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
@@ -29,8 +29,8 @@ function run(backend: string, id: MultiOutputKernelId, inputs: Record<string, Te
   return { outs: result, calls };
 }
 
-function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string, relu = false): void {
-  const attrs = { epsilon: 1e-3, relu };
+function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, kernel: string, activation: FusedActivation = 'linear'): void {
+  const attrs = { epsilon: 1e-3, activation };
   const ref = run('ref', id, inputs, attrs).outs;
   const one = run('wasm-bn-1t', id, inputs, attrs), two = run('wasm-bn-2t', id, inputs, attrs);
   assert.ok(one.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one.calls.join(', ')}`);
@@ -50,9 +50,9 @@ describe('batch norm kernels', () => {
   it('BatchNormTraining matches the reference, identically on 1 and 2 threads', () => {
     for (const shape of shapes) {
       const C = shape[shape.length - 1]!;
-      for (const [affine, relu] of [[true, false], [false, false], [true, true], [false, true]]) {
-        const inputs = { x: randn(shape, 3), gamma: affine ? randn([C]) : undefined, beta: affine ? randn([C]) : undefined };
-        check(`forward ${shape} affine ${affine} relu ${relu}`, 'BatchNormTraining', inputs, 'bnMomentPart', relu);
+      for (const [affine, activation] of [[true, 'linear'], [false, 'linear'], [true, 'relu'], [false, 'relu'], [true, 'relu6'], [false, 'relu6']] as const) {
+        const inputs = { x: randn(shape, 3), gamma: affine ? ops.mul(randn([C]), 3) : undefined, beta: affine ? randn([C]) : undefined };
+        check(`forward ${shape} affine ${affine} ${activation}`, 'BatchNormTraining', inputs, 'bnMomentPart', activation);
       }
     }
   });
@@ -65,8 +65,11 @@ describe('batch norm kernels', () => {
         const [, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x }, { epsilon: 1e-3 });
         const inputs = { dy: randn(shape), x, mean, variance, gamma: affine ? randn([C]) : undefined };
         check(`gradient ${shape} affine ${affine}`, 'BatchNormTrainingGrad', inputs, 'bnGradSumsPart');
-        const [y] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: inputs.gamma }, { epsilon: 1e-3, relu: true });
-        check(`gradient through relu ${shape} affine ${affine}`, 'BatchNormTrainingGrad', { ...inputs, y }, 'bnGradSumsPart');
+        for (const activation of ['relu', 'relu6'] as const) {
+          // gamma times 4: about a third of the relu6 outputs at 6 (affine).
+          const [y] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: inputs.gamma === undefined ? undefined : ops.mul(inputs.gamma, 4) }, { epsilon: 1e-3, activation });
+          check(`gradient through ${activation} ${shape} affine ${affine}`, 'BatchNormTrainingGrad', { ...inputs, y }, 'bnGradSumsPart', activation);
+        }
       }
     }
   });

@@ -52,10 +52,10 @@ describe('wasm depthwise convolutions', () => {
     return { OH, OW, conv: { strides: c.s, pad: c.pad, dilations: c.d, groups: c.C } };
   };
 
-  it('forward (bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
+  it('forward (bias, relu, relu6, neither) matches the reference, identically on 1 and 2 threads', () => {
     for (const c of cases) {
       const { conv } = geometry(c);
-      for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+      for (const [bias, activation] of [[true, 'relu'], [true, 'relu6'], [true, 'linear'], [false, 'relu'], [false, 'relu6'], [false, 'linear']] as const) {
         const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.KH, c.KW, 1, c.C]), bias: bias ? randn([c.C]) : undefined };
         check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, { ...conv, activation }, 'depthwiseForward');
       }

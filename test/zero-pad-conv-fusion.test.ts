@@ -43,7 +43,7 @@ describe('the zeroPadConv pattern', () => {
 
   it('folds zero padding into the next conv, and a relu after a linear one', () => {
     assert.deepEqual(shape(planChain([zeroPad(), conv('linear'), OPAQUE])), ['zeroPadConv[0,1]', 2]);
-    assert.deepEqual(shape(planChain([zeroPad(), conv('linear'), { kind: 'relu' }, OPAQUE])), ['zeroPadConv+reluEpilogue[0,1,2]', 3]);
+    assert.deepEqual(shape(planChain([zeroPad(), conv('linear'), { kind: 'relu', activation: 'relu' }, OPAQUE])), ['zeroPadConv+reluEpilogue[0,1,2]', 3]);
     assert.deepEqual(shape(planChain([zeroPad(), conv('relu'), OPAQUE])), ['zeroPadConv[0,1]', 2]);
   });
 

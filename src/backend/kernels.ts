@@ -39,8 +39,11 @@ export type UnaryOp =
   | 'relu' | 'relu6' | 'leakyRelu' | 'elu' | 'selu' | 'gelu' | 'sigmoid' | 'hardSigmoid' | 'tanh'
   | 'softplus' | 'softsign' | 'swish' | 'mish' | 'sinc' | 'step' | 'logSigmoid';
 
-/** Activations a conv or matmul kernel may fuse into its output (gradient is taken from y). */
-export type FusedActivation = 'linear' | 'relu';
+/**
+ * Activations a conv or matmul kernel may fuse into its output (gradient is taken from y).
+ * relu6 = min(max(x, 0), 6), as the Unary op computes it.
+ */
+export type FusedActivation = 'linear' | 'relu' | 'relu6';
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 export type PoolMode = 'max' | 'min' | 'avg';
@@ -168,11 +171,12 @@ export interface KernelSpecs {
    * BatchNormalization in training mode over the last axis of x [..., C] (float32, rank >= 2):
    * [y, mean, variance] with mean and the biased variance [C] over every other axis (float64
    * sums), y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta [C], optional),
-   * then max(y, 0) when relu is set (a ReLU that follows, fused by the planner).
+   * then the activation ('relu': max(y, 0); 'relu6': min(max(y, 0), 6)) of a ReLU that follows,
+   * fused by the planner.
    */
   BatchNormTraining: {
     inputs: { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
-    attrs: { epsilon: number; relu?: boolean };
+    attrs: { epsilon: number; activation?: FusedActivation };
     output: TensorInfo[];
   };
   /**
@@ -180,11 +184,12 @@ export interface KernelSpecs {
    * [dx, dgamma, dbeta] with s = 1 / sqrt(variance + epsilon), xhat = (x - mean) * s,
    * dbeta = sum dy, dgamma = sum dy * xhat (over every axis but the last) and
    * dx = gamma * s * (dy - dbeta / M - xhat * dgamma / M), M the rows summed (gamma 1 when absent).
-   * With y (the forward's output with relu), dy counts only where y > 0: the relu's gradient first.
+   * With y (the forward's output with an activation), dy counts only where y > 0 (relu6: where
+   * 0 < y < 6): the activation's gradient first.
    */
   BatchNormTrainingGrad: {
     inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma?: TensorInfo; y?: TensorInfo };
-    attrs: { epsilon: number };
+    attrs: { epsilon: number; activation?: FusedActivation };
     output: TensorInfo[];
   };
   /**

@@ -9,7 +9,7 @@ import { greaterEqual, minimum, mul, sub } from '../ops/binary.js';
 import { where } from '../ops/shape-ops.js';
 import { softmax } from '../ops/softmax.js';
 import { elu, leakyRelu, relu, relu6 } from '../ops/unary.js';
-import { OPAQUE, type Stage } from '../plan/stage.js';
+import { OPAQUE, RELU, RELU6, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 
@@ -58,9 +58,10 @@ export class ReLU extends ElementwiseLayer {
     return this.maxValue === null ? y : minimum(y, this.maxValue);
   }
 
-  /** Plain max(x, 0) (the defaults) is a relu stage the planner may fuse into a conv. */
+  /** Plain max(x, 0) (the defaults) and relu6 (maxValue 6) are relu stages the planner may fuse into a conv. */
   protected override stage(): Stage {
-    return this.maxValue === null && this.negativeSlope === 0 && this.threshold === 0 ? { kind: 'relu' } : OPAQUE;
+    if (this.negativeSlope !== 0 || this.threshold !== 0) return OPAQUE;
+    return this.maxValue === null ? RELU : this.maxValue === 6 ? RELU6 : OPAQUE;
   }
 
   override getConfig(): Record<string, unknown> {

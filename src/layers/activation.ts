@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationName, getActivation, type ResolvedActivation } from './activations.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
-import { OPAQUE, type Stage } from '../plan/stage.js';
+import { OPAQUE, RELU, RELU6, type Stage } from '../plan/stage.js';
 
 export class Activation extends Layer {
   readonly activation: ResolvedActivation;
@@ -28,7 +28,8 @@ export class Activation extends Layer {
   }
 
   protected override stage(): Stage {
-    return this.activation.name === 'relu' ? { kind: 'relu' } : OPAQUE;
+    const name = this.activation.name;
+    return name === 'relu' ? RELU : name === 'relu6' ? RELU6 : OPAQUE;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -41,9 +41,9 @@ test('camelCase spellings and null resolve to the Keras names', () => {
   assert.equal(getActivation(undefined).name, 'linear');
 });
 
-test('only linear and relu fuse into conv/dense kernels', () => {
+test('only linear, relu and relu6 fuse into conv/dense kernels', () => {
   const fused = ACTIVATION_NAMES.filter((n) => getActivation(n).fused !== null);
-  assert.deepEqual(fused.sort(), ['linear', 'relu']);
+  assert.deepEqual(fused.sort(), ['linear', 'relu', 'relu6']);
 });
 
 test('an unknown name gets the closest valid one', () => {

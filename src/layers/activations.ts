@@ -1,7 +1,7 @@
 /**
  * Keras activation names mapped to ops. Names are stored in configs in Keras's snake_case
  * ('leaky_relu'); camelCase spellings ('leakyRelu', 'hardSigmoid') are accepted too.
- * Conv2D and Dense fuse 'linear' and 'relu' into their kernel; other activations run as a
+ * Conv2D and Dense fuse 'linear', 'relu' and 'relu6' into their kernel; other activations run as a
  * separate op after it.
  */
 import type { FusedActivation } from '../backend/kernels.js';
@@ -63,6 +63,6 @@ export function getActivation(name: string | null | undefined, where?: string): 
   const canonical = name === null || name === undefined ? 'linear' : typeof name === 'string' ? toSnake(name) : '';
   const fn = (table as Record<string, ActivationFn>)[canonical];
   if (fn === undefined || !Object.hasOwn(table, canonical)) throw unknownNameError('activation', name, ACTIVATION_NAMES, where);
-  const fused: FusedActivation | null = canonical === 'linear' || canonical === 'relu' ? canonical : null;
+  const fused: FusedActivation | null = canonical === 'linear' || canonical === 'relu' || canonical === 'relu6' ? canonical : null;
   return { name: canonical, fn, fused };
 }

@@ -15,7 +15,8 @@ import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
-import { relu as reluOp, sqrt, square } from '../ops/unary.js';
+import type { FusedActivation } from '../backend/kernels.js';
+import { relu as reluOp, relu6 as relu6Op, sqrt, square } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
 import type { Stage } from '../plan/stage.js';
 import { normalizeAxis } from '../tensor/shape.js';
@@ -105,21 +106,21 @@ export class BatchNormalization extends Layer {
   }
 
   call(x: Tensor, options: CallOptions = {}): Tensor {
-    return this.normalize(x, options.training === true, false);
+    return this.normalize(x, options.training === true, 'linear');
   }
 
-  /** The layer's output, then max(., 0) when relu (fused into the kernels on the channels-last training path). */
-  private normalize(x: Tensor, training: boolean, relu: boolean): Tensor {
+  /** The layer's output, then the activation (fused into the kernels on the channels-last training path). */
+  private normalize(x: Tensor, training: boolean, activation: FusedActivation): Tensor {
     if (this.movingMean === null || this.movingVariance === null) throw new Error(`${this.where} is not built`);
     const a = normalizeAxis(this.axis, x.rank, this.where);
     if (training && this.trainable && a === x.rank - 1) {
       // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
-      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, relu);
+      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, activation);
       this.updateMoving(batchMean, batchVariance);
       return y;
     }
     const y = this.composed(x, a, training && this.trainable);
-    return relu ? reluOp(y) : y;
+    return activation === 'relu' ? reluOp(y) : activation === 'relu6' ? relu6Op(y) : y;
   }
 
   /** Any axis, from elementwise ops: batch statistics in training, the moving ones otherwise. */
@@ -150,7 +151,7 @@ export class BatchNormalization extends Layer {
    * channels, a conv before it may take it into its weights (convBnFold, plan/conv-bn-fold.ts).
    */
   protected override stage(training: boolean): Stage {
-    const runWithRelu = (x: Tensor, t: boolean): Tensor => this.normalize(x, t, true);
+    const runWithRelu = (x: Tensor, t: boolean, activation: FusedActivation): Tensor => this.normalize(x, t, activation);
     const { movingMean, movingVariance } = this;
     const inference = !(training && this.trainable);
     if (!inference || this.rank !== 4 || movingMean === null || movingVariance === null) return { kind: 'batchNorm', runWithRelu };

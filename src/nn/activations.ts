@@ -1,5 +1,5 @@
 /** Activation modules: each wraps the F function of the same name (PyTorch's defaults). */
-import type { Stage } from '../plan/stage.js';
+import { RELU, RELU6, type Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as F from './functional.js';
 import { Module } from './module.js';
@@ -16,11 +16,15 @@ export class ReLU extends Elementwise {
   protected apply = F.relu;
 
   override planStage(): Stage {
-    return { kind: 'relu' };
+    return RELU;
   }
 }
 export class ReLU6 extends Elementwise {
   protected apply = F.relu6;
+
+  override planStage(): Stage {
+    return RELU6;
+  }
 }
 export class Sigmoid extends Elementwise {
   protected apply = F.sigmoid;

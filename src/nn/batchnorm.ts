@@ -14,7 +14,8 @@ import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { ones, scalar, zeros } from '../ops/create.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
-import { relu as reluOp, sqrt } from '../ops/unary.js';
+import type { FusedActivation } from '../backend/kernels.js';
+import { relu as reluOp, relu6 as relu6Op, sqrt } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
 import type { Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -61,21 +62,21 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.#normalize(x, false);
+    return this.#normalize(x, 'linear');
   }
 
-  /** The module's output, then max(., 0) when relu (fused into the kernels when batch statistics are used). */
-  #normalize(x: Tensor, relu: boolean): Tensor {
+  /** The module's output, then the activation (fused into the kernels when batch statistics are used). */
+  #normalize(x: Tensor, activation: FusedActivation): Tensor {
     const c = this.numFeatures;
     if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
     if (this.training || this.runningMean === null) {
-      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, relu);
+      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation);
       if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c);
       return transpose(y, NCHW_OF_NHWC);
     }
     const stored = transpose(x, NHWC_OF_NCHW);
     const y = stored.storedOrder === null ? transpose(this.#evalChannelsLast(stored), NCHW_OF_NHWC) : this.#evalGeneral(x);
-    return relu ? reluOp(y) : y;
+    return activation === 'relu' ? reluOp(y) : activation === 'relu6' ? relu6Op(y) : y;
   }
 
   /** Eval mode on any stored order: the running statistics through NCHW broadcasts. */
@@ -108,7 +109,7 @@ export class BatchNorm2d extends Module {
    * weights (convBnFold, plan/conv-bn-fold.ts).
    */
   override planStage(): Stage {
-    const runWithRelu = (x: Tensor): Tensor => this.#normalize(x, true);
+    const runWithRelu = (x: Tensor, _training: boolean, activation: FusedActivation): Tensor => this.#normalize(x, activation);
     const { runningMean, runningVar } = this;
     if (this.training || runningMean === null || runningVar === null) return { kind: 'batchNorm', runWithRelu };
     // forward applies the affine only when it has both halves.

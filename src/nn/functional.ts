@@ -17,7 +17,7 @@ import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../ops/softmax
 import * as act from '../ops/unary.js';
 import { windowOutput } from '../ops/conv-geometry.js';
 import { deferNext } from '../plan/deferred-chain.js';
-import type { Stage } from '../plan/stage.js';
+import { RELU, RELU6, type Stage } from '../plan/stage.js';
 import { normalizeAxis, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { explicitPadding, type ModulePadding, pad2d, type PaddingMode } from './padding.js';
@@ -185,13 +185,14 @@ export function flatten(x: Tensor, startDim = 1, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
 }
 
-const RELU: Stage = { kind: 'relu' };
-
 /** max(x, 0); on the open end of a deferred chain (a conv's or linear's output) it joins the chain, for the planner to fuse. */
 export function relu(x: Tensor): Tensor {
   return (x.deferred === null ? null : deferNext(x, { stage: RELU, shape: x.shape, run: act.relu })) ?? act.relu(x);
 }
-export const relu6 = act.relu6;
+/** min(max(x, 0), 6); joins a deferred chain as relu does. */
+export function relu6(x: Tensor): Tensor {
+  return (x.deferred === null ? null : deferNext(x, { stage: RELU6, shape: x.shape, run: act.relu6 })) ?? act.relu6(x);
+}
 /** PyTorch's default slope is 0.01 (Keras's is 0.2). */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => act.leakyRelu(x, negativeSlope);
 export const elu = (x: Tensor, alpha = 1): Tensor => act.elu(x, alpha);

@@ -4,8 +4,9 @@
  *   mean = mean of x over every axis but the last;  variance = mean of (x - mean)^2 (biased)
  *   y = (x - mean) / sqrt(variance + epsilon) * gamma + beta
  *
- * With relu, y = max(y, 0) in the same kernel, and the gradient masks dy by y > 0 inside the
- * backward kernel: the fused op the planner picks for BatchNormalization -> ReLU in training.
+ * With activation 'relu', y = max(y, 0) in the same kernel, and the gradient masks dy by y > 0
+ * inside the backward kernel ('relu6': min(max(y, 0), 6), dy masked by 0 < y < 6): the fused op
+ * the planner picks for BatchNormalization -> ReLU (or ReLU6) in training.
  *
  * Example: batchNormTraining(tensor([[1], [3]]), null, null, 1e-3) gives y ≈ [[-0.9995], [0.9995]],
  * mean [2], variance [1]. Gradients flow to x, gamma and beta through y; mean and variance are
@@ -13,16 +14,18 @@
  */
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
+import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface BatchNormTrainingResult { y: Tensor; mean: Tensor; variance: Tensor }
 
-export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, relu = false): BatchNormTrainingResult {
-  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: gamma ?? undefined, beta: beta ?? undefined }, { epsilon, relu });
+export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, activation: FusedActivation = 'linear'): BatchNormTrainingResult {
+  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: gamma ?? undefined, beta: beta ?? undefined }, { epsilon, activation });
   const inputs = [x, ...(gamma === null ? [] : [gamma]), ...(beta === null ? [] : [beta])];
-  record(relu ? 'batchNormReluTraining' : 'batchNormTraining', y!, inputs, (dy) => {
-    const grads = { dy, x, mean: mean!, variance: variance!, gamma: gamma ?? undefined, y: relu ? y! : undefined };
-    const [dx, dgamma, dbeta] = engine.runKernelOutputs('BatchNormTrainingGrad', grads, { epsilon });
+  const fused = activation !== 'linear';
+  record(fused ? 'batchNormReluTraining' : 'batchNormTraining', y!, inputs, (dy) => {
+    const grads = { dy, x, mean: mean!, variance: variance!, gamma: gamma ?? undefined, y: fused ? y! : undefined };
+    const [dx, dgamma, dbeta] = engine.runKernelOutputs('BatchNormTrainingGrad', grads, { epsilon, activation });
     return [dx!, ...(gamma === null ? [] : [dgamma!]), ...(beta === null ? [] : [dbeta!])];
   });
   return { y: y!, mean: mean!, variance: variance! };

@@ -23,7 +23,7 @@ export interface Conv2DOptions {
   groups?: number;
   dataFormat?: DataFormat;
   bias?: Tensor | null;
-  /** Fused into the kernel; only 'linear' and 'relu' fuse. */
+  /** Fused into the kernel: 'linear', 'relu' or 'relu6'. */
   activation?: FusedActivation;
 }
 

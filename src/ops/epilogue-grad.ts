@@ -11,15 +11,18 @@ import { sum } from './reduce.js';
 
 /** [dz, dbias] for upstream dy at y; dbias is null without a bias. */
 export function epilogueGrads(dy: Tensor, y: Tensor, activation: FusedActivation, withBias: boolean): [Tensor, Tensor | null] {
-  if (!withBias) return [activation === 'relu' ? reluMask(dy, y) : dy, null];
+  if (!withBias) return [activation === 'linear' ? dy : reluMask(dy, y, activation), null];
   if (activation === 'linear') return [dy, sum(dy, leadingAxes(dy.rank))];
   const [dz, dbias] = engine.runKernelOutputs('BiasActivationGrad', { dy, y }, { activation });
   return [dz!, dbias!];
 }
 
-/** dy where y > 0, else 0: the relu gradient recovered from a fused output. */
-export function reluMask(dy: Tensor, y: Tensor): Tensor {
-  return engine.runKernel('UnaryGrad', { x: y, dy }, { op: 'relu', alpha: 0 });
+/**
+ * dy where y > 0 (relu6: 0 < y < 6), else 0: the activation's gradient recovered from a fused
+ * output (relu6's y is in (0, 6) exactly where its input is).
+ */
+export function reluMask(dy: Tensor, y: Tensor, activation: 'relu' | 'relu6' = 'relu'): Tensor {
+  return engine.runKernel('UnaryGrad', { x: y, dy }, { op: activation, alpha: 0 });
 }
 
 /** Every axis but the last (the bias's). */

@@ -33,24 +33,25 @@ const convPool: Pattern = {
     if (conv?.kind !== 'conv') return null;
     let activation = conv.activation;
     let next = 1;
-    if (chain[next]?.kind === 'relu' && activation === 'linear') {
+    const relu = chain[next];
+    if (relu?.kind === 'relu' && relu.activation === 'relu' && activation === 'linear') {
       activation = 'relu';
       next++;
     }
     const pool = chain[next];
-    if (pool?.kind !== 'pool' || pool.dataFormat !== conv.dataFormat) return null;
+    if (pool?.kind !== 'pool' || pool.dataFormat !== conv.dataFormat || activation === 'relu6') return null;
     return { pattern: this.name, span: next + 1, run: (x) => conv.runWithPool(x, activation, pool.pool) };
   },
 };
 
-/** conv or dense with a linear epilogue -> relu: the relu moves into the kernel's epilogue. */
+/** conv or dense with a linear epilogue -> relu or relu6: the activation moves into the kernel's epilogue. */
 const reluEpilogue: Pattern = {
   name: 'reluEpilogue',
   maxSpan: 2,
   match(chain) {
-    const first = chain[0];
-    if ((first?.kind !== 'conv' && first?.kind !== 'dense') || first.activation !== 'linear' || chain[1]?.kind !== 'relu') return null;
-    return { pattern: this.name, span: 2, run: (x) => first.runWith(x, 'relu') };
+    const [first, relu] = chain;
+    if ((first?.kind !== 'conv' && first?.kind !== 'dense') || first.activation !== 'linear' || relu?.kind !== 'relu') return null;
+    return { pattern: this.name, span: 2, run: (x) => first.runWith(x, relu.activation) };
   },
 };
 
@@ -109,7 +110,7 @@ const zeroPadConv: Pattern = {
 const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
 
 /**
- * batch norm -> relu: the relu runs in the batch norm's training kernels (both ways). Not for a
+ * batch norm -> relu or relu6: the activation runs in the batch norm's training kernels (both ways). Not for a
  * batch norm in inference (one that can fold), which has no training kernel to put it in.
  */
 const batchNormRelu: Pattern = {
@@ -117,8 +118,9 @@ const batchNormRelu: Pattern = {
   maxSpan: 2,
   match(chain) {
     const bn = chain[0];
-    if (bn?.kind !== 'batchNorm' || bn.fold !== undefined || chain[1]?.kind !== 'relu') return null;
-    return { pattern: this.name, span: 2, run: (x, training) => bn.runWithRelu(x, training) };
+    const relu = chain[1];
+    if (bn?.kind !== 'batchNorm' || bn.fold !== undefined || relu?.kind !== 'relu') return null;
+    return { pattern: this.name, span: 2, run: (x, training) => bn.runWithRelu(x, training, relu.activation) };
   },
 };
 

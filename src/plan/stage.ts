@@ -8,7 +8,7 @@ import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** A convolution whose epilogue (bias, 'linear' or 'relu') runs in its kernel. */
+/** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
 export interface ConvStage {
   readonly kind: 'conv';
   /** The activation the stage itself applies. */
@@ -48,7 +48,7 @@ export interface ZeroPadStage {
   readonly dataFormat: DataFormat;
 }
 
-/** A dense (fully connected) layer whose epilogue (bias, 'linear' or 'relu') runs in its MatMul kernel. */
+/** A dense (fully connected) layer whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its MatMul kernel. */
 export interface DenseStage {
   readonly kind: 'dense';
   readonly activation: FusedActivation;
@@ -56,10 +56,14 @@ export interface DenseStage {
   runWith(x: Tensor, activation: FusedActivation): Tensor;
 }
 
-/** max(x, 0), elementwise. */
+/** max(x, 0) ('relu') or min(max(x, 0), 6) ('relu6'), elementwise. */
 export interface ReluStage {
   readonly kind: 'relu';
+  readonly activation: 'relu' | 'relu6';
 }
+
+export const RELU: ReluStage = { kind: 'relu', activation: 'relu' };
+export const RELU6: ReluStage = { kind: 'relu', activation: 'relu6' };
 
 /** Max, min or average pooling, as the pool op defines it. */
 export interface PoolStage {
@@ -76,11 +80,12 @@ export interface PoolStage {
 export interface BatchNormStage {
   readonly kind: 'batchNorm';
   /**
-   * relu(this step(x)) as one op where the step runs its training kernel (BatchNormTraining with
-   * relu, gradient masked inside the backward kernel); the plain step and a relu otherwise.
-   * `training` is the model call's (an nn module reads its own mode instead).
+   * relu (or relu6) of this step(x) as one op where the step runs its training kernel
+   * (BatchNormTraining with the activation, gradient masked inside the backward kernel); the plain
+   * step and the activation otherwise. `training` is the model call's (an nn module reads its own
+   * mode instead).
    */
-  runWithRelu(x: Tensor, training: boolean): Tensor;
+  runWithRelu(x: Tensor, training: boolean, activation: ReluStage['activation']): Tensor;
   /** Inference only: the format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
   readonly dataFormat?: DataFormat;
   /** Inference only: `weights` with this normalization folded in, computed once per version of every variable involved. */

@@ -4,6 +4,7 @@
  * conformance (test/conformance.test.ts). Inputs are chosen away from kinks (relu at 0, ties in
  * max/min/pooling) by more than the finite-difference step, so a failure means a wrong rule.
  */
+import type { FusedActivation } from '../backend/kernels.js';
 import * as ops from '../ops/index.js';
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -44,12 +45,16 @@ function distinct(shape: number[], rng: Random, offset = 0.03): Tensor {
 }
 
 /**
- * Redraws inputs until every pre-activation of a fused relu is at least 0.05 from zero, so the
- * finite-difference step (which moves a pre-activation by ~eps * |w|) never crosses the kink.
+ * Redraws inputs until every pre-activation of a fused relu is at least 0.05 from zero (relu6: from
+ * 0 and 6), so the finite-difference step (which moves a pre-activation by ~eps * |w|) never
+ * crosses a kink.
  */
-function reluSafe(make: (r: Random) => Tensor[], pre: Fn): (r: Random) => Tensor[] {
-  return redraw(make, (xs) => pre(...xs).dataSync().every((v) => Math.abs(v) >= 0.05));
+function reluSafe(make: (r: Random) => Tensor[], pre: Fn, kinks: readonly number[] = [0]): (r: Random) => Tensor[] {
+  return redraw(make, (xs) => pre(...xs).dataSync().every((v) => kinks.every((k) => Math.abs(v - k) >= 0.05)));
 }
+
+/** relu6's kinks: both ends of its linear part. */
+const RELU6_KINKS = [0, 6];
 
 /** Redraws inputs until `ok` accepts them. */
 function redraw(make: (r: Random) => Tensor[], ok: (xs: Tensor[]) => boolean): (r: Random) => Tensor[] {
@@ -145,7 +150,13 @@ const REDUCE_SOFTMAX: OpCase[] = [
   { op: 'batchNormTraining', variant: 'neither', inputs: (r) => [randn([5, 4], r)], fn: (x) => ops.batchNormTraining(x!, null, null, 1e-3).y },
   {
     op: 'batchNormTraining', variant: 'relu fused', inputs: (r) => [randn([4, 3, 5], r), uniform([5], r, 0.5, 2), randn([5], r)],
-    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, true).y,
+    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu').y,
+  },
+  {
+    // gamma 2.5-4 puts some outputs past 6; draws keep every pre-activation 0.05 from 0 and 6.
+    op: 'batchNormTraining', variant: 'relu6 fused',
+    inputs: reluSafe((r) => [randn([4, 3, 5], r), uniform([5], r, 2.5, 4), randn([5], r)], (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3).y, RELU6_KINKS),
+    fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu6').y,
   },
 
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
@@ -186,14 +197,22 @@ const MATMUL: OpCase[] = [
     inputs: reluSafe((r) => [randn([3, 4], r), randn([4, 5], r), randn([5], r)], (x, w, b) => ops.dense(x, w, b)),
     fn: (x, w, b) => ops.dense(x, w, b, 'relu'),
   },
+  {
+    // Inputs scaled by 3 so that some pre-activations pass 6 and the clamp's zero gradient is checked.
+    op: 'dense', variant: 'bias relu6',
+    inputs: reluSafe((r) => [ops.mul(randn([3, 4], r), 3), randn([4, 5], r), randn([5], r)], (x, w, b) => ops.dense(x, w, b), RELU6_KINKS),
+    fn: (x, w, b) => ops.dense(x, w, b, 'relu6'),
+  },
   { op: 'linear', variant: 'no bias', inputs: (r) => [randn([3, 4], r), randn([2, 4], r)], fn: (x, w) => ops.linear(x, w) },
   { op: 'linear', variant: 'bias', inputs: (r) => [randn([3, 4], r), randn([5, 4], r), randn([5], r)], fn: (x, w, b) => ops.linear(x, w, b) },
 ];
 
 const convCase = (variant: string, x: number[], w: number[], o: ops.Conv2DOptions & { withBias?: boolean } = {}): OpCase => {
   const make = (r: Random) => [randn(x, r), randn(w, r), ...(o.withBias ? [randn([w[3]], r)] : [])];
-  const conv = (act: 'linear' | 'relu') => (xt: Tensor, wt: Tensor, b?: Tensor) => ops.conv2d(xt, wt, { ...o, bias: b ?? null, activation: act });
-  return { op: 'conv2d', variant, inputs: o.activation === 'relu' ? reluSafe(make, conv('linear')) : make, fn: conv(o.activation ?? 'linear') };
+  const conv = (act: FusedActivation) => (xt: Tensor, wt: Tensor, b?: Tensor) => ops.conv2d(xt, wt, { ...o, bias: b ?? null, activation: act });
+  const act = o.activation ?? 'linear';
+  const inputs = act === 'linear' ? make : reluSafe(make, conv('linear'), act === 'relu6' ? RELU6_KINKS : [0]);
+  return { op: 'conv2d', variant, inputs, fn: conv(act) };
 };
 
 const CONV: OpCase[] = [
@@ -207,6 +226,10 @@ const CONV: OpCase[] = [
   convCase('channelsFirst', [1, 2, 5, 4], [3, 3, 2, 2], { dataFormat: 'channelsFirst', padding: 1 }),
   convCase('bias', [1, 4, 4, 2], [2, 2, 2, 3], { withBias: true }),
   convCase('bias relu', [2, 4, 4, 2], [3, 3, 2, 3], { withBias: true, activation: 'relu', padding: 'same' }),
+  // 18 taps of unit normals: pre-activations with std ~4, so some pass 6 (the clamp's zero gradient).
+  convCase('bias relu6', [2, 4, 4, 2], [3, 3, 2, 3], { withBias: true, activation: 'relu6', padding: 'same' }),
+  convCase('pointwise relu6, no bias', [2, 3, 3, 8], [1, 1, 8, 4], { activation: 'relu6' }),
+  convCase('depthwise bias relu6', [1, 5, 5, 4], [3, 3, 1, 4], { groups: 4, padding: 'same', withBias: true, activation: 'relu6' }),
   convCase('large input (random directions)', [2, 8, 8, 3], [3, 3, 3, 4], { padding: 'same', withBias: true }),
 ];
 

@@ -3,6 +3,8 @@
 // float64 part (the caller adds the parts in order, so sums do not depend on the thread count),
 // then one elementwise pass with per-channel coefficients the caller computes from the sums.
 
+import { BN_RELU, BN_RELU6 } from './codes';
+
 // @ts-ignore: decorator
 @inline function lowF64(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
 // @ts-ignore: decorator
@@ -87,10 +89,24 @@ export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered:
   }
 }
 
-/** dy where y > 0, else 0 (the gradient through a fused relu); dy itself when `masked` is false. */
+/**
+ * dy where y > 0 (and y < 6 when `cap6`: relu6), else 0 (the gradient through a fused
+ * activation); dy itself when `masked` is false.
+ */
 // @ts-ignore: decorator
-@inline function maskedDy(dy: v128, y: usize, masked: bool): v128 {
-  return masked ? v128.and(dy, f32x4.gt(v128.load(y), f32x4.splat(0))) : dy;
+@inline function maskedDy(dy: v128, y: usize, masked: bool, cap6: bool): v128 {
+  if (!masked) return dy;
+  const yv = v128.load(y);
+  const on = f32x4.gt(yv, f32x4.splat(0));
+  return v128.and(dy, cap6 ? v128.and(on, f32x4.lt(yv, f32x4.splat(6))) : on);
+}
+
+/** The scalar maskedDy. */
+// @ts-ignore: decorator
+@inline function maskedDy1(dy: f32, y: usize, masked: bool, cap6: bool): f32 {
+  if (!masked) return dy;
+  const yv = load<f32>(y);
+  return yv > 0 && (!cap6 || yv < 6) ? dy : 0;
 }
 
 /**
@@ -98,12 +114,12 @@ export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered:
  * (dy masked by y > 0 when `masked`, y at the same offsets as dy).
  */
 // @ts-ignore: decorator
-@inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool): void {
+@inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool, cap6: bool): void {
   let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
   let t0 = v128.load(o2), t1 = v128.load(o2, 16), t2 = v128.load(o2, 32), t3 = v128.load(o2, 48);
   const m0 = v128.load(mean), m1 = v128.load(mean, 16);
   for (let r = 0; r < nrows; r++) {
-    const g0 = maskedDy(v128.load(g), y, masked), g1 = maskedDy(v128.load(g, 16), y + 16, masked);
+    const g0 = maskedDy(v128.load(g), y, masked, cap6), g1 = maskedDy(v128.load(g, 16), y + 16, masked, cap6);
     const q0 = f32x4.mul(g0, f32x4.sub(v128.load(p), m0)), q1 = f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1));
     s0 = f64x2.add(s0, lowF64(g0)); s1 = f64x2.add(s1, highF64(g0));
     s2 = f64x2.add(s2, lowF64(g1)); s3 = f64x2.add(s3, highF64(g1));
@@ -116,11 +132,11 @@ export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered:
 }
 
 /** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row (y 0: no mask). */
-function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize): void {
+function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize, cap6: bool): void {
   for (let r = 0; r < nrows; r++) {
     let c = c8;
     for (; c + 4 <= C; c += 4) {
-      const gv = maskedDy(v128.load(g + (c << 2)), y + (c << 2), y != 0);
+      const gv = maskedDy(v128.load(g + (c << 2)), y + (c << 2), y != 0, cap6);
       const prod = f32x4.mul(gv, f32x4.sub(v128.load(p + (c << 2)), v128.load(mean + (c << 2))));
       const s = o + (c << 3), t = o2 + (c << 3);
       v128.store(s, f64x2.add(v128.load(s), lowF64(gv)));
@@ -129,7 +145,7 @@ function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usiz
       v128.store(t, f64x2.add(v128.load(t, 16), highF64(prod)), 16);
     }
     for (; c < C; c++) {
-      const gv = y != 0 && !(load<f32>(y + (c << 2)) > 0) ? <f32>0 : load<f32>(g + (c << 2));
+      const gv = maskedDy1(load<f32>(g + (c << 2)), y + (c << 2), y != 0, cap6);
       const prod = gv * (load<f32>(p + (c << 2)) - load<f32>(mean + (c << 2)));
       store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>gv);
       store<f64>(o2 + (c << 3), load<f64>(o2 + (c << 3)) + <f64>prod);
@@ -142,9 +158,10 @@ function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usiz
 /**
  * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
  * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)], rows in order per channel.
- * With y (not 0: the forward's relu output) dy counts only where y > 0.
+ * With y (not 0: the forward's relu output) dy counts only where y > 0 (act BN_RELU6: 0 < y < 6).
  */
-export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize): void {
+export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize, act: i32): void {
+  const cap6 = act == BN_RELU6;
   const o = out + <usize>part * (<usize>C << 4);
   const o2 = o + (<usize>C << 3);
   memory.fill(o, 0, <usize>C << 4);
@@ -157,18 +174,19 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
     const g = dy + <usize>b * rowB, p = x + <usize>b * rowB, q = y == 0 ? 0 : y + <usize>b * rowB;
     for (let c: usize = 0; c < c8; c += 8) {
       const gc = g + (c << 2), pc = p + (c << 2), mc = mean + (c << 2), oc = o + (c << 3), o2c = o2 + (c << 3);
-      if (y != 0) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true);
-      else gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false);
+      if (y == 0) gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false, false);
+      else if (cap6) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, true);
+      else gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, false);
     }
-    if (c8 < <usize>C) gradTail(g, p, q, rowB, n, <usize>C, c8, mean, o, o2);
+    if (c8 < <usize>C) gradTail(g, p, q, rowB, n, <usize>C, c8, mean, o, o2, cap6);
   }
 }
 
-/** The forward's rows: out = (x - mean) a + b, then max(out, 0) when `relu`. */
+/** The forward's rows: out = (x - mean) a + b, then max(out, 0) when `relu`, then min(out, 6) when `cap6`. */
 // @ts-ignore: decorator
-@inline function applyForward(x: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, relu: bool): void {
+@inline function applyForward(x: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, relu: bool, cap6: bool): void {
   const rowB = C << 2, c4 = C & ~3;
-  const zero = f32x4.splat(0);
+  const zero = f32x4.splat(0), six = f32x4.splat(6);
   for (let r = r0; r < r0 + nrows; r++) {
     const off = <usize>r * rowB;
     let c: usize = 0;
@@ -176,35 +194,35 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
       const q = c << 2;
       let v = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + off + q), v128.load(mean + q)), v128.load(a + q)), v128.load(b + q));
       if (relu) v = v128.bitselect(v, zero, f32x4.gt(v, zero));
+      if (cap6) v = v128.bitselect(six, v, f32x4.gt(v, six));
       v128.store(out + off + q, v);
     }
     for (; c < C; c++) {
       const q = c << 2;
       let v = (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(a + q) + load<f32>(b + q);
       if (relu && !(v > 0)) v = 0;
+      if (cap6 && v > 6) v = 6;
       store<f32>(out + off + q, v);
     }
   }
 }
 
-/** The gradient's rows: out = a g - b - (x - mean) k, g = dy, or dy where y > 0 when `masked`. */
+/** The gradient's rows: out = a g - b - (x - mean) k, g = dy, or dy where y > 0 (and y < 6 when `cap6`) when `masked`. */
 // @ts-ignore: decorator
-@inline function applyGrad(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: usize, out: usize, r0: i32, nrows: i32, masked: bool): void {
+@inline function applyGrad(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: usize, out: usize, r0: i32, nrows: i32, masked: bool, cap6: bool): void {
   const rowB = C << 2, c4 = C & ~3;
-  const zero = f32x4.splat(0);
   for (let r = r0; r < r0 + nrows; r++) {
     const off = <usize>r * rowB;
     let c: usize = 0;
     for (; c < c4; c += 4) {
       const q = c << 2;
       const d = f32x4.sub(v128.load(x + off + q), v128.load(mean + q));
-      let g = v128.load(dy + off + q);
-      if (masked) g = v128.and(g, f32x4.gt(v128.load(y + off + q), zero));
+      const g = maskedDy(v128.load(dy + off + q), y + off + q, masked, cap6);
       v128.store(out + off + q, f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), g), v128.load(b + q)), f32x4.mul(d, v128.load(k + q))));
     }
     for (; c < C; c++) {
       const q = c << 2;
-      const g = masked && !(load<f32>(y + off + q) > 0) ? <f32>0 : load<f32>(dy + off + q);
+      const g = maskedDy1(load<f32>(dy + off + q), y + off + q, masked, cap6);
       store<f32>(out + off + q, load<f32>(a + q) * g - load<f32>(b + q) - (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(k + q));
     }
   }
@@ -212,18 +230,22 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
 
 /**
  * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
- * b = beta; then max(out, 0) when relu is 1), else out = a * g - b - (x - mean) * k (the input
- * gradient) with g = dy, or dy where y > 0 when y is not 0, all per channel [C].
+ * b = beta; then the activation `act`: BN_RELU max(out, 0), BN_RELU6 min(max(out, 0), 6)), else
+ * out = a * g - b - (x - mean) * k (the input gradient) with g = dy, or (y not 0) dy where the
+ * activation passed it (y > 0; BN_RELU6: 0 < y < 6), all per channel [C].
  * `dy` and `y` are read only for the gradient. Each case has its own loop (no test per element).
  */
-export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, relu: i32): void {
+export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, act: i32): void {
   const c = <usize>C;
   if (k == 0) {
-    if (relu) applyForward(x, mean, a, b, c, out, r0, nrows, true);
-    else applyForward(x, mean, a, b, c, out, r0, nrows, false);
-  } else if (y != 0) {
-    applyGrad(x, dy, y, mean, a, b, k, c, out, r0, nrows, true);
+    if (act == BN_RELU6) applyForward(x, mean, a, b, c, out, r0, nrows, true, true);
+    else if (act == BN_RELU) applyForward(x, mean, a, b, c, out, r0, nrows, true, false);
+    else applyForward(x, mean, a, b, c, out, r0, nrows, false, false);
+  } else if (y == 0) {
+    applyGrad(x, dy, 0, mean, a, b, k, c, out, r0, nrows, false, false);
+  } else if (act == BN_RELU6) {
+    applyGrad(x, dy, y, mean, a, b, k, c, out, r0, nrows, true, true);
   } else {
-    applyGrad(x, dy, 0, mean, a, b, k, c, out, r0, nrows, false);
+    applyGrad(x, dy, y, mean, a, b, k, c, out, r0, nrows, true, false);
   }
 }

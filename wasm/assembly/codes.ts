@@ -50,7 +50,16 @@ export const F_ACC = 1;
 export const F_BIAS = 2;
 /** Apply ReLU last. */
 export const F_RELU = 4;
+/** With F_RELU: then clamp at 6 (relu6 = min(max(x, 0), 6)). */
+export const F_RELU6 = 8;
 
 // biasActGradPart `act`: the activation whose derivative multiplies dy.
 export const ACT_LINEAR = 0;
 export const ACT_RELU = 1;
+/** relu6: dy where 0 < y < 6. */
+export const ACT_RELU6 = 2;
+
+// bnApply / bnGradSumsPart `act`: the activation fused after a training-mode batch norm.
+export const BN_LINEAR = 0;
+export const BN_RELU = 1;
+export const BN_RELU6 = 2;

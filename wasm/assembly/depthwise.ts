@@ -5,8 +5,8 @@
 // are summed in (kh, kw) order from zero and the bias is added last, as the reference's GEMM does.
 // Every output element is computed by one call, so the results do not depend on the thread split.
 
-import { F_BIAS, F_RELU } from './codes';
-import { fma, relu4 } from './simd';
+import { F_BIAS, F_RELU, F_RELU6 } from './codes';
+import { cap6, fma, relu4 } from './simd';
 
 /**
  * y [N, OH, OW, C] = act(bias + depthwise(x [N, H, W, C], w [KH, KW, 1, C])) for the flattened output
@@ -17,83 +17,156 @@ export function depthwiseForward(
   OH: i32, OW: i32, w: usize, bias: usize, y: usize, flags: i32, r0: i32, rows: i32,
 ): void {
   const cB = <usize>C << 2;
-  const hasBias = (flags & F_BIAS) != 0, relu = (flags & F_RELU) != 0;
+  const c4 = <usize>(C & ~3);
+  const hasBias = (flags & F_BIAS) != 0, relu = (flags & F_RELU) != 0, relu6 = (flags & F_RELU6) != 0;
+  const s1 = sx == 1 && dw == 1;
   for (let r = r0; r < r0 + rows; r++) {
     const n = r / OH, oh = r % OH;
     const top = oh * sy - padT;
     const img = x + <usize>(n * H) * <usize>W * cB;
-    for (let ow = 0; ow < OW; ow++) {
+    const yrow = y + <usize>r * <usize>OW * cB;
+    let ow = 0;
+    while (ow < OW) {
       const left = ow * sx - padL;
-      const yo = y + (<usize>r * <usize>OW + <usize>ow) * cB;
-      let c: usize = 0;
-      // 16 channels per pass: four accumulators share each tap's bounds checks and addresses.
-      for (; c + 16 <= <usize>C; c += 16) {
-        const off = c << 2;
-        let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-        for (let kh = 0; kh < KH; kh++) {
-          const ih = top + kh * dh;
-          if (ih < 0 || ih >= H) continue;
-          const row = img + <usize>ih * <usize>W * cB + off;
-          const wrow = w + <usize>(kh * KW) * cB + off;
-          for (let kw = 0; kw < KW; kw++) {
-            const iw = left + kw * dw;
-            if (iw < 0 || iw >= W) continue;
-            const xp = row + <usize>iw * cB, wp = wrow + <usize>kw * cB;
-            a0 = fma(v128.load(xp), v128.load(wp), a0);
-            a1 = fma(v128.load(xp, 16), v128.load(wp, 16), a1);
-            a2 = fma(v128.load(xp, 32), v128.load(wp, 32), a2);
-            a3 = fma(v128.load(xp, 48), v128.load(wp, 48), a3);
+      const yo = yrow + <usize>ow * cB;
+      // Four output pixels whose 3 column taps all lie inside the row: one pass per 4 channels.
+      if (KW == 3 && c4 > 0 && ow + 4 <= OW && left >= 0 && (ow + 3) * sx - padL + 2 * dw < W) {
+        if (s1) forwardQuad3(img, H, W, cB, c4, KH, dh, 1, 1, top, left, w, bias, yo, hasBias, relu, relu6, true);
+        else forwardQuad3(img, H, W, cB, c4, KH, dh, dw, sx, top, left, w, bias, yo, hasBias, relu, relu6, false);
+        if (c4 < <usize>C) {
+          for (let i = 0; i < 4; i++) {
+            forwardPixel(img, H, W, cB, C, KH, KW, dh, dw, top, left + i * sx, w, bias, yo + <usize>i * cB, hasBias, relu, relu6, c4);
           }
         }
-        storeOutput(yo + off, a0, bias + off, hasBias, relu);
-        storeOutput(yo + off + 16, a1, bias + off + 16, hasBias, relu);
-        storeOutput(yo + off + 32, a2, bias + off + 32, hasBias, relu);
-        storeOutput(yo + off + 48, a3, bias + off + 48, hasBias, relu);
-      }
-      for (; c + 4 <= <usize>C; c += 4) {
-        const off = c << 2;
-        let acc = f32x4.splat(0);
-        for (let kh = 0; kh < KH; kh++) {
-          const ih = top + kh * dh;
-          if (ih < 0 || ih >= H) continue;
-          const row = img + <usize>ih * <usize>W * cB + off;
-          const wrow = w + <usize>(kh * KW) * cB + off;
-          for (let kw = 0; kw < KW; kw++) {
-            const iw = left + kw * dw;
-            if (iw < 0 || iw >= W) continue;
-            acc = fma(v128.load(row + <usize>iw * cB), v128.load(wrow + <usize>kw * cB), acc);
-          }
-        }
-        storeOutput(yo + off, acc, bias + off, hasBias, relu);
-      }
-      for (; c < <usize>C; c++) {
-        const off = c << 2;
-        let acc: f32 = 0;
-        for (let kh = 0; kh < KH; kh++) {
-          const ih = top + kh * dh;
-          if (ih < 0 || ih >= H) continue;
-          const row = img + <usize>ih * <usize>W * cB + off;
-          const wrow = w + <usize>(kh * KW) * cB + off;
-          for (let kw = 0; kw < KW; kw++) {
-            const iw = left + kw * dw;
-            if (iw < 0 || iw >= W) continue;
-            acc += load<f32>(row + <usize>iw * cB) * load<f32>(wrow + <usize>kw * cB);
-          }
-        }
-        if (hasBias) acc += load<f32>(bias + off);
-        if (relu) acc = acc > 0 ? acc : (acc != acc ? acc : 0);
-        store<f32>(yo + off, acc);
+        ow += 4;
+      } else {
+        forwardPixel(img, H, W, cB, C, KH, KW, dh, dw, top, left, w, bias, yo, hasBias, relu, relu6, 0);
+        ow++;
       }
     }
   }
 }
 
-/** y[0:4] = act(acc + bias[0:4]) (bias only with hasBias). */
+/**
+ * Output pixel yo (its window at row `top`, column `left`), channels [c0, C): 16 channels per pass
+ * (four accumulators share each tap's bounds checks and addresses), then 4, then one.
+ */
+function forwardPixel(
+  img: usize, H: i32, W: i32, cB: usize, C: i32, KH: i32, KW: i32, dh: i32, dw: i32, top: i32, left: i32,
+  w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool, c0: usize,
+): void {
+  let c: usize = c0;
+  // 16 channels per pass: four accumulators share each tap's bounds checks and addresses.
+  for (; c + 16 <= <usize>C; c += 16) {
+    const off = c << 2;
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const row = img + <usize>ih * <usize>W * cB + off;
+      const wrow = w + <usize>(kh * KW) * cB + off;
+      for (let kw = 0; kw < KW; kw++) {
+        const iw = left + kw * dw;
+        if (iw < 0 || iw >= W) continue;
+        const xp = row + <usize>iw * cB, wp = wrow + <usize>kw * cB;
+        a0 = fma(v128.load(xp), v128.load(wp), a0);
+        a1 = fma(v128.load(xp, 16), v128.load(wp, 16), a1);
+        a2 = fma(v128.load(xp, 32), v128.load(wp, 32), a2);
+        a3 = fma(v128.load(xp, 48), v128.load(wp, 48), a3);
+      }
+    }
+    storeOutput(yo + off, a0, bias + off, hasBias, relu, relu6);
+    storeOutput(yo + off + 16, a1, bias + off + 16, hasBias, relu, relu6);
+    storeOutput(yo + off + 32, a2, bias + off + 32, hasBias, relu, relu6);
+    storeOutput(yo + off + 48, a3, bias + off + 48, hasBias, relu, relu6);
+  }
+  for (; c + 4 <= <usize>C; c += 4) {
+    const off = c << 2;
+    let acc = f32x4.splat(0);
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const row = img + <usize>ih * <usize>W * cB + off;
+      const wrow = w + <usize>(kh * KW) * cB + off;
+      for (let kw = 0; kw < KW; kw++) {
+        const iw = left + kw * dw;
+        if (iw < 0 || iw >= W) continue;
+        acc = fma(v128.load(row + <usize>iw * cB), v128.load(wrow + <usize>kw * cB), acc);
+      }
+    }
+    storeOutput(yo + off, acc, bias + off, hasBias, relu, relu6);
+  }
+  for (; c < <usize>C; c++) {
+    const off = c << 2;
+    let acc: f32 = 0;
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const row = img + <usize>ih * <usize>W * cB + off;
+      const wrow = w + <usize>(kh * KW) * cB + off;
+      for (let kw = 0; kw < KW; kw++) {
+        const iw = left + kw * dw;
+        if (iw < 0 || iw >= W) continue;
+        acc += load<f32>(row + <usize>iw * cB) * load<f32>(wrow + <usize>kw * cB);
+      }
+    }
+    if (hasBias) acc += load<f32>(bias + off);
+    if (relu) acc = acc > 0 ? acc : (acc != acc ? acc : 0);
+    if (relu6) acc = acc > 6 ? <f32>6 : acc;
+    store<f32>(yo + off, acc);
+  }
+}
+
+/**
+ * Four consecutive output pixels of one row with a 3-wide filter whose column taps all lie inside
+ * the image, channels [0, c4): the filter row's 3 weight vectors are loaded once for the 4 pixels
+ * (and, stride 1 undilated, the 6 input columns once for the 12 taps) instead of once per tap and
+ * pixel. Each pixel's taps are summed in the same (kh, kw) order as forwardPixel's: the same bits.
+ */
 // @ts-ignore: decorator
-@inline function storeOutput(y: usize, acc: v128, bias: usize, hasBias: bool, relu: bool): void {
+@inline function forwardQuad3(
+  img: usize, H: i32, W: i32, cB: usize, c4: usize, KH: i32, dh: i32, dw: i32, sx: i32, top: i32, left: i32,
+  w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool, s1: bool,
+): void {
+  const pxB = <usize>sx * cB, kB = <usize>dw * cB;
+  for (let c: usize = 0; c < c4; c += 4) {
+    const off = c << 2;
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const p = img + (<usize>ih * <usize>W + <usize>left) * cB + off;
+      const wrow = w + <usize>(kh * 3) * cB + off;
+      const w0 = v128.load(wrow), w1 = v128.load(wrow + cB), w2 = v128.load(wrow + 2 * cB);
+      if (s1) {
+        const x0 = v128.load(p), x1 = v128.load(p + cB), x2 = v128.load(p + 2 * cB);
+        const x3 = v128.load(p + 3 * cB), x4 = v128.load(p + 4 * cB), x5 = v128.load(p + 5 * cB);
+        a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
+        a1 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a1)));
+        a2 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a2)));
+        a3 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a3)));
+      } else {
+        let q = p;
+        a0 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a0))); q += pxB;
+        a1 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a1))); q += pxB;
+        a2 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a2))); q += pxB;
+        a3 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a3)));
+      }
+    }
+    storeOutput(yo + off, a0, bias + off, hasBias, relu, relu6);
+    storeOutput(yo + cB + off, a1, bias + off, hasBias, relu, relu6);
+    storeOutput(yo + 2 * cB + off, a2, bias + off, hasBias, relu, relu6);
+    storeOutput(yo + 3 * cB + off, a3, bias + off, hasBias, relu, relu6);
+  }
+}
+
+/** y[0:4] = act(acc + bias[0:4]) (bias only with hasBias; relu6: relu, then min(., 6)). */
+// @ts-ignore: decorator
+@inline function storeOutput(y: usize, acc: v128, bias: usize, hasBias: bool, relu: bool, relu6: bool): void {
   let v = acc;
   if (hasBias) v = f32x4.add(v, v128.load(bias));
   if (relu) v = relu4(v);
+  if (relu6) v = cap6(v);
   v128.store(y, v);
 }
 

@@ -7,7 +7,7 @@
 import {
   BINARY_ADD as ADD, BINARY_SUB as SUB, BINARY_MUL as MUL, BINARY_DIV as DIV, BINARY_MAX as MAX, BINARY_MIN as MIN,
   BINARY_RSUB as RSUB, BINARY_RDIV as RDIV, BINARY_EQ as EQ, BINARY_NE as NE, BINARY_GT as GT, BINARY_GE as GE,
-  BINARY_LT as LT, BINARY_LE as LE, BROADCAST_SAME, BROADCAST_TILE, ACT_RELU,
+  BINARY_LT as LT, BINARY_LE as LE, BROADCAST_SAME, BROADCAST_TILE, ACT_LINEAR, ACT_RELU, ACT_RELU6,
   UNARY_NEG as NEG, UNARY_ABS as ABS, UNARY_SQRT as SQRT, UNARY_SQUARE as SQUARE, UNARY_RELU as RELU,
   UNARY_RELU6 as RELU6, UNARY_LEAKY_RELU as LEAKY, UNARY_STEP as STEP,
 } from './codes';
@@ -221,7 +221,7 @@ function addRowsF64(x: usize, cols: i32, nrows: i32, part: usize): void {
 const BIAS_GRAD_BLOCK_BYTES = 8192;
 
 /**
- * The backward of a fused bias + activation (act: ACT_LINEAR or ACT_RELU) over rows [r0, r0 + nrows)
+ * The backward of a fused bias + activation (act: ACT_LINEAR, ACT_RELU or ACT_RELU6) over rows [r0, r0 + nrows)
  * of [rows, cols]: dz = dy * act'(y), and part[c] (float64) = the sum of those dz rows, in row
  * order: the same sums sumRowsF64 gives on dz, in one pass over dy and y. Each block of rows is
  * written, then summed while it is still in L1.
@@ -231,7 +231,7 @@ export function biasActGradPart(act: i32, dy: usize, y: usize, dz: usize, cols: 
   nrows = min(nrows, rows - r0);
   const rowB = <usize>cols << 2;
   const block = max(1, BIAS_GRAD_BLOCK_BYTES / <i32>rowB);
-  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), six = f32x4.splat(6);
   const base = <usize>r0 * rowB;
   dy += base; y += base; dz += base;
   for (let b = 0; b < nrows; b += block) {
@@ -242,12 +242,16 @@ export function biasActGradPart(act: i32, dy: usize, y: usize, dz: usize, cols: 
     for (; i + 4 <= n; i += 4) {
       const o = o0 + (<usize>i << 2);
       const g = v128.load(dy + o);
-      v128.store(dz + o, act == ACT_RELU ? f32x4.mul(g, v128.and(f32x4.gt(v128.load(y + o), zero), one)) : g);
+      let mask = f32x4.gt(v128.load(y + o), zero);
+      if (act == ACT_RELU6) mask = v128.and(mask, f32x4.lt(v128.load(y + o), six));
+      v128.store(dz + o, act == ACT_LINEAR ? g : f32x4.mul(g, v128.and(mask, one)));
     }
     for (; i < n; i++) {
       const o = o0 + (<usize>i << 2);
       const g = load<f32>(dy + o);
-      store<f32>(dz + o, act == ACT_RELU ? g * (load<f32>(y + o) > 0 ? <f32>1 : <f32>0) : g);
+      const v = load<f32>(y + o);
+      const on = act == ACT_RELU ? v > 0 : v > 0 && v < 6;
+      store<f32>(dz + o, act == ACT_LINEAR ? g : g * (on ? <f32>1 : <f32>0));
     }
     addRowsF64(dz + o0, cols, count, part);
   }

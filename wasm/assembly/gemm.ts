@@ -14,7 +14,7 @@ export const NC: i32 = 1024;
 const NR: i32 = 8;
 
 // Flags for sgemm and the micro-kernels: codes.ts.
-import { F_ACC, F_BIAS, F_RELU } from './codes';
+import { F_ACC, F_BIAS, F_RELU, F_RELU6 } from './codes';
 
 /** Bytes of workspace one sgemm call needs. */
 export function gemmWorkspaceBytes(): i32 {
@@ -114,7 +114,7 @@ export function packB(cols: i32, kc: i32, b: usize, ldb: i32, tb: i32, dst: usiz
 
 /**
  * C = op(A) * op(B) (flags & F_ACC: C += ...), then + bias (flags & F_BIAS, bias[N]) and relu
- * (flags & F_RELU) applied to the final sum. mr selects the micro-kernel (4, 5 or 6 rows).
+ * (flags & F_RELU, then min(., 6) with F_RELU6) applied to the final sum. mr selects the micro-kernel (4, 5 or 6 rows).
  */
 export function sgemm(
   mr: i32, M: i32, N: i32, K: i32,
@@ -137,6 +137,7 @@ export function sgemm(
         let v: f32 = flags & F_ACC ? load<f32>(p) : 0;
         if (flags & F_BIAS) v += load<f32>(bias + (<usize>j << 2));
         if (flags & F_RELU) v = max(v, 0);
+        if (flags & F_RELU6) v = min(v, 6);
         store<f32>(p, v);
       }
     }
@@ -147,7 +148,7 @@ export function sgemm(
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const first = pc == 0, last = pc + kc >= K;
-      const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU)) : 0);
+      const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU | F_RELU6)) : 0);
       const bsrc = tb ? b + ((<usize>jc * <usize>ldb + <usize>pc) << 2) : b + ((<usize>pc * <usize>ldb + <usize>jc) << 2);
       packB(nc, kc, bsrc, ldb, tb, bp);
       for (let ic = 0; ic < M; ic += MC) {
@@ -219,7 +220,44 @@ export function sgemmU(
 ): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || N > NC) { sgemm(mr, M, N, K, a, lda, ta, b, ldb, tb, c, ldc, flags, bias, ws); return; }
-  const bp = ws;
+  sgemmUOn(mr, M, N, K, a, lda, ta, b, ldb, tb, 0, c, ldc, flags, bias, ws);
+}
+
+/** Floats of op(B) [K x N] packed by packBAll: every k-block's 8-column panels, N rounded up to 8. */
+// @ts-ignore: decorator
+@inline function paddedN(N: i32): usize { return <usize>((N + NR - 1) & ~(NR - 1)); }
+
+/**
+ * Packs all of op(B) [K x N] (N <= NC) once, k-block after k-block as sgemmU packs each (block pc
+ * at bp + pc * paddedN(N) floats), for sgemmUPacked: threads then share one packed B instead of
+ * packing it again for every row block they claim.
+ */
+export function packBAll(N: i32, K: i32, b: usize, ldb: i32, tb: i32, dst: usize): void {
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packB(N, kc, tb ? b + (<usize>pc << 2) : b + ((<usize>pc * <usize>ldb) << 2), ldb, tb, dst + ((<usize>pc * paddedN(N)) << 2));
+  }
+}
+
+/** sgemmU with op(B) packed by packBAll at bp (1 <= K, N <= NC). */
+export function sgemmUPacked(
+  mr: i32, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, ta: i32, bp: usize,
+  c: usize, ldc: i32, flags: i32, bias: usize, ws: usize,
+): void {
+  if (M <= 0 || N <= 0 || K <= 0 || N > NC) return;
+  sgemmUOn(mr, M, N, K, a, lda, ta, 0, 0, 0, bp, c, ldc, flags, bias, ws);
+}
+
+/** The body of sgemmU: B packed per k-block into ws, or read from `packed` (packBAll's layout) when not 0. */
+// @ts-ignore: decorator
+@inline function sgemmUOn(
+  mr: i32, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, ta: i32,
+  b: usize, ldb: i32, tb: i32, packed: usize,
+  c: usize, ldc: i32, flags: i32, bias: usize, ws: usize,
+): void {
+  let bp = ws;
   const ap = bp + ((<usize>KC * <usize>NC) << 2);
   const tile = ap + ((<usize>MC * <usize>KC) << 2);
   const tbias = tile + 8 * 8 * 4;
@@ -230,8 +268,9 @@ export function sgemmU(
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
     const first = pc == 0, last = pc + kc >= K;
-    const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU)) : 0);
-    packB(N, kc, tb ? b + (<usize>pc << 2) : b + ((<usize>pc * <usize>ldb) << 2), ldb, tb, bp);
+    const kflags = (first ? (flags & F_ACC) : F_ACC) | (last ? (flags & (F_BIAS | F_RELU | F_RELU6)) : 0);
+    if (packed != 0) bp = packed + ((<usize>pc * paddedN(N)) << 2);
+    else packB(N, kc, tb ? b + (<usize>pc << 2) : b + ((<usize>pc * <usize>ldb) << 2), ldb, tb, bp);
     for (let ir = 0; ir < M; ir += mr) {
       const rows = min(mr, M - ir);
       let arow: usize = 0;

@@ -1,7 +1,7 @@
 // Entry point of the Fovea WebAssembly kernels: exactly the exports the library calls (the
 // micro-benchmarks' extras are in bench.ts). Every export takes byte pointers into the imported
 // shared memory; nothing here allocates (the JS side owns the heap layout).
-export { sgemmU, packB, gemmWorkspaceBytes } from './gemm';
+export { sgemmU, sgemmUPacked, packB, packBAll, gemmWorkspaceBytes } from './gemm';
 export { im2col, col2im } from './conv-im2col';
 export { convImplicit, convBackpropFilter, convFilterWorkspaceBytes } from './conv-implicit';
 export { padNHWC, swapFilterIO } from './conv-layout';

@@ -6,7 +6,7 @@
  * sqrt, divide, scale, shift and their gradients with broadcast reductions).
  * Example: x = [[1], [3]] (C = 1), epsilon 0: mean [2], variance [1], y [[-1], [1]].
  */
-import type { KernelFn, TensorInfo } from '../kernels.js';
+import type { FusedActivation, KernelFn, TensorInfo } from '../kernels.js';
 import { shapeToString, sizeOf } from '../../tensor/shape.js';
 import { f32Of, output } from './storage.js';
 
@@ -31,7 +31,7 @@ function channelSums(rows: number, C: number, f: (i: number, c: number) => numbe
   return s;
 }
 
-export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, beta }, { epsilon, relu }) => {
+export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, beta }, { epsilon, activation = 'linear' }) => {
   const [rows, C] = checkBatchNorm('BatchNormTraining', x, epsilon, { gamma, beta });
   const xs = f32Of(x);
   const g = gamma === undefined ? null : f32Of(gamma), b = beta === undefined ? null : f32Of(beta);
@@ -42,17 +42,19 @@ export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, bet
   for (let i = 0; i < xs.length; i++) {
     const c = i % C;
     y[i] = (xs[i]! - mean[c]!) * scale[c]! + (b === null ? 0 : b[c]!);
-    if (relu === true && !(y[i]! > 0)) y[i] = 0; // as the relu op: x > 0 ? x : 0
+    if (activation !== 'linear' && !(y[i]! > 0)) y[i] = 0; // as the relu op: x > 0 ? x : 0
+    if (activation === 'relu6' && y[i]! > 6) y[i] = 6;
   }
   return [output([...x.shape], 'float32', y), output([C], 'float32', Float32Array.from(mean)), output([C], 'float32', Float32Array.from(variance))];
 };
 
-/** dy where y > 0 and 0 elsewhere (the gradient through a fused relu), or dy itself without y. */
-function reluMasked(dy: Float32Array, y: Float32Array | null): Float32Array {
-  return y === null ? dy : dy.map((d, i) => (y[i]! > 0 ? d : 0));
+/** dy where y > 0 (relu6: 0 < y < 6) and 0 elsewhere (the gradient through a fused activation), or dy itself without y. */
+function reluMasked(dy: Float32Array, y: Float32Array | null, activation: FusedActivation): Float32Array {
+  if (y === null) return dy;
+  return activation === 'relu6' ? dy.map((d, i) => (y[i]! > 0 && y[i]! < 6 ? d : 0)) : dy.map((d, i) => (y[i]! > 0 ? d : 0));
 }
 
-export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x, mean, variance, gamma, y }, { epsilon }) => {
+export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x, mean, variance, gamma, y }, { epsilon, activation = 'relu' }) => {
   const [rows, C] = checkBatchNorm('BatchNormTrainingGrad', x, epsilon, { mean, variance, gamma });
   if (sizeOf(dy.shape) !== sizeOf(x.shape) || dy.shape.length !== x.shape.length) {
     throw new Error(`BatchNormTrainingGrad: expected dy of x's shape ${shapeToString(x.shape)}, got ${shapeToString(dy.shape)}`);
@@ -61,7 +63,7 @@ export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x
     throw new Error(`BatchNormTrainingGrad: expected y of x's shape ${shapeToString(x.shape)}, got ${shapeToString(y.shape)}`);
   }
   const [xs, m, v] = [f32Of(x), f32Of(mean), f32Of(variance)];
-  const g = reluMasked(f32Of(dy), y === undefined ? null : f32Of(y));
+  const g = reluMasked(f32Of(dy), y === undefined ? null : f32Of(y), activation);
   const gm = gamma === undefined ? null : f32Of(gamma);
   const inv = Float64Array.from(v, (vc) => 1 / Math.sqrt(vc + epsilon));
   const dbeta = channelSums(rows, C, (i) => g[i]!);

@@ -22,7 +22,7 @@ export const conv2D: KernelFn<'Conv2D'> = ({ x, filter, bias }, attrs) => {
   const xd = f32Of(x);
   const wd = f32Of(filter);
   for (let g = 0; g < geo.groups; g++) convGroup(xd, wd, y, geo, g);
-  biasActivation(y, geo.outC, biasData, attrs.activation === 'relu');
+  biasActivation(y, geo.outC, biasData, attrs.activation);
   return output([geo.batch, geo.outH, geo.outW, geo.outC], 'float32', y);
 };
 

@@ -28,7 +28,7 @@ export const matMul: KernelFn<'MatMul'> = ({ a, b, bias }, attrs) => {
       c: { data: y, offset: i * m * n, ld: n },
     });
   }
-  biasActivation(y, n, bias === undefined ? null : f32Of(bias), attrs.activation === 'relu');
+  biasActivation(y, n, bias === undefined ? null : f32Of(bias), attrs.activation);
   return output(a.shape.length === 3 ? [batch, m, n] : [m, n], 'float32', y);
 };
 

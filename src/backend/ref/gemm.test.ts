@@ -70,6 +70,6 @@ test('gemm: k = 0 only scales C by beta', () => {
 
 test('biasActivation: adds bias per column, relu clamps negatives and keeps NaN', () => {
   const y = Float32Array.from([1, -5, NaN, -1]);
-  biasActivation(y, 2, Float32Array.from([1, 2]), true);
+  biasActivation(y, 2, Float32Array.from([1, 2]), 'relu');
   assert.deepEqual(Array.from(y), [2, 0, NaN, 1]);
 });

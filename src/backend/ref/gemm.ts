@@ -16,6 +16,7 @@
  *   optimizing compiler) across the whole KC loop, so each loaded value feeds several multiplies.
  * Edge panels are zero-padded in the packs; the kernel then stores only the valid part of C.
  */
+import type { FusedActivation } from '../kernels.js';
 
 const MR = 6;
 const NR = 8;
@@ -223,11 +224,18 @@ function storeRow(
  * The GEMM epilogue shared by MatMul and Conv2D: adds bias[j] to column j of a rows x n
  * row-major matrix and applies the fused activation, in place.
  */
-export function biasActivation(y: Float32Array, n: number, bias: Float32Array | null, relu: boolean): void {
-  if (bias === null && !relu) return;
+export function biasActivation(y: Float32Array, n: number, bias: Float32Array | null, activation: FusedActivation): void {
+  if (bias === null && activation === 'linear') return;
   const b = bias ?? new Float32Array(n);
   for (let row = 0; row < y.length; row += n) {
-    if (!relu) {
+    if (activation === 'relu6') {
+      for (let j = 0; j < n; j++) {
+        const v = y[row + j] + b[j];
+        y[row + j] = Math.min((v + Math.abs(v)) * 0.5, 6);
+      }
+      continue;
+    }
+    if (activation === 'linear') {
       for (let j = 0; j < n; j++) y[row + j] += b[j];
       continue;
     }

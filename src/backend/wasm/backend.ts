@@ -33,7 +33,7 @@ const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
   'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3',
   'wino25Filter', 'wino25Forward', 'wino42Filter', 'wino42Forward', 'wino42BackpropInput', 'wino42BackpropFilterPart', 'wino42FilterGradFinish', 'wino25BackpropInput', 'wino25BackpropFilterPart', 'wino25FilterGradFinish4',
-  'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnMomentPart', 'bnGradSumsPart', 'bnApply',
+  'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnMomentPart', 'bnGradSumsPart', 'bnApply', 'sgemmUPacked',
 ];
 
 export interface WasmBackendOptions {

@@ -9,17 +9,11 @@
  *     with loadModelFile(path, { architecture }) or loadSafetensorsInto);
  *   - `.keras`: a Keras 3 archive (topology and weights; any model);
  *   - anything else: a TensorFlow.js layers-format folder (or `.json` path) with the optimizer
-<<<<<<< HEAD
- *     state, through `model.save` (Sequential models).
+ *     state, through `model.save` (Sequential and functional models).
  * Every checkpoint is written as a whole: a file through a temporary file renamed over it, a folder
  * as a new set of shards installed by one rename of model.json (node/io/shard-set.ts). A reader
  * sees the previous checkpoint or the new one, never a mix; a killed save leaves the previous one
  * whole, and the next save removes the killed one's temporary files.
-=======
- *     state, through `model.save` (Sequential and functional models).
- * Every file is written atomically (temporary file in the same folder, then renamed), so a reader
- * never sees a half-written checkpoint and an interrupted save leaves the previous one whole.
->>>>>>> functional-save-arrays
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';

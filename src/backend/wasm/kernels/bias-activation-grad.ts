@@ -8,7 +8,9 @@ import { checkBiasActivationGrad } from '../../ref/BiasActivationGrad.js';
 import type { WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
 import { sumBlocks } from './reduce.js';
-import { ACT_LINEAR, ACT_RELU } from '../generated/codes.js';
+import { ACT_LINEAR, ACT_RELU, ACT_RELU6 } from '../generated/codes.js';
+
+const ACT_CODES = { linear: ACT_LINEAR, relu: ACT_RELU, relu6: ACT_RELU6 } as const;
 
 export function makeBiasActivationGrad(ctx: WasmContext): KernelFn<'BiasActivationGrad'> {
   return (inputs, { activation }) => {
@@ -23,7 +25,7 @@ export function makeBiasActivationGrad(ctx: WasmContext): KernelFn<'BiasActivati
     const partials = ctx.heap.scratch(parts * cols * 8);
     // Chunk = part p: rows from r0 = p * perPart, partial sums at part + p * cols * 8.
     const args = {
-      act: activation === 'relu' ? ACT_RELU : ACT_LINEAR, dy: ptrOf(inputs.dy), y: ptrOf(inputs.y), dz: dz.handle.ptr,
+      act: ACT_CODES[activation], dy: ptrOf(inputs.dy), y: ptrOf(inputs.y), dz: dz.handle.ptr,
       cols, rows, r0: 0, nrows: perPart, part: partials.ptr,
     };
     ctx.parallel('biasActGradPart', args, {

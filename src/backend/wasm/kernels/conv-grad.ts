@@ -23,7 +23,7 @@ import { im2colRows } from './conv.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
-import { gemm, MR } from './gemm.js';
+import { gemm, GEMM_MR, MR } from './gemm.js';
 import { Temps } from './inputs.js';
 import { F_ACC } from '../generated/codes.js';
 
@@ -292,7 +292,7 @@ function filterGradPointwise(ctx: WasmContext, temps: Temps, geo: ConvGeometry, 
   const unit = Math.ceil(C * K / perPart);
   const dws = parts === 1 ? dw : temps.alloc(parts * perPart * unit * 4);
   ctx.workspace(ctx.size('gemmWorkspaceBytes', {}));
-  const args = { mr: MR, M: C, N: K, K: 0, a: x, lda: C, ta: 1, b: dy, ldb: K, tb: 0, c: dws, ldc: K, flags: 0, bias: 0, ws: 0 };
+  const args = { mr: GEMM_MR, M: C, N: K, K: 0, a: x, lda: C, ta: 1, b: dy, ldb: K, tb: 0, c: dws, ldc: K, flags: 0, bias: 0, ws: 0 };
   ctx.parallel('sgemmU', args, {
     total: P, grain: perPart, chunk: { K: [0, 1], a: [4 * C, 0], b: [4 * K, 0], c: [4 * unit, 0] }, work: 2 * P * C * K, workspace: 'ws', unitChunks: true,
   });

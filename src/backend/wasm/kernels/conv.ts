@@ -20,7 +20,8 @@ import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
-import { gemm, MR } from './gemm.js';
+import { epilogueFlags, gemm, MR } from './gemm.js';
+import { capAt6InPlace } from './elementwise.js';
 import { Temps } from './inputs.js';
 import { F_BIAS, F_RELU, POOL_MAX, POOL_MIN } from '../generated/codes.js';
 
@@ -73,6 +74,9 @@ function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const total = geo.batch * geo.outH;
   ctx.parallel('conv1Forward3x3', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
 }
+
+/** Algorithms whose kernels clamp at 6 themselves (F_RELU6). */
+const CAPS_AT_6: ReadonlySet<ConvAlgorithm> = new Set(['depthwise', 'groupsTS', 'pointwise', 'implicit', 'im2col']);
 
 type ConvAlgorithm = 'depthwise' | 'groupsTS' | 'direct1x3x3' | 'direct1' | 'winograd' | 'winograd25' | 'winogradStride2' | 'pointwise' | 'implicit' | 'im2col';
 
@@ -232,18 +236,20 @@ function conv2D(
   checkedBias(bias, geo.outC, filter);
   const out = ctx.heap.output([geo.batch, geo.outH, geo.outW, geo.outC]);
   const temps = new Temps(ctx);
-  const relu = attrs.activation === 'relu';
+  const algorithm = convAlgorithm(geo);
+  // relu6 runs in the GEMM micro-kernels' and the depthwise kernel's epilogue; the others apply a
+  // relu and the clamp at 6 follows (min(., 6) commutes with their fused max/min pooling).
+  const capAfter = attrs.activation === 'relu6' && !CAPS_AT_6.has(algorithm);
   const c: ConvCall = {
     geo, attrs, x: temps.f32(x), w: temps.f32(filter), bias: bias === undefined ? 0 : temps.f32(bias),
-    y: out.handle.ptr, flags: (bias !== undefined ? F_BIAS : 0) | (relu ? F_RELU : 0),
+    y: out.handle.ptr, flags: (bias !== undefined ? F_BIAS : 0) | (capAfter ? F_RELU : epilogueFlags(attrs.activation)),
     pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? POOL_MAX,
   };
-  const algorithm = convAlgorithm(geo);
   switch (algorithm) {
     case 'groupsTS': {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       const b = bias === undefined ? null : v(c.bias, geo.outC);
-      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, relu, v(c.y, sizeOf(out.shape)), geo);
+      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, attrs.activation, v(c.y, sizeOf(out.shape)), geo);
       break;
     }
     case 'depthwise': depthwiseForward(ctx, geo, c.x, c.w, c.bias, c.y, c.flags); break;
@@ -257,6 +263,10 @@ function conv2D(
       break;
     case 'implicit': implicit(ctx, temps, c); break;
     case 'im2col': im2colGemm(ctx, temps, c); break;
+  }
+  if (capAfter) {
+    capAt6InPlace(ctx, c.y, sizeOf(out.shape));
+    if (pool !== null) capAt6InPlace(ctx, pool.ptr, geo.batch * Math.floor(geo.outH / 2) * Math.floor(geo.outW / 2) * geo.outC);
   }
   temps.release();
   return out;

@@ -35,6 +35,11 @@ function elementRange(ctx: WasmContext, n: number) {
   return { total: n, grain: ctx.grain(n, 2, 1024), chunk: { i0: [1, 0], count: [0, 1] } as const, work: n >= PAR_ELEMENTS ? Infinity : 0 };
 }
 
+/** min(x, 6) over n floats at ptr, in place, for kernels that apply a relu but not relu6's clamp (relu6 of a relu'd value). */
+export function capAt6InPlace(ctx: WasmContext, ptr: number, n: number): void {
+  ctx.parallel('unaryF32', { op: codes.UNARY_RELU6, x: ptr, out: ptr, i0: 0, count: 0, alpha: 0 }, elementRange(ctx, n));
+}
+
 /**
  * An operand of shape [A..., 1..., M...] against an output [A..., R..., M...] (e.g. a per-image,
  * per-channel [N, 1, 1, C] against [N, H, W, C]: global pooling's gradient): `outer` = A blocks of

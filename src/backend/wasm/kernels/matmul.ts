@@ -2,7 +2,8 @@
 import type { KernelFn, TensorInfo } from '../../kernels.js';
 import { shapeToString } from '../../../tensor/shape.js';
 import type { WasmContext } from '../context.js';
-import { gemm } from './gemm.js';
+import { epilogueFlags, gemm } from './gemm.js';
+import { F_BIAS } from '../generated/codes.js';
 import { Temps } from './inputs.js';
 
 interface MatMulDims { batch: number; m: number; n: number; k: number }
@@ -30,7 +31,7 @@ export function makeMatMul(ctx: WasmContext): KernelFn<'MatMul'> {
       throw new Error(`MatMul: expected bias of shape [${n}] for a ${shapeToString(a.shape)} and b ${shapeToString(b.shape)}, got ${shapeToString(bias.shape)}`);
     }
     const out = ctx.heap.output(a.shape.length === 3 ? [batch, m, n] : [m, n]);
-    const flags = (bias !== undefined ? 2 : 0) | (activation === 'relu' ? 4 : 0);
+    const flags = (bias !== undefined ? F_BIAS : 0) | epilogueFlags(activation);
     const temps = new Temps(ctx);
     const [pa, pb, pc] = [temps.f32(a), temps.f32(b), out.handle.ptr];
     const pbias = bias === undefined ? 0 : temps.f32(bias);
