@@ -1,6 +1,6 @@
 /**
  * The one-input-channel conv kernels of the wasm backend (wasm/assembly/conv1.ts): the direct filter
- * gradient (any filter size, stride 1 and 2, padding), the 3x3 forward conv and the other filters'
+ * gradient (any filter size, stride 1 and 2, padding; also for 2-3 channels), the 3x3 forward conv and the other filters'
  * stride-1 forward conv (conv1-direct.ts; bias and relu fused) against the reference backend on odd shapes, and bit-identical on 1 and 2 threads.
  */
 import assert from 'node:assert/strict';
@@ -54,6 +54,24 @@ describe('wasm one-channel convolutions', () => {
       const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, filterShape: [c.KH, c.KW, 1, c.K] };
       check(`dW ${name(c)}`, 'Conv2DBackpropFilter', { x: randn([c.N, c.H, c.W, 1]), dy: randn([c.N, OH, OW, c.K]) }, attrs, 'conv1BackpropFilterPart');
     }
+  });
+
+  it('filter gradient with 2 and 3 input channels (run as one channel of C-times-wider rows) matches the reference, identically on 1 and 2 threads', () => {
+    // cifar-vgg's stem, then strides, padding and filter shapes that move the C-wide taps around.
+    const few: (Case & { C: number })[] = [
+      { N: 8, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 12, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },
+      { N: 3, H: 10, W: 12, KH: 5, KW: 2, K: 8, s: [1, 2], pad: [2, 2, 1, 0], C: 3 },
+      { N: 4, H: 9, W: 10, KH: 3, KW: 3, K: 4, s: [1, 1], pad: [0, 0, 0, 0], C: 2 },
+      { N: 2, H: 11, W: 7, KH: 1, KW: 1, K: 16, s: [2, 1], pad: [0, 0, 0, 0], C: 2 },
+    ];
+    for (const c of few) {
+      const OH = outSize(c.H, c.KH, c.s[0], c.pad[0] + c.pad[1]), OW = outSize(c.W, c.KW, c.s[1], c.pad[2] + c.pad[3]);
+      const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, filterShape: [c.KH, c.KW, c.C, c.K] };
+      check(`dW ${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW}->${c.K} stride ${c.s} pad ${c.pad}`, 'Conv2DBackpropFilter',
+        { x: randn([c.N, c.H, c.W, c.C]), dy: randn([c.N, OH, OW, c.K]) }, attrs, 'conv1BackpropFilterPart');
+    }
+    engine.setBackend('ref');
   });
 
   it('3x3 forward (bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
