@@ -1,6 +1,6 @@
 /**
  * The one-input-channel conv kernels of the wasm backend (wasm/assembly/conv1.ts): the direct filter
- * gradient (any filter size, stride 1 and 2, padding; also for 2-3 channels), the 3x3 forward conv and the other filters'
+ * gradient (any filter size, stride 1 and 2, padding), the 3x3 forward conv (both also on 2-3 channels) and the other filters'
  * stride-1 forward conv (conv1-direct.ts; bias and relu fused) against the reference backend on odd shapes, and bit-identical on 1 and 2 threads.
  */
 import assert from 'node:assert/strict';
@@ -80,6 +80,24 @@ describe('wasm one-channel convolutions', () => {
         const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
         const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([3, 3, 1, c.K]), bias: bias ? randn([c.K]) : undefined };
         check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3');
+      }
+    }
+    engine.setBackend('ref');
+  });
+
+  it('3x3 forward on 2 and 3 channels (strips of 3 taps; bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
+    // cifar-vgg's stem, then strides, padding and tails (K % 12 != 0) over the C-wide taps.
+    const few: (Case & { C: number })[] = [
+      { N: 4, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 20, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },
+      { N: 3, H: 10, W: 12, KH: 3, KW: 3, K: 8, s: [1, 2], pad: [0, 0, 0, 0], C: 2 },
+      { N: 2, H: 9, W: 7, KH: 3, KW: 3, K: 4, s: [2, 1], pad: [2, 1, 1, 2], C: 2 },
+    ];
+    for (const c of few) {
+      for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+        const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
+        const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([3, 3, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
+        check(`conv ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} stride ${c.s} pad ${c.pad} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3');
       }
     }
     engine.setBackend('ref');
