@@ -97,7 +97,7 @@ describe('wasm one-channel convolutions', () => {
       for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
         const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
         const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([3, 3, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
-        check(`conv ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} stride ${c.s} pad ${c.pad} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3');
+        check(`conv ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} stride ${c.s} pad ${c.pad} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3Strips');
       }
     }
     engine.setBackend('ref');

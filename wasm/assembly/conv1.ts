@@ -14,7 +14,8 @@
 // - conv1BackpropFilterPart: dW[kh, kw, k] = sum_(n, oy, ox) x[n, oy*sy + kh, ox*sx + kw] dy[n, oy, ox, k]
 //   over one fixed block of output rows (a "part"); conv1FilterGradSum adds the parts in order, so
 //   the result does not depend on how many threads computed the parts.
-// - conv1Forward3x3: y = relu?(x (*) w + bias) for 3x3 filters (also on 2-3 channels, as strips).
+// - conv1Forward3x3: y = relu?(x (*) w + bias) for 3x3 filters; conv1Forward3x3Strips: the same on
+//   2-3 input channels, as strips of 3 taps.
 import { pool2x2Row } from './pool';
 import { fma, relu4 } from './simd';
 
@@ -173,22 +174,69 @@ export function conv1FilterGradSum(dws: usize, parts: i32, partStride: i32, n: i
 // Forward
 
 /**
- * y [N, OH, OW, K] = x (*) w + bias (bias 0: none), relu if `relu`, for a 3x3 filter w [3, 3, C, K]
- * over the padded input x [N, H, W, C] with stride (sy, sx), K % 4 == 0, C small (1 to 3: the
- * stem of a grey or RGB CNN). A filter row's 3 x C taps are 3 C consecutive floats of x and w
- * (NHWC, HWIO), so the kernel runs them as C strips of 3 taps of a one-channel row. Computes the
+ * y [N, OH, OW, K] = x (*) w + bias (bias 0: none), relu if `relu`, for a 3x3 filter w [3, 3, 1, K]
+ * over the padded one-channel input x [N, H, W] with stride (sy, sx), K % 4 == 0. Computes the
  * flattened output rows [r0, r0 + rows). With `pooled` != 0 it also writes the 2x2 stride-2 pool
  * of y (poolMode 0 max, 1 min) to pooled [N, OH / 2, OW / 2, K]; the rows must then pair up
  * (OH even, r0 and rows even), since each odd row is pooled with the one before it.
  *
- * Per output row and three 4-channel groups (then two, then one), 3 C passes, one per filter
- * row kh and strip of 3 taps, each with its 3 taps x 3 groups of weights in registers (9 + 3 splats + 3 outputs = 15
+ * Per output row and three 4-channel groups (then two, then one), three passes, one per filter
+ * row kh, each with its 3 taps x 3 groups of weights in registers (9 + 3 splats + 3 outputs = 15
  * xmm registers: V8 issues a loop body's loads first, so all are live at once): pass 0 starts from
  * the bias, the others add to what the previous pass stored (the row stays in L1), the last applies
- * relu. Each output value is bias + its 9 C taps in tap order, whatever the split; there are no
+ * relu. Each output value is bias + its 9 taps in tap order, whatever the split; there are no
  * loop-carried accumulators, so the FMA chains of consecutive pixels overlap.
  */
 export function conv1Forward3x3(
+  x: usize, H: i32, W: i32, sy: i32, sx: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
+  r0: i32, rows: i32, pooled: usize, poolMode: i32,
+): void {
+  const OH = (H - 3) / sy + 1, OW = (W - 3) / sx + 1;
+  const rowB = <usize>W << 2;
+  const kB = <usize>K << 2;
+  for (let r = r0; r < r0 + rows; r++) {
+    const n = r / OH, oy = r % OH;
+    const xr = f(x, <usize>((n * H + oy * sy) * W));
+    const yr = f(y, <usize>r * <usize>OW * <usize>K);
+    for (let g = 0; g < K;) {
+      const groups = min(3, (K - g) >> 2);
+      const wg = f(w, <usize>g), yg = f(yr, <usize>g);
+      const bg = bias == 0 ? 0 : f(bias, <usize>g);
+      if (groups == 3) {
+        forwardPass3(PASS_BIAS, xr, wg, kB, bg, sx, yg, OW);
+        forwardPass3(PASS_ADD, xr + rowB, wg + 3 * kB, kB, 0, sx, yg, OW);
+        if (relu) forwardPass3(PASS_ADD_RELU, xr + 2 * rowB, wg + 6 * kB, kB, 0, sx, yg, OW);
+        else forwardPass3(PASS_ADD, xr + 2 * rowB, wg + 6 * kB, kB, 0, sx, yg, OW);
+      } else {
+        const gB: usize = groups == 2 ? 16 : 0; // the second group, or the first again
+        forwardPass(PASS_BIAS, xr, wg, kB, gB, bg, sx, yg, OW);
+        forwardPass(PASS_ADD, xr + rowB, wg + 3 * kB, kB, gB, 0, sx, yg, OW);
+        if (relu) forwardPass(PASS_ADD_RELU, xr + 2 * rowB, wg + 6 * kB, kB, gB, 0, sx, yg, OW);
+        else forwardPass(PASS_ADD, xr + 2 * rowB, wg + 6 * kB, kB, gB, 0, sx, yg, OW);
+      }
+      g += groups << 2;
+    }
+    // The pooling epilogue: rows oy - 1 and oy were just written and are still in L1.
+    if (pooled != 0 && (oy & 1) == 1) {
+      const rowY = <usize>OW * kB;
+      pool2x2Row(poolMode, yr - rowY, yr, K, OW >> 1, pooled + <usize>((n * (OH >> 1) + (oy >> 1)) * (OW >> 1)) * kB);
+    }
+  }
+}
+
+/**
+ * conv1Forward3x3 for a few input channels (2 or 3: the stem of an RGB CNN): w [3, 3, C, K] over
+ * the padded input x [N, H, W, C]. A filter row's 3 x C taps are 3 C consecutive floats of x and
+ * w (NHWC, HWIO), so the kernel runs them as C strips of 3 taps of a one-channel row (a separate
+ * export: the same loop with C = 1 ran MNIST's conv1 9% slower than conv1Forward3x3). Computes the
+ * flattened output rows [r0, r0 + rows). With `pooled` != 0 it also writes the 2x2 stride-2 pool
+ * of y (poolMode 0 max, 1 min) to pooled [N, OH / 2, OW / 2, K]; the rows must then pair up
+ * (OH even, r0 and rows even), since each odd row is pooled with the one before it.
+ *
+ * As conv1Forward3x3 but with 3 C passes, one per filter row and strip of 3 taps (the same
+ * 15 xmm registers per pass): each output value is bias + its 9 C taps in tap order.
+ */
+export function conv1Forward3x3Strips(
   x: usize, H: i32, W: i32, C: i32, sy: i32, sx: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
   r0: i32, rows: i32, pooled: usize, poolMode: i32,
 ): void {

@@ -1,7 +1,7 @@
 /**
  * Conv2D. Algorithm by shape (DESIGN.md section 4), all with bias and relu fused:
- * 1. one input channel (first layer), K % 4 == 0: 3x3 any stride: conv1Forward3x3 (also on 2-3
- *    channels); other filters, stride 1: conv1Direct (direct convolutions; both can pool 2x2 in their epilogue);
+ * 1. one input channel (first layer), K % 4 == 0: 3x3 any stride: conv1Forward3x3 (2-3 channels:
+ *    conv1Forward3x3Strips); other filters, stride 1: conv1Direct (direct convolutions; both can pool 2x2 in their epilogue);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
  * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
@@ -57,19 +57,17 @@ function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
 function direct1x3x3(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const { geo } = c;
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, geo.inC, c.attrs.pad);
-  // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
-  // two rows in one call).
   const args = {
-    x: xp.ptr, H: xp.H, W: xp.W, C: geo.inC, sy: geo.strideH, sx: geo.strideW, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
+    x: xp.ptr, H: xp.H, W: xp.W, sy: geo.strideH, sx: geo.strideW, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
     relu: (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
   };
-  if (c.pooled !== 0) {
-    const chunk = { r0: [geo.outH, 0], rows: [0, geo.outH] } as const;
-    ctx.parallel('conv1Forward3x3', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo) });
-    return;
-  }
-  const total = geo.batch * geo.outH;
-  ctx.parallel('conv1Forward3x3', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo) });
+  // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
+  // two rows in one call).
+  const total = c.pooled !== 0 ? geo.batch : geo.batch * geo.outH;
+  const chunk = c.pooled !== 0 ? { r0: [geo.outH, 0], rows: [0, geo.outH] } as const : { r0: [1, 0], rows: [0, 1] } as const;
+  const job = { total, grain: ctx.grain(total, 4), chunk, work: flopsOf(geo) };
+  if (geo.inC === 1) ctx.parallel('conv1Forward3x3', args, job);
+  else ctx.parallel('conv1Forward3x3Strips', { ...args, C: geo.inC }, job);
 }
 
 /**
