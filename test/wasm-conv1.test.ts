@@ -85,19 +85,26 @@ describe('wasm one-channel convolutions', () => {
     engine.setBackend('ref');
   });
 
-  it('3x3 forward on 2 and 3 channels (strips of 3 taps; bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
+  it('forward on 2 and 3 channels (strips of 3 taps, 3x3 and other filters; bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
     // cifar-vgg's stem, then strides, padding and tails (K % 12 != 0) over the C-wide taps.
     const few: (Case & { C: number })[] = [
       { N: 4, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
       { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 20, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },
       { N: 3, H: 10, W: 12, KH: 3, KW: 3, K: 8, s: [1, 2], pad: [0, 0, 0, 0], C: 2 },
       { N: 2, H: 9, W: 7, KH: 3, KW: 3, K: 4, s: [2, 1], pad: [2, 1, 1, 2], C: 2 },
+      // Other filters (KW * C % 3 == 0): 5x5 'same', AlexNet-like 11x11 stride 4, 7x7 stride 2, 2x2 and 4x1.
+      { N: 3, H: 12, W: 10, KH: 5, KW: 5, K: 16, s: [1, 1], pad: [2, 2, 2, 2], C: 3 },
+      { N: 2, H: 31, W: 27, KH: 11, KW: 11, K: 24, s: [4, 4], pad: [0, 0, 0, 0], C: 3 },
+      { N: 2, H: 16, W: 15, KH: 7, KW: 7, K: 8, s: [2, 2], pad: [3, 3, 3, 3], C: 3 },
+      { N: 4, H: 9, W: 8, KH: 2, KW: 2, K: 12, s: [1, 1], pad: [0, 1, 0, 1], C: 3 },
+      { N: 3, H: 8, W: 9, KH: 4, KW: 1, K: 4, s: [1, 2], pad: [0, 0, 0, 0], C: 3 },
+      { N: 2, H: 10, W: 10, KH: 2, KW: 6, K: 8, s: [1, 1], pad: [0, 0, 1, 1], C: 2 },
     ];
     for (const c of few) {
       for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
         const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
-        const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([3, 3, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
-        check(`conv ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} stride ${c.s} pad ${c.pad} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3Strips');
+        const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.KH, c.KW, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
+        check(`conv ${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW}->${c.K} stride ${c.s} pad ${c.pad} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1ForwardStrips');
       }
     }
     engine.setBackend('ref');
