@@ -13,6 +13,9 @@
  * --shapes splits each kernel id by its inputs' shapes and attributes (the kernel table is wrapped,
  * so the times include only the kernel itself, not the engine's bookkeeping).
  */
+// As the Node entry does: unreachable tensors are reclaimed without waiting for the event loop,
+// so a PyTorch-style loop (which never yields here) runs as it does in a user's program.
+import '../src/node/install-collector.js';
 import { engine } from '../src/backend/engine.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { toCategorical } from '../src/data/to-categorical.js';

@@ -68,4 +68,32 @@ describe('wasm heap allocator', () => {
     // The layout may alternate (weights move each round) but never needs more than the first rounds.
     assert.ok(Math.max(...tops.slice(2)) <= Math.max(tops[0]!, tops[1]!), `heap top per round: ${tops.join(', ')}`);
   });
+
+  it('asks for a reclaim only when the bytes in use grew enough since the last one, not per byte handed out', () => {
+    const MB = 1 << 20;
+    const garbage: { ptr: number; size: number }[] = [];
+    let reclaims = 0;
+    const a: HeapAllocator = new HeapAllocator(new WebAssembly.Memory({ initial: 1, maximum: 8192 }), 8192 * 65536, {
+      // What a full collection wins: every block the loop dropped without freeing.
+      reclaim: () => {
+        reclaims++;
+        for (const g of garbage.splice(0)) a.release(g.ptr, g.size);
+      },
+      outOfMemory: (needed, limit) => new Error(`out of memory: ${needed} > ${limit}`),
+    });
+    const weights = a.alloc(4 * MB);
+    // A scoped step hands out 6 MB and frees it all: 200 steps (1.2 GB handed out) never reclaim.
+    for (let step = 0; step < 200; step++) [MB, 2 * MB, 3 * MB].map((b) => a.alloc(b)).forEach((t) => a.release(t.ptr, t.size));
+    assert.equal(reclaims, 0);
+    // A PyTorch-style step also frees its internals but leaves 2 MB of activations to the collector:
+    // a reclaim per 64 MB of garbage at most (the floor), so about one per 32 steps, not one per few.
+    for (let step = 0; step < 320; step++) {
+      [MB, 2 * MB, 3 * MB].map((b) => a.alloc(b)).forEach((t) => a.release(t.ptr, t.size));
+      garbage.push(a.alloc(2 * MB));
+    }
+    assert.ok(reclaims >= 8 && reclaims <= 10, `${reclaims} reclaims for 640 MB of garbage`);
+    // And the heap stays within the live size plus the garbage budget (plus the scoped working set and growth slack).
+    assert.ok(a.highWater <= (4 + 64 + 2 + 6) * MB * 1.25 + MB, `heap top ${a.highWater / MB} MB`);
+    a.release(weights.ptr, weights.size);
+  });
 });

@@ -119,8 +119,11 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
     return noGrad(() =>
       leaves.map((leaf, i) => {
         const g = grads[i];
-        if (g !== null) leaf.grad = leaf.grad === null ? g : addGradients(leaf.grad, g);
-        return leaf.grad;
+        const held = leaf.peekGrad();
+        // The gradient given as dy (a leaf differentiated directly) stays the caller's tensor.
+        if (g !== null && g === dy) leaf.grad = held === null ? g : addGradients(held, g);
+        else if (g !== null) leaf.setOwnGrad(held === null ? g : addGradients(held, g));
+        return leaf.peekGrad();
       }),
     );
   });
@@ -130,6 +133,7 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
     for (const o of t.gradNode.owned ?? []) o.release();
     t.gradNode = null;
     freedResults.add(t);
+    if (t.internal) t.release();
   }
 }
 

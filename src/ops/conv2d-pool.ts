@@ -17,7 +17,7 @@ import { isChannelsFirst, type Padding } from './conv-geometry.js';
 import { type Conv2DOptions, convInputGrads, convKernelArgs } from './conv2d.js';
 import { epilogueGrads } from './epilogue-grad.js';
 import { pool2dAttrs } from './pool.js';
-import { transpose } from './shape-ops.js';
+import { inChannelsLast } from './channels-last.js';
 
 /** The pooling of a fused conv, in the pool op's terms; the data format is the conv's. */
 export interface PoolSpec {
@@ -29,10 +29,7 @@ export interface PoolSpec {
 }
 
 export function conv2dPool(x: Tensor, filter: Tensor, conv: Conv2DOptions, pool: PoolSpec): Tensor {
-  const channelsFirst = isChannelsFirst(conv.dataFormat);
-  const xl = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
-  const out = conv2dPoolNHWC(xl, filter, conv, pool);
-  return channelsFirst ? transpose(out, [0, 3, 1, 2]) : out;
+  return inChannelsLast(x, isChannelsFirst(conv.dataFormat), (xl) => conv2dPoolNHWC(xl, filter, conv, pool));
 }
 
 function conv2dPoolNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, pool: PoolSpec): Tensor {

@@ -14,7 +14,7 @@ import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
 import { epilogueGrads } from './epilogue-grad.js';
-import { transpose } from './shape-ops.js';
+import { inChannelsLast } from './channels-last.js';
 
 export interface Conv2DOptions {
   strides?: number | [number, number];
@@ -48,10 +48,7 @@ export function conv2dAttrs(xShape: readonly number[], filterShape: readonly num
 }
 
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
-  const channelsFirst = isChannelsFirst(options.dataFormat);
-  const xl = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
-  const y = conv2dNHWC(xl, filter, options);
-  return channelsFirst ? transpose(y, [0, 3, 1, 2]) : y;
+  return inChannelsLast(x, isChannelsFirst(options.dataFormat), (xl) => conv2dNHWC(xl, filter, options));
 }
 
 function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {

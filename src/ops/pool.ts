@@ -11,7 +11,7 @@ import type { Pool2DAttrs, PoolMode } from '../backend/kernels.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
-import { transpose } from './shape-ops.js';
+import { inChannelsLast } from './channels-last.js';
 
 export interface Pool2DOptions {
   /** Defaults to the pool size (Keras and PyTorch agree). */
@@ -33,12 +33,11 @@ export function pool2dAttrs(mode: PoolMode, xShape: readonly number[], poolSize:
 
 function pool(mode: PoolMode) {
   return (x: Tensor, poolSize: number | [number, number] = 2, options: Pool2DOptions = {}): Tensor => {
-    const channelsFirst = isChannelsFirst(options.dataFormat);
-    const xl = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
-    const { outShape: _, ...attrs } = pool2dAttrs(mode, xl.shape, poolSize, options);
-    const y = engine.runKernel('Pool2D', { x: xl }, attrs);
-    const out = record(`${mode}Pool2d`, y, [xl], (dy) => [engine.runKernel('Pool2DGrad', { x: xl, dy }, attrs)]);
-    return channelsFirst ? transpose(out, [0, 3, 1, 2]) : out;
+    return inChannelsLast(x, isChannelsFirst(options.dataFormat), (xl) => {
+      const { outShape: _, ...attrs } = pool2dAttrs(mode, xl.shape, poolSize, options);
+      const y = engine.runKernel('Pool2D', { x: xl }, attrs);
+      return record(`${mode}Pool2d`, y, [xl], (dy) => [engine.runKernel('Pool2DGrad', { x: xl, dy }, attrs)]);
+    });
   };
 }
 

@@ -11,6 +11,7 @@ import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { max, sum } from './reduce.js';
+import { lazily } from './lazy.js';
 import { rememberLogSoftmax, rememberSoftmax } from './logits-origin.js';
 import { exp, log } from './unary.js';
 
@@ -41,11 +42,18 @@ function composedSoftmax(x: Tensor, ax: number): Tensor {
   return div(e, sum(e, ax, true));
 }
 
-/** x - logSumExp(x) along `axis`: log-probabilities without underflow. */
+/**
+ * x - logSumExp(x) along `axis`: log-probabilities without underflow. Computed when first read
+ * (lazy.ts): a loss given it starts from its logits, so a training step never computes it.
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis(axis, x.rank, 'logSoftmax');
-  const shifted = stableShift(x, ax);
-  const y = sub(shifted, log(sum(exp(shifted), ax, true)));
+  const y = lazily(x.shape, x.dtype, () => {
+    const shifted = stableShift(x, ax);
+    const value = sub(shifted, log(sum(exp(shifted), ax, true)));
+    rememberLogSoftmax(value, x, ax);
+    return value;
+  });
   rememberLogSoftmax(y, x, ax);
   return y;
 }

@@ -67,7 +67,12 @@ export class Random {
 
   /** A shuffled copy of 0..n-1 (Fisher-Yates). */
   permutation(n: number): Int32Array {
-    const p = new Int32Array(n);
+    return this.permutationInto(new Int32Array(n));
+  }
+
+  /** 0..p.length-1 shuffled into `p`, as `permutation` shuffles them (for callers that reuse a buffer). */
+  permutationInto(p: Int32Array): Int32Array {
+    const n = p.length;
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
       const j = this.int(i + 1);

@@ -18,6 +18,11 @@ export function trackTensor(t: Tensor): void {
   else scope.add(t);
 }
 
+/** Whether a step scope is running (its tensors are released when it ends). */
+export function insideScope(): boolean {
+  return scopes.length > 0;
+}
+
 /** Keeps a tensor alive past the current scope (e.g. a metric accumulator). */
 export function keep<T extends Tensor>(t: T): T {
   for (const s of scopes) s.delete(t);

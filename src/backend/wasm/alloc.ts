@@ -28,10 +28,13 @@ export function sizeClass(bytes: number): number {
 
 /**
  * Only a request that finds no free block and must grow the heap asks for a reclaim, and only once
- * this many bytes, or as many as were in use right after the last reclaim if more, were allocated
- * since it. A reclaim (a full garbage collection) costs 5-20 ms, so it must win a lot each time:
+ * the bytes in use grew by this much since the last one, or by as many as were in use right after
+ * it if more. A reclaim (a full garbage collection) costs 5-20 ms, so it must win a lot each time:
  * the heap thus keeps up to its live size as room for garbage, as garbage-collected heaps do.
- * A scoped loop (fit, predict) frees as it goes and so almost never asks.
+ * Growth in use, not bytes handed out, is what a reclaim can win: a step that frees what it made
+ * (fit's scopes, a backward pass) hands out megabytes and leaves no garbage, and counting those
+ * made a PyTorch-style loop (whose activations only the collector frees) reclaim after every few
+ * steps: LeNet-5 at batch 64 every 13 steps instead of every 36.
  */
 const RECLAIM_MIN_BYTES = 64 << 20;
 const RECLAIM_LIVE_FRACTION = 1;
@@ -53,8 +56,7 @@ export class HeapAllocator {
   private readonly freeEnd = new Map<number, number>();
   /** Bytes in blocks handed out and not yet returned. */
   usedBytes = 0;
-  /** Bytes handed out since the last reclaim (at most what a reclaim could win), and in use after it. */
-  private allocatedSinceReclaim = 0;
+  /** Bytes in use right after the last reclaim: growth beyond it is at most what a reclaim could win. */
   private usedAfterReclaim = 0;
 
   constructor(
@@ -70,14 +72,12 @@ export class HeapAllocator {
     if (ptr < 0 && this.pressure !== null && this.wouldGrow(size) && this.reclaimDue(size)) {
       // Growing would keep the garbage forever (a heap never shrinks), and past the limit there
       // is no growing at all: reclaim first.
-      this.allocatedSinceReclaim = 0;
       this.pressure.reclaim();
       this.usedAfterReclaim = this.usedBytes;
       ptr = this.takeFree(size);
     }
     if (ptr < 0) ptr = this.bump(size);
     this.usedBytes += size;
-    this.allocatedSinceReclaim += size;
     return { ptr, size };
   }
 
@@ -86,10 +86,10 @@ export class HeapAllocator {
     return this.top + size > this.memory.buffer.byteLength;
   }
 
-  /** Enough was allocated since the last reclaim for one to pay, or the heap cannot grow at all. */
+  /** The bytes in use grew enough since the last reclaim for one to pay, or the heap cannot grow at all. */
   private reclaimDue(size: number): boolean {
     const threshold = Math.max(RECLAIM_MIN_BYTES, this.usedAfterReclaim * RECLAIM_LIVE_FRACTION);
-    return this.allocatedSinceReclaim >= threshold || this.top + size > this.maxBytes;
+    return this.usedBytes - this.usedAfterReclaim >= threshold || this.top + size > this.maxBytes;
   }
 
   /** A free block of exactly `size` (split from a larger one if need be), or -1. */

@@ -85,10 +85,11 @@ export abstract class Optimizer<O extends object> {
       noGrad(() => {
         for (const g of this.paramGroups) {
           for (const p of g.params) {
-            if (p.grad === null) continue;
+            const grad = p.peekGrad();
+            if (grad === null) continue;
             let s = this.state.get(p);
             if (s === undefined) this.state.set(p, (s = {}));
-            this.update(p, p.grad, g.options, s);
+            this.update(p, grad, g.options, s);
             // State tensors outlive the step's scope.
             for (const v of Object.values(s)) if (typeof v !== 'number') keep(v);
           }

@@ -3,23 +3,36 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { FileListBuilder } from './file-list.js';
+import { CHUNK_BYTES, FileListBuilder } from './file-list.js';
 
 const FILES = 50_000;
 /** Names as a generated shapes folder has them: 'triangle/triangle-01234.png' (27 bytes). */
 const nameOf = (i: number) => `${['circle', 'square', 'triangle'][i % 3]}/${['circle', 'square', 'triangle'][i % 3]}-${String(i).padStart(5, '0')}.png`;
 
-test('50,000 files cost their names\' bytes plus 4 bytes each, in two buffers, not an object per file', () => {
+test('50,000 files cost their names\' bytes plus 4 bytes each, in buffers of at most 64 KiB, not an object per file', () => {
   const b = new FileListBuilder();
   for (let i = 0; i < FILES; i++) b.add(nameOf(i));
   const files = b.finish('/data/shapes');
   const nameBytes = Array.from({ length: FILES }, (_, i) => nameOf(i).length).reduce((a, n) => a + n, 0);
   assert.equal(files.length, FILES);
-  assert.equal(files.bytesHeld(), nameBytes + 4 * FILES);
+  // Chunks end where the next name no longer fits: under 1% of the names' bytes unused.
+  assert.ok(files.bytesHeld() >= nameBytes + 4 * FILES && files.bytesHeld() < 1.01 * (nameBytes + 4 * FILES), `${files.bytesHeld()} bytes held`);
   // At most 32 bytes of bookkeeping per file beyond the name: strings per file cost over 100.
   assert.ok(files.bytesHeld() / FILES < 27 + 32, `${(files.bytesHeld() / FILES).toFixed(1)} bytes a file`);
-  assert.equal(files.name(12_345), nameOf(12_345));
+  // No buffer reaches glibc's 128 KiB mmap threshold (freeing one would raise it for every thread).
+  assert.ok(files.largestBuffer() <= CHUNK_BYTES && CHUNK_BYTES < 128 * 1024, `largest buffer ${files.largestBuffer()} bytes`);
+  for (const i of [0, 1, 2_426, 2_427, 2_428, 12_345, 16_383, 16_384, 16_385, 49_999]) assert.equal(files.name(i), nameOf(i), `name ${i}`);
   assert.equal(files.path(49_999), join('/data/shapes', nameOf(49_999)));
+});
+
+test('names across chunk boundaries, and a name longer than a chunk, read back whole', () => {
+  const b = new FileListBuilder();
+  const names = Array.from({ length: 3000 }, (_, i) => (i === 1500 ? 'x'.repeat(CHUNK_BYTES + 10) : `${'é'.repeat(i % 40)}${i % 7 === 0 ? '\u{1F600}\uD800' : ''}-${i}.png`));
+  for (const n of names) b.add(n);
+  const files = b.finish('/x');
+  // A lone surrogate is written as U+FFFD, as TextEncoder writes it.
+  names.forEach((n, i) => assert.equal(files.name(i), n.replace('\uD800', '\uFFFD'), `name ${i}`));
+  assert.equal(files.largestBuffer(), CHUNK_BYTES + 10);
 });
 
 test('measured: holding the list of 50,000 files costs under 40 bytes a file of heap and buffers (an array of path strings measured 45-190)', () => {

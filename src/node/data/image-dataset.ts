@@ -7,7 +7,7 @@
  *   await model.fit(train, { epochs: 10, validationData: val });
  *   train.classNames; // ['cats', 'dogs']
  *
- * It streams: only the file list is held (compactly: one joined string of names and offsets);
+ * It streams: only the file list is held (compactly: UTF-8 names and offsets in small chunks, file-list.ts);
  * each batch's files are read and decoded when the batch is pulled (on worker threads with `workers`), so memory does not grow with the folder. Every
  * file's header is checked when the dataset is made, so a bad file stops the load, not training.
  * The folder is only read.
@@ -21,6 +21,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { CHANNELS, type ColorMode, decodeImagesInto, type DecodeOptions } from './decode-image.js';
 import { type DecodedBatch, DecodePool } from './decode-pool.js';
 import type { FileList } from './file-list.js';
+import { PassOrders } from './pass-orders.js';
 import { type ImageFolderIndex, indexImageFolder } from './image-folder-index.js';
 
 export type LabelMode = 'int' | 'categorical' | 'binary';
@@ -127,7 +128,9 @@ interface Subset {
 }
 
 function sliceOf(index: ImageFolderIndex, order: Int32Array, start: number, end: number): Subset {
-  return { files: index.files, ids: order.slice(start, end), labels: index.labels };
+  // A view, not a copy: the order is then freed with the datasets, never in between (a freed
+  // block of 128 KiB or more raises glibc's mmap threshold for good: see file-list.ts).
+  return { files: index.files, ids: order.subarray(start, end), labels: index.labels };
 }
 
 /** The label tensor of files `ids` in the label mode. */
@@ -156,11 +159,16 @@ function subsetDataset(subset: Subset, classNames: string[], s: Settings, shuffl
   const size = s.batchSize ?? 1;
   const steps = Math.ceil(n / size);
   let passes = 0;
+  const orders = new PassOrders(n);
   const chunks = Dataset.fromGenerator(function* () {
-    const order = shuffle ? new Random((s.seed + Math.imul(++passes, 0x9e3779b9)) >>> 0).permutation(n) : null;
-    for (let b = 0; b < steps; b++) {
-      const [start, end] = [b * size, Math.min((b + 1) * size, n)];
-      yield Array.from({ length: end - start }, (_, i) => ids[order === null ? start + i : order[start + i]]);
+    const order = shuffle ? orders.take((s.seed + Math.imul(++passes, 0x9e3779b9)) >>> 0) : null;
+    try {
+      for (let b = 0; b < steps; b++) {
+        const [start, end] = [b * size, Math.min((b + 1) * size, n)];
+        yield Array.from({ length: end - start }, (_, i) => ids[order === null ? start + i : order[start + i]]);
+      }
+    } finally {
+      if (order !== null) orders.give(order);
     }
   }).assertCardinality(steps);
   const [height, width] = s.decode.imageSize;

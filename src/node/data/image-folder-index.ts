@@ -49,27 +49,28 @@ const enum Kind {
   Symlink = 2,
 }
 
-/** A folder's entries: names (compact), each one's kind, and the positions in name order. */
+/** A folder's entries: names (compact), the kind of those that are not plain files, and the positions in name order. */
 interface Listing {
   names: FileList;
-  kinds: Uint8Array;
-  order: Int32Array;
+  /** Position -> kind, for folders and symlinks only (a Map, so a folder of files costs nothing here). */
+  kinds: Map<number, Kind>;
+  order: number[];
 }
 
 /**
  * The entries of `dir`, sorted by name. Read as a stream (opendir) into a compact list, so no
  * object or string per entry outlives the read: a class folder of 20,000 files costs its names'
- * bytes.
+ * bytes, in chunks that never regrow (file-list.ts says why that matters).
  */
 function entries(dir: string): Listing {
   const names = new FileListBuilder();
-  let kinds: Uint8Array = new Uint8Array(256);
+  const kinds = new Map<number, Kind>();
   try {
     const d = opendirSync(dir, { bufferSize: 256 });
     try {
       for (let e = d.readSync(); e !== null; e = d.readSync()) {
-        if (names.length === kinds.length) kinds = grow(kinds);
-        kinds[names.length] = e.isDirectory() ? Kind.Folder : e.isSymbolicLink() ? Kind.Symlink : Kind.Other;
+        const kind = e.isDirectory() ? Kind.Folder : e.isSymbolicLink() ? Kind.Symlink : Kind.Other;
+        if (kind !== Kind.Other) kinds.set(names.length, kind);
         names.add(e.name);
       }
     } finally {
@@ -80,12 +81,6 @@ function entries(dir: string): Listing {
   }
   const list = names.finish(dir);
   return { names: list, kinds, order: list.sortedOrder() };
-}
-
-function grow(a: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length * 2);
-  out.set(a);
-  return out;
 }
 
 const EXTENSION_BYTES = IMAGE_EXTENSIONS.map((e) => Array.from(e, (c) => c.charCodeAt(0)));
@@ -110,10 +105,10 @@ function addImagesUnder(root: string, rel: string, out: FileListBuilder): number
   const prefix = rel === '' ? new Uint8Array(0) : new TextEncoder().encode(`${rel}${sep}`);
   for (const i of order) {
     const bytes = names.nameBytes(i);
-    if (kinds[i] === Kind.Folder) sub.push(rel === '' ? names.name(i) : `${rel}${sep}${names.name(i)}`);
+    if (kinds.get(i) === Kind.Folder) sub.push(rel === '' ? names.name(i) : `${rel}${sep}${names.name(i)}`);
     // Anything else with an image extension is listed (as os.walk lists it) so a FIFO or socket is refused by name, not skipped.
     else if (hasImageExtension(bytes)) {
-      if (kinds[i] === Kind.Symlink) {
+      if (kinds.get(i) === Kind.Symlink) {
         const name = rel === '' ? names.name(i) : `${rel}${sep}${names.name(i)}`;
         if (statSync(join(root, name), { throwIfNoEntry: false })?.isDirectory()) continue;
         checkInside(join(root, name), root, name);
@@ -129,7 +124,7 @@ function addImagesUnder(root: string, rel: string, out: FileListBuilder): number
 /** The class sub-folders: all (sorted) or those named by `classNames`, in that order. */
 function classFolders(dir: string, classNames: readonly string[] | undefined): string[] {
   const { names, kinds, order } = entries(dir);
-  const found = Array.from(order).filter((i) => kinds[i] === Kind.Folder).map((i) => names.name(i));
+  const found = order.filter((i) => kinds.get(i) === Kind.Folder).map((i) => names.name(i));
   if (classNames === undefined) return found;
   const missing = classNames.filter((c) => !found.includes(c));
   if (missing.length > 0 || new Set(classNames).size !== classNames.length) {
@@ -205,10 +200,10 @@ export function indexImageFolder(dir: string, o: IndexOptions): ImageFolderIndex
   if (index.files.length === 0) throw fail(dir, `holds no images (allowed: ${IMAGE_EXTENSIONS.join(', ')})`);
   const scratch = new Uint8Array(HEAD_BYTES + TAIL_BYTES);
   for (let i = 0; i < index.files.length; i++) checkFile(index.files.path(i), index.files.name(i), o, scratch);
-  // The listing made garbage several times the list's size (per-folder lists, doubled buffers, a
-  // path string per header check), promoted to V8's old space during the checks: without a full
+  // The listing made garbage about the list's size (per-folder lists, a path and a name string
+  // per header check), some promoted to V8's old space during the checks: without a full
   // collection now it stays until V8's next one, often hundreds of training steps later, and a
-  // folder of 50,000 files then trains with ~10 MB more resident than one of 5,000.
+  // large folder then trains with more resident than a small one.
   reclaimUnreachable();
   return index;
 }

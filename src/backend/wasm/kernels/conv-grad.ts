@@ -2,10 +2,13 @@
  * Conv2DBackpropInput and Conv2DBackpropFilter.
  * dx: pointwise (1x1 stride 1 unpadded): one GEMM into dx. 3x3 stride 1 with C % 8 == 0,
  *   K % 4 == 0 and an output of at least 9 pixels runs as the adjoint of the Winograd F(4x4, 3x3)
- *   forward (wino4BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
+ *   forward (wino4BackpropInput); 3x3 stride 2 with C % 2 == 0, K % 4 == 0, C x K <= 256 x 256 and
+ *   at least 16 output pixels as the adjoint of the Winograd F(4x4, 2x2) forward on the input's phases
+ *   (wino42BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
  *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
- *   blocks, summed in order (reproducible); pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
+ *   blocks, summed in order (reproducible); 3x3 stride 2 (C % 4 == 0, K % 4 == 0, C x K <= 256 x 256,
+ *   output >= 16 pixels): the same through the F(4x4, 2x2) phase Winograd; pointwise (1x1 stride 1 unpadded): one GEMM X^T dY
  *   over fixed pixel blocks summed in order; up to 3 input channels (the first layer):
  *   direct kernel over fixed row blocks (conv1BackpropFilterPart); other dilation-1 convs:
  *   implicit-im2col GEMM; dilated ones: im2col + GEMM.
@@ -17,7 +20,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoImageGrain } from './conv-util.js';
+import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -71,6 +74,21 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   });
 }
 
+/** dx of a stride-2 3x3 conv as the adjoint of the Winograd F(4x4, 2x2) forward (winograd42-input-grad.ts), split by images. */
+function inputGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+  const C = geo.inC, K = geo.outC;
+  const Ut = winoFilter42(ctx, temps, w, C, K, true);
+  ctx.workspace(ctx.size('wino42InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const args = {
+    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
+    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
+  };
+  const tiles = Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4);
+  ctx.parallel('wino42BackpropInput', args, {
+    total: geo.batch, grain: winoImageGrain(ctx, geo.batch, tiles), chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws',
+  });
+}
+
 /**
  * A pointwise conv (1x1, stride 1, unpadded) is a GEMM on the pixels: dx [rows, C] = dy [rows, K]
  * W^T straight into dx, where the general path writes the same values as patch columns and then
@@ -110,6 +128,8 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino4');
     } else if (isWino25(geo)) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino25');
+    } else if (phaseWinogradFits(geo) && geo.inC % 2 === 0 && geo.outC % 4 === 0) {
+      inputGradWinogradStride2(ctx, temps, geo, pdy, pw, pdx);
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
     }
@@ -122,20 +142,49 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
 const DW_PARTS = 8;
 
 /**
+ * Image blocks of a Winograd filter gradient: fixed (not per thread: reproducible sums), each deep
+ * enough to fill a tile chunk, since every part zeroes, accumulates and later sums a whole dU;
+ * an even count of equal parts, so two or four threads share them evenly (conv3 of the seed CNN:
+ * 48 + 16 images before, 32 + 32 now).
+ */
+function winoFilterGradParts(N: number, tilesPerImage: number): { parts: number; perPart: number } {
+  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tilesPerImage));
+  const fewest = Math.ceil(N / deep);
+  const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
+  return { parts, perPart: Math.ceil(N / parts) };
+}
+
+/**
+ * dW of a stride-2 3x3 conv through the F(4x4, 2x2) phase Winograd (winograd42-filter-grad.ts):
+ * dU partials over fixed image blocks, then one pass that sums them in order, transforms back and
+ * maps the phases onto the 3x3 taps. x unpadded: the kernel reads the padding as zeros.
+ */
+function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, dy: number, dw: number): void {
+  const C = geo.inC, K = geo.outC, N = geo.batch;
+  const { parts, perPart } = winoFilterGradParts(N, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
+  const partBytes = ctx.size('wino42FilterGradPartBytes', { C, K });
+  const dUs = temps.alloc(parts * partBytes);
+  ctx.workspace(ctx.size('wino42FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  const args = {
+    mr: MR, x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, dy, OH: geo.outH, OW: geo.outW, K, N, perPart,
+    part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0,
+  };
+  ctx.parallel('wino42BackpropFilterPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true });
+  // Split by input channels [c0, c1).
+  ctx.workspace(2048);
+  ctx.parallel('wino42FilterGradFinish', { dUs, parts, partStride: partBytes, C, K, dw, tmp: 0, c0: 0, c1: 0 }, {
+    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 25 * (parts + 10), workspace: 'tmp',
+  });
+}
+
+/**
  * The Winograd filter gradient: dU partials over fixed image blocks, then one pass that sums them
  * in order and transforms back. `size` 3 runs F(4x4, 3x3) (wino4*), 5 runs F(2x2, 5x5) (wino25*).
  */
 function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number, size: 3 | 5): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
   const tiles = size === 3 ? winoTiles(geo) : Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
-  // Fixed parts (not per thread: reproducible sums), each deep enough to fill a tile chunk, since
-  // every part zeroes, accumulates and later sums a whole dU (36 x C x K floats); an even count
-  // of equal parts, so two or four threads share them evenly (conv3 of the seed CNN: 48 + 16
-  // images before, 32 + 32 now).
-  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tiles));
-  const fewest = Math.ceil(N / deep);
-  const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
-  const perPart = Math.ceil(N / parts);
+  const { parts, perPart } = winoFilterGradParts(N, tiles);
   const partBytes = ctx.size('wino4FilterGradPartBytes', { C, K });
   const dUs = temps.alloc(parts * partBytes);
   const workspace = size === 3 ? 'wino4FilterGradWorkspaceBytes' : 'wino25FilterGradWorkspaceBytes';
@@ -279,6 +328,8 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
     } else if (isWino25(geo) && geo.inC % MR === 0) {
       const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
       filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 5);
+    } else if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 4 === 0) {
+      filterGradWinogradStride2(ctx, temps, geo, px, pdy, pdw);
     } else if (geo.pointwise) {
       filterGradPointwise(ctx, temps, geo, px, pdy, pdw);
     } else if (d1 && geo.inC <= DIRECT_DW_MAX_CHANNELS && geo.outC % 4 === 0) {

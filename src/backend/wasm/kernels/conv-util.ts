@@ -1,4 +1,5 @@
 /** Shared pieces of the wasm conv kernels: zero padding and the Winograd tile-chunk size. */
+import type { ConvGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import type { Temps } from './inputs.js';
 
@@ -59,6 +60,35 @@ export function winoFilter25(ctx: WasmContext, temps: Temps, w: number, C: numbe
   ctx.workspace(512);
   ctx.parallel('wino25Filter', { g: w, C, K, U, tmp: 0, c0: 0, c1: 0 }, {
     total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 400, workspace: 'tmp',
+  });
+  return U;
+}
+
+/**
+ * Filter sizes (C x K) up to which stride-2 3x3 convs run the phase Winograd: its U holds 100 C K
+ * floats, 11 times the filter (256 x 256: 26 MB of scratch per call). Measured on resnet8's
+ * shapes (C x K up to 32 x 64); larger ones are left to the implicit GEMM until measured.
+ */
+const PHASE_WINOGRAD_MAX_FILTER = 256 * 256;
+
+/**
+ * Whether a conv can run as the phase Winograd F(4x4, 2x2) of winograd42*.ts (each kernel adds its
+ * own channel conditions): 3x3, stride 2, no dilation or groups, at least one whole 4x4 output tile.
+ */
+export function phaseWinogradFits(g: ConvGeometry): boolean {
+  return g.kH === 3 && g.kW === 3 && g.strideH === 2 && g.strideW === 2 && g.dilH === 1 && g.dilW === 1 && g.groups === 1 &&
+    g.outH * g.outW >= 16 && g.inC * g.outC <= PHASE_WINOGRAD_MAX_FILTER;
+}
+
+/**
+ * U = Winograd F(4x4, 2x2) transform of the four phases of the HWIO 3x3 filter w of a stride-2
+ * conv (winograd42.ts), split by input channels; `transposed` packs it for the input gradient.
+ */
+export function winoFilter42(ctx: WasmContext, temps: Temps, w: number, C: number, K: number, transposed = false): number {
+  const U = temps.alloc(ctx.size('wino42FilterBytes', { C, K }));
+  ctx.workspace(512);
+  ctx.parallel('wino42Filter', { g: w, C, K, U, transposed: transposed ? 1 : 0, tmp: 0, c0: 0, c1: 0 }, {
+    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 150, workspace: 'tmp',
   });
   return U;
 }

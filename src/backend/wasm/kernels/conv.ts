@@ -5,6 +5,9 @@
  *    conv1ForwardStrips (direct convolutions; both can pool 2x2 in their epilogue);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
+ *    3x3 stride 2, C % 4 == 0, K % 8 == 0, C x K <= 256 x 256, at least 16 output pixels:
+ *    Winograd F(4x4, 2x2) on the input's four phases (winograd42.ts; padding read as zeros, no
+ *    padded copy);
  * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
  * 5. dilated convs: im2col + GEMM;
@@ -15,7 +18,7 @@ import type { Conv2DAttrs, KernelAttrs, KernelFn, KernelInputs, Pool2DAttrs, Ten
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
-import { padded, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoImageGrain } from './conv-util.js';
+import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { gemm, MR } from './gemm.js';
@@ -78,7 +81,8 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
  */
 const STRIPS_MAX_CHANNELS = 3;
 
-type ConvAlgorithm = 'depthwise' | 'groupsTS' | 'direct1x3x3' | 'directStrips' | 'direct1' | 'winograd' | 'winograd25' | 'pointwise' | 'implicit' | 'im2col';
+type ConvAlgorithm =
+  'depthwise' | 'groupsTS' | 'direct1x3x3' | 'directStrips' | 'direct1' | 'winograd' | 'winograd25' | 'winogradStride2' | 'pointwise' | 'implicit' | 'im2col';
 
 /** The algorithm Conv2D runs for this geometry (the order of the list at the top of this file). */
 function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
@@ -91,6 +95,7 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   if (d1 && s1 && geo.inC === 1 && geo.outC % 4 === 0) return 'direct1';
   if (d1 && s1 && geo.kH === 3 && geo.kW === 3 && geo.inC % 4 === 0 && geo.outC % 8 === 0 && geo.outH * geo.outW >= WINO_MIN_PIXELS) return 'winograd';
   if (d1 && s1 && geo.kH === 5 && geo.kW === 5 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO25_MIN_PIXELS) return 'winograd25';
+  if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 8 === 0) return 'winogradStride2';
   if (geo.pointwise) return 'pointwise';
   return d1 ? 'implicit' : 'im2col';
 }
@@ -115,6 +120,24 @@ const WINO_MIN_PIXELS = 9;
 
 /** Winograd F(2x2, 5x5) from one whole 2x2 tile of output per image (smaller outputs: implicit GEMM; not tuned). */
 const WINO25_MIN_PIXELS = 4;
+
+/**
+ * A stride-2 3x3 conv as Winograd F(4x4, 2x2) over the space-to-depth input (winograd42.ts): the
+ * kernel reads x in place (inside tiles) or gathers the tile (edges), so the padding costs no copy.
+ */
+function winogradStride2(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const C = geo.inC, K = geo.outC;
+  const U = winoFilter42(ctx, temps, c.w, C, K);
+  ctx.workspace(ctx.size('wino42WorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
+  // Split by images [n0, n1).
+  const args = {
+    mr: WINO_MR, x: c.x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, U, K, OH: geo.outH, OW: geo.outW,
+    bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
+  };
+  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
+  ctx.parallel('wino42Forward', args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
+}
 
 /** The two Winograd forwards, F(4x4, 3x3) and F(2x2, 5x5): the same driver, their own transforms and output tile. */
 const WINOGRAD_FORWARDS = {
@@ -238,6 +261,7 @@ function conv2D(
     case 'direct1': direct1(ctx, temps, c); break;
     case 'winograd':
     case 'winograd25': winograd(ctx, temps, c, algorithm); break;
+    case 'winogradStride2': winogradStride2(ctx, temps, c); break;
     case 'pointwise':
       gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
       break;

@@ -1,0 +1,149 @@
+// Stride-2 3x3 input gradient as the adjoint of wino42Forward (winograd42.ts):
+//   forward  y_tile = A^T [ sum_c' U_c'k * (B^T X_c' B) ] A     (X: the 5x5 space-to-depth tile)
+//   adjoint  dX_c' += B [ sum_k U_c'k * (A dy_k A^T) ] B^T      (scatter-added into dx's phases)
+// Same tiles as the forward, so the same multiplies: 100 C per 16 outputs of dy.
+import { f, fma } from './simd';
+import { kernelI } from './tile-kernels';
+import { phaseRange, phaseSlot } from './winograd42';
+
+/** 1-D m = A y (A = (A^T)^T, 5x4): five vectors at q (stride qs) from four. */
+// @ts-ignore: decorator
+@inline function a5(y0: v128, y1: v128, y2: v128, y3: v128, q: usize, qs: usize): void {
+  const s02 = f32x4.add(y0, y2), s13 = f32x4.add(y1, y3);
+  v128.store(q, y0);
+  v128.store(q + qs, f32x4.add(s02, s13));
+  v128.store(q + 2 * qs, f32x4.sub(s02, s13));
+  v128.store(q + 3 * qs, fma(f32x4.splat(8), y3, fma(f32x4.splat(4), y2, fma(f32x4.splat(2), y1, y0))));
+  v128.store(q + 4 * qs, y3);
+}
+
+/** 1-D x = B v (B = (B^T)^T) on five vectors at p (stride ps), written at q (stride qs). */
+// @ts-ignore: decorator
+@inline function b5(p: usize, ps: usize, q: usize, qs: usize): void {
+  const v0 = v128.load(p), v1 = v128.load(p + ps), v2 = v128.load(p + 2 * ps), v3 = v128.load(p + 3 * ps), v4 = v128.load(p + 4 * ps);
+  const two = f32x4.splat(2);
+  v128.store(q, f32x4.mul(two, v0));
+  // x1 = 2 (v2 + v4 - v1) - (v0 + v3); x2 = -(2 v0 + v1 + 3 v2 + v4); x3 = v0 + v1 + v2 + v3 - 2 v4
+  v128.store(q + qs, f32x4.sub(f32x4.mul(two, f32x4.sub(f32x4.add(v2, v4), v1)), f32x4.add(v0, v3)));
+  v128.store(q + 2 * qs, f32x4.neg(fma(two, v0, fma(f32x4.splat(3), v2, f32x4.add(v1, v4)))));
+  v128.store(q + 3 * qs, fma(f32x4.splat(-2), v4, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3))));
+  v128.store(q + 4 * qs, v4);
+}
+
+/**
+ * G (25 components gXi bytes apart, 4 channels) = A dy A^T of the 4x4 dy tile at yb (rows yRow
+ * bytes apart, pixels kB apart), only nr x nc of it inside dy (zeros beyond). tmp: 20 v128.
+ */
+export function dyTile5(yb: usize, kB: usize, yRow: usize, nr: i32, nc: i32, tmp: usize, out: usize, gXi: usize): void {
+  const z = f32x4.splat(0);
+  for (let r = 0; r < 4; r++) {
+    const p = yb + <usize>r * yRow;
+    const inside = r < nr;
+    const y0 = inside ? v128.load(p) : z;
+    const y1 = inside && nc > 1 ? v128.load(p + kB) : z;
+    const y2 = inside && nc > 2 ? v128.load(p + 2 * kB) : z;
+    const y3 = inside && nc > 3 ? v128.load(p + 3 * kB) : z;
+    a5(y0, y1, y2, y3, tmp + <usize>r * 80, 16);
+  }
+  for (let l: usize = 0; l < 5; l++) {
+    const c = tmp + (l << 4);
+    a5(v128.load(c), v128.load(c + 80), v128.load(c + 160), v128.load(c + 240), out + l * gXi, 5 * gXi);
+  }
+}
+
+/** Workspace bytes for wino42BackpropInput with `chunk` tiles per pass. */
+export function wino42InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
+  return 25 * chunk * (4 * C + K) * 4 + 25 * 16 * 2 + 256;
+}
+
+/**
+ * dx [N, H, W, C] for images [n0, n1) of a 3x3 stride-2 conv with padding padT above and padL
+ * left that gave dy [N, OH, OW, K]; Ut: wino42Filter(transposed) of its filter. C % 2 == 0,
+ * K % 4 == 0. Images [n0, n1) of dx are overwritten; each image's tiles are added in one order
+ * by one thread, so any thread count gives the same bits.
+ */
+export function wino42BackpropInput(
+  mr: i32, dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
+  n0: i32, n1: i32, chunk: i32, ws: usize,
+): void {
+  const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
+  const tilesPer = TH * TW;
+  const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K;
+  const G = ws; // [25][chunk][K]: transformed dy tiles, the GEMM's A rows
+  const M = G + ((25 * <usize>chunk * Kz) << 2); // [25][chunk][4C]
+  const rowt = M + ((25 * <usize>chunk * Cp) << 2);
+  const tmp = rowt + 64; // 2 x 25 v128
+  const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
+  const img = <usize>(H * W) * Cz;
+  memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
+  // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
+  // columns of M stay zero, so they are zeroed once here.
+  const skip = (C & 7) == 0;
+  if (skip) memory.fill(M, 0, 25 * mXi);
+  const yRow = (<usize>OW * Kz) << 2;
+  const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  for (let tc = t0; tc < t1; tc += chunk) {
+    const cnt = min(chunk, t1 - tc);
+    const cntPad = (cnt + mr - 1) / mr * mr;
+    for (let t = 0; t < cntPad; t++) {
+      const gt = G + ((<usize>t * Kz) << 2);
+      if (t >= cnt) {
+        for (let xi = 0; xi < 25; xi++) memory.fill(gt + <usize>xi * gXi, 0, Kz << 2);
+        continue;
+      }
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer, oy = 4 * (rem / TW), ox = 4 * (rem % TW);
+      const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
+      for (let k: usize = 0; k < Kz; k += 4) dyTile5(yb + (k << 2), Kz << 2, yRow, min(4, OH - oy), min(4, OW - ox), tmp, gt + (k << 2), gXi);
+    }
+    // 25 GEMMs: M_xi [tiles x 4C] = G_xi [tiles x K] Ut_xi [K x 4C]
+    for (let xi = 0; xi < 25; xi++) {
+      const range = skip ? phaseRange(xi) : 4 << 8;
+      const c0 = <usize>(range & 255) * Cz, c1 = <usize>(range >> 8) * Cz;
+      const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
+      for (let t = 0; t < cntPad; t += mr) {
+        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(gx + ((<usize>(t + r) * Kz) << 2)));
+        for (let jr: usize = c0; jr < c1; jr += 8) {
+          kernelI(mr, K, rowt, ux + ((jr * Kz) << 2), mx + ((<usize>t * Cp + jr) << 2), Cp << 2, 0, 0);
+        }
+      }
+    }
+    for (let t = 0; t < cnt; t++) {
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer;
+      scatterTile(M + ((<usize>t * Cp) << 2), mXi, Cz, tmp, dx, n, H, W, 8 * (rem / TW) - padT, 8 * (rem % TW) - padL);
+    }
+  }
+}
+
+/**
+ * dX = B m B^T per channel of one tile (m: 25 components mXi bytes apart, 4C floats each),
+ * added into dx[r0 + 2i + a, q0 + 2j + b, c] for channel phaseSlot(a, b) * C + c, inside dx only.
+ */
+function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n: i32, H: i32, W: i32, r0: i32, q0: i32): void {
+  const t2 = tmp + 400;
+  const xRow = (<usize>W * Cz) << 2, px = Cz << 2;
+  const xb = dx + <usize>(n * H * W) * px;
+  for (let a = 0; a < 2; a++) {
+    for (let b = 0; b < 2; b++) {
+      // s2d rows i with r0 + 2i + a inside [0, H), columns j likewise.
+      const i0 = max(0, (1 - r0 - a) >> 1), i1 = min(5, (H - r0 - a + 1) >> 1);
+      const j0 = max(0, (1 - q0 - b) >> 1), j1 = min(5, (W - q0 - b + 1) >> 1);
+      const phase = (<usize>phaseSlot(a, b) * Cz) << 2;
+      for (let c: usize = 0; c < Cz; c += 4) {
+        const q = mt + phase + (c << 2);
+        // columns: tmp[i][j] = (B m)[i] over rows i of column j
+        for (let j: usize = 0; j < 5; j++) b5(q + j * mXi, 5 * mXi, tmp + (j << 4), 80);
+        // rows: t2[i][j] = (B tmp[i])[j]
+        for (let i: usize = 0; i < 5; i++) b5(tmp + i * 80, 16, t2 + i * 80, 16);
+        for (let i = i0; i < i1; i++) {
+          const row = xb + <usize>(r0 + 2 * i + a) * xRow + (c << 2);
+          for (let j = j0; j < j1; j++) {
+            const o = row + <usize>(q0 + 2 * j + b) * px;
+            v128.store(o, f32x4.add(v128.load(o), v128.load(t2 + <usize>i * 80 + (<usize>j << 4))));
+          }
+        }
+      }
+    }
+  }
+}

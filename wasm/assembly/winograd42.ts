@@ -1,0 +1,251 @@
+// Stride-2 3x3 convolution as Winograd F(4x4, 2x2) on the input's four phases.
+//
+// With xp the padded input, y[oy, ox] = sum_{kh, kw} xp[2 oy + kh, 2 ox + kw] w[kh, kw]. Writing
+// kh = 2p + a and kw = 2q + b (a, b in {0, 1}; p, q in {0, 1}; the taps kh = 3 or kw = 3 are
+// zero), y is a stride-1 2x2 conv of the space-to-depth input X[i, j, (a, b, c)] = xp[2i + a,
+// 2j + b, c] (4C channels) with the filter h[p, q, (a, b, c)] = w[2p + a, 2q + b, c]. That conv
+// runs as Winograd F(4x4, 2x2): 5x5 tiles of X, 25 GEMMs of 4C -> K per chunk, 4x4 output tiles,
+// 25 x 4C = 100 C multiplies per 16 outputs against the direct conv's 144 C. X is never stored:
+// an inside tile reads x with strides of two pixels and two rows, an edge tile is gathered.
+//
+// Phase channels are ordered (a, b) = (0, 1), (0, 0), (1, 0), (1, 1) (phaseSlot): a phase with
+// a = 1 has no tap p = 1, so its U is zero in row 4 of the 5x5 (G's last row picks h[1]), and one
+// with b = 1 in column 4. In this order the phases left in row 4, column 4 and at (4, 4) are
+// contiguous, and the GEMMs of those 9 of the 25 components run over 2C, 2C and C channels
+// (phaseRange): 81 C multiplies per 16 outputs instead of 100 C.
+//
+// F(4, 2) with the points 0, 1, -1, 2 and infinity (wincnn's construction):
+//   B^T = [2 -1 -2 1 0; 0 -2 -1 1 0; 0 2 -3 1 0; 0 -1 0 1 0; 0 2 -1 -2 1]
+//   G   = [1/2 0; -1/2 -1/2; -1/6 1/6; 1/6 1/3; 0 1]
+//   A^T = [1 1 1 1 0; 0 1 -1 2 0; 0 1 1 4 0; 0 1 -1 8 1]
+import { f, fma, fms, relu4 } from './simd';
+import { kernelI } from './tile-kernels';
+
+/** The slot (0..3) of phase (a, b) among the 4C channels: (0, 1), (0, 0), (1, 0), (1, 1). */
+// @ts-ignore: decorator
+@inline export function phaseSlot(a: i32, b: i32): i32 {
+  return a == 0 ? 1 - b : 2 + b;
+}
+
+/**
+ * The slots [lo, hi) whose U at component xi = i * 5 + j can be nonzero, packed as lo | hi << 8:
+ * row 4 only a = 0 (slots 0, 1), column 4 only b = 0 (slots 1, 2), (4, 4) only (0, 0) (slot 1).
+ */
+// @ts-ignore: decorator
+@inline export function phaseRange(xi: i32): i32 {
+  const i = xi / 5, j = xi % 5;
+  const lo = j == 4 ? 1 : 0;
+  const hi = i == 4 ? 2 : j == 4 ? 3 : 4;
+  return lo | (hi << 8);
+}
+
+/** Bytes of U for wino42Filter: 25 packed [4C x K] panels. */
+export function wino42FilterBytes(C: i32, K: i32): i32 {
+  return 25 * 4 * C * K * 4;
+}
+
+/** G h for one column (h0, h1) of a 2x2 filter: five values at dst, stride bytes apart. */
+// @ts-ignore: decorator
+@inline function g5(h0: f32, h1: f32, dst: usize, stride: usize): void {
+  store<f32>(dst, h0 * <f32>0.5);
+  store<f32>(dst + stride, (h0 + h1) * <f32>(-0.5));
+  store<f32>(dst + 2 * stride, (h1 - h0) * <f32>(1.0 / 6.0));
+  store<f32>(dst + 3 * stride, h0 * <f32>(1.0 / 6.0) + h1 * <f32>(1.0 / 3.0));
+  store<f32>(dst + 4 * stride, h1);
+}
+
+/** Tap (kh, kw) of the HWIO 3x3 filter at float offset `base` (c * K + k), zero past the filter. */
+// @ts-ignore: decorator
+@inline function tap(g: usize, s: usize, base: usize, kh: i32, kw: i32): f32 {
+  return kh <= 2 && kw <= 2 ? load<f32>(f(g, <usize>(kh * 3 + kw) * s + base)) : <f32>0;
+}
+
+/**
+ * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK), channel
+ * phaseSlot(a, b) * C + c, for input channels [c0, c1) (threads split channels), as packB-style
+ * panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8] for the
+ * input gradient's GEMM (4C -> K read backwards). tmp: 64 bytes of scratch.
+ */
+export function wino42Filter(g: usize, C: i32, K: i32, U: usize, transposed: i32, tmp: usize, c0: i32, c1: i32): void {
+  const Cp = <usize>(4 * C);
+  const uXi = (Cp * <usize>K) << 2;
+  const s = <usize>C * <usize>K;
+  for (let c = c0; c < c1; c++) {
+    for (let a = 0; a < 2; a++) {
+      for (let b = 0; b < 2; b++) {
+        const cp = <usize>(phaseSlot(a, b) * C + c);
+        for (let k = 0; k < K; k++) {
+          const base = <usize>c * <usize>K + <usize>k;
+          // t = G h (5x2 at tmp, rows 8 bytes apart), one column of h at a time.
+          g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 8);
+          g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 4, 8);
+          const dst = transposed != 0
+            ? f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7))
+            : f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
+          // u = t G^T: row i of u = G applied to row i of t.
+          for (let i: usize = 0; i < 5; i++) g5(load<f32>(tmp + i * 8), load<f32>(tmp + i * 8 + 4), dst + i * 5 * uXi, uXi);
+        }
+      }
+    }
+  }
+}
+
+/** 1-D input transform o = B^T d on five vectors at p (stride ps), written at q (stride qs). */
+// @ts-ignore: decorator
+@inline function bt5(p: usize, ps: usize, q: usize, qs: usize): void {
+  const d0 = v128.load(p), d1 = v128.load(p + ps), d2 = v128.load(p + 2 * ps), d3 = v128.load(p + 3 * ps), d4 = v128.load(p + 4 * ps);
+  const two = f32x4.splat(2);
+  const o3 = f32x4.sub(d3, d1), e = f32x4.sub(d3, d2);
+  v128.store(q, fma(two, f32x4.sub(d0, d2), o3));
+  v128.store(q + qs, fms(two, d1, e));
+  v128.store(q + 2 * qs, fma(two, f32x4.sub(d1, d2), e));
+  v128.store(q + 3 * qs, o3);
+  v128.store(q + 4 * qs, fma(two, f32x4.sub(d1, d3), f32x4.sub(d4, d2)));
+}
+
+/**
+ * The 10x10 input window at x[r0, q0] of image n (the pixels of one 5x5 space-to-depth tile)
+ * copied into patch [10][10][C], zeros outside x: one copy per row.
+ */
+function window10(x: usize, n: i32, H: i32, W: i32, Cz: usize, r0: i32, q0: i32, patch: usize): void {
+  const rowBytes: usize = (10 * Cz) << 2;
+  const qa = max(q0, 0), qb = min(q0 + 10, W);
+  for (let i = 0; i < 10; i++) {
+    const d = patch + <usize>i * rowBytes, r = r0 + i;
+    if (r < 0 || r >= H || qa >= qb) {
+      memory.fill(d, 0, rowBytes);
+      continue;
+    }
+    const head = (<usize>(qa - q0) * Cz) << 2, body = (<usize>(qb - qa) * Cz) << 2;
+    if (head > 0) memory.fill(d, 0, head);
+    memory.copy(d + head, f(x, <usize>((n * H + r) * W + qa) * Cz), body);
+    if (head + body < rowBytes) memory.fill(d + head + body, 0, rowBytes - head - body);
+  }
+}
+
+/** Workspace bytes for wino42Forward with `chunk` tiles per pass. */
+export function wino42WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
+  return 25 * chunk * (4 * C + K) * 4 + 100 * C * 4 + 25 * 16 + 256;
+}
+
+/**
+ * y [N, OH, OW, K] = act(conv + bias) of the unpadded x [N, H, W, C] with a 3x3 filter at stride
+ * 2, padding padT on top and padL on the left (below and right: whatever OH, OW imply; rows and
+ * columns past x read as zeros); C % 4 == 0, K % 8 == 0, U from wino42Filter. Images [n0, n1).
+ */
+export function wino42Forward(
+  mr: i32, x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, U: usize, K: i32, OH: i32, OW: i32,
+  bias: usize, y: usize, flags: i32, n0: i32, n1: i32, chunk: i32, ws: usize,
+): void {
+  const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
+  const tilesPer = TH * TW;
+  const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K;
+  const V = ws; // [25][chunk][4C]
+  const M = V + ((25 * <usize>chunk * Cp) << 2); // [25][chunk][K]
+  const rowt = M + ((25 * <usize>chunk * Kz) << 2);
+  const tmp = rowt + 64; // 25 v128
+  const patch = tmp + 25 * 16; // [10][10][C] gathered edge window
+  const vXi = (<usize>chunk * Cp) << 2, mXi = (<usize>chunk * Kz) << 2, uXi = (Cp * Kz) << 2;
+  const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  for (let tc = t0; tc < t1; tc += chunk) {
+    const cnt = min(chunk, t1 - tc);
+    const cntPad = (cnt + mr - 1) / mr * mr;
+    for (let t = 0; t < cntPad; t++) {
+      const vt = V + ((<usize>t * Cp) << 2);
+      if (t >= cnt) {
+        for (let xi = 0; xi < 25; xi++) memory.fill(vt + <usize>xi * vXi, 0, Cp << 2);
+        continue;
+      }
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer;
+      transformTile(x, n, H, W, Cz, 8 * (rem / TW) - padT, 8 * (rem % TW) - padL, patch, tmp, vt, vXi);
+    }
+    for (let xi = 0; xi < 25; xi++) {
+      // Only the channels whose U_xi can be nonzero: [c0, c0 + kc).
+      const range = phaseRange(xi);
+      const c0 = <usize>(range & 255) * Cz, kc = <i32>(<usize>((range >> 8) - (range & 255)) * Cz);
+      const vx = V + <usize>xi * vXi + (c0 << 2), mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi + (c0 << 5);
+      for (let t = 0; t < cntPad; t += mr) {
+        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(vx + ((<usize>(t + r) * Cp) << 2)));
+        for (let jr = 0; jr < K; jr += 8) {
+          kernelI(mr, kc, rowt, ux + ((<usize>jr * Cp) << 2), mx + ((<usize>t * Kz + <usize>jr) << 2), Kz << 2, 0, 0);
+        }
+      }
+    }
+    for (let t = 0; t < cnt; t++) {
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer;
+      outputTile(M + ((<usize>t * Kz) << 2), mXi, Kz, tmp, bias, flags, y, n, 4 * (rem / TW), 4 * (rem % TW), OH, OW);
+    }
+  }
+}
+
+/**
+ * V of one tile (25 x 4C floats, components vXi bytes apart) = B^T X B per channel, X the 5x5
+ * space-to-depth tile of the 10x10 input window at x[r0, q0]: read in place, with strides of two
+ * rows and two pixels, when the window lies inside x, else from its copy in patch.
+ */
+// @ts-ignore: decorator
+@inline export function transformTile(x: usize, n: i32, H: i32, W: i32, Cz: usize, r0: i32, q0: i32, patch: usize, tmp: usize, vt: usize, vXi: usize): void {
+  let src = patch, row: usize = (10 * Cz) << 2;
+  if (r0 >= 0 && r0 + 10 <= H && q0 >= 0 && q0 + 10 <= W) {
+    src = f(x, <usize>((n * H + r0) * W + q0) * Cz);
+    row = (<usize>W * Cz) << 2;
+  } else {
+    window10(x, n, H, W, Cz, r0, q0, patch);
+  }
+  const rs = 2 * row, cs = (2 * Cz) << 2;
+  for (let a: usize = 0; a < 2; a++) {
+    for (let b: usize = 0; b < 2; b++) {
+      const ph = src + a * row + ((b * Cz) << 2);
+      const o0 = vt + ((<usize>phaseSlot(<i32>a, <i32>b) * Cz) << 2);
+      for (let c: usize = 0; c < Cz; c += 4) {
+        const p = ph + (c << 2);
+        // columns: tmp[k][j] = (B^T X)[k][j]
+        for (let j: usize = 0; j < 5; j++) bt5(p + j * cs, rs, tmp + (j << 4), 80);
+        // rows: V[k * 5 + l] = (tmp[k] B)[l]
+        const o = o0 + (c << 2);
+        for (let k: usize = 0; k < 5; k++) bt5(tmp + k * 80, 16, o + k * 5 * vXi, vXi);
+      }
+    }
+  }
+}
+
+/** Y = A^T m A for one tile (m: 25 components mXi bytes apart, K floats each), + bias, relu, clipped to OH x OW. */
+function outputTile(mt: usize, mXi: usize, Kz: usize, tmp: usize, bias: usize, flags: i32, y: usize, n: i32, oy: i32, ox: i32, OH: i32, OW: i32): void {
+  const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
+  const zero = f32x4.splat(0), two = f32x4.splat(2), four = f32x4.splat(4), eight = f32x4.splat(8);
+  const nr = min(4, OH - oy), nc = min(4, OW - ox);
+  const yRow = (<usize>OW * Kz) << 2;
+  const yb = f(y, <usize>((n * OH + oy) * OW + ox) * Kz);
+  for (let k: usize = 0; k < Kz; k += 4) {
+    const q = mt + (k << 2);
+    // columns: tmp[r][j] = sum_i A^T[r][i] m[i][j]
+    for (let j: usize = 0; j < 5; j++) {
+      const p = q + j * mXi, ps = 5 * mXi;
+      const m0 = v128.load(p), m1 = v128.load(p + ps), m2 = v128.load(p + 2 * ps), m3 = v128.load(p + 3 * ps), m4 = v128.load(p + 4 * ps);
+      const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2);
+      const w = tmp + (j << 4);
+      v128.store(w, f32x4.add(f32x4.add(m0, a), m3));
+      v128.store(w + 80, fma(two, m3, b));
+      v128.store(w + 160, fma(four, m3, a));
+      v128.store(w + 240, f32x4.add(fma(eight, m3, b), m4));
+    }
+    const bv = hasBias ? v128.load(bias + (k << 2)) : zero;
+    for (let r = 0; r < nr; r++) {
+      const p = tmp + <usize>r * 80;
+      const m0 = v128.load(p), m1 = v128.load(p, 16), m2 = v128.load(p, 32), m3 = v128.load(p, 48), m4 = v128.load(p, 64);
+      const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2);
+      let y0 = f32x4.add(f32x4.add(f32x4.add(m0, a), m3), bv);
+      let y1 = f32x4.add(fma(two, m3, b), bv);
+      let y2 = f32x4.add(fma(four, m3, a), bv);
+      let y3 = f32x4.add(f32x4.add(fma(eight, m3, b), m4), bv);
+      if (relu) { y0 = relu4(y0); y1 = relu4(y1); y2 = relu4(y2); y3 = relu4(y3); }
+      const o = yb + <usize>r * yRow + (k << 2);
+      v128.store(o, y0);
+      if (nc > 1) v128.store(o + (Kz << 2), y1);
+      if (nc > 2) v128.store(o + (Kz << 3), y2);
+      if (nc > 3) v128.store(o + 3 * (Kz << 2), y3);
+    }
+  }
+}
