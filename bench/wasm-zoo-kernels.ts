@@ -5,6 +5,7 @@
  *   input gradient, filter gradient; GF/s = 2 x taps x output elements / time (the direct-conv
  *   flops; padded taps count, as they do for the other convs in DESIGN.md);
  * - the pointwise (1x1) convs of mobilenet-mini: forward, input gradient, filter gradient;
+ * - the dense 3x3 convs of cifar-vgg (Winograd, and the RGB stem) and mobilenet-mini's strided stem;
  * - BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts) on mobilenet-mini's and
  *   cifar-vgg's largest BN inputs; GB/s = bytes the two passes must move (x read twice and y
  *   written; dy and x read twice and dx written) / time.
@@ -93,6 +94,32 @@ for (const L of POINTWISE) {
     ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
     ['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, L.H, L.H, L.C] }],
     ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [1, 1, L.C, L.K] }],
+  ];
+  console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
+  reportConvKernels(flops, kernels);
+}
+
+/**
+ * The zoo's dense 3x3 convs: cifar-vgg's five ('same' padding, stride 1; the stem has 3 input
+ * channels and no input gradient) and mobilenet-mini's strided stem. The stride-1 ones with
+ * C % 4 == 0 run Winograd F(4x4, 3x3), whose real multiply-adds are 4x fewer than the direct-conv
+ * flops printed here; the stems run the direct few-channel kernels (conv1.ts).
+ */
+const DENSE_3X3 = [
+  { name: 'vgg c1 32x32 3->32', H: 32, C: 3, K: 32, s: 1 }, { name: 'vgg c2 32x32 32->32', H: 32, C: 32, K: 32, s: 1 },
+  { name: 'vgg c3 16x16 32->64', H: 16, C: 32, K: 64, s: 1 }, { name: 'vgg c4 16x16 64->64', H: 16, C: 64, K: 64, s: 1 },
+  { name: 'vgg c5 8x8 64->128', H: 8, C: 64, K: 128, s: 1 }, { name: 'mobilenet stem 32x32 3->32 s2', H: 32, C: 3, K: 32, s: 2 },
+];
+
+for (const L of DENSE_3X3) {
+  const OH = L.H / L.s;
+  const flops = 2 * batch * OH * OH * L.C * L.K * 9;
+  const conv = { strides: [L.s, L.s], pad: [1, 1, 1, 1], dilations: [1, 1], groups: 1 };
+  const x = randn([batch, L.H, L.H, L.C]), w = randn([3, 3, L.C, L.K]), b = randn([L.K]), dy = randn([batch, OH, OH, L.K]);
+  const kernels: ConvKernel[] = [
+    ['forward', 'Conv2D', { x, filter: w, bias: b }, { ...conv, activation: 'linear' }],
+    ...(L.C === 3 ? [] : [['input grad', 'Conv2DBackpropInput', { dy, filter: w }, { ...conv, inputShape: [batch, L.H, L.H, L.C] }] as ConvKernel]),
+    ['filter grad', 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [3, 3, L.C, L.K] }],
   ];
   console.log(`${L.name} (batch ${batch}, ${(flops / 1e6).toFixed(1)} MFLOP each)`);
   reportConvKernels(flops, kernels);

@@ -31,6 +31,8 @@ const CASES: { title: string; x: number[]; w: number[]; strides?: [number, numbe
   { title: "conv1's shape, max (fused)", x: [8, 28, 28, 1], w: [3, 3, 1, 32], pool: plain('max') },
   { title: "min, 'same' padding, odd width (fused)", x: [3, 10, 9, 1], w: [3, 3, 1, 8], pad: [1, 1, 1, 1], pool: plain('min') },
   { title: 'stride 2 (fused)', x: [2, 13, 13, 1], w: [3, 3, 1, 4], strides: [2, 2], pool: plain('max') },
+  { title: "RGB stem, 3 channels, 'same' padding (fused, direct)", x: [3, 12, 10, 3], w: [3, 3, 3, 12], pad: [1, 1, 1, 1], pool: plain('max') },
+  { title: "RGB 5x5, 'same' padding, min (fused, direct strips)", x: [2, 10, 9, 3], w: [5, 5, 3, 8], pad: [2, 2, 2, 2], pool: plain('min') },
   { title: 'odd output height (fallback)', x: [2, 9, 8, 1], w: [3, 3, 1, 8], pool: plain('max') },
   { title: 'avg (fallback)', x: [2, 8, 8, 1], w: [3, 3, 1, 8], pool: plain('avg') },
   { title: "LeNet-5's conv1, 5x5, 20 filters (fused, direct)", x: [4, 28, 28, 1], w: [5, 5, 1, 20], pool: plain('max') },

@@ -1,6 +1,6 @@
 /**
  * The one-input-channel conv kernels of the wasm backend (wasm/assembly/conv1.ts): the direct filter
- * gradient (any filter size, stride 1 and 2, padding), the 3x3 forward conv and the other filters'
+ * gradient (any filter size, stride 1 and 2, padding), the 3x3 forward conv (both also on 2-3 channels) and the other filters'
  * stride-1 forward conv (conv1-direct.ts; bias and relu fused) against the reference backend on odd shapes, and bit-identical on 1 and 2 threads.
  */
 import assert from 'node:assert/strict';
@@ -56,12 +56,55 @@ describe('wasm one-channel convolutions', () => {
     }
   });
 
+  it('filter gradient with 2 and 3 input channels (run as one channel of C-times-wider rows) matches the reference, identically on 1 and 2 threads', () => {
+    // cifar-vgg's stem, then strides, padding and filter shapes that move the C-wide taps around.
+    const few: (Case & { C: number })[] = [
+      { N: 8, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 12, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },
+      { N: 3, H: 10, W: 12, KH: 5, KW: 2, K: 8, s: [1, 2], pad: [2, 2, 1, 0], C: 3 },
+      { N: 4, H: 9, W: 10, KH: 3, KW: 3, K: 4, s: [1, 1], pad: [0, 0, 0, 0], C: 2 },
+      { N: 2, H: 11, W: 7, KH: 1, KW: 1, K: 16, s: [2, 1], pad: [0, 0, 0, 0], C: 2 },
+    ];
+    for (const c of few) {
+      const OH = outSize(c.H, c.KH, c.s[0], c.pad[0] + c.pad[1]), OW = outSize(c.W, c.KW, c.s[1], c.pad[2] + c.pad[3]);
+      const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, filterShape: [c.KH, c.KW, c.C, c.K] };
+      check(`dW ${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW}->${c.K} stride ${c.s} pad ${c.pad}`, 'Conv2DBackpropFilter',
+        { x: randn([c.N, c.H, c.W, c.C]), dy: randn([c.N, OH, OW, c.K]) }, attrs, 'conv1BackpropFilterPart');
+    }
+    engine.setBackend('ref');
+  });
+
   it('3x3 forward (bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
     for (const c of cases.filter((q) => q.KH === 3 && q.KW === 3)) {
       for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
         const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
         const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([3, 3, 1, c.K]), bias: bias ? randn([c.K]) : undefined };
         check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3');
+      }
+    }
+    engine.setBackend('ref');
+  });
+
+  it('forward on 2 and 3 channels (strips of 3 taps, 3x3 and other filters; bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
+    // cifar-vgg's stem, then strides, padding and tails (K % 12 != 0) over the C-wide taps.
+    const few: (Case & { C: number })[] = [
+      { N: 4, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 20, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },
+      { N: 3, H: 10, W: 12, KH: 3, KW: 3, K: 8, s: [1, 2], pad: [0, 0, 0, 0], C: 2 },
+      { N: 2, H: 9, W: 7, KH: 3, KW: 3, K: 4, s: [2, 1], pad: [2, 1, 1, 2], C: 2 },
+      // Other filters (KW * C % 3 == 0): 5x5 'same', AlexNet-like 11x11 stride 4, 7x7 stride 2, 2x2 and 4x1.
+      { N: 3, H: 12, W: 10, KH: 5, KW: 5, K: 16, s: [1, 1], pad: [2, 2, 2, 2], C: 3 },
+      { N: 2, H: 31, W: 27, KH: 11, KW: 11, K: 24, s: [4, 4], pad: [0, 0, 0, 0], C: 3 },
+      { N: 2, H: 16, W: 15, KH: 7, KW: 7, K: 8, s: [2, 2], pad: [3, 3, 3, 3], C: 3 },
+      { N: 4, H: 9, W: 8, KH: 2, KW: 2, K: 12, s: [1, 1], pad: [0, 1, 0, 1], C: 3 },
+      { N: 3, H: 8, W: 9, KH: 4, KW: 1, K: 4, s: [1, 2], pad: [0, 0, 0, 0], C: 3 },
+      { N: 2, H: 10, W: 10, KH: 2, KW: 6, K: 8, s: [1, 1], pad: [0, 0, 1, 1], C: 2 },
+    ];
+    for (const c of few) {
+      for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+        const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
+        const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.KH, c.KW, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
+        check(`conv ${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW}->${c.K} stride ${c.s} pad ${c.pad} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1ForwardStrips');
       }
     }
     engine.setBackend('ref');

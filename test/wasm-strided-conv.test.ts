@@ -38,10 +38,12 @@ describe('wasm strided convolutions', () => {
     { N: 3, H: 9, W: 11, C: 8, K: 16, k: 3, pad: [0, 1, 1, 0], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 2, H: 12, W: 10, C: 4, K: 8, k: 3, pad: [2, 3, 2, 2], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 2, H: 40, W: 36, C: 4, K: 24, k: 3, pad: [1, 0, 0, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
-    // Implicit GEMM: K % 8 != 0 (odd sizes, uneven padding); C = 3 (the filter gradient widens
-    // the filter: (KW * C) % MR != 0); one image.
+    // Implicit GEMM: K % 8 != 0 (odd sizes, uneven padding); C = 3 with K % 4 != 0 (the filter
+    // gradient widens the filter: (KW * C) % MR != 0); one image.
     { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
-    { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 5, H: 10, W: 10, C: 3, K: 6, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    // An RGB stem with K % 4 == 0 (mobilenet-mini's): the few-channel direct kernels (conv1.ts).
+    { N: 5, H: 10, W: 10, C: 3, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'conv1ForwardStrips', inputGrad: 'col2im', filterGrad: 'conv1BackpropFilterPart' },
     { N: 1, H: 8, W: 8, C: 4, K: 4, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     // A filter past the phase Winograd's size bound (C x K > 256 x 256): implicit GEMM.
     { N: 1, H: 8, W: 8, C: 260, K: 256, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
