@@ -61,7 +61,8 @@ const conv = (strides: number, pad: [number, number, number, number], groups = 1
  */
 const CONV_CASES: [string, number[], number[], Conv2DAttrs, string, number][] = [
   ['pointwise (GEMM epilogue)', [4, 6, 6, 16], [1, 1, 16, 24], conv(1, [0, 0, 0, 0]), 'sgemmUPacked', 2],
-  ['3x3 stride 2 (implicit GEMM epilogue)', [2, 9, 9, 8], [3, 3, 8, 16], conv(2, [1, 1, 1, 1]), 'convImplicit', 1],
+  ['3x3 stride 2 (implicit GEMM epilogue)', [2, 9, 9, 6], [3, 3, 6, 16], conv(2, [1, 1, 1, 1]), 'convImplicit', 1],
+  ['3x3 stride 2 phase Winograd (relu, then the clamp)', [2, 9, 9, 8], [3, 3, 8, 16], conv(2, [1, 1, 1, 1]), 'wino42Forward', 0.5],
   ['dilated (im2col + GEMM epilogue)', [2, 9, 9, 4], [3, 3, 4, 8], conv(1, [0, 0, 0, 0], 1, 2), 'sgemmUPacked', 1],
   ['depthwise (its own epilogue)', [3, 8, 8, 20], [3, 3, 1, 20], conv(1, [1, 1, 1, 1], 20), 'depthwiseForward', 2],
   ['3x3 Winograd (relu, then the clamp)', [2, 8, 8, 8], [3, 3, 8, 16], conv(1, [1, 1, 1, 1]), 'wino4Forward', 0.5],
