@@ -134,6 +134,7 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
     t.gradNode = null;
     freedResults.add(t);
     if (t.internal) t.release();
+    else t.handBack();
   }
 }
 

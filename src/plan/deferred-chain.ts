@@ -45,6 +45,8 @@ class Link implements Deferred {
 class Chain {
   readonly steps: ChainStep[] = [];
   readonly outs: Tensor[] = [];
+  /** Each output's deferred value: what a handed-back output (Tensor.handBack) is computed by again. */
+  readonly links: Link[] = [];
   /** The storage each step's operands had when the step was asked for. */
   readonly #operandStorages: (Storage | null)[][] = [];
   /** Set when the chain has run. */
@@ -61,7 +63,9 @@ class Chain {
   }
 
   append(step: ChainStep): Tensor {
-    const out = new Tensor(new Link(this, this.steps.length), step.shape, 'float32');
+    const link = new Link(this, this.steps.length);
+    this.links.push(link);
+    const out = new Tensor(link, step.shape, 'float32');
     trackTensor(out);
     this.steps.push(step);
     this.outs.push(out);
@@ -89,16 +93,32 @@ class Chain {
    */
   #fulfil(i: number, value: Tensor): Tensor {
     const out = this.outs[i]!;
+    if (out.deferred === null) return out.isReleased ? value : out;
     out.fulfil(value);
-    return out.isReleased ? value : out;
+    // With a graph, backward() may hand the value back (and the step's own result, which shares its
+    // storage and which only the graph's rules read); a late read computes it again.
+    if (this.recording && value !== out) out.recomputable(this.links[i]!, value);
+    return out;
   }
 
   resolveAt(i: number): void {
     if (this.open) this.run();
     if (this.outs[i]!.deferred === null) return;
-    const fused = this.#plan!.find((s) => s.kind === 'fused' && s.nodes.includes(i));
-    if (fused === undefined || fused.kind !== 'fused') throw new Error(`deferred chain: output ${i} is in no step of its plan`);
-    this.runUnfused(fused.nodes);
+    const step = this.#plan!.find((s) => (s.kind === 'node' ? [s.node] : s.nodes).includes(i));
+    if (step === undefined) throw new Error(`deferred chain: output ${i} is in no step of its plan`);
+    const nodes = step.kind === 'node' ? [step.node] : step.nodes;
+    if (i === nodes[nodes.length - 1]) this.recompute(step, nodes);
+    else this.runUnfused(nodes);
+  }
+
+  /** Computes again the output of a plan step that backward() handed back (Tensor.handBack). */
+  private recompute(step: PlanStep, nodes: readonly number[]): void {
+    this.checkOperandsUnchanged(nodes);
+    withGradMode(this.recording, () => {
+      const first = nodes[0]!;
+      const h = first === 0 ? this.input : this.outs[first - 1]!;
+      this.#fulfil(nodes[nodes.length - 1]!, step.kind === 'node' ? this.steps[step.node]!.run(h) : step.fusion.run(h, false));
+    });
   }
 
   /**
@@ -115,8 +135,10 @@ class Chain {
       }
       const fused = this.outs[nodes[nodes.length - 1]!]!;
       const unfused = this.steps[nodes[nodes.length - 1]!]!.run(h);
-      // A graph already freed by backward() stays freed.
-      if (fused.gradNode !== null) fused.gradNode = unfused.gradNode;
+      // Handed back by backward(): it takes the unfused value. Otherwise a graph already freed by
+      // backward() stays freed.
+      if (fused.deferred !== null) fused.fulfil(unfused);
+      else if (fused.gradNode !== null) fused.gradNode = unfused.gradNode;
     });
   }
 

@@ -285,6 +285,41 @@ export class Tensor implements TensorInfo {
     this.resolve();
   }
 
+  /** How to compute the value again once handed back (a deferred chain's output), or null. */
+  #recompute: Deferred | null = null;
+  /** The tensor this one took its value from (`fulfil`), which only the graph's rules hold. */
+  #valueSource: Tensor | null = null;
+  /** Whether the values were read out (dataSync and everything built on it). */
+  #valuesRead = false;
+
+  /**
+   * @internal Lets `handBack` give the value back, to be computed again by `deferred` if read;
+   * `source` is the tensor the value came from, released with it.
+   */
+  recomputable(deferred: Deferred, source: Tensor): void {
+    this.#recompute = deferred;
+    this.#valueSource = source;
+  }
+
+  /**
+   * @internal When `backward()` frees the graph: a deferred chain's output (plan/deferred-chain.ts)
+   * whose values nobody read out gives its storage back and becomes deferred again, so a forward's
+   * feature maps do not wait for the garbage collector. Reading it later computes it again, exactly
+   * (or throws, as any late first read of a fused intermediate does, once the weights changed).
+   */
+  handBack(): void {
+    if (this.#recompute === null || this.#valuesRead || this.#deferred !== null || this.#storage === null || this.#gradNode !== null) return;
+    this.forgetOrdered();
+    this.#storage.release();
+    this.#storage = null;
+    this.#valueSource?.release();
+    this.#valueSource = null;
+    this.#layout = null;
+    this.#layoutDims = null;
+    this.#logitsOrigin = null;
+    this.#deferred = this.#recompute;
+  }
+
   /** Computes a deferred value now. */
   private resolve(): void {
     const deferred = this.#deferred;
@@ -387,6 +422,7 @@ export class Tensor implements TensorInfo {
 
   /** A copy of the values, row-major. */
   dataSync(): DataArray {
+    this.#valuesRead = true;
     const s = this.orderedStorage();
     return s.backend.read(s.handle, this.dtype, this.size).slice();
   }
