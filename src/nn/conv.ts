@@ -86,7 +86,7 @@ export class Conv2d extends Module {
   forward(x: Tensor): Tensor {
     this.#checkInput(x);
     if (this.paddingMode !== 'zeros') return this.#run(x);
-    const deferred = deferFirst(x, { stage: this.planStage(), shape: this.#outputShape(x), run: (h) => this.#run(h), operands: [this.weight, this.bias] });
+    const deferred = deferFirst(x, { stage: this.planStage(), shape: this.#outputShape(x), run: (h) => this.#run(h), operands: [this.weight, this.bias], site: this });
     return deferred ?? this.#run(x);
   }
 

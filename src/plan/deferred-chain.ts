@@ -13,6 +13,13 @@
  * the fused output's gradient rule is replaced by the unfused chain's (same values), so values and
  * gradients stay exact whatever the user code does. Nothing is cached between calls, so a change of
  * shape, mode or module needs no re-tracing.
+ *
+ * Feature maps are handed back (Tensor.handBack): their storage freed while the tensor stays, its
+ * value computed again if read later. With a graph, backward() does it when it frees the graph. Without
+ * one (inference), a chain hands back its input, another chain's output, once it has run: the next
+ * block consumed it, and a forward's `x = ...` leaves the map to the collector otherwise. A module
+ * whose handed-back output was needed again (a shortcut or a second branch read it) keeps its outputs
+ * from then on, as a JIT drops an assumption that failed once.
  */
 import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { trackTensor } from '../tensor/scope.js';
@@ -28,7 +35,15 @@ export interface ChainStep {
   run(x: Tensor): Tensor;
   /** Tensors the step reads besides its input (weights): a late run needs them unchanged. */
   readonly operands?: readonly (Tensor | null)[];
+  /** The module that began the chain: where what its outputs' consumers did is remembered. */
+  readonly site?: object;
 }
+
+/**
+ * Sites whose output, handed back without a graph, was read again: each read computes the chain
+ * again, so their outputs are kept. Modules, not tensors: nothing here carries values between ops.
+ */
+const readAfterHandBack = new WeakSet<object>();
 
 /** The deferred value of a chain's i-th output. */
 class Link implements Deferred {
@@ -85,6 +100,8 @@ class Chain {
         h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false));
       }
     });
+    // Without a graph nothing else needs the input: if it is a map nobody read, give it back now.
+    if (!this.recording) this.input.handBack();
   }
 
   /**
@@ -97,8 +114,15 @@ class Chain {
     out.fulfil(value);
     // With a graph, backward() may hand the value back (and the step's own result, which shares its
     // storage and which only the graph's rules read); a late read computes it again.
-    if (this.recording && value !== out) out.recomputable(this.links[i]!, value);
+    if (value !== out && this.mayHandBack()) out.recomputable(this.links[i]!, value);
     return out;
+  }
+
+  /** Whether this chain's outputs may be handed back (with a graph, always; without, see readAfterHandBack). */
+  private mayHandBack(): boolean {
+    if (this.recording) return true;
+    const site = this.steps[0]!.site;
+    return site !== undefined && !readAfterHandBack.has(site);
   }
 
   resolveAt(i: number): void {
@@ -114,6 +138,8 @@ class Chain {
   /** Computes again the output of a plan step that backward() handed back (Tensor.handBack). */
   private recompute(step: PlanStep, nodes: readonly number[]): void {
     this.checkOperandsUnchanged(nodes);
+    const site = this.steps[0]!.site;
+    if (!this.recording && site !== undefined) readAfterHandBack.add(site);
     withGradMode(this.recording, () => {
       const first = nodes[0]!;
       const h = first === 0 ? this.input : this.outs[first - 1]!;
