@@ -2,9 +2,11 @@
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { BinaryOp } from '../backend/kernels.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sumToShape } from './broadcast-grad.js';
 import { scalar } from './create.js';
+import { sharesStoredOrder } from './unary.js';
 
 export type TensorLike = Tensor | number;
 
@@ -12,8 +14,15 @@ function asTensor(v: TensorLike, like: Tensor): Tensor {
   return typeof v === 'number' ? scalar(v, like.dtype) : v;
 }
 
+/**
+ * Operands of one shape that hold one permuted stored order (an nn conv's NCHW output is NHWC in
+ * storage, tensor/layout.ts) run on their stored values, and the result keeps the order: a residual
+ * block's `add(y, shortcut)` reorders nothing. Otherwise (broadcasting, mixed orders) the kernel
+ * takes them in row-major order.
+ */
 function run(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   if (a.dtype !== b.dtype) throw new Error(`${op}: dtypes differ (${a.dtype} vs ${b.dtype}); cast one first`);
+  if (shapesEqual(a.shape, b.shape) && sharesStoredOrder([a, b])) return engine.runElementwiseInLayout('Binary', { a, b }, { op }, a);
   return engine.runKernel('Binary', { a, b }, { op });
 }
 
