@@ -182,9 +182,12 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
   }
 }
 
-/** The forward's rows: out = (x - mean) a + b, then max(out, 0) when `relu`, then min(out, 6) when `cap6`. */
+/**
+ * The forward's rows: out = (x - mean) a + b, plus the residual r (at res, x's layout) when `addRes`,
+ * then max(out, 0) when `relu`, then min(out, 6) when `cap6`.
+ */
 // @ts-ignore: decorator
-@inline function applyForward(x: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, relu: bool, cap6: bool): void {
+@inline function applyForward(x: usize, res: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, addRes: bool, relu: bool, cap6: bool): void {
   const rowB = C << 2, c4 = C & ~3;
   const zero = f32x4.splat(0), six = f32x4.splat(6);
   for (let r = r0; r < r0 + nrows; r++) {
@@ -193,6 +196,7 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
     for (; c < c4; c += 4) {
       const q = c << 2;
       let v = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + off + q), v128.load(mean + q)), v128.load(a + q)), v128.load(b + q));
+      if (addRes) v = f32x4.add(v, v128.load(res + off + q));
       if (relu) v = v128.bitselect(v, zero, f32x4.gt(v, zero));
       if (cap6) v = v128.bitselect(six, v, f32x4.gt(v, six));
       v128.store(out + off + q, v);
@@ -200,6 +204,7 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
     for (; c < C; c++) {
       const q = c << 2;
       let v = (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(a + q) + load<f32>(b + q);
+      if (addRes) v += load<f32>(res + off + q);
       if (relu && !(v > 0)) v = 0;
       if (cap6 && v > 6) v = 6;
       store<f32>(out + off + q, v);
@@ -207,9 +212,13 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
   }
 }
 
-/** The gradient's rows: out = a g - b - (x - mean) k, g = dy, or dy where y > 0 (and y < 6 when `cap6`) when `masked`. */
+/**
+ * The gradient's rows: out = a g - b - (x - mean) k, g = dy, or dy where y > 0 (and y < 6 when
+ * `cap6`) when `masked`; g itself also goes to dres (x's layout) when `toRes`: the gradient of a
+ * residual added before the activation.
+ */
 // @ts-ignore: decorator
-@inline function applyGrad(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: usize, out: usize, r0: i32, nrows: i32, masked: bool, cap6: bool): void {
+@inline function applyGrad(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: usize, out: usize, dres: usize, r0: i32, nrows: i32, masked: bool, cap6: bool, toRes: bool): void {
   const rowB = C << 2, c4 = C & ~3;
   for (let r = r0; r < r0 + nrows; r++) {
     const off = <usize>r * rowB;
@@ -218,11 +227,13 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
       const q = c << 2;
       const d = f32x4.sub(v128.load(x + off + q), v128.load(mean + q));
       const g = maskedDy(v128.load(dy + off + q), y + off + q, masked, cap6);
+      if (toRes) v128.store(dres + off + q, g);
       v128.store(out + off + q, f32x4.sub(f32x4.sub(f32x4.mul(v128.load(a + q), g), v128.load(b + q)), f32x4.mul(d, v128.load(k + q))));
     }
     for (; c < C; c++) {
       const q = c << 2;
       const g = maskedDy1(load<f32>(dy + off + q), y + off + q, masked, cap6);
+      if (toRes) store<f32>(dres + off + q, g);
       store<f32>(out + off + q, load<f32>(a + q) * g - load<f32>(b + q) - (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(k + q));
     }
   }
@@ -230,22 +241,31 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
 
 /**
  * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
- * b = beta; then the activation `act`: BN_RELU max(out, 0), BN_RELU6 min(max(out, 0), 6)), else
- * out = a * g - b - (x - mean) * k (the input gradient) with g = dy, or (y not 0) dy where the
- * activation passed it (y > 0; BN_RELU6: 0 < y < 6), all per channel [C].
- * `dy` and `y` are read only for the gradient. Each case has its own loop (no test per element).
+ * b = beta; plus the residual at res when res is not 0; then the activation `act`: BN_RELU
+ * max(out, 0), BN_RELU6 min(max(out, 0), 6)), else out = a * g - b - (x - mean) * k (the input
+ * gradient) with g = dy, or (y not 0) dy where the activation passed it (y > 0; BN_RELU6:
+ * 0 < y < 6), all per channel [C]; g also goes to dres when dres is not 0 (the residual's
+ * gradient). `dy` and `y` are read only for the gradient. Each case has its own loop (no test per element).
  */
-export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, act: i32): void {
+export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, act: i32, res: usize, dres: usize): void {
   const c = <usize>C;
   if (k == 0) {
-    if (act == BN_RELU6) applyForward(x, mean, a, b, c, out, r0, nrows, true, true);
-    else if (act == BN_RELU) applyForward(x, mean, a, b, c, out, r0, nrows, true, false);
-    else applyForward(x, mean, a, b, c, out, r0, nrows, false, false);
+    if (res != 0) {
+      if (act == BN_RELU6) applyForward(x, res, mean, a, b, c, out, r0, nrows, true, true, true);
+      else if (act == BN_RELU) applyForward(x, res, mean, a, b, c, out, r0, nrows, true, true, false);
+      else applyForward(x, res, mean, a, b, c, out, r0, nrows, true, false, false);
+    } else if (act == BN_RELU6) applyForward(x, 0, mean, a, b, c, out, r0, nrows, false, true, true);
+    else if (act == BN_RELU) applyForward(x, 0, mean, a, b, c, out, r0, nrows, false, true, false);
+    else applyForward(x, 0, mean, a, b, c, out, r0, nrows, false, false, false);
+  } else if (dres != 0) {
+    if (y == 0) applyGrad(x, dy, 0, mean, a, b, k, c, out, dres, r0, nrows, false, false, true);
+    else if (act == BN_RELU6) applyGrad(x, dy, y, mean, a, b, k, c, out, dres, r0, nrows, true, true, true);
+    else applyGrad(x, dy, y, mean, a, b, k, c, out, dres, r0, nrows, true, false, true);
   } else if (y == 0) {
-    applyGrad(x, dy, 0, mean, a, b, k, c, out, r0, nrows, false, false);
+    applyGrad(x, dy, 0, mean, a, b, k, c, out, 0, r0, nrows, false, false, false);
   } else if (act == BN_RELU6) {
-    applyGrad(x, dy, y, mean, a, b, k, c, out, r0, nrows, true, true);
+    applyGrad(x, dy, y, mean, a, b, k, c, out, 0, r0, nrows, true, true, false);
   } else {
-    applyGrad(x, dy, y, mean, a, b, k, c, out, r0, nrows, true, false);
+    applyGrad(x, dy, y, mean, a, b, k, c, out, 0, r0, nrows, true, false, false);
   }
 }
