@@ -1,6 +1,6 @@
 /**
  * A residual block's join (Add of the shortcut, then ReLU) fused against unfused, at resnet8's
- * shapes, through engine.runKernel on one wasm thread, interleaved in one process (the fused and
+ * shapes, through engine.runKernel on one wasm thread (--threads=N for more), interleaved in one process (the fused and
  * unfused sequences alternate, `--rounds` times), each the least process CPU time of `--reps` runs
  * (process.cpuUsage: robust to other processes on a shared machine). Outputs are released after
  * each run, as a step's are.
@@ -8,7 +8,7 @@
  * - training backward: UnaryGrad relu, BatchNormTrainingGrad vs BatchNormTrainingGrad(through relu, residual output);
  * - inference (batch 256): Conv2D(linear), Binary add, Unary relu vs Conv2D(residual, relu).
  *
- *   npm run build && node dist/bench/wasm-residual-kernels.js [--reps=15] [--rounds=3]
+ *   npm run build && node dist/bench/wasm-residual-kernels.js [--reps=15] [--rounds=3] [--threads=1]
  */
 import { engine } from '../src/backend/engine.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
@@ -17,21 +17,21 @@ import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 const argOf = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
-const reps = argOf('reps', 15), rounds = argOf('rounds', 3);
-registerWasmBackend({ name: 'res-1t', threads: 1, priority: 0 });
-engine.setBackend('res-1t');
+const reps = argOf('reps', 15), rounds = argOf('rounds', 3), threads = argOf('threads', 1);
+registerWasmBackend({ name: 'res-bench', threads, priority: 0 });
+engine.setBackend('res-bench');
 
 const rng = new Random(7);
 const randn = (shape: number[]): Tensor => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
 
-/** Least CPU ms of `reps` runs of `run` (which returns what to release). */
-function bestCpuMs(run: () => Tensor[]): number {
+/** Least ms of `reps` runs of `run` (which returns what to release): process CPU on one thread, wall time on more. */
+function bestMs(run: () => Tensor[]): number {
   let best = Infinity;
   for (let r = 0; r < reps; r++) {
-    const t0 = process.cpuUsage();
+    const [c0, t0] = [process.cpuUsage(), performance.now()];
     const outs = run();
-    const t = process.cpuUsage(t0);
-    best = Math.min(best, (t.user + t.system) / 1000);
+    const [c, t] = [process.cpuUsage(c0), performance.now() - t0];
+    best = Math.min(best, threads === 1 ? (c.user + c.system) / 1000 : t);
     for (const o of outs) o.release();
   }
   return best;
@@ -40,15 +40,15 @@ function bestCpuMs(run: () => Tensor[]): number {
 function pair(what: string, unfused: () => Tensor[], fused: () => Tensor[]): void {
   const a: number[] = [], b: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    a.push(bestCpuMs(unfused));
-    b.push(bestCpuMs(fused));
+    a.push(bestMs(unfused));
+    b.push(bestMs(fused));
   }
   const f = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
   console.log(`  ${what.padEnd(36)} unfused ${f(a)} ms | fused ${f(b)} ms`);
 }
 
 const eps = { epsilon: 1e-3 };
-console.log(`resnet8 residual joins, 1 thread, least CPU ms of ${reps} runs, ${rounds} interleaved rounds`);
+console.log(`resnet8 residual joins, ${threads} thread(s), least ${threads === 1 ? 'CPU' : 'wall'} ms of ${reps} runs, ${rounds} interleaved rounds`);
 for (const shape of [[64, 32, 32, 16], [64, 16, 16, 32], [64, 8, 8, 64]]) {
   const C = shape[3]!;
   const x = randn(shape), r = randn(shape), dy = randn(shape), gamma = randn([C]), beta = randn([C]);

@@ -238,3 +238,27 @@ describe('a functional residual model runs the joins fused and equals the unfuse
     }
   }
 });
+
+describe('a join whose shortcut is the model input', () => {
+  it('input -> conv -> BN -> Add(., input) -> ReLU: fused in training and inference, equal to the unfused model', () => {
+    engine.setBackend('wasm-res-2t');
+    const rng = new Random(15);
+    const x = input({ shape: [6, 6, 8] });
+    const bn = new BatchNormalization().apply(new Conv2D(8, 3, { padding: 'same', seed: 7 }).apply(x)) as SymbolicTensor;
+    const model = new Model({ inputs: x, outputs: new ReLU().apply(new Add().apply([bn, x])) as SymbolicTensor });
+    const xb = randn([3, 6, 6, 8], rng), r = randn([3, 6, 6, 8], rng);
+    for (const training of [true, false]) {
+      // Inference counted as predict runs it (no graph: the folded weights come from the cache, not ops).
+      if (!training) noGrad(() => model.forward([xb], false));
+      const counts = kernelCalls(() => (training ? model.forward([xb], true) : noGrad(() => model.forward([xb], false))));
+      assert.equal(counts.get('Unary') ?? 0, 0, JSON.stringify([...counts]));
+      assert.equal(counts.get('Binary') ?? 0, 0, JSON.stringify([...counts]));
+      const y = model.forward([xb], training)[0]!;
+      const plain = withoutFusion(() => model.forward([xb], training)[0]!);
+      assertClose(y, plain, 1e-5, `training ${training}`);
+      const [gf, gp] = [gradients(ops.sum(ops.mul(y, r)), model.trainableWeights), withoutFusion(() => gradients(ops.sum(ops.mul(model.forward([xb], training)[0]!, r)), model.trainableWeights))];
+      gf.forEach((g, i) => assertClose(g!, gp[i]!, 1e-4, `training ${training} gradient ${i}`));
+    }
+    engine.setBackend('ref');
+  });
+});
