@@ -130,11 +130,13 @@ export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
 /**
  * Winograd F(4x4,3x3) forward, same contract as winoForward (C % 4 == 0, K % 8 == 0). With
  * `pooled` != 0 it also writes the 2x2 stride-2 pool of y (poolMode 0 max, 1 min) to pooled
- * [N, OH / 2, OW / 2, K] (floors), from each tile as it is written.
+ * [N, OH / 2, OW / 2, K] (floors), from each tile as it is written. With `res` != 0 the residual
+ * r (y's shape) is added after the bias and before the relu: y = relu(conv + bias + r), a residual
+ * block's add in the output transform.
  */
 export function wino4Forward(
   mr: i32, x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
-  n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32,
+  n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32, res: usize,
 ): void {
   const OH = H - 2, OW = W - 2;
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
@@ -217,8 +219,16 @@ export function wino4Forward(
           let y1 = f32x4.add(fma(two, d, b), bv);
           let y2 = f32x4.add(fma(four, c2, a), bv);
           let y3 = f32x4.add(f32x4.add(fma(eight, d, b), m5), bv);
-          if (relu) { y0 = relu4(y0); y1 = relu4(y1); y2 = relu4(y2); y3 = relu4(y3); }
           const o = yb + <usize>r * yRow + (k << 2);
+          if (res != 0) {
+            // The residual (y's layout) before the activation: only the columns inside the output are read.
+            const ro = res + (o - y);
+            y0 = f32x4.add(y0, v128.load(ro));
+            if (nc > 1) y1 = f32x4.add(y1, v128.load(ro + (Kz << 2)));
+            if (nc > 2) y2 = f32x4.add(y2, v128.load(ro + (Kz << 3)));
+            if (nc > 3) y3 = f32x4.add(y3, v128.load(ro + 3 * (Kz << 2)));
+          }
+          if (relu) { y0 = relu4(y0); y1 = relu4(y1); y2 = relu4(y2); y3 = relu4(y3); }
           v128.store(o, y0);
           if (nc > 1) v128.store(o + (Kz << 2), y1);
           if (nc > 2) v128.store(o + (Kz << 3), y2);
