@@ -103,8 +103,11 @@ describe('nn forward: feature maps handed back when backward() frees the graph',
   });
 });
 
-/** A block whose input also feeds a shortcut: the input is read again after the block consumed it. */
-class ShortcutBlock extends nn.Module {
+/**
+ * A gated block: the stem's map feeds a conv and a product. The product reads the map after the
+ * conv's chain consumed it (a residual `add` instead joins the conv's chain, which reads both first).
+ */
+class GatedBlock extends nn.Module {
   stem: nn.Conv2d;
   conv: nn.Conv2d;
 
@@ -116,7 +119,7 @@ class ShortcutBlock extends nn.Module {
 
   forward(x: Tensor): Tensor {
     const h = F.relu(this.stem.forward(x));
-    return ops.add(F.relu(this.conv.forward(h)), h);
+    return ops.mul(F.relu(this.conv.forward(h)), h);
   }
 }
 
@@ -147,10 +150,10 @@ describe('nn forward without a graph: a feature map is handed back once the next
     assert.deepEqual(Array.from(noGrad(() => net.forward(x)).dataSync()), Array.from(out.dataSync()));
   });
 
-  it('a module whose map was needed again (a shortcut) keeps its maps from then on', () => {
+  it('a module whose map was needed again (a second branch) keeps its maps from then on', () => {
     setBackend('wasm-handback');
     const rng = new Random(7);
-    const net = new ShortcutBlock(rng);
+    const net = new GatedBlock(rng);
     const x = ops.tensor(Float32Array.from({ length: 2 * 1 * 6 * 6 }, () => rng.normal()), [2, 1, 6, 6]);
     const reference = noGrad(() => withoutFusion(() => Array.from(net.forward(x).dataSync())));
     const convs = () => {
@@ -161,7 +164,7 @@ describe('nn forward without a graph: a feature map is handed back once the next
       assert.deepEqual(values, reference);
       return calls.get('Conv2D') ?? 0;
     };
-    // First call: the conv consumes the stem's map, which is handed back; the shortcut's read computes
+    // First call: the conv consumes the stem's map, which is handed back; the product's read computes
     // the stem again (3 convs). From then on the stem keeps its map (2 convs).
     assert.equal(convs(), 3);
     assert.equal(convs(), 2);

@@ -16,6 +16,7 @@ import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, 
 import { epilogueGrads } from './epilogue-grad.js';
 import { inChannelsLast } from './channels-last.js';
 import { add } from './binary.js';
+import { transpose } from './shape-ops.js';
 import { relu, relu6 } from './unary.js';
 
 export interface Conv2DOptions {
@@ -57,8 +58,13 @@ export function conv2dAttrs(xShape: readonly number[], filterShape: readonly num
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
   const residual = options.residual ?? null;
   if (residual !== null && isChannelsFirst(options.dataFormat)) {
-    // The residual is NCHW like the output: the composition, which runs in the stored layout.
-    return activate(add(conv2d(x, filter, { ...options, residual: null, activation: 'linear' }), residual), options.activation ?? 'linear');
+    // The residual is NCHW like the output: relabelled NHWC with the input (a view; an nn map is
+    // stored NHWC, so no values move), the kernel adds it in its output pass.
+    const rl = transpose(residual, [0, 2, 3, 1]);
+    const y = inChannelsLast(x, true, (xl) => conv2dNHWC(xl, filter, options, rl));
+    if (y.gradNode !== null) rl.internal = true;
+    else rl.release();
+    return y;
   }
   return inChannelsLast(x, isChannelsFirst(options.dataFormat), (xl) => conv2dNHWC(xl, filter, options, residual));
 }

@@ -25,7 +25,8 @@ import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { trackTensor } from '../tensor/scope.js';
 import { type Deferred, type Storage, Tensor } from '../tensor/tensor.js';
 import { fusionSuspended, MAX_SPAN, planChain, type PlanStep } from './planner.js';
-import type { Stage } from './stage.js';
+import { shapesEqual } from '../tensor/shape.js';
+import { ADD, type Stage } from './stage.js';
 
 /** One step of a chain: what the planner sees of it, and how to run it alone. */
 export interface ChainStep {
@@ -37,6 +38,8 @@ export interface ChainStep {
   readonly operands?: readonly (Tensor | null)[];
   /** The module that began the chain: where what its outputs' consumers did is remembered. */
   readonly site?: object;
+  /** An add step's other operand (the shortcut), which a fused op takes as its side operand. */
+  readonly side?: Tensor;
 }
 
 /**
@@ -97,11 +100,19 @@ class Chain {
       for (const step of plan) {
         const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
         // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
-        h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false));
+        h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false, this.sides(step.nodes)));
       }
     });
-    // Without a graph nothing else needs the input: if it is a map nobody read, give it back now.
-    if (!this.recording) this.input.handBack();
+    // Without a graph nothing else needs the input (or a shortcut): a map nobody read is given back now.
+    if (!this.recording) {
+      this.input.handBack();
+      for (const step of this.steps) step.side?.handBack();
+    }
+  }
+
+  /** The side operands of the add steps among `nodes` (after the first), in chain order. */
+  private sides(nodes: readonly number[]): Tensor[] {
+    return nodes.slice(1).flatMap((n) => this.steps[n]!.side ?? []);
   }
 
   /**
@@ -143,7 +154,7 @@ class Chain {
     withGradMode(this.recording, () => {
       const first = nodes[0]!;
       const h = first === 0 ? this.input : this.outs[first - 1]!;
-      this.#fulfil(nodes[nodes.length - 1]!, step.kind === 'node' ? this.steps[step.node]!.run(h) : step.fusion.run(h, false));
+      this.#fulfil(nodes[nodes.length - 1]!, step.kind === 'node' ? this.steps[step.node]!.run(h) : step.fusion.run(h, false, this.sides(nodes)));
     });
   }
 
@@ -179,6 +190,21 @@ class Chain {
       }
     }
   }
+}
+
+/**
+ * a + b as the next step of the chain one of them ends (a residual block's join, its other operand
+ * the side one), deferred, without a graph only; null otherwise: the caller then adds them with
+ * `add`, which also runs a late or unfused join (a + b and b + a are the same floats).
+ */
+export function deferAdd(a: Tensor, b: Tensor, add: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
+  if (isGradEnabled() || a === b || a.dtype !== 'float32' || b.dtype !== 'float32' || !shapesEqual(a.shape, b.shape)) return null;
+  for (const [x, side] of [[a, b], [b, a]] as const) {
+    if (!(x.deferred instanceof Link)) continue;
+    const out = deferNext(x, { stage: ADD, shape: x.shape, run: (h) => add(h, side), side });
+    if (out !== null) return out;
+  }
+  return null;
 }
 
 /**
