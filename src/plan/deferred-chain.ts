@@ -48,6 +48,22 @@ export interface ChainStep {
  */
 const readAfterHandBack = new WeakSet<object>();
 
+/** Chains running now: one computes the chains its input or shortcut come from inside its own run. */
+let runningChains = 0;
+/** Maps consumed by chains that ran inside another: given back when the outermost one is done. */
+const consumedMaps: Tensor[] = [];
+
+/**
+ * Hands back `maps` once no chain is running: a chain that ran to give another its input must not
+ * give back its own input while the outer chain still reads it as its shortcut (a residual block's
+ * first conv consumes the block input, which the join after the second conv adds).
+ */
+function handBackAfterRuns(maps: readonly Tensor[]): void {
+  consumedMaps.push(...maps);
+  if (runningChains > 0) return;
+  for (const map of consumedMaps.splice(0)) map.handBack();
+}
+
 /** The deferred value of a chain's i-th output. */
 class Link implements Deferred {
   constructor(
@@ -95,19 +111,21 @@ class Chain {
   run(): void {
     const plan = planChain(this.steps.map((s) => s.stage));
     this.#plan = plan;
-    withGradMode(this.recording, () => {
-      let h = this.input;
-      for (const step of plan) {
-        const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
-        // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
-        h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false, this.sides(step.nodes)));
-      }
-    });
-    // Without a graph nothing else needs the input (or a shortcut): a map nobody read is given back now.
-    if (!this.recording) {
-      this.input.handBack();
-      for (const step of this.steps) step.side?.handBack();
+    runningChains++;
+    try {
+      withGradMode(this.recording, () => {
+        let h = this.input;
+        for (const step of plan) {
+          const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
+          // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
+          h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false, this.sides(step.nodes)));
+        }
+      });
+    } finally {
+      runningChains--;
     }
+    // Without a graph nothing else needs the input (or a shortcut): a map nobody read is given back.
+    if (!this.recording) handBackAfterRuns([this.input, ...this.steps.flatMap((s) => s.side ?? [])]);
   }
 
   /** The side operands of the add steps among `nodes` (after the first), in chain order. */
