@@ -82,6 +82,7 @@ describe('wasm Winograd F(4x4, 3x3) filter gradient', () => {
     { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // edge tiles
     { N: 7, H: 9, W: 7, C: 12, K: 12, pad: SAME }, // K % 8 == 4: a padded panel
     { N: 2, H: 16, W: 13, C: 20, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
+    { N: 10, H: 28, W: 28, C: 4, K: 8, pad: SAME }, // 49 tiles per image: 6 parts of 2 images, the last one empty
   ];
   it('matches the reference, identically on 1 and 2 threads', () => {
     for (const c of cases) {

@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) filter gradient over fixed image blocks (partials summed in order).
 import { f, fma, fms } from './simd';
-import { WG_ROWS, wgRows5x8Acc } from './winograd-gemm';
+import { WG_ROWS, wgRows5x8, wgRows5x8Acc } from './winograd-gemm';
 import { bt6, window6 } from './winograd4';
 
 // Winograd F(4x4, 3x3) filter gradient.
@@ -122,12 +122,12 @@ function inputQuadT(src: usize, rs: usize, c: usize, cs: usize, quad: usize, tmp
 }
 
 /**
- * Computes dU (36 x [roundUp(C, 5) x Kp], zeroed first; rows past C are padding) over images
+ * Computes dU (36 x [roundUp(C, 5) x Kp], overwritten; rows past C are padding) over images
  * [n0, n1) for a 3x3 stride-1 valid conv of x [N, H, W, C] with output gradient dy [N, H-2, W-2, K];
  * ws is scratch (wino4FilterGradWorkspaceBytes). C % 4 == 0, K % 4 == 0. Finish with
  * wino4FilterGradFinish4.
  *
- * The GEMM dU_xi += V_xi^T G_xi runs on wgRows5x8Acc (five channels x all Kp/8 panels per call): the
+ * The GEMM dU_xi (+)= V_xi^T G_xi runs on wgRows5x8(Acc) (five channels x all Kp/8 panels per call): the
  * input transform writes V transposed, VT [36][roundUp(C, 5)][cp] (each channel's tiles
  * contiguous, four tiles transposed at a time), so the depth (tiles) is contiguous in A; the
  * output-gradient transform writes packed panels G [36][Kp/8][cp][8]. A pass takes cp tiles
@@ -154,10 +154,11 @@ export function wino4BackpropFilter(
   const rowB = (<usize>W * Cz) << 2;
   const cs = Cz << 2;
   const yRow = (<usize>OW * Kz) << 2;
-  memory.fill(dU, 0, 36 * uXi);
   // VT's padding rows (channels C .. Cr) stay zero.
   if (Cr != Cz) for (let xi: usize = 0; xi < 36; xi++) memory.fill(VT + xi * vXi + Cz * rowT, 0, (Cr - Cz) * rowT);
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  // The first pass writes dU, later ones add to it; a part with no images leaves it zero.
+  if (t1 <= t0) memory.fill(dU, 0, 36 * uXi);
   for (let tc = t0; tc < t1; tc += cp) {
     const cnt = min(cp, t1 - tc);
     const cnt4 = (cnt + 3) & ~3;
@@ -192,7 +193,8 @@ export function wino4BackpropFilter(
     for (let xi: usize = 0; xi < 36; xi++) {
       const vx = VT + xi * vXi, gx = G + xi * gXi, ux = dU + xi * uXi;
       for (let c: usize = 0; c < Cr; c += WG_ROWS) {
-        wgRows5x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        if (tc == t0) wgRows5x8(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        else wgRows5x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
     }
   }
