@@ -88,6 +88,37 @@ describe('nn forward at inference: conv -> BatchNorm2d -> relu as one kernel, no
     });
   }
 
+  it('odd joins (a map added to its own relu, to an intermediate read later, two chains) equal the unfused ops', () => {
+    engine.setBackend('wasm-eval-fusion-2t');
+    const rng = new Random(34);
+    const conv = new nn.Conv2d(2, 3, 3, { padding: 1, rng });
+    const other = new nn.Conv2d(2, 3, 3, { padding: 1, rng });
+    const bn = trainedNorm(3, rng);
+    bn.eval();
+    const x = randn([2, 2, 5, 5], rng);
+    const cases: Record<string, () => Tensor> = {
+      'y + relu(y)': () => {
+        const y = conv.forward(x);
+        return ops.add(F.relu(y), y);
+      },
+      'bn(conv) + 2 bn(conv), relu': () => {
+        const y = bn.forward(conv.forward(x));
+        return F.relu(ops.add(y, ops.mul(y, 2)));
+      },
+      'two chains joined': () => F.relu(ops.add(conv.forward(x), bn.forward(other.forward(x)))),
+      'join, then its input read': () => {
+        const y = conv.forward(x);
+        const z = F.relu(ops.add(y, other.forward(x)));
+        z.compute();
+        return ops.add(z, y);
+      },
+    };
+    for (const [name, forward] of Object.entries(cases)) {
+      assertClose(noGrad(forward), noGrad(() => withoutFusion(forward)), 1e-5, name);
+    }
+    engine.setBackend('ref');
+  });
+
   it('in training mode, or with a graph, the norm is not folded', () => {
     engine.setBackend('wasm-eval-fusion-2t');
     const rng = new Random(32);
