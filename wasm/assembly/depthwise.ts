@@ -34,7 +34,12 @@ export function depthwiseForward(
       const right = (ow + 3) * sx - padL + 2 * dw; // the quad's last input column
       const inside = left >= 0 && right < W;
       const border = !inside && dw == 1 && left >= -1 && right <= W;
-      if (KW == 3 && c4 > 0 && ow + 4 <= OW && (inside || border)) {
+      const right8 = (ow + 7) * sx - padL + 2; // an eight-pixel pass's last input column (undilated)
+      if (KW == 3 && c4 == <usize>C && dw == 1 && sx <= 2 && ow + 8 <= OW && left >= -1 && right8 <= W) {
+        if (sx == 1) forwardOct3s1(img, H, W, cB, c4, KH, dh, top, left, w, bias, yo, flags, left < 0, right8 == W);
+        else forwardOct3s2(img, H, W, cB, c4, KH, dh, top, left, w, bias, yo, flags, left < 0, right8 == W);
+        ow += 8;
+      } else if (KW == 3 && c4 > 0 && ow + 4 <= OW && (inside || border)) {
         if (inside) {
           if (s1) forwardQuad3(img, H, W, cB, c4, KH, dh, 1, 1, top, left, w, bias, yo, hasBias, relu, relu6, true, false, false);
           else forwardQuad3(img, H, W, cB, c4, KH, dh, dw, sx, top, left, w, bias, yo, hasBias, relu, relu6, false, false, false);
@@ -182,6 +187,106 @@ function forwardPixel(
     storeOutput(yo + 2 * cB + off, a2, bias + off, hasBias, relu, relu6);
     storeOutput(yo + 3 * cB + off, a3, bias + off, hasBias, relu, relu6);
   }
+}
+
+/**
+ * Eight consecutive output pixels of one row, stride 1, undilated 3-wide filter, channels [0, c4):
+ * each of the 10 input columns is loaded once and feeds the (up to) three pixels that read it, so
+ * 8 independent sums are in flight (a quad's 4 left the FMA latency exposed). Column 0 is padding
+ * when lz, column 9 when rz (zero vectors, as in forwardQuad3). Each pixel's taps are added in
+ * (kh, kw) order: forwardPixel's bits.
+ */
+function forwardOct3s1(
+  img: usize, H: i32, W: i32, cB: usize, c4: usize, KH: i32, dh: i32, top: i32, left: i32,
+  w: usize, bias: usize, yo: usize, flags: i32, lz: bool, rz: bool,
+): void {
+  const z = f32x4.splat(0);
+  const firstB: usize = lz ? cB : 0, lastB: usize = (rz ? 8 : 9) * cB;
+  for (let c: usize = 0; c < c4; c += 4) {
+    const off = c << 2;
+    let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const p = img + <usize>(ih * W + left) * cB + off;
+      const wrow = w + <usize>(kh * 3) * cB + off;
+      const w0 = v128.load(wrow), w1 = v128.load(wrow + cB), w2 = v128.load(wrow + 2 * cB);
+      let x = v128.load(p + firstB);
+      if (lz) x = z;
+      a0 = fma(x, w0, a0);
+      x = v128.load(p + cB); a0 = fma(x, w1, a0); a1 = fma(x, w0, a1);
+      x = v128.load(p + 2 * cB); a0 = fma(x, w2, a0); a1 = fma(x, w1, a1); a2 = fma(x, w0, a2);
+      x = v128.load(p + 3 * cB); a1 = fma(x, w2, a1); a2 = fma(x, w1, a2); a3 = fma(x, w0, a3);
+      x = v128.load(p + 4 * cB); a2 = fma(x, w2, a2); a3 = fma(x, w1, a3); a4 = fma(x, w0, a4);
+      x = v128.load(p + 5 * cB); a3 = fma(x, w2, a3); a4 = fma(x, w1, a4); a5 = fma(x, w0, a5);
+      x = v128.load(p + 6 * cB); a4 = fma(x, w2, a4); a5 = fma(x, w1, a5); a6 = fma(x, w0, a6);
+      x = v128.load(p + 7 * cB); a5 = fma(x, w2, a5); a6 = fma(x, w1, a6); a7 = fma(x, w0, a7);
+      x = v128.load(p + 8 * cB); a6 = fma(x, w2, a6); a7 = fma(x, w1, a7);
+      x = v128.load(p + lastB);
+      if (rz) x = z;
+      a7 = fma(x, w2, a7);
+    }
+    storeOct(yo + off, cB, a0, a1, a2, a3, a4, a5, a6, a7, bias + off, flags);
+  }
+}
+
+/**
+ * forwardOct3s1 at stride 2: the 17 input columns of 8 pixels, column 2i + 2 shared by pixels i
+ * (its last tap) and i + 1 (its first). Column 0 is padding when lz, column 16 when rz.
+ */
+function forwardOct3s2(
+  img: usize, H: i32, W: i32, cB: usize, c4: usize, KH: i32, dh: i32, top: i32, left: i32,
+  w: usize, bias: usize, yo: usize, flags: i32, lz: bool, rz: bool,
+): void {
+  const z = f32x4.splat(0);
+  const firstB: usize = lz ? cB : 0, lastB: usize = (rz ? 15 : 16) * cB;
+  for (let c: usize = 0; c < c4; c += 4) {
+    const off = c << 2;
+    let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const p = img + <usize>(ih * W + left) * cB + off;
+      const wrow = w + <usize>(kh * 3) * cB + off;
+      const w0 = v128.load(wrow), w1 = v128.load(wrow + cB), w2 = v128.load(wrow + 2 * cB);
+      let x = v128.load(p + firstB);
+      if (lz) x = z;
+      a0 = fma(x, w0, a0);
+      a0 = fma(v128.load(p + cB), w1, a0);
+      x = v128.load(p + 2 * cB); a0 = fma(x, w2, a0); a1 = fma(x, w0, a1);
+      a1 = fma(v128.load(p + 3 * cB), w1, a1);
+      x = v128.load(p + 4 * cB); a1 = fma(x, w2, a1); a2 = fma(x, w0, a2);
+      a2 = fma(v128.load(p + 5 * cB), w1, a2);
+      x = v128.load(p + 6 * cB); a2 = fma(x, w2, a2); a3 = fma(x, w0, a3);
+      a3 = fma(v128.load(p + 7 * cB), w1, a3);
+      x = v128.load(p + 8 * cB); a3 = fma(x, w2, a3); a4 = fma(x, w0, a4);
+      a4 = fma(v128.load(p + 9 * cB), w1, a4);
+      x = v128.load(p + 10 * cB); a4 = fma(x, w2, a4); a5 = fma(x, w0, a5);
+      a5 = fma(v128.load(p + 11 * cB), w1, a5);
+      x = v128.load(p + 12 * cB); a5 = fma(x, w2, a5); a6 = fma(x, w0, a6);
+      a6 = fma(v128.load(p + 13 * cB), w1, a6);
+      x = v128.load(p + 14 * cB); a6 = fma(x, w2, a6); a7 = fma(x, w0, a7);
+      a7 = fma(v128.load(p + 15 * cB), w1, a7);
+      x = v128.load(p + lastB);
+      if (rz) x = z;
+      a7 = fma(x, w2, a7);
+    }
+    storeOct(yo + off, cB, a0, a1, a2, a3, a4, a5, a6, a7, bias + off, flags);
+  }
+}
+
+/** The eight pixels' outputs (pixel stride cB) through storeOutput's epilogue. */
+// @ts-ignore: decorator
+@inline function storeOct(y: usize, cB: usize, a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, a7: v128, bias: usize, flags: i32): void {
+  const hasBias = (flags & F_BIAS) != 0, relu = (flags & F_RELU) != 0, relu6 = (flags & F_RELU6) != 0;
+  storeOutput(y, a0, bias, hasBias, relu, relu6);
+  storeOutput(y + cB, a1, bias, hasBias, relu, relu6);
+  storeOutput(y + 2 * cB, a2, bias, hasBias, relu, relu6);
+  storeOutput(y + 3 * cB, a3, bias, hasBias, relu, relu6);
+  storeOutput(y + 4 * cB, a4, bias, hasBias, relu, relu6);
+  storeOutput(y + 5 * cB, a5, bias, hasBias, relu, relu6);
+  storeOutput(y + 6 * cB, a6, bias, hasBias, relu, relu6);
+  storeOutput(y + 7 * cB, a7, bias, hasBias, relu, relu6);
 }
 
 /** y[0:4] = act(acc + bias[0:4]) (bias only with hasBias; relu6: relu, then min(., 6)). */
