@@ -29,8 +29,9 @@ export function depthwiseForward(
     while (ow < OW) {
       const left = ow * sx - padL;
       const yo = yrow + <usize>ow * cB;
-      // Four output pixels whose 3 column taps lie inside the row, or (undilated) reach at most one
-      // padded column on either side: one pass per 4 channels.
+      // Eight (then four) output pixels of a 3-wide filter whose column taps lie inside the row, or
+      // (undilated) reach at most one padded column on either side: one pass per 4 channels. Eight
+      // pixels keep 8 sums in flight (stride 1 or 2, undilated, C % 4 == 0); four, any dilation.
       const right = (ow + 3) * sx - padL + 2 * dw; // the quad's last input column
       const inside = left >= 0 && right < W;
       const border = !inside && dw == 1 && left >= -1 && right <= W;
