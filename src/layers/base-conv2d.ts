@@ -117,6 +117,7 @@ export abstract class BaseConv2D extends Layer {
       kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
       runWith: (x, activation) => conv2d(x, filter(weights.kernel), options(x, activation)),
       runWithPool: (x, activation, pool) => conv2dPool(x, filter(weights.kernel), options(x, activation), pool),
+      runWithResidual: (x, activation, residual) => conv2d(x, filter(weights.kernel), { ...options(x, activation), residual }),
       withWeights: (other) => this.fusedConvStage(fused, other, filter, groups, extra),
     };
     // One zero padding folds; a second would need the first's padding added to it.
