@@ -4,10 +4,11 @@ import type { WasmContext } from '../context.js';
 import type { Temps } from './inputs.js';
 
 /**
- * Micro-kernel rows of the Winograd forward and input-gradient GEMMs (tiles x channels). The 4x8
- * kernel with one k-step per loop iteration (gen-microkernels.mjs) beats the 5x8 one: seed CNN
- * conv2 11.8 -> 9.1 ms at batch 256 on one thread, cifar-vgg's convs 10-23% faster, the same bits
- * (branch mb-infer). (The filter gradient's GEMM runs over input channels, with gemm.ts's MR.)
+ * Micro-kernel rows of the F(2x2, 5x5) and stride-2 phase Winograd forward and input-gradient GEMMs
+ * (tiles x channels; the F(4x4, 3x3) ones run winograd-gemm.ts's WG_ROWS). The 4x8 kernel with one
+ * k-step per loop iteration (gen-microkernels.mjs) beats the 5x8 one: LeNet-5's conv2 6.5 -> 4.5 ms
+ * at batch 256 on one thread, resnet8's stride-2 32->64 conv 12.5 -> 10.3 ms, the same bits
+ * (branch mb-infer). (The filter gradients' GEMMs run over input channels, with gemm.ts's MR.)
  */
 export const WINO_MR = 4;
 
