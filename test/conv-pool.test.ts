@@ -55,12 +55,13 @@ function bitsOf(t: Tensor): Uint32Array {
 
 describe('Conv2DPool kernel', () => {
   for (const backend of BACKENDS) {
-    it(`${backend}: equals Conv2D then Pool2D bit for bit`, () => {
+    it(`${backend}: equals Conv2D then Pool2D bit for bit (relu, relu6)`, () => {
       engine.setBackend(backend);
-      CASES.forEach(({ title, x: xs, w: ws, strides, pad, pool }, k) => {
+      for (const activation of ['relu', 'relu6'] as const) CASES.forEach(({ title: t, x: xs, w: ws, strides, pad, pool }, k) => {
+        const title = `${t}, ${activation}`;
         const r = new Random(30 + k);
         const x = randn(xs, r), filter = randn(ws, r), bias = randn([ws[3]!], r);
-        const attrs = { strides: strides ?? [1, 1] as [number, number], pad: pad ?? [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number], groups: 1, activation: 'relu' as const };
+        const attrs = { strides: strides ?? [1, 1] as [number, number], pad: pad ?? [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number], groups: 1, activation };
         const [y, pooled] = engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...attrs, pool });
         const y0 = engine.runKernel('Conv2D', { x, filter, bias }, attrs);
         const pooled0 = engine.runKernel('Pool2D', { x: y0 }, pool);

@@ -85,7 +85,7 @@ describe('wasm one-channel convolutions', () => {
     engine.setBackend('ref');
   });
 
-  it('forward on 2 and 3 channels (strips of 3 taps, 3x3 and other filters; bias, relu, neither) matches the reference, identically on 1 and 2 threads', () => {
+  it('forward on 2 and 3 channels (strips of 3 taps, 3x3 and other filters; bias, relu, relu6, neither) matches the reference, identically on 1 and 2 threads', () => {
     // cifar-vgg's stem, then strides, padding and tails (K % 12 != 0) over the C-wide taps.
     const few: (Case & { C: number })[] = [
       { N: 4, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
@@ -101,7 +101,7 @@ describe('wasm one-channel convolutions', () => {
       { N: 2, H: 10, W: 10, KH: 2, KW: 6, K: 8, s: [1, 1], pad: [0, 0, 1, 1], C: 2 },
     ];
     for (const c of few) {
-      for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+      for (const [bias, activation] of [[true, 'relu'], [true, 'relu6'], [true, 'linear'], [false, 'relu'], [false, 'relu6'], [false, 'linear']] as const) {
         const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
         const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.KH, c.KW, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
         check(`conv ${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW}->${c.K} stride ${c.s} pad ${c.pad} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1ForwardStrips');

@@ -45,6 +45,15 @@ describe('wasm depthwise convolutions', () => {
     { N: 2, H: 13, W: 14, C: 20, KH: 5, KW: 4, s: [2, 3], d: [3, 2], pad: [3, 2, 1, 4] },
     // The strided blocks with PyTorch's padding 1 as the conv's own padding (16 -> 8).
     { N: 3, H: 16, W: 16, C: 36, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 1, 1] },
+    // Four-pixel passes over a padded first and/or last column (mobilenet-mini's dw4: one pass per row).
+    { N: 3, H: 8, W: 8, C: 128, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 2, H: 7, W: 7, C: 12, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 2, H: 5, W: 4, C: 8, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 2, H: 5, W: 9, C: 10, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [1, 1, 0, 1] },
+    // Eight-pixel passes: stride 2 over a padded last column, stride 1 unpadded, dilated rows.
+    { N: 2, H: 6, W: 15, C: 8, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 2, H: 5, W: 12, C: 4, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [0, 0, 0, 0] },
+    { N: 2, H: 9, W: 10, C: 8, KH: 3, KW: 3, s: [1, 1], d: [2, 1], pad: [2, 2, 1, 1] },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW} stride ${c.s} dilation ${c.d} pad ${c.pad}`;
   const geometry = (c: Case) => {

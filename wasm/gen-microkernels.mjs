@@ -11,7 +11,13 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const MRS = [4, 5, 6];
-const UNROLL = 2;
+/**
+ * k-steps per loop iteration, by MR. The 4x8 kernels run one k per iteration: in V8 (Node 20, this
+ * AMD EPYC) that loop reached 53-55 GF/s per thread in sgemmUPacked (pointwise shapes, K = 32-128)
+ * where the same kernel unrolled twice ran 30-36 and 5x8 unrolled twice (the former GEMM_MR) 33-38;
+ * 5x8 and 6x8 unrolled once or four times measured no better (branch mb-infer, DESIGN.md).
+ */
+const UNROLL = { 4: 1, 5: 2, 6: 2 };
 
 // Variants: 'P' packed A panel [kc][MR]; 'I' indirect A: `rows` points at MR row addresses
 // (u32 byte offsets, + koff), each row holding kc contiguous values; 'T' transposed A: MR contiguous
@@ -19,6 +25,7 @@ const UNROLL = 2;
 // nseg segments of kcs values, segment s of row r starting at rows[r] + s * segStride; 'X' gathered
 // transposed A: the mr values of step k are contiguous at tbl[k] + off (tbl: u32 addresses).
 function kernel(mr, mode) {
+  const unroll = UNROLL[mr];
   const L = [];
   const accs = [];
   for (let i = 0; i < mr; i++) accs.push(`c${i}0`, `c${i}1`);
@@ -58,10 +65,12 @@ function kernel(mr, mode) {
     else L.push(`    b += ${n * 32};`);
   };
   L.push(`  let k = 0;`);
-  L.push(`  for (; k + ${UNROLL} <= kc; k += ${UNROLL}) {`);
-  for (let u = 0; u < UNROLL; u++) step(u, u * 32);
-  adv(UNROLL);
-  L.push(`  }`);
+  if (unroll > 1) {
+    L.push(`  for (; k + ${unroll} <= kc; k += ${unroll}) {`);
+    for (let u = 0; u < unroll; u++) step(u, u * 32);
+    adv(unroll);
+    L.push(`  }`);
+  }
   L.push(`  for (; k < kc; k++) {`);
   step(0, 0);
   adv(1);

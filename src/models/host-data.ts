@@ -5,7 +5,7 @@
  * backend during a step, and the data set is never duplicated on the JS heap (60,000 MNIST
  * images are 188 MB as float32: a second copy was what set the peak memory of training).
  */
-import { tensor } from '../ops/create.js';
+import { engine } from '../backend/engine.js';
 import type { DataArray, DType } from '../tensor/dtype.js';
 import { shapeToString, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -65,20 +65,33 @@ export function sliceSamples(h: HostData, start: number, end: number): HostData 
 
 /**
  * A tensor of the samples `order[start..end)` (or start..end in order when `order` is null).
- * Call inside the step's scope, so the batch is released with the step. The rows are copied out
- * of a fresh view into a JS array before the tensor is made: making it allocates backend memory.
+ * Call inside the step's scope, so the batch is released with the step. The rows are copied
+ * straight from a fresh view of the source into the batch's backend storage (makeTensorWith), so
+ * a batch allocates no JS array: a 256-image 32x32x3 batch spent ~2 ms of a ~45 ms prediction in
+ * a fresh 3 MB typed array and its second copy.
  */
 export function gatherBatch(h: HostData, order: Int32Array | null, start: number, end: number): Tensor {
   const row = sizeOf(h.sampleShape);
   const n = end - start;
-  const values = h.values;
-  if (order === null) return tensor(values.slice(start * row, end * row), [n, ...h.sampleShape], h.dtype);
-  const out = h.dtype === 'int32' ? new Int32Array(n * row) : new Float32Array(n * row);
+  const shape = [n, ...h.sampleShape];
+  // Read once first: a source not yet computed computes now, since the fill must not allocate.
+  void h.values;
+  return engine.makeTensorWith(shape, h.dtype, (out: DataArray) => {
+    // A view taken after the batch was allocated (the allocation may have grown the heap).
+    copyRowsInto(out, h.values, order, start, n, row);
+  });
+}
+
+/** Rows order[start + i] (or start + i) of `values`, i < n, `row` values each, into `out`. */
+function copyRowsInto(out: DataArray, values: DataArray, order: Int32Array | null, start: number, n: number, row: number): void {
+  if (order === null) {
+    out.set(values.subarray(start * row, (start + n) * row));
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const src = order[start + i] * row;
     out.set(values.subarray(src, src + row), i * row);
   }
-  return tensor(out, [n, ...h.sampleShape], h.dtype);
 }
 
 /** Throws when inputs and targets disagree on the number of samples. */

@@ -17,7 +17,7 @@
 // - conv1Forward3x3: y = relu?(x (*) w + bias) for 3x3 filters; conv1ForwardStrips: the same on
 //   2-3 input channels and other filter sizes, as strips of 3 taps.
 import { pool2x2Row } from './pool';
-import { fma, relu4 } from './simd';
+import { cap6, fma, relu4 } from './simd';
 
 /** Float offset -> byte pointer. */
 // @ts-ignore: decorator
@@ -235,7 +235,9 @@ export function conv1Forward3x3(
  * even), since each odd row is pooled with the one before it.
  *
  * As conv1Forward3x3 but with KH * KW * C / 3 passes, one per strip of 3 taps (the same 15 xmm
- * registers per pass): each output value is bias + its KH * KW * C taps in tap order.
+ * registers per pass): each output value is bias + its KH * KW * C taps in tap order. `relu`: 1
+ * relu, 2 relu6 (relu, then min(., 6) in the last pass: a separate clamp pass over y cost a stem
+ * read and write of y).
  */
 export function conv1ForwardStrips(
   x: usize, H: i32, W: i32, C: i32, KH: i32, KW: i32, sy: i32, sx: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
@@ -259,11 +261,13 @@ export function conv1ForwardStrips(
         const xs = xr + <usize>(p / S) * rowB + (<usize>(3 * (p % S)) << 2), wp = wg + <usize>(3 * p) * kB;
         if (groups == 3) {
           if (p == 0) forwardPass3(PASS_BIAS, xs, wp, kB, bg, sxC, yg, OW);
+          else if (p == last && relu == 2) forwardPass3(PASS_ADD_RELU6, xs, wp, kB, 0, sxC, yg, OW);
           else if (p == last && relu) forwardPass3(PASS_ADD_RELU, xs, wp, kB, 0, sxC, yg, OW);
           else forwardPass3(PASS_ADD, xs, wp, kB, 0, sxC, yg, OW);
         } else {
           const gB: usize = groups == 2 ? 16 : 0; // the second group, or the first again
           if (p == 0) forwardPass(PASS_BIAS, xs, wp, kB, gB, bg, sxC, yg, OW);
+          else if (p == last && relu == 2) forwardPass(PASS_ADD_RELU6, xs, wp, kB, gB, 0, sxC, yg, OW);
           else if (p == last && relu) forwardPass(PASS_ADD_RELU, xs, wp, kB, gB, 0, sxC, yg, OW);
           else forwardPass(PASS_ADD, xs, wp, kB, gB, 0, sxC, yg, OW);
         }
@@ -279,7 +283,7 @@ export function conv1ForwardStrips(
 }
 
 /** Pass kinds of the forward kernel (constants after inlining: no branch in the pixel loop). */
-const PASS_BIAS: i32 = 0, PASS_ADD: i32 = 1, PASS_ADD_RELU: i32 = 2;
+const PASS_BIAS: i32 = 0, PASS_ADD: i32 = 1, PASS_ADD_RELU: i32 = 2, PASS_ADD_RELU6: i32 = 3;
 
 
 /**
@@ -304,7 +308,8 @@ const PASS_BIAS: i32 = 0, PASS_ADD: i32 = 1, PASS_ADD_RELU: i32 = 2;
     a = fma(s0, w0, a); a = fma(s1, w1, a); a = fma(s2, w2, a);
     b = fma(s0, v0, b); b = fma(s1, v1, b); b = fma(s2, v2, b);
     c = fma(s0, u0, c); c = fma(s1, u1, c); c = fma(s2, u2, c);
-    if (pass == PASS_ADD_RELU) { a = relu4(a); b = relu4(b); c = relu4(c); }
+    if (pass == PASS_ADD_RELU || pass == PASS_ADD_RELU6) { a = relu4(a); b = relu4(b); c = relu4(c); }
+    if (pass == PASS_ADD_RELU6) { a = cap6(a); b = cap6(b); c = cap6(c); }
     v128.store(o, a); v128.store(o, b, 16); v128.store(o, c, 32);
     xp += sxB; o += kB;
   }
@@ -327,7 +332,8 @@ const PASS_BIAS: i32 = 0, PASS_ADD: i32 = 1, PASS_ADD_RELU: i32 = 2;
     }
     a = fma(s0, w0, a); a = fma(s1, w1, a); a = fma(s2, w2, a);
     b = fma(s0, v0, b); b = fma(s1, v1, b); b = fma(s2, v2, b);
-    if (pass == PASS_ADD_RELU) { a = relu4(a); b = relu4(b); }
+    if (pass == PASS_ADD_RELU || pass == PASS_ADD_RELU6) { a = relu4(a); b = relu4(b); }
+    if (pass == PASS_ADD_RELU6) { a = cap6(a); b = cap6(b); }
     v128.store(o + gB, b); v128.store(o, a);
     xp += sxB; o += kB;
   }

@@ -29,10 +29,25 @@ export function depthwiseForward(
     while (ow < OW) {
       const left = ow * sx - padL;
       const yo = yrow + <usize>ow * cB;
-      // Four output pixels whose 3 column taps all lie inside the row: one pass per 4 channels.
-      if (KW == 3 && c4 > 0 && ow + 4 <= OW && left >= 0 && (ow + 3) * sx - padL + 2 * dw < W) {
-        if (s1) forwardQuad3(img, H, W, cB, c4, KH, dh, 1, 1, top, left, w, bias, yo, hasBias, relu, relu6, true);
-        else forwardQuad3(img, H, W, cB, c4, KH, dh, dw, sx, top, left, w, bias, yo, hasBias, relu, relu6, false);
+      // Eight (then four) output pixels of a 3-wide filter whose column taps lie inside the row, or
+      // (undilated) reach at most one padded column on either side: one pass per 4 channels. Eight
+      // pixels keep 8 sums in flight (stride 1 or 2, undilated, C % 4 == 0); four, any dilation.
+      const right = (ow + 3) * sx - padL + 2 * dw; // the quad's last input column
+      const inside = left >= 0 && right < W;
+      const border = !inside && dw == 1 && left >= -1 && right <= W;
+      const right8 = (ow + 7) * sx - padL + 2; // an eight-pixel pass's last input column (undilated)
+      if (KW == 3 && c4 == <usize>C && dw == 1 && sx <= 2 && ow + 8 <= OW && left >= -1 && right8 <= W) {
+        if (sx == 1) forwardOct3s1(img, H, W, cB, c4, KH, dh, top, left, w, bias, yo, flags, left < 0, right8 == W);
+        else forwardOct3s2(img, H, W, cB, c4, KH, dh, top, left, w, bias, yo, flags, left < 0, right8 == W);
+        ow += 8;
+      } else if (KW == 3 && c4 > 0 && ow + 4 <= OW && (inside || border)) {
+        if (inside) {
+          if (s1) forwardQuad3(img, H, W, cB, c4, KH, dh, 1, 1, top, left, w, bias, yo, hasBias, relu, relu6, true, false, false);
+          else forwardQuad3(img, H, W, cB, c4, KH, dh, dw, sx, top, left, w, bias, yo, hasBias, relu, relu6, false, false, false);
+        } else {
+          if (s1) forwardQuad3(img, H, W, cB, c4, KH, dh, 1, 1, top, left, w, bias, yo, hasBias, relu, relu6, true, left < 0, right == W);
+          else forwardQuad3(img, H, W, cB, c4, KH, dh, 1, sx, top, left, w, bias, yo, hasBias, relu, relu6, false, left < 0, right == W);
+        }
         if (c4 < <usize>C) {
           for (let i = 0; i < 4; i++) {
             forwardPixel(img, H, W, cB, C, KH, KW, dh, dw, top, left + i * sx, w, bias, yo + <usize>i * cB, hasBias, relu, relu6, c4);
@@ -118,39 +133,54 @@ function forwardPixel(
 }
 
 /**
- * Four consecutive output pixels of one row with a 3-wide filter whose column taps all lie inside
- * the image, channels [0, c4): the filter row's 3 weight vectors are loaded once for the 4 pixels
- * (and, stride 1 undilated, the 6 input columns once for the 12 taps) instead of once per tap and
- * pixel. Each pixel's taps are summed in the same (kh, kw) order as forwardPixel's: the same bits.
+ * Four consecutive output pixels of one row with a 3-wide filter, channels [0, c4): the filter
+ * row's 3 weight vectors are loaded once for the 4 pixels (and, stride 1 undilated, the 6 input
+ * columns once for the 12 taps) instead of once per tap and pixel. The quad's first input column
+ * is padding when lz (it is never read: a zero vector takes its place) and its last when rz
+ * (undilated only): a padded tap adds 0 * w, which leaves a sum that is never -0 unchanged, so each
+ * pixel gets the bits of forwardPixel's (kh, kw) order, which skips the tap (for finite weights).
  */
 // @ts-ignore: decorator
 @inline function forwardQuad3(
   img: usize, H: i32, W: i32, cB: usize, c4: usize, KH: i32, dh: i32, dw: i32, sx: i32, top: i32, left: i32,
-  w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool, s1: bool,
+  w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool, s1: bool, lz: bool, rz: bool,
 ): void {
   const pxB = <usize>sx * cB, kB = <usize>dw * cB;
+  const z = f32x4.splat(0);
+  // The addresses of the first and last columns, moved inside the row when they are padding (the
+  // load is then unused, but a select may still perform it).
+  const firstB: usize = lz ? cB : 0, lastB: usize = <usize>(3 * sx + 2 * dw - (rz ? 1 : 0)) * cB;
   for (let c: usize = 0; c < c4; c += 4) {
     const off = c << 2;
-    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let a0 = z, a1 = z, a2 = z, a3 = z;
     for (let kh = 0; kh < KH; kh++) {
       const ih = top + kh * dh;
       if (ih < 0 || ih >= H) continue;
-      const p = img + (<usize>ih * <usize>W + <usize>left) * cB + off;
+      const p = img + <usize>(ih * W + left) * cB + off;
       const wrow = w + <usize>(kh * 3) * cB + off;
       const w0 = v128.load(wrow), w1 = v128.load(wrow + cB), w2 = v128.load(wrow + 2 * cB);
       if (s1) {
-        const x0 = v128.load(p), x1 = v128.load(p + cB), x2 = v128.load(p + 2 * cB);
-        const x3 = v128.load(p + 3 * cB), x4 = v128.load(p + 4 * cB), x5 = v128.load(p + 5 * cB);
+        let x0 = v128.load(p + firstB);
+        if (lz) x0 = z;
+        const x1 = v128.load(p + cB), x2 = v128.load(p + 2 * cB);
+        const x3 = v128.load(p + 3 * cB), x4 = v128.load(p + 4 * cB);
+        let x5 = v128.load(p + lastB);
+        if (rz) x5 = z;
         a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
         a1 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a1)));
         a2 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a2)));
         a3 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a3)));
       } else {
         let q = p;
-        a0 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a0))); q += pxB;
+        let f0 = v128.load(q + firstB);
+        if (lz) f0 = z;
+        a0 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(f0, w0, a0))); q += pxB;
         a1 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a1))); q += pxB;
-        a2 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a2))); q += pxB;
-        a3 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a3)));
+        a2 = fma(v128.load(q + 2 * kB), w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a2)));
+        let l3 = v128.load(p + lastB);
+        if (rz) l3 = z;
+        q += pxB;
+        a3 = fma(l3, w2, fma(v128.load(q + kB), w1, fma(v128.load(q), w0, a3)));
       }
     }
     storeOutput(yo + off, a0, bias + off, hasBias, relu, relu6);
@@ -158,6 +188,106 @@ function forwardPixel(
     storeOutput(yo + 2 * cB + off, a2, bias + off, hasBias, relu, relu6);
     storeOutput(yo + 3 * cB + off, a3, bias + off, hasBias, relu, relu6);
   }
+}
+
+/**
+ * Eight consecutive output pixels of one row, stride 1, undilated 3-wide filter, channels [0, c4):
+ * each of the 10 input columns is loaded once and feeds the (up to) three pixels that read it, so
+ * 8 independent sums are in flight (a quad's 4 left the FMA latency exposed). Column 0 is padding
+ * when lz, column 9 when rz (zero vectors, as in forwardQuad3). Each pixel's taps are added in
+ * (kh, kw) order: forwardPixel's bits.
+ */
+function forwardOct3s1(
+  img: usize, H: i32, W: i32, cB: usize, c4: usize, KH: i32, dh: i32, top: i32, left: i32,
+  w: usize, bias: usize, yo: usize, flags: i32, lz: bool, rz: bool,
+): void {
+  const z = f32x4.splat(0);
+  const firstB: usize = lz ? cB : 0, lastB: usize = (rz ? 8 : 9) * cB;
+  for (let c: usize = 0; c < c4; c += 4) {
+    const off = c << 2;
+    let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const p = img + <usize>(ih * W + left) * cB + off;
+      const wrow = w + <usize>(kh * 3) * cB + off;
+      const w0 = v128.load(wrow), w1 = v128.load(wrow + cB), w2 = v128.load(wrow + 2 * cB);
+      let x = v128.load(p + firstB);
+      if (lz) x = z;
+      a0 = fma(x, w0, a0);
+      x = v128.load(p + cB); a0 = fma(x, w1, a0); a1 = fma(x, w0, a1);
+      x = v128.load(p + 2 * cB); a0 = fma(x, w2, a0); a1 = fma(x, w1, a1); a2 = fma(x, w0, a2);
+      x = v128.load(p + 3 * cB); a1 = fma(x, w2, a1); a2 = fma(x, w1, a2); a3 = fma(x, w0, a3);
+      x = v128.load(p + 4 * cB); a2 = fma(x, w2, a2); a3 = fma(x, w1, a3); a4 = fma(x, w0, a4);
+      x = v128.load(p + 5 * cB); a3 = fma(x, w2, a3); a4 = fma(x, w1, a4); a5 = fma(x, w0, a5);
+      x = v128.load(p + 6 * cB); a4 = fma(x, w2, a4); a5 = fma(x, w1, a5); a6 = fma(x, w0, a6);
+      x = v128.load(p + 7 * cB); a5 = fma(x, w2, a5); a6 = fma(x, w1, a6); a7 = fma(x, w0, a7);
+      x = v128.load(p + 8 * cB); a6 = fma(x, w2, a6); a7 = fma(x, w1, a7);
+      x = v128.load(p + lastB);
+      if (rz) x = z;
+      a7 = fma(x, w2, a7);
+    }
+    storeOct(yo + off, cB, a0, a1, a2, a3, a4, a5, a6, a7, bias + off, flags);
+  }
+}
+
+/**
+ * forwardOct3s1 at stride 2: the 17 input columns of 8 pixels, column 2i + 2 shared by pixels i
+ * (its last tap) and i + 1 (its first). Column 0 is padding when lz, column 16 when rz.
+ */
+function forwardOct3s2(
+  img: usize, H: i32, W: i32, cB: usize, c4: usize, KH: i32, dh: i32, top: i32, left: i32,
+  w: usize, bias: usize, yo: usize, flags: i32, lz: bool, rz: bool,
+): void {
+  const z = f32x4.splat(0);
+  const firstB: usize = lz ? cB : 0, lastB: usize = (rz ? 15 : 16) * cB;
+  for (let c: usize = 0; c < c4; c += 4) {
+    const off = c << 2;
+    let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+    for (let kh = 0; kh < KH; kh++) {
+      const ih = top + kh * dh;
+      if (ih < 0 || ih >= H) continue;
+      const p = img + <usize>(ih * W + left) * cB + off;
+      const wrow = w + <usize>(kh * 3) * cB + off;
+      const w0 = v128.load(wrow), w1 = v128.load(wrow + cB), w2 = v128.load(wrow + 2 * cB);
+      let x = v128.load(p + firstB);
+      if (lz) x = z;
+      a0 = fma(x, w0, a0);
+      a0 = fma(v128.load(p + cB), w1, a0);
+      x = v128.load(p + 2 * cB); a0 = fma(x, w2, a0); a1 = fma(x, w0, a1);
+      a1 = fma(v128.load(p + 3 * cB), w1, a1);
+      x = v128.load(p + 4 * cB); a1 = fma(x, w2, a1); a2 = fma(x, w0, a2);
+      a2 = fma(v128.load(p + 5 * cB), w1, a2);
+      x = v128.load(p + 6 * cB); a2 = fma(x, w2, a2); a3 = fma(x, w0, a3);
+      a3 = fma(v128.load(p + 7 * cB), w1, a3);
+      x = v128.load(p + 8 * cB); a3 = fma(x, w2, a3); a4 = fma(x, w0, a4);
+      a4 = fma(v128.load(p + 9 * cB), w1, a4);
+      x = v128.load(p + 10 * cB); a4 = fma(x, w2, a4); a5 = fma(x, w0, a5);
+      a5 = fma(v128.load(p + 11 * cB), w1, a5);
+      x = v128.load(p + 12 * cB); a5 = fma(x, w2, a5); a6 = fma(x, w0, a6);
+      a6 = fma(v128.load(p + 13 * cB), w1, a6);
+      x = v128.load(p + 14 * cB); a6 = fma(x, w2, a6); a7 = fma(x, w0, a7);
+      a7 = fma(v128.load(p + 15 * cB), w1, a7);
+      x = v128.load(p + lastB);
+      if (rz) x = z;
+      a7 = fma(x, w2, a7);
+    }
+    storeOct(yo + off, cB, a0, a1, a2, a3, a4, a5, a6, a7, bias + off, flags);
+  }
+}
+
+/** The eight pixels' outputs (pixel stride cB) through storeOutput's epilogue. */
+// @ts-ignore: decorator
+@inline function storeOct(y: usize, cB: usize, a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, a7: v128, bias: usize, flags: i32): void {
+  const hasBias = (flags & F_BIAS) != 0, relu = (flags & F_RELU) != 0, relu6 = (flags & F_RELU6) != 0;
+  storeOutput(y, a0, bias, hasBias, relu, relu6);
+  storeOutput(y + cB, a1, bias, hasBias, relu, relu6);
+  storeOutput(y + 2 * cB, a2, bias, hasBias, relu, relu6);
+  storeOutput(y + 3 * cB, a3, bias, hasBias, relu, relu6);
+  storeOutput(y + 4 * cB, a4, bias, hasBias, relu, relu6);
+  storeOutput(y + 5 * cB, a5, bias, hasBias, relu, relu6);
+  storeOutput(y + 6 * cB, a6, bias, hasBias, relu, relu6);
+  storeOutput(y + 7 * cB, a7, bias, hasBias, relu, relu6);
 }
 
 /** y[0:4] = act(acc + bias[0:4]) (bias only with hasBias; relu6: relu, then min(., 6)). */

@@ -7,19 +7,6 @@ export function mk4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, flags: 
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0), c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let b0: v128, b1: v128, av: v128;
   let k = 0;
-  for (; k + 2 <= kc; k += 2) {
-    b0 = v128.load(b, 0); b1 = v128.load(b, 16);
-    av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a, 8); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a, 12); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    b0 = v128.load(b, 32); b1 = v128.load(b, 48);
-    av = v128.load32_splat(a, 16); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a, 20); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a, 24); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a, 28); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    a += 32; b += 64;
-  }
   for (; k < kc; k++) {
     b0 = v128.load(b, 0); b1 = v128.load(b, 16);
     av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
@@ -70,19 +57,6 @@ export function mkI4x8(kc: i32, rows: usize, koff: usize, b: usize, c: usize, ld
   let a2 = load<u32>(rows, 8) + koff;
   let a3 = load<u32>(rows, 12) + koff;
   let k = 0;
-  for (; k + 2 <= kc; k += 2) {
-    b0 = v128.load(b, 0); b1 = v128.load(b, 16);
-    av = v128.load32_splat(a0, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a1, 0); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a2, 0); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a3, 0); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    b0 = v128.load(b, 32); b1 = v128.load(b, 48);
-    av = v128.load32_splat(a0, 4); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a1, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a2, 4); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a3, 4); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    a0 += 8; a1 += 8; a2 += 8; a3 += 8; b += 64;
-  }
   for (; k < kc; k++) {
     b0 = v128.load(b, 0); b1 = v128.load(b, 16);
     av = v128.load32_splat(a0, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
@@ -129,21 +103,6 @@ export function mkT4x8(kc: i32, a: usize, lda: usize, b: usize, c: usize, ldc: u
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0), c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let b0: v128, b1: v128, av: v128;
   let k = 0;
-  for (; k + 2 <= kc; k += 2) {
-    b0 = v128.load(b, 0); b1 = v128.load(b, 16);
-    av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a, 8); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a, 12); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    a += lda;
-    b0 = v128.load(b, 32); b1 = v128.load(b, 48);
-    av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a, 8); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a, 12); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    a += lda;
-    b += 64;
-  }
   for (; k < kc; k++) {
     b0 = v128.load(b, 0); b1 = v128.load(b, 16);
     av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
@@ -197,19 +156,6 @@ export function mkC4x8(nseg: i32, kc: i32, rows: usize, segStride: usize, b: usi
   for (let s = 0; s < nseg; s++) {
   let a0 = r0; let a1 = r1; let a2 = r2; let a3 = r3;
   let k = 0;
-  for (; k + 2 <= kc; k += 2) {
-    b0 = v128.load(b, 0); b1 = v128.load(b, 16);
-    av = v128.load32_splat(a0, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a1, 0); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a2, 0); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a3, 0); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    b0 = v128.load(b, 32); b1 = v128.load(b, 48);
-    av = v128.load32_splat(a0, 4); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a1, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a2, 4); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a3, 4); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    a0 += 8; a1 += 8; a2 += 8; a3 += 8; b += 64;
-  }
   for (; k < kc; k++) {
     b0 = v128.load(b, 0); b1 = v128.load(b, 16);
     av = v128.load32_splat(a0, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
@@ -259,21 +205,6 @@ export function mkX4x8(kc: i32, tbl: usize, off: usize, b: usize, c: usize, ldc:
   let b0: v128, b1: v128, av: v128;
   let a: usize = 0;
   let k = 0;
-  for (; k + 2 <= kc; k += 2) {
-    b0 = v128.load(b, 0); b1 = v128.load(b, 16);
-    a = <usize>load<u32>(tbl, 0) + off;
-    av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a, 8); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a, 12); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    b0 = v128.load(b, 32); b1 = v128.load(b, 48);
-    a = <usize>load<u32>(tbl, 4) + off;
-    av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
-    av = v128.load32_splat(a, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
-    av = v128.load32_splat(a, 8); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
-    av = v128.load32_splat(a, 12); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
-    tbl += 8; b += 64;
-  }
   for (; k < kc; k++) {
     b0 = v128.load(b, 0); b1 = v128.load(b, 16);
     a = <usize>load<u32>(tbl, 0) + off;

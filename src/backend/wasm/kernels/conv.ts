@@ -25,7 +25,7 @@ import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
 import { addActivationInPlace, capAt6InPlace } from './elementwise.js';
 import { Temps } from './inputs.js';
-import { F_BIAS, F_RELU, POOL_MAX, POOL_MIN } from '../generated/codes.js';
+import { F_BIAS, F_RELU, F_RELU6, POOL_MAX, POOL_MIN } from '../generated/codes.js';
 
 interface ConvCall {
   geo: ConvGeometry; attrs: Conv2DAttrs;
@@ -68,7 +68,7 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, geo.inC, c.attrs.pad);
   const args = {
     x: xp.ptr, H: xp.H, W: xp.W, sy: geo.strideH, sx: geo.strideW, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
-    relu: (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
+    relu: (c.flags & F_RELU6) !== 0 ? 2 : (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
   };
   // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
   // two rows in one call).
@@ -79,8 +79,11 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
   else ctx.parallel('conv1Forward3x3', args, job);
 }
 
-/** Algorithms whose kernels clamp at 6 themselves (F_RELU6). */
-const CAPS_AT_6: ReadonlySet<ConvAlgorithm> = new Set(['depthwise', 'groupsTS', 'pointwise', 'implicit', 'im2col']);
+/**
+ * Algorithms whose kernels clamp at 6 themselves (F_RELU6). The strips kernel (RGB stems) clamps
+ * rows before it pools them: min(., 6) commutes with max/min pooling.
+ */
+const CAPS_AT_6: ReadonlySet<ConvAlgorithm> = new Set(['depthwise', 'groupsTS', 'pointwise', 'implicit', 'im2col', 'directStrips']);
 
 /**
  * Convs with 2 to this many input channels (the stem of an RGB CNN) run the direct strips kernel.

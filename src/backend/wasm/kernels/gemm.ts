@@ -13,12 +13,12 @@ import { F_RELU, F_RELU6 } from '../generated/codes.js';
 export const MR = 4;
 
 /**
- * Micro-kernel rows of `gemm` (MatMul, the pointwise convs and their gradients). 5 rows keep 10
- * accumulators in flight (4 rows: 8), enough to cover the FMA latency on this machine's AMD EPYC:
- * mobilenet-mini's pointwise kernels on one thread went from 28-33 to 33-40 GF/s (forward, input
- * and filter gradient alike; 6 rows spill and ran at 4 rows' speed). Section pw-gemm of DESIGN.md.
+ * Micro-kernel rows of `gemm` (MatMul, the pointwise convs and their gradients). The 4x8 kernel with
+ * one k-step per loop iteration (wasm/gen-microkernels.mjs) runs at 53-55 GF/s per thread on this
+ * machine's AMD EPYC under V8, against 33-38 for the 5x8 kernel unrolled twice that was used before
+ * (which had replaced 4x8 unrolled twice, 28-33): section mb-infer of DESIGN.md.
  */
-export const GEMM_MR = 5;
+export const GEMM_MR = 4;
 
 /**
  * Rows of A per claim, at least (or an even share per thread when M is smaller): every claim packs
