@@ -75,10 +75,11 @@ export function convKernelArgs(x: Tensor, filter: Tensor, options: Conv2DOptions
 /** [dx, dw(, db)] of a conv for the gradient g at its pre-activation output z. */
 export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs): (Tensor | null)[] {
   const dx = x.needsGrad
-    ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, { ...attrs, inputShape: [...x.shape] as [number, number, number, number] })
+    // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md, rss-v8)
+    ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))
     : null;
   const dw = filter.needsGrad
-    ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, { ...attrs, filterShape: [...filter.shape] as [number, number, number, number] })
+    ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, Object.assign({}, attrs, { filterShape: [...filter.shape] as [number, number, number, number] }))
     : null;
   return db === null ? [dx, dw] : [dx, dw, db];
 }
