@@ -110,11 +110,11 @@ for (const L of layers) {
     'winograd F(4,3)': L.C % 4 === 0 && L.K % 8 === 0 ? {
       one: () => {
         wino4Filter(w, L.C, L.K, U4, tmp4, 0, L.C);
-        wino4Forward(MR, x, L.H, L.W, L.C, U4, L.K, bias, y, flags, 0, N, CHUNK4, ws[0]!);
+        wino4Forward(x, L.H, L.W, L.C, U4, L.K, bias, y, flags, 0, N, CHUNK4, ws[0]!);
       },
       two: () => {
         wino4Filter(w, L.C, L.K, U4, tmp4, 0, L.C);
-        pool.run('wino4Forward', imgParts.map(([n0, n], t) => [MR, x, L.H, L.W, L.C, U4, L.K, bias, y, flags, n0, n0 + n, CHUNK4, ws[t]!]), wino4Forward);
+        pool.run('wino4Forward', imgParts.map(([n0, n], t) => [x, L.H, L.W, L.C, U4, L.K, bias, y, flags, n0, n0 + n, CHUNK4, ws[t]!]), wino4Forward);
       },
     } : undefined,
   };

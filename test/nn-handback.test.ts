@@ -8,10 +8,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { backward } from '../src/autograd/backward.js';
+import { noGrad } from '../src/autograd/grad-mode.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
 import { engine, getBackend, setBackend } from '../src/backend/engine.js';
 import * as nn from '../src/nn/index.js';
 import { createNodeWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
+import { withoutFusion } from '../src/plan/planner.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
@@ -97,5 +100,74 @@ describe('nn forward: feature maps handed back when backward() frees the graph',
     const kept = net.kept!;
     opt.step();
     assert.throws(() => kept.dataSync(), /weights changed/);
+  });
+});
+
+/**
+ * A gated block: the stem's map feeds a conv and a product. The product reads the map after the
+ * conv's chain consumed it (a residual `add` instead joins the conv's chain, which reads both first).
+ */
+class GatedBlock extends nn.Module {
+  stem: nn.Conv2d;
+  conv: nn.Conv2d;
+
+  constructor(rng: Random) {
+    super();
+    this.stem = new nn.Conv2d(1, 4, 3, { padding: 1, rng });
+    this.conv = new nn.Conv2d(4, 4, 3, { padding: 1, rng });
+  }
+
+  forward(x: Tensor): Tensor {
+    const h = F.relu(this.stem.forward(x));
+    return ops.mul(F.relu(this.conv.forward(h)), h);
+  }
+}
+
+describe('nn forward without a graph: a feature map is handed back once the next block consumed it', () => {
+  it('an inference loop leaves only what the loop itself holds for the collector', () => {
+    const { net, x } = setup(5);
+    const infer = () => noGrad(() => net.forward(x).dataSync());
+    for (let i = 0; i < 3; i++) infer();
+    const before = engine.backend.memory().bytes;
+    for (let i = 0; i < 20; i++) infer();
+    // The map between the blocks is 8x4x6x6 floats (4.6 KB) per call: main left it, and 5.6 KB in all.
+    // What stays is the view of the second map (`g.view` holds its storage) and the logits.
+    const perCall = (engine.backend.memory().bytes - before) / 20;
+    assert.ok(perCall <= 1536, `${perCall} bytes per call left for the collector`);
+  });
+
+  it('a map first read after the forward is computed again, exactly', () => {
+    const { net, x } = setup(6);
+    const out = noGrad(() => net.forward(x));
+    const kept = net.kept!;
+    assert.ok(kept.deferred !== null, 'handed back after the second block consumed it');
+    const late = Array.from(kept.dataSync());
+    const expected = noGrad(() => {
+      const h = F.maxPool2d(F.relu(nn.F.conv2d(x, net.conv1.weight, net.conv1.bias)), 2);
+      return Array.from(h.dataSync());
+    });
+    assert.deepEqual(late, expected);
+    assert.deepEqual(Array.from(noGrad(() => net.forward(x)).dataSync()), Array.from(out.dataSync()));
+  });
+
+  it('a module whose map was needed again (a second branch) keeps its maps from then on', () => {
+    setBackend('wasm-handback');
+    const rng = new Random(7);
+    const net = new GatedBlock(rng);
+    const x = ops.tensor(Float32Array.from({ length: 2 * 1 * 6 * 6 }, () => rng.normal()), [2, 1, 6, 6]);
+    const reference = noGrad(() => withoutFusion(() => Array.from(net.forward(x).dataSync())));
+    const convs = () => {
+      let values: number[] = [];
+      const calls = kernelCalls(() => {
+        values = noGrad(() => Array.from(net.forward(x).dataSync()));
+      });
+      assert.deepEqual(values, reference);
+      return calls.get('Conv2D') ?? 0;
+    };
+    // First call: the conv consumes the stem's map, which is handed back; the product's read computes
+    // the stem again (3 convs). From then on the stem keeps its map (2 convs).
+    assert.equal(convs(), 3);
+    assert.equal(convs(), 2);
+    assert.equal(convs(), 2);
   });
 });

@@ -133,8 +133,12 @@ export interface KernelSpecs {
   /** float32 one-hot rows from int32 indices; out-of-range indices give an all-zero row. */
   OneHot: { inputs: { indices: TensorInfo }; attrs: { depth: number } };
   /** y = act(conv(x, filter) + bias). x NHWC, filter HWIO (I = inChannels / groups), bias [O]. */
+  /**
+   * activation(conv(x, filter) + bias + residual): `residual` (the output's shape, optional) is a
+   * residual block's shortcut, added before the activation (the planner's conv -> Add -> ReLU).
+   */
   Conv2D: {
-    inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
+    inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; residual?: TensorInfo };
     attrs: Conv2DAttrs & { activation: FusedActivation };
   };
   /**
@@ -172,10 +176,11 @@ export interface KernelSpecs {
    * [y, mean, variance] with mean and the biased variance [C] over every other axis (float64
    * sums), y = (x - mean) / sqrt(variance + epsilon) * gamma + beta (gamma, beta [C], optional),
    * then the activation ('relu': max(y, 0); 'relu6': min(max(y, 0), 6)) of a ReLU that follows,
-   * fused by the planner.
+   * fused by the planner. With `residual` (x's shape) y = activation(normalized + residual): a
+   * residual block's BN -> Add -> ReLU.
    */
   BatchNormTraining: {
-    inputs: { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
+    inputs: { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo; residual?: TensorInfo };
     attrs: { epsilon: number; activation?: FusedActivation };
     output: TensorInfo[];
   };
@@ -185,11 +190,12 @@ export interface KernelSpecs {
    * dbeta = sum dy, dgamma = sum dy * xhat (over every axis but the last) and
    * dx = gamma * s * (dy - dbeta / M - xhat * dgamma / M), M the rows summed (gamma 1 when absent).
    * With y (the forward's output with an activation), dy counts only where y > 0 (relu6: where
-   * 0 < y < 6): the activation's gradient first.
+   * 0 < y < 6): the activation's gradient first. With `residual` true (the forward added one) a
+   * fourth output is the residual's gradient: dy after the activation's gradient.
    */
   BatchNormTrainingGrad: {
     inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; variance: TensorInfo; gamma?: TensorInfo; y?: TensorInfo };
-    attrs: { epsilon: number; activation?: FusedActivation };
+    attrs: { epsilon: number; activation?: FusedActivation; residual?: boolean };
     output: TensorInfo[];
   };
   /**

@@ -110,7 +110,7 @@ export abstract class BaseConv2D extends Layer {
   /** The conv stage with `weights`, after `extra` zero padding of its input (null: none). */
   private fusedConvStage(fused: FusedActivation, weights: ConvWeights, filter: (kernel: Tensor) => Tensor, groups: number, extra: SpatialPadding | null): ConvStage {
     // Object.assign and a field set afterwards, not spreads with more fields: V8 put such spread
-    // copies, which live through the step, in its old generation (wasm DESIGN.md, rss-v8).
+    // copies, which live through the step, in its old generation (wasm DESIGN.md section 24, rss-v8).
     const options = (x: Tensor, activation: FusedActivation): Conv2DOpOptions => Object.assign(
       this.fusedConvOptions(activation, groups), { bias: weights.bias }, extra === null ? {} : { padding: this.paddingAfter(x, extra) },
     );
@@ -118,6 +118,7 @@ export abstract class BaseConv2D extends Layer {
       kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
       runWith: (x, activation) => conv2d(x, filter(weights.kernel), options(x, activation)),
       runWithPool: (x, activation, pool) => conv2dPool(x, filter(weights.kernel), options(x, activation), pool),
+      runWithResidual: (x, activation, residual) => conv2d(x, filter(weights.kernel), { ...options(x, activation), residual }),
       withWeights: (other) => this.fusedConvStage(fused, other, filter, groups, extra),
     };
     // One zero padding folds; a second would need the first's padding added to it.

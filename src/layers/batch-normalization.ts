@@ -109,17 +109,21 @@ export class BatchNormalization extends Layer {
     return this.normalize(x, options.training === true, 'linear');
   }
 
-  /** The layer's output, then the activation (fused into the kernels on the channels-last training path). */
-  private normalize(x: Tensor, training: boolean, activation: FusedActivation): Tensor {
+  /**
+   * The layer's output, plus `residual` (a residual block's shortcut) when given, then the
+   * activation (all fused into the kernels on the channels-last training path).
+   */
+  private normalize(x: Tensor, training: boolean, activation: FusedActivation, residual: Tensor | null = null): Tensor {
     if (this.movingMean === null || this.movingVariance === null) throw new Error(`${this.where} is not built`);
     const a = normalizeAxis(this.axis, x.rank, this.where);
     if (training && this.trainable && a === x.rank - 1) {
       // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
-      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, activation);
+      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, activation, residual);
       this.updateMoving(batchMean, batchVariance);
       return y;
     }
-    const y = this.composed(x, a, training && this.trainable);
+    const normalized = this.composed(x, a, training && this.trainable);
+    const y = residual === null ? normalized : add(normalized, residual);
     return activation === 'relu' ? reluOp(y) : activation === 'relu6' ? relu6Op(y) : y;
   }
 
@@ -152,9 +156,10 @@ export class BatchNormalization extends Layer {
    */
   protected override stage(training: boolean): Stage {
     const runWithRelu = (x: Tensor, t: boolean, activation: FusedActivation): Tensor => this.normalize(x, t, activation);
+    const runWithResidual = (x: Tensor, t: boolean, activation: FusedActivation, residual: Tensor): Tensor => this.normalize(x, t, activation, residual);
     const { movingMean, movingVariance } = this;
     const inference = !(training && this.trainable);
-    if (!inference || this.rank !== 4 || movingMean === null || movingVariance === null) return { kind: 'batchNorm', runWithRelu };
+    if (!inference || this.rank !== 4 || movingMean === null || movingVariance === null) return { kind: 'batchNorm', runWithRelu, runWithResidual };
     const a = normalizeAxis(this.axis, this.rank, this.where);
     if (a !== 1 && a !== 3) return { kind: 'batchNorm', runWithRelu };
     const statistics = { gamma: this.gamma, beta: this.beta, mean: movingMean, variance: movingVariance, epsilon: this.epsilon };

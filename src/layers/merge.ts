@@ -6,6 +6,7 @@
  */
 import { add, div, mul } from '../ops/binary.js';
 import { concat } from '../ops/shape-ops.js';
+import { ADD, type Stage } from '../plan/stage.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, Layer, type LayerArgs, type LayerInput, type ShapeInput, type SymbolicShape } from './layer.js';
@@ -52,6 +53,10 @@ abstract class ElementwiseMerge extends Merge {
 export class Add extends ElementwiseMerge {
   override get className(): string {
     return 'Add';
+  }
+  /** The planner's view: a residual join that a conv or batch norm before it may add in its kernel (src/plan). */
+  protected override stage(_training: boolean): Stage {
+    return ADD;
   }
   call(x: LayerInput, _options?: CallOptions): Tensor {
     return this.listOf(x).reduce((a, b) => add(a, b));

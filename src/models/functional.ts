@@ -118,7 +118,8 @@ export class Model extends Trainer {
     for (const step of this.plan(training)) {
       if (step.kind === 'fused') {
         const first = this.nodes[step.nodes[0]!]!, last = this.nodes[step.nodes.at(-1)!]!;
-        values.set(last.output as SymbolicTensor, step.fusion.run(values.get(first.inputs[0]!) as Tensor, training));
+        const side = step.sides.map(({ node, slot }) => values.get(this.nodes[node]!.inputs[slot]!) as Tensor);
+        values.set(last.output as SymbolicTensor, step.fusion.run(values.get(first.inputs[0]!) as Tensor, training, side));
         continue;
       }
       const node = this.nodes[step.node]!;

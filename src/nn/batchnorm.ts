@@ -9,7 +9,7 @@
  * channels-last view of x: NCHW activations are NHWC in storage (tensor/layout.ts), so the
  * transposes around the kernel move no values.
  */
-import { noGrad } from '../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
 import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { ones, scalar, zeros } from '../ops/create.js';
@@ -17,6 +17,7 @@ import { reshape, transpose } from '../ops/shape-ops.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { relu as reluOp, relu6 as relu6Op, sqrt } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
+import { deferNext } from '../plan/deferred-chain.js';
 import type { Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -61,8 +62,21 @@ export class BatchNorm2d extends Module {
     }
   }
 
+  /**
+   * In eval mode without a graph, a conv's deferred output (plan/deferred-chain.ts) takes the norm as
+   * its chain's next step, so a hand-written forward's `bn(conv(x))` folds the norm into the conv's
+   * weights and a relu after it into the conv's epilogue, as nn.Sequential and Keras models do.
+   */
   forward(x: Tensor): Tensor {
-    return this.#normalize(x, 'linear');
+    return this.#deferred(x) ?? this.#normalize(x, 'linear');
+  }
+
+  /** The norm as the next step of x's chain, or null where it runs at once. */
+  #deferred(x: Tensor): Tensor | null {
+    if (x.deferred === null || this.training || this.runningMean === null || isGradEnabled()) return null;
+    if (x.rank !== 4 || x.shape[1] !== this.numFeatures) return null;
+    const operands = [this.weight, this.bias, this.runningMean, this.runningVar];
+    return deferNext(x, { stage: this.planStage(), shape: x.shape, run: (h) => this.#normalize(h, 'linear'), operands });
   }
 
   /** The module's output, then the activation (fused into the kernels when batch statistics are used). */

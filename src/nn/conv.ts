@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConvStage, ConvWeights, Stage } from '../plan/stage.js';
 import { deferFirst } from '../plan/deferred-chain.js';
 import { windowOutput } from '../ops/conv-geometry.js';
-import { conv2d, conv2dPool, conv2dWith, HWIO_OF_OIHW, type IntPair } from './functional.js';
+import { conv2d, conv2dPool, conv2dResidual, conv2dWith, HWIO_OF_OIHW, type IntPair } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
@@ -86,7 +86,7 @@ export class Conv2d extends Module {
   forward(x: Tensor): Tensor {
     this.#checkInput(x);
     if (this.paddingMode !== 'zeros') return this.#run(x);
-    const deferred = deferFirst(x, { stage: this.planStage(), shape: this.#outputShape(x), run: (h) => this.#run(h), operands: [this.weight, this.bias] });
+    const deferred = deferFirst(x, { stage: this.planStage(), shape: this.#outputShape(x), run: (h) => this.#run(h), operands: [this.weight, this.bias], site: this });
     return deferred ?? this.#run(x);
   }
 
@@ -121,6 +121,10 @@ export class Conv2d extends Module {
       runWithPool: (x, activation, pool) => {
         this.#checkInput(x);
         return conv2dPool(x, kernel, bias, this.#options(), activation, pool);
+      },
+      runWithResidual: (x, activation, residual) => {
+        this.#checkInput(x);
+        return conv2dResidual(x, kernel, bias, this.#options(), activation, residual);
       },
       withWeights: (other) => this.#convStage(other),
     };

@@ -92,6 +92,17 @@ export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, o
   return y;
 }
 
+/**
+ * @internal activation(F.conv2d(input) + residual) with the residual added in the conv kernel's
+ * output pass: the planner's Conv2d -> add(shortcut) -> ReLU (a residual block's join).
+ */
+export function conv2dResidual(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, residual: Tensor): Tensor {
+  const { filter, conv, window } = convArgs(input, weight, bias, options);
+  const y = convOp(input, filter, { ...conv, activation, residual });
+  noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
+  return y;
+}
+
 /** input [N, in] (or [in]) times weight [out, in] transposed, plus bias [out]: one fused MatMul. */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   return linearWith(input, weight, bias, 'linear');

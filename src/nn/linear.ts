@@ -51,7 +51,7 @@ export class Linear extends Module {
     this.#checkInput(x);
     const run = (h: Tensor) => linear(h, this.weight, this.bias);
     if (x.rank !== 2) return run(x);
-    return deferFirst(x, { stage: this.planStage(), shape: [x.shape[0]!, this.outFeatures], run, operands: [this.weight, this.bias] }) ?? run(x);
+    return deferFirst(x, { stage: this.planStage(), shape: [x.shape[0]!, this.outFeatures], run, operands: [this.weight, this.bias], site: this }) ?? run(x);
   }
 
   #checkInput(x: Tensor): void {

@@ -8,6 +8,10 @@
  * inside the backward kernel ('relu6': min(max(y, 0), 6), dy masked by 0 < y < 6): the fused op
  * the planner picks for BatchNormalization -> ReLU (or ReLU6) in training.
  *
+ * With a `residual` (x's shape), y = activation(normalized + residual): a residual block's
+ * BN -> Add -> ReLU as one op, the residual's gradient dy after the activation's (written by the
+ * gradient kernel's apply pass).
+ *
  * Example: batchNormTraining(tensor([[1], [3]]), null, null, 1e-3) gives y ≈ [[-0.9995], [0.9995]],
  * mean [2], variance [1]. Gradients flow to x, gamma and beta through y; mean and variance are
  * statistics for the moving averages and carry none.
@@ -15,18 +19,30 @@
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { FusedActivation } from '../backend/kernels.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { add } from './binary.js';
+import { activate } from './conv2d.js';
 
 export interface BatchNormTrainingResult { y: Tensor; mean: Tensor; variance: Tensor }
 
-export function batchNormTraining(x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, activation: FusedActivation = 'linear'): BatchNormTrainingResult {
-  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: gamma ?? undefined, beta: beta ?? undefined }, { epsilon, activation });
-  const inputs = [x, ...(gamma === null ? [] : [gamma]), ...(beta === null ? [] : [beta])];
+export function batchNormTraining(
+  x: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number, activation: FusedActivation = 'linear', residual: Tensor | null = null,
+): BatchNormTrainingResult {
+  if (residual !== null && !shapesEqual(residual.shape, x.shape)) {
+    // A residual that broadcasts (Keras Add allows size-1 axes): the composition.
+    const r = batchNormTraining(x, gamma, beta, epsilon, 'linear');
+    return { ...r, y: activate(add(r.y, residual), activation) };
+  }
+  const kernelInputs = { x, gamma: gamma ?? undefined, beta: beta ?? undefined, residual: residual ?? undefined };
+  const [y, mean, variance] = engine.runKernelOutputs('BatchNormTraining', kernelInputs, { epsilon, activation });
+  const inputs = [x, ...(gamma === null ? [] : [gamma]), ...(beta === null ? [] : [beta]), ...(residual === null ? [] : [residual])];
   const fused = activation !== 'linear';
-  record(fused ? 'batchNormReluTraining' : 'batchNormTraining', y!, inputs, (dy) => {
+  record(residual !== null ? 'batchNormResidualTraining' : fused ? 'batchNormReluTraining' : 'batchNormTraining', y!, inputs, (dy) => {
     const grads = { dy, x, mean: mean!, variance: variance!, gamma: gamma ?? undefined, y: fused ? y! : undefined };
-    const [dx, dgamma, dbeta] = engine.runKernelOutputs('BatchNormTrainingGrad', grads, { epsilon, activation });
-    return [dx!, ...(gamma === null ? [] : [dgamma!]), ...(beta === null ? [] : [dbeta!])];
+    const withResidual = residual !== null && residual.needsGrad;
+    const [dx, dgamma, dbeta, dres] = engine.runKernelOutputs('BatchNormTrainingGrad', grads, { epsilon, activation, residual: withResidual });
+    return [dx!, ...(gamma === null ? [] : [dgamma!]), ...(beta === null ? [] : [dbeta!]), ...(residual === null ? [] : [withResidual ? dres! : null])];
   });
   return { y: y!, mean: mean!, variance: variance! };
 }

@@ -2,9 +2,12 @@
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { BinaryOp } from '../backend/kernels.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { deferAdd } from '../plan/deferred-chain.js';
 import { sumToShape } from './broadcast-grad.js';
 import { scalar } from './create.js';
+import { sharesStoredOrder } from './unary.js';
 
 export type TensorLike = Tensor | number;
 
@@ -12,8 +15,15 @@ function asTensor(v: TensorLike, like: Tensor): Tensor {
   return typeof v === 'number' ? scalar(v, like.dtype) : v;
 }
 
+/**
+ * Operands of one shape that hold one permuted stored order (an nn conv's NCHW output is NHWC in
+ * storage, tensor/layout.ts) run on their stored values, and the result keeps the order: a residual
+ * block's `add(y, shortcut)` reorders nothing. Otherwise (broadcasting, mixed orders) the kernel
+ * takes them in row-major order.
+ */
 function run(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   if (a.dtype !== b.dtype) throw new Error(`${op}: dtypes differ (${a.dtype} vs ${b.dtype}); cast one first`);
+  if (shapesEqual(a.shape, b.shape) && sharesStoredOrder([a, b])) return engine.runElementwiseInLayout('Binary', { a, b }, { op }, a);
   return engine.runKernel('Binary', { a, b }, { op });
 }
 
@@ -41,7 +51,14 @@ function differentiable(op: BinaryOp, rule: (dy: Tensor, a: Tensor, b: Tensor, y
 /** f() when the input needs a gradient, else null. */
 const when = (needed: boolean, f: () => Tensor): Tensor | null => (needed ? f() : null);
 
-export const add = differentiable('add', (dy) => [dy, dy]);
+const plainAdd = differentiable('add', (dy) => [dy, dy]);
+/**
+ * a + b. Without a graph, the sum of an nn conv's deferred output and a shortcut joins the conv's
+ * chain (plan/deferred-chain.ts), so conv -> (BN) -> add -> relu can run as one conv kernel.
+ */
+export function add(x: TensorLike, z: TensorLike): Tensor {
+  return (typeof x === 'number' || typeof z === 'number' ? null : deferAdd(x, z, plainAdd)) ?? plainAdd(x, z);
+}
 export const sub = differentiable('sub', (dy, _a, _b, _y, need) => [dy, when(need[1], () => run('mul', dy, scalar(-1)))]);
 export const mul = differentiable('mul', (dy, a, b, _y, need) => [when(need[0], () => run('mul', dy, b)), when(need[1], () => run('mul', dy, a))]);
 export const div = differentiable('div', (dy, _a, b, y, need) => {

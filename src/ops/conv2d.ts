@@ -10,11 +10,14 @@
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { Conv2DAttrs, FusedActivation } from '../backend/kernels.js';
-import { shapeToString } from '../tensor/shape.js';
+import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
 import { epilogueGrads } from './epilogue-grad.js';
 import { inChannelsLast } from './channels-last.js';
+import { add } from './binary.js';
+import { transpose } from './shape-ops.js';
+import { relu, relu6 } from './unary.js';
 
 export interface Conv2DOptions {
   strides?: number | [number, number];
@@ -25,6 +28,11 @@ export interface Conv2DOptions {
   bias?: Tensor | null;
   /** Fused into the kernel: 'linear', 'relu' or 'relu6'. */
   activation?: FusedActivation;
+  /**
+   * Added to conv + bias before the activation (the output's shape): a residual block's
+   * activation(conv(x) + bias + shortcut) as one op, its gradient dy after the activation's.
+   */
+  residual?: Tensor | null;
 }
 
 /** Validates shapes and resolves options into kernel attributes. Exported for layers' shape inference. */
@@ -48,17 +56,38 @@ export function conv2dAttrs(xShape: readonly number[], filterShape: readonly num
 }
 
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
-  return inChannelsLast(x, isChannelsFirst(options.dataFormat), (xl) => conv2dNHWC(xl, filter, options));
+  const residual = options.residual ?? null;
+  if (residual !== null && isChannelsFirst(options.dataFormat)) {
+    // The residual is NCHW like the output: relabelled NHWC with the input (a view; an nn map is
+    // stored NHWC, so no values move), the kernel adds it in its output pass.
+    const rl = transpose(residual, [0, 2, 3, 1]);
+    const y = inChannelsLast(x, true, (xl) => conv2dNHWC(xl, filter, options, rl));
+    if (y.gradNode !== null) rl.internal = true;
+    else rl.release();
+    return y;
+  }
+  return inChannelsLast(x, isChannelsFirst(options.dataFormat), (xl) => conv2dNHWC(xl, filter, options, residual));
 }
 
-function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
-  const { attrs, bias, activation } = convKernelArgs(x, filter, options);
-  const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined }, { ...attrs, activation });
-  const inputs = bias === null ? [x, filter] : [x, filter, bias];
-  return record('conv2d', y, inputs, (dy) => {
+function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, residual: Tensor | null): Tensor {
+  const { attrs, bias, activation, outShape } = convKernelArgs(x, filter, options);
+  if (residual !== null && !shapesEqual(residual.shape, outShape)) {
+    // A residual that broadcasts (Keras Add allows size-1 axes): the composition.
+    return activate(add(conv2dNHWC(x, filter, { ...options, activation: 'linear' }, null), residual), activation);
+  }
+  const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined, residual: residual ?? undefined }, { ...attrs, activation });
+  const inputs = [x, filter, ...(bias === null ? [] : [bias]), ...(residual === null ? [] : [residual])];
+  return record(residual === null ? 'conv2d' : 'conv2dResidual', y, inputs, (dy) => {
     const [g, db] = epilogueGrads(dy, y, activation, bias !== null);
-    return convInputGrads(g, db, x, filter, attrs);
+    const grads = convInputGrads(g, db, x, filter, attrs);
+    // The residual's gradient is the conv output's: dy after the activation's gradient.
+    return residual === null ? grads : [...grads, residual.needsGrad ? g : null];
   });
+}
+
+/** `activation` of z as its own op (the unfused chain's step). */
+export function activate(z: Tensor, activation: FusedActivation): Tensor {
+  return activation === 'relu' ? relu(z) : activation === 'relu6' ? relu6(z) : z;
 }
 
 /** Checked kernel attributes, bias and activation of a channels-last conv. */
@@ -75,7 +104,7 @@ export function convKernelArgs(x: Tensor, filter: Tensor, options: Conv2DOptions
 /** [dx, dw(, db)] of a conv for the gradient g at its pre-activation output z. */
 export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs): (Tensor | null)[] {
   const dx = x.needsGrad
-    // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md, rss-v8)
+    // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
     ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))
     : null;
   const dw = filter.needsGrad

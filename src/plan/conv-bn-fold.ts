@@ -14,6 +14,7 @@
  * exact gradients of the composition.
  */
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
+import { engine } from '../backend/engine.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { reshape } from '../ops/shape-ops.js';
 import { neg, sqrt } from '../ops/unary.js';
@@ -60,7 +61,7 @@ export class FoldedWeightsCache {
     const key = [...operands.flatMap((t) => [t, t instanceof Variable ? t.version : 0]), bn.epsilon, ...weights.outAxes];
     if (this.#folded === null || !sameKey(key, this.#key)) {
       this.#release();
-      const folded = noGrad(() => foldBatchNorm(weights, bn));
+      const folded = noGrad(() => inKernelOrder(foldBatchNorm(weights, bn), weights.kernel));
       // Made inside a prediction step, they outlive it (the step releases what it made).
       keep(folded.kernel);
       if (folded.bias !== null) keep(folded.bias);
@@ -75,6 +76,19 @@ export class FoldedWeightsCache {
     this.#folded?.bias?.release();
     this.#folded = null;
   }
+}
+
+/**
+ * The folded kernel stored as the conv's own kernel is (nn.Conv2d keeps its OIHW weight HWIO in
+ * storage, tensor/layout.ts), so the conv reads it as it is on every call instead of reordering it.
+ */
+function inKernelOrder(folded: ConvWeights, kernel: Tensor): ConvWeights {
+  const order = kernel.storedOrder;
+  if (order === null) return folded;
+  const stored = engine.inStoredOrder(folded.kernel, order);
+  stored.keepsLayout = true;
+  if (stored !== folded.kernel) folded.kernel.release();
+  return { ...folded, kernel: stored };
 }
 
 function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {

@@ -13,12 +13,20 @@
  * the fused output's gradient rule is replaced by the unfused chain's (same values), so values and
  * gradients stay exact whatever the user code does. Nothing is cached between calls, so a change of
  * shape, mode or module needs no re-tracing.
+ *
+ * Feature maps are handed back (Tensor.handBack): their storage freed while the tensor stays, its
+ * value computed again if read later. With a graph, backward() does it when it frees the graph. Without
+ * one (inference), a chain hands back its input, another chain's output, once it has run: the next
+ * block consumed it, and a forward's `x = ...` leaves the map to the collector otherwise. A module
+ * whose handed-back output was needed again (a shortcut or a second branch read it) keeps its outputs
+ * from then on, as a JIT drops an assumption that failed once.
  */
 import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { trackTensor } from '../tensor/scope.js';
 import { type Deferred, type Storage, Tensor } from '../tensor/tensor.js';
 import { fusionSuspended, MAX_SPAN, planChain, type PlanStep } from './planner.js';
-import type { Stage } from './stage.js';
+import { shapesEqual } from '../tensor/shape.js';
+import { ADD, type Stage } from './stage.js';
 
 /** One step of a chain: what the planner sees of it, and how to run it alone. */
 export interface ChainStep {
@@ -28,6 +36,32 @@ export interface ChainStep {
   run(x: Tensor): Tensor;
   /** Tensors the step reads besides its input (weights): a late run needs them unchanged. */
   readonly operands?: readonly (Tensor | null)[];
+  /** The module that began the chain: where what its outputs' consumers did is remembered. */
+  readonly site?: object;
+  /** An add step's other operand (the shortcut), which a fused op takes as its side operand. */
+  readonly side?: Tensor;
+}
+
+/**
+ * Sites whose output, handed back without a graph, was read again: each read computes the chain
+ * again, so their outputs are kept. Modules, not tensors: nothing here carries values between ops.
+ */
+const readAfterHandBack = new WeakSet<object>();
+
+/** Chains running now: one computes the chains its input or shortcut come from inside its own run. */
+let runningChains = 0;
+/** Maps consumed by chains that ran inside another: given back when the outermost one is done. */
+const consumedMaps: Tensor[] = [];
+
+/**
+ * Hands back `maps` once no chain is running: a chain that ran to give another its input must not
+ * give back its own input while the outer chain still reads it as its shortcut (a residual block's
+ * first conv consumes the block input, which the join after the second conv adds).
+ */
+function handBackAfterRuns(maps: readonly Tensor[]): void {
+  consumedMaps.push(...maps);
+  if (runningChains > 0) return;
+  for (const map of consumedMaps.splice(0)) map.handBack();
 }
 
 /** The deferred value of a chain's i-th output. */
@@ -77,14 +111,26 @@ class Chain {
   run(): void {
     const plan = planChain(this.steps.map((s) => s.stage));
     this.#plan = plan;
-    withGradMode(this.recording, () => {
-      let h = this.input;
-      for (const step of plan) {
-        const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
-        // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
-        h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false));
-      }
-    });
+    runningChains++;
+    try {
+      withGradMode(this.recording, () => {
+        let h = this.input;
+        for (const step of plan) {
+          const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
+          // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
+          h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false, this.sides(step.nodes)));
+        }
+      });
+    } finally {
+      runningChains--;
+    }
+    // Without a graph nothing else needs the input (or a shortcut): a map nobody read is given back.
+    if (!this.recording) handBackAfterRuns([this.input, ...this.steps.flatMap((s) => s.side ?? [])]);
+  }
+
+  /** The side operands of the add steps among `nodes` (after the first), in chain order. */
+  private sides(nodes: readonly number[]): Tensor[] {
+    return nodes.slice(1).flatMap((n) => this.steps[n]!.side ?? []);
   }
 
   /**
@@ -97,8 +143,15 @@ class Chain {
     out.fulfil(value);
     // With a graph, backward() may hand the value back (and the step's own result, which shares its
     // storage and which only the graph's rules read); a late read computes it again.
-    if (this.recording && value !== out) out.recomputable(this.links[i]!, value);
+    if (value !== out && this.mayHandBack()) out.recomputable(this.links[i]!, value);
     return out;
+  }
+
+  /** Whether this chain's outputs may be handed back (with a graph, always; without, see readAfterHandBack). */
+  private mayHandBack(): boolean {
+    if (this.recording) return true;
+    const site = this.steps[0]!.site;
+    return site !== undefined && !readAfterHandBack.has(site);
   }
 
   resolveAt(i: number): void {
@@ -114,10 +167,12 @@ class Chain {
   /** Computes again the output of a plan step that backward() handed back (Tensor.handBack). */
   private recompute(step: PlanStep, nodes: readonly number[]): void {
     this.checkOperandsUnchanged(nodes);
+    const site = this.steps[0]!.site;
+    if (!this.recording && site !== undefined) readAfterHandBack.add(site);
     withGradMode(this.recording, () => {
       const first = nodes[0]!;
       const h = first === 0 ? this.input : this.outs[first - 1]!;
-      this.#fulfil(nodes[nodes.length - 1]!, step.kind === 'node' ? this.steps[step.node]!.run(h) : step.fusion.run(h, false));
+      this.#fulfil(nodes[nodes.length - 1]!, step.kind === 'node' ? this.steps[step.node]!.run(h) : step.fusion.run(h, false, this.sides(nodes)));
     });
   }
 
@@ -153,6 +208,21 @@ class Chain {
       }
     }
   }
+}
+
+/**
+ * a + b as the next step of the chain one of them ends (a residual block's join, its other operand
+ * the side one), deferred, without a graph only; null otherwise: the caller then adds them with
+ * `add`, which also runs a late or unfused join (a + b and b + a are the same floats).
+ */
+export function deferAdd(a: Tensor, b: Tensor, add: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
+  if (isGradEnabled() || a === b || a.dtype !== 'float32' || b.dtype !== 'float32' || !shapesEqual(a.shape, b.shape)) return null;
+  for (const [x, side] of [[a, b], [b, a]] as const) {
+    if (!(x.deferred instanceof Link)) continue;
+    const out = deferNext(x, { stage: ADD, shape: x.shape, run: (h) => add(h, side), side });
+    if (out !== null) return out;
+  }
+  return null;
 }
 
 /**

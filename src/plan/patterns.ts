@@ -5,6 +5,7 @@
  * as one op. Adding a pattern: write its fused op in src/ops with an exact gradient rule, add a
  * stage kind if the pattern needs one, and add an entry here (DESIGN.md in this folder).
  */
+import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ConvStage, Stage } from './stage.js';
 
@@ -13,8 +14,11 @@ export interface Fusion {
   readonly pattern: string;
   /** Stages covered, from the first of the chain. */
   readonly span: number;
-  /** Runs the covered stages as one op on the first stage's input, in training or inference mode. */
-  run(x: Tensor, training: boolean): Tensor;
+  /**
+   * Runs the covered stages as one op on the first stage's input, in training or inference mode.
+   * `side` holds the other operand of each add stage covered, in chain order (none otherwise).
+   */
+  run(x: Tensor, training: boolean, side?: readonly Tensor[]): Tensor;
 }
 
 export interface Pattern {
@@ -55,6 +59,30 @@ const reluEpilogue: Pattern = {
   },
 };
 
+/** The other operand of the first add stage a fusion covers (the planner passes one per add stage). */
+function shortcutOf(side: readonly Tensor[] | undefined, pattern: string): Tensor {
+  const shortcut = side?.[0];
+  if (shortcut === undefined) throw new Error(`${pattern}: the add's other operand was not passed to the fused op`);
+  return shortcut;
+}
+
+/**
+ * conv(+bias, linear) -> add(shortcut) -> relu or relu6: the shortcut is added in the conv
+ * kernel's output pass, before the activation (a residual block at inference, after convBnFold).
+ * Exact: the op's gradient is the chain's (dy after the activation's gradient goes to the conv and,
+ * unchanged, to the shortcut).
+ */
+const convAddRelu: Pattern = {
+  name: 'convAddRelu',
+  maxSpan: 3,
+  match(chain) {
+    const [conv, add, relu] = chain;
+    if (conv?.kind !== 'conv' || conv.activation !== 'linear' || conv.runWithResidual === undefined || add?.kind !== 'add' || relu?.kind !== 'relu') return null;
+    const run = conv.runWithResidual.bind(conv);
+    return { pattern: this.name, span: 3, run: (x, _training, side) => run(x, relu.activation, shortcutOf(side, this.name)) };
+  },
+};
+
 /**
  * conv(+bias) -> batch norm in inference: the normalization folds into the conv's weights
  * (conv-bn-fold.ts), and the folded conv may then fuse what follows it by the other patterns
@@ -63,7 +91,7 @@ const reluEpilogue: Pattern = {
  */
 const convBnFold: Pattern = {
   name: 'convBnFold',
-  maxSpan: 2 + convPool.maxSpan - 1,
+  maxSpan: 2 + Math.max(convPool.maxSpan, convAddRelu.maxSpan) - 1,
   match(chain) {
     const [conv, bn] = chain;
     if (conv?.kind !== 'conv' || bn?.kind !== 'batchNorm' || bn.fold === undefined || conv.activation !== 'linear' || bn.dataFormat !== conv.dataFormat) return null;
@@ -76,6 +104,7 @@ const convBnFold: Pattern = {
       kind: 'conv', activation: 'linear', dataFormat: conv.dataFormat,
       runWith: (x, activation) => foldedConv().runWith(x, activation),
       runWithPool: (x, activation, pool) => foldedConv().runWithPool(x, activation, pool),
+      ...(conv.runWithResidual === undefined ? {} : { runWithResidual: (x: Tensor, activation: FusedActivation, residual: Tensor) => foldedConv().runWithResidual!(x, activation, residual) }),
     };
     const rest = matchFirst(AFTER_FOLD, [folded, ...chain.slice(2)]);
     if (rest === null) return { pattern: this.name, span: 2, run: (x) => folded.runWith(x, 'linear') };
@@ -84,7 +113,7 @@ const convBnFold: Pattern = {
 };
 
 /** The patterns a folded conv may go on with. */
-const AFTER_FOLD: readonly Pattern[] = [convPool, reluEpilogue];
+const AFTER_FOLD: readonly Pattern[] = [convPool, convAddRelu, reluEpilogue];
 
 /**
  * zero padding -> conv: the padding becomes the conv's own (ConvStage.withPadding), so no Pad runs
@@ -107,7 +136,7 @@ const zeroPadConv: Pattern = {
 };
 
 /** The patterns that start at a conv, for a padded conv to go on with. */
-const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, reluEpilogue];
+const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, convAddRelu, reluEpilogue];
 
 /**
  * batch norm -> relu or relu6: the activation runs in the batch norm's training kernels (both ways). Not for a
@@ -124,7 +153,24 @@ const batchNormRelu: Pattern = {
   },
 };
 
-export const PATTERNS: readonly Pattern[] = [zeroPadConv, convBnFold, convPool, reluEpilogue, batchNormRelu];
+/**
+ * batch norm in training -> add(shortcut) -> relu or relu6: BatchNormTraining adds the shortcut in
+ * its apply pass before the activation; BatchNormTrainingGrad masks dy by the output and writes the
+ * masked dy as the shortcut's gradient in its own apply pass (a residual block's second norm), so
+ * no Binary add, Unary relu or UnaryGrad runs.
+ */
+const batchNormAddRelu: Pattern = {
+  name: 'batchNormAddRelu',
+  maxSpan: 3,
+  match(chain) {
+    const [bn, add, relu] = chain;
+    if (bn?.kind !== 'batchNorm' || bn.fold !== undefined || bn.runWithResidual === undefined || add?.kind !== 'add' || relu?.kind !== 'relu') return null;
+    const run = bn.runWithResidual.bind(bn);
+    return { pattern: this.name, span: 3, run: (x, training, side) => run(x, training, relu.activation, shortcutOf(side, this.name)) };
+  },
+};
+
+export const PATTERNS: readonly Pattern[] = [zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

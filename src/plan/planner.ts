@@ -14,34 +14,50 @@ export interface PlanNode {
   inputs: readonly number[];
 }
 
-/** One step of a plan: a node run as it is, or a fused run of nodes ending at `last`. */
+/** Input `slot` of node `node`: the other operand of an add stage that a chain runs through. */
+export interface SideInput {
+  node: number;
+  slot: number;
+}
+
+/**
+ * One step of a plan: a node run as it is, or a fused run of nodes ending at `last`, whose add
+ * stages take their other operands from `sides` (in chain order; Fusion.run's `side`).
+ */
 export type PlanStep =
   | { kind: 'node'; node: number }
-  | { kind: 'fused'; nodes: readonly number[]; fusion: Fusion };
+  | { kind: 'fused'; nodes: readonly number[]; fusion: Fusion; sides: readonly SideInput[] };
 
 /**
  * The plan for `nodes` (in an order where inputs come first); `outputs` are the nodes whose
  * values leave the model. Every node appears in exactly one step; a fused step's value is its
- * last node's.
+ * last node's, and it runs where its last node would have run, so every side operand of its add
+ * stages (produced before that node) is ready.
  */
 export function plan(nodes: readonly PlanNode[], outputs: ReadonlySet<number>): PlanStep[] {
   if (suspended > 0) return nodes.map((_, node) => ({ kind: 'node', node }));
   const consumers = consumersOf(nodes);
-  const steps: PlanStep[] = [];
+  const stepAt: PlanStep[][] = nodes.map(() => []);
   const covered = new Set<number>();
   for (let i = 0; i < nodes.length; i++) {
     if (covered.has(i)) continue;
-    const chain = chainFrom(i, nodes, consumers, outputs);
+    const chain = chainFrom(i, nodes, consumers, outputs, covered);
     const fusion = matchAt(chain.map((n) => nodes[n]!.stage));
     if (fusion === null) {
-      steps.push({ kind: 'node', node: i });
+      stepAt[i]!.push({ kind: 'node', node: i });
       continue;
     }
     const fused = chain.slice(0, fusion.span);
     fused.forEach((n) => covered.add(n));
-    steps.push({ kind: 'fused', nodes: fused, fusion });
+    const sides = fused.slice(1).flatMap((n, k) => sideOf(nodes[n]!, n, fused[k]!));
+    stepAt[fused.at(-1)!]!.push({ kind: 'fused', nodes: fused, fusion, sides });
   }
-  return steps;
+  return stepAt.flat();
+}
+
+/** Node n's inputs other than its chain predecessor `prev` (an add stage's shortcut), as side inputs. */
+function sideOf(node: PlanNode, n: number, prev: number): SideInput[] {
+  return node.inputs.flatMap((input, slot) => (input === prev ? [] : [{ node: n, slot }]));
 }
 
 let suspended = 0;
@@ -83,14 +99,17 @@ function consumersOf(nodes: readonly PlanNode[]): number[][] {
 
 /**
  * Node i and the nodes after it that may fuse with it: each next one is the only consumer of the
- * previous, takes nothing else, and the previous is no model output.
+ * previous, takes nothing else (an add stage of two inputs excepted: its other input becomes the
+ * fused op's side operand), is in no fused step yet, and the previous is no model output.
  */
-function chainFrom(i: number, nodes: readonly PlanNode[], consumers: readonly number[][], outputs: ReadonlySet<number>): number[] {
+function chainFrom(i: number, nodes: readonly PlanNode[], consumers: readonly number[][], outputs: ReadonlySet<number>, covered: ReadonlySet<number>): number[] {
   const chain = [i];
   let last = i;
   while (chain.length < MAX_SPAN && !outputs.has(last) && consumers[last]!.length === 1) {
     const next = consumers[last]![0]!;
-    if (nodes[next]!.inputs.length !== 1) break;
+    const node = nodes[next]!;
+    const joins = node.stage.kind === 'add' && node.inputs.length === 2;
+    if ((node.inputs.length !== 1 && !joins) || covered.has(next)) break;
     chain.push(next);
     last = next;
   }

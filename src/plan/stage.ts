@@ -28,6 +28,12 @@ export interface ConvStage {
    * Conv2d takes its padding itself), or where a padding was folded already.
    */
   withPadding?(padding: SpatialPadding): ConvStage;
+  /**
+   * activation(conv(x) + bias + residual) as one op (ops/conv2d.ts `residual`), the residual added
+   * in the kernel's output pass: a residual block's conv -> Add -> ReLU. Absent where the conv op
+   * cannot take a residual.
+   */
+  runWithResidual?(x: Tensor, activation: FusedActivation, residual: Tensor): Tensor;
 }
 
 /** A conv's kernel and bias, and which kernel axis runs over its output channels. */
@@ -86,17 +92,34 @@ export interface BatchNormStage {
    * mode instead).
    */
   runWithRelu(x: Tensor, training: boolean, activation: ReluStage['activation']): Tensor;
+  /**
+   * activation(this step(x) + residual) as one op where the step runs its training kernel
+   * (BatchNormTraining reading the residual in its apply pass; its gradient kernel writes the
+   * residual's gradient), the plain step, an add and the activation otherwise.
+   */
+  runWithResidual?(x: Tensor, training: boolean, activation: ReluStage['activation'], residual: Tensor): Tensor;
   /** Inference only: the format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
   readonly dataFormat?: DataFormat;
   /** Inference only: `weights` with this normalization folded in, computed once per version of every variable involved. */
   fold?(weights: ConvWeights): ConvWeights;
 }
 
+/**
+ * The sum of two tensors (Keras Add of two inputs): a residual block's join. A chain may run
+ * through it from one of its inputs; the other (the shortcut) reaches the fused op as a side
+ * operand (Fusion.run's `side`).
+ */
+export interface AddStage {
+  readonly kind: 'add';
+}
+
+export const ADD: AddStage = { kind: 'add' };
+
 /** Anything the patterns do not look into. */
 export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | ZeroPadStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | ZeroPadStage | AddStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };

@@ -311,9 +311,10 @@ export class Tensor implements TensorInfo {
   }
 
   /**
-   * @internal When `backward()` frees the graph: a deferred chain's output (plan/deferred-chain.ts)
-   * whose values nobody read out gives its storage back and becomes deferred again, so a forward's
-   * feature maps do not wait for the garbage collector. Reading it later computes it again, exactly
+   * @internal When `backward()` frees the graph, or (without a graph) when the next block consumed
+   * it: a deferred chain's output (plan/deferred-chain.ts) whose values nobody read out gives its
+   * storage back and becomes deferred again, so a forward's feature maps do not wait for the garbage
+   * collector. Reading it later computes it again, exactly
    * (or throws, as any late first read of a fused intermediate does, once the weights changed).
    */
   handBack(): void {

@@ -158,6 +158,12 @@ const REDUCE_SOFTMAX: OpCase[] = [
     inputs: reluSafe((r) => [randn([4, 3, 5], r), uniform([5], r, 2.5, 4), randn([5], r)], (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3).y, RELU6_KINKS),
     fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu6').y,
   },
+  {
+    // A residual block's BN -> Add -> ReLU: the residual's gradient is dy after the relu's.
+    op: 'batchNormTraining', variant: 'residual relu fused',
+    inputs: reluSafe((r) => [randn([4, 3, 5], r), uniform([5], r, 0.5, 2), randn([5], r), randn([4, 3, 5], r)], (x, g, b, res) => ops.add(ops.batchNormTraining(x!, g!, b!, 1e-3).y, res!)),
+    fn: (x, g, b, res) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu', res!).y,
+  },
 
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
   { op: 'logSumExp', variant: 'axis 0 keepDims', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x, 0, true) },
@@ -215,6 +221,24 @@ const convCase = (variant: string, x: number[], w: number[], o: ops.Conv2DOption
   return { op: 'conv2d', variant, inputs, fn: conv(act) };
 };
 
+/** conv2d with a residual (a residual block's conv -> Add -> activation as one op): the residual's gradient too. */
+function residualConvCase(variant: string, x: number[], w: number[], o: ops.Conv2DOptions & { withBias?: boolean }): OpCase {
+  const withBias = o.withBias === true;
+  const args = (ts: Tensor[]) => ({ xt: ts[0]!, wt: ts[1]!, b: withBias ? ts[2]! : null, res: ts[withBias ? 3 : 2]! });
+  const make = (r: Random) => {
+    const y = ops.conv2d(randn(x, r), randn(w, r), o);
+    return [randn(x, r), randn(w, r), ...(withBias ? [randn([w[3]!], r)] : []), randn([...y.shape], r)];
+  };
+  const conv = (act: FusedActivation, fused: boolean) => (...ts: Tensor[]) => {
+    const { xt, wt, b, res } = args(ts);
+    if (fused) return ops.conv2d(xt, wt, { ...o, bias: b, activation: act, residual: res });
+    return ops.add(ops.conv2d(xt, wt, { ...o, bias: b, activation: 'linear' }), res);
+  };
+  const act = o.activation ?? 'linear';
+  const inputs = act === 'linear' ? make : reluSafe(make, conv('linear', false), act === 'relu6' ? RELU6_KINKS : [0]);
+  return { op: 'conv2d', variant, inputs, fn: conv(act, true) };
+}
+
 const CONV: OpCase[] = [
   convCase('valid', [1, 5, 5, 2], [3, 3, 2, 3]),
   convCase('strides 2', [2, 6, 5, 2], [3, 2, 2, 2], { strides: 2 }),
@@ -231,6 +255,9 @@ const CONV: OpCase[] = [
   convCase('pointwise relu6, no bias', [2, 3, 3, 8], [1, 1, 8, 4], { activation: 'relu6' }),
   convCase('depthwise bias relu6', [1, 5, 5, 4], [3, 3, 1, 4], { groups: 4, padding: 'same', withBias: true, activation: 'relu6' }),
   convCase('large input (random directions)', [2, 8, 8, 3], [3, 3, 3, 4], { padding: 'same', withBias: true }),
+  residualConvCase('bias relu residual', [2, 4, 4, 2], [3, 3, 2, 3], { withBias: true, activation: 'relu', padding: 'same' }),
+  residualConvCase('residual linear, no bias', [1, 5, 5, 2], [3, 3, 2, 2], {}),
+  residualConvCase('channelsFirst residual relu6', [2, 2, 4, 4], [3, 3, 2, 3], { dataFormat: 'channelsFirst', padding: 1, activation: 'relu6', withBias: true }),
 ];
 
 /** Transposed conv: filter [kh, kw, outChannels, inChannels] as in Keras. */

@@ -111,15 +111,17 @@ export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered:
 
 /**
  * Adds rows [0, nrows) of dy and dy (x - mean) for the 8 channels at g / p into the sums at o / o2
- * (dy masked by y > 0 when `masked`, y at the same offsets as dy).
+ * (dy masked by y > 0 when `masked`, y at the same offsets as dy); when `write`, the masked dy also
+ * goes to w (same offsets).
  */
 // @ts-ignore: decorator
-@inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool, cap6: bool): void {
+@inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool, cap6: bool, w: usize, write: bool): void {
   let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
   let t0 = v128.load(o2), t1 = v128.load(o2, 16), t2 = v128.load(o2, 32), t3 = v128.load(o2, 48);
   const m0 = v128.load(mean), m1 = v128.load(mean, 16);
   for (let r = 0; r < nrows; r++) {
     const g0 = maskedDy(v128.load(g), y, masked, cap6), g1 = maskedDy(v128.load(g, 16), y + 16, masked, cap6);
+    if (write) { v128.store(w, g0); v128.store(w, g1, 16); w += rowB; }
     const q0 = f32x4.mul(g0, f32x4.sub(v128.load(p), m0)), q1 = f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1));
     s0 = f64x2.add(s0, lowF64(g0)); s1 = f64x2.add(s1, highF64(g0));
     s2 = f64x2.add(s2, lowF64(g1)); s3 = f64x2.add(s3, highF64(g1));
@@ -131,12 +133,13 @@ export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered:
   v128.store(o2, t0); v128.store(o2, t1, 16); v128.store(o2, t2, 32); v128.store(o2, t3, 48);
 }
 
-/** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row (y 0: no mask). */
-function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize, cap6: bool): void {
+/** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row (y 0: no mask; w not 0: the masked dy written there). */
+function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, o: usize, o2: usize, cap6: bool, w: usize): void {
   for (let r = 0; r < nrows; r++) {
     let c = c8;
     for (; c + 4 <= C; c += 4) {
       const gv = maskedDy(v128.load(g + (c << 2)), y + (c << 2), y != 0, cap6);
+      if (w != 0) v128.store(w + (c << 2), gv);
       const prod = f32x4.mul(gv, f32x4.sub(v128.load(p + (c << 2)), v128.load(mean + (c << 2))));
       const s = o + (c << 3), t = o2 + (c << 3);
       v128.store(s, f64x2.add(v128.load(s), lowF64(gv)));
@@ -146,12 +149,14 @@ function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usiz
     }
     for (; c < C; c++) {
       const gv = maskedDy1(load<f32>(g + (c << 2)), y + (c << 2), y != 0, cap6);
+      if (w != 0) store<f32>(w + (c << 2), gv);
       const prod = gv * (load<f32>(p + (c << 2)) - load<f32>(mean + (c << 2)));
       store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>gv);
       store<f64>(o2 + (c << 3), load<f64>(o2 + (c << 3)) + <f64>prod);
     }
     g += rowB; p += rowB;
     if (y != 0) y += rowB;
+    if (w != 0) w += rowB;
   }
 }
 
@@ -159,8 +164,10 @@ function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usiz
  * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
  * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)], rows in order per channel.
  * With y (not 0: the forward's relu output) dy counts only where y > 0 (act BN_RELU6: 0 < y < 6).
+ * With dres not 0 the masked dy is also written there (dy's layout): a residual's gradient, which
+ * the apply pass then reads as its (unmasked) dy, so dy and y are read once less.
  */
-export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize, act: i32): void {
+export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize, act: i32, dres: usize): void {
   const cap6 = act == BN_RELU6;
   const o = out + <usize>part * (<usize>C << 4);
   const o2 = o + (<usize>C << 3);
@@ -172,19 +179,27 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
   for (let b = r0; b < r1; b += block) {
     const n = min(block, r1 - b);
     const g = dy + <usize>b * rowB, p = x + <usize>b * rowB, q = y == 0 ? 0 : y + <usize>b * rowB;
+    const w = dres == 0 ? 0 : dres + <usize>b * rowB;
     for (let c: usize = 0; c < c8; c += 8) {
-      const gc = g + (c << 2), pc = p + (c << 2), mc = mean + (c << 2), oc = o + (c << 3), o2c = o2 + (c << 3);
-      if (y == 0) gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false, false);
-      else if (cap6) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, true);
-      else gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, false);
+      const gc = g + (c << 2), pc = p + (c << 2), mc = mean + (c << 2), oc = o + (c << 3), o2c = o2 + (c << 3), wc = w + (c << 2);
+      if (w != 0) {
+        if (y == 0) gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false, false, wc, true);
+        else if (cap6) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, true, wc, true);
+        else gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, false, wc, true);
+      } else if (y == 0) gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false, false, 0, false);
+      else if (cap6) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, true, 0, false);
+      else gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, false, 0, false);
     }
-    if (c8 < <usize>C) gradTail(g, p, q, rowB, n, <usize>C, c8, mean, o, o2, cap6);
+    if (c8 < <usize>C) gradTail(g, p, q, rowB, n, <usize>C, c8, mean, o, o2, cap6, w);
   }
 }
 
-/** The forward's rows: out = (x - mean) a + b, then max(out, 0) when `relu`, then min(out, 6) when `cap6`. */
+/**
+ * The forward's rows: out = (x - mean) a + b, plus the residual r (at res, x's layout) when `addRes`,
+ * then max(out, 0) when `relu`, then min(out, 6) when `cap6`.
+ */
 // @ts-ignore: decorator
-@inline function applyForward(x: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, relu: bool, cap6: bool): void {
+@inline function applyForward(x: usize, res: usize, mean: usize, a: usize, b: usize, C: usize, out: usize, r0: i32, nrows: i32, addRes: bool, relu: bool, cap6: bool): void {
   const rowB = C << 2, c4 = C & ~3;
   const zero = f32x4.splat(0), six = f32x4.splat(6);
   for (let r = r0; r < r0 + nrows; r++) {
@@ -193,6 +208,7 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
     for (; c < c4; c += 4) {
       const q = c << 2;
       let v = f32x4.add(f32x4.mul(f32x4.sub(v128.load(x + off + q), v128.load(mean + q)), v128.load(a + q)), v128.load(b + q));
+      if (addRes) v = f32x4.add(v, v128.load(res + off + q));
       if (relu) v = v128.bitselect(v, zero, f32x4.gt(v, zero));
       if (cap6) v = v128.bitselect(six, v, f32x4.gt(v, six));
       v128.store(out + off + q, v);
@@ -200,6 +216,7 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
     for (; c < C; c++) {
       const q = c << 2;
       let v = (load<f32>(x + off + q) - load<f32>(mean + q)) * load<f32>(a + q) + load<f32>(b + q);
+      if (addRes) v += load<f32>(res + off + q);
       if (relu && !(v > 0)) v = 0;
       if (cap6 && v > 6) v = 6;
       store<f32>(out + off + q, v);
@@ -230,17 +247,22 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
 
 /**
  * For rows [r0, r0 + nrows): out = (x - mean) * a + b when k is 0 (the forward: a = gamma / std,
- * b = beta; then the activation `act`: BN_RELU max(out, 0), BN_RELU6 min(max(out, 0), 6)), else
- * out = a * g - b - (x - mean) * k (the input gradient) with g = dy, or (y not 0) dy where the
- * activation passed it (y > 0; BN_RELU6: 0 < y < 6), all per channel [C].
- * `dy` and `y` are read only for the gradient. Each case has its own loop (no test per element).
+ * b = beta; plus the residual at res when res is not 0; then the activation `act`: BN_RELU
+ * max(out, 0), BN_RELU6 min(max(out, 0), 6)), else out = a * g - b - (x - mean) * k (the input
+ * gradient) with g = dy, or (y not 0) dy where the activation passed it (y > 0; BN_RELU6:
+ * 0 < y < 6), all per channel [C]. `dy` and `y` are read only for the gradient. Each case has its
+ * own loop (no test per element).
  */
-export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, act: i32): void {
+export function bnApply(x: usize, dy: usize, y: usize, mean: usize, a: usize, b: usize, k: usize, C: i32, out: usize, r0: i32, nrows: i32, act: i32, res: usize): void {
   const c = <usize>C;
   if (k == 0) {
-    if (act == BN_RELU6) applyForward(x, mean, a, b, c, out, r0, nrows, true, true);
-    else if (act == BN_RELU) applyForward(x, mean, a, b, c, out, r0, nrows, true, false);
-    else applyForward(x, mean, a, b, c, out, r0, nrows, false, false);
+    if (res != 0) {
+      if (act == BN_RELU6) applyForward(x, res, mean, a, b, c, out, r0, nrows, true, true, true);
+      else if (act == BN_RELU) applyForward(x, res, mean, a, b, c, out, r0, nrows, true, true, false);
+      else applyForward(x, res, mean, a, b, c, out, r0, nrows, true, false, false);
+    } else if (act == BN_RELU6) applyForward(x, 0, mean, a, b, c, out, r0, nrows, false, true, true);
+    else if (act == BN_RELU) applyForward(x, 0, mean, a, b, c, out, r0, nrows, false, true, false);
+    else applyForward(x, 0, mean, a, b, c, out, r0, nrows, false, false, false);
   } else if (y == 0) {
     applyGrad(x, dy, 0, mean, a, b, k, c, out, r0, nrows, false, false);
   } else if (act == BN_RELU6) {

@@ -1,12 +1,13 @@
 // Winograd F(4x4, 3x3) filter gradient over fixed image blocks (partials summed in order).
 import { f, fma, fms } from './simd';
-import { kernelT } from './tile-kernels';
+import { WG_ROWS, wgRows5x8, wgRows5x8Acc } from './winograd-gemm';
 import { bt6, window6 } from './winograd4';
 
 // Winograd F(4x4, 3x3) filter gradient.
 //   dU_xi = sum_tiles V_xi^T (A dY A^T)_xi,   dW = G^T dU G   (per c, k; 6x6 -> 3x3)
-// V is the forward input transform; the output-gradient transform A dY A^T (6x4 . 4x4 . 4x6) is
-// written directly as packed B panels [K/8][tiles][8], so the GEMM needs no packing.
+// V is the forward input transform, written transposed (each channel's tiles contiguous: the
+// GEMM's A rows); the output-gradient transform A dY A^T (6x4 . 4x4 . 4x6) is written directly as
+// packed B panels [K/8][tiles][8], so the GEMM needs no packing.
 
 /** 1-D A y: four vectors -> six at q (stride qs): y0, sum, alternating sum, +-2/4/8 rows, y3. */
 // @ts-ignore: decorator
@@ -48,15 +49,30 @@ import { bt6, window6 } from './winograd4';
   }
 }
 
-/** Workspace bytes for wino4BackpropFilter. */
-export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  const Kp = (K + 7) & ~7;
-  return 36 * chunk * (C + Kp) * 4 + 36 * C * 4 + 36 * 16 * 2 + 256;
+/** Tiles per GEMM pass of the filter gradient: the chunk rounded down to a multiple of 4 (>= 4). */
+// @ts-ignore: decorator
+@inline function passTiles(chunk: i32): i32 {
+  return max(4, chunk & ~3);
 }
 
-/** Bytes of one dU partial (36 x [C x roundUp(K, 8)] floats). */
+/** Rows of a dU partial per component: C rounded up to whole WG_ROWS blocks. */
+// @ts-ignore: decorator
+@inline function dURows(C: i32): i32 {
+  return (C + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
+}
+
+/** Workspace bytes for wino4BackpropFilter. */
+export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
+  const Kp = (K + 7) & ~7, cp = passTiles(chunk);
+  return 36 * cp * (dURows(C) + Kp) * 4 + 4 * 36 * C * 4 + 36 * 16 * 6 + 256;
+}
+
+/**
+ * Bytes of one dU partial: 36 x [roundUp(C, 5) x roundUp(K, 8)] floats (the rows past C are the
+ * GEMM's padding; wino25BackpropFilterPart uses the first 36 x C x roundUp(K, 8)).
+ */
 export function wino4FilterGradPartBytes(C: i32, K: i32): i32 {
-  return 36 * C * ((K + 7) & ~7) * 4;
+  return 36 * dURows(C) * ((K + 7) & ~7) * 4;
 }
 
 /**
@@ -65,73 +81,120 @@ export function wino4FilterGradPartBytes(C: i32, K: i32): i32 {
  * wino4FilterGradFinish sums them in order, so results do not depend on scheduling.
  */
 export function wino4BackpropFilterPart(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, N: i32, perPart: i32, part: i32,
+  x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, N: i32, perPart: i32, part: i32,
   chunk: i32, dUs: usize, partStride: usize, ws: usize,
 ): void {
   const n0 = part * perPart, n1 = min(N, n0 + perPart);
-  wino4BackpropFilter(mr, x, H, W, C, dy, K, n0, n1, chunk, dUs + <usize>part * partStride, ws);
+  wino4BackpropFilter(x, H, W, C, dy, K, n0, n1, chunk, dUs + <usize>part * partStride, ws);
 }
 
 /**
- * Computes dU (36 x [C x Kp], zeroed first) over images [n0, n1) for a 3x3 stride-1 valid conv of
- * x [N, H, W, C] with output gradient dy [N, H-2, W-2, K]; ws is scratch
- * (wino4FilterGradWorkspaceBytes). C % mr == 0, C % 4 == 0, K % 4 == 0. Finish with
- * wino4FilterGradFinish.
+ * The input transforms of four tiles (tile j's 6x6 window at src[j], rows rs[j] bytes apart; src 0
+ * for a padding tile, all zeros), four channels [c, c + 4), transposed so each channel's four tiles
+ * are one vector: VT[xi][c + i][t .. t + 4) at vt + xi * vXi + i * rowB. quad: 4 x 36 v128,
+ * tmp: 36 v128 of scratch.
+ */
+function inputQuadT(src: usize, rs: usize, c: usize, cs: usize, quad: usize, tmp: usize, vt: usize, vXi: usize, rowB: usize): void {
+  const zero = f32x4.splat(0);
+  for (let j: usize = 0; j < 4; j++) {
+    const q = quad + j * 576;
+    const s = load<u32>(src + (j << 2));
+    if (s == 0) {
+      for (let xi: usize = 0; xi < 36; xi++) v128.store(q + (xi << 4), zero);
+      continue;
+    }
+    const p = <usize>s + (c << 2), r = <usize>load<u32>(rs + (j << 2));
+    for (let i: usize = 0; i < 6; i++) bt6(p + i * cs, r, tmp + (i << 4), 96);
+    for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, q + k * 96, 16);
+  }
+  for (let xi: usize = 0; xi < 36; xi++) {
+    const o = xi << 4;
+    const r0 = v128.load(quad + o), r1 = v128.load(quad + 576 + o), r2 = v128.load(quad + 1152 + o), r3 = v128.load(quad + 1728 + o);
+    // 4x4 transpose: lanes were channels, rows tiles
+    const l01 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), h01 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const l23 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), h23 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const d = vt + xi * vXi;
+    v128.store(d, i32x4.shuffle(l01, l23, 0, 1, 4, 5));
+    v128.store(d + rowB, i32x4.shuffle(l01, l23, 2, 3, 6, 7));
+    v128.store(d + 2 * rowB, i32x4.shuffle(h01, h23, 0, 1, 4, 5));
+    v128.store(d + 3 * rowB, i32x4.shuffle(h01, h23, 2, 3, 6, 7));
+  }
+}
+
+/**
+ * Computes dU (36 x [roundUp(C, 5) x Kp], overwritten; rows past C are padding) over images
+ * [n0, n1) for a 3x3 stride-1 valid conv of x [N, H, W, C] with output gradient dy [N, H-2, W-2, K];
+ * ws is scratch (wino4FilterGradWorkspaceBytes). C % 4 == 0, K % 4 == 0. Finish with
+ * wino4FilterGradFinish4.
+ *
+ * The GEMM dU_xi (+)= V_xi^T G_xi runs on wgRows5x8(Acc) (five channels x all Kp/8 panels per call): the
+ * input transform writes V transposed, VT [36][roundUp(C, 5)][cp] (each channel's tiles
+ * contiguous, four tiles transposed at a time), so the depth (tiles) is contiguous in A; the
+ * output-gradient transform writes packed panels G [36][Kp/8][cp][8]. A pass takes cp tiles
+ * (passTiles), its last partial group of four padded with zero tiles.
  */
 export function wino4BackpropFilter(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, n0: i32, n1: i32, chunk: i32, dU: usize, ws: usize,
+  x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, n0: i32, n1: i32, chunk: i32, dU: usize, ws: usize,
 ): void {
   const OH = H - 2, OW = W - 2;
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
-  const Cz = <usize>C, Kz = <usize>K, Kp = <usize>((K + 7) & ~7);
-  const V = ws; // [36][chunk][C]
-  const G = V + ((36 * <usize>chunk * Cz) << 2); // [36][Kp/8][chunk][8]
-  const tmp = G + ((36 * <usize>chunk * Kp) << 2);
-  const patch = tmp + 36 * 16 * 2;
-  const vXi = (<usize>chunk * Cz) << 2;
-  const gXi = (<usize>chunk * Kp) << 2;
-  const uXi = (Cz * Kp) << 2;
+  const Cz = <usize>C, Kz = <usize>K, Kp = <usize>((K + 7) & ~7), Cr = <usize>dURows(C);
+  const cp = passTiles(chunk), cpz = <usize>cp;
+  const VT = ws; // [36][Cr][cp]
+  const G = VT + ((36 * cpz * Cr) << 2); // [36][Kp/8][cp][8]
+  const quad = G + ((36 * cpz * Kp) << 2); // 4 x 36 v128
+  const tmp = quad + 4 * 576; // 36 v128
+  const srcs = tmp + 576; // 4 window addresses, then their 4 row strides
+  const patch = srcs + 32; // 4 x [36][C] gathered edge windows
+  const vXi = (cpz * Cr) << 2;
+  const gXi = (cpz * Kp) << 2;
+  const uXi = (Cr * Kp) << 2;
+  const rowT = cpz << 2; // one channel's row of VT
   const rowB = (<usize>W * Cz) << 2;
   const cs = Cz << 2;
-  memory.fill(dU, 0, 36 * uXi);
+  const yRow = (<usize>OW * Kz) << 2;
+  // VT's padding rows (channels C .. Cr) stay zero.
+  if (Cr != Cz) for (let xi: usize = 0; xi < 36; xi++) memory.fill(VT + xi * vXi + Cz * rowT, 0, (Cr - Cz) * rowT);
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
-  for (let tc = t0; tc < t1; tc += chunk) {
-    const cnt = min(chunk, t1 - tc);
-    if (Kp != Kz) memory.fill(G, 0, 36 * gXi);
-    for (let t = 0; t < cnt; t++) {
-      const tt = tc + t;
-      const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
-      // input transform (as in wino4Forward)
-      const iy = ty * 4, ix = tx * 4;
-      const src = window6(x, n, H, W, Cz, iy, ix, patch);
-      const rs: usize = src == patch ? (6 * Cz) << 2 : rowB;
-      const vt = V + ((<usize>t * Cz) << 2);
-      for (let c: usize = 0; c < Cz; c += 4) {
-        const p = src + (c << 2);
-        for (let j: usize = 0; j < 6; j++) bt6(p + j * cs, rs, tmp + (j << 4), 96);
-        const o = vt + (c << 2);
-        for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, o + k * 6 * vXi, vXi);
-      }
-      // output-gradient transform: (A g A^T), g = 4x4 dy tile (zeros outside the output)
-      const oy = ty * 4, ox = tx * 4;
-      const nr = min(4, OH - oy), nc = min(4, OW - ox);
-      const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
-      const yRow = (<usize>OW * Kz) << 2;
-      for (let k: usize = 0; k < Kz; k += 4) {
-        // into panel (k/8), row t, lane k%8
-        const dst = G + ((((k >> 3) * <usize>chunk + <usize>t) * 8 + (k & 7)) << 2);
-        dyTile(yb + (k << 2), Kz << 2, yRow, nr, nc, tmp, dst, gXi);
-      }
-    }
-    // 36 GEMMs: dU_xi[C x Kp] += V_xi^T[C x cnt] G_xi[cnt x Kp]
-    for (let xi = 0; xi < 36; xi++) {
-      const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
-      for (let c = 0; c < C; c += mr) {
-        for (let jr: usize = 0; jr < Kp; jr += 8) {
-          kernelT(mr, cnt, vx + (<usize>c << 2), Cz << 2, gx + ((jr * <usize>chunk) << 2),
-            ux + ((<usize>c * Kp + jr) << 2), Kp << 2, 1);
+  // The first pass writes dU, later ones add to it; a part with no images leaves it zero.
+  if (t1 <= t0) memory.fill(dU, 0, 36 * uXi);
+  for (let tc = t0; tc < t1; tc += cp) {
+    const cnt = min(cp, t1 - tc);
+    const cnt4 = (cnt + 3) & ~3;
+    if (Kp != Kz || cnt4 != cnt) memory.fill(G, 0, 36 * gXi);
+    for (let g = 0; g < cnt4; g += 4) {
+      // the four tiles' windows (0: a padding tile)
+      for (let j = 0; j < 4; j++) {
+        const t = g + j;
+        let s: usize = 0, r: usize = 0;
+        if (t < cnt) {
+          const tt = tc + t;
+          const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
+          const pj = patch + ((<usize>j * 36 * Cz) << 2);
+          s = window6(x, n, H, W, Cz, ty * 4, tx * 4, pj);
+          r = s == pj ? (6 * Cz) << 2 : rowB;
+          // output-gradient transform: (A g A^T), g = 4x4 dy tile (zeros outside the output)
+          const oy = ty * 4, ox = tx * 4;
+          const nr = min(4, OH - oy), nc = min(4, OW - ox);
+          const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
+          for (let k: usize = 0; k < Kz; k += 4) {
+            const dst = G + ((((k >> 3) * cpz + <usize>t) * 8 + (k & 7)) << 2);
+            dyTile(yb + (k << 2), Kz << 2, yRow, nr, nc, tmp, dst, gXi);
+          }
         }
+        store<u32>(srcs + (<usize>j << 2), <u32>s);
+        store<u32>(srcs + 16 + (<usize>j << 2), <u32>r);
+      }
+      const vt = VT + (<usize>g << 2);
+      for (let c: usize = 0; c < Cz; c += 4) inputQuadT(srcs, srcs + 16, c, cs, quad, tmp, vt + c * rowT, vXi, rowT);
+    }
+    // 36 GEMMs: dU_xi [Cr x Kp] += VT_xi [Cr x cnt4] G_xi [cnt4 x Kp]
+    for (let xi: usize = 0; xi < 36; xi++) {
+      const vx = VT + xi * vXi, gx = G + xi * gXi, ux = dU + xi * uXi;
+      for (let c: usize = 0; c < Cr; c += WG_ROWS) {
+        if (tc == t0) wgRows5x8(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        else wgRows5x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
     }
   }
@@ -155,7 +218,7 @@ export function wino4BackpropFilter(
  */
 export function wino4FilterGradFinish4(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, flags: i32, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;
-  const uXi = (<usize>C * <usize>Kp) << 2;
+  const uXi = (<usize>dURows(C) * <usize>Kp) << 2;
   const h = tmp + 36 * 16;
   const o = h + 18 * 16;
   for (let c = c0; c < c1; c++) {

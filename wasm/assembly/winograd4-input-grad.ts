@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) input gradient, the adjoint of the forward (winograd4.ts).
 import { f, fma, fms } from './simd';
-import { kernelI } from './tile-kernels';
+import { WG_ROWS, wgRows5x8 } from './winograd-gemm';
 import { dyTile } from './winograd4-filter-grad';
 
 // Winograd F(4x4, 3x3) input gradient, as the adjoint of wino4Forward:
@@ -29,26 +29,28 @@ import { dyTile } from './winograd4-filter-grad';
 
 /** Workspace bytes for wino4BackpropInput with `chunk` tiles per pass. */
 export function wino4InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  return 36 * chunk * (C + K) * 4 + 36 * 16 * 2 + 256;
+  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
+  return 36 * rows * (C + K) * 4 + 36 * 16 * 2 + 256;
 }
 
 /**
  * dx [N, H, W, C] for images [n0, n1) of a 3x3 stride-1 conv whose zero-padded input (padT rows
  * above, padL columns left) gave dy [N, OH, OW, K]. Ut: wino4Filter of the channel-swapped filter
  * (panels [C/8][K][8]). C % 8 == 0, K % 4 == 0. Images [n0, n1) of dx are overwritten; tiles of
- * different images never touch the same pixel, so threads split images.
+ * different images never touch the same pixel, so threads split images. The 36 GEMMs run WG_ROWS
+ * tiles per micro-kernel call (chunk rounds up to a multiple of it).
  */
 export function wino4BackpropInput(
-  mr: i32, dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
+  dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
   n0: i32, n1: i32, chunk: i32, ws: usize,
 ): void {
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K;
+  chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
   const G = ws; // [36][chunk][K]: transformed dy tiles, the GEMM's A rows
   const M = G + ((36 * <usize>chunk * Kz) << 2); // [36][chunk][C]
-  const rowt = M + ((36 * <usize>chunk * Cz) << 2);
-  const tmp = rowt + 64; // 2 x 36 v128
+  const tmp = M + ((36 * <usize>chunk * Cz) << 2) + 64; // 2 x 36 v128
   const gXi = (<usize>chunk * Kz) << 2;
   const mXi = (<usize>chunk * Cz) << 2;
   const uXi = (Kz * Cz) << 2;
@@ -59,7 +61,7 @@ export function wino4BackpropInput(
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    const cntPad = (cnt + mr - 1) / mr * mr;
+    const cntPad = (cnt + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
     // dy transform: G_xi[t] = (A dy_t A^T)_xi, zeros outside dy.
     for (let t = 0; t < cntPad; t++) {
       const gt = G + ((<usize>t * Kz) << 2);
@@ -74,14 +76,11 @@ export function wino4BackpropInput(
       const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
       for (let k: usize = 0; k < Kz; k += 4) dyTile(yb + (k << 2), Kz << 2, yRow, nr, nc, tmp, gt + (k << 2), gXi);
     }
-    // 36 GEMMs: M_xi [tiles x C] = G_xi [tiles x K] Ut_xi [K x C]
+    // 36 GEMMs: M_xi [tiles x C] = G_xi [tiles x K] Ut_xi [K x C], all C/8 panels per call
     for (let xi = 0; xi < 36; xi++) {
       const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
-      for (let t = 0; t < cntPad; t += mr) {
-        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(gx + ((<usize>(t + r) * Kz) << 2)));
-        for (let jr = 0; jr < C; jr += 8) {
-          kernelI(mr, K, rowt, ux + ((<usize>jr * Kz) << 2), mx + ((<usize>t * Cz + <usize>jr) << 2), Cz << 2, 0, 0);
-        }
+      for (let t = 0; t < cntPad; t += WG_ROWS) {
+        wgRows5x8(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cz) << 2), Cz << 2, C >> 3);
       }
     }
     // inverse transform B M_t B^T (6x6 per channel), scatter-added into dx inside the image.

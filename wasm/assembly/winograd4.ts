@@ -2,7 +2,7 @@
 // bias, relu and an optional 2x2 pool fused into the output transform.
 import { pool2x2At } from './pool';
 import { f, fma, fms, relu4 } from './simd';
-import { kernelI } from './tile-kernels';
+import { WG_ROWS, wgRows5x8 } from './winograd-gemm';
 
 // Winograd F(4x4, 3x3): 6x6 input tiles, 36 GEMMs per chunk, 4x4 output tiles.
 // B^T, G, A^T are the standard interpolation-point (0, +-1, +-2) matrices (Lavin & Gray 2016).
@@ -122,28 +122,32 @@ export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: 
   return patch;
 }
 
-/** Workspace bytes for wino4Forward with `chunk` tiles per pass. */
+/** Workspace bytes for wino4Forward with `chunk` tiles per pass (rounded up to WG_ROWS). */
 export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  return 36 * chunk * (C + K) * 4 + 36 * C * 4 + 36 * 16 + 256;
+  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
+  return 36 * rows * (C + K) * 4 + 36 * C * 4 + 36 * 16 + 256;
 }
 
 /**
  * Winograd F(4x4,3x3) forward, same contract as winoForward (C % 4 == 0, K % 8 == 0). With
  * `pooled` != 0 it also writes the 2x2 stride-2 pool of y (poolMode 0 max, 1 min) to pooled
- * [N, OH / 2, OW / 2, K] (floors), from each tile as it is written.
+ * [N, OH / 2, OW / 2, K] (floors), from each tile as it is written. With `res` != 0 the residual
+ * r (y's shape) is added after the bias and before the relu: y = relu(conv + bias + r), a residual
+ * block's add in the output transform. The 36 GEMMs run WG_ROWS tiles per micro-kernel call (chunk
+ * rounds up to a multiple of it).
  */
 export function wino4Forward(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
-  n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32,
+  x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
+  n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32, res: usize,
 ): void {
   const OH = H - 2, OW = W - 2;
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K;
+  chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
   const V = ws; // [36][chunk][C]
   const M = V + ((36 * <usize>chunk * Cz) << 2); // [36][chunk][K]
-  const rowt = M + ((36 * <usize>chunk * Kz) << 2);
-  const tmp = rowt + 64; // 36 v128
+  const tmp = M + ((36 * <usize>chunk * Kz) << 2) + 64; // 36 v128
   const patch = tmp + 36 * 16; // [36][C] gathered edge patch
   const vXi = (<usize>chunk * Cz) << 2;
   const mXi = (<usize>chunk * Kz) << 2;
@@ -155,7 +159,7 @@ export function wino4Forward(
   const cs = Cz << 2;
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    const cntPad = (cnt + mr - 1) / mr * mr;
+    const cntPad = (cnt + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
     for (let t = 0; t < cntPad; t++) {
       const vt = V + ((<usize>t * Cz) << 2);
       if (t >= cnt) {
@@ -176,13 +180,11 @@ export function wino4Forward(
         for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, o + k * 6 * vXi, vXi);
       }
     }
+    // 36 GEMMs: M_xi [tiles x K] = V_xi [tiles x C] U_xi [C x K], all K/8 panels per call
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi;
-      for (let t = 0; t < cntPad; t += mr) {
-        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(vx + ((<usize>(t + r) * Cz) << 2)));
-        for (let jr = 0; jr < K; jr += 8) {
-          kernelI(mr, C, rowt, ux + ((<usize>jr * Cz) << 2), mx + ((<usize>t * Kz + <usize>jr) << 2), Kz << 2, 0, 0);
-        }
+      for (let t = 0; t < cntPad; t += WG_ROWS) {
+        wgRows5x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kz) << 2), Kz << 2, K >> 3);
       }
     }
     const yRow = (<usize>OW * Kz) << 2;
@@ -217,8 +219,16 @@ export function wino4Forward(
           let y1 = f32x4.add(fma(two, d, b), bv);
           let y2 = f32x4.add(fma(four, c2, a), bv);
           let y3 = f32x4.add(f32x4.add(fma(eight, d, b), m5), bv);
-          if (relu) { y0 = relu4(y0); y1 = relu4(y1); y2 = relu4(y2); y3 = relu4(y3); }
           const o = yb + <usize>r * yRow + (k << 2);
+          if (res != 0) {
+            // The residual (y's layout) before the activation: only the columns inside the output are read.
+            const ro = res + (o - y);
+            y0 = f32x4.add(y0, v128.load(ro));
+            if (nc > 1) y1 = f32x4.add(y1, v128.load(ro + (Kz << 2)));
+            if (nc > 2) y2 = f32x4.add(y2, v128.load(ro + (Kz << 3)));
+            if (nc > 3) y3 = f32x4.add(y3, v128.load(ro + 3 * (Kz << 2)));
+          }
+          if (relu) { y0 = relu4(y0); y1 = relu4(y1); y2 = relu4(y2); y3 = relu4(y3); }
           v128.store(o, y0);
           if (nc > 1) v128.store(o + (Kz << 2), y1);
           if (nc > 2) v128.store(o + (Kz << 3), y2);

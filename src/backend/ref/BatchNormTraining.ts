@@ -8,6 +8,7 @@
  */
 import type { FusedActivation, KernelFn, TensorInfo } from '../kernels.js';
 import { shapeToString, sizeOf } from '../../tensor/shape.js';
+import { checkedResidual } from './Conv2D.js';
 import { f32Of, output } from './storage.js';
 
 /** Checks what every backend's batch norm needs; returns [rows, channels]. */
@@ -31,9 +32,10 @@ function channelSums(rows: number, C: number, f: (i: number, c: number) => numbe
   return s;
 }
 
-export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, beta }, { epsilon, activation = 'linear' }) => {
+export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, beta, residual }, { epsilon, activation = 'linear' }) => {
   const [rows, C] = checkBatchNorm('BatchNormTraining', x, epsilon, { gamma, beta });
   const xs = f32Of(x);
+  const res = residual === undefined ? null : f32Of(checkedResidual(residual, x.shape, 'BatchNormTraining'));
   const g = gamma === undefined ? null : f32Of(gamma), b = beta === undefined ? null : f32Of(beta);
   const mean = channelSums(rows, C, (i) => xs[i]!).map((s) => s / rows);
   const variance = channelSums(rows, C, (i, c) => (xs[i]! - mean[c]!) ** 2).map((s) => s / rows);
@@ -42,6 +44,7 @@ export const batchNormTraining: KernelFn<'BatchNormTraining'> = ({ x, gamma, bet
   for (let i = 0; i < xs.length; i++) {
     const c = i % C;
     y[i] = (xs[i]! - mean[c]!) * scale[c]! + (b === null ? 0 : b[c]!);
+    if (res !== null) y[i] += res[i]!; // the normalized value rounded to float32 first, as the unfused Add reads it
     if (activation !== 'linear' && !(y[i]! > 0)) y[i] = 0; // as the relu op: x > 0 ? x : 0
     if (activation === 'relu6' && y[i]! > 6) y[i] = 6;
   }
@@ -54,7 +57,7 @@ function reluMasked(dy: Float32Array, y: Float32Array | null, activation: FusedA
   return activation === 'relu6' ? dy.map((d, i) => (y[i]! > 0 && y[i]! < 6 ? d : 0)) : dy.map((d, i) => (y[i]! > 0 ? d : 0));
 }
 
-export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x, mean, variance, gamma, y }, { epsilon, activation = 'relu' }) => {
+export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x, mean, variance, gamma, y }, { epsilon, activation = 'relu', residual = false }) => {
   const [rows, C] = checkBatchNorm('BatchNormTrainingGrad', x, epsilon, { mean, variance, gamma });
   if (sizeOf(dy.shape) !== sizeOf(x.shape) || dy.shape.length !== x.shape.length) {
     throw new Error(`BatchNormTrainingGrad: expected dy of x's shape ${shapeToString(x.shape)}, got ${shapeToString(dy.shape)}`);
@@ -74,5 +77,6 @@ export const batchNormTrainingGrad: KernelFn<'BatchNormTrainingGrad'> = ({ dy, x
     const xhat = (xs[i]! - m[c]!) * inv[c]!;
     dx[i] = (gm === null ? 1 : gm[c]!) * inv[c]! * (g[i]! - dbeta[c]! / rows - xhat * dgamma[c]! / rows);
   }
-  return [output([...x.shape], 'float32', dx), output([C], 'float32', Float32Array.from(dgamma)), output([C], 'float32', Float32Array.from(dbeta))];
+  const grads = [output([...x.shape], 'float32', dx), output([C], 'float32', Float32Array.from(dgamma)), output([C], 'float32', Float32Array.from(dbeta))];
+  return residual ? [...grads, output([...x.shape], 'float32', Float32Array.from(g))] : grads;
 };

@@ -15,16 +15,33 @@ import { colsBuffer, convGeometry, forEachRowChunk, im2col } from './im2col.js';
 import type { ConvGeometry } from './im2col.js';
 import { f32Of, output } from './storage.js';
 
-export const conv2D: KernelFn<'Conv2D'> = ({ x, filter, bias }, attrs) => {
+export const conv2D: KernelFn<'Conv2D'> = ({ x, filter, bias, residual }, attrs) => {
   const geo = convGeometry('Conv2D', x.shape, filter.shape, attrs);
   const biasData = bias === undefined ? null : checkedBias(bias, geo.outC, filter);
+  const outShape = [geo.batch, geo.outH, geo.outW, geo.outC];
   const y = new Float32Array(geo.rows * geo.outC);
   const xd = f32Of(x);
   const wd = f32Of(filter);
   for (let g = 0; g < geo.groups; g++) convGroup(xd, wd, y, geo, g);
-  biasActivation(y, geo.outC, biasData, attrs.activation);
-  return output([geo.batch, geo.outH, geo.outW, geo.outC], 'float32', y);
+  if (residual === undefined) {
+    biasActivation(y, geo.outC, biasData, attrs.activation);
+  } else {
+    // Each step rounded to float32 as the unfused chain rounds it: conv + bias, + residual, activation.
+    const r = f32Of(checkedResidual(residual, outShape));
+    biasActivation(y, geo.outC, biasData, 'linear');
+    for (let i = 0; i < y.length; i++) y[i] += r[i]!;
+    biasActivation(y, geo.outC, null, attrs.activation);
+  }
+  return output(outShape, 'float32', y);
 };
+
+/** A residual added to an output of shape `outShape` must have that shape (no broadcasting). */
+export function checkedResidual(residual: TensorInfo, outShape: readonly number[], kernel = 'Conv2D'): TensorInfo {
+  if (residual.shape.length !== outShape.length || residual.shape.some((d, i) => d !== outShape[i])) {
+    throw new Error(`${kernel}: expected residual of the output's shape ${shapeToString(outShape)}, got ${shapeToString(residual.shape)}`);
+  }
+  return residual;
+}
 
 function checkedBias(bias: TensorInfo, outC: number, filter: TensorInfo): Float32Array {
   if (bias.shape.length !== 1 || bias.shape[0] !== outC) {

@@ -6,6 +6,7 @@
  */
 import type { KernelFn } from '../../kernels.js';
 import { checkBatchNorm } from '../../ref/BatchNormTraining.js';
+import { checkedResidual } from '../../ref/Conv2D.js';
 import type { WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
 import { Temps } from './inputs.js';
@@ -51,13 +52,14 @@ function channelPass(ctx: WasmContext, temps: Temps, rows: number, width: number
 const BN_ACTS = { linear: BN_LINEAR, relu: BN_RELU, relu6: BN_RELU6 } as const;
 
 /** out = bnApply over every row, split by rows. */
-function applyRows(ctx: WasmContext, rows: number, C: number, args: { x: number; dy: number; y: number; mean: number; a: number; b: number; k: number; out: number; act: number }): void {
+function applyRows(ctx: WasmContext, rows: number, C: number, args: { x: number; dy: number; y: number; mean: number; a: number; b: number; k: number; out: number; act: number; res: number }): void {
   ctx.parallel('bnApply', { ...args, C, r0: 0, nrows: 0 }, { total: rows, grain: ctx.grain(rows, 4, 4), chunk: { r0: [1, 0], nrows: [0, 1] }, work: 3 * rows * C });
 }
 
 export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTraining'> {
-  return ({ x, gamma, beta }, { epsilon, activation = 'linear' }) => {
+  return ({ x, gamma, beta, residual }, { epsilon, activation = 'linear' }) => {
     const [rows, C] = checkBatchNorm('BatchNormTraining', x, epsilon, { gamma, beta });
+    const res = residual === undefined ? 0 : ptrOf(checkedResidual(residual, x.shape, 'BatchNormTraining'));
     const y = ctx.heap.output([...x.shape]), mean = ctx.heap.output([C]), variance = ctx.heap.output([C]);
     const temps = new Temps(ctx);
     const px = ptrOf(x);
@@ -72,14 +74,14 @@ export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTrai
     const g = gamma === undefined ? null : ctx.heap.f32.slice(ptrOf(gamma) >> 2, (ptrOf(gamma) >> 2) + C);
     const scale = v.map((vc, c) => (g === null ? 1 : g[c]!) / Math.sqrt(vc + epsilon));
     const [a, zero] = channelVectors(ctx, temps, [scale, new Float64Array(C)]);
-    applyRows(ctx, rows, C, { x: px, dy: 0, y: 0, mean: mean.handle.ptr, a: a!, b: beta === undefined ? zero! : ptrOf(beta), k: 0, out: y.handle.ptr, act: BN_ACTS[activation] });
+    applyRows(ctx, rows, C, { x: px, dy: 0, y: 0, mean: mean.handle.ptr, a: a!, b: beta === undefined ? zero! : ptrOf(beta), k: 0, out: y.handle.ptr, act: BN_ACTS[activation], res });
     temps.release();
     return [y, mean, variance];
   };
 }
 
 export function makeBatchNormTrainingGrad(ctx: WasmContext): KernelFn<'BatchNormTrainingGrad'> {
-  return ({ dy, x, mean, variance, gamma, y }, { epsilon, activation = 'relu' }) => {
+  return ({ dy, x, mean, variance, gamma, y }, { epsilon, activation = 'relu', residual = false }) => {
     const [rows, C] = checkBatchNorm('BatchNormTrainingGrad', x, epsilon, { mean, variance, gamma });
     if (dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
       throw new Error(`BatchNormTrainingGrad: expected dy of x's shape [${x.shape.join(', ')}], got [${dy.shape.join(', ')}]`);
@@ -88,10 +90,11 @@ export function makeBatchNormTrainingGrad(ctx: WasmContext): KernelFn<'BatchNorm
       throw new Error(`BatchNormTrainingGrad: expected y of x's shape [${x.shape.join(', ')}], got [${y.shape.join(', ')}]`);
     }
     const dx = ctx.heap.output([...x.shape]), dgamma = ctx.heap.output([C]), dbeta = ctx.heap.output([C]);
+    const dres = residual ? ctx.heap.output([...x.shape]) : null;
     const temps = new Temps(ctx);
     const [pdy, px, pm, py] = [ptrOf(dy), ptrOf(x), ptrOf(mean), y === undefined ? 0 : ptrOf(y)];
     const sums = channelPass(ctx, temps, rows, 2 * C, (perPart, out, parts) => {
-      const args = { dy: pdy, x: px, y: py, mean: pm, rows, C, perPart, part: 0, out, act: BN_ACTS[activation] };
+      const args = { dy: pdy, x: px, y: py, mean: pm, rows, C, perPart, part: 0, out, act: BN_ACTS[activation], dres: dres?.handle.ptr ?? 0 };
       ctx.parallel('bnGradSumsPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 3 * rows * C, unitChunks: true });
     });
     const f = ctx.heap.f32;
@@ -103,11 +106,13 @@ export function makeBatchNormTrainingGrad(ctx: WasmContext): KernelFn<'BatchNorm
     const b = a.map((ac, c) => (ac * db[c]!) / rows);
     const k = a.map((ac, c) => (ac * inv[c]! * inv[c]! * centeredSum[c]!) / rows);
     const [pa, pb, pk] = channelVectors(ctx, temps, [a, b, k]);
-    applyRows(ctx, rows, C, { x: px, dy: pdy, y: py, mean: pm, a: pa!, b: pb!, k: pk!, out: dx.handle.ptr, act: BN_ACTS[activation] });
+    // With a residual the sums pass wrote dy after the activation's gradient to dres: the apply pass reads that, unmasked.
+    const g = dres === null ? { dy: pdy, y: py } : { dy: dres.handle.ptr, y: 0 };
+    applyRows(ctx, rows, C, { x: px, ...g, mean: pm, a: pa!, b: pb!, k: pk!, out: dx.handle.ptr, act: BN_ACTS[activation], res: 0 });
     ctx.heap.f32.set(dg, dgamma.handle.ptr >> 2);
     ctx.heap.f32.set(db, dbeta.handle.ptr >> 2);
     temps.release();
-    return [dx, dgamma, dbeta];
+    return dres === null ? [dx, dgamma, dbeta] : [dx, dgamma, dbeta, dres];
   };
 }
 

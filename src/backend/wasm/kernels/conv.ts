@@ -16,13 +16,14 @@
  */
 import type { Conv2DAttrs, KernelAttrs, KernelFn, KernelInputs, Pool2DAttrs, TensorInfo } from '../../kernels.js';
 import { shapeToString, sizeOf } from '../../../tensor/shape.js';
+import { checkedResidual } from '../../ref/Conv2D.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
-import { capAt6InPlace } from './elementwise.js';
+import { addActivationInPlace, capAt6InPlace } from './elementwise.js';
 import { Temps } from './inputs.js';
 import { F_BIAS, F_RELU, POOL_MAX, POOL_MIN } from '../generated/codes.js';
 
@@ -31,6 +32,8 @@ interface ConvCall {
   x: number; w: number; bias: number; y: number; flags: number;
   /** Where the output's fused 2x2 pool goes (0: none; the direct and Winograd kernels take one, see fusesPool). */
   pooled: number; poolMode: number;
+  /** The residual added before the activation, read by the Winograd F(4x4, 3x3) output transform (0: none). */
+  res: number;
 }
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
@@ -72,7 +75,7 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
   const total = c.pooled !== 0 ? geo.batch : geo.batch * geo.outH;
   const chunk = c.pooled !== 0 ? { r0: [geo.outH, 0], rows: [0, geo.outH] } as const : { r0: [1, 0], rows: [0, 1] } as const;
   const job = { total, grain: ctx.grain(total, 4), chunk, work: flopsOf(geo) };
-  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md, rss-v8)
+  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
   if (strips) ctx.parallel('conv1ForwardStrips', Object.assign({}, args, { C: geo.inC, KH: geo.kH, KW: geo.kW }), job);
   else ctx.parallel('conv1Forward3x3', args, job);
 }
@@ -163,7 +166,9 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall, variant: keyof ty
     chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode,
   };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile));
-  ctx.parallel(kernel, args, { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' });
+  const job = { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' } as const;
+  if (kernel === 'wino4Forward') ctx.parallel(kernel, { ...args, res: c.res }, job);
+  else ctx.parallel(kernel, args, job);
 }
 
 function implicit(ctx: WasmContext, temps: Temps, c: ConvCall): void {
@@ -240,26 +245,32 @@ export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): Ke
 }
 
 function conv2D(
-  ctx: WasmContext, { x, filter, bias }: KernelInputs<'Conv2D'>, attrs: KernelAttrs<'Conv2D'>, geo: ConvGeometry,
+  ctx: WasmContext, { x, filter, bias, residual }: KernelInputs<'Conv2D'>, attrs: KernelAttrs<'Conv2D'>, geo: ConvGeometry,
   pool: { ptr: number; mode: number } | null,
 ): TensorInfo {
   checkedBias(bias, geo.outC, filter);
-  const out = ctx.heap.output([geo.batch, geo.outH, geo.outW, geo.outC]);
+  const outShape = [geo.batch, geo.outH, geo.outW, geo.outC];
+  const out = ctx.heap.output(outShape);
   const temps = new Temps(ctx);
   const algorithm = convAlgorithm(geo);
+  // A residual goes into the Winograd F(4x4, 3x3) output transform (before its relu); the other
+  // kernels write conv + bias and one in-place pass adds it and applies the activation.
+  const res = residual === undefined ? 0 : temps.f32(checkedResidual(residual, outShape));
+  const resAfter = res !== 0 && (algorithm !== 'winograd' || pool !== null);
+  const activation = resAfter ? 'linear' : attrs.activation;
   // relu6 runs in the GEMM micro-kernels' and the depthwise kernel's epilogue; the others apply a
   // relu and the clamp at 6 follows (min(., 6) commutes with their fused max/min pooling).
-  const capAfter = attrs.activation === 'relu6' && !CAPS_AT_6.has(algorithm);
+  const capAfter = activation === 'relu6' && !CAPS_AT_6.has(algorithm);
   const c: ConvCall = {
     geo, attrs, x: temps.f32(x), w: temps.f32(filter), bias: bias === undefined ? 0 : temps.f32(bias),
-    y: out.handle.ptr, flags: (bias !== undefined ? F_BIAS : 0) | (capAfter ? F_RELU : epilogueFlags(attrs.activation)),
-    pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? POOL_MAX,
+    y: out.handle.ptr, flags: (bias !== undefined ? F_BIAS : 0) | (capAfter ? F_RELU : epilogueFlags(activation)),
+    pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? POOL_MAX, res: resAfter ? 0 : res,
   };
   switch (algorithm) {
     case 'groupsTS': {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       const b = bias === undefined ? null : v(c.bias, geo.outC);
-      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, attrs.activation, v(c.y, sizeOf(out.shape)), geo);
+      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, activation, v(c.y, sizeOf(out.shape)), geo);
       break;
     }
     case 'depthwise': depthwiseForward(ctx, geo, c.x, c.w, c.bias, c.y, c.flags); break;
@@ -279,6 +290,7 @@ function conv2D(
     capAt6InPlace(ctx, c.y, sizeOf(out.shape));
     if (pool !== null) capAt6InPlace(ctx, pool.ptr, geo.batch * Math.floor(geo.outH / 2) * Math.floor(geo.outW / 2) * geo.outC);
   }
+  if (resAfter) addActivationInPlace(ctx, c.y, res, sizeOf(out.shape), attrs.activation);
   temps.release();
   return out;
 }

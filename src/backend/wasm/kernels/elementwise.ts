@@ -5,7 +5,7 @@
  * everything else (pow, transcendental functions, int32, irregular broadcasts) is an interim TS
  * loop over heap views with the reference definitions, so results equal the reference backend.
  */
-import type { BinaryOp, KernelFn, UnaryOp } from '../../kernels.js';
+import type { BinaryOp, FusedActivation, KernelFn, UnaryOp } from '../../kernels.js';
 import { broadcastShapes, shapesEqual, shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { broadcastApply, layoutOf } from '../../ref/broadcast.js';
 import { isBinaryOp, opCode } from '../../ref/binary-ops.js';
@@ -38,6 +38,18 @@ function elementRange(ctx: WasmContext, n: number) {
 /** min(x, 6) over n floats at ptr, in place, for kernels that apply a relu but not relu6's clamp (relu6 of a relu'd value). */
 export function capAt6InPlace(ctx: WasmContext, ptr: number, n: number): void {
   ctx.parallel('unaryF32', { op: codes.UNARY_RELU6, x: ptr, out: ptr, i0: 0, count: 0, alpha: 0 }, elementRange(ctx, n));
+}
+
+/**
+ * y = activation(y + r) over n floats in place (r the same size): a residual added to a conv's
+ * output by the kernels that do not read it in their own epilogue, each step rounded as the
+ * unfused Add and ReLU round it.
+ */
+export function addActivationInPlace(ctx: WasmContext, y: number, r: number, n: number, activation: FusedActivation): void {
+  ctx.parallel('binaryF32', { op: codes.BINARY_ADD, a: y, b: r, out: y, i0: 0, count: 0, mode: codes.BROADCAST_SAME, m: 1 }, elementRange(ctx, n));
+  if (activation === 'linear') return;
+  const op = activation === 'relu' ? codes.UNARY_RELU : codes.UNARY_RELU6;
+  ctx.parallel('unaryF32', { op, x: y, out: y, i0: 0, count: 0, alpha: 0 }, elementRange(ctx, n));
 }
 
 /**

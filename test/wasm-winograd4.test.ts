@@ -1,0 +1,96 @@
+/**
+ * Winograd F(4x4, 3x3) (wasm/assembly/winograd4*.ts and its GEMM micro-kernels, winograd-gemm.ts):
+ * the 3x3 stride-1 conv, its input and filter gradients against the reference backend on
+ * cifar-vgg's four Winograd layer shapes (small batches) and odd ones (edge tiles, padding, tile
+ * counts that are not a multiple of the kernels' 5-row blocks or of the 45-tile chunk, K % 8 == 4,
+ * one and several 8-column panels), bit-identical on 1 and 2 threads, and dispatched.
+ */
+import { describe, it } from 'node:test';
+import { engine } from '../src/backend/engine.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import * as ops from '../src/ops/index.js';
+import { Random } from '../src/tensor/random.js';
+import { checkKernelAgainstRef } from './kernel-dispatch-test-util.js';
+
+registerWasmBackend({ name: 'wasm-wino4-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'wasm-wino4-2t', threads: 2, priority: 0 });
+const BACKENDS = ['wasm-wino4-1t', 'wasm-wino4-2t'] as const;
+
+type Pad = [number, number, number, number];
+interface Case { N: number; H: number; W: number; C: number; K: number; pad: Pad }
+
+const SAME: Pad = [1, 1, 1, 1];
+/** cifar-vgg's Winograd convs ('same' padding), batch cut down. */
+const CIFAR_VGG: Case[] = [
+  { N: 2, H: 32, W: 32, C: 32, K: 32, pad: SAME },
+  { N: 3, H: 16, W: 16, C: 32, K: 64, pad: SAME },
+  { N: 3, H: 16, W: 16, C: 64, K: 64, pad: SAME },
+  { N: 13, H: 8, W: 8, C: 64, K: 128, pad: SAME }, // 52 tiles: a full chunk of 45, then 7 (two 5-row blocks)
+];
+
+function outSize(c: Case): [number, number] {
+  return [c.H + c.pad[0] + c.pad[1] - 2, c.W + c.pad[2] + c.pad[3] - 2];
+}
+
+describe('wasm Winograd F(4x4, 3x3) forward', () => {
+  const rng = new Random(43);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    ...CIFAR_VGG,
+    { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // edge tiles, one panel, depth 4
+    { N: 7, H: 9, W: 7, C: 12, K: 24, pad: SAME }, // 14 tiles: 5-row blocks padded
+    { N: 2, H: 16, W: 13, C: 20, K: 16, pad: [1, 0, 2, 1] }, // uneven padding
+  ];
+  it('matches the reference (bias and relu, or neither), identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      for (const [bias, activation] of [[true, 'relu'], [false, 'linear']] as const) {
+        const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, activation };
+        const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([3, 3, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
+        const title = `${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} pad ${c.pad} bias ${bias} ${activation}`;
+        checkKernelAgainstRef(title, BACKENDS, 'Conv2D', inputs, attrs, 'wino4Forward');
+      }
+    }
+    engine.setBackend('ref');
+  });
+});
+
+describe('wasm Winograd F(4x4, 3x3) input gradient (the forward adjoint)', () => {
+  const rng = new Random(34);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    ...CIFAR_VGG,
+    { N: 3, H: 11, W: 14, C: 8, K: 4, pad: [0, 0, 0, 0] }, // one panel, depth 4
+    { N: 7, H: 9, W: 7, C: 24, K: 12, pad: SAME }, // windows clipped to the image
+    { N: 2, H: 16, W: 13, C: 16, K: 20, pad: [1, 0, 2, 1] }, // uneven padding
+  ];
+  it('matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const [OH, OW] = outSize(c);
+      const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, inputShape: [c.N, c.H, c.W, c.C] };
+      const inputs = { dy: randn([c.N, OH, OW, c.K]), filter: randn([3, 3, c.C, c.K]) };
+      checkKernelAgainstRef(`dx ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} pad ${c.pad}`, BACKENDS, 'Conv2DBackpropInput', inputs, attrs, 'wino4BackpropInput');
+    }
+    engine.setBackend('ref');
+  });
+});
+
+describe('wasm Winograd F(4x4, 3x3) filter gradient', () => {
+  const rng = new Random(44);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    ...CIFAR_VGG,
+    { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // edge tiles
+    { N: 7, H: 9, W: 7, C: 12, K: 12, pad: SAME }, // K % 8 == 4: a padded panel
+    { N: 2, H: 16, W: 13, C: 20, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
+    { N: 10, H: 28, W: 28, C: 4, K: 8, pad: SAME }, // 49 tiles per image: 6 parts of 2 images, the last one empty
+  ];
+  it('matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const [OH, OW] = outSize(c);
+      const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, filterShape: [3, 3, c.C, c.K] };
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), dy: randn([c.N, OH, OW, c.K]) };
+      checkKernelAgainstRef(`dW ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} pad ${c.pad}`, BACKENDS, 'Conv2DBackpropFilter', inputs, attrs, 'wino4BackpropFilterPart');
+    }
+    engine.setBackend('ref');
+  });
+});
