@@ -167,7 +167,8 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall, variant: keyof ty
   };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile));
   const job = { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' } as const;
-  if (kernel === 'wino4Forward') ctx.parallel(kernel, { ...args, res: c.res }, job);
+  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
+  if (kernel === 'wino4Forward') ctx.parallel(kernel, Object.assign({}, args, { res: c.res }), job);
   else ctx.parallel(kernel, args, job);
 }
 
