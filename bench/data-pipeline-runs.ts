@@ -70,13 +70,13 @@ async function freshModel(name: BenchModelName, side: number, warm: Dataset<unkn
   return model;
 }
 
-/** Samples/s of one epoch from the folder, decoding on `workers` threads (0: the main thread). */
-export async function epochFromFolder(f: BenchFolder, name: BenchModelName, workers: number): Promise<number> {
+/** Samples/s of `epochs` epochs (default one) from the folder, decoding on `workers` threads (0: the main thread). */
+export async function epochFromFolder(f: BenchFolder, name: BenchModelName, workers: number, epochs = 1): Promise<number> {
   const data = load(f, workers);
   const model = await freshModel(name, f.side, data);
   const t0 = performance.now();
-  await model.fit(data, { epochs: 1, verbose: 0 });
-  return f.files / ((performance.now() - t0) / 1000);
+  await model.fit(data, { epochs, verbose: 0 });
+  return (epochs * f.files) / ((performance.now() - t0) / 1000);
 }
 
 /** Samples/s of one epoch from in-memory tensors (fit's array path: shuffled batches of 64). */

@@ -4,6 +4,7 @@
  *   node dist/bench/data-pipeline.js [--model cifar-vgg|small-cnn] [--files 2000] [--kinds png|mixed]
  *                                    [--workers 0,1] [--train-workers 0,1] [--pairs 3]
  *   node dist/bench/data-pipeline.js --rss --files 50000 --kinds mixed   (one epoch, prints peak RSS)
+ *   node dist/bench/data-pipeline.js --rss --files 5000 --epochs 10      (ten epochs in one process)
  *
  * 1. Pipeline alone (best of two passes): images/s of read + decode + resize + batch of 64 over a folder of
  *    --size x --size images (--kinds png: RGB PNGs; mixed: RGB PNGs and JPEGs in turn), then the
@@ -13,7 +14,7 @@
  *    count) and from the same images held as in-memory tensors (fit(x, y), shuffled batches of
  *    64), alternated in rounds because this shared machine's speed drifts within minutes; each
  *    round prints folder / memory, and the end the median ratios.
- * With --rss it trains one epoch from a folder of --files images and prints the peak RSS, so two
+ * With --rss it trains one epoch (or --epochs) from a folder of --files images and prints the peak RSS, so two
  * runs with different --files show whether memory grows with the folder (run them in turn).
  *
  * The folder is generated under the OS temp directory (reused when it exists) and never written
@@ -32,8 +33,9 @@ const o = new Command('data-pipeline')
   .option('--train-workers <list>', 'decode worker counts while training from the folder', '0,1')
   .option('--pairs <n>', 'alternating memory / folder training rounds', '3')
   .option('--rss', 'train one epoch from the folder and print the peak RSS')
+  .option('--epochs <n>', 'with --rss: epochs trained in the one process', '1')
   .parse()
-  .opts<{ model: string; files: string; size: string; kinds: string; workers: string; trainWorkers: string; pairs: string; rss?: boolean }>();
+  .opts<{ model: string; files: string; size: string; kinds: string; workers: string; trainWorkers: string; pairs: string; rss?: boolean; epochs: string }>();
 
 if (o.model !== 'cifar-vgg' && o.model !== 'small-cnn') throw new Error(`data-pipeline: --model must be cifar-vgg or small-cnn, got '${o.model}'`);
 if (o.kinds !== 'png' && o.kinds !== 'mixed') throw new Error(`data-pipeline: --kinds must be png or mixed, got '${o.kinds}'`);
@@ -46,8 +48,9 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 if (o.rss) {
   const workers = counts(o.trainWorkers).pop()!;
-  const rate = await epochFromFolder(folder, model, workers);
-  console.log(JSON.stringify({ files: folder.files, side, kinds: o.kinds, model, workers, samplesPerSec: Math.round(rate), peakRssMB: Math.round(peakRssMB()) }));
+  const epochs = Number(o.epochs);
+  const rate = await epochFromFolder(folder, model, workers, epochs);
+  console.log(JSON.stringify({ files: folder.files, side, kinds: o.kinds, model, workers, epochs, samplesPerSec: Math.round(rate), peakRssMB: Math.round(peakRssMB()) }));
 } else {
   for (const w of counts(o.workers)) {
     for (const augment of [false, true]) {

@@ -109,10 +109,11 @@ export abstract class BaseConv2D extends Layer {
 
   /** The conv stage with `weights`, after `extra` zero padding of its input (null: none). */
   private fusedConvStage(fused: FusedActivation, weights: ConvWeights, filter: (kernel: Tensor) => Tensor, groups: number, extra: SpatialPadding | null): ConvStage {
-    const options = (x: Tensor, activation: FusedActivation): Conv2DOpOptions => ({
-      ...this.fusedConvOptions(activation, groups), bias: weights.bias,
-      ...(extra === null ? {} : { padding: this.paddingAfter(x, extra) }),
-    });
+    // Object.assign and a field set afterwards, not spreads with more fields: V8 put such spread
+    // copies, which live through the step, in its old generation (wasm DESIGN.md section 24, rss-v8).
+    const options = (x: Tensor, activation: FusedActivation): Conv2DOpOptions => Object.assign(
+      this.fusedConvOptions(activation, groups), { bias: weights.bias }, extra === null ? {} : { padding: this.paddingAfter(x, extra) },
+    );
     const stage: ConvStage = {
       kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
       runWith: (x, activation) => conv2d(x, filter(weights.kernel), options(x, activation)),
@@ -121,7 +122,8 @@ export abstract class BaseConv2D extends Layer {
       withWeights: (other) => this.fusedConvStage(fused, other, filter, groups, extra),
     };
     // One zero padding folds; a second would need the first's padding added to it.
-    return extra !== null ? stage : { ...stage, withPadding: (padding) => this.fusedConvStage(fused, weights, filter, groups, padding) };
+    if (extra === null) stage.withPadding = (padding) => this.fusedConvStage(fused, weights, filter, groups, padding);
+    return stage;
   }
 
   /** The conv op's options with this layer's bias and `activation` in the kernel. */

@@ -138,6 +138,17 @@ export function datasetFitData(data: Dataset<unknown>, model: DatasetModel, o: F
 }
 
 /**
+ * A batch-end hook's logs: the running means, `batch` and `size`, added to the fresh object rather
+ * than spread into a copy (V8 placed the spread copy, one per step, in its old generation).
+ */
+function batchLogs(acc: RunningMeans, names: readonly string[], step: number, size: number): Logs {
+  const logs = acc.logs(names);
+  logs.batch = step;
+  logs.size = size;
+  return logs;
+}
+
+/**
  * Mean logged values over every batch of `batches` (validation, evaluate on a Dataset); test hooks
  * fire on `list` when given, and `pacer` decides when to yield to the event loop.
  */
@@ -148,7 +159,7 @@ export async function evaluateBatches(model: StepModel, compiled: CompiledState,
     await list?.onTestBatchBegin(step, { batch: step, size: b.size });
     acc.add(testStep(model, compiled, b.make), b.size);
     b.release?.();
-    await list?.onTestBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
+    await list?.onTestBatchEnd(step, batchLogs(acc, compiled.names, step, b.size));
     await pacer.batchDone();
   }
   return acc.means();
@@ -190,7 +201,7 @@ async function trainEpoch(model: FitModel, compiled: CompiledState, batches: Epo
     await list.onTrainBatchBegin(step, { batch: step, size: b.size });
     acc.add(trainStep(model, compiled, b.make), b.size);
     b.release?.();
-    await list.onTrainBatchEnd(step, { ...acc.logs(compiled.names), batch: step, size: b.size });
+    await list.onTrainBatchEnd(step, batchLogs(acc, compiled.names, step, b.size));
     // After the batch-end hook, so what a callback drew for this batch is painted at the yield.
     await pacer.batchDone();
     if (model.stopTraining) return { logs: acc.logs(compiled.names), steps: step + 1 };

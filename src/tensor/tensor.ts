@@ -204,8 +204,17 @@ export class Tensor implements TensorInfo {
     if (this.#watched || (this.#storage === null && this.#deferred === null)) return;
     this.#watched = true;
     onUnreachable(this, forgetTensor);
-    this.#storage?.watch();
+    if (this.#storage !== null) this.watchStorage(this.#storage);
     this.#ordered?.watch();
+  }
+
+  /**
+   * @internal How a watched tensor's own storage (at `watch` and each `replaceStorage`) is given
+   * back once unreachable: registered on its own. Variable overrides it (one registration for all
+   * the storage it swaps in).
+   */
+  protected watchStorage(storage: Storage): void {
+    storage.watch();
   }
 
   /** @internal The node that produced this tensor, while a graph is being recorded. */
@@ -510,7 +519,7 @@ export class Tensor implements TensorInfo {
   replaceStorage(storage: Storage): void {
     storage.retain();
     if (this.storage === null) throw new Error(`${this.describe()} was released and cannot take new values`);
-    if (this.#watched) storage.watch();
+    if (this.#watched) this.watchStorage(storage);
     this.forgetOrdered();
     this.storage.release();
     this.storage = storage;

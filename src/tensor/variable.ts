@@ -8,6 +8,7 @@
  * assigning a value stores it in the variable's order.
  */
 import type { StoredOrder } from './layout.js';
+import { onUnreachable } from './reclamation.js';
 import { shapeToString, shapesEqual, sizeOf } from './shape.js';
 import { type Storage, Tensor } from './tensor.js';
 
@@ -29,6 +30,25 @@ export class Variable extends Tensor {
   }
 
   #version = 0;
+
+  /**
+   * The storage this variable holds, released by the variable's one registration with the garbage
+   * collector (tensor/reclamation.ts) when the variable becomes unreachable. Every optimizer step
+   * swaps a variable's storage: registering each new storage on its own (and unregistering the
+   * old) cost a WeakCell and a registry entry in V8's old space per variable per step, garbage
+   * until the next full collection, and young objects those dead cells pointed to were promoted
+   * with them. Other tensors viewing the same storage still watch it themselves.
+   */
+  readonly #held: { storage: Storage | null } = { storage: null };
+  #registered = false;
+
+  protected override watchStorage(storage: Storage): void {
+    this.#held.storage = storage;
+    if (this.#registered) return;
+    this.#registered = true;
+    const held = this.#held;
+    onUnreachable(this, () => held.storage?.release());
+  }
 
   /**
    * Counts the times the values were replaced (assign, optimizer steps, setWeights, a move to

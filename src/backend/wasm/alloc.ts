@@ -10,6 +10,7 @@
  * after asking the owner to reclaim unreachable tensors' blocks where growing would otherwise
  * keep their garbage for good.
  */
+import { FreeBlocks } from './free-blocks.js';
 import type { WasmMemory } from './wasm-objects.js';
 
 /** Bytes [0, BASE) stay unused so that pointer 0 can mean "absent" (no bias). */
@@ -49,11 +50,8 @@ export interface HeapPressure {
 
 export class HeapAllocator {
   private top = BASE;
-  /** Free blocks by size (stacks: the most recently freed block is reused first). */
-  private readonly lists = new Map<number, number[]>();
-  /** Free blocks by start (-> size) and by end (-> start), to merge neighbours. */
-  private readonly freeAt = new Map<number, number>();
-  private readonly freeEnd = new Map<number, number>();
+  /** Free blocks by size (the most recently freed block is reused first), start and end (to merge neighbours). */
+  private readonly free = new FreeBlocks();
   /** Bytes in blocks handed out and not yet returned. */
   usedBytes = 0;
   /** Bytes in use right after the last reclaim: growth beyond it is at most what a reclaim could win. */
@@ -94,17 +92,16 @@ export class HeapAllocator {
 
   /** A free block of exactly `size` (split from a larger one if need be), or -1. */
   private takeFree(size: number): number {
-    const exact = this.lists.get(size);
-    if (exact !== undefined) {
-      const ptr = exact[exact.length - 1]!;
-      this.remove(ptr, size);
-      return ptr;
+    const exact = this.free.newestOfSize(size);
+    if (exact >= 0) {
+      this.free.remove(exact);
+      return exact;
     }
-    const fit = this.bestFit(size);
+    const fit = this.free.newestOfSmallestLarger(size);
     if (fit < 0) return -1;
-    const have = this.freeAt.get(fit)!;
-    this.remove(fit, have);
-    this.insert(fit + size, have - size);
+    const have = this.free.sizeAt(fit);
+    this.free.remove(fit);
+    this.free.add(fit + size, have - size);
     return fit;
   }
 
@@ -120,60 +117,23 @@ export class HeapAllocator {
     this.usedBytes -= size;
     let start = ptr;
     let end = ptr + size;
-    const before = this.freeEnd.get(start);
-    if (before !== undefined) {
-      this.remove(before, start - before);
+    const before = this.free.startOfBlockEndingAt(start);
+    if (before >= 0) {
+      this.free.remove(before);
       start = before;
     }
-    const after = this.freeAt.get(end);
-    if (after !== undefined) {
-      this.remove(end, after);
+    const after = this.free.sizeAt(end);
+    if (after >= 0) {
+      this.free.remove(end);
       end += after;
     }
     if (end === this.top) this.top = start;
-    else this.insert(start, end - start);
+    else this.free.add(start, end - start);
   }
 
   /** Bytes of the heap handed out so far (live or free below the bump pointer). */
   get highWater(): number {
     return this.top;
-  }
-
-  /** Start of the smallest free block larger than `size`, or -1. */
-  private bestFit(size: number): number {
-    let best = -1;
-    let bestSize = Infinity;
-    for (const [s, list] of this.lists) {
-      if (s > size && s < bestSize) {
-        best = list[list.length - 1]!;
-        bestSize = s;
-      }
-    }
-    return best;
-  }
-
-  private insert(ptr: number, size: number): void {
-    if (size <= 0) return;
-    let list = this.lists.get(size);
-    if (list === undefined) this.lists.set(size, (list = []));
-    list.push(ptr);
-    this.freeAt.set(ptr, size);
-    this.freeEnd.set(ptr + size, ptr);
-  }
-
-  private remove(ptr: number, size: number): void {
-    const list = this.lists.get(size)!;
-    const i = list.lastIndexOf(ptr);
-    list[i] = list[list.length - 1]!;
-    list.pop();
-    // Empty lists go, so the best-fit scan only visits sizes that have a free block.
-    if (list.length === 0) this.lists.delete(size);
-    this.unindex(ptr, size);
-  }
-
-  private unindex(ptr: number, size: number): void {
-    this.freeAt.delete(ptr);
-    this.freeEnd.delete(ptr + size);
   }
 
   private grow(end: number): void {

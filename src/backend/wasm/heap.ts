@@ -10,6 +10,7 @@ import type { BackendMemory } from '../backend.js';
 import type { DataHandle, TensorInfo } from '../kernels.js';
 import { eventLoopTurn, reclaimUnreachable, reclamationMode } from '../../tensor/reclamation.js';
 import { HeapAllocator } from './alloc.js';
+import { IntMap } from './int-map.js';
 import { MAXIMUM_PAGES } from './loader.js';
 import type { WasmMemory } from './wasm-objects.js';
 
@@ -40,10 +41,8 @@ export class WasmHeap {
   /** The current event-loop turn and the bytes of live handles made in it. */
   private turn = -1;
   private turnBytes = 0;
-  /** Block pointer -> id of the handle that owns it. */
-  private readonly owner = new Map<number, number>();
-  /** Scratch blocks not yet given back (pointer -> size). */
-  private readonly liveScratch = new Map<number, number>();
+  /** Scratch blocks not yet given back (pointer -> size); an IntMap, as it churns every kernel call (int-map.ts). */
+  private readonly liveScratch = new IntMap();
   /** Nesting depth of kernel calls, and what the outermost one allocated so far. */
   private callDepth = 0;
   private readonly callHandles: WasmHandle[] = [];
@@ -90,7 +89,6 @@ export class WasmHeap {
     this.liveBytes += size;
     this.turnBytes += size;
     const h = new WasmHandle(ptr, size, turn);
-    this.owner.set(ptr, h.id);
     if (this.callDepth > 0) this.callHandles.push(h);
     return h;
   }
@@ -120,32 +118,26 @@ export class WasmHeap {
     for (const h of this.callHandles) this.free(h);
     for (const ptr of this.callScratch) {
       const size = this.liveScratch.get(ptr);
-      if (size !== undefined) this.releaseScratch({ ptr, size });
+      if (size >= 0) this.releaseScratch({ ptr, size });
     }
   }
 
   free(h: WasmHandle): void {
     if (h.freed) return;
     h.freed = true;
-    this.release(h.ptr, h.size, h.id, h.turn);
+    this.liveHandles--;
+    this.liveBytes -= h.size;
+    if (h.turn === this.turn) this.turnBytes -= h.size;
+    this.alloc.release(h.ptr, h.size);
   }
 
   /**
-   * What to run when h becomes unreachable without free: gives its block back. It holds only
-   * numbers; the block is released only if h still owns it (not after a free and reuse).
+   * What to run when h's storage becomes unreachable without free: gives its block back. It holds
+   * the handle (a few numbers, never the storage, so it does not keep the storage reachable); a
+   * handle already freed (and its block perhaps reused) is left alone.
    */
   reclaimer(h: WasmHandle): () => void {
-    const { ptr, size, id, turn } = h;
-    return () => this.release(ptr, size, id, turn);
-  }
-
-  private release(ptr: number, size: number, id: number, turn: number): void {
-    if (this.owner.get(ptr) !== id) return;
-    this.owner.delete(ptr);
-    this.liveHandles--;
-    this.liveBytes -= size;
-    if (turn === this.turn) this.turnBytes -= size;
-    this.alloc.release(ptr, size);
+    return () => this.free(h);
   }
 
   /**

@@ -34,14 +34,23 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/**
+ * A worker and the job it runs (null: idle). The job sits on the worker's record rather than in a
+ * Map by job id: a long-lived Map with an insert and a delete per batch rebuilds its table in V8's
+ * old generation every few batches (see backend/wasm/int-map.ts).
+ */
+interface DecodeThread {
+  worker: Worker;
+  running: Pending | null;
+}
+
 /** Young-generation cap of a decoding worker (MB). */
 const WORKER_YOUNG_MB = 4;
 
 export class DecodePool {
   private static pools = new Map<number, DecodePool>();
-  private readonly idle: Worker[] = [];
+  private readonly idle: DecodeThread[] = [];
   private readonly queue: Pending[] = [];
-  private readonly running = new Map<number, { worker: Worker; pending: Pending }>();
   /** Idle slots by byte length; at most `maxIdleSlots` kept. */
   private readonly slots = new Map<number, SharedArrayBuffer[]>();
   private readonly maxIdleSlots: number;
@@ -60,12 +69,13 @@ export class DecodePool {
     return pool;
   }
 
-  private spawn(): Worker {
+  private spawn(): DecodeThread {
     const worker = new Worker(new URL('./decode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const thread: DecodeThread = { worker, running: null };
     worker.unref();
-    worker.on('message', (reply: DecodeReply) => this.settle(worker, reply));
-    worker.on('error', (e) => this.crashed(worker, e));
-    return worker;
+    worker.on('message', (reply: DecodeReply) => this.settle(thread, reply));
+    worker.on('error', (e) => this.crashed(thread, e));
+    return thread;
   }
 
   /** The pixels of `paths` decoded on a worker: [n, height, width, channels] values in a slot. */
@@ -94,42 +104,42 @@ export class DecodePool {
 
   private dispatch(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+      const thread = this.idle.pop()!;
       const pending = this.queue.shift()!;
-      this.running.set(pending.job.id, { worker, pending });
-      worker.ref();
-      worker.postMessage(pending.job);
+      thread.running = pending;
+      thread.worker.ref();
+      thread.worker.postMessage(pending.job);
     }
   }
 
-  private settle(worker: Worker, reply: DecodeReply): void {
-    const entry = this.running.get(reply.id);
-    if (entry === undefined) return;
-    this.running.delete(reply.id);
-    worker.unref();
-    this.idle.push(worker);
-    const slot = entry.pending.job.slot;
+  private settle(thread: DecodeThread, reply: DecodeReply): void {
+    const pending = thread.running;
+    if (pending === null || pending.job.id !== reply.id) return;
+    thread.running = null;
+    thread.worker.unref();
+    this.idle.push(thread);
+    const slot = pending.job.slot;
     if (!('error' in reply)) {
       let released = false;
       const release = () => {
         if (!released) this.releaseSlot(slot);
         released = true;
       };
-      entry.pending.resolve({ values: new Float32Array(slot), release });
+      pending.resolve({ values: new Float32Array(slot), release });
     } else {
       const { file, reason, message } = reply.error;
-      entry.pending.reject(file !== undefined && reason !== undefined ? new ImageFileError(file, reason) : new Error(message));
+      pending.reject(file !== undefined && reason !== undefined ? new ImageFileError(file, reason) : new Error(message));
     }
     this.dispatch();
   }
 
   /** A worker that died fails its job and is replaced. */
-  private crashed(worker: Worker, e: Error): void {
-    for (const [id, entry] of this.running) {
-      if (entry.worker !== worker) continue;
-      this.running.delete(id);
-      entry.pending.reject(new Error(`imageDatasetFromDirectory: a decoding worker failed (${e.message})`));
-    }
+  private crashed(thread: DecodeThread, e: Error): void {
+    const pending = thread.running;
+    thread.running = null;
+    const at = this.idle.indexOf(thread);
+    if (at >= 0) this.idle.splice(at, 1);
+    pending?.reject(new Error(`imageDatasetFromDirectory: a decoding worker failed (${e.message})`));
     this.idle.push(this.spawn());
     this.dispatch();
   }

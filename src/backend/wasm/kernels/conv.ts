@@ -75,7 +75,8 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
   const total = c.pooled !== 0 ? geo.batch : geo.batch * geo.outH;
   const chunk = c.pooled !== 0 ? { r0: [geo.outH, 0], rows: [0, geo.outH] } as const : { r0: [1, 0], rows: [0, 1] } as const;
   const job = { total, grain: ctx.grain(total, 4), chunk, work: flopsOf(geo) };
-  if (strips) ctx.parallel('conv1ForwardStrips', { ...args, C: geo.inC, KH: geo.kH, KW: geo.kW }, job);
+  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
+  if (strips) ctx.parallel('conv1ForwardStrips', Object.assign({}, args, { C: geo.inC, KH: geo.kH, KW: geo.kW }), job);
   else ctx.parallel('conv1Forward3x3', args, job);
 }
 
@@ -169,7 +170,8 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall, variant: keyof ty
   };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile));
   const job = { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' } as const;
-  if (kernel === 'wino4Forward') ctx.parallel(kernel, { ...args, res: c.res }, job);
+  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
+  if (kernel === 'wino4Forward') ctx.parallel(kernel, Object.assign({}, args, { res: c.res }), job);
   else ctx.parallel(kernel, args, job);
 }
 
