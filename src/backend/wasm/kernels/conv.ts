@@ -157,17 +157,19 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall, variant: keyof ty
   const { geo } = c;
   const C = geo.inC, K = geo.outC;
   const U = filter(ctx, temps, c.w, C, K);
-  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
   ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
-  // Split by images [n0, n1).
-  const args = {
-    mr: WINO_MR, x: xp.ptr, H: xp.H, W: xp.W, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0,
-    chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode,
-  };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile));
   const job = { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' } as const;
-  if (kernel === 'wino4Forward') ctx.parallel(kernel, { ...args, res: c.res }, job);
-  else ctx.parallel(kernel, args, job);
+  // Split by images [n0, n1).
+  const common = { mr: WINO_MR, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode };
+  if (kernel === 'wino4Forward') {
+    // F(4x4, 3x3) reads the padding in place (edge tiles gather their window with zeros).
+    const geometry = { x: c.x, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW };
+    ctx.parallel(kernel, { ...common, ...geometry, res: c.res }, job);
+  } else {
+    const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
+    ctx.parallel(kernel, { ...common, x: xp.ptr, H: xp.H, W: xp.W }, job);
+  }
 }
 
 function implicit(ctx: WasmContext, temps: Temps, c: ConvCall): void {
