@@ -90,6 +90,8 @@ describe('wasm Winograd F(4x4, 3x3) filter gradient', () => {
     { N: 7, H: 9, W: 7, C: 12, K: 12, pad: SAME }, // K % 8 == 4: a padded panel
     { N: 2, H: 16, W: 13, C: 20, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
     { N: 10, H: 28, W: 28, C: 4, K: 8, pad: SAME }, // 49 tiles per image: 6 parts of 2 images, the last one empty
+    { N: 2, H: 5, W: 6, C: 8, K: 8, pad: [2, 2, 2, 2] }, // padding 2, read in place: windows with two zero rows and columns
+    { N: 2, H: 4, W: 3, C: 4, K: 8, pad: [3, 1, 1, 3] }, // windows wider than the image on both sides
   ];
   it('matches the reference, identically on 1 and 2 threads', () => {
     for (const c of cases) {

@@ -218,7 +218,7 @@ function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeom
  * The Winograd filter gradient: dU partials over fixed image blocks, then one pass that sums them
  * in order and transforms back. `size` 3 runs F(4x4, 3x3) (wino4*), 5 runs F(2x2, 5x5) (wino25*).
  */
-function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, H: number, W: number, dy: number, dw: number, size: 3 | 5): void {
+function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, pad: readonly number[], dy: number, dw: number, size: 3 | 5): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
   const tiles = size === 3 ? winoTiles(geo) : Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
   const { parts, perPart } = winoFilterGradParts(N, tiles);
@@ -226,10 +226,16 @@ function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x
   const dUs = temps.alloc(parts * partBytes);
   const workspace = size === 3 ? 'wino4FilterGradWorkspaceBytes' : 'wino25FilterGradWorkspaceBytes';
   ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
-  const args = { mr: MR, x, H, W, C, dy, K, N, perPart, part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0 };
+  const common = { mr: MR, C, dy, K, N, perPart, part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0 };
   const job = { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true } as const;
-  if (size === 3) ctx.parallel('wino4BackpropFilterPart', args, job);
-  else ctx.parallel('wino25BackpropFilterPart', args, job);
+  if (size === 3) {
+    // F(4x4, 3x3) reads the padding in place (edge windows gathered with zeros).
+    const geometry = { x, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW };
+    ctx.parallel('wino4BackpropFilterPart', { ...common, ...geometry }, job);
+  } else {
+    const xp = padded(ctx, temps, x, N, geo.inH, geo.inW, C, pad);
+    ctx.parallel('wino25BackpropFilterPart', { ...common, x: xp.ptr, H: xp.H, W: xp.W }, job);
+  }
   // Sum the partials in order and transform back in one SIMD pass (K % 4 == 0), split by input
   // channels [c0, c1).
   ctx.workspace(2048);
@@ -360,11 +366,9 @@ export function makeConv2DBackpropFilter(ctx: WasmContext): KernelFn<'Conv2DBack
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       convFilterGradTS(v(px, sizeOf(x.shape)), v(pdy, sizeOf(dy.shape)), v(pdw, sizeOf(out.shape)), geo);
     } else if (isWino(geo) && geo.inC % MR === 0 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
-      const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
-      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 3);
+      filterGradWinograd(ctx, temps, geo, px, attrs.pad, pdy, pdw, 3);
     } else if (isWino25(geo) && geo.inC % MR === 0) {
-      const xp = padded(ctx, temps, px, geo.batch, geo.inH, geo.inW, geo.inC, attrs.pad);
-      filterGradWinograd(ctx, temps, geo, xp.ptr, xp.H, xp.W, pdy, pdw, 5);
+      filterGradWinograd(ctx, temps, geo, px, attrs.pad, pdy, pdw, 5);
     } else if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 4 === 0) {
       filterGradWinogradStride2(ctx, temps, geo, px, pdy, pdw);
     } else if (geo.pointwise) {
