@@ -3,9 +3,10 @@
  * dx: pointwise (1x1 stride 1 unpadded): one GEMM into dx. 3x3 stride 1 with C % 8 == 0,
  *   K % 4 == 0 and an output of at least 9 pixels runs as the Winograd F(4x4, 3x3) forward over dy
  *   with the rotated, channel-swapped filter when dx has no more 4x4 tiles than dy ('same'
- *   padding; wino4Forward), else as the adjoint of that forward (wino4BackpropInput); 3x3 stride 2 with C % 2 == 0, K % 4 == 0, C x K <= 256 x 256 and
- *   at least 16 output pixels as the adjoint of the Winograd F(4x4, 2x2) forward on the input's phases
- *   (wino42BackpropInput); otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
+ *   padding; wino4Forward), else as the adjoint of that forward (wino4BackpropInput); 3x3 stride
+ *   2 with C % 2 == 0, K % 4 == 0, C x K <= 256 x 256 and at least 16 output pixels as the
+ *   adjoint of the Winograd F(4x4, 2x2) forward on the input's phases (wino42BackpropInput);
+ *   otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
  *   K % 4 == 0): Winograd F(4x4, 3x3) / F(2x2, 5x5) filter gradient over a fixed number of image
  *   blocks, summed in order (reproducible); 3x3 stride 2 (C % 4 == 0, K % 4 == 0, C x K <= 256 x 256,
@@ -78,9 +79,9 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
 /**
  * Can dx of this 3x3 stride-1 conv run as a forward Winograd conv over dy (inputGradAsForward)?
  * When dx has no more 4x4 tiles than dy (a 'same' conv): each dx pixel is then written once by
- * one output transform, where the adjoint transforms 6x6 windows back and scatter-adds them
- * (c2 of cifar-vgg, batch 64, 1 thread: about half of that kernel). A 'valid' conv's dx is
- * larger than dy (13x13 from 11x11: 16 tiles instead of 9), so it keeps the adjoint.
+ * one output transform, where the adjoint zero-fills dx and scatter-adds overlapping 6x6 windows
+ * (cifar-vgg's c2-c5, batch 64, 1 thread: 1.1-1.26x faster). A 'valid' conv's dx is larger than
+ * dy (13x13 from 11x11: 16 tiles instead of 9), so it keeps the adjoint.
  */
 function inputGradFitsForward(g: ConvGeometry): boolean {
   return g.inC % 8 === 0 && g.outC % 4 === 0 &&
