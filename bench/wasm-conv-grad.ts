@@ -69,10 +69,10 @@ for (const L of [{ name: 'conv2', H: 13, W: 13, C: 32, K: 64 }, { name: 'conv3',
 
   const tmpF = heap.alloc(1024);
   report('dW winograd4', flops, () => {
-    wino4BackpropFilter(x, L.H, L.W, L.C, dy, L.K, 0, N, CHUNK4, ws[0]!, ws[0]! + partB);
+    wino4BackpropFilter(x, L.H, L.W, L.C, 0, 0, dy, OH, OW, L.K, 0, N, CHUNK4, ws[0]!, ws[0]! + partB);
     wino4FilterGradFinish(ws[0]!, 1, 0, L.C, L.K, dw, 0, tmpF, 0, L.C);
   }, () => {
-    pool.run('wino4BackpropFilter', [[x, L.H, L.W, L.C, dy, L.K, 0, imgHalf0, CHUNK4, ws[0]!, ws[0]! + partB], [x, L.H, L.W, L.C, dy, L.K, imgHalf0, N, CHUNK4, ws[1]!, ws[1]! + partB]], wino4BackpropFilter);
+    pool.run('wino4BackpropFilter', [[x, L.H, L.W, L.C, 0, 0, dy, OH, OW, L.K, 0, imgHalf0, CHUNK4, ws[0]!, ws[0]! + partB], [x, L.H, L.W, L.C, 0, 0, dy, OH, OW, L.K, imgHalf0, N, CHUNK4, ws[1]!, ws[1]! + partB]], wino4BackpropFilter);
     wino4FilterGradFinish(ws[0]!, 2, ws[1]! - ws[0]!, L.C, L.K, dw, 0, tmpF, 0, L.C);
   }, checkDw);
 
@@ -139,13 +139,13 @@ for (const L of [{ name: 'conv2', H: 13, W: 13, C: 32, K: 64 }, { name: 'conv3',
     padNHWC(dy, N, OH, OW, L.K, 2, 2, 2, 2, dyp);
     flipFilter(w, 3, 3, L.C, L.K, wf);
     wino4Filter(wf, L.K, L.C, U4, tmp4, 0, L.K);
-    wino4Forward(dyp, OH + 4, OW + 4, L.K, U4, L.C, 0, dx, 0, 0, N, CHUNK4, ws[0]!);
+    wino4Forward(dyp, OH + 4, OW + 4, L.K, 0, 0, L.H, L.W, U4, L.C, 0, dx, 0, 0, N, CHUNK4, ws[0]!, 0, 0, 0);
   }, () => {
     padNHWC(dy, N, OH, OW, L.K, 2, 2, 2, 2, dyp);
     flipFilter(w, 3, 3, L.C, L.K, wf);
     wino4Filter(wf, L.K, L.C, U4, tmp4, 0, L.K);
-    pool.run('wino4Forward', [[dyp, OH + 4, OW + 4, L.K, U4, L.C, 0, dx, 0, 0, imgHalf, CHUNK4, ws[0]!],
-      [dyp, OH + 4, OW + 4, L.K, U4, L.C, 0, dx, 0, imgHalf, N, CHUNK4, ws[1]!]], wino4Forward);
+    pool.run('wino4Forward', [[dyp, OH + 4, OW + 4, L.K, 0, 0, L.H, L.W, U4, L.C, 0, dx, 0, 0, imgHalf, CHUNK4, ws[0]!, 0, 0, 0],
+      [dyp, OH + 4, OW + 4, L.K, 0, 0, L.H, L.W, U4, L.C, 0, dx, 0, imgHalf, N, CHUNK4, ws[1]!, 0, 0, 0]], wino4Forward);
   }, checkDx);
 }
 pool.close();

@@ -1,7 +1,7 @@
 /**
  * Winograd F(4x4, 3x3) (wasm/assembly/winograd4*.ts and its GEMM micro-kernels, winograd-gemm.ts):
  * the 3x3 stride-1 conv, its input and filter gradients against the reference backend on
- * cifar-vgg's four Winograd layer shapes (small batches) and odd ones (edge tiles, padding, tile
+ * cifar-vgg's four Winograd layer shapes (small batches) and odd ones (edge tiles, padding read in place, tile
  * counts that are not a multiple of the kernels' 5-row blocks or of the 45-tile chunk, K % 8 == 4,
  * one and several 8-column panels), bit-identical on 1 and 2 threads, and dispatched.
  */
@@ -40,6 +40,8 @@ describe('wasm Winograd F(4x4, 3x3) forward', () => {
     { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // edge tiles, one panel, depth 4
     { N: 7, H: 9, W: 7, C: 12, K: 24, pad: SAME }, // 14 tiles: 5-row blocks padded
     { N: 2, H: 16, W: 13, C: 20, K: 16, pad: [1, 0, 2, 1] }, // uneven padding
+    { N: 2, H: 5, W: 6, C: 8, K: 8, pad: [2, 2, 2, 2] }, // padding 2: windows with two zero rows and columns
+    { N: 2, H: 4, W: 3, C: 4, K: 8, pad: [3, 1, 1, 3] }, // windows wider than the image on both sides
   ];
   it('matches the reference (bias and relu, or neither), identically on 1 and 2 threads', () => {
     for (const c of cases) {
@@ -54,21 +56,26 @@ describe('wasm Winograd F(4x4, 3x3) forward', () => {
   });
 });
 
-describe('wasm Winograd F(4x4, 3x3) input gradient (the forward adjoint)', () => {
+describe('wasm Winograd F(4x4, 3x3) input gradient (the forward over dy, or its adjoint)', () => {
   const rng = new Random(34);
   const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
-  const cases: Case[] = [
-    ...CIFAR_VGG,
-    { N: 3, H: 11, W: 14, C: 8, K: 4, pad: [0, 0, 0, 0] }, // one panel, depth 4
-    { N: 7, H: 9, W: 7, C: 24, K: 12, pad: SAME }, // windows clipped to the image
-    { N: 2, H: 16, W: 13, C: 16, K: 20, pad: [1, 0, 2, 1] }, // uneven padding
+  // dx with no more 4x4 tiles than dy runs the forward over dy with the rotated, swapped filter
+  // (its padding 2 - pad read in place); a larger dx (a 'valid' conv) runs the adjoint.
+  const cases: [Case, string][] = [
+    ...CIFAR_VGG.map((c): [Case, string] => [c, 'wino4Forward']),
+    [{ N: 3, H: 11, W: 14, C: 8, K: 4, pad: [0, 0, 0, 0] }, 'wino4BackpropInput'], // one panel, depth 4
+    [{ N: 7, H: 9, W: 7, C: 24, K: 12, pad: SAME }, 'wino4Forward'], // edge tiles, 14 tiles: padded 5-row blocks
+    [{ N: 2, H: 16, W: 13, C: 16, K: 20, pad: [1, 0, 2, 1] }, 'wino4Forward'], // uneven padding: dy padded 1, 3, 0, 1
+    [{ N: 2, H: 10, W: 9, C: 8, K: 8, pad: [0, 2, 2, 0] }, 'wino4Forward'], // dy padded 2, 0, 0, 2
+    [{ N: 2, H: 8, W: 7, C: 16, K: 8, pad: [3, 3, 3, 1] }, 'wino4Forward'], // pad 3: dx starts inside dy (window origin past 0)
+    [{ N: 3, H: 9, W: 10, C: 8, K: 8, pad: [0, 0, 0, 0] }, 'wino4BackpropInput'], // 'valid': 9 dx tiles against 4 of dy
   ];
-  it('matches the reference, identically on 1 and 2 threads', () => {
-    for (const c of cases) {
+  it('matches the reference, identically on 1 and 2 threads, on the expected kernel', () => {
+    for (const [c, kernel] of cases) {
       const [OH, OW] = outSize(c);
       const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, inputShape: [c.N, c.H, c.W, c.C] };
       const inputs = { dy: randn([c.N, OH, OW, c.K]), filter: randn([3, 3, c.C, c.K]) };
-      checkKernelAgainstRef(`dx ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} pad ${c.pad}`, BACKENDS, 'Conv2DBackpropInput', inputs, attrs, 'wino4BackpropInput');
+      checkKernelAgainstRef(`dx ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K} pad ${c.pad}`, BACKENDS, 'Conv2DBackpropInput', inputs, attrs, kernel);
     }
     engine.setBackend('ref');
   });
@@ -83,6 +90,8 @@ describe('wasm Winograd F(4x4, 3x3) filter gradient', () => {
     { N: 7, H: 9, W: 7, C: 12, K: 12, pad: SAME }, // K % 8 == 4: a padded panel
     { N: 2, H: 16, W: 13, C: 20, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
     { N: 10, H: 28, W: 28, C: 4, K: 8, pad: SAME }, // 49 tiles per image: 6 parts of 2 images, the last one empty
+    { N: 2, H: 5, W: 6, C: 8, K: 8, pad: [2, 2, 2, 2] }, // padding 2, read in place: windows with two zero rows and columns
+    { N: 2, H: 4, W: 3, C: 4, K: 8, pad: [3, 1, 1, 3] }, // windows wider than the image on both sides
   ];
   it('matches the reference, identically on 1 and 2 threads', () => {
     for (const c of cases) {

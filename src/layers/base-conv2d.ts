@@ -110,7 +110,7 @@ export abstract class BaseConv2D extends Layer {
   /** The conv stage with `weights`, after `extra` zero padding of its input (null: none). */
   private fusedConvStage(fused: FusedActivation, weights: ConvWeights, filter: (kernel: Tensor) => Tensor, groups: number, extra: SpatialPadding | null): ConvStage {
     // Object.assign and a field set afterwards, not spreads with more fields: V8 put such spread
-    // copies, which live through the step, in its old generation (wasm DESIGN.md section 24, rss-v8).
+    // copies, which live through the step, in its old generation (wasm DESIGN.md section 25, rss-v8).
     const options = (x: Tensor, activation: FusedActivation): Conv2DOpOptions => Object.assign(
       this.fusedConvOptions(activation, groups), { bias: weights.bias }, extra === null ? {} : { padding: this.paddingAfter(x, extra) },
     );

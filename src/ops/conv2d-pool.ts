@@ -35,7 +35,7 @@ export function conv2dPool(x: Tensor, filter: Tensor, conv: Conv2DOptions, pool:
 function conv2dPoolNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, pool: PoolSpec): Tensor {
   const { attrs, bias, activation, outShape } = convKernelArgs(x, filter, options);
   const { outShape: _, ...poolAttrs } = pool2dAttrs(pool.mode, outShape, pool.poolSize, { strides: pool.strides, padding: pool.padding });
-  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
+  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
   const [y, pooled] = engine.runKernelOutputs('Conv2DPool', { x, filter, bias: bias ?? undefined }, Object.assign({}, attrs, { activation, pool: poolAttrs }));
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   // y, the conv's output before pooling, is private: only the gradient rule reads it.

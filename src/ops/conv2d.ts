@@ -75,7 +75,7 @@ function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, residual:
     // A residual that broadcasts (Keras Add allows size-1 axes): the composition.
     return activate(add(conv2dNHWC(x, filter, { ...options, activation: 'linear' }, null), residual), activation);
   }
-  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
+  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
   const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined, residual: residual ?? undefined }, Object.assign({}, attrs, { activation }));
   const inputs = [x, filter, ...(bias === null ? [] : [bias]), ...(residual === null ? [] : [residual])];
   return record(residual === null ? 'conv2d' : 'conv2dResidual', y, inputs, (dy) => {
@@ -105,7 +105,7 @@ export function convKernelArgs(x: Tensor, filter: Tensor, options: Conv2DOptions
 /** [dx, dw(, db)] of a conv for the gradient g at its pre-activation output z. */
 export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs): (Tensor | null)[] {
   const dx = x.needsGrad
-    // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
+    // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
     ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))
     : null;
   const dw = filter.needsGrad

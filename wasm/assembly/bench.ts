@@ -5,7 +5,6 @@ export * from './index';
 export { sgemm, packA } from './gemm';
 export { mk4x8, mk5x8, mk6x8 } from './microkernels';
 export { wino4BackpropFilter } from './winograd4-filter-grad';
-export { flipFilter } from './conv-layout';
 export { winoFilter, winoFilterBytes, winoForward, winoWorkspaceBytes } from './winograd2';
 
 /** Does nothing: measures thread dispatch latency. */

@@ -4,7 +4,7 @@
 export { sgemmU, sgemmUPacked, packB, packBAll, gemmWorkspaceBytes } from './gemm';
 export { im2col, col2im } from './conv-im2col';
 export { convImplicit, convBackpropFilter, convFilterWorkspaceBytes } from './conv-implicit';
-export { padNHWC, swapFilterIO } from './conv-layout';
+export { flipFilter, padNHWC, swapFilterIO } from './conv-layout';
 export { wino4Filter, wino4FilterBytes, wino4Forward, wino4WorkspaceBytes } from './winograd4';
 export {
   wino4BackpropFilterPart, wino4FilterGradFinish4, wino4FilterGradWorkspaceBytes, wino4FilterGradPartBytes,

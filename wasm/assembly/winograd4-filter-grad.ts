@@ -81,11 +81,11 @@ export function wino4FilterGradPartBytes(C: i32, K: i32): i32 {
  * wino4FilterGradFinish sums them in order, so results do not depend on scheduling.
  */
 export function wino4BackpropFilterPart(
-  x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, N: i32, perPart: i32, part: i32,
+  x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32, N: i32, perPart: i32, part: i32,
   chunk: i32, dUs: usize, partStride: usize, ws: usize,
 ): void {
   const n0 = part * perPart, n1 = min(N, n0 + perPart);
-  wino4BackpropFilter(x, H, W, C, dy, K, n0, n1, chunk, dUs + <usize>part * partStride, ws);
+  wino4BackpropFilter(x, H, W, C, padT, padL, dy, OH, OW, K, n0, n1, chunk, dUs + <usize>part * partStride, ws);
 }
 
 /**
@@ -123,7 +123,9 @@ function inputQuadT(src: usize, rs: usize, c: usize, cs: usize, quad: usize, tmp
 
 /**
  * Computes dU (36 x [roundUp(C, 5) x Kp], overwritten; rows past C are padding) over images
- * [n0, n1) for a 3x3 stride-1 valid conv of x [N, H, W, C] with output gradient dy [N, H-2, W-2, K];
+ * [n0, n1) for a 3x3 stride-1 conv of x [N, H, W, C] zero-padded by padT rows above and padL
+ * columns left (read in place: edge windows are gathered with zeros) with output gradient dy
+ * [N, OH, OW, K];
  * ws is scratch (wino4FilterGradWorkspaceBytes). C % 4 == 0, K % 4 == 0. Finish with
  * wino4FilterGradFinish4.
  *
@@ -134,9 +136,9 @@ function inputQuadT(src: usize, rs: usize, c: usize, cs: usize, quad: usize, tmp
  * (passTiles), its last partial group of four padded with zero tiles.
  */
 export function wino4BackpropFilter(
-  x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, n0: i32, n1: i32, chunk: i32, dU: usize, ws: usize,
+  x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32, n0: i32, n1: i32,
+  chunk: i32, dU: usize, ws: usize,
 ): void {
-  const OH = H - 2, OW = W - 2;
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K, Kp = <usize>((K + 7) & ~7), Cr = <usize>dURows(C);
@@ -172,7 +174,7 @@ export function wino4BackpropFilter(
           const tt = tc + t;
           const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
           const pj = patch + ((<usize>j * 36 * Cz) << 2);
-          s = window6(x, n, H, W, Cz, ty * 4, tx * 4, pj);
+          s = window6(x, n, H, W, Cz, ty * 4 - padT, tx * 4 - padL, pj);
           r = s == pj ? (6 * Cz) << 2 : rowB;
           // output-gradient transform: (A g A^T), g = 4x4 dy tile (zeros outside the output)
           const oy = ty * 4, ox = tx * 4;

@@ -8,7 +8,9 @@ import { dyTile } from './winograd4-filter-grad';
 //   adjoint  dd_c  += B [ sum_k U_ck * (A dy_k A^T) ] B^T   (scatter-added over overlapping tiles)
 // It uses the forward's tiling (one 4x4 output tile per 6x6 input window), so it costs what the
 // forward costs; running the forward on dy padded by 2 with the flipped filter instead needs a
-// tile per 4x4 block of the (larger) input: 16 tiles instead of 9 for conv 13x13 -> 11x11.
+// tile per 4x4 block of the (larger) input: 16 tiles instead of 9 for conv 13x13 -> 11x11. When
+// dx has no more tiles than dy (a 'same' conv) conv-grad.ts runs that forward instead (each dx
+// pixel written once, no zero fill or scatter-add), so this kernel serves 'valid' convs.
 
 /** 1-D o = B m on six vectors at p (stride ps), written at q (stride qs). */
 // @ts-ignore: decorator

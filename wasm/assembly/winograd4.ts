@@ -101,23 +101,24 @@ export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: 
 }
 
 /**
- * The 6x6 input window at (iy, ix) of image n of x [N, H, W, C] (iy < H, ix < W): its address in x
- * when it lies inside, else `patch`, filled with the window (one copy per row, zeros outside the
- * image; its rows are 6 * C floats apart).
+ * The 6x6 input window at (iy, ix) of image n of x [N, H, W, C] (iy, ix may be negative or run
+ * past the image: the zero padding of a 'same' conv, read in place): its address in x when it
+ * lies inside, else `patch`, filled with the window (one copy per row, zeros outside the image;
+ * its rows are 6 * C floats apart).
  */
 // @ts-ignore: decorator
 @inline export function window6(x: usize, n: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, patch: usize): usize {
-  if (iy + 6 <= H && ix + 6 <= W) return f(x, <usize>((n * H + iy) * W + ix) * Cz);
+  if (iy >= 0 && ix >= 0 && iy + 6 <= H && ix + 6 <= W) return f(x, <usize>((n * H + iy) * W + ix) * Cz);
   const rowBytes: usize = (<usize>6 * Cz) << 2;
-  const inside = (<usize>min(6, W - ix) * Cz) << 2;
+  const j0 = max(0, -ix), j1 = min(6, W - ix);
+  const before = (<usize>j0 * Cz) << 2, inside = j1 > j0 ? (<usize>(j1 - j0) * Cz) << 2 : 0;
   for (let i = 0; i < 6; i++) {
     const d = patch + <usize>i * rowBytes;
-    let copied: usize = 0;
-    if (iy + i < H) {
-      memory.copy(d, f(x, <usize>((n * H + iy + i) * W + ix) * Cz), inside);
-      copied = inside;
-    }
-    if (copied < rowBytes) memory.fill(d + copied, 0, rowBytes - copied);
+    const sy = iy + i;
+    if (sy < 0 || sy >= H || inside == 0) { memory.fill(d, 0, rowBytes); continue; }
+    if (before != 0) memory.fill(d, 0, before);
+    memory.copy(d + before, f(x, <usize>((n * H + sy) * W + ix + j0) * Cz), inside);
+    if (before + inside < rowBytes) memory.fill(d + before + inside, 0, rowBytes - before - inside);
   }
   return patch;
 }
@@ -137,10 +138,9 @@ export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
  * rounds up to a multiple of it).
  */
 export function wino4Forward(
-  x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
-  n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32, res: usize,
+  x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, OH: i32, OW: i32, U: usize, K: i32, bias: usize, y: usize,
+  flags: i32, n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32, res: usize,
 ): void {
-  const OH = H - 2, OW = W - 2;
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K;
@@ -168,8 +168,7 @@ export function wino4Forward(
       }
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
-      const iy = ty * 4, ix = tx * 4;
-      const src = window6(x, n, H, W, Cz, iy, ix, patch);
+      const src = window6(x, n, H, W, Cz, ty * 4 - padT, tx * 4 - padL, patch);
       const rs: usize = src == patch ? (6 * Cz) << 2 : rowB;
       for (let c: usize = 0; c < Cz; c += 4) {
         const p = src + (c << 2);

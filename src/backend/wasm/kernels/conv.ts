@@ -75,7 +75,7 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
   const total = c.pooled !== 0 ? geo.batch : geo.batch * geo.outH;
   const chunk = c.pooled !== 0 ? { r0: [geo.outH, 0], rows: [0, geo.outH] } as const : { r0: [1, 0], rows: [0, 1] } as const;
   const job = { total, grain: ctx.grain(total, 4), chunk, work: flopsOf(geo) };
-  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
+  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
   if (strips) ctx.parallel('conv1ForwardStrips', Object.assign({}, args, { C: geo.inC, KH: geo.kH, KW: geo.kW }), job);
   else ctx.parallel('conv1Forward3x3', args, job);
 }
@@ -161,18 +161,20 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall, variant: keyof ty
   const { geo } = c;
   const C = geo.inC, K = geo.outC;
   const U = filter(ctx, temps, c.w, C, K);
-  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
   ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
-  // Split by images [n0, n1).
-  const args = {
-    mr: WINO_MR, x: xp.ptr, H: xp.H, W: xp.W, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0,
-    chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode,
-  };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile));
   const job = { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' } as const;
-  // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 24, rss-v8)
-  if (kernel === 'wino4Forward') ctx.parallel(kernel, Object.assign({}, args, { res: c.res }), job);
-  else ctx.parallel(kernel, args, job);
+  // Split by images [n0, n1). Object.assign rather than spread copies with more fields: V8 put such
+  // copies, which live through the step, in its old generation (wasm DESIGN.md section 25, rss-v8).
+  const common = { mr: WINO_MR, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0, pooled: c.pooled, poolMode: c.poolMode };
+  if (kernel === 'wino4Forward') {
+    // F(4x4, 3x3) reads the padding in place (edge tiles gather their window with zeros).
+    const geometry = { x: c.x, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW, res: c.res };
+    ctx.parallel(kernel, Object.assign(common, geometry), job);
+  } else {
+    const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, C, c.attrs.pad);
+    ctx.parallel(kernel, Object.assign(common, { x: xp.ptr, H: xp.H, W: xp.W }), job);
+  }
 }
 
 function implicit(ctx: WasmContext, temps: Temps, c: ConvCall): void {
