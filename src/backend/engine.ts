@@ -214,6 +214,16 @@ class Engine {
     return out;
   }
 
+  /**
+   * `t`'s values on the active backend, stored in `order` (null: logical order), for `runStored`:
+   * moved between backends and reordered (one Transpose) only when needed.
+   */
+  storedInfoIn(t: Tensor, order: StoredOrder | null): TensorInfo {
+    if (order === null) return this.onBackend(t, this.backend);
+    this.moveTo(t, this.backend);
+    return this.inStoredOrder(t, order).storedInfo();
+  }
+
   /** `t`'s values as a tensor whose storage holds `order`: `t` itself when it does, else a reordered copy (one Transpose). */
   inStoredOrder(t: Tensor, order: StoredOrder): Tensor {
     if (sameOrder(t.storedOrder, order)) return t;
@@ -279,14 +289,17 @@ class Engine {
 
   /** A kernel input on the active backend: tensors made before a backend switch are moved once. */
   private onBackend(t: Tensor, backend: Backend): TensorInfo {
-    if (t.backend !== backend) {
-      // The stored values move as they are, so the tensor keeps its order.
-      const s = t.storage!;
-      const moved = backend.write(s.backend.read(s.handle, t.dtype, t.size).slice(), t.dtype);
-      t.replaceStorage(new Storage(backend, moved, t.size * 4));
-    }
+    this.moveTo(t, backend);
     // Before the kernel runs: reordering inside it would allocate within its call.
     return { handle: t.orderedStorage().handle, shape: t.shape, dtype: t.dtype };
+  }
+
+  /** Moves `t`'s storage to `backend` if it is elsewhere; the stored values move as they are, so the tensor keeps its order. */
+  private moveTo(t: Tensor, backend: Backend): void {
+    if (t.backend === backend) return;
+    const s = t.storage!;
+    const moved = backend.write(s.backend.read(s.handle, t.dtype, t.size).slice(), t.dtype);
+    t.replaceStorage(new Storage(backend, moved, t.size * 4));
   }
 
   private instance(name: string): Backend {

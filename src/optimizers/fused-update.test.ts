@@ -1,5 +1,5 @@
 /**
- * The fused optimizers (one ApplyOptimizer kernel per variable) against the op-by-op updates they
+ * The fused optimizers (one ApplyOptimizer kernel call per step over all variables) against the op-by-op updates they
  * replaced, kept here as subclasses: same weights, slots and EMA averages bit for bit over several
  * steps, with weight decay, clipping, EMA and schedules in play, and the same slot names in the
  * same order (what checkpoints save).
@@ -18,7 +18,12 @@ import { Adam, AdamW, type Optimizer, RMSprop, SGD } from './index.js';
 import { ExponentialDecay } from './schedules.js';
 
 class UnfusedSGD extends SGD {
-  protected override updateVariable(variable: Variable, grad: Tensor): void {
+  /** The op-by-op update, one variable at a time. */
+  protected override updateVariables(variables: readonly Variable[], grads: readonly Tensor[]): void {
+    variables.forEach((v, i) => this.updateVariable(v, grads[i]!));
+  }
+
+  protected updateVariable(variable: Variable, grad: Tensor): void {
     const step = mul(grad, this.learningRate);
     if (this.momentum === 0) return variable.assign(sub(variable, step));
     const m = this.slot(variable, 'momentum', () => zerosLike(variable));
@@ -28,7 +33,12 @@ class UnfusedSGD extends SGD {
 }
 
 class UnfusedRMSprop extends RMSprop {
-  protected override updateVariable(variable: Variable, grad: Tensor): void {
+  /** The op-by-op update, one variable at a time. */
+  protected override updateVariables(variables: readonly Variable[], grads: readonly Tensor[]): void {
+    variables.forEach((v, i) => this.updateVariable(v, grads[i]!));
+  }
+
+  protected updateVariable(variable: Variable, grad: Tensor): void {
     const rho = this.rho;
     const v = this.slot(variable, 'velocity', () => zerosLike(variable));
     v.assign(add(mul(v, rho), mul(square(grad), 1 - rho)));
@@ -54,7 +64,12 @@ class UnfusedRMSprop extends RMSprop {
 /** Adam's previous update; `Base` picks Adam or AdamW (same update, different decay default). */
 function unfusedAdam<T extends new (...a: any[]) => Adam>(Base: T) {
   return class extends Base {
-    protected override updateVariable(variable: Variable, grad: Tensor): void {
+    /** The op-by-op update, one variable at a time. */
+  protected override updateVariables(variables: readonly Variable[], grads: readonly Tensor[]): void {
+    variables.forEach((v, i) => this.updateVariable(v, grads[i]!));
+  }
+
+  protected updateVariable(variable: Variable, grad: Tensor): void {
       const t = this.iterations;
       const lrT = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
       const m = this.slot(variable, 'momentum', () => zerosLike(variable));

@@ -1,5 +1,5 @@
 /**
- * The fused PyTorch-style optimizers (one ApplyOptimizer kernel per parameter) against the
+ * The fused PyTorch-style optimizers (one ApplyOptimizer kernel call per step) against the
  * op-by-op updates they replaced, kept here as subclasses: same parameters and state (keys, order
  * and values) bit for bit over several steps, with every option that changes the update.
  */
@@ -13,11 +13,17 @@ import { Random } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Variable } from '../../tensor/variable.js';
 import { Adam, type AdamOptions, type Optimizer, RMSprop, type RMSpropOptions, SGD, type SGDOptions } from './index.js';
+import type { PendingUpdate } from './optimizer.js';
 
 type State = Record<string, Tensor | number>;
 
 class UnfusedSGD extends SGD {
-  protected override update(p: Variable, grad: Tensor, o: SGDOptions, state: State): void {
+  /** The op-by-op update, one parameter at a time. */
+  protected override applyUpdates(pending: readonly PendingUpdate<SGDOptions>[]): void {
+    for (const { param, grad, options, state } of pending) this.update(param, grad, options, state);
+  }
+
+  protected update(p: Variable, grad: Tensor, o: SGDOptions, state: State): void {
     let g = o.weightDecay !== 0 ? add(grad, mul(p, o.weightDecay)) : grad;
     if (o.momentum !== 0) {
       const prev = state.momentumBuffer as Tensor | undefined;
@@ -30,7 +36,12 @@ class UnfusedSGD extends SGD {
 }
 
 class UnfusedRMSprop extends RMSprop {
-  protected override update(p: Variable, grad: Tensor, o: RMSpropOptions, state: State): void {
+  /** The op-by-op update, one parameter at a time. */
+  protected override applyUpdates(pending: readonly PendingUpdate<RMSpropOptions>[]): void {
+    for (const { param, grad, options, state } of pending) this.update(param, grad, options, state);
+  }
+
+  protected update(p: Variable, grad: Tensor, o: RMSpropOptions, state: State): void {
     const g = o.weightDecay !== 0 ? add(grad, mul(p, o.weightDecay)) : grad;
     const blend = (prev: Tensor | undefined, x: Tensor) => add(mul(prev ?? zerosLike(p), o.alpha), mul(x, 1 - o.alpha));
     const v = blend(state.squareAvg as Tensor | undefined, square(g));
@@ -53,7 +64,12 @@ class UnfusedRMSprop extends RMSprop {
 }
 
 class UnfusedAdam extends Adam {
-  protected override update(p: Variable, grad: Tensor, o: AdamOptions, state: State): void {
+  /** The op-by-op update, one parameter at a time. */
+  protected override applyUpdates(pending: readonly PendingUpdate<AdamOptions>[]): void {
+    for (const { param, grad, options, state } of pending) this.update(param, grad, options, state);
+  }
+
+  protected update(p: Variable, grad: Tensor, o: AdamOptions, state: State): void {
     const [b1, b2] = o.betas;
     const g = o.weightDecay !== 0 ? add(grad, mul(p, o.weightDecay)) : grad;
     const t = ((state.step as number | undefined) ?? 0) + 1;
