@@ -38,8 +38,11 @@ export function optimizerStep(steps: readonly VariableStep[]): Tensor[][] {
 /** Indices of the steps grouped by equal updates, groups in order of first appearance. */
 function groupByUpdate(steps: readonly VariableStep[]): number[][] {
   const groups = new Map<string, number[]>();
+  let last: OptimizerUpdate | null = null;
+  let key = '';
   steps.forEach((s, i) => {
-    const key = updateKey(s.update);
+    // Keras-style optimizers pass one update object for the whole step.
+    if (s.update !== last) [last, key] = [s.update, updateKey(s.update)];
     const g = groups.get(key);
     if (g === undefined) groups.set(key, [i]);
     else g.push(i);
@@ -47,10 +50,15 @@ function groupByUpdate(steps: readonly VariableStep[]): number[][] {
   return [...groups.values()];
 }
 
-/** Equal keys for equal updates: every field, in a fixed order (callers may build them in any). */
+/**
+ * Equal keys for equal updates built by the same code (same fields in the same order); an update
+ * built with its fields in another order only lands in a group of its own. Cheap: it runs for
+ * every variable of every step.
+ */
 function updateKey(u: OptimizerUpdate): string {
-  const entries = Object.entries(u).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(entries);
+  let key = '';
+  for (const [name, value] of Object.entries(u)) key += `${name}=${String(value)};`;
+  return key;
 }
 
 /** One ApplyOptimizer call over steps that share their update. */

@@ -27,32 +27,32 @@ interface UpdatePointers {
 /** One named call of the rule's export; constants as the reference kernel rounds them. */
 function callUpdate(ctx: WasmContext, u: OptimizerUpdate, p: UpdatePointers): void {
   const { w, g, outW, n } = p;
-  const run = <K extends RangeKernel>(name: K, args: Omit<KernelArgs<K>, 'start'>) => runSplit(ctx, name, args, n);
+  const run = <K extends RangeKernel>(name: K, args: KernelArgs<K>) => runSplit(ctx, name, args, n);
   switch (u.rule) {
     case 'sgd': {
       const [lr, momentum] = updateConstants(u) as [number, number];
       const m = p.slot('momentum');
-      return run('sgdUpdate', { w, g, m: m.now, outW, outM: m.next, n, lr, momentum, nesterov: Number(u.nesterov) });
+      return run('sgdUpdate', { w, g, m: m.now, outW, outM: m.next, start: 0, n, lr, momentum, nesterov: Number(u.nesterov) });
     }
     case 'rmsprop': {
       const [lr, rho, rho1, eps, momentum] = updateConstants(u) as [number, number, number, number, number];
       const [v, a, m] = [p.slot('velocity'), p.slot('average_gradient'), p.slot('momentum')];
       return run('rmspropUpdate', {
-        w, g, v: v.now, a: a.now, m: m.now, outW, outV: v.next, outA: a.next, outM: m.next, n, lr, rho, rho1, eps, momentum,
+        w, g, v: v.now, a: a.now, m: m.now, outW, outV: v.next, outA: a.next, outM: m.next, start: 0, n, lr, rho, rho1, eps, momentum,
       });
     }
     case 'adam': {
       const [lrT, beta1c, beta2c, eps] = updateConstants(u) as [number, number, number, number];
       const [m, v, vh] = [p.slot('momentum'), p.slot('velocity'), p.slot('velocity_hat')];
       return run('adamUpdate', {
-        w, g, m: m.now, v: v.now, vh: vh.now, outW, outM: m.next, outV: v.next, outVh: vh.next, n, lrT, beta1c, beta2c, eps,
+        w, g, m: m.now, v: v.now, vh: vh.now, outW, outM: m.next, outV: v.next, outVh: vh.next, start: 0, n, lrT, beta1c, beta2c, eps,
       });
     }
     case 'torchSgd': {
       const [lr, momentum, damp1, wd] = updateConstants(u) as [number, number, number, number];
       const b = p.slot('momentumBuffer');
       return run('torchSgdUpdate', {
-        w, g, b: b.now, outW, outB: b.next, n, lr, momentum, damp1, wd,
+        w, g, b: b.now, outW, outB: b.next, start: 0, n, lr, momentum, damp1, wd,
         decay: Number(u.weightDecay !== 0), nesterov: Number(u.nesterov), first: Number(u.firstStep),
       });
     }
@@ -60,7 +60,7 @@ function callUpdate(ctx: WasmContext, u: OptimizerUpdate, p: UpdatePointers): vo
       const [lr, rho, rho1, eps, momentum, wd] = updateConstants(u) as [number, number, number, number, number, number];
       const [sq, a, b] = [p.slot('squareAvg'), p.slot('gradAvg'), p.slot('momentumBuffer')];
       return run('torchRmspropUpdate', {
-        w, g, s: sq.now, a: a.now, b: b.now, outW, outS: sq.next, outA: a.next, outB: b.next, n,
+        w, g, s: sq.now, a: a.now, b: b.now, outW, outS: sq.next, outA: a.next, outB: b.next, start: 0, n,
         lr, rho, rho1, eps, momentum, wd, decay: Number(u.weightDecay !== 0),
       });
     }
@@ -68,7 +68,7 @@ function callUpdate(ctx: WasmContext, u: OptimizerUpdate, p: UpdatePointers): vo
       const [stepSize, b1, b1c, b2, b2c, bias2Sqrt, eps, wd] = updateConstants(u) as [number, number, number, number, number, number, number, number];
       const [m, v, vm] = [p.slot('expAvg'), p.slot('expAvgSq'), p.slot('maxExpAvgSq')];
       return run('torchAdamUpdate', {
-        w, g, m: m.now, v: v.now, vm: vm.now, outW, outM: m.next, outV: v.next, outVm: vm.next, n,
+        w, g, m: m.now, v: v.now, vm: vm.now, outW, outM: m.next, outV: v.next, outVm: vm.next, start: 0, n,
         stepSize, b1, b1c, b2, b2c, bias2Sqrt, eps, wd, decay: Number(u.weightDecay !== 0),
       });
     }
@@ -77,14 +77,13 @@ function callUpdate(ctx: WasmContext, u: OptimizerUpdate, p: UpdatePointers): vo
 
 /**
  * Runs `name` over the variable's n values: in one call on the main thread, or in element ranges
- * [start, start + n) across the threads when the variable is large.
+ * [start, start + n) across the threads when the variable is large (args: the whole range, start 0).
  */
-function runSplit<K extends RangeKernel>(ctx: WasmContext, name: K, args: Omit<KernelArgs<K>, 'start'>, n: number): void {
+function runSplit<K extends RangeKernel>(ctx: WasmContext, name: K, args: KernelArgs<K>, n: number): void {
   const work = WORK_PER_ELEMENT * n;
-  const all = { ...args, start: 0, n } as unknown as KernelArgs<K>;
-  if (ctx.threads === 1 || work < MIN_PARALLEL_WORK) return ctx.call(name, all);
+  if (ctx.threads === 1 || work < MIN_PARALLEL_WORK) return ctx.call(name, args);
   const job = { total: n, grain: ctx.grain(n, 4, 4), chunk: { start: [1, 0], n: [0, 1] }, work } as const;
-  ctx.parallel(name, { ...all, n: 0 }, job as Parameters<typeof ctx.parallel<K>>[2]);
+  ctx.parallel(name, { ...args, n: 0 }, job as Parameters<typeof ctx.parallel<K>>[2]);
 }
 
 /** One variable's update: new storage for its param and each slot. */
