@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
 import { optimizerSlots, type OptimizerUpdate } from '../src/backend/kernels.js';
+import { OPTIMIZER_PAR_ELEMENTS } from '../src/backend/wasm/kernels/optimizer.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
@@ -170,9 +171,9 @@ describe('ApplyOptimizer against the float64 formula, every backend', () => {
 
 /**
  * A group: 4-lane vectors with tails of 1 and 3 values, a single value, and a variable large enough
- * to be split across threads (12 * 6001 values of work > MIN_PARALLEL_WORK).
+ * to be split across threads (> OPTIMIZER_PAR_ELEMENTS values).
  */
-const GROUP = [[37], [3, 5], [1], [6001]];
+const GROUP = [[37], [3, 5], [1], [OPTIMIZER_PAR_ELEMENTS + 5]];
 
 /** STEPS steps of the GROUP's variables, all in one kernel call per step or one call per variable: each step's [w, ...slots] per variable. */
 function runGroupSteps(backend: string, make: (t: number) => OptimizerUpdate, seed: number, grouped: boolean): Float32Array[][][] {

@@ -9,14 +9,20 @@ import type { KernelFn, OptimizerUpdate, TensorInfo } from '../../kernels.js';
 import { sizeOf } from '../../../tensor/shape.js';
 import { checkApplyOptimizer, type GroupMember } from '../../ref/ApplyOptimizer.js';
 import { updateConstants } from '../../ref/optimizer-rules.js';
-import { type KernelArgs, MIN_PARALLEL_WORK, type WasmContext } from '../context.js';
+import type { KernelArgs, WasmContext } from '../context.js';
 import { ptrOf } from '../heap.js';
 
 /** The rule exports: each updates the values [start, start + n) of one variable. */
 type RangeKernel = 'sgdUpdate' | 'rmspropUpdate' | 'adamUpdate' | 'torchSgdUpdate' | 'torchRmspropUpdate' | 'torchAdamUpdate';
 
-/** Float operations per element, about (the work estimate that decides whether to split). */
-const WORK_PER_ELEMENT = 12;
+/**
+ * Variables below this many values update on one thread. A step reads and writes 3 to 9 arrays
+ * per value, about 2.5 times an elementwise Binary's traffic, so the split starts at about half
+ * the Binary kernel's threshold (elementwise.ts, 1 << 17): resnet8's largest weight (9216 values)
+ * took longer on two threads than on one on a loaded machine (the dispatch and the wait for the
+ * worker's last chunk exceed the few microseconds of work).
+ */
+export const OPTIMIZER_PAR_ELEMENTS = 1 << 16;
 
 /** Where one update's arrays are: w, g and each slot the rule keeps (0 for one the options leave out). */
 interface UpdatePointers {
@@ -80,9 +86,8 @@ function callUpdate(ctx: WasmContext, u: OptimizerUpdate, p: UpdatePointers): vo
  * [start, start + n) across the threads when the variable is large (args: the whole range, start 0).
  */
 function runSplit<K extends RangeKernel>(ctx: WasmContext, name: K, args: KernelArgs<K>, n: number): void {
-  const work = WORK_PER_ELEMENT * n;
-  if (ctx.threads === 1 || work < MIN_PARALLEL_WORK) return ctx.call(name, args);
-  const job = { total: n, grain: ctx.grain(n, 4, 4), chunk: { start: [1, 0], n: [0, 1] }, work } as const;
+  if (ctx.threads === 1 || n < OPTIMIZER_PAR_ELEMENTS) return ctx.call(name, args);
+  const job = { total: n, grain: ctx.grain(n, 2, 1024), chunk: { start: [1, 0], n: [0, 1] }, work: Infinity } as const;
   ctx.parallel(name, { ...args, n: 0 }, job as Parameters<typeof ctx.parallel<K>>[2]);
 }
 
