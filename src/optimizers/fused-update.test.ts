@@ -127,3 +127,21 @@ describe('fused optimizer updates equal the op-by-op updates bit for bit', () =>
     });
   }
 });
+
+describe('Keras optimizers: one ApplyOptimizer call per step for every variable', () => {
+  for (const [title, fused] of PAIRS) {
+    it(title, () => {
+      engine.setBackend('ref');
+      const opt = fused();
+      const vars = [new Variable(tensor([1, 2, 3, 4], [2, 2]), 'kernel'), new Variable(tensor([0.5], [1]), 'bias'), new Variable(tensor([1, -1, 2], [3]), 'gamma')];
+      let calls = 0;
+      engine.observer = (id) => void (id === 'ApplyOptimizer' && calls++);
+      try {
+        for (let s = 0; s < 3; s++) withScope(() => opt.applyGradients(vars.map((variable) => ({ variable, grad: mul(variable, 0.1) }))));
+      } finally {
+        engine.observer = null;
+      }
+      assert.equal(calls, 3);
+    });
+  }
+});

@@ -86,14 +86,18 @@ class UnfusedAdam extends Adam {
   }
 }
 
-/** Steps two parameters with random gradients; returns their values and every state entry. */
+/**
+ * Steps three parameters with random gradients; returns their values and every state entry. The
+ * third has no gradient at the first step, so its step count (Adam) and first momentum step (SGD)
+ * trail the others': the fused step updates it in a group of its own.
+ */
 function train(make: (ps: Variable[]) => Optimizer<object>, steps: number): Map<string, number[]> {
   const rng = new Random(9);
   const randn = (shape: readonly number[]) => tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
-  const ps = [new Variable(randn([6, 3]), 'weight'), new Variable(randn([3]), 'bias')];
+  const ps = [new Variable(randn([6, 3]), 'weight'), new Variable(randn([3]), 'bias'), new Variable(randn([2, 2]), 'late')];
   const opt = make(ps);
   for (let s = 0; s < steps; s++) {
-    for (const p of ps) p.grad = mul(randn(p.shape), s % 2 ? 0.01 : 1);
+    for (const p of ps) p.grad = s === 0 && p.name === 'late' ? null : mul(randn(p.shape), s % 2 ? 0.01 : 1);
     opt.step();
   }
   const out = new Map<string, number[]>(ps.map((p) => [p.name, Array.from(p.dataSync())]));
@@ -123,4 +127,27 @@ describe('fused nn.optim updates equal the op-by-op updates bit for bit', () => 
       for (const [name, values] of b) assert.deepEqual(a.get(name), values, `${title}: ${name} differs`);
     });
   }
+});
+
+describe('nn.optim: one ApplyOptimizer call per step and distinct update', () => {
+  it('parameter groups with their own options, and parameters whose step counts differ, update in separate calls; the rest share one', () => {
+    engine.setBackend('ref');
+    const ps = ['a', 'b', 'c'].map((name, i) => new Variable(tensor([i, 1, 2], [3]), name));
+    const opt = new Adam([{ params: ps.slice(0, 2) }, { params: ps.slice(2), lr: 0.02 }], { lr: 0.01 });
+    const callsPerStep = [0, 1, 2].map((s) => {
+      for (const p of ps) p.grad = s === 0 && p.name === 'b' ? null : tensor([0.1, -0.2, 0.3], [3]);
+      let calls = 0;
+      engine.observer = (id) => void (id === 'ApplyOptimizer' && calls++);
+      try {
+        opt.step();
+      } finally {
+        engine.observer = null;
+      }
+      return calls;
+    });
+    // Step 1: a (lr 0.01) and c (lr 0.02); b has no gradient. Steps 2 and 3: a at step t, b at step
+    // t - 1, c with its own lr: three updates. Every other parameter would join one of them.
+    assert.deepEqual(callsPerStep, [2, 3, 3]);
+    assert.deepEqual(ps.map((p) => opt.state.get(p)?.step), [3, 2, 3]);
+  });
 });
