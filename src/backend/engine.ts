@@ -187,18 +187,6 @@ class Engine {
   }
 
   /**
-   * ApplyOptimizer-style kernels (elementwise, several outputs) on inputs that all hold `order`:
-   * each output is a tensor of `shape` holding `order` too.
-   */
-  runOutputsInOrder<K extends MultiOutputKernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, shape: Shape, order: StoredOrder): Tensor[] {
-    const infos: Record<string, TensorInfo | TensorInfo[]> = {};
-    for (const [name, value] of Object.entries(inputs as Record<string, Tensor | Tensor[]>)) {
-      infos[name] = Array.isArray(value) ? value.map((t) => t.storedInfo()) : value.storedInfo();
-    }
-    return (this.runStored(id, infos, attrs) as TensorInfo[]).map((o) => this.wrapInOrder(o, shape, order));
-  }
-
-  /**
    * Runs kernel `id` on inputs given as they are stored (`Tensor.storedInfo`, or a tensor's own
    * info), with no reordering and no move between backends: every input must be on the active
    * backend. Observed as any kernel call. The caller wraps the raw outputs (`wrapInOrder`).
