@@ -2,18 +2,21 @@
  * The ApplyOptimizer kernel on every backend: each rule and option combination, stepped several
  * times, against the update formula in float64 (from the kernel's own float32 state, so rounding
  * cannot compound), and the wasm builds (plain SIMD and relaxed SIMD, whose FMA the kernel must not
- * use) against the reference bit for bit. Plus the contract: slot count, shapes, dtypes.
+ * use) against the reference bit for bit. A group of variables in one call equals one call per
+ * variable bit for bit (1 and 2 threads). Plus the contract: slot count, shapes, dtypes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
 import { optimizerSlots, type OptimizerUpdate } from '../src/backend/kernels.js';
+import { OPTIMIZER_PAR_ELEMENTS } from '../src/backend/wasm/kernels/optimizer.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 
 registerWasmBackend({ name: 'wasm-simd', threads: 1, variant: 'simd', priority: 0 });
 registerWasmBackend({ name: 'wasm-relaxed', threads: 1, variant: 'relaxed', priority: 0 });
+registerWasmBackend({ name: 'wasm-simd-2t', threads: 2, variant: 'simd', priority: 0 });
 
 type Slots = Record<string, number[]>;
 
@@ -128,7 +131,7 @@ function runCase(backend: string, make: (t: number) => OptimizerUpdate, shape: n
     // Gradients of mixed scale, a few exactly 0, so sqrt and division see small values too.
     const g = Float32Array.from(draw(t % 2 === 0 ? 0.01 : 1), (v, i) => (i % 11 === 5 ? 0 : v));
     const outs = engine.runKernelOutputs('ApplyOptimizer', {
-      param: ops.tensor(w, shape), grad: ops.tensor(g, shape), slots: slots.map((s) => ops.tensor(s, shape)),
+      params: [ops.tensor(w, shape)], grads: [ops.tensor(g, shape)], slots: slots.map((s) => ops.tensor(s, shape)),
     }, u).map((o) => Float32Array.from(o.dataSync()));
     assert.equal(outs.length, 1 + names.length, `${label}: output count`);
     const want = step64(u, Array.from(w), Array.from(g), Object.fromEntries(names.map((k, i) => [k, Array.from(slots[i]!)])));
@@ -166,6 +169,52 @@ describe('ApplyOptimizer against the float64 formula, every backend', () => {
   });
 });
 
+/**
+ * A group: 4-lane vectors with tails of 1 and 3 values, a single value, and a variable large enough
+ * to be split across threads (> OPTIMIZER_PAR_ELEMENTS values).
+ */
+const GROUP = [[37], [3, 5], [1], [OPTIMIZER_PAR_ELEMENTS + 5]];
+
+/** STEPS steps of the GROUP's variables, all in one kernel call per step or one call per variable: each step's [w, ...slots] per variable. */
+function runGroupSteps(backend: string, make: (t: number) => OptimizerUpdate, seed: number, grouped: boolean): Float32Array[][][] {
+  engine.setBackend(backend);
+  const rng = new Random(seed);
+  const draw = (n: number, scale: number) => Float32Array.from({ length: n }, () => rng.normal() * scale);
+  const sizes = GROUP.map((shape) => shape.reduce((a, b) => a * b, 1));
+  const k = optimizerSlots(make(1)).length;
+  let state: Float32Array[][] = sizes.map((n) => [draw(n, 1), ...Array.from({ length: k }, () => new Float32Array(n))]);
+  const trace: Float32Array[][][] = [];
+  for (let t = 1; t <= STEPS; t++) {
+    const u = make(t);
+    const grads = sizes.map((n) => draw(n, t % 2 === 0 ? 0.01 : 1));
+    const run = (vars: number[]) => engine.runKernelOutputs('ApplyOptimizer', {
+      params: vars.map((i) => ops.tensor(state[i]![0]!, GROUP[i]!)),
+      grads: vars.map((i) => ops.tensor(grads[i]!, GROUP[i]!)),
+      slots: vars.flatMap((i) => state[i]!.slice(1).map((s) => ops.tensor(s, GROUP[i]!))),
+    }, u).map((o) => Float32Array.from(o.dataSync()));
+    const all = GROUP.map((_, i) => i);
+    const flat = grouped ? run(all) : all.flatMap((i) => run([i]));
+    state = all.map((i) => flat.slice(i * (k + 1), (i + 1) * (k + 1)));
+    trace.push(state);
+  }
+  engine.setBackend('ref');
+  return trace;
+}
+
+describe('ApplyOptimizer over a group of variables equals one call per variable, every backend and thread count', () => {
+  CASES.forEach(([title, make], c) => {
+    it(title, () => {
+      const want = runGroupSteps('ref', make, 7 + c, false);
+      for (const backend of backends) {
+        const got = runGroupSteps(backend, make, 7 + c, true);
+        got.forEach((step, t) => step.forEach((outs, i) => outs.forEach((o, j) => {
+          assert.deepEqual(o, want[t]![i]![j], `${backend} ${title}: step ${t + 1}, variable ${i} ${GROUP[i]}, output ${j} differs from one call per variable on ref`);
+        })));
+      }
+    });
+  });
+});
+
 describe('ApplyOptimizer contract', () => {
   const rms: OptimizerUpdate = { rule: 'rmsprop', learningRate: 0.01, rho: 0.9, momentum: 0.5, epsilon: 1e-7, centered: false };
   for (const backend of backends) {
@@ -173,14 +222,18 @@ describe('ApplyOptimizer contract', () => {
       engine.setBackend(backend);
       const x = ops.tensor([1, 2, 3, 4], [4]);
       const run = (inputs: Parameters<typeof engine.runKernelOutputs<'ApplyOptimizer'>>[1], u: OptimizerUpdate = rms) => engine.runKernelOutputs('ApplyOptimizer', inputs, u);
-      assert.throws(() => run({ param: x, grad: x, slots: [x] }), /ApplyOptimizer\(rmsprop\): expected 2 slots \[velocity, momentum\], got 1/);
-      assert.throws(() => run({ param: x, grad: ops.tensor([1, 2], [2]), slots: [x, x] }), /grad must have the param's shape \[4\], got \[2\]/);
-      assert.throws(() => run({ param: x, grad: x, slots: [x, ops.tensor([1, 2, 3, 4], [2, 2])] }), /slot momentum must have the param's shape \[4\], got \[2,\s?2\]/);
-      assert.throws(() => run({ param: x, grad: ops.tensor([1, 2, 3, 4], [4], 'int32'), slots: [x, x] }), /grad must be float32, got int32/);
-      assert.throws(() => run({ param: x, grad: x, slots: [] }, { rule: 'adagrad' } as unknown as OptimizerUpdate), /unknown rule 'adagrad'/);
+      const y = ops.tensor([1, 2], [2]);
+      assert.throws(() => run({ params: [x], grads: [x], slots: [x] }), /ApplyOptimizer\(rmsprop\): expected 2 slots \[velocity, momentum\] per param \(2\), got 1/);
+      assert.throws(() => run({ params: [x, y], grads: [x, y], slots: [x, x, y] }), /expected 2 slots \[velocity, momentum\] per param \(4\), got 3/);
+      assert.throws(() => run({ params: [x, y], grads: [x], slots: [x, x, y, y] }), /expected one grad per param \(2\), got 1/);
+      assert.throws(() => run({ params: [x], grads: [y], slots: [x, x] }), /grad must have the param's shape \[4\], got \[2\]/);
+      assert.throws(() => run({ params: [x], grads: [x], slots: [x, ops.tensor([1, 2, 3, 4], [2, 2])] }), /slot momentum must have the param's shape \[4\], got \[2,\s?2\]/);
+      assert.throws(() => run({ params: [x, y], grads: [x, y], slots: [x, x, y, x] }), /slot momentum\[1\] must have the param's shape \[2\], got \[4\]/);
+      assert.throws(() => run({ params: [x], grads: [ops.tensor([1, 2, 3, 4], [4], 'int32')], slots: [x, x] }), /grad must be float32, got int32/);
+      assert.throws(() => run({ params: [x], grads: [x], slots: [] }, { rule: 'adagrad' } as unknown as OptimizerUpdate), /unknown rule 'adagrad'/);
       // A multi-output kernel through the single-output door is refused, not half-run.
       const before = engine.memory().handles;
-      assert.throws(() => engine.runKernel('ApplyOptimizer', { param: x, grad: x, slots: [x, x] }, rms), /returns 3 tensors; run it with runKernelOutputs/);
+      assert.throws(() => engine.runKernel('ApplyOptimizer', { params: [x], grads: [x], slots: [x, x] }, rms), /returns 3 tensors; run it with runKernelOutputs/);
       assert.equal(engine.memory().handles, before);
       engine.setBackend('ref');
     });
@@ -189,7 +242,7 @@ describe('ApplyOptimizer contract', () => {
   it('inputs are not modified and every output is new storage', () => {
     engine.setBackend('wasm-simd');
     const [w, g, v] = [ops.tensor([1, -2, 3], [3]), ops.tensor([0.5, 0.5, -1], [3]), ops.tensor([0.1, 0.2, 0.3], [3])];
-    const outs = engine.runKernelOutputs('ApplyOptimizer', { param: w, grad: g, slots: [v] }, { ...rms, momentum: 0 });
+    const outs = engine.runKernelOutputs('ApplyOptimizer', { params: [w], grads: [g], slots: [v] }, { ...rms, momentum: 0 });
     assert.deepEqual(Array.from(w.dataSync()), [1, -2, 3]);
     assert.deepEqual(Array.from(v.dataSync()), [0.1, 0.2, 0.3].map(Math.fround));
     for (const o of outs) for (const i of [w, g, v]) assert.notEqual(o.storage, i.storage);

@@ -187,18 +187,6 @@ class Engine {
   }
 
   /**
-   * ApplyOptimizer-style kernels (elementwise, several outputs) on inputs that all hold `order`:
-   * each output is a tensor of `shape` holding `order` too.
-   */
-  runOutputsInOrder<K extends MultiOutputKernelId>(id: K, inputs: TensorInputs<K>, attrs: KernelAttrs<K>, shape: Shape, order: StoredOrder): Tensor[] {
-    const infos: Record<string, TensorInfo | TensorInfo[]> = {};
-    for (const [name, value] of Object.entries(inputs as Record<string, Tensor | Tensor[]>)) {
-      infos[name] = Array.isArray(value) ? value.map((t) => t.storedInfo()) : value.storedInfo();
-    }
-    return (this.runStored(id, infos, attrs) as TensorInfo[]).map((o) => this.wrapInOrder(o, shape, order));
-  }
-
-  /**
    * Runs kernel `id` on inputs given as they are stored (`Tensor.storedInfo`, or a tensor's own
    * info), with no reordering and no move between backends: every input must be on the active
    * backend. Observed as any kernel call. The caller wraps the raw outputs (`wrapInOrder`).
@@ -212,6 +200,16 @@ class Engine {
     const out = kernel(infos, attrs);
     this.observer(id, performance.now() - t0);
     return out;
+  }
+
+  /**
+   * `t`'s values on the active backend, stored in `order` (null: logical order), for `runStored`:
+   * moved between backends and reordered (one Transpose) only when needed.
+   */
+  storedInfoIn(t: Tensor, order: StoredOrder | null): TensorInfo {
+    if (order === null) return this.onBackend(t, this.backend);
+    this.moveTo(t, this.backend);
+    return this.inStoredOrder(t, order).storedInfo();
   }
 
   /** `t`'s values as a tensor whose storage holds `order`: `t` itself when it does, else a reordered copy (one Transpose). */
@@ -279,14 +277,17 @@ class Engine {
 
   /** A kernel input on the active backend: tensors made before a backend switch are moved once. */
   private onBackend(t: Tensor, backend: Backend): TensorInfo {
-    if (t.backend !== backend) {
-      // The stored values move as they are, so the tensor keeps its order.
-      const s = t.storage!;
-      const moved = backend.write(s.backend.read(s.handle, t.dtype, t.size).slice(), t.dtype);
-      t.replaceStorage(new Storage(backend, moved, t.size * 4));
-    }
+    this.moveTo(t, backend);
     // Before the kernel runs: reordering inside it would allocate within its call.
     return { handle: t.orderedStorage().handle, shape: t.shape, dtype: t.dtype };
+  }
+
+  /** Moves `t`'s storage to `backend` if it is elsewhere; the stored values move as they are, so the tensor keeps its order. */
+  private moveTo(t: Tensor, backend: Backend): void {
+    if (t.backend === backend) return;
+    const s = t.storage!;
+    const moved = backend.write(s.backend.read(s.handle, t.dtype, t.size).slice(), t.dtype);
+    t.replaceStorage(new Storage(backend, moved, t.size * 4));
   }
 
   private instance(name: string): Backend {

@@ -226,12 +226,16 @@ export interface KernelSpecs {
     output: TensorInfo[];
   };
   /**
-   * One optimizer step of one variable: [new param, ...new slots], the slots in `optimizerSlots`
-   * order. param, grad and every slot are float32 of one shape. Nothing is updated in place: the
-   * optimizer assigns the outputs to its variables.
+   * One optimizer step of a group of variables that share the update: for variable i,
+   * [new params[i], ...its new slots], one after the other (variable-major). `slots` is
+   * variable-major too: variable i's slots, in `optimizerSlots` order, are
+   * slots[i * k .. i * k + k - 1] with k = optimizerSlots(attrs).length. A variable's param, grad
+   * and slots are float32 of one shape; variables may differ in shape. Nothing is updated in
+   * place: the optimizer assigns the outputs to its variables. One call per step and rule, not
+   * one per variable: the engine's fixed cost per kernel call dominated the small variables.
    */
   ApplyOptimizer: {
-    inputs: { param: TensorInfo; grad: TensorInfo; slots: TensorInfo[] };
+    inputs: { params: TensorInfo[]; grads: TensorInfo[]; slots: TensorInfo[] };
     attrs: OptimizerUpdate;
     output: TensorInfo[];
   };

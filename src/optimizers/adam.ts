@@ -2,12 +2,11 @@
  * Adam as Keras 3 computes it, with the bias correction folded into the step size:
  *   lrT = lr * sqrt(1 - beta2^t) / (1 - beta1^t);  w -= lrT * m / (sqrt(v) + eps)
  * (t counts this step); the exact equations, amsgrad included, are rule 'adam' of
- * backend/ref/optimizer-rules.ts, run as one ApplyOptimizer kernel per variable.
+ * backend/ref/optimizer-rules.ts, run by one ApplyOptimizer kernel call per step over all the variables.
  * Slots: momentum, velocity, velocity_hat (amsgrad).
  * Example: `new Adam({ learningRate: 1e-3 })`.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import type { Variable } from '../tensor/variable.js';
+import type { OptimizerUpdate } from '../backend/kernels.js';
 import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
 import { checkLearningRate, checkNumber, checkWeightDecay } from './validate.js';
 
@@ -36,10 +35,10 @@ export class Adam extends Optimizer {
     this.weightDecay = checkWeightDecay(owner, options.weightDecay);
   }
 
-  protected updateVariable(variable: Variable, grad: Tensor): void {
+  protected stepUpdate(): OptimizerUpdate {
     const { beta1, beta2, epsilon, amsgrad } = this;
     // `iterations` was already advanced for this step, so it is Keras' `iterations + 1`.
-    this.applyUpdate(variable, grad, { rule: 'adam', learningRate: this.learningRate, beta1, beta2, epsilon, amsgrad, step: this.iterations });
+    return { rule: 'adam', learningRate: this.learningRate, beta1, beta2, epsilon, amsgrad, step: this.iterations };
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * The fused optimizers (one ApplyOptimizer kernel per variable) against the op-by-op updates they
+ * The fused optimizers (one ApplyOptimizer kernel call per step over all variables) against the op-by-op updates they
  * replaced, kept here as subclasses: same weights, slots and EMA averages bit for bit over several
  * steps, with weight decay, clipping, EMA and schedules in play, and the same slot names in the
  * same order (what checkpoints save).
@@ -18,7 +18,12 @@ import { Adam, AdamW, type Optimizer, RMSprop, SGD } from './index.js';
 import { ExponentialDecay } from './schedules.js';
 
 class UnfusedSGD extends SGD {
-  protected override updateVariable(variable: Variable, grad: Tensor): void {
+  /** The op-by-op update, one variable at a time. */
+  protected override updateVariables(variables: readonly Variable[], grads: readonly Tensor[]): void {
+    variables.forEach((v, i) => this.updateVariable(v, grads[i]!));
+  }
+
+  protected updateVariable(variable: Variable, grad: Tensor): void {
     const step = mul(grad, this.learningRate);
     if (this.momentum === 0) return variable.assign(sub(variable, step));
     const m = this.slot(variable, 'momentum', () => zerosLike(variable));
@@ -28,7 +33,12 @@ class UnfusedSGD extends SGD {
 }
 
 class UnfusedRMSprop extends RMSprop {
-  protected override updateVariable(variable: Variable, grad: Tensor): void {
+  /** The op-by-op update, one variable at a time. */
+  protected override updateVariables(variables: readonly Variable[], grads: readonly Tensor[]): void {
+    variables.forEach((v, i) => this.updateVariable(v, grads[i]!));
+  }
+
+  protected updateVariable(variable: Variable, grad: Tensor): void {
     const rho = this.rho;
     const v = this.slot(variable, 'velocity', () => zerosLike(variable));
     v.assign(add(mul(v, rho), mul(square(grad), 1 - rho)));
@@ -54,7 +64,12 @@ class UnfusedRMSprop extends RMSprop {
 /** Adam's previous update; `Base` picks Adam or AdamW (same update, different decay default). */
 function unfusedAdam<T extends new (...a: any[]) => Adam>(Base: T) {
   return class extends Base {
-    protected override updateVariable(variable: Variable, grad: Tensor): void {
+    /** The op-by-op update, one variable at a time. */
+  protected override updateVariables(variables: readonly Variable[], grads: readonly Tensor[]): void {
+    variables.forEach((v, i) => this.updateVariable(v, grads[i]!));
+  }
+
+  protected updateVariable(variable: Variable, grad: Tensor): void {
       const t = this.iterations;
       const lrT = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
       const m = this.slot(variable, 'momentum', () => zerosLike(variable));
@@ -109,6 +124,24 @@ describe('fused optimizer updates equal the op-by-op updates bit for bit', () =>
       const b = train(unfused(), 5);
       assert.deepEqual([...a.keys()], [...b.keys()], `${title}: slot names or order differ`);
       for (const [name, values] of b) assert.deepEqual(a.get(name), values, `${title}: ${name} differs`);
+    });
+  }
+});
+
+describe('Keras optimizers: one ApplyOptimizer call per step for every variable', () => {
+  for (const [title, fused] of PAIRS) {
+    it(title, () => {
+      engine.setBackend('ref');
+      const opt = fused();
+      const vars = [new Variable(tensor([1, 2, 3, 4], [2, 2]), 'kernel'), new Variable(tensor([0.5], [1]), 'bias'), new Variable(tensor([1, -1, 2], [3]), 'gamma')];
+      let calls = 0;
+      engine.observer = (id) => void (id === 'ApplyOptimizer' && calls++);
+      try {
+        for (let s = 0; s < 3; s++) withScope(() => opt.applyGradients(vars.map((variable) => ({ variable, grad: mul(variable, 0.1) }))));
+      } finally {
+        engine.observer = null;
+      }
+      assert.equal(calls, 3);
     });
   }
 });

@@ -4,10 +4,10 @@
  * Variables so it survives the training step's scope.
  */
 import { noGrad } from '../autograd/grad-mode.js';
-import { engine } from '../backend/engine.js';
 import { optimizerSlots, type OptimizerUpdate } from '../backend/kernels.js';
 import { mul, sub } from '../ops/binary.js';
 import { zerosLike } from '../ops/create.js';
+import { optimizerStep } from '../ops/optimizer-step.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { type ClipOptions, clipGradients, type Clipping, resolveClipping } from './clipping.js';
@@ -89,11 +89,11 @@ export abstract class Optimizer {
       this.iterations++;
       try {
         const grads = clipGradients(pairs.map((p) => p.grad), this.clipping);
-        pairs.forEach(({ variable }, i) => {
-          this.decayWeight(variable);
-          this.updateVariable(variable, grads[i]);
-        });
-        this.ema?.update(pairs.map((p) => p.variable), this.iterations - 1);
+        const variables = pairs.map((p) => p.variable);
+        // The decay of one variable reads only that variable, so decaying all first changes nothing.
+        for (const v of variables) this.decayWeight(v);
+        this.updateVariables(variables, grads);
+        this.ema?.update(variables, this.iterations - 1);
       } finally {
         this.step = null;
       }
@@ -106,19 +106,23 @@ export abstract class Optimizer {
     variable.assign(sub(variable, mul(variable, this.learningRate * wd)));
   }
 
-  /** Computes and assigns the new value of one variable. */
-  protected abstract updateVariable(variable: Variable, grad: Tensor): void;
+  /** The update every variable takes this step: the rule and its hyper-parameters, resolved for the step. */
+  protected abstract stepUpdate(): OptimizerUpdate;
 
   /**
-   * One fused step of `variable` (the ApplyOptimizer kernel; equations in
-   * backend/ref/optimizer-rules.ts): the update's slots, created as zeros on first use, and the
-   * variable take the kernel's new values.
+   * One fused step of every variable (the ApplyOptimizer kernel, one call for the whole step:
+   * ops/optimizer-step.ts; equations in backend/ref/optimizer-rules.ts): the update's slots,
+   * created as zeros on first use, and the variables take the kernel's new values.
    */
-  protected applyUpdate(variable: Variable, grad: Tensor, update: OptimizerUpdate): void {
-    const slots = optimizerSlots(update).map((name) => this.slot(variable, name, () => zerosLike(variable)));
-    const [param, ...next] = engine.runKernelOutputs('ApplyOptimizer', { param: variable, grad, slots }, update);
-    slots.forEach((s, i) => s.assign(next[i]));
-    variable.assign(param);
+  protected updateVariables(variables: readonly Variable[], grads: readonly Tensor[]): void {
+    const update = this.stepUpdate();
+    const names = optimizerSlots(update);
+    const slots = variables.map((v) => names.map((name) => this.slot(v, name, () => zerosLike(v))));
+    const next = optimizerStep(variables.map((param, i) => ({ param, grad: grads[i]!, update, slots: slots[i]! })));
+    next.forEach(([param, ...values], i) => {
+      slots[i]!.forEach((s, j) => s.assign(values[j]!));
+      variables[i]!.assign(param!);
+    });
   }
 
   /** Per-variable state by slot name (e.g. 'momentum', 'velocity'): what a checkpoint saves. */

@@ -2,12 +2,11 @@
  * RMSprop as Keras 3 computes it (note epsilon sits inside the square root):
  *   v = rho * v + (1 - rho) * g^2;  w -= lr * g / sqrt(v + eps)
  * with optional centering and momentum; the exact equations are rule 'rmsprop' of
- * backend/ref/optimizer-rules.ts, run as one ApplyOptimizer kernel per variable.
+ * backend/ref/optimizer-rules.ts, run by one ApplyOptimizer kernel call per step over all the variables.
  * Slots: velocity, average_gradient (centered), momentum (momentum > 0).
  * Example: `new RMSprop({ learningRate: 0.001 })`.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import type { Variable } from '../tensor/variable.js';
+import type { OptimizerUpdate } from '../backend/kernels.js';
 import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
 import { checkLearningRate, checkNumber, checkWeightDecay } from './validate.js';
 
@@ -35,9 +34,9 @@ export class RMSprop extends Optimizer {
     this.weightDecay = checkWeightDecay('RMSprop', options.weightDecay);
   }
 
-  protected updateVariable(variable: Variable, grad: Tensor): void {
+  protected stepUpdate(): OptimizerUpdate {
     const { rho, momentum, epsilon, centered } = this;
-    this.applyUpdate(variable, grad, { rule: 'rmsprop', learningRate: this.learningRate, rho, momentum, epsilon, centered });
+    return { rule: 'rmsprop', learningRate: this.learningRate, rho, momentum, epsilon, centered };
   }
 
   getConfig(): Record<string, unknown> {

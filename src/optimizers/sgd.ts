@@ -4,11 +4,10 @@
  *   momentum:     m = momentum * m - lr * g;  w += m
  *   nesterov:     m = momentum * m - lr * g;  w += momentum * m - lr * g
  * This is rule 'sgd' of backend/ref/optimizer-rules.ts (the float32 rounding order is there), run
- * as one ApplyOptimizer kernel per variable. Slot: momentum (momentum > 0).
+ * by one ApplyOptimizer kernel call per step over all the variables. Slot: momentum (momentum > 0).
  * Example: `new SGD({ learningRate: 0.1, momentum: 0.9 })`.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import type { Variable } from '../tensor/variable.js';
+import type { OptimizerUpdate } from '../backend/kernels.js';
 import { type BaseOptimizerOptions, Optimizer } from './optimizer.js';
 import { checkLearningRate, checkNumber, checkWeightDecay } from './validate.js';
 
@@ -30,9 +29,9 @@ export class SGD extends Optimizer {
     this.weightDecay = checkWeightDecay('SGD', options.weightDecay);
   }
 
-  protected updateVariable(variable: Variable, grad: Tensor): void {
+  protected stepUpdate(): OptimizerUpdate {
     const { momentum, nesterov } = this;
-    this.applyUpdate(variable, grad, { rule: 'sgd', learningRate: this.learningRate, momentum, nesterov });
+    return { rule: 'sgd', learningRate: this.learningRate, momentum, nesterov };
   }
 
   getConfig(): Record<string, unknown> {

@@ -3,7 +3,8 @@
 // The equations are those of src/backend/ref/optimizer-rules.ts, op for op in float32 and with no
 // fused multiply-add (even in the relaxed build), so results equal the reference bit for bit.
 // Constants arrive already rounded to float32 in updateConstants' order; a slot pointer of 0
-// means the option that needs that slot is off. Single-threaded: variables are small.
+// means the option that needs that slot is off. Each export updates values [start, start + n): a
+// large variable is split into such ranges across threads (every value computed the same way).
 
 /** 4 lanes at p (full) or one value splatted (the tail, so both paths share one formula). */
 // @ts-ignore: decorator
@@ -44,11 +45,11 @@
 }
 
 /** Keras SGD (momentum slot m, 0 when momentum is 0). */
-export function sgdUpdate(w: usize, g: usize, m: usize, outW: usize, outM: usize, n: i32,
+export function sgdUpdate(w: usize, g: usize, m: usize, outW: usize, outM: usize, start: i32, n: i32,
   lr: f32, momentum: f32, nesterov: i32): void {
   const lrV = f32x4.splat(lr), momV = f32x4.splat(momentum);
-  const end = <usize>n << 2, vecEnd = <usize>(n & ~3) << 2;
-  let o: usize = 0;
+  const end = <usize>(start + n) << 2, vecEnd = <usize>(start + (n & ~3)) << 2;
+  let o: usize = <usize>start << 2;
   for (; o < vecEnd; o += 16) sgdAt(o, true, w, g, m, outW, outM, lrV, momV, nesterov != 0);
   for (; o < end; o += 4) sgdAt(o, false, w, g, m, outW, outM, lrV, momV, nesterov != 0);
 }
@@ -80,12 +81,12 @@ export function sgdUpdate(w: usize, g: usize, m: usize, outW: usize, outM: usize
 
 /** Keras RMSprop (slots: velocity v, average_gradient a when centered, momentum m when > 0). */
 export function rmspropUpdate(w: usize, g: usize, v: usize, a: usize, m: usize,
-  outW: usize, outV: usize, outA: usize, outM: usize, n: i32,
+  outW: usize, outV: usize, outA: usize, outM: usize, start: i32, n: i32,
   lr: f32, rho: f32, rho1: f32, eps: f32, momentum: f32): void {
   const lrV = f32x4.splat(lr), rhoV = f32x4.splat(rho), rho1V = f32x4.splat(rho1);
   const epsV = f32x4.splat(eps), momV = f32x4.splat(momentum);
-  const end = <usize>n << 2, vecEnd = <usize>(n & ~3) << 2;
-  let o: usize = 0;
+  const end = <usize>(start + n) << 2, vecEnd = <usize>(start + (n & ~3)) << 2;
+  let o: usize = <usize>start << 2;
   for (; o < vecEnd; o += 16) rmspropAt(o, true, w, g, v, a, m, outW, outV, outA, outM, lrV, rhoV, rho1V, epsV, momV);
   for (; o < end; o += 4) rmspropAt(o, false, w, g, v, a, m, outW, outV, outA, outM, lrV, rhoV, rho1V, epsV, momV);
 }
@@ -108,11 +109,11 @@ export function rmspropUpdate(w: usize, g: usize, v: usize, a: usize, m: usize,
 
 /** Keras Adam (slots: momentum m, velocity v, velocity_hat vh when amsgrad). */
 export function adamUpdate(w: usize, g: usize, m: usize, v: usize, vh: usize,
-  outW: usize, outM: usize, outV: usize, outVh: usize, n: i32,
+  outW: usize, outM: usize, outV: usize, outVh: usize, start: i32, n: i32,
   lrT: f32, beta1c: f32, beta2c: f32, eps: f32): void {
   const lrV = f32x4.splat(lrT), b1V = f32x4.splat(beta1c), b2V = f32x4.splat(beta2c), epsV = f32x4.splat(eps);
-  const end = <usize>n << 2, vecEnd = <usize>(n & ~3) << 2;
-  let o: usize = 0;
+  const end = <usize>(start + n) << 2, vecEnd = <usize>(start + (n & ~3)) << 2;
+  let o: usize = <usize>start << 2;
   for (; o < vecEnd; o += 16) adamAt(o, true, w, g, m, v, vh, outW, outM, outV, outVh, lrV, b1V, b2V, epsV);
   for (; o < end; o += 4) adamAt(o, false, w, g, m, v, vh, outW, outM, outV, outVh, lrV, b1V, b2V, epsV);
 }
@@ -131,11 +132,11 @@ export function adamUpdate(w: usize, g: usize, m: usize, v: usize, vh: usize,
 }
 
 /** PyTorch SGD (slot: momentum buffer b when momentum > 0; `first`: it starts as the gradient). */
-export function torchSgdUpdate(w: usize, g: usize, b: usize, outW: usize, outB: usize, n: i32,
+export function torchSgdUpdate(w: usize, g: usize, b: usize, outW: usize, outB: usize, start: i32, n: i32,
   lr: f32, momentum: f32, damp1: f32, wd: f32, decay: i32, nesterov: i32, first: i32): void {
   const lrV = f32x4.splat(lr), momV = f32x4.splat(momentum), dV = f32x4.splat(damp1), wdV = f32x4.splat(wd);
-  const end = <usize>n << 2, vecEnd = <usize>(n & ~3) << 2;
-  let o: usize = 0;
+  const end = <usize>(start + n) << 2, vecEnd = <usize>(start + (n & ~3)) << 2;
+  let o: usize = <usize>start << 2;
   for (; o < vecEnd; o += 16) torchSgdAt(o, true, w, g, b, outW, outB, lrV, momV, dV, wdV, decay != 0, nesterov != 0, first != 0);
   for (; o < end; o += 4) torchSgdAt(o, false, w, g, b, outW, outB, lrV, momV, dV, wdV, decay != 0, nesterov != 0, first != 0);
 }
@@ -165,12 +166,12 @@ export function torchSgdUpdate(w: usize, g: usize, b: usize, outW: usize, outB: 
 
 /** PyTorch RMSprop (slots: square average s, grad average a when centered, buffer b when momentum > 0). */
 export function torchRmspropUpdate(w: usize, g: usize, s: usize, a: usize, b: usize,
-  outW: usize, outS: usize, outA: usize, outB: usize, n: i32,
+  outW: usize, outS: usize, outA: usize, outB: usize, start: i32, n: i32,
   lr: f32, rho: f32, rho1: f32, eps: f32, momentum: f32, wd: f32, decay: i32): void {
   const lrV = f32x4.splat(lr), rhoV = f32x4.splat(rho), rho1V = f32x4.splat(rho1);
   const epsV = f32x4.splat(eps), momV = f32x4.splat(momentum), wdV = f32x4.splat(wd);
-  const end = <usize>n << 2, vecEnd = <usize>(n & ~3) << 2;
-  let o: usize = 0;
+  const end = <usize>(start + n) << 2, vecEnd = <usize>(start + (n & ~3)) << 2;
+  let o: usize = <usize>start << 2;
   for (; o < vecEnd; o += 16) torchRmspropAt(o, true, w, g, s, a, b, outW, outS, outA, outB, lrV, rhoV, rho1V, epsV, momV, wdV, decay != 0);
   for (; o < end; o += 4) torchRmspropAt(o, false, w, g, s, a, b, outW, outS, outA, outB, lrV, rhoV, rho1V, epsV, momV, wdV, decay != 0);
 }
@@ -195,12 +196,12 @@ export function torchRmspropUpdate(w: usize, g: usize, s: usize, a: usize, b: us
 
 /** PyTorch Adam (slots: expAvg m, expAvgSq v, maxExpAvgSq vm when amsgrad). */
 export function torchAdamUpdate(w: usize, g: usize, m: usize, v: usize, vm: usize,
-  outW: usize, outM: usize, outV: usize, outVm: usize, n: i32,
+  outW: usize, outM: usize, outV: usize, outVm: usize, start: i32, n: i32,
   stepSize: f32, b1: f32, b1c: f32, b2: f32, b2c: f32, bias2Sqrt: f32, eps: f32, wd: f32, decay: i32): void {
   const sV = f32x4.splat(stepSize), b1V = f32x4.splat(b1), b1cV = f32x4.splat(b1c), b2V = f32x4.splat(b2);
   const b2cV = f32x4.splat(b2c), bsV = f32x4.splat(bias2Sqrt), epsV = f32x4.splat(eps), wdV = f32x4.splat(wd);
-  const end = <usize>n << 2, vecEnd = <usize>(n & ~3) << 2;
-  let o: usize = 0;
+  const end = <usize>(start + n) << 2, vecEnd = <usize>(start + (n & ~3)) << 2;
+  let o: usize = <usize>start << 2;
   for (; o < vecEnd; o += 16) torchAdamAt(o, true, w, g, m, v, vm, outW, outM, outV, outVm, sV, b1V, b1cV, b2V, b2cV, bsV, epsV, wdV, decay != 0);
   for (; o < end; o += 4) torchAdamAt(o, false, w, g, m, v, vm, outW, outM, outV, outVm, sV, b1V, b1cV, b2V, b2cV, bsV, epsV, wdV, decay != 0);
 }

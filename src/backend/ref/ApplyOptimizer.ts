@@ -1,39 +1,58 @@
-/** One fused optimizer step of one variable: the equations of optimizer-rules.ts over typed arrays. */
+/** One fused optimizer step of a group of variables: the equations of optimizer-rules.ts over typed arrays. */
 import type { KernelFn, KernelInputs, OptimizerUpdate, TensorInfo } from '../kernels.js';
 import { optimizerSlots } from '../kernels.js';
 import { shapesEqual, shapeToString } from '../../tensor/shape.js';
 import { applyUpdate } from './optimizer-rules.js';
 import { dataOf, output } from './storage.js';
 
+/** One variable of the group: its param, grad and slots (in `optimizerSlots` order). */
+export interface GroupMember {
+  param: TensorInfo;
+  grad: TensorInfo;
+  slots: TensorInfo[];
+}
+
 /**
- * Checks what every backend's ApplyOptimizer needs (float32 param, grad and slots of one shape, the
- * rule's slot count); returns the slot names in kernel order.
+ * Checks what every backend's ApplyOptimizer needs (as many grads as params, the rule's slot
+ * count per variable, float32 param, grad and slots of one shape per variable); returns the slot
+ * names in kernel order and the group's variables.
  */
-export function checkApplyOptimizer({ param, grad, slots }: KernelInputs<'ApplyOptimizer'>, u: OptimizerUpdate): string[] {
+export function checkApplyOptimizer({ params, grads, slots }: KernelInputs<'ApplyOptimizer'>, u: OptimizerUpdate): { names: string[]; members: GroupMember[] } {
   const names = optimizerSlots(u);
   const what = `ApplyOptimizer(${u.rule})`;
-  if (slots.length !== names.length) {
-    throw new Error(`${what}: expected ${names.length} slots [${names.join(', ')}], got ${slots.length}`);
+  if (grads.length !== params.length) throw new Error(`${what}: expected one grad per param (${params.length}), got ${grads.length}`);
+  const k = names.length;
+  if (slots.length !== params.length * k) {
+    throw new Error(`${what}: expected ${k} slots [${names.join(', ')}] per param (${params.length * k}), got ${slots.length}`);
   }
-  const tensors: [string, TensorInfo][] = [['param', param], ['grad', grad], ...slots.map((s, i): [string, TensorInfo] => [`slot ${names[i]}`, s])];
+  const members = params.map((param, i) => ({ param, grad: grads[i]!, slots: slots.slice(i * k, i * k + k) }));
+  members.forEach((m, i) => checkMember(m, names, params.length === 1 ? '' : `[${i}]`, what));
+  return { names, members };
+}
+
+function checkMember({ param, grad, slots }: GroupMember, names: readonly string[], at: string, what: string): void {
+  const tensors: [string, TensorInfo][] = [[`param${at}`, param], [`grad${at}`, grad], ...slots.map((s, j): [string, TensorInfo] => [`slot ${names[j]}${at}`, s])];
   for (const [name, t] of tensors) {
     if (t.dtype !== 'float32') throw new Error(`${what}: ${name} must be float32, got ${t.dtype}`);
     if (!shapesEqual(t.shape, param.shape)) {
       throw new Error(`${what}: ${name} must have the param's shape ${shapeToString(param.shape)}, got ${shapeToString(t.shape)}`);
     }
   }
-  return names;
 }
 
 export const applyOptimizer: KernelFn<'ApplyOptimizer'> = (inputs, u) => {
-  const names = checkApplyOptimizer(inputs, u);
-  const outs = [inputs.param, ...inputs.slots].map(() => output(inputs.param.shape, 'float32'));
-  const byName = (list: TensorInfo[]) => Object.fromEntries(names.map((n, i) => [n, dataOf(list[i]) as Float32Array]));
-  applyUpdate(u, {
-    w: dataOf(inputs.param) as Float32Array,
-    g: dataOf(inputs.grad) as Float32Array,
-    slots: byName(inputs.slots),
-    out: { w: dataOf(outs[0]) as Float32Array, slots: byName(outs.slice(1)) },
-  });
+  const { names, members } = checkApplyOptimizer(inputs, u);
+  const outs: TensorInfo[] = [];
+  for (const { param, grad, slots } of members) {
+    const own = [param, ...slots].map(() => output(param.shape, 'float32'));
+    const byName = (list: TensorInfo[]) => Object.fromEntries(names.map((n, i) => [n, dataOf(list[i]) as Float32Array]));
+    applyUpdate(u, {
+      w: dataOf(param) as Float32Array,
+      g: dataOf(grad) as Float32Array,
+      slots: byName(slots),
+      out: { w: dataOf(own[0]) as Float32Array, slots: byName(own.slice(1)) },
+    });
+    outs.push(...own);
+  }
   return outs;
 };

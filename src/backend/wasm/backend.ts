@@ -30,6 +30,7 @@ import { makeBatchNormMovingUpdate } from './kernels/batch-norm-moving.js';
 /** Exports the workers may be asked to run (the pool resolves them by index). */
 const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'sgemmU', 'conv1Direct', 'wino4Forward', 'convImplicit', 'im2col', 'col2im', 'padNHWC',
+  'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'torchSgdUpdate', 'torchRmspropUpdate', 'torchAdamUpdate',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
   'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3', 'conv1ForwardStrips',
   'wino25Filter', 'wino25Forward', 'wino42Filter', 'wino42Forward', 'wino42BackpropInput', 'wino42BackpropFilterPart', 'wino42FilterGradFinish', 'wino25BackpropInput', 'wino25BackpropFilterPart', 'wino25FilterGradFinish4',

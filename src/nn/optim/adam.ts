@@ -5,11 +5,11 @@
  *   amsgrad: vMax = max(vMax, v) replaces v below
  *   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
  * This is rule 'torchAdam' of backend/ref/optimizer-rules.ts (the float32 rounding order is there),
- * run as one ApplyOptimizer kernel per parameter.
+ * run by one ApplyOptimizer kernel call per step over the parameters that share the update.
  * Defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8, weightDecay 0.
  */
+import type { OptimizerUpdate } from '../../backend/kernels.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Variable } from '../../tensor/variable.js';
 import { checkOption, Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface AdamOptions {
@@ -33,12 +33,12 @@ export class Adam extends Optimizer<AdamOptions> {
     o.betas.forEach((b, i) => checkOption('Adam', `betas[${i}]`, b, 0, 0.999999999));
   }
 
-  protected update(p: Variable, grad: Tensor, o: AdamOptions, state: Record<string, Tensor | number>): void {
+  protected updateFor(o: AdamOptions, state: Record<string, Tensor | number>): OptimizerUpdate {
     const [beta1, beta2] = o.betas;
     const step = ((state.step as number | undefined) ?? 0) + 1;
     state.step = step;
     // A missing maxExpAvgSq starts at zeros: max(0, v) = v, as v >= 0.
     const { amsgrad, weightDecay } = o;
-    this.applyUpdate(p, grad, { rule: 'torchAdam', learningRate: o.lr, beta1, beta2, epsilon: o.eps, amsgrad, weightDecay, step }, state);
+    return { rule: 'torchAdam', learningRate: o.lr, beta1, beta2, epsilon: o.eps, amsgrad, weightDecay, step };
   }
 }

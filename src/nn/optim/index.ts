@@ -1,6 +1,6 @@
 /** `optim`: PyTorch-style optimizers for nn modules (zeroGrad / step on `.grad`). */
 export { Optimizer } from './optimizer.js';
-export type { ParamGroup, ParamsArg } from './optimizer.js';
+export type { ParamGroup, ParamsArg, PendingUpdate } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam } from './adam.js';

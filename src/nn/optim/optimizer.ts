@@ -5,9 +5,9 @@
  * as soon as the step ends; per-parameter state lives in a map keyed by the parameter.
  */
 import { noGrad } from '../../autograd/grad-mode.js';
-import { engine } from '../../backend/engine.js';
 import { optimizerSlots, type OptimizerUpdate } from '../../backend/kernels.js';
 import { zerosLike } from '../../ops/create.js';
+import { optimizerStep } from '../../ops/optimizer-step.js';
 import { keep, withScope } from '../../tensor/scope.js';
 import type { StoredOrder } from '../../tensor/layout.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -16,6 +16,14 @@ import { Variable } from '../../tensor/variable.js';
 export interface ParamGroup<O> {
   params: Variable[];
   options: O;
+}
+
+/** A parameter to update this step: its gradient, its group's options and its state. */
+export interface PendingUpdate<O> {
+  param: Variable;
+  grad: Tensor;
+  options: O;
+  state: Record<string, Tensor | number>;
 }
 
 export type ParamsArg<O> = Iterable<Variable> | ({ params: Iterable<Variable> } & Partial<O>)[];
@@ -37,41 +45,31 @@ export abstract class Optimizer<O extends object> {
   /** Throws a clear error for an invalid option (named, with its value). */
   protected abstract validate(options: O): void;
 
-  /** Computes and assigns the new value of `p` from its gradient. */
-  protected abstract update(p: Variable, grad: Tensor, options: O, state: Record<string, Tensor | number>): void;
+  /**
+   * The update of one parameter this step (rule 'torch*' of backend/ref/optimizer-rules.ts), from
+   * the group's options and the parameter's state; advances the state's counters (Adam's step).
+   */
+  protected abstract updateFor(options: O, state: Record<string, Tensor | number>): OptimizerUpdate;
 
   /**
-   * One fused step of `p` (the ApplyOptimizer kernel; equations in backend/ref/optimizer-rules.ts):
-   * the update's state tensors (zeros when absent) go in, their new values are stored under the
-   * same keys, and p takes its new value.
+   * One fused update of every pending parameter: one ApplyOptimizer call per distinct update, not
+   * per parameter (ops/optimizer-step.ts). The update's state tensors (zeros when absent) go in,
+   * their new values are stored under the same keys, and each parameter takes its new value; a
+   * parameter stored permuted (conv weights, HWIO under an OIHW shape) is updated in its stored
+   * order, its slots keeping that order as it does.
    */
-  protected applyUpdate(p: Variable, grad: Tensor, update: OptimizerUpdate, state: Record<string, Tensor | number>): void {
-    const names = optimizerSlots(update);
-    const order = p.storedOrder;
-    const onBackend = (t: Tensor) => t.backend === engine.backend;
-    if (order !== null && onBackend(p) && onBackend(grad) && names.every((name) => typeof state[name] !== 'object' || onBackend(state[name] as Tensor))) {
-      this.applyInStoredOrder(p, grad, update, state, names, order);
-      return;
-    }
-    const slots = names.map((name) => (state[name] as Tensor | undefined) ?? zerosLike(p));
-    const [param, ...next] = engine.runKernelOutputs('ApplyOptimizer', { param: p, grad, slots }, update);
-    names.forEach((name, i) => storeSlot(state, name, next[i]!, null));
-    p.assign(param);
-  }
-
-  /**
-   * The update of a parameter stored permuted (conv weights, HWIO under an OIHW shape): the rule is
-   * elementwise, so it runs on the stored values, with the gradient and slots in the same order
-   * (they already are, unless something reordered them: then they are put back, one Transpose
-   * each). The slots keep the order when read, as the parameter does.
-   */
-  private applyInStoredOrder(p: Variable, grad: Tensor, update: OptimizerUpdate, state: Record<string, Tensor | number>, names: readonly string[], order: StoredOrder): void {
-    const inOrder = (t: Tensor) => engine.inStoredOrder(t, order);
-    // Zeros are zeros in any order: a fresh slot is labelled with the parameter's.
-    const slots = names.map((name) => inOrder((state[name] as Tensor | undefined) ?? zerosInOrder(p, order)));
-    const [param, ...next] = engine.runOutputsInOrder('ApplyOptimizer', { param: p, grad: inOrder(grad), slots }, update, p.shape, order);
-    names.forEach((name, i) => storeSlot(state, name, next[i]!, order));
-    p.assign(param!);
+  protected applyUpdates(pending: readonly PendingUpdate<O>[]): void {
+    const updates = pending.map(({ options, state }) => this.updateFor(options, state));
+    const next = optimizerStep(pending.map(({ param, grad, state }, i) => {
+      const slots = optimizerSlots(updates[i]!).map((name) => (state[name] as Tensor | undefined) ?? null);
+      return { param, grad, update: updates[i]!, slots };
+    }));
+    next.forEach(([value, ...slots], i) => {
+      const { param, state } = pending[i]!;
+      const order = param.storedOrder;
+      optimizerSlots(updates[i]!).forEach((name, j) => storeSlot(state, name, slots[j]!, order));
+      param.assign(value!);
+    });
   }
 
   /** Sets every parameter's `.grad` to null (PyTorch's default `set_to_none=True`). */
@@ -83,17 +81,19 @@ export abstract class Optimizer<O extends object> {
   step(): void {
     withScope(() => {
       noGrad(() => {
+        const pending: PendingUpdate<O>[] = [];
         for (const g of this.paramGroups) {
           for (const p of g.params) {
             const grad = p.peekGrad();
             if (grad === null) continue;
             let s = this.state.get(p);
             if (s === undefined) this.state.set(p, (s = {}));
-            this.update(p, grad, g.options, s);
-            // State tensors outlive the step's scope.
-            for (const v of Object.values(s)) if (typeof v !== 'number') keep(v);
+            pending.push({ param: p, grad, options: g.options, state: s });
           }
         }
+        this.applyUpdates(pending);
+        // State tensors outlive the step's scope.
+        for (const { state } of pending) for (const v of Object.values(state)) if (typeof v !== 'number') keep(v);
       });
     });
   }
@@ -114,12 +114,6 @@ function storeSlot(state: Record<string, Tensor | number>, name: string, value: 
   if (order !== null) slot.holdLayout(order);
   slot.assign(value);
   state[name] = slot;
-}
-
-function zerosInOrder(p: Tensor, order: StoredOrder): Tensor {
-  const z = zerosLike(p);
-  z.setStoredOrder(order);
-  return z;
 }
 
 function isVariable(v: unknown): v is Variable {

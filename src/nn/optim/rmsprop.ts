@@ -5,11 +5,11 @@
  *   centered: a = alpha * a + (1 - alpha) * g;  denom = sqrt(v - a^2) + eps,  else sqrt(v) + eps
  *   momentum > 0: buf = momentum * buf + g / denom;  p -= lr * buf,  else p -= lr * g / denom
  * This is rule 'torchRmsprop' of backend/ref/optimizer-rules.ts (the float32 rounding order is
- * there), run as one ApplyOptimizer kernel per parameter.
+ * there), run by one ApplyOptimizer kernel call per step over the parameters that share the update.
  * Defaults: lr 0.01, alpha 0.99, eps 1e-8, weightDecay 0, momentum 0, centered false.
  */
+import type { OptimizerUpdate } from '../../backend/kernels.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Variable } from '../../tensor/variable.js';
 import { checkOption, Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -34,8 +34,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     checkOption('RMSprop', 'momentum', o.momentum);
   }
 
-  protected update(p: Variable, grad: Tensor, o: RMSpropOptions, state: Record<string, Tensor | number>): void {
+  protected updateFor(o: RMSpropOptions, state: Record<string, Tensor | number>): OptimizerUpdate {
     const { momentum, centered, weightDecay } = o;
-    this.applyUpdate(p, grad, { rule: 'torchRmsprop', learningRate: o.lr, rho: o.alpha, momentum, epsilon: o.eps, centered, weightDecay }, state);
+    return { rule: 'torchRmsprop', learningRate: o.lr, rho: o.alpha, momentum, epsilon: o.eps, centered, weightDecay };
   }
 }

@@ -5,11 +5,11 @@
  *                  g = nesterov ? g + momentum * b : b
  *   p -= lr * g
  * This is rule 'torchSgd' of backend/ref/optimizer-rules.ts (the float32 rounding order is there),
- * run as one ApplyOptimizer kernel per parameter.
+ * run by one ApplyOptimizer kernel call per step over the parameters that share the update.
  * Example: `new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.5 })`.
  */
+import type { OptimizerUpdate } from '../../backend/kernels.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Variable } from '../../tensor/variable.js';
 import { checkOption, Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface SGDOptions {
@@ -34,9 +34,9 @@ export class SGD extends Optimizer<SGDOptions> {
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new Error(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${o.momentum}, dampening ${o.dampening}`);
   }
 
-  protected update(p: Variable, grad: Tensor, o: SGDOptions, state: Record<string, Tensor | number>): void {
+  protected updateFor(o: SGDOptions, state: Record<string, Tensor | number>): OptimizerUpdate {
     const { momentum, dampening, nesterov, weightDecay } = o;
     const firstStep = state.momentumBuffer === undefined;
-    this.applyUpdate(p, grad, { rule: 'torchSgd', learningRate: o.lr, momentum, dampening, nesterov, weightDecay, firstStep }, state);
+    return { rule: 'torchSgd', learningRate: o.lr, momentum, dampening, nesterov, weightDecay, firstStep };
   }
 }
