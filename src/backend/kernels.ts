@@ -252,6 +252,12 @@ export interface KernelSpecs {
    */
   Softmax: { inputs: { x: TensorInfo }; attrs: Record<string, never> };
   /**
+   * Log-softmax along the last axis: y[r, j] = (x[r, j] - m) - log sum_k exp(x[r, k] - m), m the
+   * row's max, float64 inside, float32 out (one rounding where the composed op rounded six times).
+   * x float32 of rank >= 1; a row with a NaN is NaN.
+   */
+  LogSoftmax: { inputs: { x: TensorInfo }; attrs: Record<string, never> };
+  /**
    * Resamples NHWC float32 images under one projective transform per image (transforms float32
    * [N, 8], or [1, 8] for the whole batch), TensorFlow's ImageProjectiveTransformV3: output
    * [N, outputSize[0], outputSize[1], C]. Rules in ref/image-sampling.ts.
@@ -284,5 +290,5 @@ export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'BatchNormMovingUpdate', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
-  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'ImageTransform', 'ImageTransformGrad',
+  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'LogSoftmax', 'ImageTransform', 'ImageTransformGrad',
 ];

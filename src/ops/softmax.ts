@@ -1,6 +1,6 @@
 /**
- * softmax, logSoftmax and logSumExp along an axis. Softmax along the last axis is one kernel; the
- * rest are composed from ops so their gradients come from the ops' rules. The max is subtracted
+ * softmax, logSoftmax and logSumExp along an axis. Softmax and logSoftmax along the last axis are
+ * one kernel each; the rest are composed from ops so their gradients come from the ops' rules. The max is subtracted
  * first (and held constant) so exp never overflows.
  * A softmax output remembers its logits (logits-origin.ts) so cross-entropy can start from them.
  */
@@ -37,6 +37,17 @@ function softmaxLastAxis(x: Tensor): Tensor {
   return record('softmax', y, [x], (dy) => [mul(y, sub(dy, sum(mul(dy, y), -1, true)))]);
 }
 
+/** One LogSoftmax kernel, with the rule dx = dy - softmax(x) * sum(dy) (softmax(x) = exp(y)). */
+function logSoftmaxLastAxis(x: Tensor): Tensor {
+  const y = engine.runKernel('LogSoftmax', { x }, {});
+  return record('logSoftmax', y, [x], (dy) => [sub(dy, mul(exp(y), sum(dy, -1, true)))]);
+}
+
+function composedLogSoftmax(x: Tensor, ax: number): Tensor {
+  const shifted = stableShift(x, ax);
+  return sub(shifted, log(sum(exp(shifted), ax, true)));
+}
+
 function composedSoftmax(x: Tensor, ax: number): Tensor {
   const e = exp(stableShift(x, ax));
   return div(e, sum(e, ax, true));
@@ -49,8 +60,7 @@ function composedSoftmax(x: Tensor, ax: number): Tensor {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis(axis, x.rank, 'logSoftmax');
   const y = lazily(x.shape, x.dtype, () => {
-    const shifted = stableShift(x, ax);
-    const value = sub(shifted, log(sum(exp(shifted), ax, true)));
+    const value = ax === x.rank - 1 ? logSoftmaxLastAxis(x) : composedLogSoftmax(x, ax);
     rememberLogSoftmax(value, x, ax);
     return value;
   });

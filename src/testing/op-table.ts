@@ -143,6 +143,7 @@ const REDUCE_SOFTMAX: OpCase[] = [
   { op: 'softmax', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.softmax(x) },
   { op: 'softmax', variant: 'axis 0', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.softmax(x, 0) },
   { op: 'logSoftmax', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSoftmax(x) },
+  { op: 'logSoftmax', variant: 'axis 0 (composed)', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSoftmax(x, 0) },
   {
     op: 'batchNormTraining', variant: 'gamma and beta', inputs: (r) => [randn([4, 2, 3], r), uniform([3], r, 0.5, 2), randn([3], r)],
     fn: (x, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3).y,

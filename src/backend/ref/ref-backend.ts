@@ -22,7 +22,7 @@ import { pool2DGrad } from './Pool2DGrad.js';
 import { pool2DReluBiasGrad } from './Pool2DReluBiasGrad.js';
 import { reduce } from './Reduce.js';
 import { slice } from './Slice.js';
-import { softmax } from './Softmax.js';
+import { logSoftmax, softmax } from './Softmax.js';
 import { batchNormMovingUpdate } from './BatchNormMovingUpdate.js';
 import { batchNormTraining, batchNormTrainingGrad } from './BatchNormTraining.js';
 import { softmaxCrossEntropy } from './SoftmaxCrossEntropy.js';
@@ -39,7 +39,7 @@ const kernels: KernelTable = {
   OneHot: oneHot, Conv2D: conv2D, Conv2DPool: conv2DPool, Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
   Pool2DReluBiasGrad: pool2DReluBiasGrad, ApplyOptimizer: applyOptimizer,
-  SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad, Softmax: softmax,
+  SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad, Softmax: softmax, LogSoftmax: logSoftmax,
   ImageTransform: imageTransform, ImageTransformGrad: imageTransformGrad,
   BatchNormTraining: batchNormTraining, BatchNormTrainingGrad: batchNormTrainingGrad, BatchNormMovingUpdate: batchNormMovingUpdate,
 };

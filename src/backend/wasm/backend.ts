@@ -22,7 +22,7 @@ import { makePool2D, makePool2DGrad, makePool2DReluBiasGrad } from './kernels/po
 import { makeArgMax, makeReduce } from './kernels/reduce.js';
 import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
 import { makeImageTransform, makeImageTransformGrad } from './kernels/image-transform.js';
-import { makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
+import { makeLogSoftmax, makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
 import type { WasmMemory, WasmModule } from './wasm-objects.js';
 import { makeBatchNormTraining, makeBatchNormTrainingGrad } from './kernels/batch-norm.js';
 import { makeBatchNormMovingUpdate } from './kernels/batch-norm-moving.js';
@@ -89,7 +89,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),
     BatchNormTraining: makeBatchNormTraining(ctx), BatchNormTrainingGrad: makeBatchNormTrainingGrad(ctx),
     BatchNormMovingUpdate: makeBatchNormMovingUpdate(ctx),
-    Softmax: makeSoftmax(ctx), ImageTransform: makeImageTransform(ctx), ImageTransformGrad: makeImageTransformGrad(ctx),
+    Softmax: makeSoftmax(ctx), LogSoftmax: makeLogSoftmax(ctx), ImageTransform: makeImageTransform(ctx), ImageTransformGrad: makeImageTransformGrad(ctx),
   };
 }
 

@@ -6,7 +6,7 @@
  * into a float64 row buffer and reused.
  */
 import type { KernelFn, TensorInfo } from '../../kernels.js';
-import { checkSoftmax, softmaxRows } from '../../ref/Softmax.js';
+import { checkSoftmax, logSoftmaxRows, softmaxRows } from '../../ref/Softmax.js';
 import { checkSoftmaxCrossEntropy } from '../../ref/SoftmaxCrossEntropy.js';
 import type { WasmContext } from '../context.js';
 
@@ -87,6 +87,18 @@ export function makeSoftmax(ctx: WasmContext): KernelFn<'Softmax'> {
     const n = rows * classes;
     const y = ctx.heap.view(out.handle, 'float32', n) as Float32Array;
     softmaxRows(ctx.heap.view(x.handle, 'float32', n), y, rows, classes, new Float64Array(classes));
+    return out;
+  };
+}
+
+/** LogSoftmax: the reference's row loop over heap views, so the same bits as the ref backend. */
+export function makeLogSoftmax(ctx: WasmContext): KernelFn<'LogSoftmax'> {
+  return ({ x }) => {
+    const [rows, classes] = checkSoftmax(x, 'LogSoftmax');
+    // The output first: allocating may grow the heap, which would detach views taken before it.
+    const out = ctx.heap.output([...x.shape], 'float32');
+    const n = rows * classes;
+    logSoftmaxRows(ctx.heap.view(x.handle, 'float32', n), ctx.heap.view(out.handle, 'float32', n) as Float32Array, rows, classes);
     return out;
   };
 }
