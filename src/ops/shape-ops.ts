@@ -5,7 +5,7 @@ import { engine } from '../backend/engine.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 import { normalizeAxis, shapeToString, sizeOf } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { Deferred, Tensor } from '../tensor/tensor.js';
 import { sumToShape } from './broadcast-grad.js';
 import { zerosLike } from './create.js';
 
@@ -18,7 +18,21 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     throw new Error(`reshape: cannot view ${x.size} values of shape ${shapeToString(x.shape)} as ${shapeToString(shape)}`);
   }
   const y = engine.makeView(x, resolved);
+  // A view of a feature map that can be handed back (plan/deferred-chain.ts) can be too, or its
+  // reference would keep the map's storage (the `view(-1, 320)` before a classifier head).
+  if (x.handsBack) y.recomputable(viewAgain(x, resolved), null);
   return record('reshape', y, [x], (dy) => [engine.makeView(dy, x.shape)]);
+}
+
+/** How a handed-back view gets its value again: a view of its source (computed again if need be). */
+function viewAgain(x: Tensor, shape: readonly number[]): Deferred {
+  return {
+    resolve(t: Tensor): void {
+      const view = engine.makeView(x, shape);
+      t.fulfil(view);
+      view.release();
+    },
+  };
 }
 
 /** Keeps the first axis, flattens the rest: [N, ...] -> [N, prod(rest)]. */

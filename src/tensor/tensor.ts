@@ -305,9 +305,14 @@ export class Tensor implements TensorInfo {
    * @internal Lets `handBack` give the value back, to be computed again by `deferred` if read;
    * `source` is the tensor the value came from, released with it.
    */
-  recomputable(deferred: Deferred, source: Tensor): void {
+  recomputable(deferred: Deferred, source: Tensor | null): void {
     this.#recompute = deferred;
     this.#valueSource = source;
+  }
+
+  /** @internal Whether `handBack` may give this tensor's value back (it can compute it again). */
+  get handsBack(): boolean {
+    return this.#recompute !== null;
   }
 
   /**
