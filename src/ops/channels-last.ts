@@ -10,14 +10,21 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { transpose } from './shape-ops.js';
 
-export function inChannelsLast(x: Tensor, channelsFirst: boolean, run: (nhwc: Tensor) => Tensor): Tensor {
-  if (!channelsFirst) return run(x);
-  const xl = transpose(x, [0, 2, 3, 1]);
-  const out = run(xl);
+const NHWC_OF_NCHW = [0, 2, 3, 1];
+
+/**
+ * `run` on the NHWC views of x and of `side` (an operand of x's layout, such as a conv's residual;
+ * null when there is none), its output relabelled NCHW; the inner views released as said above.
+ */
+export function inChannelsLast(x: Tensor, channelsFirst: boolean, run: (nhwc: Tensor, side: Tensor | null) => Tensor, side: Tensor | null = null): Tensor {
+  if (!channelsFirst) return run(x, side);
+  const xl = transpose(x, NHWC_OF_NCHW);
+  const sl = side === null ? null : transpose(side, NHWC_OF_NCHW);
+  const out = run(xl, sl);
   const y = transpose(out, [0, 3, 1, 2]);
   const recorded = out.gradNode !== null;
-  for (const inner of [xl, out]) {
-    if (inner === x || inner === y) continue;
+  for (const inner of [xl, sl, out]) {
+    if (inner === null || inner === x || inner === side || inner === y) continue;
     if (recorded) inner.internal = true;
     else inner.release();
   }

@@ -16,7 +16,6 @@ import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, 
 import { epilogueGrads } from './epilogue-grad.js';
 import { inChannelsLast } from './channels-last.js';
 import { add } from './binary.js';
-import { transpose } from './shape-ops.js';
 import { relu, relu6 } from './unary.js';
 
 export interface Conv2DOptions {
@@ -56,17 +55,9 @@ export function conv2dAttrs(xShape: readonly number[], filterShape: readonly num
 }
 
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
-  const residual = options.residual ?? null;
-  if (residual !== null && isChannelsFirst(options.dataFormat)) {
-    // The residual is NCHW like the output: relabelled NHWC with the input (a view; an nn map is
-    // stored NHWC, so no values move), the kernel adds it in its output pass.
-    const rl = transpose(residual, [0, 2, 3, 1]);
-    const y = inChannelsLast(x, true, (xl) => conv2dNHWC(xl, filter, options, rl));
-    if (y.gradNode !== null) rl.internal = true;
-    else rl.release();
-    return y;
-  }
-  return inChannelsLast(x, isChannelsFirst(options.dataFormat), (xl) => conv2dNHWC(xl, filter, options, residual));
+  // A channels-first residual is NCHW like the output: relabelled NHWC with the input (a view; an nn
+  // map is stored NHWC, so no values move), the kernel adds it in its output pass.
+  return inChannelsLast(x, isChannelsFirst(options.dataFormat), (xl, rl) => conv2dNHWC(xl, filter, options, rl), options.residual ?? null);
 }
 
 function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, residual: Tensor | null): Tensor {
