@@ -64,11 +64,14 @@ function profiledStep(): { step: (s: number) => void } {
     if (model === undefined) throw new Error(`wasm-profile: unknown --model '${zoo}'`);
     const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
     // MNIST models (lenet5) train on MNIST, the others on seeded synthetic 32x32x3 data.
-    if (model.data === 'mnist') return { step: (s) => program.trainStep(...batches[s % 16]!) };
+    if (model.data === 'mnist') {
+      const prepared = batches.map(([x, y]) => program.prepare(x, y));
+      return { step: (s) => program.trainStep(...prepared[s % 16]!) };
+    }
     const rng = new Random(3);
     const x = tensor(Float32Array.from({ length: B * 32 * 32 * 3 }, () => rng.uniform()), [B, 32, 32, 3]);
-    const y = toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10);
-    return { step: () => program.trainStep(x, y) };
+    const batch = program.prepare(x, toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10));
+    return { step: () => program.trainStep(...batch) };
   }
   const model = mnistCnn({ seed: 1 });
   model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });

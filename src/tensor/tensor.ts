@@ -192,8 +192,15 @@ export class Tensor implements TensorInfo {
     this.#gradShared = shared;
   }
 
-  /** Registered for reclamation (see `watch`). */
-  #watched = false;
+  /**
+   * Stands for this tensor in the collector's registry (see `watch`): set once watched. A small
+   * object of its own rather than the tensor, because V8's young-generation collector keeps every
+   * registered object alive with all it references: a registered tensor would keep its gradient
+   * graph (inputs, closures, other tensors) through each scavenge until a full collection, which
+   * made an unscoped training step (a PyTorch-style loop) pay several ms per scavenge and promote
+   * megabytes. The token dies with the tensor and costs a few bytes.
+   */
+  #liveToken: object | null = null;
 
   /**
    * @internal Lets the garbage collector reclaim this tensor and its storage once unreachable:
@@ -201,9 +208,9 @@ export class Tensor implements TensorInfo {
    */
   watch(): void {
     // The fields, not the getters: watching must not compute a deferred value.
-    if (this.#watched || (this.#storage === null && this.#deferred === null)) return;
-    this.#watched = true;
-    onUnreachable(this, forgetTensor);
+    if (this.#liveToken !== null || (this.#storage === null && this.#deferred === null)) return;
+    this.#liveToken = {};
+    onUnreachable(this.#liveToken, forgetTensor);
     if (this.#storage !== null) this.watchStorage(this.#storage);
     this.#ordered?.watch();
   }
@@ -283,7 +290,7 @@ export class Tensor implements TensorInfo {
     if (storage === null) throw new Error(`fulfil: the value for ${this.describe()} was released`);
     this.#storage = storage.retain();
     // A deferred tensor watched before it had a value (it left its step unread) watches the value's storage too.
-    if (this.#watched) storage.watch();
+    if (this.#liveToken !== null) storage.watch();
     this.setStoredOrder(value.storedOrder);
     this.#logitsOrigin = value.logitsOrigin;
     this.#gradNode = value.gradNode;
@@ -390,7 +397,7 @@ export class Tensor implements TensorInfo {
     }
     if (this.#ordered === null) {
       this.#ordered = this.reordered(order, null).retain();
-      if (this.#watched) this.#ordered.watch();
+      if (this.#liveToken !== null) this.#ordered.watch();
     }
     return this.#ordered;
   }
@@ -499,12 +506,12 @@ export class Tensor implements TensorInfo {
     if (this.#deferred !== null) {
       // Released before anything read it: it is never computed.
       this.#deferred = null;
-      if (this.#watched) forgetUnreachable(this);
+      if (this.#liveToken !== null) forgetUnreachable(this.#liveToken);
       liveTensors--;
       return;
     }
     if (this.storage === null) return;
-    if (this.#watched) forgetUnreachable(this);
+    if (this.#liveToken !== null) forgetUnreachable(this.#liveToken);
     this.forgetOrdered();
     this.storage.release();
     this.storage = null;
@@ -524,7 +531,7 @@ export class Tensor implements TensorInfo {
   replaceStorage(storage: Storage): void {
     storage.retain();
     if (this.storage === null) throw new Error(`${this.describe()} was released and cannot take new values`);
-    if (this.#watched) this.watchStorage(storage);
+    if (this.#liveToken !== null) this.watchStorage(storage);
     this.forgetOrdered();
     this.storage.release();
     this.storage = storage;
