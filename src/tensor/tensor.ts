@@ -9,6 +9,7 @@ import type { DataArray, DType } from './dtype.js';
 import { formatReleased, formatTensor } from './format.js';
 import { inversePerm, type Layout, materializeWatch, permBetween, sameOrder, type StoredOrder, storedShape } from './layout.js';
 import { forgetUnreachable, onUnreachable } from './reclamation.js';
+import { giveToOwner } from './scope.js';
 import type { Shape } from './shape.js';
 import { shapesEqual, shapeToString, sizeOf } from './shape.js';
 
@@ -154,7 +155,12 @@ export class Tensor implements TensorInfo {
 
   /** Accumulated gradient of a leaf after `backward()` (PyTorch style). */
   get grad(): Tensor | null {
-    this.#gradShared = true;
+    if (!this.#gradShared) {
+      // From now on user code may hold it past this tensor: the collector watches it on its own.
+      this.#gradShared = true;
+      this.holdOwnGrad(null);
+      this.#grad?.watch();
+    }
     return this.#grad;
   }
 
@@ -180,6 +186,15 @@ export class Tensor implements TensorInfo {
    */
   internal = false;
 
+  /**
+   * How the gradient this tensor owns (null: none, or one user code may hold) is given back if
+   * this tensor is collected without being released: here it is watched on its own; a Variable,
+   * registered with the collector anyway, releases it with its storage (no registration per step).
+   */
+  protected holdOwnGrad(g: Tensor | null): void {
+    g?.watch();
+  }
+
   /** @internal The gradient, for optimizers and backward: reading it here does not share it. */
   peekGrad(): Tensor | null {
     return this.#grad;
@@ -190,6 +205,8 @@ export class Tensor implements TensorInfo {
     if (old !== null && old !== g && !this.#gradShared) old.release();
     this.#grad = g;
     this.#gradShared = shared;
+    if (g !== null && !shared) giveToOwner(g);
+    this.holdOwnGrad(shared ? null : g);
   }
 
   /**
@@ -512,6 +529,8 @@ export class Tensor implements TensorInfo {
     }
     if (this.storage === null) return;
     if (this.#liveToken !== null) forgetUnreachable(this.#liveToken);
+    // A gradient nobody else holds goes with its leaf.
+    if (!this.#gradShared) this.replaceGrad(null, true);
     this.forgetOrdered();
     this.storage.release();
     this.storage = null;
