@@ -2,13 +2,15 @@
  * Conv2DPool, a conv and the pooling that follows it in one kernel call:
  * - on every backend it equals Conv2D then Pool2D bit for bit, on the fused paths (plain 2x2
  *   max/min after a first-layer direct conv with an even output height, or after a Winograd conv)
- *   and the fallbacks (odd height, avg, other conv algorithms), on 1 and 2 threads;
+ *   and the fallbacks (odd height, avg, other conv algorithms), on 1 and 2 threads, and so does its
+ *   pooled map alone (`poolOnly`, what inference asks for);
  * - a Sequential's Conv2D -> pooling pair runs it (the pool op picks the stored result up, no
  *   Pool2D call) and gives the same outputs and gradients as the layers run one by one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
+import { noGrad } from '../src/autograd/grad-mode.js';
 import { engine } from '../src/backend/engine.js';
 import type { Pool2DAttrs, PoolMode } from '../src/backend/kernels.js';
 import { Conv2D } from '../src/layers/conv2d.js';
@@ -69,6 +71,11 @@ describe('Conv2DPool kernel', () => {
         assert.deepEqual(pooled!.shape, pooled0.shape, title);
         assert.deepEqual(bitsOf(y!), bitsOf(y0), `${backend} ${title}: y`);
         assert.deepEqual(bitsOf(pooled!), bitsOf(pooled0), `${backend} ${title}: pooled`);
+        // Inference asks for the pooled map alone (the fused kernels then never write y).
+        const only = engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...attrs, pool, poolOnly: true });
+        assert.equal(only.length, 1, title);
+        assert.deepEqual(only[0]!.shape, pooled0.shape, title);
+        assert.deepEqual(bitsOf(only[0]!), bitsOf(pooled0), `${backend} ${title}: pooled alone`);
       });
       engine.setBackend('ref');
     });
@@ -99,6 +106,10 @@ describe('Sequential Conv2D -> pooling', () => {
       assert.equal(calls.get('Conv2DPool'), 1);
       assert.equal(calls.get('Pool2D'), 1);
       const oneByOne = m.layers.reduce((h, layer) => layer.apply(h), x);
+      assert.deepEqual(bitsOf(fused!), bitsOf(oneByOne));
+      // Without a graph the op asks the kernel for the pooled map alone: the same values.
+      const inferred = noGrad(() => kernelCalls(() => { fused = m.apply(x); }));
+      assert.equal(inferred.get('Conv2DPool'), 1);
       assert.deepEqual(bitsOf(fused!), bitsOf(oneByOne));
       const grads = (y: () => Tensor) => gradients(ops.sum(ops.mul(y(), y())), m.trainableWeights).map((g) => bitsOf(g!));
       assert.deepEqual(grads(() => m.apply(x)), grads(() => m.layers.reduce((h, layer) => layer.apply(h), x)));
