@@ -3,7 +3,8 @@
  * 1. one input channel (first layer), K % 4 == 0: 3x3 any stride: conv1Forward3x3; other filters,
  *    stride 1: conv1Direct; 2-3 channels (RGB stems), KW * C % 3 == 0, any stride:
  *    conv1ForwardStrips (direct convolutions; both can pool 2x2 in their epilogue);
- * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
+ * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3), or
+ *    F(3x3, 3x3) / F(5x5, 3x3) where they need fewer GEMM rows (small maps; conv-winograd-m3.ts);
  *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
  *    3x3 stride 2, C % 4 == 0, K % 8 == 0, C x K <= 256 x 256, at least 16 output pixels:
  *    Winograd F(4x4, 2x2) on the input's four phases (winograd42.ts; padding read as zeros, no
@@ -21,6 +22,7 @@ import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
+import { winogradM3, winogradTile } from './conv-winograd-m3.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
 import { addActivationInPlace, capAt6InPlace } from './elementwise.js';
@@ -302,7 +304,12 @@ function conv2D(
     case 'direct1x3x3': directRows(ctx, temps, c, false); break;
     case 'directStrips': directRows(ctx, temps, c, true); break;
     case 'direct1': direct1(ctx, temps, c); break;
-    case 'winograd':
+    case 'winograd': {
+      const m = winogradTile(geo, c.y === 0, residual !== undefined);
+      if (m === 4) winograd(ctx, temps, c, algorithm);
+      else winogradM3(ctx, temps, c, m);
+      break;
+    }
     case 'winograd25': winograd(ctx, temps, c, algorithm); break;
     case 'winogradStride2': winogradStride2(ctx, temps, c); break;
     case 'pointwise':
