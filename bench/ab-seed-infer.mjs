@@ -1,4 +1,4 @@
-// A/B of the seed CNN's inference kernels (batch 256) and of a whole prediction between two built
+// A/B of the seed CNN's and LeNet-5's inference kernels (batch 256) and of whole predictions between two built
 // checkouts, interleaved in one process: both `dist`s are imported side by side (separate engines
 // and wasm instances), calls alternate, 1 thread (THREADS to change), least process CPU time of
 // REPS runs, ROUNDS rounds. Effective GF/s = direct-conv (or GEMM) FLOPs / CPU time.
@@ -17,6 +17,7 @@ async function side(root, name) {
   const ops = await import(`${root}/dist/src/ops/index.js`);
   const { Random } = await import(`${root}/dist/src/tensor/random.js`);
   const { mnistCnn } = await import(`${root}/dist/src/models/mnist-cnn.js`);
+  const { lenet5Keras } = await import(`${root}/dist/src/zoo/lenet5-keras.js`);
   const { withScope } = await import(`${root}/dist/src/tensor/scope.js`);
   registerWasmBackend({ name, threads, priority: 0 });
   engine.setBackend(name);
@@ -26,7 +27,10 @@ async function side(root, name) {
   model.build([null, 28, 28, 1]);
   const images = ops.tensor(Float32Array.from({ length: 256 * 784 }, () => rng.uniform()), [256, 28, 28, 1]);
   const predict = () => withScope(() => model.predict(images, { batchSize: 256 }).dataSync());
-  return { engine, randn, predict, root, name };
+  const lenet = lenet5Keras({ seed: 1 });
+  lenet.build([null, 28, 28, 1]);
+  const predictLenet = () => withScope(() => lenet.predict(images, { batchSize: 256 }).dataSync());
+  return { engine, randn, predict, predictLenet, root, name };
 }
 const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main');
 const B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
@@ -56,7 +60,12 @@ const layers = [
     return () => S.engine.runKernel('MatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation: 'relu' }); }],
   ['dense2 256x64x10', 2 * N * 64 * 10, (S) => { const a = S.randn([N, 64]), b = S.randn([64, 10], 0.05), bias = S.randn([10]);
     return () => S.engine.runKernel('MatMul', { a, b, bias }, { transposeA: false, transposeB: false, activation: 'linear' }); }],
-  ['predict 256 (whole model)', 2 * N * 5.59e6 / 2, (S) => S.predict],
+  ['predict 256 (whole model)', N * 5.59e6, (S) => S.predict],
+  ['lenet5 conv1+pool 5x5->20', 2 * N * 24 * 24 * 20 * 25, (S) => { const x = S.randn([N, 28, 28, 1]), filter = S.randn([5, 5, 1, 20], 0.2), bias = S.randn([20], 0.1);
+    return () => S.engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...conv, pool, poolOnly: true }); }],
+  ['lenet5 conv2+pool 5x5 20->20', 2 * N * 8 * 8 * 20 * 25 * 20, (S) => { const x = S.randn([N, 12, 12, 20]), filter = S.randn([5, 5, 20, 20], 0.1), bias = S.randn([20], 0.1);
+    return () => S.engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...conv, pool, poolOnly: true }); }],
+  ['lenet5 predict 256', N * 2 * (24 * 24 * 20 * 25 + 8 * 8 * 20 * 500 + 320 * 500 + 5000), (S) => S.predictLenet],
 ];
 for (const [title, flops, make] of layers) {
   if (only && !title.includes(only)) continue;

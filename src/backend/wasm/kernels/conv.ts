@@ -47,13 +47,14 @@ function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
   const args = {
     x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, w: c.w, K: geo.outC, bias: c.bias, y: c.y, flags: c.flags,
-    r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
+    r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode, ws: 0,
   };
   // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
-  // two rows in one call).
+  // two rows in one call). Pool only (y = 0): each thread's two rows in its workspace.
   if (c.pooled !== 0) {
     const chunk = { r0: [geo.outH, 0], rows: [0, geo.outH] } as const;
-    ctx.parallel('conv1Direct', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo) });
+    if (c.y === 0) ctx.workspace(2 * geo.outW * geo.outC * 4);
+    ctx.parallel('conv1Direct', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo), workspace: c.y === 0 ? 'ws' : undefined });
     return;
   }
   const total = geo.batch * geo.outH;
@@ -120,7 +121,7 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
  * each output row pair or tile stays in a per-thread scratch in L1. The others write y to a
  * scratch block that is dropped after the call.
  */
-const POOLS_WITHOUT_Y: ReadonlySet<ConvAlgorithm> = new Set(['direct1x3x3', 'directStrips', 'winograd']);
+const POOLS_WITHOUT_Y: ReadonlySet<ConvAlgorithm> = new Set(['direct1x3x3', 'directStrips', 'direct1', 'winograd', 'winograd25']);
 
 /**
  * Does the conv's own output pass take this pool? Plain 2x2 max/min, on the first layer's direct
