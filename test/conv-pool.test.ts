@@ -73,7 +73,7 @@ describe('Conv2DPool kernel', () => {
         assert.deepEqual(bitsOf(pooled!), bitsOf(pooled0), `${backend} ${title}: pooled`);
         // Inference asks for the pooled map alone (the fused kernels then never write y). The same
         // values, up to the rounding of another Winograd tile where one computes fewer outputs
-        // (11x11 -> 10x10 in F(5x5, 3x3): test/wasm-winograd-m3.test.ts checks it against ref).
+        // (11x11 -> 10x10 in F(5x5, 3x3): test/wasm-winograd-mr.test.ts checks it against ref).
         const only = engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...attrs, pool, poolOnly: true });
         assert.equal(only.length, 1, title);
         assert.deepEqual(only[0]!.shape, pooled0.shape, title);

@@ -3,9 +3,10 @@
  * 1. one input channel (first layer), K % 4 == 0: 3x3 any stride: conv1Forward3x3; other filters,
  *    stride 1: conv1Direct; 2-3 channels (RGB stems), KW * C % 3 == 0, any stride:
  *    conv1ForwardStrips (direct convolutions; both can pool 2x2 in their epilogue);
- * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3), or
- *    F(3x3, 3x3) / F(5x5, 3x3) where they need fewer GEMM rows (small maps; conv-winograd-m3.ts);
+ * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
+ *    either as F(3x3, 3x3), F(5x5, 3x3) or F(4x4, 5x5) where those need a quarter fewer GEMM
+ *    rows (small maps; conv-winograd-mr.ts), pooling from an image in cache;
  *    3x3 stride 2, C % 4 == 0, K % 8 == 0, C x K <= 256 x 256, at least 16 output pixels:
  *    Winograd F(4x4, 2x2) on the input's four phases (winograd42.ts; padding read as zeros, no
  *    padded copy);
@@ -22,7 +23,7 @@ import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
-import { winogradM3, winogradTile } from './conv-winograd-m3.js';
+import { otherWinogradTile, winogradMR } from './conv-winograd-mr.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
 import { addActivationInPlace, capAt6InPlace } from './elementwise.js';
@@ -284,7 +285,9 @@ function conv2D(
   // A residual goes into the Winograd F(4x4, 3x3) output transform (before its relu); the other
   // kernels write conv + bias and one in-place pass adds it and applies the activation.
   const res = residual === undefined ? 0 : temps.f32(checkedResidual(residual, outShape));
-  const resAfter = res !== 0 && (algorithm !== 'winograd' || pool !== null);
+  // Winograd convs that another tile covers with fewer GEMM rows (its kernel takes no residual).
+  const other = algorithm === 'winograd' || algorithm === 'winograd25' ? otherWinogradTile(geo, y === 0) : null;
+  const resAfter = res !== 0 && (algorithm !== 'winograd' || pool !== null || other !== null);
   const activation = resAfter ? 'linear' : attrs.activation;
   // relu6 runs in the GEMM micro-kernels' and the depthwise kernel's epilogue; the others apply a
   // relu and the clamp at 6 follows (min(., 6) commutes with their fused max/min pooling).
@@ -305,13 +308,12 @@ function conv2D(
     case 'direct1x3x3': directRows(ctx, temps, c, false); break;
     case 'directStrips': directRows(ctx, temps, c, true); break;
     case 'direct1': direct1(ctx, temps, c); break;
-    case 'winograd': {
-      const m = winogradTile(geo, c.y === 0, residual !== undefined);
-      if (m === 4) winograd(ctx, temps, c, algorithm);
-      else winogradM3(ctx, temps, c, m);
+    case 'winograd':
+    case 'winograd25': {
+      if (other === null) winograd(ctx, temps, c, algorithm);
+      else winogradMR(ctx, temps, c, other);
       break;
     }
-    case 'winograd25': winograd(ctx, temps, c, algorithm); break;
     case 'winogradStride2': winogradStride2(ctx, temps, c); break;
     case 'pointwise':
       gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
