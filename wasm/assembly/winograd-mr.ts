@@ -26,16 +26,21 @@ export function winoMRFilterBytes(C: i32, K: i32, m: i32, r: i32): i32 {
 
 /**
  * U_xi = (G g G^T)_xi (n x n) for filter g (HWIO r x r x C x K, K % 4 == 0), as panels [Kp/8][C][8]
- * per xi (padding lanes zero). tmp: 16 n r bytes of scratch.
+ * per xi (padding lanes zero), for input channels [c0, c1) (threads split channels). tmp: 16 n r
+ * bytes of scratch.
  */
-export function winoMRFilter(g: usize, C: i32, K: i32, m: i32, r: i32, U: usize, tmp: usize): void {
+export function winoMRFilter(g: usize, C: i32, K: i32, m: i32, r: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
   const n = <usize>(m + r - 1), rz = <usize>r;
   const Kp = panelsK(K);
   const xiStride = (<usize>C * <usize>Kp) << 2;
-  if (Kp != K) memory.fill(U, 0, n * n * xiStride);
+  if (Kp != K) {
+    // Zero the padding lanes of the last panel (rows c0..c1 of every xi).
+    const last = U + ((<usize>(Kp - 8) * <usize>C + <usize>c0 * 8) << 2);
+    for (let xi: usize = 0; xi < n * n; xi++) memory.fill(last + xi * xiStride, 0, (<usize>(c1 - c0) * 8) << 2);
+  }
   const s = <usize>C * <usize>K; // floats between filter taps
   const rowT = rz << 4; // bytes per row of tmp
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     for (let k = 0; k < K; k += 4) {
       const base = f(g, <usize>c * <usize>K + <usize>k);
       const dst = f(U, <usize>(k >> 3) * <usize>C * 8 + <usize>c * 8 + <usize>(k & 7));

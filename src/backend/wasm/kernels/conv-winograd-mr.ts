@@ -60,10 +60,10 @@ export function winogradMR(ctx: WasmContext, temps: Temps, c: WinogradMRCall, { 
   const { geo } = c;
   const C = geo.inC, K = geo.outC;
   const U = temps.alloc(ctx.size('winoMRFilterBytes', { C, K, m, r }));
-  // On the calling thread: ~30 us for the seed CNN's conv2 (32 x 64), less than waking a worker on
-  // a busy machine (split by channels, the main thread waited ~1.8 ms per prediction at load 9).
-  const tmp = temps.alloc(16 * (m + r - 1) * r);
-  ctx.call('winoMRFilter', { g: c.w, C, K, m, r, U, tmp });
+  ctx.workspace(16 * (m + r - 1) * r);
+  ctx.parallel('winoMRFilter', { g: c.w, C, K, m, r, U, tmp: 0, c0: 0, c1: 0 }, {
+    total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * (m + r - 1) ** 2, workspace: 'tmp',
+  });
   ctx.workspace(ctx.size('winoMRWorkspaceBytes', { C, K, m, r, chunk: MR_CHUNK, OH: geo.outH, OW: geo.outW }));
   const wanted = c.y === 0 ? [geo.outH & ~1, geo.outW & ~1] : [geo.outH, geo.outW];
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(wanted[0]! / m) * Math.ceil(wanted[1]! / m));
