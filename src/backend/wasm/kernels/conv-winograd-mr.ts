@@ -66,7 +66,7 @@ export function winogradMR(ctx: WasmContext, temps: Temps, c: WinogradMRCall, { 
   });
   ctx.workspace(ctx.size('winoMRWorkspaceBytes', { C, K, m, r, chunk: MR_CHUNK, OH: geo.outH, OW: geo.outW }));
   const wanted = c.y === 0 ? [geo.outH & ~1, geo.outW & ~1] : [geo.outH, geo.outW];
-  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(wanted[0]! / m) * Math.ceil(wanted[1]! / m));
+  const grain = winoImageGrain(ctx, geo.batch, Math.ceil(wanted[0]! / m) * Math.ceil(wanted[1]! / m), MR_CHUNK);
   // Split by images [n0, n1): each output is the same FMA chain whatever the split.
   const args = {
     m, r, x: c.x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW, U, K,
