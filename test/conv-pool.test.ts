@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
 import { noGrad } from '../src/autograd/grad-mode.js';
-import { engine } from '../src/backend/engine.js';
+import { engine, memory } from '../src/backend/engine.js';
 import type { Pool2DAttrs, PoolMode } from '../src/backend/kernels.js';
 import { Conv2D } from '../src/layers/conv2d.js';
 import { Flatten } from '../src/layers/flatten.js';
@@ -74,8 +74,10 @@ describe('Conv2DPool kernel', () => {
         // Inference asks for the pooled map alone (the fused kernels then never write y). The same
         // values, up to the rounding of another Winograd tile where one computes fewer outputs
         // (11x11 -> 10x10 in F(5x5, 3x3): test/wasm-winograd-mr.test.ts checks it against ref).
+        const handles = memory().handles;
         const only = engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...attrs, pool, poolOnly: true });
         assert.equal(only.length, 1, title);
+        assert.equal(memory().handles, handles + 1, `${backend} ${title}: the pooled map is the one block left`);
         assert.deepEqual(only[0]!.shape, pooled0.shape, title);
         const want = Float32Array.from(pooled0.dataSync()), got = Float32Array.from(only[0]!.dataSync());
         // (The scale of the rounding is the conv's, before relu6 clamps it.)

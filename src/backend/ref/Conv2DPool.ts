@@ -6,9 +6,12 @@
 import type { KernelFn } from '../kernels.js';
 import { conv2D } from './Conv2D.js';
 import { pool2D } from './Pool2D.js';
+import { freeHandle } from './storage.js';
 
 export const conv2DPool: KernelFn<'Conv2DPool'> = (inputs, { pool, poolOnly, ...attrs }) => {
   const y = conv2D(inputs, attrs);
   const pooled = pool2D({ x: y }, pool);
-  return poolOnly === true ? [pooled] : [y, pooled];
+  if (poolOnly !== true) return [y, pooled];
+  freeHandle(y.handle); // (the memory counter counts every output made)
+  return [pooled];
 };
