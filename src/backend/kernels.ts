@@ -151,6 +151,16 @@ export interface KernelSpecs {
     attrs: Conv2DAttrs & { activation: FusedActivation; pool: Pool2DAttrs };
     output: TensorInfo[];
   };
+  /**
+   * Conv2D then a pointwise (1x1, stride 1) Conv2D of its output: pact(conv1x1(act(conv(x, filter)
+   * + bias), pointwiseFilter) + pointwiseBias), pointwiseFilter [1, 1, O, K]. Equal to the two
+   * Conv2D kernels; a backend may keep the first conv's output in cache (a MobileNet block's
+   * depthwise -> pointwise pair).
+   */
+  Conv2DPointwise: {
+    inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; pointwiseFilter: TensorInfo; pointwiseBias?: TensorInfo };
+    attrs: Conv2DAttrs & { activation: FusedActivation; pointwiseActivation: FusedActivation };
+  };
   /** dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. */
   Conv2DBackpropInput: {
     inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -288,7 +298,7 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 /** All kernel ids, for conformance sweeps. */
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
-  'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
+  'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DPointwise', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'BatchNormMovingUpdate', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
   'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'LogSoftmax', 'ImageTransform', 'ImageTransformGrad',
 ];

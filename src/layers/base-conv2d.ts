@@ -8,7 +8,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import { add } from '../ops/binary.js';
 import { explicitPadding } from '../ops/conv-geometry.js';
-import { conv2d, conv2dAttrs, type Conv2DOptions as Conv2DOpOptions, conv2dPool } from '../ops/index.js';
+import { conv2d, conv2dAttrs, type Conv2DOptions as Conv2DOpOptions, conv2dPointwise, conv2dPool } from '../ops/index.js';
 import { reshape } from '../ops/shape-ops.js';
 import { type ConvStage, type ConvWeights, OPAQUE, type SpatialPadding, type Stage } from '../plan/stage.js';
 import { shapeToString } from '../tensor/shape.js';
@@ -123,7 +123,14 @@ export abstract class BaseConv2D extends Layer {
     };
     // One zero padding folds; a second would need the first's padding added to it.
     if (extra === null) stage.withPadding = (padding) => this.fusedConvStage(fused, weights, filter, groups, padding);
+    if (groups > 1) stage.runThenPointwise = (x, activation, next) => conv2dPointwise(x, filter(weights.kernel), options(x, activation), next);
+    if (extra === null && groups === 1 && this.isPointwise()) stage.pointwise = () => ({ filter: filter(weights.kernel), bias: weights.bias });
     return stage;
+  }
+
+  /** 1x1, stride 1, undilated: a matrix product over channels at every pixel (any padding is none). */
+  private isPointwise(): boolean {
+    return [...this.kernelSize, ...this.strides, ...this.dilationRate].every((v) => v === 1);
   }
 
   /** The conv op's options with this layer's bias and `activation` in the kernel. */

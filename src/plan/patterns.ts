@@ -170,7 +170,65 @@ const batchNormAddRelu: Pattern = {
   },
 };
 
-export const PATTERNS: readonly Pattern[] = [zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
+/**
+ * A conv that a chain starts at `at`, as the other patterns would run it: [zero padding ->] conv
+ * [-> batch norm folded in inference] [-> relu / relu6 into its epilogue]. `make` builds the conv
+ * with the padding and the fold when the fused op runs (a fold is not computed while planning).
+ */
+interface LeadingConv { stage: ConvStage; make: () => ConvStage; activation: FusedActivation; span: number }
+
+function leadingConv(chain: readonly Stage[], at: number, allowPadding: boolean): LeadingConv | null {
+  let i = at;
+  const pad = chain[i];
+  if (pad?.kind === 'zeroPad' && !allowPadding) return null;
+  if (pad?.kind === 'zeroPad') i++;
+  const conv = chain[i++];
+  if (conv?.kind !== 'conv') return null;
+  let stage: ConvStage = conv;
+  if (pad?.kind === 'zeroPad') {
+    if (conv.withPadding === undefined || pad.dataFormat !== conv.dataFormat) return null;
+    stage = conv.withPadding(pad.padding);
+  }
+  let make = () => stage;
+  const bn = chain[i];
+  const { weights, withWeights } = stage;
+  if (bn?.kind === 'batchNorm' && bn.fold !== undefined && stage.activation === 'linear' && bn.dataFormat === stage.dataFormat && weights !== undefined && withWeights !== undefined) {
+    const fold = bn.fold.bind(bn);
+    make = () => withWeights(fold(weights));
+    i++;
+  }
+  let activation = stage.activation;
+  const relu = chain[i];
+  if (activation === 'linear' && relu?.kind === 'relu') {
+    activation = relu.activation;
+    i++;
+  }
+  return { stage, make, activation, span: i - at };
+}
+
+/**
+ * depthwise conv -> pointwise conv, each with what the other patterns would fuse into it (a zero
+ * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each): one
+ * conv2dPointwise op, whose kernel keeps each image's depthwise output in cache (a MobileNet
+ * block at inference). Exact: the op is the two convs (and runs as them while a graph records).
+ */
+const convPointwise: Pattern = {
+  name: 'convPointwise',
+  maxSpan: 7,
+  match(chain) {
+    const first = leadingConv(chain, 0, true);
+    if (first === null || first.stage.runThenPointwise === undefined) return null;
+    const second = leadingConv(chain, first.span, false);
+    if (second === null || second.stage.pointwise === undefined || second.stage.dataFormat !== first.stage.dataFormat) return null;
+    const [a, b] = [first, second];
+    return {
+      pattern: this.name, span: a.span + b.span,
+      run: (x) => a.make().runThenPointwise!(x, a.activation, Object.assign(b.make().pointwise!(), { activation: b.activation })),
+    };
+  },
+};
+
+export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

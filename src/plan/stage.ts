@@ -6,6 +6,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
+import type { PointwiseConv } from '../ops/conv2d-pointwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
@@ -34,6 +35,17 @@ export interface ConvStage {
    * cannot take a residual.
    */
   runWithResidual?(x: Tensor, activation: FusedActivation, residual: Tensor): Tensor;
+  /**
+   * pointwise(activation(conv(x) + bias)) as one op (ops/conv2d-pointwise.ts): `next` is the
+   * pointwise conv that follows (a MobileNet block's depthwise -> pointwise pair). Present on
+   * grouped (depthwise) convs, whose output a backend keeps in cache between the two.
+   */
+  runThenPointwise?(x: Tensor, activation: FusedActivation, next: PointwiseConv): Tensor;
+  /**
+   * Present on a 1x1, stride-1, undilated, ungrouped conv: its filter as the conv op takes it
+   * ([1, 1, C, K], HWIO) and its bias, for the conv before it to run both (runThenPointwise).
+   */
+  pointwise?(): { filter: Tensor; bias: Tensor | null };
 }
 
 /** A conv's kernel and bias, and which kernel axis runs over its output channels. */

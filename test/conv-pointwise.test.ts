@@ -1,0 +1,187 @@
+/**
+ * The planner's convPointwise pattern (a MobileNet block's depthwise -> pointwise pair at
+ * inference) and its op and kernel: Conv2DPointwise against the reference on 1 and 2 threads (the
+ * fused depthwisePointwise job and the two-kernel fallback), bit for bit against Conv2D then Conv2D
+ * on wasm; conv2dPointwise against conv2d(conv2d(...)) (values, and gradients while recording);
+ * the pattern on stages (what it covers, what stops it); and mobilenet-mini's prediction through it
+ * against the same model with fusion off, in a Sequential and a functional Model.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gradients } from '../src/autograd/backward.js';
+import { noGrad } from '../src/autograd/grad-mode.js';
+import { kernelCalls } from '../src/backend/kernel-calls.js';
+import type { FusedActivation } from '../src/backend/kernels.js';
+import { BatchNormalization } from '../src/layers/batch-normalization.js';
+import { Conv2D } from '../src/layers/conv2d.js';
+import { DepthwiseConv2D } from '../src/layers/depthwise-conv2d.js';
+import { input } from '../src/layers/input.js';
+import { ReLU } from '../src/layers/activation-layers.js';
+import { Add } from '../src/layers/merge.js';
+import { Model } from '../src/models/functional.js';
+import { registerWasmBackend } from '../src/node/wasm/register.js';
+import * as ops from '../src/ops/index.js';
+import { planChain, withoutFusion } from '../src/plan/planner.js';
+import { type ConvStage, OPAQUE, RELU6, type Stage } from '../src/plan/stage.js';
+import { engine } from '../src/backend/engine.js';
+import { Random } from '../src/tensor/random.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { mobilenetMini } from '../src/zoo/mobilenet-mini.js';
+import { assertClose } from './fusion-test-util.js';
+import { checkKernelAgainstRef, runKernelOn } from './kernel-dispatch-test-util.js';
+
+registerWasmBackend({ name: 'wasm-pw-1t', threads: 1, priority: 0 });
+registerWasmBackend({ name: 'wasm-pw-2t', threads: 2, priority: 0 });
+const WASM = ['wasm-pw-1t', 'wasm-pw-2t'] as const;
+
+const randn = (shape: number[], rng: Random, scale = 1) => ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * scale), shape);
+
+/** [x, first filter, groups, stride, padding, pointwise outputs, the wasm export that must run]. */
+const CASES: [number[], number[], number, number, [number, number, number, number], number, string][] = [
+  [[3, 8, 8, 16], [3, 3, 1, 16], 16, 1, [1, 1, 1, 1], 32, 'depthwisePointwise'], // a stride-1 block, 3 images (uneven thread split)
+  [[2, 9, 9, 8], [3, 3, 1, 8], 8, 2, [0, 1, 0, 1], 16, 'depthwisePointwise'], // stride 2 after PyTorch-style padding
+  [[2, 5, 7, 6], [3, 3, 1, 6], 6, 1, [1, 1, 1, 1], 12, 'depthwisePointwise'], // C % 4 != 0, K % 8 != 0, 7 columns
+  [[1, 4, 4, 128], [3, 3, 1, 128], 128, 2, [0, 1, 0, 1], 256, 'depthwisePointwise'], // mobilenet-mini's last block
+  [[2, 6, 6, 4], [3, 3, 4, 8], 1, 1, [1, 1, 1, 1], 8, 'wino4Forward'], // a dense first conv: the two Conv2D kernels
+];
+
+const ONE_BY_ONE = { strides: [1, 1] as [number, number], pad: [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number], groups: 1 };
+
+describe('Conv2DPointwise kernel', () => {
+  const rng = new Random(5);
+  for (const [xs, ws, groups, s, pad, k, kernel] of CASES) {
+    for (const [act, pact, withBias] of [['relu6', 'relu6', true], ['linear', 'relu', false], ['relu', 'linear', true]] as const) {
+      it(`${xs} * ${ws} (groups ${groups}, stride ${s}) ${act} -> 1x1 ${k} ${pact}${withBias ? '' : ', no biases'}: ${kernel} on 1 and 2 threads matches ref, same bits as Conv2D then Conv2D`, () => {
+        const x = randn(xs, rng), filter = randn(ws, rng, 0.5), pointwiseFilter = randn([1, 1, ws[3]!, k], rng, 0.3);
+        const bias = withBias ? randn([ws[3]!], rng) : undefined, pointwiseBias = withBias ? randn([k], rng) : undefined;
+        const attrs = { strides: [s, s] as [number, number], pad, dilations: [1, 1] as [number, number], groups, activation: act as FusedActivation };
+        const inputs = { x, filter, bias, pointwiseFilter, pointwiseBias };
+        checkKernelAgainstRef(`${xs}`, WASM, 'Conv2DPointwise', inputs, { ...attrs, pointwiseActivation: pact }, kernel);
+        for (const backend of WASM) {
+          const fused = runKernelOn(backend, 'Conv2DPointwise', inputs, { ...attrs, pointwiseActivation: pact }).values;
+          engine.setBackend(backend);
+          const h = engine.runKernel('Conv2D', { x, filter, bias }, attrs);
+          const y = engine.runKernel('Conv2D', { x: h, filter: pointwiseFilter, bias: pointwiseBias }, { ...ONE_BY_ONE, activation: pact });
+          const unfused = Float32Array.from(y.dataSync());
+          engine.setBackend('ref');
+          assert.deepEqual(fused, unfused, `${backend}: fused differs from Conv2D then Conv2D`);
+        }
+      });
+    }
+  }
+
+  it('a dilated depthwise conv runs the two Conv2D kernels, on 1 and 2 threads as the reference', () => {
+    const r = new Random(3);
+    const inputs = { x: randn([2, 7, 7, 8], r), filter: randn([3, 3, 1, 8], r), bias: randn([8], r), pointwiseFilter: randn([1, 1, 8, 8], r) };
+    const attrs = { strides: [1, 1], pad: [2, 2, 2, 2], dilations: [2, 2], groups: 8, activation: 'relu', pointwiseActivation: 'linear' };
+    checkKernelAgainstRef('dilated', WASM, 'Conv2DPointwise', inputs, attrs, 'depthwiseForward');
+    assert.ok(!runKernelOn(WASM[1], 'Conv2DPointwise', inputs, attrs).calls.includes('depthwisePointwise'));
+  });
+
+  it('rejects a pointwise filter that is not 1x1 over the first conv\'s outputs', () => {
+    const rng2 = new Random(1);
+    const inputs = { x: randn([1, 4, 4, 4], rng2), filter: randn([3, 3, 1, 4], rng2), pointwiseFilter: randn([1, 1, 3, 8], rng2) };
+    const attrs = { strides: [1, 1], pad: [1, 1, 1, 1], dilations: [1, 1], groups: 4, activation: 'linear', pointwiseActivation: 'linear' };
+    engine.setBackend(WASM[0]);
+    try {
+      assert.throws(() => engine.runKernel('Conv2DPointwise', inputs, attrs as never), /pointwise filter \[1, 1, 4, K\]/);
+    } finally {
+      engine.setBackend('ref');
+    }
+  });
+});
+
+describe('conv2dPointwise op', () => {
+  const rng = new Random(9);
+  const options = { groups: 6, strides: 2, padding: 'same' as const, activation: 'relu6' as const };
+  const operands = () => [randn([2, 7, 7, 6], rng), randn([3, 3, 1, 6], rng, 0.5), randn([6], rng), randn([1, 1, 6, 5], rng, 0.5), randn([5], rng)];
+  const fused = (t: Tensor[]) => ops.conv2dPointwise(t[0]!, t[1]!, { ...options, bias: t[2]! }, { filter: t[3]!, bias: t[4]!, activation: 'relu' });
+  const chain = (t: Tensor[]) => ops.conv2d(ops.conv2d(t[0]!, t[1]!, { ...options, bias: t[2]! }), t[3]!, { bias: t[4]!, activation: 'relu' });
+
+  for (const backend of ['ref', ...WASM]) {
+    it(`equals conv2d then the pointwise conv2d, without and with a graph (${backend})`, () => {
+      engine.setBackend(backend);
+      try {
+        const t = operands();
+        const calls = kernelCalls(() => noGrad(() => fused(t).dataSync()));
+        assert.equal(calls.get('Conv2DPointwise'), 1);
+        assert.deepEqual(noGrad(() => fused(t)).dataSync(), noGrad(() => chain(t)).dataSync());
+        for (const v of t) v.requiresGrad = true;
+        const [a, b] = [fused(t), chain(t)];
+        assert.deepEqual(a.dataSync(), b.dataSync());
+        const cot = randn([...a.shape], rng);
+        const ga = gradients(ops.sum(ops.mul(a, cot)), t), gb = gradients(ops.sum(ops.mul(b, cot)), t);
+        ga.forEach((g, i) => assert.deepEqual(g!.dataSync(), gb[i]!.dataSync(), `gradient ${i}`));
+      } finally {
+        engine.setBackend('ref');
+      }
+    });
+  }
+});
+
+describe('the convPointwise pattern', () => {
+  const notRun = () => { throw new Error('not run'); };
+  const shape = (steps: ReturnType<typeof planChain>) => steps.map((s) => (s.kind === 'node' ? s.node : `${s.fusion.pattern}[${s.nodes.join(',')}]`));
+  const depthwise = (activation: FusedActivation = 'linear'): ConvStage => ({
+    kind: 'conv', activation, dataFormat: 'channelsLast', runWith: notRun, runWithPool: notRun, runThenPointwise: notRun,
+    withPadding: () => depthwise(activation), weights: { kernel: null as unknown as Tensor, bias: null, outAxes: [2, 3] }, withWeights: () => depthwise(activation),
+  });
+  const pointwise = (activation: FusedActivation = 'linear'): ConvStage => ({
+    kind: 'conv', activation, dataFormat: 'channelsLast', runWith: notRun, runWithPool: notRun, pointwise: notRun,
+    weights: { kernel: null as unknown as Tensor, bias: null, outAxes: [3] }, withWeights: () => pointwise(activation),
+  });
+  const bn: Stage = { kind: 'batchNorm', runWithRelu: notRun, dataFormat: 'channelsLast', fold: (w) => w };
+  const pad: Stage = { kind: 'zeroPad', padding: [[0, 1], [0, 1]], dataFormat: 'channelsLast' };
+
+  it('covers [pad ->] depthwise [-> BN] [-> relu6] -> pointwise [-> BN] [-> relu6], a MobileNet block', () => {
+    assert.deepEqual(shape(planChain([depthwise(), bn, RELU6, pointwise(), bn, RELU6, OPAQUE])), ['convPointwise[0,1,2,3,4,5]', 6]);
+    assert.deepEqual(shape(planChain([pad, depthwise(), bn, RELU6, pointwise(), bn, RELU6])), ['convPointwise[0,1,2,3,4,5,6]']);
+    assert.deepEqual(shape(planChain([depthwise('relu6'), pointwise('relu')])), ['convPointwise[0,1]']);
+  });
+
+  it('declines a second conv that is not pointwise, a padding before it, a first conv that is not grouped, and anything between', () => {
+    assert.deepEqual(shape(planChain([depthwise(), RELU6, depthwise(), RELU6])), ['reluEpilogue[0,1]', 'reluEpilogue[2,3]']);
+    assert.deepEqual(shape(planChain([depthwise(), RELU6, pad, pointwise()])), ['reluEpilogue[0,1]', 2, 3]);
+    assert.deepEqual(shape(planChain([pointwise(), RELU6, pointwise()])), ['reluEpilogue[0,1]', 2]);
+    assert.deepEqual(shape(planChain([depthwise(), RELU6, OPAQUE, pointwise()])), ['reluEpilogue[0,1]', 2, 3]);
+  });
+});
+
+describe('mobilenet-mini predicts through convPointwise', () => {
+  for (const backend of ['ref', WASM[1]]) {
+    it(`four Conv2DPointwise kernels, the prediction of the model with fusion off (${backend})`, () => {
+      engine.setBackend(backend);
+      try {
+        const model = mobilenetMini({ seed: 3 });
+        const x = randn([2, 32, 32, 3], new Random(2));
+        const calls = kernelCalls(() => model.predict(x));
+        assert.equal(calls.get('Conv2DPointwise'), 4, JSON.stringify([...calls]));
+        assert.equal(calls.get('Conv2D'), 1, 'only the stem runs alone');
+        assertClose(model.predict(x), withoutFusion(() => model.predict(x)), 1e-4, 'prediction');
+        // Training normalizes with batch statistics: nothing folds, so no pair fuses.
+        model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy' });
+        const trained = kernelCalls(() => model.trainOnBatch(x, ops.oneHot(ops.tensor(Int32Array.from([1, 4]), [2], 'int32'), 10)));
+        assert.equal(trained.get('Conv2DPointwise'), undefined);
+      } finally {
+        engine.setBackend('ref');
+      }
+    });
+  }
+
+  it('a functional Model fuses the pair, and not when the depthwise output has a second reader', () => {
+    const rng = new Random(4);
+    const block = (withBranch: boolean) => {
+      const inp = input({ shape: [6, 6, 8] });
+      const d = new ReLU({ maxValue: 6 }).apply(new BatchNormalization().apply(new DepthwiseConv2D(3, { padding: 'same' }).apply(inp)));
+      const p = new ReLU({ maxValue: 6 }).apply(new BatchNormalization().apply(new Conv2D(8, 1).apply(d)));
+      return new Model({ inputs: inp, outputs: withBranch ? new Add().apply([p, d]) : p, seed: 7 });
+    };
+    const x = randn([2, 6, 6, 8], rng);
+    for (const withBranch of [false, true]) {
+      const model = block(withBranch);
+      const calls = kernelCalls(() => model.predict(x));
+      assert.equal(calls.get('Conv2DPointwise'), withBranch ? undefined : 1, JSON.stringify([...calls]));
+      assertClose(model.predict(x) as Tensor, withoutFusion(() => model.predict(x)) as Tensor, 1e-5, `prediction (branch: ${withBranch})`);
+    }
+  });
+});
