@@ -51,20 +51,24 @@ describe('Conv2DPointwise kernel', () => {
   const rng = new Random(5);
   for (const [xs, ws, groups, s, pad, k, kernel] of CASES) {
     for (const [act, pact, withBias] of [['relu6', 'relu6', true], ['linear', 'relu', false], ['relu', 'linear', true]] as const) {
-      it(`${xs} * ${ws} (groups ${groups}, stride ${s}) ${act} -> 1x1 ${k} ${pact}${withBias ? '' : ', no biases'}: ${kernel} on 1 and 2 threads matches ref, same bits as Conv2D then Conv2D`, () => {
+      it(`${xs} * ${ws} (groups ${groups}, stride ${s}) ${act} -> 1x1 ${k} ${pact}${withBias ? '' : ', no biases'}: ${kernel} on 1 and 2 threads matches ref, same bits as Conv2D then Conv2D (then the mean)`, () => {
         const x = randn(xs, rng), filter = randn(ws, rng, 0.5), pointwiseFilter = randn([1, 1, ws[3]!, k], rng, 0.3);
         const bias = withBias ? randn([ws[3]!], rng) : undefined, pointwiseBias = withBias ? randn([k], rng) : undefined;
         const attrs = { strides: [s, s] as [number, number], pad, dilations: [1, 1] as [number, number], groups, activation: act as FusedActivation };
         const inputs = { x, filter, bias, pointwiseFilter, pointwiseBias };
         checkKernelAgainstRef(`${xs}`, WASM, 'Conv2DPointwise', inputs, { ...attrs, pointwiseActivation: pact }, kernel);
+        checkKernelAgainstRef(`${xs} mean`, WASM, 'Conv2DPointwise', inputs, { ...attrs, pointwiseActivation: pact, globalAverage: true }, kernel);
         for (const backend of WASM) {
           const fused = runKernelOn(backend, 'Conv2DPointwise', inputs, { ...attrs, pointwiseActivation: pact }).values;
           engine.setBackend(backend);
           const h = engine.runKernel('Conv2D', { x, filter, bias }, attrs);
           const y = engine.runKernel('Conv2D', { x: h, filter: pointwiseFilter, bias: pointwiseBias }, { ...ONE_BY_ONE, activation: pact });
           const unfused = Float32Array.from(y.dataSync());
+          const mean = Float32Array.from(ops.mean(y, [1, 2]).dataSync());
           engine.setBackend('ref');
           assert.deepEqual(fused, unfused, `${backend}: fused differs from Conv2D then Conv2D`);
+          const pooled = runKernelOn(backend, 'Conv2DPointwise', inputs, { ...attrs, pointwiseActivation: pact, globalAverage: true }).values;
+          assert.deepEqual(pooled, mean, `${backend}: the fused mean differs from Conv2D, Conv2D, then the mean op`);
         }
       });
     }
@@ -112,11 +116,35 @@ describe('conv2dPointwise op', () => {
         const cot = randn([...a.shape], rng);
         const ga = gradients(ops.sum(ops.mul(a, cot)), t), gb = gradients(ops.sum(ops.mul(b, cot)), t);
         ga.forEach((g, i) => assert.deepEqual(g!.dataSync(), gb[i]!.dataSync(), `gradient ${i}`));
+        // With the global average that follows, kept or not: the mean op's values and gradients.
+        for (const keepdims of [false, true]) {
+          const pooled = (u: Tensor[]) => ops.conv2dPointwise(u[0]!, u[1]!, { ...options, bias: u[2]! }, { filter: u[3]!, bias: u[4]!, activation: 'relu' }, { keepdims });
+          const plain = noGrad(() => pooled(t)), expected = noGrad(() => ops.mean(chain(t), [1, 2], keepdims));
+          assert.deepEqual(plain.shape, expected.shape);
+          assert.deepEqual(plain.dataSync(), expected.dataSync());
+          const [c, d] = [pooled(t), ops.mean(chain(t), [1, 2], keepdims)];
+          const gc = gradients(ops.sum(ops.mul(c, c)), t), gd = gradients(ops.sum(ops.mul(d, d)), t);
+          gc.forEach((g, i) => assert.deepEqual(g!.dataSync(), gd[i]!.dataSync(), `mean gradient ${i}`));
+        }
       } finally {
         engine.setBackend('ref');
       }
     });
   }
+});
+
+describe('conv2dPointwise op, channels first', () => {
+  it('averages an NCHW input\'s pointwise output to [N, K] (or [N, K, 1, 1]) as mean over axes 2, 3 does', () => {
+    const rng = new Random(12);
+    const x = randn([2, 4, 5, 5], rng), w = randn([3, 3, 1, 4], rng), pw = randn([1, 1, 4, 3], rng);
+    const options = { groups: 4, padding: 'same' as const, dataFormat: 'channelsFirst' as const, activation: 'relu6' as const };
+    for (const keepdims of [false, true]) {
+      const fused = noGrad(() => ops.conv2dPointwise(x, w, options, { filter: pw }, { keepdims }));
+      const chain = noGrad(() => ops.mean(ops.conv2d(ops.conv2d(x, w, options), pw, { dataFormat: 'channelsFirst' }), [2, 3], keepdims));
+      assert.deepEqual(fused.shape, chain.shape);
+      assertClose(fused, chain, 1e-6, `keepdims ${keepdims}`);
+    }
+  });
 });
 
 describe('the convPointwise pattern', () => {
@@ -137,6 +165,9 @@ describe('the convPointwise pattern', () => {
     assert.deepEqual(shape(planChain([depthwise(), bn, RELU6, pointwise(), bn, RELU6, OPAQUE])), ['convPointwise[0,1,2,3,4,5]', 6]);
     assert.deepEqual(shape(planChain([pad, depthwise(), bn, RELU6, pointwise(), bn, RELU6])), ['convPointwise[0,1,2,3,4,5,6]']);
     assert.deepEqual(shape(planChain([depthwise('relu6'), pointwise('relu')])), ['convPointwise[0,1]']);
+    const gap = (dataFormat: 'channelsLast' | 'channelsFirst'): Stage => ({ kind: 'globalAvgPool', keepdims: false, dataFormat });
+    assert.deepEqual(shape(planChain([pad, depthwise(), bn, RELU6, pointwise(), bn, RELU6, gap('channelsLast'), OPAQUE])), ['convPointwise+globalAvgPool[0,1,2,3,4,5,6,7]', 8]);
+    assert.deepEqual(shape(planChain([depthwise(), pointwise(), gap('channelsFirst')])), ['convPointwise[0,1]', 2]);
   });
 
   it('declines a second conv that is not pointwise, a padding before it, a first conv that is not grouped, and anything between', () => {
@@ -157,6 +188,7 @@ describe('mobilenet-mini predicts through convPointwise', () => {
         const calls = kernelCalls(() => model.predict(x));
         assert.equal(calls.get('Conv2DPointwise'), 4, JSON.stringify([...calls]));
         assert.equal(calls.get('Conv2D'), 1, 'only the stem runs alone');
+        assert.equal(calls.get('Reduce'), undefined, 'the global average pooling runs in the last pair');
         assertClose(model.predict(x), withoutFusion(() => model.predict(x)), 1e-4, 'prediction');
         // Training normalizes with batch statistics: nothing folds, so no pair fuses.
         model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy' });

@@ -159,7 +159,8 @@ export interface KernelSpecs {
    */
   Conv2DPointwise: {
     inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; pointwiseFilter: TensorInfo; pointwiseBias?: TensorInfo };
-    attrs: Conv2DAttrs & { activation: FusedActivation; pointwiseActivation: FusedActivation };
+    /** globalAverage: the output is [N, K], the mean over the pixels (Reduce sum, then Binary div by their count). */
+    attrs: Conv2DAttrs & { activation: FusedActivation; pointwiseActivation: FusedActivation; globalAverage: boolean };
   };
   /** dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. */
   Conv2DBackpropInput: {

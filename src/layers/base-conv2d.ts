@@ -123,7 +123,7 @@ export abstract class BaseConv2D extends Layer {
     };
     // One zero padding folds; a second would need the first's padding added to it.
     if (extra === null) stage.withPadding = (padding) => this.fusedConvStage(fused, weights, filter, groups, padding);
-    if (groups > 1) stage.runThenPointwise = (x, activation, next) => conv2dPointwise(x, filter(weights.kernel), options(x, activation), next);
+    if (groups > 1) stage.runThenPointwise = (x, activation, next, mean) => conv2dPointwise(x, filter(weights.kernel), options(x, activation), next, mean);
     if (extra === null && groups === 1 && this.isPointwise()) stage.pointwise = () => ({ filter: filter(weights.kernel), bias: weights.bias });
     return stage;
   }

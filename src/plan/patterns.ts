@@ -208,22 +208,26 @@ function leadingConv(chain: readonly Stage[], at: number, allowPadding: boolean)
 
 /**
  * depthwise conv -> pointwise conv, each with what the other patterns would fuse into it (a zero
- * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each): one
- * conv2dPointwise op, whose kernel keeps each image's depthwise output in cache (a MobileNet
- * block at inference). Exact: the op is the two convs (and runs as them while a graph records).
+ * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each), and a
+ * global average pooling after them if one follows: one conv2dPointwise op, whose kernel keeps
+ * each image's depthwise output (and its pointwise output, when it is pooled) in cache (a
+ * MobileNet block at inference). Exact: the op is the two convs and the mean (and runs as them
+ * while a graph records).
  */
 const convPointwise: Pattern = {
   name: 'convPointwise',
-  maxSpan: 7,
+  maxSpan: 8,
   match(chain) {
     const first = leadingConv(chain, 0, true);
     if (first === null || first.stage.runThenPointwise === undefined) return null;
     const second = leadingConv(chain, first.span, false);
     if (second === null || second.stage.pointwise === undefined || second.stage.dataFormat !== first.stage.dataFormat) return null;
     const [a, b] = [first, second];
+    const pool = chain[a.span + b.span];
+    const mean = pool?.kind === 'globalAvgPool' && pool.dataFormat === a.stage.dataFormat ? { keepdims: pool.keepdims } : undefined;
     return {
-      pattern: this.name, span: a.span + b.span,
-      run: (x) => a.make().runThenPointwise!(x, a.activation, Object.assign(b.make().pointwise!(), { activation: b.activation })),
+      pattern: mean === undefined ? this.name : `${this.name}+globalAvgPool`, span: a.span + b.span + (mean === undefined ? 0 : 1),
+      run: (x) => a.make().runThenPointwise!(x, a.activation, Object.assign(b.make().pointwise!(), { activation: b.activation }), mean),
     };
   },
 };

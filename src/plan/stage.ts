@@ -6,7 +6,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
-import type { PointwiseConv } from '../ops/conv2d-pointwise.js';
+import type { GlobalAverage, PointwiseConv } from '../ops/conv2d-pointwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
@@ -40,7 +40,7 @@ export interface ConvStage {
    * pointwise conv that follows (a MobileNet block's depthwise -> pointwise pair). Present on
    * grouped (depthwise) convs, whose output a backend keeps in cache between the two.
    */
-  runThenPointwise?(x: Tensor, activation: FusedActivation, next: PointwiseConv): Tensor;
+  runThenPointwise?(x: Tensor, activation: FusedActivation, next: PointwiseConv, globalAverage?: GlobalAverage): Tensor;
   /**
    * Present on a 1x1, stride-1, undilated, ungrouped conv: its filter as the conv op takes it
    * ([1, 1, C, K], HWIO) and its bias, for the conv before it to run both (runThenPointwise).
@@ -117,6 +117,16 @@ export interface BatchNormStage {
 }
 
 /**
+ * The mean of each feature map over height and width (Keras GlobalAveragePooling2D): [N, C], or
+ * [N, 1, 1, C] / [N, C, 1, 1] with `keepdims`.
+ */
+export interface GlobalAvgPoolStage {
+  readonly kind: 'globalAvgPool';
+  readonly keepdims: boolean;
+  readonly dataFormat: DataFormat;
+}
+
+/**
  * The sum of two tensors (Keras Add of two inputs): a residual block's join. A chain may run
  * through it from one of its inputs; the other (the shortcut) reaches the fused op as a side
  * operand (Fusion.run's `side`).
@@ -132,6 +142,6 @@ export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | ZeroPadStage | AddStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | GlobalAvgPoolStage | BatchNormStage | ZeroPadStage | AddStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };

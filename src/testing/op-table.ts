@@ -369,7 +369,7 @@ function windowExtremesApart(z: Tensor, gap: number, mode: 'max' | 'min', relu: 
  * activation, then a [1, 1, C, K] conv with its own bias and activation. Draws keep both convs'
  * pre-activations away from the relu / relu6 kinks.
  */
-function convPointwiseCase(variant: string, x: number[], w: number[], k: number, o: ops.Conv2DOptions & { pointwiseActivation?: FusedActivation }): OpCase {
+function convPointwiseCase(variant: string, x: number[], w: number[], k: number, o: ops.Conv2DOptions & { pointwiseActivation?: FusedActivation; globalAverage?: boolean }): OpCase {
   const c = w[3]!;
   const make = (r: Random) => [randn(x, r), randn(w, r), randn([c], r), ops.mul(randn([1, 1, c, k], r), 0.5), randn([k], r)];
   const first = (xs: Tensor[], act: FusedActivation) => ops.conv2d(xs[0]!, xs[1]!, { ...o, bias: xs[2]!, activation: act });
@@ -385,7 +385,7 @@ function convPointwiseCase(variant: string, x: number[], w: number[], k: number,
   return {
     op: 'conv2dPointwise', variant,
     inputs: (r) => redraw(make, (xs) => ok([toNCHW(xs[0]!), ...xs.slice(1)]))(r).map((t, i) => (i === 0 ? toNCHW(t) : t)),
-    fn: (xt, wt, b, pw, pb) => ops.conv2dPointwise(xt, wt, { ...o, bias: b!, activation: o.activation ?? 'linear' }, pointwise([xt, wt, b!, pw!, pb!], o.pointwiseActivation ?? 'linear')),
+    fn: (xt, wt, b, pw, pb) => ops.conv2dPointwise(xt, wt, { ...o, bias: b!, activation: o.activation ?? 'linear' }, pointwise([xt, wt, b!, pw!, pb!], o.pointwiseActivation ?? 'linear'), o.globalAverage === true ? { keepdims: false } : undefined),
   };
 }
 
@@ -393,6 +393,7 @@ const CONV_POINTWISE: OpCase[] = [
   convPointwiseCase('depthwise relu6 -> pointwise relu6', [1, 5, 5, 4], [3, 3, 1, 4], 3, { groups: 4, padding: 'same', activation: 'relu6', pointwiseActivation: 'relu6' }),
   convPointwiseCase('depthwise strides 2 -> pointwise linear', [2, 6, 6, 2], [3, 3, 1, 2], 3, { groups: 2, strides: 2, padding: [1, 0, 1, 0] }),
   convPointwiseCase('conv relu -> pointwise relu, channelsFirst', [1, 4, 4, 2], [3, 3, 2, 3], 2, { padding: 'same', activation: 'relu', pointwiseActivation: 'relu', dataFormat: 'channelsFirst' }),
+  convPointwiseCase('depthwise -> pointwise relu6 -> global average', [2, 4, 4, 3], [3, 3, 1, 3], 4, { groups: 3, padding: 'same', pointwiseActivation: 'relu6', globalAverage: true }),
 ];
 
 const CONV_POOL: OpCase[] = [
