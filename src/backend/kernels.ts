@@ -56,6 +56,14 @@ export interface Conv2DAttrs {
   groups: number;
 }
 
+/** One block of Conv2DPointwise: the first conv's attributes and activation, the pointwise conv's activation, which biases it has. */
+export interface PointwiseBlock extends Conv2DAttrs {
+  activation: FusedActivation;
+  pointwiseActivation: FusedActivation;
+  bias: boolean;
+  pointwiseBias: boolean;
+}
+
 export interface Pool2DAttrs {
   mode: PoolMode;
   poolSize: [number, number];
@@ -152,15 +160,17 @@ export interface KernelSpecs {
     output: TensorInfo[];
   };
   /**
-   * Conv2D then a pointwise (1x1, stride 1) Conv2D of its output: pact(conv1x1(act(conv(x, filter)
-   * + bias), pointwiseFilter) + pointwiseBias), pointwiseFilter [1, 1, O, K]. Equal to the two
-   * Conv2D kernels; a backend may keep the first conv's output in cache (a MobileNet block's
-   * depthwise -> pointwise pair).
+   * Blocks of a conv, then a pointwise (1x1, stride 1) Conv2D of its output, each block's output
+   * the next one's input: block i is pact(conv1x1(act(conv(h, filters[i]) + bias), pointwiseFilters[i])
+   * + pointwiseBias), pointwiseFilters[i] [1, 1, O, K]; `biases` holds the biases the blocks have
+   * (PointwiseBlock.bias, .pointwiseBias), in block order. Equal to the Conv2D kernels one after
+   * the other (then Reduce sum and Binary div, with globalAverage: [N, K], the mean over the last
+   * block's pixels). A backend may run all blocks image by image, every intermediate in cache (a
+   * MobileNet's depthwise -> pointwise blocks).
    */
   Conv2DPointwise: {
-    inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; pointwiseFilter: TensorInfo; pointwiseBias?: TensorInfo };
-    /** globalAverage: the output is [N, K], the mean over the pixels (Reduce sum, then Binary div by their count). */
-    attrs: Conv2DAttrs & { activation: FusedActivation; pointwiseActivation: FusedActivation; globalAverage: boolean };
+    inputs: { x: TensorInfo; filters: TensorInfo[]; pointwiseFilters: TensorInfo[]; biases: TensorInfo[] };
+    attrs: { blocks: PointwiseBlock[]; globalAverage: boolean };
   };
   /** dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. */
   Conv2DBackpropInput: {

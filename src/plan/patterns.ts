@@ -7,6 +7,7 @@
  */
 import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { conv2dPointwise, type SeparableBlock, separableOutputShape } from '../ops/conv2d-pointwise.js';
 import type { ConvStage, Stage } from './stage.js';
 
 export interface Fusion {
@@ -206,31 +207,53 @@ function leadingConv(chain: readonly Stage[], at: number, allowPadding: boolean)
   return { stage, make, activation, span: i - at };
 }
 
+/** The most depthwise -> pointwise blocks one convPointwise covers (mobilenet-mini has four). */
+const MAX_POINTWISE_BLOCKS = 8;
+
 /**
  * depthwise conv -> pointwise conv, each with what the other patterns would fuse into it (a zero
- * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each), and a
- * global average pooling after them if one follows: one conv2dPointwise op, whose kernel keeps
- * each image's depthwise output (and its pointwise output, when it is pooled) in cache (a
- * MobileNet block at inference). Exact: the op is the two convs and the mean (and runs as them
- * while a graph records).
+ * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each), as many
+ * such blocks as follow each other, and a global average pooling after them if one follows: one
+ * conv2dPointwise op, whose kernel takes each image through every block with its intermediates in
+ * cache (a MobileNet's body at inference). Exact: the op is the convs and the mean (and runs as
+ * them while a graph records).
  */
 const convPointwise: Pattern = {
   name: 'convPointwise',
-  maxSpan: 8,
+  maxSpan: 7 * MAX_POINTWISE_BLOCKS + 1,
   match(chain) {
-    const first = leadingConv(chain, 0, true);
-    if (first === null || first.stage.runThenPointwise === undefined) return null;
-    const second = leadingConv(chain, first.span, false);
-    if (second === null || second.stage.pointwise === undefined || second.stage.dataFormat !== first.stage.dataFormat) return null;
-    const [a, b] = [first, second];
-    const pool = chain[a.span + b.span];
-    const mean = pool?.kind === 'globalAvgPool' && pool.dataFormat === a.stage.dataFormat ? { keepdims: pool.keepdims } : undefined;
+    const blocks: [LeadingConv, LeadingConv][] = [];
+    let at = 0;
+    while (blocks.length < MAX_POINTWISE_BLOCKS) {
+      const first = leadingConv(chain, at, true);
+      if (first === null || first.stage.separableBlock === undefined) break;
+      const second = leadingConv(chain, at + first.span, false);
+      if (second === null || second.stage.pointwise === undefined || second.stage.dataFormat !== first.stage.dataFormat) break;
+      if (blocks.length > 0 && first.stage.dataFormat !== blocks[0]![0].stage.dataFormat) break;
+      blocks.push([first, second]);
+      at += first.span + second.span;
+    }
+    if (blocks.length === 0) return null;
+    const pool = chain[at];
+    const mean = pool?.kind === 'globalAvgPool' && pool.dataFormat === blocks[0]![0].stage.dataFormat ? { keepdims: pool.keepdims } : undefined;
     return {
-      pattern: mean === undefined ? this.name : `${this.name}+globalAvgPool`, span: a.span + b.span + (mean === undefined ? 0 : 1),
-      run: (x) => a.make().runThenPointwise!(x, a.activation, Object.assign(b.make().pointwise!(), { activation: b.activation }), mean),
+      pattern: `${this.name}${blocks.length > 1 ? `x${blocks.length}` : ''}${mean === undefined ? '' : '+globalAvgPool'}`,
+      span: at + (mean === undefined ? 0 : 1),
+      run: (x) => conv2dPointwise(x, separableBlocks(x.shape, blocks), mean),
     };
   },
 };
+
+/** The blocks' convs as the op takes them, each for the shape its input will have. */
+function separableBlocks(inputShape: readonly number[], blocks: readonly [LeadingConv, LeadingConv][]): SeparableBlock[] {
+  let shape = inputShape;
+  return blocks.map(([a, b]) => {
+    const next = Object.assign(b.make().pointwise!(), { activation: b.activation });
+    const block = a.make().separableBlock!(shape, a.activation, next);
+    shape = separableOutputShape(shape, block);
+    return block;
+  });
+}
 
 export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
 

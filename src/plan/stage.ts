@@ -6,7 +6,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
-import type { GlobalAverage, PointwiseConv } from '../ops/conv2d-pointwise.js';
+import type { PointwiseConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
@@ -36,14 +36,15 @@ export interface ConvStage {
    */
   runWithResidual?(x: Tensor, activation: FusedActivation, residual: Tensor): Tensor;
   /**
-   * pointwise(activation(conv(x) + bias)) as one op (ops/conv2d-pointwise.ts): `next` is the
-   * pointwise conv that follows (a MobileNet block's depthwise -> pointwise pair). Present on
-   * grouped (depthwise) convs, whose output a backend keeps in cache between the two.
+   * This conv, with `activation` in its epilogue, as the first conv of a conv2dPointwise block
+   * (ops/conv2d-pointwise.ts) whose pointwise conv is `next`, for an input of `inputShape`
+   * (a folded zero padding depends on it). Present on grouped (depthwise) convs, whose output a
+   * backend keeps in cache between the two (a MobileNet block).
    */
-  runThenPointwise?(x: Tensor, activation: FusedActivation, next: PointwiseConv, globalAverage?: GlobalAverage): Tensor;
+  separableBlock?(inputShape: readonly number[], activation: FusedActivation, next: PointwiseConv): SeparableBlock;
   /**
    * Present on a 1x1, stride-1, undilated, ungrouped conv: its filter as the conv op takes it
-   * ([1, 1, C, K], HWIO) and its bias, for the conv before it to run both (runThenPointwise).
+   * ([1, 1, C, K], HWIO) and its bias, for the conv before it to run both (separableBlock).
    */
   pointwise?(): { filter: Tensor; bias: Tensor | null };
 }

@@ -385,11 +385,25 @@ function convPointwiseCase(variant: string, x: number[], w: number[], k: number,
   return {
     op: 'conv2dPointwise', variant,
     inputs: (r) => redraw(make, (xs) => ok([toNCHW(xs[0]!), ...xs.slice(1)]))(r).map((t, i) => (i === 0 ? toNCHW(t) : t)),
-    fn: (xt, wt, b, pw, pb) => ops.conv2dPointwise(xt, wt, { ...o, bias: b!, activation: o.activation ?? 'linear' }, pointwise([xt, wt, b!, pw!, pb!], o.pointwiseActivation ?? 'linear'), o.globalAverage === true ? { keepdims: false } : undefined),
+    fn: (xt, wt, b, pw, pb) => ops.conv2dPointwise(
+      xt, [{ filter: wt!, options: { ...o, bias: b!, activation: o.activation ?? 'linear' }, pointwise: pointwise([xt, wt, b!, pw!, pb!], o.pointwiseActivation ?? 'linear') }],
+      o.globalAverage === true ? { keepdims: false } : undefined,
+    ),
   };
 }
 
+/** Two blocks (a depthwise conv with relu6, a pointwise conv) one after the other, then the global average. */
+const twoBlocksCase: OpCase = {
+  op: 'conv2dPointwise', variant: 'two depthwise -> pointwise blocks, global average',
+  inputs: (r) => [randn([2, 5, 5, 2], r), randn([3, 3, 1, 2], r), ops.mul(randn([1, 1, 2, 4], r), 0.5), randn([3, 3, 1, 4], r), ops.mul(randn([1, 1, 4, 3], r), 0.5)],
+  fn: (x, w1, p1, w2, p2) => ops.conv2dPointwise(x, [
+    { filter: w1!, options: { groups: 2, padding: 'same' }, pointwise: { filter: p1! } },
+    { filter: w2!, options: { groups: 4, strides: 2, padding: [1, 0, 1, 0] }, pointwise: { filter: p2! } },
+  ], { keepdims: true }),
+};
+
 const CONV_POINTWISE: OpCase[] = [
+  twoBlocksCase,
   convPointwiseCase('depthwise relu6 -> pointwise relu6', [1, 5, 5, 4], [3, 3, 1, 4], 3, { groups: 4, padding: 'same', activation: 'relu6', pointwiseActivation: 'relu6' }),
   convPointwiseCase('depthwise strides 2 -> pointwise linear', [2, 6, 6, 2], [3, 3, 1, 2], 3, { groups: 2, strides: 2, padding: [1, 0, 1, 0] }),
   convPointwiseCase('conv relu -> pointwise relu, channelsFirst', [1, 4, 4, 2], [3, 3, 2, 3], 2, { padding: 'same', activation: 'relu', pointwiseActivation: 'relu', dataFormat: 'channelsFirst' }),

@@ -59,3 +59,36 @@ export function depthwisePointwise(
     }
   }
 }
+
+/** Bytes of one block's descriptor for depthwisePointwiseBlocks: 18 i32 fields, in depthwisePointwise's argument order. */
+export const BLOCK_DESCRIPTOR_BYTES = 72;
+
+/**
+ * Blocks of depthwisePointwise run image by image: each image goes through every block before the
+ * next image starts, its intermediates in two workspace buffers of `maxB` bytes, so only x and the
+ * last block's output touch memory. Block b's descriptor at desc + b * BLOCK_DESCRIPTOR_BYTES holds
+ * H, W, C, KH, KW, sy, sx, padT, padL, OH, OW, w, bias, flags, bp, K, pbias, pflags (the last
+ * block's pflags may ask for the mean); y is [N, ...] of the last block. Images [n0, n1).
+ */
+export function depthwisePointwiseBlocks(desc: usize, nblocks: i32, x: usize, xImageB: i32, y: usize, maxB: i32, n0: i32, n1: i32, ws: usize): void {
+  const bufA = ws, bufB = ws + aligned(maxB), inner = bufB + aligned(maxB);
+  const last = desc + <usize>(nblocks - 1) * BLOCK_DESCRIPTOR_BYTES;
+  const lastK = load<i32>(last, 60), lastPixels = load<i32>(last, 36) * load<i32>(last, 40);
+  const outB = <usize>((load<i32>(last, 68) & F_MEAN_PIXELS) != 0 ? lastK : lastPixels * lastK) << 2;
+  for (let n = n0; n < n1; n++) {
+    let src = x + <usize>n * <usize>xImageB;
+    for (let b = 0; b < nblocks; b++) {
+      const d = desc + <usize>b * BLOCK_DESCRIPTOR_BYTES;
+      const dst = b == nblocks - 1 ? y + <usize>n * outB : (b & 1) == 0 ? bufA : bufB;
+      depthwisePointwise(
+        src, load<i32>(d), load<i32>(d, 4), load<i32>(d, 8), load<i32>(d, 12), load<i32>(d, 16), load<i32>(d, 20), load<i32>(d, 24),
+        load<i32>(d, 28), load<i32>(d, 32), load<i32>(d, 36), load<i32>(d, 40), <usize>load<u32>(d, 44), <usize>load<u32>(d, 48), load<i32>(d, 52),
+        GEMM_MR_BLOCKS, <usize>load<u32>(d, 56), load<i32>(d, 60), <usize>load<u32>(d, 64), load<i32>(d, 68), dst, 0, 1, inner,
+      );
+      src = dst;
+    }
+  }
+}
+
+/** Micro-kernel rows of the blocks' GEMMs (gemm.ts's GEMM_MR on the TypeScript side). */
+const GEMM_MR_BLOCKS = 4;

@@ -36,7 +36,7 @@ const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3', 'conv1ForwardStrips',
   'wino25Filter', 'wino25Forward', 'wino42Filter', 'wino42Forward', 'wino42BackpropInput', 'wino42BackpropFilterPart', 'wino42FilterGradFinish', 'wino25BackpropInput', 'wino25BackpropFilterPart', 'wino25FilterGradFinish4',
   'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnMomentPart', 'bnGradSumsPart', 'bnApply', 'sgemmUPacked',
-  'depthwisePointwise',
+  'depthwisePointwiseBlocks',
 ];
 
 export interface WasmBackendOptions {
@@ -86,7 +86,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Binary: binary, Unary: makeUnary(ctx), UnaryGrad: makeUnaryGrad(ctx), Where: makeWhere(ctx),
     Reduce: reduce, ArgMax: makeArgMax(ctx), MatMul: makeMatMul(ctx), Transpose: makeTranspose(ctx),
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
-    Conv2D: conv2D, Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DPointwise: makeConv2DPointwise(ctx, conv2D, { reduce, binary }), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
+    Conv2D: conv2D, Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DPointwise: makeConv2DPointwise(ctx, { conv2D, reduce, binary }), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
     Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: pool2D, Pool2DGrad: makePool2DGrad(ctx),
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
