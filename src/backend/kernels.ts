@@ -56,6 +56,14 @@ export interface Conv2DAttrs {
   groups: number;
 }
 
+/** One block of Conv2DPointwise: the first conv's attributes and activation, the pointwise conv's activation, which biases it has. */
+export interface PointwiseBlock extends Conv2DAttrs {
+  activation: FusedActivation;
+  pointwiseActivation: FusedActivation;
+  bias: boolean;
+  pointwiseBias: boolean;
+}
+
 export interface Pool2DAttrs {
   mode: PoolMode;
   poolSize: [number, number];
@@ -151,6 +159,19 @@ export interface KernelSpecs {
     inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
     attrs: Conv2DAttrs & { activation: FusedActivation; pool: Pool2DAttrs; poolOnly?: boolean };
     output: TensorInfo[];
+  };
+  /**
+   * Blocks of a conv, then a pointwise (1x1, stride 1) Conv2D of its output, each block's output
+   * the next one's input: block i is pact(conv1x1(act(conv(h, filters[i]) + bias), pointwiseFilters[i])
+   * + pointwiseBias), pointwiseFilters[i] [1, 1, O, K]; `biases` holds the biases the blocks have
+   * (PointwiseBlock.bias, .pointwiseBias), in block order. Equal to the Conv2D kernels one after
+   * the other (then Reduce sum and Binary div, with globalAverage: [N, K], the mean over the last
+   * block's pixels). A backend may run all blocks image by image, every intermediate in cache (a
+   * MobileNet's depthwise -> pointwise blocks).
+   */
+  Conv2DPointwise: {
+    inputs: { x: TensorInfo; filters: TensorInfo[]; pointwiseFilters: TensorInfo[]; biases: TensorInfo[] };
+    attrs: { blocks: PointwiseBlock[]; globalAverage: boolean };
   };
   /** dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. */
   Conv2DBackpropInput: {
@@ -289,7 +310,7 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 /** All kernel ids, for conformance sweeps. */
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
-  'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
+  'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DPointwise', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'BatchNormMovingUpdate', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
   'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'LogSoftmax', 'ImageTransform', 'ImageTransformGrad',
 ];

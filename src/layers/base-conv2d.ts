@@ -111,8 +111,8 @@ export abstract class BaseConv2D extends Layer {
   private fusedConvStage(fused: FusedActivation, weights: ConvWeights, filter: (kernel: Tensor) => Tensor, groups: number, extra: SpatialPadding | null): ConvStage {
     // Object.assign and a field set afterwards, not spreads with more fields: V8 put such spread
     // copies, which live through the step, in its old generation (wasm DESIGN.md section 25, rss-v8).
-    const options = (x: Tensor, activation: FusedActivation): Conv2DOpOptions => Object.assign(
-      this.fusedConvOptions(activation, groups), { bias: weights.bias }, extra === null ? {} : { padding: this.paddingAfter(x, extra) },
+    const options = (x: Pick<Tensor, 'shape'>, activation: FusedActivation): Conv2DOpOptions => Object.assign(
+      this.fusedConvOptions(activation, groups), { bias: weights.bias }, extra === null ? {} : { padding: this.paddingAfter(x.shape, extra) },
     );
     const stage: ConvStage = {
       kind: 'conv', activation: fused, dataFormat: this.dataFormat, weights,
@@ -123,7 +123,14 @@ export abstract class BaseConv2D extends Layer {
     };
     // One zero padding folds; a second would need the first's padding added to it.
     if (extra === null) stage.withPadding = (padding) => this.fusedConvStage(fused, weights, filter, groups, padding);
+    if (groups > 1) stage.separableBlock = (shape, activation, next) => ({ filter: filter(weights.kernel), options: options({ shape }, activation), pointwise: next });
+    if (extra === null && groups === 1 && this.isPointwise()) stage.pointwise = () => ({ filter: filter(weights.kernel), bias: weights.bias });
     return stage;
+  }
+
+  /** 1x1, stride 1, undilated: a matrix product over channels at every pixel (any padding is none). */
+  private isPointwise(): boolean {
+    return [...this.kernelSize, ...this.strides, ...this.dilationRate].every((v) => v === 1);
   }
 
   /** The conv op's options with this layer's bias and `activation` in the kernel. */
@@ -138,10 +145,10 @@ export abstract class BaseConv2D extends Layer {
    * [top, bottom, left, right]: `extra` zero padding of x plus the padding this layer's own
    * ('valid' or 'same') would add to the padded input, so one conv of x computes both steps.
    */
-  private paddingAfter(x: Tensor, extra: SpatialPadding): [number, number, number, number] {
+  private paddingAfter(shape: readonly number[], extra: SpatialPadding): [number, number, number, number] {
     const hAxis = this.dataFormat === 'channelsLast' ? 1 : 2;
     const [[t, b], [l, r]] = extra;
-    const padded: [number, number] = [x.shape[hAxis]! + t + b, x.shape[hAxis + 1]! + l + r];
+    const padded: [number, number] = [shape[hAxis]! + t + b, shape[hAxis + 1]! + l + r];
     const own = explicitPadding(this.padding, padded, this.kernelSize, this.strides, this.dilationRate);
     return [own[0] + t, own[1] + b, own[2] + l, own[3] + r];
   }

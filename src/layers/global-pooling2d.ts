@@ -6,6 +6,7 @@
  * Flatten and makes the head independent of the image size.
  */
 import { max, mean } from '../ops/reduce.js';
+import type { Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DataFormatArg } from './conv-options.js';
 import { type LayerDataFormat, normalizeDataFormat } from './conv-utils.js';
@@ -51,6 +52,11 @@ export class GlobalAveragePooling2D extends GlobalPooling2D {
   }
   call(x: Tensor, _options?: CallOptions): Tensor {
     return mean(x, this.spatialAxes, this.keepdims);
+  }
+
+  /** The planner may compute the mean in the epilogue of the conv before it (convPointwise). */
+  protected override stage(): Stage {
+    return { kind: 'globalAvgPool', keepdims: this.keepdims, dataFormat: this.dataFormat };
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { conv2dPointwise, type SeparableBlock, separableOutputShape } from '../ops/conv2d-pointwise.js';
 import type { ConvStage, Stage } from './stage.js';
 
 export interface Fusion {
@@ -170,7 +171,91 @@ const batchNormAddRelu: Pattern = {
   },
 };
 
-export const PATTERNS: readonly Pattern[] = [zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
+/**
+ * A conv that a chain starts at `at`, as the other patterns would run it: [zero padding ->] conv
+ * [-> batch norm folded in inference] [-> relu / relu6 into its epilogue]. `make` builds the conv
+ * with the padding and the fold when the fused op runs (a fold is not computed while planning).
+ */
+interface LeadingConv { stage: ConvStage; make: () => ConvStage; activation: FusedActivation; span: number }
+
+function leadingConv(chain: readonly Stage[], at: number, allowPadding: boolean): LeadingConv | null {
+  let i = at;
+  const pad = chain[i];
+  if (pad?.kind === 'zeroPad' && !allowPadding) return null;
+  if (pad?.kind === 'zeroPad') i++;
+  const conv = chain[i++];
+  if (conv?.kind !== 'conv') return null;
+  let stage: ConvStage = conv;
+  if (pad?.kind === 'zeroPad') {
+    if (conv.withPadding === undefined || pad.dataFormat !== conv.dataFormat) return null;
+    stage = conv.withPadding(pad.padding);
+  }
+  let make = () => stage;
+  const bn = chain[i];
+  const { weights, withWeights } = stage;
+  if (bn?.kind === 'batchNorm' && bn.fold !== undefined && stage.activation === 'linear' && bn.dataFormat === stage.dataFormat && weights !== undefined && withWeights !== undefined) {
+    const fold = bn.fold.bind(bn);
+    make = () => withWeights(fold(weights));
+    i++;
+  }
+  let activation = stage.activation;
+  const relu = chain[i];
+  if (activation === 'linear' && relu?.kind === 'relu') {
+    activation = relu.activation;
+    i++;
+  }
+  return { stage, make, activation, span: i - at };
+}
+
+/** The most depthwise -> pointwise blocks one convPointwise covers (mobilenet-mini has four). */
+const MAX_POINTWISE_BLOCKS = 8;
+
+/**
+ * depthwise conv -> pointwise conv, each with what the other patterns would fuse into it (a zero
+ * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each), as many
+ * such blocks as follow each other, and a global average pooling after them if one follows: one
+ * conv2dPointwise op, whose kernel takes each image through every block with its intermediates in
+ * cache (a MobileNet's body at inference). Exact: the op is the convs and the mean (and runs as
+ * them while a graph records).
+ */
+const convPointwise: Pattern = {
+  name: 'convPointwise',
+  maxSpan: 7 * MAX_POINTWISE_BLOCKS + 1,
+  match(chain) {
+    const blocks: [LeadingConv, LeadingConv][] = [];
+    let at = 0;
+    while (blocks.length < MAX_POINTWISE_BLOCKS) {
+      const first = leadingConv(chain, at, true);
+      if (first === null || first.stage.separableBlock === undefined) break;
+      const second = leadingConv(chain, at + first.span, false);
+      if (second === null || second.stage.pointwise === undefined || second.stage.dataFormat !== first.stage.dataFormat) break;
+      if (blocks.length > 0 && first.stage.dataFormat !== blocks[0]![0].stage.dataFormat) break;
+      blocks.push([first, second]);
+      at += first.span + second.span;
+    }
+    if (blocks.length === 0) return null;
+    const pool = chain[at];
+    const mean = pool?.kind === 'globalAvgPool' && pool.dataFormat === blocks[0]![0].stage.dataFormat ? { keepdims: pool.keepdims } : undefined;
+    return {
+      pattern: `${this.name}${blocks.length > 1 ? `x${blocks.length}` : ''}${mean === undefined ? '' : '+globalAvgPool'}`,
+      span: at + (mean === undefined ? 0 : 1),
+      run: (x) => conv2dPointwise(x, separableBlocks(x.shape, blocks), mean),
+    };
+  },
+};
+
+/** The blocks' convs as the op takes them, each for the shape its input will have. */
+function separableBlocks(inputShape: readonly number[], blocks: readonly [LeadingConv, LeadingConv][]): SeparableBlock[] {
+  let shape = inputShape;
+  return blocks.map(([a, b]) => {
+    const next = Object.assign(b.make().pointwise!(), { activation: b.activation });
+    const block = a.make().separableBlock!(shape, a.activation, next);
+    shape = separableOutputShape(shape, block);
+    return block;
+  });
+}
+
+export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

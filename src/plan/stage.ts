@@ -6,6 +6,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
+import type { PointwiseConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
@@ -34,6 +35,18 @@ export interface ConvStage {
    * cannot take a residual.
    */
   runWithResidual?(x: Tensor, activation: FusedActivation, residual: Tensor): Tensor;
+  /**
+   * This conv, with `activation` in its epilogue, as the first conv of a conv2dPointwise block
+   * (ops/conv2d-pointwise.ts) whose pointwise conv is `next`, for an input of `inputShape`
+   * (a folded zero padding depends on it). Present on grouped (depthwise) convs, whose output a
+   * backend keeps in cache between the two (a MobileNet block).
+   */
+  separableBlock?(inputShape: readonly number[], activation: FusedActivation, next: PointwiseConv): SeparableBlock;
+  /**
+   * Present on a 1x1, stride-1, undilated, ungrouped conv: its filter as the conv op takes it
+   * ([1, 1, C, K], HWIO) and its bias, for the conv before it to run both (separableBlock).
+   */
+  pointwise?(): { filter: Tensor; bias: Tensor | null };
 }
 
 /** A conv's kernel and bias, and which kernel axis runs over its output channels. */
@@ -105,6 +118,16 @@ export interface BatchNormStage {
 }
 
 /**
+ * The mean of each feature map over height and width (Keras GlobalAveragePooling2D): [N, C], or
+ * [N, 1, 1, C] / [N, C, 1, 1] with `keepdims`.
+ */
+export interface GlobalAvgPoolStage {
+  readonly kind: 'globalAvgPool';
+  readonly keepdims: boolean;
+  readonly dataFormat: DataFormat;
+}
+
+/**
  * The sum of two tensors (Keras Add of two inputs): a residual block's join. A chain may run
  * through it from one of its inputs; the other (the shortcut) reaches the fused op as a side
  * operand (Fusion.run's `side`).
@@ -120,6 +143,6 @@ export interface OpaqueStage {
   readonly kind: 'opaque';
 }
 
-export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | BatchNormStage | ZeroPadStage | AddStage | OpaqueStage;
+export type Stage = ConvStage | DenseStage | ReluStage | PoolStage | GlobalAvgPoolStage | BatchNormStage | ZeroPadStage | AddStage | OpaqueStage;
 
 export const OPAQUE: OpaqueStage = { kind: 'opaque' };

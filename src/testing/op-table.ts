@@ -364,6 +364,52 @@ function windowExtremesApart(z: Tensor, gap: number, mode: 'max' | 'min', relu: 
   return true;
 }
 
+/**
+ * The fused conv2dPointwise op (the planner's depthwise -> pointwise pattern): a conv, its
+ * activation, then a [1, 1, C, K] conv with its own bias and activation. Draws keep both convs'
+ * pre-activations away from the relu / relu6 kinks.
+ */
+function convPointwiseCase(variant: string, x: number[], w: number[], k: number, o: ops.Conv2DOptions & { pointwiseActivation?: FusedActivation; globalAverage?: boolean }): OpCase {
+  const c = w[3]!;
+  const make = (r: Random) => [randn(x, r), randn(w, r), randn([c], r), ops.mul(randn([1, 1, c, k], r), 0.5), randn([k], r)];
+  const first = (xs: Tensor[], act: FusedActivation) => ops.conv2d(xs[0]!, xs[1]!, { ...o, bias: xs[2]!, activation: act });
+  const pointwise = (xs: Tensor[], act: FusedActivation) => ({ filter: xs[3]!, bias: xs[4]!, activation: act });
+  const kinks = (act: FusedActivation | undefined) => (act === 'relu6' ? RELU6_KINKS : act === 'relu' ? [0] : []);
+  const clear = (v: Float32Array | Int32Array, act: FusedActivation | undefined) => v.every((z) => kinks(act).every((kink) => Math.abs(z - kink) >= 0.05));
+  const ok = (xs: Tensor[]) => {
+    const h = first(xs, 'linear');
+    const next = ops.conv2d(first(xs, o.activation ?? 'linear'), xs[3]!, { dataFormat: o.dataFormat, bias: xs[4]! });
+    return clear(h.dataSync(), o.activation) && clear(next.dataSync(), o.pointwiseActivation);
+  };
+  const toNCHW = (t: Tensor) => (o.dataFormat === 'channelsFirst' ? ops.transpose(t, [0, 3, 1, 2]) : t);
+  return {
+    op: 'conv2dPointwise', variant,
+    inputs: (r) => redraw(make, (xs) => ok([toNCHW(xs[0]!), ...xs.slice(1)]))(r).map((t, i) => (i === 0 ? toNCHW(t) : t)),
+    fn: (xt, wt, b, pw, pb) => ops.conv2dPointwise(
+      xt, [{ filter: wt!, options: { ...o, bias: b!, activation: o.activation ?? 'linear' }, pointwise: pointwise([xt, wt, b!, pw!, pb!], o.pointwiseActivation ?? 'linear') }],
+      o.globalAverage === true ? { keepdims: false } : undefined,
+    ),
+  };
+}
+
+/** Two blocks (a depthwise conv with relu6, a pointwise conv) one after the other, then the global average. */
+const twoBlocksCase: OpCase = {
+  op: 'conv2dPointwise', variant: 'two depthwise -> pointwise blocks, global average',
+  inputs: (r) => [randn([2, 5, 5, 2], r), randn([3, 3, 1, 2], r), ops.mul(randn([1, 1, 2, 4], r), 0.5), randn([3, 3, 1, 4], r), ops.mul(randn([1, 1, 4, 3], r), 0.5)],
+  fn: (x, w1, p1, w2, p2) => ops.conv2dPointwise(x, [
+    { filter: w1!, options: { groups: 2, padding: 'same' }, pointwise: { filter: p1! } },
+    { filter: w2!, options: { groups: 4, strides: 2, padding: [1, 0, 1, 0] }, pointwise: { filter: p2! } },
+  ], { keepdims: true }),
+};
+
+const CONV_POINTWISE: OpCase[] = [
+  twoBlocksCase,
+  convPointwiseCase('depthwise relu6 -> pointwise relu6', [1, 5, 5, 4], [3, 3, 1, 4], 3, { groups: 4, padding: 'same', activation: 'relu6', pointwiseActivation: 'relu6' }),
+  convPointwiseCase('depthwise strides 2 -> pointwise linear', [2, 6, 6, 2], [3, 3, 1, 2], 3, { groups: 2, strides: 2, padding: [1, 0, 1, 0] }),
+  convPointwiseCase('conv relu -> pointwise relu, channelsFirst', [1, 4, 4, 2], [3, 3, 2, 3], 2, { padding: 'same', activation: 'relu', pointwiseActivation: 'relu', dataFormat: 'channelsFirst' }),
+  convPointwiseCase('depthwise -> pointwise relu6 -> global average', [2, 4, 4, 3], [3, 3, 1, 3], 4, { groups: 3, padding: 'same', pointwiseActivation: 'relu6', globalAverage: true }),
+];
+
 const CONV_POOL: OpCase[] = [
   convPoolCase('maxPool2d', 'even size', [2, 6, 6, 2], [3, 3, 2, 4], 'valid'),
   convPoolCase('maxPool2d', 'odd size, 5 channels', [1, 7, 7, 2], [3, 3, 2, 5], 'same'),
@@ -404,7 +450,7 @@ const IMAGE_TRANSFORM: OpCase[] = [
   { op: 'imageTransform', variant: 'resize 3x4 to 5x3', inputs: (r) => [randn([1, 3, 4, 2], r)], fn: (x) => ops.imageTransform(x, [[4 / 3, 0, 1 / 6, 0, 0.6, -0.2, 0, 0]], { outputSize: [5, 3], fillMode: 'nearest' }) },
 ];
 
-export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL, ...CONV_POOL, ...SOFTMAX_CROSS_ENTROPY, ...IMAGE_TRANSFORM];
+export const OP_TABLE: OpCase[] = [...UNARY, ...BINARY, ...REDUCE_SOFTMAX, ...SHAPE, ...MATMUL, ...CONV, ...CONV_TRANSPOSE, ...POOL, ...CONV_POOL, ...CONV_POINTWISE, ...SOFTMAX_CROSS_ENTROPY, ...IMAGE_TRANSFORM];
 
 /** Exports of src/ops/index.ts that have no gradient (creation, comparisons, indices, attrs). */
 export const NOT_DIFFERENTIABLE = new Set([

@@ -52,6 +52,8 @@ export const F_BIAS = 2;
 export const F_RELU = 4;
 /** With F_RELU: then clamp at 6 (relu6 = min(max(x, 0), 6)). */
 export const F_RELU6 = 8;
+/** depthwisePointwise's pointwise flags only: write each image's mean over its pixels, not the pixels. */
+export const F_MEAN_PIXELS = 256;
 
 // biasActGradPart `act`: the activation whose derivative multiplies dy.
 export const ACT_LINEAR = 0;

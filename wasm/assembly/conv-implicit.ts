@@ -19,12 +19,18 @@ export function convImplicit(
   const seg = (<usize>(W * C)) << 2;
   const ldcB = <usize>K << 2;
   const z = f32x4.splat(0);
+  // The next pixel's (image, row, column), stepped rather than divided out per pixel: with few
+  // channels (a 1x1 stride-2 shortcut, C = 16) the divisions cost as much as the block's FMAs.
+  let n = p0 / (OH * OW), oy = (p0 % (OH * OW)) / OW, ox = p0 % OW;
   for (let q = 0; q < count; q += mr) {
     const rows = min(mr, count - q);
     for (let r = 0; r < mr; r++) {
-      const p = p0 + q + min(r, rows - 1);
-      const n = p / (OH * OW), rem = p % (OH * OW), oy = rem / OW, ox = rem % OW;
-      store<u32>(rowt + (<usize>r << 2), <u32>f(x, <usize>((n * H + oy * sy) * W + ox * sx) * <usize>C));
+      if (r < rows) {
+        store<u32>(rowt + (<usize>r << 2), <u32>f(x, <usize>((n * H + oy * sy) * W + ox * sx) * <usize>C));
+        if (++ox == OW) { ox = 0; if (++oy == OH) { oy = 0; n++; } }
+      } else {
+        store<u32>(rowt + (<usize>r << 2), load<u32>(rowt + (<usize>(rows - 1) << 2)));
+      }
     }
     for (let jr = 0; jr < K; jr += 8) {
       const nr = min(8, K - jr);

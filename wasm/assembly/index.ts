@@ -24,3 +24,4 @@ export { pool2d, pool2dGrad, poolReluBiasGradPart } from './pool';
 export { sgdUpdate, rmspropUpdate, adamUpdate, torchSgdUpdate, torchRmspropUpdate, torchAdamUpdate } from './optimizer';
 export { depthwiseForward, depthwiseBackpropInput, depthwiseInputGradWorkspaceBytes, depthwiseBackpropFilterPart, depthwiseFilterGradSum } from './depthwise';
 export { bnMomentPart, bnGradSumsPart, bnApply } from './batch-norm';
+export { depthwisePointwise, depthwisePointwiseBlocks, depthwisePointwiseWorkspaceBytes } from './depthwise-pointwise';

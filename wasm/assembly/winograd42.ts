@@ -54,6 +54,22 @@ export function wino42FilterBytes(C: i32, K: i32): i32 {
   store<f32>(dst + 4 * stride, h1);
 }
 
+/** g5 on four lanes: five vectors G [h0 h1] at dst (stride bytes apart). The same operations, so the same bits. */
+// @ts-ignore: decorator
+@inline function g5v(h0: v128, h1: v128, dst: usize, stride: usize): void {
+  v128.store(dst, f32x4.mul(h0, f32x4.splat(<f32>0.5)));
+  v128.store(dst + stride, f32x4.mul(f32x4.add(h0, h1), f32x4.splat(<f32>(-0.5))));
+  v128.store(dst + 2 * stride, f32x4.mul(f32x4.sub(h1, h0), f32x4.splat(<f32>(1.0 / 6.0))));
+  v128.store(dst + 3 * stride, f32x4.add(f32x4.mul(h0, f32x4.splat(<f32>(1.0 / 6.0))), f32x4.mul(h1, f32x4.splat(<f32>(1.0 / 3.0)))));
+  v128.store(dst + 4 * stride, h1);
+}
+
+/** tap on four lanes: taps (kh, kw) of output channels k..k+3 (base = c * K + k), zeros past the filter. */
+// @ts-ignore: decorator
+@inline function tap4(g: usize, s: usize, base: usize, kh: i32, kw: i32): v128 {
+  return kh <= 2 && kw <= 2 ? v128.load(f(g, <usize>(kh * 3 + kw) * s + base)) : f32x4.splat(0);
+}
+
 /** Tap (kh, kw) of the HWIO 3x3 filter at float offset `base` (c * K + k), zero past the filter. */
 // @ts-ignore: decorator
 @inline function tap(g: usize, s: usize, base: usize, kh: i32, kw: i32): f32 {
@@ -64,17 +80,44 @@ export function wino42FilterBytes(C: i32, K: i32): i32 {
  * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK), channel
  * phaseSlot(a, b) * C + c, for input channels [c0, c1) (threads split channels), as packB-style
  * panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8] for the
- * input gradient's GEMM (4C -> K read backwards). tmp: 64 bytes of scratch.
+ * input gradient's GEMM (4C -> K read backwards). tmp: 320 bytes of scratch.
  */
 export function wino42Filter(g: usize, C: i32, K: i32, U: usize, transposed: i32, tmp: usize, c0: i32, c1: i32): void {
   const Cp = <usize>(4 * C);
   const uXi = (Cp * <usize>K) << 2;
   const s = <usize>C * <usize>K;
+  // The forward's panels hold lanes k..k+7 of a channel in one 32-byte row and consecutive
+  // channels in consecutive rows: eight output channels at a time, channels innermost, so each of
+  // the 25 panels is written as a stream of whole rows (their starts are multiples of 4 KB apart,
+  // and scattered partial rows thrashed one L1 set: 10x wino4Filter's time). The transposed layout
+  // and K % 8 != 0 go one channel at a time below.
+  const K8 = transposed == 0 && (K & 7) == 0 ? K : 0;
+  for (let a = 0; a < 2; a++) {
+    for (let b = 0; b < 2; b++) {
+      for (let k = 0; k < K8; k += 8) {
+        for (let c = c0; c < c1; c++) {
+          const cp = <usize>(phaseSlot(a, b) * C + c);
+          const base = <usize>c * <usize>K + <usize>k;
+          // t = G h, 5 rows of [column 0 lanes 0-3, 4-7, column 1 lanes 0-3, 4-7] at tmp.
+          g5v(tap4(g, s, base, a, b), tap4(g, s, base, 2 + a, b), tmp, 64);
+          g5v(tap4(g, s, base + 4, a, b), tap4(g, s, base + 4, 2 + a, b), tmp + 16, 64);
+          g5v(tap4(g, s, base, a, 2 + b), tap4(g, s, base, 2 + a, 2 + b), tmp + 32, 64);
+          g5v(tap4(g, s, base + 4, a, 2 + b), tap4(g, s, base + 4, 2 + a, 2 + b), tmp + 48, 64);
+          const dst = f(U, <usize>(k >> 3) * Cp * 8 + cp * 8);
+          for (let i: usize = 0; i < 5; i++) {
+            const row = tmp + i * 64;
+            g5v(v128.load(row), v128.load(row, 32), dst + i * 5 * uXi, uXi);
+            g5v(v128.load(row, 16), v128.load(row, 48), dst + i * 5 * uXi + 16, uXi);
+          }
+        }
+      }
+    }
+  }
   for (let c = c0; c < c1; c++) {
     for (let a = 0; a < 2; a++) {
       for (let b = 0; b < 2; b++) {
         const cp = <usize>(phaseSlot(a, b) * C + c);
-        for (let k = 0; k < K; k++) {
+        for (let k = K8; k < K; k++) {
           const base = <usize>c * <usize>K + <usize>k;
           // t = G h (5x2 at tmp, rows 8 bytes apart), one column of h at a time.
           g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 8);

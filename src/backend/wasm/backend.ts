@@ -13,6 +13,7 @@ import { createMemory, instantiate } from './loader.js';
 import type { WasmPlatform } from './platform.js';
 import { MAX_THREADS, WasmThreadPool } from './pool.js';
 import { makeConv2D, makeConv2DPool } from './kernels/conv.js';
+import { makeConv2DPointwise } from './kernels/conv-pointwise.js';
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './kernels/conv-grad.js';
 import { makeApplyOptimizer } from './kernels/optimizer.js';
 import { makeBiasActivationGrad } from './kernels/bias-activation-grad.js';
@@ -36,6 +37,7 @@ const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'wino25Filter', 'wino25Forward', 'wino42Filter', 'wino42Forward', 'wino42BackpropInput', 'wino42BackpropFilterPart', 'wino42FilterGradFinish', 'wino25BackpropInput', 'wino25BackpropFilterPart', 'wino25FilterGradFinish4',
   'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnMomentPart', 'bnGradSumsPart', 'bnApply', 'sgemmUPacked',
   'winoMRFilter', 'winoMRForward',
+  'depthwisePointwiseBlocks',
 ];
 
 export interface WasmBackendOptions {
@@ -79,11 +81,13 @@ function releasingOnFailure(heap: WasmHeap, table: KernelTable): KernelTable {
 
 function kernelTable(ctx: WasmContext): KernelTable {
   const pool2D = makePool2D(ctx);
+  const conv2D = makeConv2D(ctx);
+  const reduce = makeReduce(ctx), binary = makeBinary(ctx);
   return {
-    Binary: makeBinary(ctx), Unary: makeUnary(ctx), UnaryGrad: makeUnaryGrad(ctx), Where: makeWhere(ctx),
-    Reduce: makeReduce(ctx), ArgMax: makeArgMax(ctx), MatMul: makeMatMul(ctx), Transpose: makeTranspose(ctx),
+    Binary: binary, Unary: makeUnary(ctx), UnaryGrad: makeUnaryGrad(ctx), Where: makeWhere(ctx),
+    Reduce: reduce, ArgMax: makeArgMax(ctx), MatMul: makeMatMul(ctx), Transpose: makeTranspose(ctx),
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
-    Conv2D: makeConv2D(ctx), Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
+    Conv2D: conv2D, Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DPointwise: makeConv2DPointwise(ctx, { conv2D, reduce, binary }), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
     Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: pool2D, Pool2DGrad: makePool2DGrad(ctx),
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
