@@ -42,7 +42,7 @@ const CASES: [number[], number[], number, number, [number, number, number, numbe
   [[2, 9, 9, 8], [3, 3, 1, 8], 8, 2, [0, 1, 0, 1], 16, 'depthwisePointwiseBlocks'], // stride 2 after PyTorch-style padding
   [[2, 5, 7, 6], [3, 3, 1, 6], 6, 1, [1, 1, 1, 1], 12, 'depthwisePointwiseBlocks'], // C % 4 != 0, K % 8 != 0, 7 columns
   [[1, 4, 4, 128], [3, 3, 1, 128], 128, 2, [0, 1, 0, 1], 256, 'depthwisePointwiseBlocks'], // mobilenet-mini's last block
-  [[2, 6, 6, 4], [3, 3, 4, 8], 1, 1, [1, 1, 1, 1], 8, 'wino4Forward'], // a dense first conv: the two Conv2D kernels
+  [[2, 6, 6, 4], [3, 3, 4, 8], 1, 1, [1, 1, 1, 1], 8, 'winoMRForward'], // a dense first conv: the two Conv2D kernels (6x6 'same' takes F(3x3, 3x3) tiles)
 ];
 
 const ONE_BY_ONE = { strides: [1, 1] as [number, number], pad: [0, 0, 0, 0] as [number, number, number, number], dilations: [1, 1] as [number, number], groups: 1 };
