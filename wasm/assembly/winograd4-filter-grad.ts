@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) filter gradient over fixed image blocks (partials summed in order).
 import { f, fma, fms } from './simd';
-import { WG_ROWS, wgRows5x8, wgRows5x8Acc } from './winograd-gemm';
+import { WG_ROWS, wgRows4x8, wgRows4x8Acc } from './winograd-gemm';
 import { bt6, window6 } from './winograd4';
 
 // Winograd F(4x4, 3x3) filter gradient.
@@ -80,7 +80,7 @@ export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
 }
 
 /**
- * Bytes of one dU partial: 36 x [roundUp(C, 5) x roundUp(K, 8)] floats (the rows past C are the
+ * Bytes of one dU partial: 36 x [roundUp(C, WG_ROWS) x roundUp(K, 8)] floats (the rows past C, if any, are the
  * GEMM's padding; wino25BackpropFilterPart uses the first 36 x C x roundUp(K, 8)).
  */
 export function wino4FilterGradPartBytes(C: i32, K: i32): i32 {
@@ -134,15 +134,15 @@ function inputQuadT(src: usize, rs: usize, c: usize, cs: usize, quad: usize, tmp
 }
 
 /**
- * Computes dU (36 x [roundUp(C, 5) x Kp], overwritten; rows past C are padding) over images
+ * Computes dU (36 x [roundUp(C, WG_ROWS) x Kp], overwritten; rows past C are padding) over images
  * [n0, n1) for a 3x3 stride-1 conv of x [N, H, W, C] zero-padded by padT rows above and padL
  * columns left (read in place: edge windows are gathered with zeros) with output gradient dy
  * [N, OH, OW, K];
  * ws is scratch (wino4FilterGradWorkspaceBytes). C % 4 == 0, K % 4 == 0. Finish with
  * wino4FilterGradFinish4.
  *
- * The GEMM dU_xi (+)= V_xi^T G_xi runs on wgRows5x8(Acc) (five channels x all Kp/8 panels per call): the
- * input transform writes V transposed, VT [36][roundUp(C, 5)][cp] (each channel's tiles
+ * The GEMM dU_xi (+)= V_xi^T G_xi runs on wgRows4x8(Acc) (four channels x all Kp/8 panels per call): the
+ * input transform writes V transposed, VT [36][roundUp(C, WG_ROWS)][cp] (each channel's tiles
  * contiguous, four tiles transposed at a time), so the depth (tiles) is contiguous in A; the
  * output-gradient transform writes packed panels G [36][Kp/8][cp][8]. A pass takes cp tiles
  * (passTiles), its last partial group of four padded with zero tiles.
@@ -207,8 +207,8 @@ export function wino4BackpropFilter(
     for (let xi: usize = 0; xi < 36; xi++) {
       const vx = VT + xi * vXi, gx = G + xi * gXi, ux = dU + xi * uXi;
       for (let c: usize = 0; c < Cr; c += WG_ROWS) {
-        if (tc == t0) wgRows5x8(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
-        else wgRows5x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        if (tc == t0) wgRows4x8(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        else wgRows4x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
     }
   }

@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) input gradient, the adjoint of the forward (winograd4.ts).
 import { f, fma, fms } from './simd';
-import { WG_ROWS, wgRows5x8 } from './winograd-gemm';
+import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
 import { dyTile } from './winograd4-filter-grad';
 
 // Winograd F(4x4, 3x3) input gradient, as the adjoint of wino4Forward:
@@ -82,7 +82,7 @@ export function wino4BackpropInput(
     for (let xi = 0; xi < 36; xi++) {
       const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows5x8(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cz) << 2), Cz << 2, C >> 3);
+        wgRows4x8(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cz) << 2), Cz << 2, C >> 3);
       }
     }
     // inverse transform B M_t B^T (6x6 per channel), scatter-added into dx inside the image.

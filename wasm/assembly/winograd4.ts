@@ -2,7 +2,7 @@
 // bias, relu and an optional 2x2 pool fused into the output transform.
 import { pool2x2At } from './pool';
 import { f, fma, fms, relu4 } from './simd';
-import { WG_ROWS, wgRows5x8 } from './winograd-gemm';
+import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
 
 // Winograd F(4x4, 3x3): 6x6 input tiles, 36 GEMMs per chunk, 4x4 output tiles.
 // B^T, G, A^T are the standard interpolation-point (0, +-1, +-2) matrices (Lavin & Gray 2016).
@@ -229,7 +229,7 @@ export function wino4Forward(
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows5x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kz) << 2), Kz << 2, K >> 3);
+        wgRows4x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kz) << 2), Kz << 2, K >> 3);
       }
     }
     const yRow = (<usize>OW * Kz) << 2;
