@@ -3,6 +3,17 @@
 // instead of once per 4x8 tile.
 import { fma } from './simd';
 
+/**
+ * Bytes between two of the 36 components of a Winograd GEMM operand (V, M, G: `bytes` each): whole
+ * 64-byte lines, an odd number of them. A tile's transform stores (and the output transform loads)
+ * one vector per component; with an even multiple of lines the 36 fall in a few L1 sets and evict
+ * each other (44 tiles x 128 channels = 352 lines: two sets).
+ */
+// @ts-ignore: decorator
+@inline export function componentBytes(bytes: usize): usize {
+  return (((bytes + 63) >> 6) | 1) << 6;
+}
+
 /** Rows (tiles) per wgRows4x8 call: the Winograd drivers pad their tile chunks to a multiple of it. */
 export const WG_ROWS = 4;
 

@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) filter gradient over fixed image blocks (partials summed in order).
 import { f, fma, fms } from './simd';
-import { WG_ROWS, wgRows4x8, wgRows4x8Acc } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRows4x8, wgRows4x8Acc } from './winograd-gemm';
 import { bt6, window6 } from './winograd4';
 
 // Winograd F(4x4, 3x3) filter gradient.
@@ -61,22 +61,10 @@ import { bt6, window6 } from './winograd4';
   return (C + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
 }
 
-/**
- * Bytes between two components of G (the packed dy transforms, [Kp/8][cp][8] each): whole 64-byte
- * lines, an odd number of them. dyTile stores a tile's 36 components that far apart; with an even
- * multiple of lines they fall in a few L1 sets (K = 128: 44 x 128 floats = 352 lines, every other
- * component in the same set), and the stores evict each other.
- */
-// @ts-ignore: decorator
-@inline function componentBytes(cp: usize, Kp: usize): usize {
-  const lines = (((cp * Kp) << 2) + 63) >> 6;
-  return (lines | 1) << 6;
-}
-
 /** Workspace bytes for wino4BackpropFilter. */
 export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
   const Kp = (K + 7) & ~7, cp = passTiles(chunk);
-  return 36 * cp * dURows(C) * 4 + 36 * <i32>componentBytes(<usize>cp, <usize>Kp) + 4 * 36 * C * 4 + 36 * 16 * 6 + 256;
+  return 36 * cp * dURows(C) * 4 + 36 * <i32>componentBytes((<usize>cp * <usize>Kp) << 2) + 4 * 36 * C * 4 + 36 * 16 * 6 + 256;
 }
 
 /**
@@ -156,8 +144,8 @@ export function wino4BackpropFilter(
   const Cz = <usize>C, Kz = <usize>K, Kp = <usize>((K + 7) & ~7), Cr = <usize>dURows(C);
   const cp = passTiles(chunk), cpz = <usize>cp;
   const VT = ws; // [36][Cr][cp]
-  const G = VT + ((36 * cpz * Cr) << 2); // [36][Kp/8][cp][8], components gXi bytes apart
-  const gXi = componentBytes(cpz, Kp);
+  const G = VT + ((36 * cpz * Cr) << 2); // [36][Kp/8][cp][8], components gXi bytes apart (componentBytes)
+  const gXi = componentBytes((cpz * Kp) << 2);
   const quad = G + 36 * gXi; // 4 x 36 v128
   const tmp = quad + 4 * 576; // 36 v128
   const srcs = tmp + 576; // 4 window addresses, then their 4 row strides

@@ -2,7 +2,7 @@
 // bias, relu and an optional 2x2 pool fused into the output transform.
 import { pool2x2At } from './pool';
 import { f, fma, fms, relu4 } from './simd';
-import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
 
 // Winograd F(4x4, 3x3): 6x6 input tiles, 36 GEMMs per chunk, 4x4 output tiles.
 // B^T, G, A^T are the standard interpolation-point (0, +-1, +-2) matrices (Lavin & Gray 2016).
@@ -171,8 +171,8 @@ function wino4FilterScalar(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i
 
 /** Workspace bytes for wino4Forward with `chunk` tiles per pass (rounded up to WG_ROWS). */
 export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
-  return 36 * rows * (C + K) * 4 + 36 * C * 4 + 36 * 16 + 256;
+  const rows = <usize>((chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS);
+  return 36 * <i32>(componentBytes((rows * <usize>C) << 2) + componentBytes((rows * <usize>K) << 2)) + 36 * C * 4 + 36 * 16 + 256;
 }
 
 /**
@@ -191,12 +191,12 @@ export function wino4Forward(
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K;
   chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
-  const V = ws; // [36][chunk][C]
-  const M = V + ((36 * <usize>chunk * Cz) << 2); // [36][chunk][K]
-  const tmp = M + ((36 * <usize>chunk * Kz) << 2) + 64; // 36 v128
+  const vXi = componentBytes((<usize>chunk * Cz) << 2);
+  const mXi = componentBytes((<usize>chunk * Kz) << 2);
+  const V = ws; // [36][chunk][C], components vXi bytes apart
+  const M = V + 36 * vXi; // [36][chunk][K], components mXi bytes apart
+  const tmp = M + 36 * mXi + 64; // 36 v128
   const patch = tmp + 36 * 16; // [36][C] gathered edge patch
-  const vXi = (<usize>chunk * Cz) << 2;
-  const mXi = (<usize>chunk * Kz) << 2;
   const uXi = (Cz * Kz) << 2;
   const rowB = (<usize>W * Cz) << 2;
   const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
