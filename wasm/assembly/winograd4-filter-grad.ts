@@ -68,11 +68,22 @@ export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
 }
 
 /**
- * Bytes of one dU partial: 36 x [roundUp(C, WG_ROWS) x roundUp(K, 8)] floats (the rows past C, if any, are the
- * GEMM's padding; wino25BackpropFilterPart uses the first 36 x C x roundUp(K, 8)).
+ * Bytes of one dU partial: 36 components of [roundUp(C, WG_ROWS) x roundUp(K, 8)] floats, dUComponentBytes
+ * apart (the rows past C, if any, are the GEMM's padding; wino25BackpropFilterPart uses the first
+ * 36 x C x roundUp(K, 8) floats).
  */
 export function wino4FilterGradPartBytes(C: i32, K: i32): i32 {
-  return 36 * dURows(C) * ((K + 7) & ~7) * 4;
+  return 36 * <i32>dUComponentBytes(C, (K + 7) & ~7);
+}
+
+/**
+ * Bytes between two components of a dU partial (componentBytes): [dURows(C) x Kp] floats are a
+ * power-of-two multiple of 4 KB for every cifar-vgg layer, so the finish's 36 x parts loads per
+ * output group all fell in one L1 set.
+ */
+// @ts-ignore: decorator
+@inline function dUComponentBytes(C: i32, Kp: i32): usize {
+  return componentBytes((<usize>dURows(C) * <usize>Kp) << 2);
 }
 
 /**
@@ -151,7 +162,7 @@ export function wino4BackpropFilter(
   const srcs = tmp + 576; // 4 window addresses, then their 4 row strides
   const patch = srcs + 32; // 4 x [36][C] gathered edge windows
   const vXi = (cpz * Cr) << 2;
-  const uXi = (Cr * Kp) << 2;
+  const uXi = dUComponentBytes(C, <i32>Kp);
   const rowT = cpz << 2; // one channel's row of VT
   const rowB = (<usize>W * Cz) << 2;
   const cs = Cz << 2;
@@ -220,7 +231,7 @@ export function wino4BackpropFilter(
  */
 export function wino4FilterGradFinish4(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, flags: i32, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;
-  const uXi = (<usize>dURows(C) * <usize>Kp) << 2;
+  const uXi = dUComponentBytes(C, Kp);
   const h = tmp + 36 * 16;
   const o = h + 18 * 16;
   for (let c = c0; c < c1; c++) {
