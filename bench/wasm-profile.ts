@@ -11,7 +11,8 @@
  * Runtime), on the seed CNN or any --model (MNIST test images or seeded synthetic data).
  *
  * --shapes splits each kernel id by its inputs' shapes and attributes (the kernel table is wrapped,
- * so the times include only the kernel itself, not the engine's bookkeeping).
+ * so the times include only the kernel itself, not the engine's bookkeeping), and prints the
+ * effective GF/s of conv and MatMul calls (direct-algorithm operations / time).
  */
 // As the Node entry does: unreachable tensors are reclaimed without waiting for the event loop,
 // so a PyTorch-style loop (which never yields here) runs as it does in a user's program.
@@ -27,16 +28,54 @@ import { BENCH_MODELS, type BenchModelName, benchProgram } from '../src/cli/benc
 import { Random } from '../src/tensor/random.js';
 import { withScope } from '../src/tensor/scope.js';
 
-/** Times every kernel of the active backend under a key naming its input shapes and attributes. */
-function wrapKernels(record: (key: string, ms: number) => void): void {
-  const table = engine.backend.kernels as unknown as Record<string, (inputs: Record<string, unknown>, attrs: Record<string, unknown>) => TensorInfo>;
+type KernelOutputInfo = TensorInfo | TensorInfo[];
+
+/**
+ * Floating-point operations of a conv or MatMul call as the direct algorithm counts them (2 per
+ * multiply-add, whatever algorithm the kernel runs: Winograd's GF/s can pass the FMA roof), else 0.
+ * Filters are HWIO with I = inChannels / groups, so N OH OW O KH KW I multiply-adds each way.
+ */
+function directFlops(id: string, inputs: Record<string, unknown>, attrs: Record<string, unknown>, out: KernelOutputInfo): number {
+  const info = (name: string) => inputs[name] as TensorInfo;
+  const first = Array.isArray(out) ? out[0]! : out;
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  switch (id) {
+    case 'Conv2D':
+    case 'Conv2DPool': {
+      const [kh, kw, i] = info('filter').shape as number[];
+      return 2 * size(first.shape) * kh! * kw! * i!;
+    }
+    case 'Conv2DBackpropInput': {
+      const [kh, kw, i] = info('filter').shape as number[];
+      return 2 * size(info('dy').shape) * kh! * kw! * i!;
+    }
+    case 'Conv2DBackpropFilter': {
+      const [kh, kw, i] = attrs['filterShape'] as number[];
+      return 2 * size(info('dy').shape) * kh! * kw! * i!;
+    }
+    case 'MatMul': {
+      const a = info('a').shape;
+      const inner = attrs['transposeA'] === true ? a[a.length - 2]! : a[a.length - 1]!;
+      return 2 * size(first.shape) * inner;
+    }
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Times every kernel of the active backend under a key naming its input shapes and attributes,
+ * with the direct algorithm's operations of the call (for GF/s).
+ */
+function wrapKernels(record: (key: string, ms: number, flops: number) => void): void {
+  const table = engine.backend.kernels as unknown as Record<string, (inputs: Record<string, unknown>, attrs: Record<string, unknown>) => KernelOutputInfo>;
   for (const [id, fn] of Object.entries(table)) {
     table[id] = (inputs, attrs) => {
       const shapes = Object.values(inputs).filter((v): v is TensorInfo => v !== undefined && !Array.isArray(v)).map((t) => t.shape.join('x'));
-      const a = Object.entries(attrs ?? {}).filter(([k]) => ['op', 'mode', 'axes', 'activation'].includes(k)).map(([, v]) => String(v));
+      const a = Object.entries(attrs ?? {}).filter(([k]) => ['op', 'mode', 'axes', 'activation', 'strides', 'groups'].includes(k)).map(([k, v]) => (k === 'strides' ? `s${String(v).split(',')[0]}` : k === 'groups' ? (v === 1 ? '' : `g${String(v)}`) : String(v))).filter((v) => v !== '');
       const t = performance.now();
       const out = fn(inputs, attrs);
-      record(`${id}(${[...shapes, ...a].join(' ')})`, performance.now() - t);
+      record(`${id}(${[...shapes, ...a].join(' ')})`, performance.now() - t, directFlops(id, inputs, attrs ?? {}, out));
       return out;
     };
   }
@@ -64,11 +103,14 @@ function profiledStep(): { step: (s: number) => void } {
     if (model === undefined) throw new Error(`wasm-profile: unknown --model '${zoo}'`);
     const { program } = benchProgram(model, arg('api', '') === 'nn' ? 'nn' : model.kerasApi, 1);
     // MNIST models (lenet5) train on MNIST, the others on seeded synthetic 32x32x3 data.
-    if (model.data === 'mnist') return { step: (s) => program.trainStep(...batches[s % 16]!) };
+    if (model.data === 'mnist') {
+      const prepared = batches.map(([x, y]) => program.prepare(x, y));
+      return { step: (s) => program.trainStep(...prepared[s % 16]!) };
+    }
     const rng = new Random(3);
     const x = tensor(Float32Array.from({ length: B * 32 * 32 * 3 }, () => rng.uniform()), [B, 32, 32, 3]);
-    const y = toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10);
-    return { step: () => program.trainStep(x, y) };
+    const batch = program.prepare(x, toCategorical(Int32Array.from({ length: B }, (_, i) => i % 10), 10));
+    return { step: () => program.trainStep(...batch) };
   }
   const model = mnistCnn({ seed: 1 });
   model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
@@ -96,9 +138,11 @@ for (let s = 0; s < 5; s++) step(s);
 
 const ms = new Map<string, number>();
 const calls = new Map<string, number>();
-const record = (id: string, t: number): void => {
+const flops = new Map<string, number>();
+const record = (id: string, t: number, ops = 0): void => {
   ms.set(id, (ms.get(id) ?? 0) + t);
   calls.set(id, (calls.get(id) ?? 0) + 1);
+  flops.set(id, (flops.get(id) ?? 0) + ops);
 };
 if (process.argv.includes('--shapes')) wrapKernels(record);
 else engine.observer = record;
@@ -127,5 +171,8 @@ if (waited) {
   console.log(`main thread waiting for workers, ms/step: ${top.map(([n, ms]) => `${n} ${(ms / (steps + 5)).toFixed(3)}`).join(', ')}`);
 }
 for (const [id, t] of [...ms.entries()].sort((a, b) => b[1] - a[1])) {
-  console.log(`  ${id.padEnd(process.argv.includes('--shapes') ? 60 : 22)} ${(t / steps).toFixed(3).padStart(8)} ms  ${((calls.get(id) ?? 0) / steps).toFixed(1).padStart(5)} calls/step`);
+  const ops = flops.get(id) ?? 0;
+  // Direct-algorithm GF/s (--shapes): against the 128-bit roof of DESIGN.md's table.
+  const gflops = ops > 0 ? `  ${(ops / t / 1e6).toFixed(1).padStart(6)} GF/s` : '';
+  console.log(`  ${id.padEnd(process.argv.includes('--shapes') ? 60 : 22)} ${(t / steps).toFixed(3).padStart(8)} ms  ${((calls.get(id) ?? 0) / steps).toFixed(1).padStart(5)} calls/step${gflops}`);
 }

@@ -2,14 +2,16 @@
  * Conv2DPool, a conv and the pooling that follows it in one kernel call:
  * - on every backend it equals Conv2D then Pool2D bit for bit, on the fused paths (plain 2x2
  *   max/min after a first-layer direct conv with an even output height, or after a Winograd conv)
- *   and the fallbacks (odd height, avg, other conv algorithms), on 1 and 2 threads;
+ *   and the fallbacks (odd height, avg, other conv algorithms), on 1 and 2 threads, and its pooled
+ *   map alone (`poolOnly`, what inference asks for) is the same up to a Winograd tile's rounding;
  * - a Sequential's Conv2D -> pooling pair runs it (the pool op picks the stored result up, no
  *   Pool2D call) and gives the same outputs and gradients as the layers run one by one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradients } from '../src/autograd/backward.js';
-import { engine } from '../src/backend/engine.js';
+import { noGrad } from '../src/autograd/grad-mode.js';
+import { engine, memory } from '../src/backend/engine.js';
 import type { Pool2DAttrs, PoolMode } from '../src/backend/kernels.js';
 import { Conv2D } from '../src/layers/conv2d.js';
 import { Flatten } from '../src/layers/flatten.js';
@@ -69,6 +71,20 @@ describe('Conv2DPool kernel', () => {
         assert.deepEqual(pooled!.shape, pooled0.shape, title);
         assert.deepEqual(bitsOf(y!), bitsOf(y0), `${backend} ${title}: y`);
         assert.deepEqual(bitsOf(pooled!), bitsOf(pooled0), `${backend} ${title}: pooled`);
+        // Inference asks for the pooled map alone (the fused kernels then never write y). The same
+        // values, up to the rounding of another Winograd tile where one computes fewer outputs
+        // (11x11 -> 10x10 in F(5x5, 3x3): test/wasm-winograd-mr.test.ts checks it against ref).
+        const handles = memory().handles;
+        const only = engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...attrs, pool, poolOnly: true });
+        assert.equal(only.length, 1, title);
+        assert.equal(memory().handles, handles + 1, `${backend} ${title}: the pooled map is the one block left`);
+        assert.deepEqual(only[0]!.shape, pooled0.shape, title);
+        const want = Float32Array.from(pooled0.dataSync()), got = Float32Array.from(only[0]!.dataSync());
+        // (The scale of the rounding is the conv's, before relu6 clamps it.)
+        const linear = Float32Array.from(engine.runKernel('Conv2D', { x, filter, bias }, { ...attrs, activation: 'linear' }).dataSync());
+        const scale = linear.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+        const worst = want.reduce((m, v, i) => Math.max(m, Math.abs(v - got[i]!)), 0);
+        assert.ok(worst <= 1e-5 * scale, `${backend} ${title}: pooled alone, max error ${worst} (scale ${scale})`);
       });
       engine.setBackend('ref');
     });
@@ -99,6 +115,10 @@ describe('Sequential Conv2D -> pooling', () => {
       assert.equal(calls.get('Conv2DPool'), 1);
       assert.equal(calls.get('Pool2D'), 1);
       const oneByOne = m.layers.reduce((h, layer) => layer.apply(h), x);
+      assert.deepEqual(bitsOf(fused!), bitsOf(oneByOne));
+      // Without a graph the op asks the kernel for the pooled map alone: the same values.
+      const inferred = noGrad(() => kernelCalls(() => { fused = m.apply(x); }));
+      assert.equal(inferred.get('Conv2DPool'), 1);
       assert.deepEqual(bitsOf(fused!), bitsOf(oneByOne));
       const grads = (y: () => Tensor) => gradients(ops.sum(ops.mul(y(), y())), m.trainableWeights).map((g) => bitsOf(g!));
       assert.deepEqual(grads(() => m.apply(x)), grads(() => m.layers.reduce((h, layer) => layer.apply(h), x)));

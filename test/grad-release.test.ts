@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backward } from '../src/autograd/backward.js';
+import { registrationCount } from '../src/tensor/reclamation.js';
 import * as nn from '../src/nn/index.js';
 import * as ops from '../src/ops/index.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -59,5 +60,26 @@ describe('leaf gradient release', () => {
     opt.step();
     opt.zeroGrad();
     assert.deepEqual(Array.from(mine.dataSync()), [0.5, 0.5, 0.5]);
+  });
+
+  it('two leaves given one gradient tensor (add passes dy to both) each own a copy: clearing one keeps the other', () => {
+    const a = new nn.Parameter(ops.tensor([1, 2], [2]));
+    const b = new nn.Parameter(ops.tensor([3, 4], [2]));
+    backward(ops.sum(ops.add(a, b)));
+    assert.notEqual(a.peekGrad(), b.peekGrad());
+    a.grad = null;
+    assert.deepEqual(Array.from(b.grad!.dataSync()), [1, 1]);
+  });
+
+  it('a parameter\'s own gradient needs no collector registration until user code reads it', () => {
+    const { w, loss } = setup();
+    const l = loss();
+    const before = registrationCount();
+    backward(l);
+    // The loss and its graph were made outside any scope; backward itself registers nothing.
+    assert.equal(registrationCount() - before, 0);
+    const g = w.grad!;
+    assert.equal(registrationCount() - before, 2, 'read through .grad, it is watched (its token and its storage)');
+    assert.deepEqual(Array.from(g.dataSync()), [2, -4, 6]);
   });
 });

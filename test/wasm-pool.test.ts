@@ -48,3 +48,23 @@ describe('wasm pooling', () => {
     engine.setBackend('ref');
   });
 });
+
+describe('wasm 2x2 pooling with NaN and signed zeros', () => {
+  it('picks the reference winner bit for bit (NaN never beats, ties keep the first)', () => {
+    const rng = new Random(6);
+    const pick = [Number.NaN, -0, 0, 1, -1];
+    const shape = [2, 8, 10, 8];
+    const xv = Float32Array.from({ length: 2 * 8 * 10 * 8 }, () => pick[rng.int(pick.length)]!);
+    const bits = (v: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(v).buffer));
+    for (const mode of ['max', 'min'] as const) {
+      const attrs = { mode, poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] } as KernelAttrs<'Pool2D'>;
+      const run = (backend: string) => {
+        engine.setBackend(backend);
+        return bits(engine.runKernel('Pool2D', { x: ops.tensor(xv, shape) }, attrs).dataSync());
+      };
+      const ref = run('ref');
+      for (const backend of ['wasm-pool-1t', 'wasm-pool-2t']) assert.deepEqual(run(backend), ref, `${backend} ${mode}`);
+    }
+    engine.setBackend('ref');
+  });
+});

@@ -17,15 +17,20 @@ const BACKENDS = ['wasm-wino25-1t', 'wasm-wino25-2t'] as const;
 type Pad = [number, number, number, number];
 interface Case { N: number; H: number; W: number; C: number; K: number; pad: Pad }
 
-describe('wasm Winograd F(2x2, 5x5) forward', () => {
+// Outputs that F(4x4, 5x5) covers with a quarter fewer GEMM rows run it instead of F(2x2, 5x5)
+// (conv-winograd-mr.ts; test/wasm-winograd-mr.test.ts): the kernel each case must dispatch.
+const F22 = 'wino25Forward', F44 = 'winoMRForward';
+
+describe('wasm Winograd F(2x2, 5x5) forward (and F(4x4, 5x5) where it takes over)', () => {
   const rng = new Random(25);
   const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
-  const cases: Case[] = [
-    { N: 6, H: 12, W: 12, C: 20, K: 20, pad: [0, 0, 0, 0] }, // LeNet-5's conv2 (8x8 output: whole tiles)
-    { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // odd output height: edge tiles
-    { N: 2, H: 9, W: 7, C: 8, K: 12, pad: [2, 2, 2, 2] }, // 'same' padding, odd width
-    { N: 5, H: 6, W: 7, C: 12, K: 4, pad: [0, 0, 0, 0] }, // 2x3 output: a half tile per image
-    { N: 2, H: 16, W: 13, C: 16, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
+  const cases: (Case & { kernel: string })[] = [
+    { N: 6, H: 12, W: 12, C: 20, K: 20, pad: [0, 0, 0, 0], kernel: F44 }, // LeNet-5's conv2 (8x8 output: whole tiles)
+    { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0], kernel: F44 }, // odd output height: edge tiles
+    { N: 2, H: 9, W: 7, C: 8, K: 12, pad: [2, 2, 2, 2], kernel: F44 }, // 'same' padding, odd width
+    { N: 5, H: 6, W: 7, C: 12, K: 4, pad: [0, 0, 0, 0], kernel: F22 }, // 2x3 output: a half tile per image
+    { N: 3, H: 7, W: 6, C: 8, K: 12, pad: [0, 0, 0, 0], kernel: F22 }, // 3x2 output, K % 8 == 4
+    { N: 2, H: 16, W: 13, C: 16, K: 24, pad: [1, 0, 2, 1], kernel: F44 }, // uneven padding
   ];
   it('matches the reference (bias, relu, neither), identically on 1 and 2 threads', () => {
     for (const c of cases) {
@@ -33,7 +38,7 @@ describe('wasm Winograd F(2x2, 5x5) forward', () => {
         const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, activation };
         const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([5, 5, c.C, c.K]), bias: bias ? randn([c.K]) : undefined };
         const title = `${c.N}x${c.H}x${c.W}x${c.C} 5x5->${c.K} pad ${c.pad} bias ${bias} ${activation}`;
-        checkKernelAgainstRef(title, BACKENDS, 'Conv2D', inputs, attrs, 'wino25Forward');
+        checkKernelAgainstRef(title, BACKENDS, 'Conv2D', inputs, attrs, c.kernel);
       }
     }
     engine.setBackend('ref');

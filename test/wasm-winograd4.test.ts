@@ -41,7 +41,7 @@ describe('wasm Winograd F(4x4, 3x3) forward', () => {
     { N: 7, H: 9, W: 7, C: 12, K: 24, pad: SAME }, // 14 tiles: 5-row blocks padded
     { N: 2, H: 16, W: 13, C: 20, K: 16, pad: [1, 0, 2, 1] }, // uneven padding
     { N: 2, H: 5, W: 6, C: 8, K: 8, pad: [2, 2, 2, 2] }, // padding 2: windows with two zero rows and columns
-    { N: 2, H: 4, W: 3, C: 4, K: 8, pad: [3, 1, 1, 3] }, // windows wider than the image on both sides
+    { N: 2, H: 4, W: 2, C: 4, K: 8, pad: [3, 1, 1, 3] }, // windows wider than the image on both sides (a 6x4 output: the 6x5 of W = 3 now runs F(5x5, 3x3))
   ];
   it('matches the reference (bias and relu, or neither), identically on 1 and 2 threads', () => {
     for (const c of cases) {

@@ -116,10 +116,16 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
   const leaves = order.filter((t) => t.requiresGrad && t.gradNode === null);
   withScope(() => {
     const grads = gradients(y, leaves, dy ?? undefined);
+    const given = new Set<Tensor>();
     return noGrad(() =>
       leaves.map((leaf, i) => {
-        const g = grads[i];
+        let g = grads[i];
         const held = leaf.peekGrad();
+        // One tensor can be the gradient of two leaves (add's rule passes dy to both inputs): each
+        // leaf owns its gradient and frees it when it is replaced, so the second gets a copy, as
+        // PyTorch's AccumulateGrad copies a gradient something else still holds.
+        if (g !== null && g !== dy && held === null && given.has(g)) g = engine.runKernel('Cast', { x: g }, { dtype: g.dtype });
+        if (g !== null) given.add(g);
         // The gradient given as dy (a leaf differentiated directly) stays the caller's tensor.
         if (g !== null && g === dy) leaf.grad = held === null ? g : addGradients(held, g);
         else if (g !== null) leaf.setOwnGrad(held === null ? g : addGradients(held, g));

@@ -144,11 +144,12 @@ export interface KernelSpecs {
   /**
    * [y, pooled]: Conv2D's y and Pool2D(y, `pool`) from one kernel call, so a backend can pool each
    * output row while it is still in cache instead of reading y back (the first layer's 5.5 MB at
-   * batch 64). Equal to Conv2D then Pool2D.
+   * batch 64). Equal to Conv2D then Pool2D. With `poolOnly` the output is [pooled] alone: no graph
+   * will read y (inference), so a backend need not write it to memory.
    */
   Conv2DPool: {
     inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
-    attrs: Conv2DAttrs & { activation: FusedActivation; pool: Pool2DAttrs };
+    attrs: Conv2DAttrs & { activation: FusedActivation; pool: Pool2DAttrs; poolOnly?: boolean };
     output: TensorInfo[];
   };
   /** dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. */

@@ -23,6 +23,13 @@ export type BenchApi = (typeof BENCH_APIS)[number];
 
 /** One model in one API: a training step on a batch (NHWC images, one-hot labels) and inference. */
 export interface BenchProgram {
+  /**
+   * A batch (NHWC images, one-hot labels) as this API's data pipeline yields it, made once before
+   * timing: Keras takes it as it is; a PyTorch-style loop gets NCHW images and class indices, as a
+   * DataLoader yields them, so converting labels is not charged to its training step.
+   */
+  prepare(x: Tensor, y: Tensor): [Tensor, Tensor];
+  /** One training step on a prepared batch. */
   trainStep(x: Tensor, y: Tensor): void;
   /** Runs inference over x in batches (the nn program returns the predicted classes). */
   predict(x: Tensor, batchSize: number): Tensor;
@@ -38,6 +45,7 @@ export function seedCnnProgram(api: BenchApi, seed: number): BenchProgram {
 /** A compiled Keras-style model (Sequential or functional) as a bench program. */
 export function kerasProgram(model: Trainer): BenchProgram {
   return {
+    prepare: (x, y) => [x, y],
     trainStep: (x, y) => void model.trainOnBatch(x, y),
     predict: (x, batchSize) => model.predict(x, { batchSize }) as Tensor,
   };
@@ -93,16 +101,18 @@ function toNchw(x: Tensor): Tensor {
 }
 
 /**
- * An nn module trained as PyTorch trains it: zeroGrad, cross-entropy on its output (logits, or
- * log-probabilities, for which crossEntropy's log-softmax changes nothing), backward, step. Inference
+ * An nn module trained as PyTorch trains it, on NCHW batches with class-index labels: zeroGrad,
+ * cross-entropy on its output (logits, or log-probabilities, for which crossEntropy's log-softmax
+ * changes nothing), backward, step. Inference
  * runs in eval mode (BatchNorm's running statistics) without gradients, batch by batch, and returns
  * the predicted classes.
  */
 export function nnModuleProgram(net: nn.Module, optimizer: { zeroGrad(): void; step(): void }): BenchProgram {
   return {
-    trainStep: (x, y) => {
+    prepare: (x, y) => [toNchw(x), argMax(y, 1)],
+    trainStep: (x, labels) => {
       optimizer.zeroGrad();
-      backward(nn.F.crossEntropy(net.forward(toNchw(x)), argMax(y, 1)));
+      backward(nn.F.crossEntropy(net.forward(x), labels));
       optimizer.step();
     },
     predict: (x, batchSize) => noGrad(() => {

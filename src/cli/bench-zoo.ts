@@ -103,7 +103,8 @@ function median(values: number[]): number {
 }
 
 function timeTraining(program: BenchProgram, data: BenchData, warmup: number, steps: number) {
-  const batch = (s: number) => data.batches[s % data.batches.length]!;
+  const prepared = data.batches.map(([x, y]) => program.prepare(x, y));
+  const batch = (s: number) => prepared[s % prepared.length]!;
   for (let s = 0; s < warmup; s++) program.trainStep(...batch(s));
   const kernelCalls = countKernels(() => program.trainStep(...batch(warmup)));
   const stepMs: number[] = [];

@@ -59,7 +59,7 @@ function batchOf(images: Tensor, labels: Tensor, step: number, batch: number): [
 }
 
 function trainThroughput(program: BenchProgram, data: Mnist, steps: number, warmup: number): { samplesPerSec: number; kernelCalls: BackendBench['kernelCalls'] } {
-  const batches = Array.from({ length: Math.min(steps, 50) }, (_, i) => batchOf(data.trainImages, data.trainLabels, i, TRAIN_BATCH));
+  const batches = Array.from({ length: Math.min(steps, 50) }, (_, i) => program.prepare(...batchOf(data.trainImages, data.trainLabels, i, TRAIN_BATCH)));
   for (let s = 0; s < warmup; s++) program.trainStep(...batches[s % batches.length]!);
   const kernelCalls = countKernels(() => program.trainStep(...batches[0]!));
   const t0 = performance.now();

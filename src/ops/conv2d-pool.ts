@@ -9,6 +9,7 @@
  * Example: conv2dPool(x, w, { bias: b, activation: 'relu' }, { mode: 'max', poolSize: 2 }) equals
  * maxPool2d(conv2d(x, w, { bias: b, activation: 'relu' }), 2) and so do its gradients.
  */
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { FusedActivation, Pool2DAttrs, PoolMode } from '../backend/kernels.js';
@@ -36,13 +37,21 @@ function conv2dPoolNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, pool:
   const { attrs, bias, activation, outShape } = convKernelArgs(x, filter, options);
   const { outShape: _, ...poolAttrs } = pool2dAttrs(pool.mode, outShape, pool.poolSize, { strides: pool.strides, padding: pool.padding });
   // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
-  const [y, pooled] = engine.runKernelOutputs('Conv2DPool', { x, filter, bias: bias ?? undefined }, Object.assign({}, attrs, { activation, pool: poolAttrs }));
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
+  const kernelInputs = { x, filter, bias: bias ?? undefined };
+  // Without a graph (inference) nothing reads y: the kernel writes the pooled map alone.
+  if (!willRecord(inputs)) return engine.runKernelOutputs('Conv2DPool', kernelInputs, Object.assign({}, attrs, { activation, pool: poolAttrs, poolOnly: true }))[0]!;
+  const [y, pooled] = engine.runKernelOutputs('Conv2DPool', kernelInputs, Object.assign({}, attrs, { activation, pool: poolAttrs }));
   // y, the conv's output before pooling, is private: only the gradient rule reads it.
   return record('conv2dPool', pooled!, inputs, (dy) => {
     const [g, db] = poolEpilogueGrads(dy, y!, activation, bias !== null, poolAttrs);
     return convInputGrads(g, db, x, filter, attrs);
   }, [y!]);
+}
+
+/** Will `record` attach a gradient rule to an output of these inputs (its own condition)? */
+function willRecord(inputs: readonly Tensor[]): boolean {
+  return isGradEnabled() && inputs.some((t) => t.needsGrad);
 }
 
 /** [dz, dbias] at the conv's pre-activation output z for upstream dy at the pooled output. */

@@ -41,13 +41,26 @@ function groupByUpdate(steps: readonly VariableStep[]): number[][] {
   let last: OptimizerUpdate | null = null;
   let key = '';
   steps.forEach((s, i) => {
-    // Keras-style optimizers pass one update object for the whole step.
-    if (s.update !== last) [last, key] = [s.update, updateKey(s.update)];
+    // Keras-style optimizers pass one update object for the whole step; PyTorch-style ones one
+    // per parameter, usually equal to the previous one (compared field by field: no key string;
+    // equal fields in another order make the same update, so sharing the key is right).
+    if (last === null || !sameFields(s.update, last)) key = updateKey(s.update);
+    last = s.update;
     const g = groups.get(key);
     if (g === undefined) groups.set(key, [i]);
     else g.push(i);
   });
   return [...groups.values()];
+}
+
+/** Whether two updates have the same fields with the same values (no allocation: it runs per variable per step). */
+function sameFields(a: OptimizerUpdate, b: OptimizerUpdate): boolean {
+  if (a === b) return true;
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const k in x) if (!(k in y) || !Object.is(x[k], y[k])) return false;
+  for (const k in y) if (!(k in x)) return false;
+  return true;
 }
 
 /**

@@ -31,6 +31,14 @@ export function keep<T extends Tensor>(t: T): T {
 }
 
 /**
+ * Takes `t` out of every scope without watching it: its owner (a leaf holding it as its gradient,
+ * tensor.ts) releases it when it replaces it, and watches it once it escapes to user code.
+ */
+export function giveToOwner(t: Tensor): void {
+  for (const s of scopes) s.delete(t);
+}
+
+/**
  * Runs `fn`; releases every tensor it made except those in its result (a tensor, or an array or
  * object of tensors), which move to the enclosing scope.
  */

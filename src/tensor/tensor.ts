@@ -9,6 +9,7 @@ import type { DataArray, DType } from './dtype.js';
 import { formatReleased, formatTensor } from './format.js';
 import { inversePerm, type Layout, materializeWatch, permBetween, sameOrder, type StoredOrder, storedShape } from './layout.js';
 import { forgetUnreachable, onUnreachable } from './reclamation.js';
+import { giveToOwner } from './scope.js';
 import type { Shape } from './shape.js';
 import { shapesEqual, shapeToString, sizeOf } from './shape.js';
 
@@ -154,7 +155,12 @@ export class Tensor implements TensorInfo {
 
   /** Accumulated gradient of a leaf after `backward()` (PyTorch style). */
   get grad(): Tensor | null {
-    this.#gradShared = true;
+    if (!this.#gradShared) {
+      // From now on user code may hold it past this tensor: the collector watches it on its own.
+      this.#gradShared = true;
+      this.holdOwnGrad(null);
+      this.#grad?.watch();
+    }
     return this.#grad;
   }
 
@@ -180,6 +186,15 @@ export class Tensor implements TensorInfo {
    */
   internal = false;
 
+  /**
+   * How the gradient this tensor owns (null: none, or one user code may hold) is given back if
+   * this tensor is collected without being released: here it is watched on its own; a Variable,
+   * registered with the collector anyway, releases it with its storage (no registration per step).
+   */
+  protected holdOwnGrad(g: Tensor | null): void {
+    g?.watch();
+  }
+
   /** @internal The gradient, for optimizers and backward: reading it here does not share it. */
   peekGrad(): Tensor | null {
     return this.#grad;
@@ -190,10 +205,19 @@ export class Tensor implements TensorInfo {
     if (old !== null && old !== g && !this.#gradShared) old.release();
     this.#grad = g;
     this.#gradShared = shared;
+    if (g !== null && !shared) giveToOwner(g);
+    this.holdOwnGrad(shared ? null : g);
   }
 
-  /** Registered for reclamation (see `watch`). */
-  #watched = false;
+  /**
+   * Stands for this tensor in the collector's registry (see `watch`): set once watched. A small
+   * object of its own rather than the tensor, because V8's young-generation collector keeps every
+   * registered object alive with all it references: a registered tensor would keep its gradient
+   * graph (inputs, closures, other tensors) through each scavenge until a full collection, which
+   * made an unscoped training step (a PyTorch-style loop) pay several ms per scavenge and promote
+   * megabytes. The token dies with the tensor and costs a few bytes.
+   */
+  #liveToken: object | null = null;
 
   /**
    * @internal Lets the garbage collector reclaim this tensor and its storage once unreachable:
@@ -201,9 +225,9 @@ export class Tensor implements TensorInfo {
    */
   watch(): void {
     // The fields, not the getters: watching must not compute a deferred value.
-    if (this.#watched || (this.#storage === null && this.#deferred === null)) return;
-    this.#watched = true;
-    onUnreachable(this, forgetTensor);
+    if (this.#liveToken !== null || (this.#storage === null && this.#deferred === null)) return;
+    this.#liveToken = {};
+    onUnreachable(this.#liveToken, forgetTensor);
     if (this.#storage !== null) this.watchStorage(this.#storage);
     this.#ordered?.watch();
   }
@@ -283,7 +307,7 @@ export class Tensor implements TensorInfo {
     if (storage === null) throw new Error(`fulfil: the value for ${this.describe()} was released`);
     this.#storage = storage.retain();
     // A deferred tensor watched before it had a value (it left its step unread) watches the value's storage too.
-    if (this.#watched) storage.watch();
+    if (this.#liveToken !== null) storage.watch();
     this.setStoredOrder(value.storedOrder);
     this.#logitsOrigin = value.logitsOrigin;
     this.#gradNode = value.gradNode;
@@ -390,7 +414,7 @@ export class Tensor implements TensorInfo {
     }
     if (this.#ordered === null) {
       this.#ordered = this.reordered(order, null).retain();
-      if (this.#watched) this.#ordered.watch();
+      if (this.#liveToken !== null) this.#ordered.watch();
     }
     return this.#ordered;
   }
@@ -499,12 +523,14 @@ export class Tensor implements TensorInfo {
     if (this.#deferred !== null) {
       // Released before anything read it: it is never computed.
       this.#deferred = null;
-      if (this.#watched) forgetUnreachable(this);
+      if (this.#liveToken !== null) forgetUnreachable(this.#liveToken);
       liveTensors--;
       return;
     }
     if (this.storage === null) return;
-    if (this.#watched) forgetUnreachable(this);
+    if (this.#liveToken !== null) forgetUnreachable(this.#liveToken);
+    // A gradient nobody else holds goes with its leaf.
+    if (!this.#gradShared) this.replaceGrad(null, true);
     this.forgetOrdered();
     this.storage.release();
     this.storage = null;
@@ -524,7 +550,7 @@ export class Tensor implements TensorInfo {
   replaceStorage(storage: Storage): void {
     storage.retain();
     if (this.storage === null) throw new Error(`${this.describe()} was released and cannot take new values`);
-    if (this.#watched) this.watchStorage(storage);
+    if (this.#liveToken !== null) this.watchStorage(storage);
     this.forgetOrdered();
     this.storage.release();
     this.storage = storage;

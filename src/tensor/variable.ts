@@ -39,7 +39,7 @@ export class Variable extends Tensor {
    * until the next full collection, and young objects those dead cells pointed to were promoted
    * with them. Other tensors viewing the same storage still watch it themselves.
    */
-  readonly #held: { storage: Storage | null } = { storage: null };
+  readonly #held: { storage: Storage | null; grad: Tensor | null } = { storage: null, grad: null };
   #registered = false;
 
   protected override watchStorage(storage: Storage): void {
@@ -47,7 +47,19 @@ export class Variable extends Tensor {
     if (this.#registered) return;
     this.#registered = true;
     const held = this.#held;
-    onUnreachable(this, () => held.storage?.release());
+    onUnreachable(this, () => {
+      held.storage?.release();
+      held.grad?.release();
+    });
+  }
+
+  /**
+   * The gradient backward() gave this variable, until it is replaced or user code reads it: freed
+   * by the one registration above if the variable is collected, so the gradients of a
+   * PyTorch-style step need none of their own (16 fewer per LeNet-5 step).
+   */
+  protected override holdOwnGrad(g: Tensor | null): void {
+    this.#held.grad = g;
   }
 
   /**

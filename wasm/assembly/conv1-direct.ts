@@ -12,11 +12,12 @@ import { pool2x2Row } from './pool';
  *
  * With `pooled` != 0 it also writes the plain 2x2 pooling (poolMode 0 max, 1 min) of each pair of
  * output rows into pooled [N, OH / 2, OW / 2, K] while they are in L1 (OH even, r0 and rows even:
- * each odd row is pooled with the one before it).
+ * each odd row is pooled with the one before it). With y == 0 only the pool is written: the two
+ * rows go to `ws` (2 x OW x K floats, in L1) instead of y.
  */
 export function conv1Direct(
   x: usize, H: i32, W: i32, KH: i32, KW: i32, w: usize, K: i32, bias: usize, y: usize, flags: i32,
-  r0: i32, rows: i32, pooled: usize, poolMode: i32,
+  r0: i32, rows: i32, pooled: usize, poolMode: i32, ws: usize,
 ): void {
   const OH = H - KH + 1, OW = W - KW + 1;
   const Kz = <usize>K;
@@ -24,7 +25,7 @@ export function conv1Direct(
   for (let rr = r0; rr < r0 + rows; rr++) {
     const n = rr / OH, oy = rr % OH;
     const xrow = f(x, <usize>((n * H + oy) * W));
-    const yrow = f(y, <usize>rr * <usize>OW * Kz);
+    const yrow = y != 0 ? f(y, <usize>rr * <usize>OW * Kz) : f(ws, <usize>(oy & 1) * <usize>OW * Kz);
     for (let ox = 0; ox < OW; ox += 4) {
       let co: usize = 0;
       for (; co + 8 <= Kz; co += 8) tile4x8(xrow, W, KH, KW, w, Kz, bias, yrow, flags, ox, OW, co);

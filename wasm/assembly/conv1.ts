@@ -178,7 +178,8 @@ export function conv1FilterGradSum(dws: usize, parts: i32, partStride: i32, n: i
  * over the padded one-channel input x [N, H, W] with stride (sy, sx), K % 4 == 0. Computes the
  * flattened output rows [r0, r0 + rows). With `pooled` != 0 it also writes the 2x2 stride-2 pool
  * of y (poolMode 0 max, 1 min) to pooled [N, OH / 2, OW / 2, K]; the rows must then pair up
- * (OH even, r0 and rows even), since each odd row is pooled with the one before it.
+ * (OH even, r0 and rows even), since each odd row is pooled with the one before it. With y == 0
+ * only the pool is written: the two rows go to `ws` (2 x OW x K floats, in L1) instead of y.
  *
  * Per output row and three 4-channel groups (then two, then one), three passes, one per filter
  * row kh, each with its 3 taps x 3 groups of weights in registers (9 + 3 splats + 3 outputs = 15
@@ -189,7 +190,7 @@ export function conv1FilterGradSum(dws: usize, parts: i32, partStride: i32, n: i
  */
 export function conv1Forward3x3(
   x: usize, H: i32, W: i32, sy: i32, sx: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
-  r0: i32, rows: i32, pooled: usize, poolMode: i32,
+  r0: i32, rows: i32, pooled: usize, poolMode: i32, ws: usize,
 ): void {
   const OH = (H - 3) / sy + 1, OW = (W - 3) / sx + 1;
   const rowB = <usize>W << 2;
@@ -197,7 +198,7 @@ export function conv1Forward3x3(
   for (let r = r0; r < r0 + rows; r++) {
     const n = r / OH, oy = r % OH;
     const xr = f(x, <usize>((n * H + oy * sy) * W));
-    const yr = f(y, <usize>r * <usize>OW * <usize>K);
+    const yr = outputRow(y, ws, r, oy, OW, K);
     for (let g = 0; g < K;) {
       const groups = min(3, (K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
@@ -232,7 +233,8 @@ export function conv1Forward3x3(
  * with C = 1 ran MNIST's conv1 9% slower than conv1Forward3x3). Computes the flattened output
  * rows [r0, r0 + rows). With `pooled` != 0 it also writes the 2x2 stride-2 pool of y (poolMode 0
  * max, 1 min) to pooled [N, OH / 2, OW / 2, K]; the rows must then pair up (OH even, r0 and rows
- * even), since each odd row is pooled with the one before it.
+ * even), since each odd row is pooled with the one before it; y == 0: only the pool, as
+ * conv1Forward3x3.
  *
  * As conv1Forward3x3 but with KH * KW * C / 3 passes, one per strip of 3 taps (the same 15 xmm
  * registers per pass): each output value is bias + its KH * KW * C taps in tap order. `relu`: 1
@@ -241,7 +243,7 @@ export function conv1Forward3x3(
  */
 export function conv1ForwardStrips(
   x: usize, H: i32, W: i32, C: i32, KH: i32, KW: i32, sy: i32, sx: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
-  r0: i32, rows: i32, pooled: usize, poolMode: i32,
+  r0: i32, rows: i32, pooled: usize, poolMode: i32, ws: usize,
 ): void {
   const OH = (H - KH) / sy + 1, OW = (W - KW) / sx + 1;
   const rowB = <usize>(W * C) << 2;
@@ -251,7 +253,7 @@ export function conv1ForwardStrips(
   for (let r = r0; r < r0 + rows; r++) {
     const n = r / OH, oy = r % OH;
     const xr = f(x, <usize>((n * H + oy * sy) * W * C));
-    const yr = f(y, <usize>r * <usize>OW * <usize>K);
+    const yr = outputRow(y, ws, r, oy, OW, K);
     for (let g = 0; g < K;) {
       const groups = min(3, (K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
@@ -280,6 +282,16 @@ export function conv1ForwardStrips(
       pool2x2Row(poolMode, yr - rowY, yr, K, OW >> 1, pooled + <usize>((n * (OH >> 1) + (oy >> 1)) * (OW >> 1)) * kB);
     }
   }
+}
+
+/**
+ * Where output row r (row oy of its image) is computed: in y, or with y == 0 (only its 2x2 pool is
+ * wanted) in one of two rows of the scratch ws, so a pair of rows stays in L1 and y is never written.
+ */
+// @ts-ignore: decorator
+@inline function outputRow(y: usize, ws: usize, r: i32, oy: i32, OW: i32, K: i32): usize {
+  const rowFloats = <usize>OW * <usize>K;
+  return y != 0 ? f(y, <usize>r * rowFloats) : f(ws, <usize>(oy & 1) * rowFloats);
 }
 
 /** Pass kinds of the forward kernel (constants after inlining: no branch in the pixel loop). */

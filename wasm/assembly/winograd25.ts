@@ -69,7 +69,8 @@ export function wino25WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
  * Winograd F(2x2, 5x5) forward of a valid 5x5 stride-1 conv over images [n0, n1): x [N, H, W, C]
  * (C % 4 == 0), U from wino25Filter, y [N, H - 4, W - 4, K] (K % 4 == 0), flags 2 bias, 4 relu.
  * With `pooled` != 0 it also writes the 2x2 stride-2 pool of y (poolMode 0 max, 1 min) to pooled
- * [N, OH / 2, OW / 2, K] (floors): each whole 2x2 output tile is one pooling window.
+ * [N, OH / 2, OW / 2, K] (floors): each whole 2x2 output tile is one pooling window. With y == 0
+ * only the pool is written (each tile's outputs stay in the scratch).
  */
 export function wino25Forward(
   mr: i32, x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
@@ -148,12 +149,14 @@ function outputTile(
   const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
   const oy = ty * 2, ox = tx * 2;
   const two = oy + 1 < OH, right = ox + 1 < OW;
-  const kB = Kz << 2, yRow = <usize>OW * kB;
+  // y == 0 (the pool alone): the tile goes to 64 bytes of tmp (after the 256 the transform uses).
+  const kB: usize = y != 0 ? Kz << 2 : 16, yRow: usize = y != 0 ? <usize>OW * (Kz << 2) : 32;
   const yb = f(y, <usize>((n * OH + oy) * OW + ox) * Kz);
   const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
   const POH = OH >> 1, POW = OW >> 1;
   const pool = pooled != 0 && two && right;
   const prow = pool ? pooled + ((<usize>((n * POH + ty) * POW + tx) * Kz) << 2) : 0;
+  if (y == 0 && !pool) return;
   for (let k: usize = 0; k < Kz; k += 4) {
     const q = mt + (k << 2);
     // columns: tmp[r][j] = (A^T m)[r][j]
@@ -167,7 +170,7 @@ function outputTile(
       a0 = f32x4.add(a0, bv); a1 = f32x4.add(a1, bv); b0 = f32x4.add(b0, bv); b1 = f32x4.add(b1, bv);
     }
     if (relu) { a0 = relu4(a0); a1 = relu4(a1); b0 = relu4(b0); b1 = relu4(b1); }
-    const o = yb + (k << 2);
+    const o = y != 0 ? yb + (k << 2) : tmp + 256;
     v128.store(o, a0);
     if (right) v128.store(o + kB, a1);
     if (two) {

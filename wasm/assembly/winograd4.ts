@@ -169,10 +169,13 @@ function wino4FilterScalar(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i
   return patch;
 }
 
-/** Workspace bytes for wino4Forward with `chunk` tiles per pass (rounded up to WG_ROWS). */
+/**
+ * Workspace bytes for wino4Forward with `chunk` tiles per pass (rounded up to WG_ROWS); the last
+ * 64 K bytes hold one output tile when only its pool is wanted (y == 0).
+ */
 export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
   const rows = <usize>((chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS);
-  return 36 * <i32>(componentBytes((rows * <usize>C) << 2) + componentBytes((rows * <usize>K) << 2)) + 36 * C * 4 + 36 * 16 + 256;
+  return 36 * <i32>(componentBytes((rows * <usize>C) << 2) + componentBytes((rows * <usize>K) << 2)) + 36 * C * 4 + 36 * 16 + 64 * K + 256;
 }
 
 /**
@@ -180,7 +183,9 @@ export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
  * `pooled` != 0 it also writes the 2x2 stride-2 pool of y (poolMode 0 max, 1 min) to pooled
  * [N, OH / 2, OW / 2, K] (floors), from each tile as it is written. With `res` != 0 the residual
  * r (y's shape) is added after the bias and before the relu: y = relu(conv + bias + r), a residual
- * block's add in the output transform. The 36 GEMMs run WG_ROWS tiles per micro-kernel call (chunk
+ * block's add in the output transform. With y == 0 (and `pooled` != 0, `res` == 0) only the pool is
+ * written: each tile goes to a 4x4xK spot of the workspace (in L1) and is pooled from there, so
+ * inference does not write the conv's map to memory. The 36 GEMMs run WG_ROWS tiles per micro-kernel call (chunk
  * rounds up to a multiple of it).
  */
 export function wino4Forward(
@@ -197,6 +202,7 @@ export function wino4Forward(
   const M = V + 36 * vXi; // [36][chunk][K], components mXi bytes apart
   const tmp = M + 36 * mXi + 64; // 36 v128
   const patch = tmp + 36 * 16; // [36][C] gathered edge patch
+  const tileOut = patch + ((36 * Cz) << 2); // [4][4][K]: one output tile when y == 0
   const uXi = (Cz * Kz) << 2;
   const rowB = (<usize>W * Cz) << 2;
   const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
@@ -232,13 +238,13 @@ export function wino4Forward(
         wgRows4x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kz) << 2), Kz << 2, K >> 3);
       }
     }
-    const yRow = (<usize>OW * Kz) << 2;
+    const yRow = y != 0 ? (<usize>OW * Kz) << 2 : (<usize>4 * Kz) << 2;
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
       const oy = ty * 4, ox = tx * 4;
       const nr = min(4, OH - oy), nc = min(4, OW - ox);
-      const yb = f(y, <usize>((n * OH + oy) * OW + ox) * Kz);
+      const yb = y != 0 ? f(y, <usize>((n * OH + oy) * OW + ox) * Kz) : tileOut;
       const mt = M + ((<usize>t * Kz) << 2);
       for (let k: usize = 0; k < Kz; k += 4) {
         const q = mt + (k << 2);

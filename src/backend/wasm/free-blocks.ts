@@ -24,6 +24,13 @@ export class FreeBlocks {
   private readonly byEnd = new IntMap();
   /** Size -> its newest node (top of the stack). */
   private readonly bySize = new IntMap();
+  /**
+   * The distinct sizes held, ascending (the first `sizeCount`): the smallest size larger than a
+   * request is a binary search, where scanning `bySize` cost a pass over its whole table per
+   * request that found no exact size (merged blocks have many sizes; ~0.05 ms per training step).
+   */
+  private sorted = new Int32Array(64);
+  private sizeCount = 0;
 
   /** Free blocks held. */
   get count(): number {
@@ -38,6 +45,7 @@ export class FreeBlocks {
     this.below[node] = top;
     this.above[node] = NONE;
     if (top !== NONE) this.above[top] = node;
+    else this.insertSize(size);
     this.bySize.set(size, node);
     this.byStart.set(ptr, node);
     this.byEnd.set(ptr + size, node);
@@ -64,7 +72,10 @@ export class FreeBlocks {
     if (down !== NONE) this.above[down] = up;
     if (up !== NONE) this.below[up] = down;
     else if (down !== NONE) this.bySize.set(size, down);
-    else this.bySize.delete(size);
+    else {
+      this.bySize.delete(size);
+      this.removeSize(size);
+    }
     this.byStart.delete(ptr);
     this.byEnd.delete(ptr + size);
     this.below[node] = this.unusedNode;
@@ -79,17 +90,38 @@ export class FreeBlocks {
 
   /** Start of the newest free block of the smallest size larger than `size`, or -1. */
   newestOfSmallestLarger(size: number): number {
-    let best = NONE;
-    let bestSize = Infinity;
-    const sizes = this.bySize;
-    for (let i = 0; i < sizes.capacity; i++) {
-      const s = sizes.keyAt(i);
-      if (s > size && s < bestSize) {
-        best = sizes.valueAt(i);
-        bestSize = s;
-      }
+    const i = this.firstSizeAbove(size);
+    return i === this.sizeCount ? NONE : this.start[this.bySize.get(this.sorted[i]!)]!;
+  }
+
+  /** Index in `sorted` of the first size > `size` (sizeCount if none). */
+  private firstSizeAbove(size: number): number {
+    let lo = 0;
+    let hi = this.sizeCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid]! <= size) lo = mid + 1;
+      else hi = mid;
     }
-    return best === NONE ? NONE : this.start[best]!;
+    return lo;
+  }
+
+  private insertSize(size: number): void {
+    if (this.sizeCount === this.sorted.length) {
+      const wider = new Int32Array(this.sorted.length * 2);
+      wider.set(this.sorted);
+      this.sorted = wider;
+    }
+    const i = this.firstSizeAbove(size);
+    this.sorted.copyWithin(i + 1, i, this.sizeCount);
+    this.sorted[i] = size;
+    this.sizeCount++;
+  }
+
+  private removeSize(size: number): void {
+    const i = this.firstSizeAbove(size) - 1;
+    this.sorted.copyWithin(i, i + 1, this.sizeCount);
+    this.sizeCount--;
   }
 
   private newNode(): number {

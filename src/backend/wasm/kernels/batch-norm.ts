@@ -53,7 +53,7 @@ const BN_ACTS = { linear: BN_LINEAR, relu: BN_RELU, relu6: BN_RELU6 } as const;
 
 /** out = bnApply over every row, split by rows. */
 function applyRows(ctx: WasmContext, rows: number, C: number, args: { x: number; dy: number; y: number; mean: number; a: number; b: number; k: number; out: number; act: number; res: number }): void {
-  ctx.parallel('bnApply', { ...args, C, r0: 0, nrows: 0 }, { total: rows, grain: ctx.grain(rows, 4, 4), chunk: { r0: [1, 0], nrows: [0, 1] }, work: 3 * rows * C });
+  ctx.parallel('bnApply', Object.assign({}, args, { C, r0: 0, nrows: 0 }), { total: rows, grain: ctx.grain(rows, 4, 4), chunk: { r0: [1, 0], nrows: [0, 1] }, work: 3 * rows * C });
 }
 
 export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTraining'> {

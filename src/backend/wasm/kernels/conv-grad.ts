@@ -232,10 +232,10 @@ function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x
   if (size === 3) {
     // F(4x4, 3x3) reads the padding in place (edge windows gathered with zeros).
     const geometry = { x, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW };
-    ctx.parallel('wino4BackpropFilterPart', { ...common, ...geometry }, job);
+    ctx.parallel('wino4BackpropFilterPart', Object.assign(common, geometry), job);
   } else {
     const xp = padded(ctx, temps, x, N, geo.inH, geo.inW, C, pad);
-    ctx.parallel('wino25BackpropFilterPart', { ...common, x: xp.ptr, H: xp.H, W: xp.W }, job);
+    ctx.parallel('wino25BackpropFilterPart', Object.assign(common, { x: xp.ptr, H: xp.H, W: xp.W }), job);
   }
   // Sum the partials in order and transform back in one SIMD pass (K % 4 == 0), split by input
   // channels [c0, c1).

@@ -22,13 +22,14 @@ export const WINO_MR = 4;
 export const WINO_CHUNK = 44;
 
 /**
- * Images per claim of a Winograd pass split by images: enough to fill a tile chunk (each call
- * streams all of U once per chunk), but no more than an even share per thread. Filling the chunk
+ * Images per claim of a Winograd pass split by images: enough to fill the kernel's tile chunk
+ * (`chunk` tiles; each call streams all of U once per chunk), but no more than an even share per
+ * thread. Filling the chunk
  * alone gave conv3 of the seed CNN (one tile per image, batch 64) claims of 48 and 16 images, so
  * one thread did three quarters of the work.
  */
-export function winoImageGrain(ctx: WasmContext, batch: number, tilesPerImage: number): number {
-  const fill = Math.ceil(WINO_CHUNK / tilesPerImage);
+export function winoImageGrain(ctx: WasmContext, batch: number, tilesPerImage: number, chunk = WINO_CHUNK): number {
+  const fill = Math.ceil(chunk / tilesPerImage);
   return Math.max(1, Math.min(batch, Math.max(ctx.grain(batch, 4), fill), Math.ceil(batch / ctx.threads)));
 }
 

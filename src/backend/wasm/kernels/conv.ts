@@ -5,6 +5,8 @@
  *    conv1ForwardStrips (direct convolutions; both can pool 2x2 in their epilogue);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
+ *    either as F(3x3, 3x3), F(5x5, 3x3) or F(4x4, 5x5) where those need a quarter fewer GEMM
+ *    rows (small maps; conv-winograd-mr.ts), pooling from an image in cache;
  *    3x3 stride 2, C % 4 == 0, K % 8 == 0, C x K <= 256 x 256, at least 16 output pixels:
  *    Winograd F(4x4, 2x2) on the input's four phases (winograd42.ts; padding read as zeros, no
  *    padded copy);
@@ -21,10 +23,12 @@ import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
+import { otherWinogradTile, winogradMR } from './conv-winograd-mr.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
 import { addActivationInPlace, capAt6InPlace } from './elementwise.js';
 import { Temps } from './inputs.js';
+import type { WasmHandle } from '../heap.js';
 import { F_BIAS, F_RELU, F_RELU6, POOL_MAX, POOL_MIN } from '../generated/codes.js';
 
 interface ConvCall {
@@ -44,13 +48,14 @@ function direct1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
   const args = {
     x: xp.ptr, H: xp.H, W: xp.W, KH: geo.kH, KW: geo.kW, w: c.w, K: geo.outC, bias: c.bias, y: c.y, flags: c.flags,
-    r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
+    r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode, ws: 0,
   };
   // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
-  // two rows in one call).
+  // two rows in one call). Pool only (y = 0): each thread's two rows in its workspace.
   if (c.pooled !== 0) {
     const chunk = { r0: [geo.outH, 0], rows: [0, geo.outH] } as const;
-    ctx.parallel('conv1Direct', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo) });
+    if (c.y === 0) ctx.workspace(2 * geo.outW * geo.outC * 4);
+    ctx.parallel('conv1Direct', args, { total: geo.batch, grain: ctx.grain(geo.batch, 4), chunk, work: flopsOf(geo), workspace: c.y === 0 ? 'ws' : undefined });
     return;
   }
   const total = geo.batch * geo.outH;
@@ -68,13 +73,14 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, geo.inC, c.attrs.pad);
   const args = {
     x: xp.ptr, H: xp.H, W: xp.W, sy: geo.strideH, sx: geo.strideW, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
-    relu: (c.flags & F_RELU6) !== 0 ? 2 : (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode,
+    relu: (c.flags & F_RELU6) !== 0 ? 2 : (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode, ws: 0,
   };
   // Split by output rows [r0, r0 + rows), or by images when pooling (each pooled row needs its
-  // two rows in one call).
+  // two rows in one call). Pool only (y = 0): each thread's two rows in its workspace.
   const total = c.pooled !== 0 ? geo.batch : geo.batch * geo.outH;
   const chunk = c.pooled !== 0 ? { r0: [geo.outH, 0], rows: [0, geo.outH] } as const : { r0: [1, 0], rows: [0, 1] } as const;
-  const job = { total, grain: ctx.grain(total, 4), chunk, work: flopsOf(geo) };
+  if (c.y === 0) ctx.workspace(2 * geo.outW * geo.outC * 4);
+  const job = { total, grain: ctx.grain(total, 4), chunk, work: flopsOf(geo), workspace: c.y === 0 ? 'ws' as const : undefined };
   // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
   if (strips) ctx.parallel('conv1ForwardStrips', Object.assign({}, args, { C: geo.inC, KH: geo.kH, KW: geo.kW }), job);
   else ctx.parallel('conv1Forward3x3', args, job);
@@ -110,6 +116,13 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   if (geo.pointwise) return 'pointwise';
   return d1 ? 'implicit' : 'im2col';
 }
+
+/**
+ * Algorithms whose kernels, given y = 0, write only the fused pool (Conv2DPool's `poolOnly`):
+ * each output row pair or tile stays in a per-thread scratch in L1. The others write y to a
+ * scratch block that is dropped after the call.
+ */
+const POOLS_WITHOUT_Y: ReadonlySet<ConvAlgorithm> = new Set(['direct1x3x3', 'directStrips', 'direct1', 'winograd', 'winograd25']);
 
 /**
  * Does the conv's own output pass take this pool? Plain 2x2 max/min, on the first layer's direct
@@ -230,7 +243,7 @@ function checkedBias(bias: TensorInfo | undefined, outC: number, filter: TensorI
 export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
   return (inputs, attrs) => {
     const geo = convGeometry('Conv2D', inputs.x.shape, inputs.filter.shape, attrs);
-    return conv2D(ctx, inputs, attrs, geo, null);
+    return conv2D(ctx, inputs, attrs, geo, null)!;
   };
 }
 
@@ -239,44 +252,56 @@ export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
  * Winograd kernel each output tile as it writes it; other convs run the two kernels.
  */
 export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): KernelFn<'Conv2DPool'> {
-  return (inputs, { pool, ...attrs }) => {
+  return (inputs, { pool, poolOnly, ...attrs }) => {
     const geo = convGeometry('Conv2DPool', inputs.x.shape, inputs.filter.shape, attrs);
     if (!fusesPool(geo, pool)) {
-      const y = conv2D(ctx, inputs, attrs, geo, null);
-      return [y, pool2D({ x: y }, pool)];
+      const y = conv2D(ctx, inputs, attrs, geo, null) as TensorInfo & { handle: WasmHandle };
+      const pooled = pool2D({ x: y }, pool);
+      if (poolOnly !== true) return [y, pooled];
+      ctx.heap.free(y.handle);
+      return [pooled];
     }
     const pooled = ctx.heap.output([geo.batch, Math.floor(geo.outH / 2), Math.floor(geo.outW / 2), geo.outC]);
-    return [conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? POOL_MIN : POOL_MAX }), pooled];
+    const y = conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? POOL_MIN : POOL_MAX, only: poolOnly === true });
+    return y === null ? [pooled] : [y, pooled];
   };
 }
 
+/**
+ * Conv2D's output y; null when a fused pool is all that is wanted (`only`): then the kernels that
+ * can write the pool alone get y = 0, the others a scratch y dropped after the call.
+ */
 function conv2D(
   ctx: WasmContext, { x, filter, bias, residual }: KernelInputs<'Conv2D'>, attrs: KernelAttrs<'Conv2D'>, geo: ConvGeometry,
-  pool: { ptr: number; mode: number } | null,
-): TensorInfo {
+  pool: { ptr: number; mode: number; only: boolean } | null,
+): TensorInfo | null {
   checkedBias(bias, geo.outC, filter);
   const outShape = [geo.batch, geo.outH, geo.outW, geo.outC];
-  const out = ctx.heap.output(outShape);
-  const temps = new Temps(ctx);
+  const outSize = sizeOf(outShape);
   const algorithm = convAlgorithm(geo);
+  const temps = new Temps(ctx);
+  const out = pool?.only === true ? null : ctx.heap.output(outShape);
+  const y = out !== null ? out.handle.ptr : POOLS_WITHOUT_Y.has(algorithm) ? 0 : temps.alloc(outSize * 4);
   // A residual goes into the Winograd F(4x4, 3x3) output transform (before its relu); the other
   // kernels write conv + bias and one in-place pass adds it and applies the activation.
   const res = residual === undefined ? 0 : temps.f32(checkedResidual(residual, outShape));
-  const resAfter = res !== 0 && (algorithm !== 'winograd' || pool !== null);
+  // Winograd convs that another tile covers with fewer GEMM rows (its kernel takes no residual).
+  const other = algorithm === 'winograd' || algorithm === 'winograd25' ? otherWinogradTile(geo, y === 0) : null;
+  const resAfter = res !== 0 && (algorithm !== 'winograd' || pool !== null || other !== null);
   const activation = resAfter ? 'linear' : attrs.activation;
   // relu6 runs in the GEMM micro-kernels' and the depthwise kernel's epilogue; the others apply a
   // relu and the clamp at 6 follows (min(., 6) commutes with their fused max/min pooling).
   const capAfter = activation === 'relu6' && !CAPS_AT_6.has(algorithm);
   const c: ConvCall = {
     geo, attrs, x: temps.f32(x), w: temps.f32(filter), bias: bias === undefined ? 0 : temps.f32(bias),
-    y: out.handle.ptr, flags: (bias !== undefined ? F_BIAS : 0) | (capAfter ? F_RELU : epilogueFlags(activation)),
+    y, flags: (bias !== undefined ? F_BIAS : 0) | (capAfter ? F_RELU : epilogueFlags(activation)),
     pooled: pool?.ptr ?? 0, poolMode: pool?.mode ?? POOL_MAX, res: resAfter ? 0 : res,
   };
   switch (algorithm) {
     case 'groupsTS': {
       const v = (p: number, n: number) => ctx.heap.f32.subarray(p >> 2, (p >> 2) + n);
       const b = bias === undefined ? null : v(c.bias, geo.outC);
-      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, activation, v(c.y, sizeOf(out.shape)), geo);
+      convGroupsTS(v(c.x, sizeOf(x.shape)), v(c.w, sizeOf(filter.shape)), b, activation, v(c.y, outSize), geo);
       break;
     }
     case 'depthwise': depthwiseForward(ctx, geo, c.x, c.w, c.bias, c.y, c.flags); break;
@@ -284,7 +309,11 @@ function conv2D(
     case 'directStrips': directRows(ctx, temps, c, true); break;
     case 'direct1': direct1(ctx, temps, c); break;
     case 'winograd':
-    case 'winograd25': winograd(ctx, temps, c, algorithm); break;
+    case 'winograd25': {
+      if (other === null) winograd(ctx, temps, c, algorithm);
+      else winogradMR(ctx, temps, c, other);
+      break;
+    }
     case 'winogradStride2': winogradStride2(ctx, temps, c); break;
     case 'pointwise':
       gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
@@ -293,10 +322,10 @@ function conv2D(
     case 'im2col': im2colGemm(ctx, temps, c); break;
   }
   if (capAfter) {
-    capAt6InPlace(ctx, c.y, sizeOf(out.shape));
+    if (c.y !== 0) capAt6InPlace(ctx, c.y, outSize);
     if (pool !== null) capAt6InPlace(ctx, pool.ptr, geo.batch * Math.floor(geo.outH / 2) * Math.floor(geo.outW / 2) * geo.outC);
   }
-  if (resAfter) addActivationInPlace(ctx, c.y, res, sizeOf(out.shape), attrs.activation);
+  if (resAfter) addActivationInPlace(ctx, c.y, res, outSize, attrs.activation);
   temps.release();
   return out;
 }

@@ -88,7 +88,7 @@ function callUpdate(ctx: WasmContext, u: OptimizerUpdate, p: UpdatePointers): vo
 function runSplit<K extends RangeKernel>(ctx: WasmContext, name: K, args: KernelArgs<K>, n: number): void {
   if (ctx.threads === 1 || n < OPTIMIZER_PAR_ELEMENTS) return ctx.call(name, args);
   const job = { total: n, grain: ctx.grain(n, 2, 1024), chunk: { start: [1, 0], n: [0, 1] }, work: Infinity } as const;
-  ctx.parallel(name, { ...args, n: 0 }, job as Parameters<typeof ctx.parallel<K>>[2]);
+  ctx.parallel(name, Object.assign({}, args, { n: 0 }), job as Parameters<typeof ctx.parallel<K>>[2]);
 }
 
 /** One variable's update: new storage for its param and each slot. */

@@ -1,0 +1,56 @@
+// The seed CNN's and LeNet-5's inference against ONNX Runtime by CPU time, robust to a busy
+// machine: two checkouts' `dist` (main and this branch) and ONNX Runtime (the model exported by the
+// branch's exportOnnx, the session options of `fovea bench`) run 2,048 images in batches of 256,
+// interleaved in one process, THREADS threads each (default 1); least process CPU time and least
+// wall time of REPS runs per round, ROUNDS rounds.
+//
+//   BASE=/path/to/main [BR=this checkout] [THREADS=1] [REPS=5] [ROUNDS=3] node bench/ab-seed-infer-ort.mjs
+const reps = Number(process.env.REPS ?? 5), rounds = Number(process.env.ROUNDS ?? 3), threads = Number(process.env.THREADS ?? 1);
+const base = process.env.BASE ?? (() => { throw new Error('set BASE: the other checkout'); })();
+const br = process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+const ort = await import(`${br}/node_modules/onnxruntime-node/dist/index.js`);
+const IMAGES = 2048, BATCH = 256;
+async function side(root, name) {
+  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
+  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
+  const ops = await import(`${root}/dist/src/ops/index.js`);
+  const { mnistCnn } = await import(`${root}/dist/src/models/mnist-cnn.js`);
+  const { lenet5Keras } = await import(`${root}/dist/src/zoo/lenet5-keras.js`);
+  const { withScope } = await import(`${root}/dist/src/tensor/scope.js`);
+  const { exportOnnx } = await import(`${root}/dist/src/io/onnx/onnx-export.js`);
+  registerWasmBackend({ name, threads, priority: 0 });
+  engine.setBackend(name);
+  return { engine, ops, withScope, exportOnnx, models: { 'mnist-cnn': mnistCnn({ seed: 1 }), lenet5: lenet5Keras({ seed: 1 }) } };
+}
+const A = await side(base, 'ort-ab-main'), B = await side(br, 'ort-ab-branch');
+const pixels = Float32Array.from({ length: IMAGES * 784 }, (_, i) => ((i * 2654435761) >>> 0) / 2 ** 32);
+function timed(run) {
+  let cpu = Infinity, wall = Infinity;
+  return async () => {
+    for (let r = 0; r < reps; r++) {
+      const c0 = process.cpuUsage(), t0 = performance.now();
+      await run();
+      const c = process.cpuUsage(c0);
+      cpu = Math.min(cpu, (c.user + c.system) / 1000); wall = Math.min(wall, performance.now() - t0);
+    }
+    return { cpu, wall };
+  };
+}
+for (const model of ['mnist-cnn', 'lenet5']) {
+  const fovea = (S) => {
+    const m = S.models[model];
+    m.build([null, 28, 28, 1]);
+    S.engine.setBackend(S === A ? 'ort-ab-main' : 'ort-ab-branch');
+    const x = S.ops.tensor(pixels, [IMAGES, 28, 28, 1]);
+    return () => { S.engine.setBackend(S === A ? 'ort-ab-main' : 'ort-ab-branch'); S.withScope(() => m.predict(x, { batchSize: BATCH }).dataSync()); };
+  };
+  const session = await ort.InferenceSession.create(await B.exportOnnx(B.models[model]), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+  const name = session.inputNames[0];
+  const batches = Array.from({ length: IMAGES / BATCH }, (_, i) => new ort.Tensor('float32', pixels.subarray(i * BATCH * 784, (i + 1) * BATCH * 784), [BATCH, 28, 28, 1]));
+  const runs = { main: timed(fovea(A)), branch: timed(fovea(B)), ort: timed(async () => { for (const b of batches) await session.run({ [name]: b }); }) };
+  const best = {};
+  for (let round = 0; round < rounds; round++) for (const [k, f] of Object.entries(runs)) best[k] = await f();
+  const f = (k) => `${k} cpu ${best[k].cpu.toFixed(1)} ms wall ${best[k].wall.toFixed(1)} ms`;
+  console.log(`${model} (${IMAGES} images, ${threads} thread${threads > 1 ? 's' : ''}): ${f('main')} | ${f('branch')} | ${f('ort')} | Fovea/ORT by cpu: main ${(best.ort.cpu / best.main.cpu).toFixed(2)}, branch ${(best.ort.cpu / best.branch.cpu).toFixed(2)}; by wall: main ${(best.ort.wall / best.main.wall).toFixed(2)}, branch ${(best.ort.wall / best.branch.wall).toFixed(2)}`);
+  await session.release();
+}
