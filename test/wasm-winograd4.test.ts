@@ -2,7 +2,7 @@
  * Winograd F(4x4, 3x3) (wasm/assembly/winograd4*.ts and its GEMM micro-kernels, winograd-gemm.ts):
  * the 3x3 stride-1 conv, its input and filter gradients against the reference backend on
  * cifar-vgg's four Winograd layer shapes (small batches) and odd ones (edge tiles, padding read in place, tile
- * counts that are not a multiple of the kernels' 5-row blocks or of the 45-tile chunk, K % 8 == 4,
+ * counts that are not a multiple of the kernels' 4-row blocks or of the 44-tile chunk, K % 8 == 4,
  * one and several 8-column panels), bit-identical on 1 and 2 threads, and dispatched.
  */
 import { describe, it } from 'node:test';
