@@ -79,7 +79,7 @@ for (const L of [{ name: 'conv2', H: 13, W: 13, C: 32, K: 64 }, { name: 'conv3',
   // dX: full conv of dy padded by 2 with the flipped filter [3, 3, K, C].
   const dyp = heap.alloc(N * (OH + 4) * (OW + 4) * L.K * 4), wf = heap.alloc(KK * L.K * 4), bpf = heap.alloc(KK * L.K * 4);
   const U = heap.alloc(num('winoFilterBytes')(L.K, L.C));
-  const U4 = heap.alloc(num('wino4FilterBytes')(L.K, L.C)), tmp4 = heap.alloc(128);
+  const U4 = heap.alloc(num('wino4FilterBytes')(L.K, L.C)), tmp4 = heap.alloc(num('wino4FilterTmpBytes')());
   const dx = heap.alloc(N * L.H * L.W * L.C * 4);
   const dxcol = heap.alloc(P * KK * 4);
   // Reference dX = col2im(dy W^T)

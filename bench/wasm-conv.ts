@@ -63,7 +63,7 @@ for (const L of layers) {
   const wsB = Math.max(wasm.gemmWorkspaceBytes(), winoWs(L.C, L.K, CHUNK), wino4Ws(L.C, L.K, CHUNK4));
   const ws = [heap.alloc(wsB), heap.alloc(wsB)];
   const U = heap.alloc(winoFilterBytes(L.C, L.K));
-  const U4 = heap.alloc(wino4FilterBytes(L.C, L.K)), tmp4 = heap.alloc(128);
+  const U4 = heap.alloc(wino4FilterBytes(L.C, L.K)), tmp4 = heap.alloc((wasm.wino4FilterTmpBytes as () => number)());
   const want = refConv(heap.f32(x, N * L.H * L.W * L.C), N, L.H, L.W, L.C, heap.f32(w, KK * L.K), L.K, heap.f32(bias, L.K));
   const flags = F_BIAS | F_RELU;
   const split = (total: number, align: number) => {

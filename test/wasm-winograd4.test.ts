@@ -2,7 +2,7 @@
  * Winograd F(4x4, 3x3) (wasm/assembly/winograd4*.ts and its GEMM micro-kernels, winograd-gemm.ts):
  * the 3x3 stride-1 conv, its input and filter gradients against the reference backend on
  * cifar-vgg's four Winograd layer shapes (small batches) and odd ones (edge tiles, padding read in place, tile
- * counts that are not a multiple of the kernels' 5-row blocks or of the 45-tile chunk, K % 8 == 4,
+ * counts that are not a multiple of the kernels' 4-row blocks or of the 44-tile chunk, K % 8 == 4,
  * one and several 8-column panels), bit-identical on 1 and 2 threads, and dispatched.
  */
 import { describe, it } from 'node:test';
@@ -25,7 +25,7 @@ const CIFAR_VGG: Case[] = [
   { N: 2, H: 32, W: 32, C: 32, K: 32, pad: SAME },
   { N: 3, H: 16, W: 16, C: 32, K: 64, pad: SAME },
   { N: 3, H: 16, W: 16, C: 64, K: 64, pad: SAME },
-  { N: 13, H: 8, W: 8, C: 64, K: 128, pad: SAME }, // 52 tiles: a full chunk of 45, then 7 (two 5-row blocks)
+  { N: 13, H: 8, W: 8, C: 64, K: 128, pad: SAME }, // 52 tiles: a full chunk of 44, then 8 (two 4-row blocks)
 ];
 
 function outSize(c: Case): [number, number] {
@@ -38,7 +38,7 @@ describe('wasm Winograd F(4x4, 3x3) forward', () => {
   const cases: Case[] = [
     ...CIFAR_VGG,
     { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // edge tiles, one panel, depth 4
-    { N: 7, H: 9, W: 7, C: 12, K: 24, pad: SAME }, // 14 tiles: 5-row blocks padded
+    { N: 7, H: 9, W: 7, C: 12, K: 24, pad: SAME }, // 14 tiles: the last 4-row block padded
     { N: 2, H: 16, W: 13, C: 20, K: 16, pad: [1, 0, 2, 1] }, // uneven padding
     { N: 2, H: 5, W: 6, C: 8, K: 8, pad: [2, 2, 2, 2] }, // padding 2: windows with two zero rows and columns
     { N: 2, H: 4, W: 2, C: 4, K: 8, pad: [3, 1, 1, 3] }, // windows wider than the image on both sides (a 6x4 output: the 6x5 of W = 3 now runs F(5x5, 3x3))
@@ -64,7 +64,7 @@ describe('wasm Winograd F(4x4, 3x3) input gradient (the forward over dy, or its 
   const cases: [Case, string][] = [
     ...CIFAR_VGG.map((c): [Case, string] => [c, 'wino4Forward']),
     [{ N: 3, H: 11, W: 14, C: 8, K: 4, pad: [0, 0, 0, 0] }, 'wino4BackpropInput'], // one panel, depth 4
-    [{ N: 7, H: 9, W: 7, C: 24, K: 12, pad: SAME }, 'wino4Forward'], // edge tiles, 14 tiles: padded 5-row blocks
+    [{ N: 7, H: 9, W: 7, C: 24, K: 12, pad: SAME }, 'wino4Forward'], // edge tiles, 14 tiles: the last 4-row block padded
     [{ N: 2, H: 16, W: 13, C: 16, K: 20, pad: [1, 0, 2, 1] }, 'wino4Forward'], // uneven padding: dy padded 1, 3, 0, 1
     [{ N: 2, H: 10, W: 9, C: 8, K: 8, pad: [0, 2, 2, 0] }, 'wino4Forward'], // dy padded 2, 0, 0, 2
     [{ N: 2, H: 8, W: 7, C: 16, K: 8, pad: [3, 3, 3, 1] }, 'wino4Forward'], // pad 3: dx starts inside dy (window origin past 0)

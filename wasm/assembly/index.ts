@@ -5,7 +5,7 @@ export { sgemmU, sgemmUPacked, packB, packBAll, gemmWorkspaceBytes } from './gem
 export { im2col, col2im } from './conv-im2col';
 export { convImplicit, convBackpropFilter, convFilterWorkspaceBytes } from './conv-implicit';
 export { flipFilter, padNHWC, swapFilterIO } from './conv-layout';
-export { wino4Filter, wino4FilterBytes, wino4Forward, wino4WorkspaceBytes } from './winograd4';
+export { wino4Filter, wino4FilterBytes, wino4FilterTmpBytes, wino4Forward, wino4WorkspaceBytes } from './winograd4';
 export { winoMRFilter, winoMRFilterBytes, winoMRForward, winoMRWorkspaceBytes } from './winograd-mr';
 export {
   wino4BackpropFilterPart, wino4FilterGradFinish4, wino4FilterGradWorkspaceBytes, wino4FilterGradPartBytes,

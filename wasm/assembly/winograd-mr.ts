@@ -1,6 +1,6 @@
 // Winograd F(m x m, r x r) forward for the tiles other than the F(4x4, 3x3) and F(2x2, 5x5) in
 // winograd4.ts / winograd25.ts: F(3x3, 3x3), F(5x5, 3x3) and F(4x4, 5x5), n x n input tiles (n =
-// m + r - 1), n^2 GEMMs per chunk of tiles (the F(4x4) kernel's wgRows5x8), m x m output tiles.
+// m + r - 1), n^2 GEMMs per chunk of tiles (the F(4x4) kernel's wgRows4x8), m x m output tiles.
 // For maps that the usual tiles cover badly (conv-winograd-mr.ts picks): the seed CNN's conv3 (5x5
 // -> 3x3: one 5x5 tile, 25 GEMM rows per image instead of F(4x4)'s 36), its conv2 when only the
 // 2x2 pool is wanted (10x10 of the 11x11 output: four 7x7 tiles, 196 rows instead of nine 6x6
@@ -12,7 +12,7 @@
 // pooling window may span two tiles (m odd).
 import { pool2x2Row } from './pool';
 import { f } from './simd';
-import { WG_ROWS, wgRows5x8 } from './winograd-gemm';
+import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
 import { at5, at5Out, at7, at7Out, at8, at8Out, bt5, bt7, bt8, g5, g7, g8 } from './winograd-mr-transforms';
 
 /** Output channels rounded up to whole 8-lane GEMM panels. */
@@ -181,7 +181,7 @@ export function winoMRForward(
     for (let xi: usize = 0; xi < nn; xi++) {
       const vx = V + xi * vXi, mx = M + xi * mXi, ux = U + xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows5x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        wgRows4x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
     }
     for (let t = 0; t < cnt; t++) {

@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) filter gradient over fixed image blocks (partials summed in order).
 import { f, fma, fms } from './simd';
-import { WG_ROWS, wgRows5x8, wgRows5x8Acc } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRows4x8, wgRows4x8Acc } from './winograd-gemm';
 import { bt6, window6 } from './winograd4';
 
 // Winograd F(4x4, 3x3) filter gradient.
@@ -64,15 +64,26 @@ import { bt6, window6 } from './winograd4';
 /** Workspace bytes for wino4BackpropFilter. */
 export function wino4FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
   const Kp = (K + 7) & ~7, cp = passTiles(chunk);
-  return 36 * cp * (dURows(C) + Kp) * 4 + 4 * 36 * C * 4 + 36 * 16 * 6 + 256;
+  return 36 * cp * dURows(C) * 4 + 36 * <i32>componentBytes((<usize>cp * <usize>Kp) << 2) + 4 * 36 * C * 4 + 36 * 16 * 6 + 256;
 }
 
 /**
- * Bytes of one dU partial: 36 x [roundUp(C, 5) x roundUp(K, 8)] floats (the rows past C are the
- * GEMM's padding; wino25BackpropFilterPart uses the first 36 x C x roundUp(K, 8)).
+ * Bytes of one dU partial: 36 components of [roundUp(C, WG_ROWS) x roundUp(K, 8)] floats, dUComponentBytes
+ * apart (the rows past C, if any, are the GEMM's padding; wino25BackpropFilterPart uses the first
+ * 36 x C x roundUp(K, 8) floats).
  */
 export function wino4FilterGradPartBytes(C: i32, K: i32): i32 {
-  return 36 * dURows(C) * ((K + 7) & ~7) * 4;
+  return 36 * <i32>dUComponentBytes(C, (K + 7) & ~7);
+}
+
+/**
+ * Bytes between two components of a dU partial (componentBytes): [dURows(C) x Kp] floats are a
+ * power-of-two multiple of 4 KB for every cifar-vgg layer, so the finish's 36 x parts loads per
+ * output group all fell in one L1 set.
+ */
+// @ts-ignore: decorator
+@inline function dUComponentBytes(C: i32, Kp: i32): usize {
+  return componentBytes((<usize>dURows(C) * <usize>Kp) << 2);
 }
 
 /**
@@ -122,15 +133,15 @@ function inputQuadT(src: usize, rs: usize, c: usize, cs: usize, quad: usize, tmp
 }
 
 /**
- * Computes dU (36 x [roundUp(C, 5) x Kp], overwritten; rows past C are padding) over images
+ * Computes dU (36 x [roundUp(C, WG_ROWS) x Kp], overwritten; rows past C are padding) over images
  * [n0, n1) for a 3x3 stride-1 conv of x [N, H, W, C] zero-padded by padT rows above and padL
  * columns left (read in place: edge windows are gathered with zeros) with output gradient dy
  * [N, OH, OW, K];
  * ws is scratch (wino4FilterGradWorkspaceBytes). C % 4 == 0, K % 4 == 0. Finish with
  * wino4FilterGradFinish4.
  *
- * The GEMM dU_xi (+)= V_xi^T G_xi runs on wgRows5x8(Acc) (five channels x all Kp/8 panels per call): the
- * input transform writes V transposed, VT [36][roundUp(C, 5)][cp] (each channel's tiles
+ * The GEMM dU_xi (+)= V_xi^T G_xi runs on wgRows4x8(Acc) (four channels x all Kp/8 panels per call): the
+ * input transform writes V transposed, VT [36][roundUp(C, WG_ROWS)][cp] (each channel's tiles
  * contiguous, four tiles transposed at a time), so the depth (tiles) is contiguous in A; the
  * output-gradient transform writes packed panels G [36][Kp/8][cp][8]. A pass takes cp tiles
  * (passTiles), its last partial group of four padded with zero tiles.
@@ -144,14 +155,14 @@ export function wino4BackpropFilter(
   const Cz = <usize>C, Kz = <usize>K, Kp = <usize>((K + 7) & ~7), Cr = <usize>dURows(C);
   const cp = passTiles(chunk), cpz = <usize>cp;
   const VT = ws; // [36][Cr][cp]
-  const G = VT + ((36 * cpz * Cr) << 2); // [36][Kp/8][cp][8]
-  const quad = G + ((36 * cpz * Kp) << 2); // 4 x 36 v128
+  const G = VT + ((36 * cpz * Cr) << 2); // [36][Kp/8][cp][8], components gXi bytes apart (componentBytes)
+  const gXi = componentBytes((cpz * Kp) << 2);
+  const quad = G + 36 * gXi; // 4 x 36 v128
   const tmp = quad + 4 * 576; // 36 v128
   const srcs = tmp + 576; // 4 window addresses, then their 4 row strides
   const patch = srcs + 32; // 4 x [36][C] gathered edge windows
   const vXi = (cpz * Cr) << 2;
-  const gXi = (cpz * Kp) << 2;
-  const uXi = (Cr * Kp) << 2;
+  const uXi = dUComponentBytes(C, <i32>Kp);
   const rowT = cpz << 2; // one channel's row of VT
   const rowB = (<usize>W * Cz) << 2;
   const cs = Cz << 2;
@@ -195,8 +206,8 @@ export function wino4BackpropFilter(
     for (let xi: usize = 0; xi < 36; xi++) {
       const vx = VT + xi * vXi, gx = G + xi * gXi, ux = dU + xi * uXi;
       for (let c: usize = 0; c < Cr; c += WG_ROWS) {
-        if (tc == t0) wgRows5x8(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
-        else wgRows5x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        if (tc == t0) wgRows4x8(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        else wgRows4x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
     }
   }
@@ -220,7 +231,7 @@ export function wino4BackpropFilter(
  */
 export function wino4FilterGradFinish4(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, flags: i32, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;
-  const uXi = (<usize>dURows(C) * <usize>Kp) << 2;
+  const uXi = dUComponentBytes(C, Kp);
   const h = tmp + 36 * 16;
   const o = h + 18 * 16;
   for (let c = c0; c < c1; c++) {

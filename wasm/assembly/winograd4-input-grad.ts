@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) input gradient, the adjoint of the forward (winograd4.ts).
 import { f, fma, fms } from './simd';
-import { WG_ROWS, wgRows5x8 } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
 import { dyTile } from './winograd4-filter-grad';
 
 // Winograd F(4x4, 3x3) input gradient, as the adjoint of wino4Forward:
@@ -31,8 +31,8 @@ import { dyTile } from './winograd4-filter-grad';
 
 /** Workspace bytes for wino4BackpropInput with `chunk` tiles per pass. */
 export function wino4InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
-  return 36 * rows * (C + K) * 4 + 36 * 16 * 2 + 256;
+  const rows = <usize>((chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS);
+  return 36 * <i32>(componentBytes((rows * <usize>C) << 2) + componentBytes((rows * <usize>K) << 2)) + 36 * 16 * 2 + 256;
 }
 
 /**
@@ -50,11 +50,11 @@ export function wino4BackpropInput(
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K;
   chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
-  const G = ws; // [36][chunk][K]: transformed dy tiles, the GEMM's A rows
-  const M = G + ((36 * <usize>chunk * Kz) << 2); // [36][chunk][C]
-  const tmp = M + ((36 * <usize>chunk * Cz) << 2) + 64; // 2 x 36 v128
-  const gXi = (<usize>chunk * Kz) << 2;
-  const mXi = (<usize>chunk * Cz) << 2;
+  const gXi = componentBytes((<usize>chunk * Kz) << 2);
+  const mXi = componentBytes((<usize>chunk * Cz) << 2);
+  const G = ws; // [36][chunk][K]: transformed dy tiles, the GEMM's A rows (components gXi bytes apart)
+  const M = G + 36 * gXi; // [36][chunk][C], components mXi bytes apart
+  const tmp = M + 36 * mXi + 64; // 2 x 36 v128
   const uXi = (Kz * Cz) << 2;
   const img = <usize>(H * W) * Cz;
   memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
@@ -82,7 +82,7 @@ export function wino4BackpropInput(
     for (let xi = 0; xi < 36; xi++) {
       const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows5x8(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cz) << 2), Cz << 2, C >> 3);
+        wgRows4x8(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cz) << 2), Cz << 2, C >> 3);
       }
     }
     // inverse transform B M_t B^T (6x6 per channel), scatter-added into dx inside the image.

@@ -2,7 +2,7 @@
 // bias, relu and an optional 2x2 pool fused into the output transform.
 import { pool2x2At } from './pool';
 import { f, fma, fms, relu4 } from './simd';
-import { WG_ROWS, wgRows5x8 } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
 
 // Winograd F(4x4, 3x3): 6x6 input tiles, 36 GEMMs per chunk, 4x4 output tiles.
 // B^T, G, A^T are the standard interpolation-point (0, +-1, +-2) matrices (Lavin & Gray 2016).
@@ -38,11 +38,70 @@ export function wino4FilterBytes(C: i32, K: i32): i32 {
   v128.store(dst + 5 * stride, g2);
 }
 
+/** Input channels per block of wino4Filter's vector path (the scratch S holds [36][8][8] floats). */
+const FILTER_BLOCK = 8;
+
+/** Scratch bytes wino4Filter needs at `tmp` (column pass, then the block's 36 components). */
+export function wino4FilterTmpBytes(): i32 {
+  return 288 + 36 * FILTER_BLOCK * 32;
+}
+
 /**
  * U_xi = (G g G^T)_xi (6x6) for filter g (HWIO 3x3xCxK), as packB-style panels [K/8][C][8], for
- * input channels [c0, c1) (threads split channels). tmp: 288 bytes of scratch.
+ * input channels [c0, c1) (threads split channels). tmp: wino4FilterTmpBytes of scratch.
  */
 export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
+  if ((K & 3) == 0) wino4FilterBlocks(g, C, K, U, tmp, c0, c1);
+  else wino4FilterScalar(g, C, K, U, tmp, c0, c1);
+}
+
+/**
+ * wino4Filter for K % 4 == 0, a block of FILTER_BLOCK input channels x one panel (8 output channels)
+ * at a time: the block's 36 components go to the scratch S first, then each is copied to U as one
+ * contiguous run. Written straight to U, a (c, k) pair's 36 vectors land C x Kp x 4 bytes apart, a
+ * multiple of 4 KB for every cifar-vgg layer, so all in one L1 set: each store evicted a line the
+ * next (c, k) needed (c5 64 -> 128: 0.5 ms per transform).
+ */
+function wino4FilterBlocks(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
+  const Kp = (K + 7) & ~7;
+  const xiStride = (<usize>C * <usize>Kp) << 2;
+  const s = <usize>C * <usize>K;
+  const S = tmp + 288;
+  const zero = f32x4.splat(0);
+  for (let cb = c0; cb < c1; cb += FILTER_BLOCK) {
+    const nb = min(FILTER_BLOCK, c1 - cb);
+    const runB = <usize>nb << 5; // one component's bytes of this block in a panel
+    for (let p = 0; p < Kp; p += 8) {
+      for (let i = 0; i < nb; i++) {
+        const c = cb + i;
+        for (let h = 0; h < 8; h += 4) {
+          const dst = S + (<usize>i << 5) + (<usize>h << 2);
+          const k = p + h;
+          if (k >= K) {
+            for (let xi: usize = 0; xi < 36; xi++) v128.store(dst + xi * runB, zero);
+            continue;
+          }
+          const base = f(g, <usize>c * <usize>K + <usize>k);
+          for (let j: usize = 0; j < 3; j++) {
+            g6v(v128.load(base + ((j * s) << 2)), v128.load(base + (((3 + j) * s) << 2)), v128.load(base + (((6 + j) * s) << 2)), tmp + (j << 4), 48);
+          }
+          for (let r: usize = 0; r < 6; r++) {
+            const t = tmp + r * 48;
+            g6v(v128.load(t), v128.load(t, 16), v128.load(t, 32), dst + r * 6 * runB, runB);
+          }
+        }
+      }
+      const out = f(U, <usize>p * <usize>C + (<usize>cb << 3));
+      for (let xi: usize = 0; xi < 36; xi++) {
+        const from = S + xi * runB, to = out + xi * xiStride;
+        for (let o: usize = 0; o < runB; o += 16) v128.store(to + o, v128.load(from + o));
+      }
+    }
+  }
+}
+
+/** wino4Filter for K % 4 != 0: one (c, k) pair at a time on scalars (padding lanes zeroed first). */
+function wino4FilterScalar(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;
   const xiStride = (<usize>C * <usize>Kp) << 2;
   if (Kp != K) {
@@ -51,21 +110,8 @@ export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: 
     for (let xi: usize = 0; xi < 36; xi++) memory.fill(last + xi * xiStride, 0, (<usize>(c1 - c0) * 8) << 2);
   }
   const s = <usize>C * <usize>K;
-  // Four output channels at a time (K % 4 == 0: lanes k..k+3 are contiguous in g and in a panel).
-  const K4 = (K & 3) == 0 ? K : 0;
   for (let c = c0; c < c1; c++) {
-    for (let k = 0; k < K4; k += 4) {
-      const base = f(g, <usize>c * <usize>K + <usize>k);
-      for (let j: usize = 0; j < 3; j++) {
-        g6v(v128.load(base + ((j * s) << 2)), v128.load(base + (((3 + j) * s) << 2)), v128.load(base + (((6 + j) * s) << 2)), tmp + (j << 4), 48);
-      }
-      const dst = f(U, <usize>(k >> 3) * <usize>C * 8 + <usize>c * 8 + <usize>(k & 7));
-      for (let i: usize = 0; i < 6; i++) {
-        const r = tmp + i * 48;
-        g6v(v128.load(r), v128.load(r, 16), v128.load(r, 32), dst + i * 6 * xiStride, xiStride);
-      }
-    }
-    for (let k = K4; k < K; k++) {
+    for (let k = 0; k < K; k++) {
       const base = <usize>c * <usize>K + <usize>k;
       // t = G g: 6x3, stored row-major at tmp (f32)
       for (let j: usize = 0; j < 3; j++) {
@@ -128,8 +174,8 @@ export function wino4Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: 
  * 64 K bytes hold one output tile when only its pool is wanted (y == 0).
  */
 export function wino4WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
-  return 36 * rows * (C + K) * 4 + 36 * C * 4 + 36 * 16 + 64 * K + 256;
+  const rows = <usize>((chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS);
+  return 36 * <i32>(componentBytes((rows * <usize>C) << 2) + componentBytes((rows * <usize>K) << 2)) + 36 * C * 4 + 36 * 16 + 64 * K + 256;
 }
 
 /**
@@ -150,13 +196,13 @@ export function wino4Forward(
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K;
   chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
-  const V = ws; // [36][chunk][C]
-  const M = V + ((36 * <usize>chunk * Cz) << 2); // [36][chunk][K]
-  const tmp = M + ((36 * <usize>chunk * Kz) << 2) + 64; // 36 v128
+  const vXi = componentBytes((<usize>chunk * Cz) << 2);
+  const mXi = componentBytes((<usize>chunk * Kz) << 2);
+  const V = ws; // [36][chunk][C], components vXi bytes apart
+  const M = V + 36 * vXi; // [36][chunk][K], components mXi bytes apart
+  const tmp = M + 36 * mXi + 64; // 36 v128
   const patch = tmp + 36 * 16; // [36][C] gathered edge patch
   const tileOut = patch + ((36 * Cz) << 2); // [4][4][K]: one output tile when y == 0
-  const vXi = (<usize>chunk * Cz) << 2;
-  const mXi = (<usize>chunk * Kz) << 2;
   const uXi = (Cz * Kz) << 2;
   const rowB = (<usize>W * Cz) << 2;
   const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
@@ -189,7 +235,7 @@ export function wino4Forward(
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows5x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kz) << 2), Kz << 2, K >> 3);
+        wgRows4x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kz) << 2), Kz << 2, K >> 3);
       }
     }
     const yRow = y != 0 ? (<usize>OW * Kz) << 2 : (<usize>4 * Kz) << 2;

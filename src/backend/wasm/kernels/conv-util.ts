@@ -51,7 +51,7 @@ export function padded(ctx: WasmContext, temps: Temps, x: number, N: number, H: 
 /** U = Winograd F(4x4, 3x3) transform of the HWIO filter w (C in, K out), split by input channels. */
 export function winoFilter(ctx: WasmContext, temps: Temps, w: number, C: number, K: number): number {
   const U = temps.alloc(ctx.size('wino4FilterBytes', { C, K }));
-  ctx.workspace(512);
+  ctx.workspace(ctx.size('wino4FilterTmpBytes', {}));
   ctx.parallel('wino4Filter', { g: w, C, K, U, tmp: 0, c0: 0, c1: 0 }, {
     total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 75, workspace: 'tmp',
   });
