@@ -22,4 +22,4 @@ export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64, biasActGrad
 export { pool2d, pool2dGrad, poolReluBiasGradPart } from './pool';
 export { sgdUpdate, rmspropUpdate, adamUpdate, torchSgdUpdate, torchRmspropUpdate, torchAdamUpdate } from './optimizer';
 export { depthwiseForward, depthwiseBackpropInput, depthwiseInputGradWorkspaceBytes, depthwiseBackpropFilterPart, depthwiseFilterGradSum } from './depthwise';
-export { bnMomentPart, bnGradSumsPart, bnApply } from './batch-norm';
+export { bnStatsPart, bnGradSumsPart, bnApply } from './batch-norm';
