@@ -44,46 +44,59 @@ export function wino42FilterBytes(C: i32, K: i32): i32 {
   return 25 * 4 * C * K * 4;
 }
 
-/** G h for one column (h0, h1) of a 2x2 filter: five values at dst, stride bytes apart. */
+/** G h for one column (h0, h1) of a 2x2 filter, four output channels: five vectors at dst, stride bytes apart. */
 // @ts-ignore: decorator
-@inline function g5(h0: f32, h1: f32, dst: usize, stride: usize): void {
-  store<f32>(dst, h0 * <f32>0.5);
-  store<f32>(dst + stride, (h0 + h1) * <f32>(-0.5));
-  store<f32>(dst + 2 * stride, (h1 - h0) * <f32>(1.0 / 6.0));
-  store<f32>(dst + 3 * stride, h0 * <f32>(1.0 / 6.0) + h1 * <f32>(1.0 / 3.0));
-  store<f32>(dst + 4 * stride, h1);
+@inline function g5(h0: v128, h1: v128, dst: usize, stride: usize): void {
+  v128.store(dst, f32x4.mul(h0, f32x4.splat(0.5)));
+  v128.store(dst + stride, f32x4.mul(f32x4.add(h0, h1), f32x4.splat(-0.5)));
+  v128.store(dst + 2 * stride, f32x4.mul(f32x4.sub(h1, h0), f32x4.splat(<f32>(1.0 / 6.0))));
+  v128.store(dst + 3 * stride, f32x4.add(f32x4.mul(h0, f32x4.splat(<f32>(1.0 / 6.0))), f32x4.mul(h1, f32x4.splat(<f32>(1.0 / 3.0)))));
+  v128.store(dst + 4 * stride, h1);
 }
 
-/** Tap (kh, kw) of the HWIO 3x3 filter at float offset `base` (c * K + k), zero past the filter. */
+/** Taps (kh, kw) of output channels [k, k + 4) of the HWIO 3x3 filter at float offset `base` (c * K + k), zero past the filter. */
 // @ts-ignore: decorator
-@inline function tap(g: usize, s: usize, base: usize, kh: i32, kw: i32): f32 {
-  return kh <= 2 && kw <= 2 ? load<f32>(f(g, <usize>(kh * 3 + kw) * s + base)) : <f32>0;
+@inline function tap(g: usize, s: usize, base: usize, kh: i32, kw: i32): v128 {
+  return kh <= 2 && kw <= 2 ? v128.load(f(g, <usize>(kh * 3 + kw) * s + base)) : f32x4.splat(0);
 }
 
 /**
- * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK), channel
- * phaseSlot(a, b) * C + c, for input channels [c0, c1) (threads split channels), as packB-style
- * panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8] for the
- * input gradient's GEMM (4C -> K read backwards). tmp: 64 bytes of scratch.
+ * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK, K % 4 == 0),
+ * channel phaseSlot(a, b) * C + c, for input channels [c0, c1) (threads split channels), as
+ * packB-style panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8]
+ * for the input gradient's GEMM (4C -> K read backwards). Four output channels at a time (HWIO
+ * keeps them contiguous): the forward's panels take them as one vector store per component, where
+ * one channel at a time stored 25 floats 4C K floats apart per channel. tmp: 560 bytes of scratch.
  */
 export function wino42Filter(g: usize, C: i32, K: i32, U: usize, transposed: i32, tmp: usize, c0: i32, c1: i32): void {
   const Cp = <usize>(4 * C);
   const uXi = (Cp * <usize>K) << 2;
   const s = <usize>C * <usize>K;
+  const u = tmp + 160; // 25 v128: u = G h G^T for four output channels
   for (let c = c0; c < c1; c++) {
     for (let a = 0; a < 2; a++) {
       for (let b = 0; b < 2; b++) {
         const cp = <usize>(phaseSlot(a, b) * C + c);
-        for (let k = 0; k < K; k++) {
+        for (let k = 0; k < K; k += 4) {
           const base = <usize>c * <usize>K + <usize>k;
-          // t = G h (5x2 at tmp, rows 8 bytes apart), one column of h at a time.
-          g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 8);
-          g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 4, 8);
-          const dst = transposed != 0
-            ? f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7))
-            : f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
+          // t = G h (5x2 at tmp, rows 32 bytes apart), one column of h at a time.
+          g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 32);
+          g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 16, 32);
           // u = t G^T: row i of u = G applied to row i of t.
-          for (let i: usize = 0; i < 5; i++) g5(load<f32>(tmp + i * 8), load<f32>(tmp + i * 8 + 4), dst + i * 5 * uXi, uXi);
+          for (let i: usize = 0; i < 5; i++) g5(v128.load(tmp + i * 32), v128.load(tmp + i * 32 + 16), u + i * 80, 16);
+          if (transposed != 0) {
+            const dst = f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7));
+            for (let xi: usize = 0; xi < 25; xi++) {
+              const v = v128.load(u + (xi << 4)), d = dst + xi * uXi;
+              store<f32>(d, f32x4.extract_lane(v, 0));
+              store<f32>(d, f32x4.extract_lane(v, 1), 32);
+              store<f32>(d, f32x4.extract_lane(v, 2), 64);
+              store<f32>(d, f32x4.extract_lane(v, 3), 96);
+            }
+          } else {
+            const dst = f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
+            for (let xi: usize = 0; xi < 25; xi++) v128.store(dst + xi * uXi, v128.load(u + (xi << 4)));
+          }
         }
       }
     }
