@@ -78,26 +78,39 @@ export function wino42BackpropFilterPart(
   v128.store(dst + stride, f32x4.add(f32x4.sub(t, f32x4.mul(u1, half)), u4));
 }
 
+/** Scratch bytes for wino42FilterGradFinish: the summed rows of one phase channel, and the transform's. */
+export function wino42FilterGradFinishBytes(K: i32): i32 {
+  return 25 * ((K + 7) & ~7) * 4 + 1024;
+}
+
 /**
  * Sums the `parts` dU partials in order and applies G^T . G per phase, writing the HWIO 3x3 dw
- * [3, 3, C, K] (K % 4 == 0) for input channels [c0, c1). tmp: 1 KB of scratch.
+ * [3, 3, C, K] (K % 4 == 0) for input channels [c0, c1). tmp: wino42FilterGradFinishBytes(K).
+ * The partials' rows of one phase channel are first summed whole into tmp (each of the parts x 25
+ * rows read front to back): gathering four floats from each of them per output group instead left
+ * the finish waiting on memory (resnet8's 32 -> 64 conv: 1.1 of its 2.9 ms).
  */
 export function wino42FilterGradFinish(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;
   const uXi = (<usize>(4 * C) * <usize>Kp) << 2;
+  const rows = tmp + 1024; // [25][Kp]: the summed partials of one phase channel
   const h = tmp + 25 * 16; // [5][2]
   const o = h + 10 * 16; // [2][2]
   for (let c = c0; c < c1; c++) {
     for (let a = 0; a < 2; a++) {
       for (let b = 0; b < 2; b++) {
         const cp = phaseSlot(a, b) * C + c;
-        for (let k = 0; k < K; k += 4) {
-          const off = (<usize>(cp * Kp + k)) << 2;
-          for (let xi: usize = 0; xi < 25; xi++) {
-            let s = v128.load(dUs + xi * uXi + off);
-            for (let p = 1; p < parts; p++) s = f32x4.add(s, v128.load(dUs + <usize>p * partStride + xi * uXi + off));
-            v128.store(tmp + (xi << 4), s);
+        const row = (<usize>(cp * Kp)) << 2;
+        for (let xi: usize = 0; xi < 25; xi++) {
+          const src = dUs + xi * uXi + row, dst = rows + ((xi * <usize>Kp) << 2);
+          for (let k: usize = 0; k < <usize>K; k += 4) {
+            let s = v128.load(src + (k << 2));
+            for (let p = 1; p < parts; p++) s = f32x4.add(s, v128.load(src + <usize>p * partStride + (k << 2)));
+            v128.store(dst + (k << 2), s);
           }
+        }
+        for (let k = 0; k < K; k += 4) {
+          for (let xi: usize = 0; xi < 25; xi++) v128.store(tmp + (xi << 4), v128.load(rows + ((xi * <usize>Kp + <usize>k) << 2)));
           // rows: h[i][q] = G^T over j of dU[i][j]
           for (let i: usize = 0; i < 5; i++) {
             const r = tmp + i * 80;

@@ -223,7 +223,7 @@ function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeom
   };
   ctx.parallel('wino42BackpropFilterPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true });
   // Split by input channels [c0, c1).
-  ctx.workspace(2048);
+  ctx.workspace(ctx.size('wino42FilterGradFinishBytes', { K }));
   ctx.parallel('wino42FilterGradFinish', { dUs, parts, partStride: partBytes, C, K, dw, tmp: 0, c0: 0, c1: 0 }, {
     total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 25 * (parts + 10), workspace: 'tmp',
   });
