@@ -58,7 +58,8 @@ export function wino42InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
 
 /**
  * dx [N, H, W, C] for images [n0, n1) of a 3x3 stride-2 conv with padding padT above and padL
- * left that gave dy [N, OH, OW, K]; Ut: wino42Filter(transposed) of its filter. C % 2 == 0,
+ * left that gave dy [N, OH, OW, K]; Ut: wino42Filter(transposed) of its filter. C % 4 == 0
+ * (the scatter runs four channels at a time),
  * K % 4 == 0. Images [n0, n1) of dx are overwritten; each image's tiles are added in one order
  * by one thread, so any thread count gives the same bits. With `acc` != 0 (dx's shape), the tiles
  * are added onto a copy of it instead of zeros: dx + acc, a gradient gathered from another consumer.

@@ -61,29 +61,42 @@ export function wino42FilterBytes(C: i32, K: i32): i32 {
 }
 
 /**
+ * u (25 vectors at u, 16 bytes apart) = G h G^T of the 2x2 filter of phase (a, b), input channel
+ * c (float offset `base` = c * K + k), output channels [k, k + 4). tmp: 160 bytes.
+ */
+// @ts-ignore: decorator
+@inline function phaseFilter4(g: usize, s: usize, base: usize, a: i32, b: i32, tmp: usize, u: usize): void {
+  // t = G h (5x2 at tmp, rows 32 bytes apart), one column of h at a time.
+  g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 32);
+  g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 16, 32);
+  // u = t G^T: row i of u = G applied to row i of t.
+  for (let i: usize = 0; i < 5; i++) g5(v128.load(tmp + i * 32), v128.load(tmp + i * 32 + 16), u + i * 80, 16);
+}
+
+/**
  * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK, K % 4 == 0),
  * channel phaseSlot(a, b) * C + c, for input channels [c0, c1) (threads split channels), as
  * packB-style panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8]
  * for the input gradient's GEMM (4C -> K read backwards). Four output channels at a time (HWIO
  * keeps them contiguous): the forward's panels take them as one vector store per component, where
- * one channel at a time stored 25 floats 4C K floats apart per channel. tmp: 560 bytes of scratch.
+ * one channel at a time stored 25 floats 4C K floats apart per channel; the transposed panels take
+ * four input channels at a time (a 4x4 transpose per component) where C % 4 == 0. tmp: 2 KB.
  */
 export function wino42Filter(g: usize, C: i32, K: i32, U: usize, transposed: i32, tmp: usize, c0: i32, c1: i32): void {
   const Cp = <usize>(4 * C);
   const uXi = (Cp * <usize>K) << 2;
   const s = <usize>C * <usize>K;
-  const u = tmp + 160; // 25 v128: u = G h G^T for four output channels
-  for (let c = c0; c < c1; c++) {
+  const u = tmp + 160; // 4 x 25 v128: u = G h G^T for four output channels, of up to four input channels
+  let c = c0;
+  if (transposed != 0 && (C & 3) == 0) {
+    for (; (c & 3) == 0 && c + 4 <= c1; c += 4) transposedFilter4x4(g, s, C, K, U, uXi, c, tmp, u);
+  }
+  for (; c < c1; c++) {
     for (let a = 0; a < 2; a++) {
       for (let b = 0; b < 2; b++) {
         const cp = <usize>(phaseSlot(a, b) * C + c);
         for (let k = 0; k < K; k += 4) {
-          const base = <usize>c * <usize>K + <usize>k;
-          // t = G h (5x2 at tmp, rows 32 bytes apart), one column of h at a time.
-          g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 32);
-          g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 16, 32);
-          // u = t G^T: row i of u = G applied to row i of t.
-          for (let i: usize = 0; i < 5; i++) g5(v128.load(tmp + i * 32), v128.load(tmp + i * 32 + 16), u + i * 80, 16);
+          phaseFilter4(g, s, <usize>c * <usize>K + <usize>k, a, b, tmp, u);
           if (transposed != 0) {
             const dst = f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7));
             for (let xi: usize = 0; xi < 25; xi++) {
@@ -97,6 +110,35 @@ export function wino42Filter(g: usize, C: i32, K: i32, U: usize, transposed: i32
             const dst = f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
             for (let xi: usize = 0; xi < 25; xi++) v128.store(dst + xi * uXi, v128.load(u + (xi << 4)));
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The transposed panels of input channels [c, c + 4) (c % 4 == 0, C % 4 == 0: their phase channels
+ * cp..cp + 3 share an 8-wide panel): per phase and four output channels, u of the four input
+ * channels, then per component a 4x4 transpose into four vector stores (one per output channel).
+ */
+function transposedFilter4x4(g: usize, s: usize, C: i32, K: i32, U: usize, uXi: usize, c: i32, tmp: usize, u: usize): void {
+  for (let a = 0; a < 2; a++) {
+    for (let b = 0; b < 2; b++) {
+      const cp = <usize>(phaseSlot(a, b) * C + c);
+      for (let k = 0; k < K; k += 4) {
+        for (let j: usize = 0; j < 4; j++) phaseFilter4(g, s, (<usize>c + j) * <usize>K + <usize>k, a, b, tmp, u + j * 400);
+        const dst = f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7));
+        for (let xi: usize = 0; xi < 25; xi++) {
+          // rows: input channels c..c+3, lanes: output channels k..k+3
+          const r0 = v128.load(u + (xi << 4)), r1 = v128.load(u + 400 + (xi << 4));
+          const r2 = v128.load(u + 800 + (xi << 4)), r3 = v128.load(u + 1200 + (xi << 4));
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          const d = dst + xi * uXi;
+          v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+          v128.store(d, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
+          v128.store(d, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
+          v128.store(d, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
         }
       }
     }

@@ -4,7 +4,7 @@
  *   K % 4 == 0 and an output of at least 9 pixels runs as the Winograd F(4x4, 3x3) forward over dy
  *   with the rotated, channel-swapped filter when dx has no more 4x4 tiles than dy ('same'
  *   padding; wino4Forward), else as the adjoint of that forward (wino4BackpropInput); 3x3 stride
- *   2 with C % 2 == 0, K % 4 == 0, C x K <= 256 x 256 and at least 16 output pixels as the
+ *   2 with C % 4 == 0, K % 4 == 0, C x K <= 256 x 256 and at least 16 output pixels as the
  *   adjoint of the Winograd F(4x4, 2x2) forward on the input's phases (wino42BackpropInput);
  *   otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
@@ -178,7 +178,7 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino4');
     } else if (isWino25(geo)) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino25');
-    } else if (phaseWinogradFits(geo) && geo.inC % 2 === 0 && geo.outC % 4 === 0) {
+    } else if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 4 === 0) {
       inputGradWinogradStride2(ctx, temps, geo, pdy, pw, pdx, acc);
       accAfter = false;
     } else {
