@@ -43,6 +43,8 @@ describe('wasm strided convolutions', () => {
     // time: it dispatched here before and was wrong, by up to 1.2 against values of ~3).
     { N: 2, H: 10, W: 12, C: 12, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 2, H: 10, W: 10, C: 6, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    // 9 images in 4 filter-gradient parts of 3: the last part has none (its dU partial is zeros).
+    { N: 9, H: 32, W: 32, C: 4, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 2, H: 10, W: 10, C: 10, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     // Implicit GEMM: K % 8 != 0 (odd sizes, uneven padding); C = 3 with K % 4 != 0 (the filter
     // gradient widens the filter: (KW * C) % MR != 0); one image.

@@ -20,7 +20,7 @@ export function wino42FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 
 /**
  * One fixed part of the filter gradient of a 3x3 stride-2 conv (padding padT above, padL left) of
  * x [N, H, W, C] that gave dy [N, OH, OW, K]: images [part * perPart, min(N, (part + 1) * perPart))
- * into the dU partial at dUs + part * partStride (zeroed first). C % 4 == 0 (4C % mr == 0), K % 4 == 0.
+ * into the dU partial at dUs + part * partStride (overwritten). C % 4 == 0 (4C % mr == 0), K % 4 == 0.
  */
 export function wino42BackpropFilterPart(
   mr: i32, x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32,
@@ -37,8 +37,11 @@ export function wino42BackpropFilterPart(
   const patch = tmp + 25 * 16 * 2;
   const vXi = (<usize>chunk * Cp) << 2, gXi = (<usize>chunk * Kp) << 2, uXi = (Cp * Kp) << 2;
   const yRow = (<usize>OW * Kz) << 2;
-  memory.fill(dU, 0, 25 * uXi);
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  // The first chunk's GEMMs write dU, the others add to it; only the channels the GEMMs skip
+  // (phaseRange) are zeroed, or all of dU for a part without images.
+  if (t0 >= t1) memory.fill(dU, 0, 25 * uXi);
+  else zeroSkippedRows(dU, uXi, Cz, Kp);
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
     if (Kp != Kz) memory.fill(G, 0, 25 * gXi);
@@ -61,10 +64,21 @@ export function wino42BackpropFilterPart(
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
       for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += <usize>mr) {
         for (let jr: usize = 0; jr < Kp; jr += 8) {
-          kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, 1);
+          kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, tc == t0 ? 0 : 1);
         }
       }
     }
+  }
+}
+
+/** Zeros the rows of each dU_xi [4C][Kp] outside its phaseRange (the GEMMs never write them). */
+function zeroSkippedRows(dU: usize, uXi: usize, Cz: usize, Kp: usize): void {
+  const rowB = Kp << 2;
+  for (let xi = 0; xi < 25; xi++) {
+    const range = phaseRange(xi), ux = dU + <usize>xi * uXi;
+    const lo = <usize>(range & 255) * Cz, hi = <usize>(range >> 8) * Cz;
+    if (lo > 0) memory.fill(ux, 0, lo * rowB);
+    if (hi < 4 * Cz) memory.fill(ux + hi * rowB, 0, (4 * Cz - hi) * rowB);
   }
 }
 
