@@ -52,7 +52,7 @@ describe('batch norm kernels', () => {
       const C = shape[shape.length - 1]!;
       for (const [affine, activation] of [[true, 'linear'], [false, 'linear'], [true, 'relu'], [false, 'relu'], [true, 'relu6'], [false, 'relu6']] as const) {
         const inputs = { x: randn(shape, 3), gamma: affine ? ops.mul(randn([C]), 3) : undefined, beta: affine ? randn([C]) : undefined };
-        check(`forward ${shape} affine ${affine} ${activation}`, 'BatchNormTraining', inputs, 'bnMomentPart', activation);
+        check(`forward ${shape} affine ${affine} ${activation}`, 'BatchNormTraining', inputs, 'bnStatsPart', activation);
       }
     }
   });
@@ -70,6 +70,19 @@ describe('batch norm kernels', () => {
           const [y] = engine.runKernelOutputs('BatchNormTraining', { x, gamma: inputs.gamma === undefined ? undefined : ops.mul(inputs.gamma, 4) }, { epsilon: 1e-3, activation });
           check(`gradient through ${activation} ${shape} affine ${affine}`, 'BatchNormTrainingGrad', { ...inputs, y }, 'bnGradSumsPart', activation);
         }
+      }
+    }
+  });
+
+  it("the statistics' one pass loses nothing to a mean far from zero (a large offset, a small spread)", () => {
+    // Shifted by x's first row: the variance is no difference of large sums (10^4 mean, 10^-2 spread).
+    for (const shape of [[64, 8, 8, 16], [300, 5]]) {
+      const x = ops.add(ops.mul(randn(shape), 0.005), 1e4);
+      const [, mRef, vRef] = run('ref', 'BatchNormTraining', { x }, { epsilon: 1e-3 }).outs;
+      for (const b of ['wasm-bn-1t', 'wasm-bn-2t']) {
+        const [, m, v] = run(b, 'BatchNormTraining', { x }, { epsilon: 1e-3 }).outs;
+        mRef!.forEach((r, c) => assert.ok(Math.abs(m![c]! - r) <= 1e-7 * Math.abs(r), `${b} ${shape} mean[${c}] ${m![c]} vs ref ${r}`));
+        vRef!.forEach((r, c) => assert.ok(Math.abs(v![c]! - r) <= 1e-5 * r, `${b} ${shape} variance[${c}] ${v![c]} vs ref ${r}`));
       }
     }
   });

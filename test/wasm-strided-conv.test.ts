@@ -18,7 +18,7 @@ const BACKENDS = ['wasm-s2-1t', 'wasm-s2-2t'] as const;
 
 /**
  * `forward`, `inputGrad`, `filterGrad`: the exports each kernel must dispatch (Winograd F(4x4, 2x2)
- * for 3x3 with C % 4 == 0 and K % 8 == 0, its adjoint for C % 2 == 0 and K % 4 == 0, its filter
+ * for 3x3 with C % 4 == 0 and K % 8 == 0, its adjoint for C % 4 == 0 and K % 4 == 0, its filter
  * gradient for C % 4 == 0 and K % 4 == 0; 16 output pixels or more).
  */
 interface Case { N: number; H: number; W: number; C: number; K: number; k: number; pad: [number, number, number, number]; forward: string; inputGrad: string; filterGrad: string }
@@ -38,6 +38,14 @@ describe('wasm strided convolutions', () => {
     { N: 3, H: 9, W: 11, C: 8, K: 16, k: 3, pad: [0, 1, 1, 0], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 2, H: 12, W: 10, C: 4, K: 8, k: 3, pad: [2, 3, 2, 2], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 2, H: 40, W: 36, C: 4, K: 24, k: 3, pad: [1, 0, 0, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    // The input gradient's filter packed four input channels at a time (12 channels, split unevenly
+    // by two threads); C % 4 == 2 is GEMM + col2im (the adjoint's scatter takes four channels at a
+    // time: it dispatched here before and was wrong, by up to 1.2 against values of ~3).
+    { N: 2, H: 10, W: 12, C: 12, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    { N: 2, H: 10, W: 10, C: 6, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    // 9 images in 4 filter-gradient parts of 3: the last part has none (its dU partial is zeros).
+    { N: 9, H: 32, W: 32, C: 4, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    { N: 2, H: 10, W: 10, C: 10, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     // Implicit GEMM: K % 8 != 0 (odd sizes, uneven padding); C = 3 with K % 4 != 0 (the filter
     // gradient widens the filter: (KW * C) % MR != 0); one image.
     { N: 11, H: 9, W: 7, C: 8, K: 12, k: 3, pad: [0, 1, 1, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },

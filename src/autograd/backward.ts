@@ -4,7 +4,7 @@
  */
 import { engine } from '../backend/engine.js';
 import { shapeToString, shapesEqual } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { GradNode, Tensor } from '../tensor/tensor.js';
 import { withScope } from '../tensor/scope.js';
 import { noGrad } from './grad-mode.js';
 import { sharesStoredOrder } from '../ops/unary.js';
@@ -61,6 +61,18 @@ function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor, op: string
   grads.set(t, prev === undefined ? g : addGradients(prev, g));
 }
 
+/**
+ * The gradient waiting for the input a rule can add into (GradNode.backwardInto), or null: no
+ * such rule, nothing gathered yet, or the input also sits in another slot of the op (its other
+ * slot's gradient would then be left out of the sum).
+ */
+function heldForRule(node: GradNode, grads: Map<Tensor, Tensor>): Tensor | null {
+  if (node.backwardInto === undefined) return null;
+  const input = node.inputs[node.backwardInto.into];
+  if (input === undefined || !input.needsGrad || node.inputs.indexOf(input) !== node.backwardInto.into || node.inputs.lastIndexOf(input) !== node.backwardInto.into) return null;
+  return grads.get(input) ?? null;
+}
+
 /** a + b; gradients that share a permuted stored order (conv weights' HWIO) are added in it. */
 function addGradients(a: Tensor, b: Tensor): Tensor {
   return sharesStoredOrder([a, b]) ? engine.runElementwiseInLayout('Binary', { a, b }, { op: 'add' }, a) : engine.runKernel('Binary', { a, b }, { op: 'add' });
@@ -83,10 +95,14 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tenso
       const node = t.gradNode;
       const g = grads.get(t);
       if (node === null || g === undefined) continue;
-      const inputGrads = node.backward(g);
+      const held = heldForRule(node, grads);
+      const inputGrads = held === null ? node.backward(g) : node.backwardInto!.backward(g, held);
       node.inputs.forEach((input, k) => {
         const ig = inputGrads[k];
-        if (ig !== null && ig !== undefined && input.needsGrad) accumulate(grads, input, ig, node.op);
+        if (ig === null || ig === undefined || !input.needsGrad) return;
+        // The rule added the gradient already gathered: its result replaces it.
+        if (held !== null && k === node.backwardInto!.into) grads.delete(input);
+        accumulate(grads, input, ig, node.op);
       });
     }
     return xs.map((x, i) => (asked[i] ? grads.get(x) ?? null : null));

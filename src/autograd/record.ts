@@ -6,15 +6,18 @@ import type { GradNode, Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
 
 export type BackwardFn = GradNode['backward'];
+export type BackwardInto = NonNullable<GradNode['backwardInto']>;
 
 /**
  * Attaches the gradient rule to `y` when the graph is being recorded; returns `y`. `owned` are the
  * op's private tensors that only the rule reads (GradNode.owned): with no graph recorded nothing
- * will read them, so they are released at once.
+ * will read them, so they are released at once. `into`: the rule's variant that adds one input's
+ * gradient to the one it already gathered (GradNode.backwardInto).
  */
-export function record(op: string, y: Tensor, inputs: readonly Tensor[], backward: BackwardFn, owned?: readonly Tensor[]): Tensor {
+export function record(op: string, y: Tensor, inputs: readonly Tensor[], backward: BackwardFn, owned?: readonly Tensor[], into?: BackwardInto): Tensor {
   if (isGradEnabled() && inputs.some((t) => t.needsGrad)) {
-    y.gradNode = owned === undefined ? { op, inputs, backward } : { op, inputs, backward, owned };
+    const node: GradNode = owned === undefined ? { op, inputs, backward } : { op, inputs, backward, owned };
+    y.gradNode = into === undefined ? node : Object.assign(node, { backwardInto: into });
   } else {
     for (const t of owned ?? []) t.release();
   }

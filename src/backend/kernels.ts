@@ -173,9 +173,14 @@ export interface KernelSpecs {
     inputs: { x: TensorInfo; filters: TensorInfo[]; pointwiseFilters: TensorInfo[]; biases: TensorInfo[] };
     attrs: { blocks: PointwiseBlock[]; globalAverage: boolean };
   };
-  /** dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. */
+  /**
+   * dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. With `accumulate` (x's
+   * shape), dx + accumulate: the gradient x already gathered from its other consumers (a residual
+   * block's input feeds the block's first conv and its shortcut), summed in the kernel's own output
+   * pass where it has one, so autograd's sum needs no pass and no tensor of its own.
+   */
   Conv2DBackpropInput: {
-    inputs: { dy: TensorInfo; filter: TensorInfo };
+    inputs: { dy: TensorInfo; filter: TensorInfo; accumulate?: TensorInfo };
     attrs: Conv2DAttrs & { inputShape: [number, number, number, number] };
   };
   /** dfilter of Conv2D (HWIO); `filterShape` is the filter's HWIO shape. */

@@ -69,12 +69,14 @@ function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, residual:
   // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
   const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined, residual: residual ?? undefined }, Object.assign({}, attrs, { activation }));
   const inputs = [x, filter, ...(bias === null ? [] : [bias]), ...(residual === null ? [] : [residual])];
-  return record(residual === null ? 'conv2d' : 'conv2dResidual', y, inputs, (dy) => {
+  // heldDx: the gradient x already gathered from its other consumers, added by the dx kernel.
+  const rule = (dy: Tensor, heldDx: Tensor | null): (Tensor | null)[] => {
     const [g, db] = epilogueGrads(dy, y, activation, bias !== null);
-    const grads = convInputGrads(g, db, x, filter, attrs);
+    const grads = convInputGrads(g, db, x, filter, attrs, heldDx);
     // The residual's gradient is the conv output's: dy after the activation's gradient.
     return residual === null ? grads : [...grads, residual.needsGrad ? g : null];
-  });
+  };
+  return record(residual === null ? 'conv2d' : 'conv2dResidual', y, inputs, (dy) => rule(dy, null), undefined, { into: 0, backward: rule });
 }
 
 /** `activation` of z as its own op (the unfused chain's step). */
@@ -93,11 +95,14 @@ export function convKernelArgs(x: Tensor, filter: Tensor, options: Conv2DOptions
   return { attrs, bias, activation: options.activation ?? 'linear', outShape };
 }
 
-/** [dx, dw(, db)] of a conv for the gradient g at its pre-activation output z. */
-export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs): (Tensor | null)[] {
+/**
+ * [dx, dw(, db)] of a conv for the gradient g at its pre-activation output z; dx + heldDx when x
+ * already gathered a gradient from another consumer (GradNode.backwardInto).
+ */
+export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs, heldDx: Tensor | null = null): (Tensor | null)[] {
   const dx = x.needsGrad
     // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
-    ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))
+    ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter, accumulate: heldDx ?? undefined }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))
     : null;
   const dw = filter.needsGrad
     ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, Object.assign({}, attrs, { filterShape: [...filter.shape] as [number, number, number, number] }))

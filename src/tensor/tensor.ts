@@ -26,6 +26,13 @@ export interface GradNode {
    * reference counting frees them in PyTorch, instead of waiting for the garbage collector.
    */
   readonly owned?: readonly Tensor[];
+  /**
+   * Optional: the same gradients, but input `into`'s added to `held`, the gradient that input
+   * already gathered from its other consumers (a conv's input gradient adds it in its own output
+   * pass: Conv2DBackpropInput's `accumulate`). The reverse pass calls it instead of `backward`
+   * when such a gradient is waiting, and takes input `into`'s entry as the sum.
+   */
+  readonly backwardInto?: { readonly into: number; readonly backward: (dy: Tensor, held: Tensor) => readonly (Tensor | null)[] };
 }
 
 /**

@@ -240,6 +240,18 @@ function residualConvCase(variant: string, x: number[], w: number[], o: ops.Conv
   return { op: 'conv2d', variant, inputs, fn: conv(act, true) };
 }
 
+/**
+ * conv2d whose input also feeds another op: its input gradient is added to the one gathered from
+ * the other consumer inside Conv2DBackpropInput (GradNode.backwardInto, `accumulate`).
+ */
+function sharedInputConvCase(variant: string, x: number[], w1: number[], o1: ops.Conv2DOptions, w2: number[], o2: ops.Conv2DOptions): OpCase {
+  return {
+    op: 'conv2d', variant,
+    inputs: (r) => [randn(x, r), randn(w1, r), randn(w2, r)],
+    fn: (xt, a, b) => ops.add(ops.conv2d(xt, a, o1), ops.conv2d(xt, b, o2)),
+  };
+}
+
 const CONV: OpCase[] = [
   convCase('valid', [1, 5, 5, 2], [3, 3, 2, 3]),
   convCase('strides 2', [2, 6, 5, 2], [3, 2, 2, 2], { strides: 2 }),
@@ -259,6 +271,14 @@ const CONV: OpCase[] = [
   residualConvCase('bias relu residual', [2, 4, 4, 2], [3, 3, 2, 3], { withBias: true, activation: 'relu', padding: 'same' }),
   residualConvCase('residual linear, no bias', [1, 5, 5, 2], [3, 3, 2, 2], {}),
   residualConvCase('channelsFirst residual relu6', [2, 2, 4, 4], [3, 3, 2, 3], { dataFormat: 'channelsFirst', padding: 1, activation: 'relu6', withBias: true }),
+  sharedInputConvCase('input shared by two convs', [1, 5, 5, 2], [3, 3, 2, 3], { padding: 'same' }, [1, 1, 2, 3], {}),
+  sharedInputConvCase('input shared by two stride-2 convs', [2, 6, 6, 2], [3, 3, 2, 2], { padding: 1, strides: 2 }, [1, 1, 2, 2], { strides: 2 }),
+  {
+    // x in two slots of one conv: the rule must not add a gathered gradient (it would be counted twice).
+    op: 'conv2d', variant: 'input also the residual, shared with a relu',
+    inputs: (r) => [randn([1, 4, 4, 2], r), randn([3, 3, 2, 2], r)],
+    fn: (xt, w) => ops.add(ops.conv2d(xt, w, { padding: 'same', residual: xt }), ops.mul(xt, xt)),
+  },
 ];
 
 /** Transposed conv: filter [kh, kw, outChannels, inChannels] as in Keras. */

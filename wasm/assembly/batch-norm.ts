@@ -15,50 +15,6 @@ import { BN_RELU, BN_RELU6 } from './codes';
 // one per row: the same additions in the same order as accumulating in memory row by row).
 const BN_BLOCK_BYTES = 16384;
 
-/** x, or (x - m)^2 when `centered` (difference and square in float32). */
-// @ts-ignore: decorator
-@inline function moment(v: v128, m: v128, centered: bool): v128 {
-  if (!centered) return v;
-  const d = f32x4.sub(v, m);
-  return f32x4.mul(d, d);
-}
-
-/** Adds rows [0, nrows) of the 8 channels at x (row stride rowB) into the float64 sums at o. */
-// @ts-ignore: decorator
-@inline function momentGroup8(x: usize, rowB: usize, nrows: i32, mean: usize, centered: bool, o: usize): void {
-  let a0 = v128.load(o), a1 = v128.load(o, 16), a2 = v128.load(o, 32), a3 = v128.load(o, 48);
-  const m0 = v128.load(mean), m1 = v128.load(mean, 16);
-  for (let r = 0; r < nrows; r++) {
-    const v0 = moment(v128.load(x), m0, centered), v1 = moment(v128.load(x, 16), m1, centered);
-    a0 = f64x2.add(a0, lowF64(v0)); a1 = f64x2.add(a1, highF64(v0));
-    a2 = f64x2.add(a2, lowF64(v1)); a3 = f64x2.add(a3, highF64(v1));
-    x += rowB;
-  }
-  v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
-}
-
-/** The channels from c8 on (fewer than 8) of rows [0, nrows), summed in memory row by row. */
-function momentTail(x: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean: usize, centered: bool, o: usize): void {
-  for (let r = 0; r < nrows; r++) {
-    let c = c8;
-    for (; c + 4 <= C; c += 4) {
-      const v = moment(v128.load(x + (c << 2)), v128.load(mean + (c << 2)), centered);
-      const s = o + (c << 3);
-      v128.store(s, f64x2.add(v128.load(s), lowF64(v)));
-      v128.store(s, f64x2.add(v128.load(s, 16), highF64(v)), 16);
-    }
-    for (; c < C; c++) {
-      let v = load<f32>(x + (c << 2));
-      if (centered) {
-        const d = v - load<f32>(mean + (c << 2));
-        v = d * d;
-      }
-      store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + <f64>v);
-    }
-    x += rowB;
-  }
-}
-
 /** Rows per L1 block for rows of rowB bytes read from `streams` arrays. */
 // @ts-ignore: decorator
 @inline function blockRows(rowB: usize, streams: i32): i32 {
@@ -66,14 +22,50 @@ function momentTail(x: usize, rowB: usize, nrows: i32, C: usize, c8: usize, mean
 }
 
 /**
- * Part `part` of the channel sums over rows [part * perPart, min(rows, (part + 1) * perPart)):
- * out (float64 [C], at out + part * C * 8) = sum of x when centered is 0, else sum of
- * (x - mean)^2 with mean [C] (the difference and its square in float32, summed in float64).
- * Each channel's rows are added in row order, so a part's sums do not depend on the blocking.
+ * Adds rows [0, nrows) of the 8 channels at x into the float64 sums of d = x - shift and d * d
+ * at o and o2 (shift: float64 [8] at sh).
  */
-export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered: i32, perPart: i32, part: i32, out: usize): void {
-  const o = out + <usize>part * (<usize>C << 3);
-  memory.fill(o, 0, <usize>C << 3);
+// @ts-ignore: decorator
+@inline function statsGroup8(x: usize, rowB: usize, nrows: i32, sh: usize, o: usize, o2: usize): void {
+  let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
+  let q0 = v128.load(o2), q1 = v128.load(o2, 16), q2 = v128.load(o2, 32), q3 = v128.load(o2, 48);
+  for (let r = 0; r < nrows; r++) {
+    const v0 = v128.load(x), v1 = v128.load(x, 16);
+    const d0 = f64x2.sub(lowF64(v0), v128.load(sh)), d1 = f64x2.sub(highF64(v0), v128.load(sh, 16));
+    const d2 = f64x2.sub(lowF64(v1), v128.load(sh, 32)), d3 = f64x2.sub(highF64(v1), v128.load(sh, 48));
+    s0 = f64x2.add(s0, d0); q0 = f64x2.add(q0, f64x2.mul(d0, d0));
+    s1 = f64x2.add(s1, d1); q1 = f64x2.add(q1, f64x2.mul(d1, d1));
+    s2 = f64x2.add(s2, d2); q2 = f64x2.add(q2, f64x2.mul(d2, d2));
+    s3 = f64x2.add(s3, d3); q3 = f64x2.add(q3, f64x2.mul(d3, d3));
+    x += rowB;
+  }
+  v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
+  v128.store(o2, q0); v128.store(o2, q1, 16); v128.store(o2, q2, 32); v128.store(o2, q3, 48);
+}
+
+/** statsGroup8 for the channels from c8 on (fewer than 8), in memory row by row. */
+function statsTail(x: usize, rowB: usize, nrows: i32, C: usize, c8: usize, sh: usize, o: usize, o2: usize): void {
+  for (let r = 0; r < nrows; r++) {
+    for (let c = c8; c < C; c++) {
+      const d = <f64>load<f32>(x + (c << 2)) - load<f64>(sh + (c << 3));
+      store<f64>(o + (c << 3), load<f64>(o + (c << 3)) + d);
+      store<f64>(o2 + (c << 3), load<f64>(o2 + (c << 3)) + d * d);
+    }
+    x += rowB;
+  }
+}
+
+/**
+ * Part `part` of the forward's statistics in one pass over rows [part * perPart, min(rows,
+ * (part + 1) * perPart)): out (float64 [2, C], at out + part * 2 * C * 8) = [sum of d, sum of
+ * d * d], d = x - shift in float64 (shift: float64 [C], e.g. x's first row, so that d is small
+ * next to x's mean and mean = shift + sum d / n, variance = sum d^2 / n - (sum d / n)^2 lose
+ * nothing to cancellation worth a second pass over x). Rows are added in row order per channel.
+ */
+export function bnStatsPart(x: usize, rows: i32, C: i32, shift: usize, perPart: i32, part: i32, out: usize): void {
+  const o = out + <usize>part * (<usize>C << 4);
+  const o2 = o + (<usize>C << 3);
+  memory.fill(o, 0, <usize>C << 4);
   const r0 = part * perPart, r1 = min(rows, r0 + perPart);
   const rowB = <usize>C << 2;
   const c8 = <usize>(C & ~7);
@@ -81,11 +73,8 @@ export function bnMomentPart(x: usize, rows: i32, C: i32, mean: usize, centered:
   for (let b = r0; b < r1; b += block) {
     const n = min(block, r1 - b);
     const p = x + <usize>b * rowB;
-    for (let c: usize = 0; c < c8; c += 8) {
-      if (centered) momentGroup8(p + (c << 2), rowB, n, mean + (c << 2), true, o + (c << 3));
-      else momentGroup8(p + (c << 2), rowB, n, mean + (c << 2), false, o + (c << 3));
-    }
-    if (c8 < <usize>C) momentTail(p, rowB, n, <usize>C, c8, mean, centered != 0, o);
+    for (let c: usize = 0; c < c8; c += 8) statsGroup8(p + (c << 2), rowB, n, shift + (c << 3), o + (c << 3), o2 + (c << 3));
+    if (c8 < <usize>C) statsTail(p, rowB, n, <usize>C, c8, shift, o, o2);
   }
 }
 

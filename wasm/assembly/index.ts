@@ -14,7 +14,7 @@ export { wino4BackpropInput, wino4InputGradWorkspaceBytes } from './winograd4-in
 export { wino25Filter, wino25Forward, wino25WorkspaceBytes } from './winograd25';
 export { wino42Filter, wino42FilterBytes, wino42Forward, wino42WorkspaceBytes } from './winograd42';
 export { wino42BackpropInput, wino42InputGradWorkspaceBytes } from './winograd42-input-grad';
-export { wino42BackpropFilterPart, wino42FilterGradFinish, wino42FilterGradPartBytes, wino42FilterGradWorkspaceBytes } from './winograd42-filter-grad';
+export { wino42BackpropFilterPart, wino42FilterGradFinish, wino42FilterGradFinishBytes, wino42FilterGradPartBytes, wino42FilterGradWorkspaceBytes } from './winograd42-filter-grad';
 export { wino25BackpropInput, wino25InputGradWorkspaceBytes } from './winograd25-input-grad';
 export { wino25BackpropFilterPart, wino25FilterGradFinish4, wino25FilterGradWorkspaceBytes } from './winograd25-filter-grad';
 export { conv1Direct } from './conv1-direct';
@@ -23,5 +23,5 @@ export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64, biasActGrad
 export { pool2d, pool2dGrad, poolReluBiasGradPart } from './pool';
 export { sgdUpdate, rmspropUpdate, adamUpdate, torchSgdUpdate, torchRmspropUpdate, torchAdamUpdate } from './optimizer';
 export { depthwiseForward, depthwiseBackpropInput, depthwiseInputGradWorkspaceBytes, depthwiseBackpropFilterPart, depthwiseFilterGradSum } from './depthwise';
-export { bnMomentPart, bnGradSumsPart, bnApply } from './batch-norm';
+export { bnStatsPart, bnGradSumsPart, bnApply } from './batch-norm';
 export { depthwisePointwise, depthwisePointwiseBlocks, depthwisePointwiseWorkspaceBytes } from './depthwise-pointwise';

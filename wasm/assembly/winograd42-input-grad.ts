@@ -58,13 +58,15 @@ export function wino42InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
 
 /**
  * dx [N, H, W, C] for images [n0, n1) of a 3x3 stride-2 conv with padding padT above and padL
- * left that gave dy [N, OH, OW, K]; Ut: wino42Filter(transposed) of its filter. C % 2 == 0,
+ * left that gave dy [N, OH, OW, K]; Ut: wino42Filter(transposed) of its filter. C % 4 == 0
+ * (the scatter runs four channels at a time),
  * K % 4 == 0. Images [n0, n1) of dx are overwritten; each image's tiles are added in one order
- * by one thread, so any thread count gives the same bits.
+ * by one thread, so any thread count gives the same bits. With `acc` != 0 (dx's shape), the tiles
+ * are added onto a copy of it instead of zeros: dx + acc, a gradient gathered from another consumer.
  */
 export function wino42BackpropInput(
   mr: i32, dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
-  n0: i32, n1: i32, chunk: i32, ws: usize,
+  n0: i32, n1: i32, chunk: i32, ws: usize, acc: usize,
 ): void {
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
@@ -75,7 +77,8 @@ export function wino42BackpropInput(
   const tmp = rowt + 64; // 2 x 25 v128
   const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
   const img = <usize>(H * W) * Cz;
-  memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
+  if (acc != 0) memory.copy(f(dx, <usize>n0 * img), f(acc, <usize>n0 * img), (<usize>(n1 - n0) * img) << 2);
+  else memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
   // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
   // columns of M stay zero, so they are zeroed once here.
   const skip = (C & 7) == 0;

@@ -44,89 +44,138 @@ export function wino42FilterBytes(C: i32, K: i32): i32 {
   return 25 * 4 * C * K * 4;
 }
 
-/** G h for one column (h0, h1) of a 2x2 filter: five values at dst, stride bytes apart. */
+/** G h for one column (h0, h1) of a 2x2 filter, four output channels: five vectors at dst, stride bytes apart. */
 // @ts-ignore: decorator
-@inline function g5(h0: f32, h1: f32, dst: usize, stride: usize): void {
-  store<f32>(dst, h0 * <f32>0.5);
-  store<f32>(dst + stride, (h0 + h1) * <f32>(-0.5));
-  store<f32>(dst + 2 * stride, (h1 - h0) * <f32>(1.0 / 6.0));
-  store<f32>(dst + 3 * stride, h0 * <f32>(1.0 / 6.0) + h1 * <f32>(1.0 / 3.0));
-  store<f32>(dst + 4 * stride, h1);
-}
-
-/** g5 on four lanes: five vectors G [h0 h1] at dst (stride bytes apart). The same operations, so the same bits. */
-// @ts-ignore: decorator
-@inline function g5v(h0: v128, h1: v128, dst: usize, stride: usize): void {
-  v128.store(dst, f32x4.mul(h0, f32x4.splat(<f32>0.5)));
-  v128.store(dst + stride, f32x4.mul(f32x4.add(h0, h1), f32x4.splat(<f32>(-0.5))));
+@inline function g5(h0: v128, h1: v128, dst: usize, stride: usize): void {
+  v128.store(dst, f32x4.mul(h0, f32x4.splat(0.5)));
+  v128.store(dst + stride, f32x4.mul(f32x4.add(h0, h1), f32x4.splat(-0.5)));
   v128.store(dst + 2 * stride, f32x4.mul(f32x4.sub(h1, h0), f32x4.splat(<f32>(1.0 / 6.0))));
   v128.store(dst + 3 * stride, f32x4.add(f32x4.mul(h0, f32x4.splat(<f32>(1.0 / 6.0))), f32x4.mul(h1, f32x4.splat(<f32>(1.0 / 3.0)))));
   v128.store(dst + 4 * stride, h1);
 }
 
-/** tap on four lanes: taps (kh, kw) of output channels k..k+3 (base = c * K + k), zeros past the filter. */
+/** Taps (kh, kw) of output channels [k, k + 4) of the HWIO 3x3 filter at float offset `base` (c * K + k), zero past the filter. */
 // @ts-ignore: decorator
-@inline function tap4(g: usize, s: usize, base: usize, kh: i32, kw: i32): v128 {
+@inline function tap(g: usize, s: usize, base: usize, kh: i32, kw: i32): v128 {
   return kh <= 2 && kw <= 2 ? v128.load(f(g, <usize>(kh * 3 + kw) * s + base)) : f32x4.splat(0);
 }
 
-/** Tap (kh, kw) of the HWIO 3x3 filter at float offset `base` (c * K + k), zero past the filter. */
+/**
+ * u (25 vectors at u, 16 bytes apart) = G h G^T of the 2x2 filter of phase (a, b), input channel
+ * c (float offset `base` = c * K + k), output channels [k, k + 4). tmp: 160 bytes.
+ */
 // @ts-ignore: decorator
-@inline function tap(g: usize, s: usize, base: usize, kh: i32, kw: i32): f32 {
-  return kh <= 2 && kw <= 2 ? load<f32>(f(g, <usize>(kh * 3 + kw) * s + base)) : <f32>0;
+@inline function phaseFilter4(g: usize, s: usize, base: usize, a: i32, b: i32, tmp: usize, u: usize): void {
+  // t = G h (5x2 at tmp, rows 32 bytes apart), one column of h at a time.
+  g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 32);
+  g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 16, 32);
+  // u = t G^T: row i of u = G applied to row i of t.
+  for (let i: usize = 0; i < 5; i++) g5(v128.load(tmp + i * 32), v128.load(tmp + i * 32 + 16), u + i * 80, 16);
 }
 
 /**
- * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK), channel
- * phaseSlot(a, b) * C + c, for input channels [c0, c1) (threads split channels), as packB-style
- * panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8] for the
- * input gradient's GEMM (4C -> K read backwards). tmp: 320 bytes of scratch.
+ * U_xi = (G h G^T)_xi (5x5) of every phase's 2x2 filter h of g (HWIO 3x3xCxK, K % 4 == 0),
+ * channel phaseSlot(a, b) * C + c, for input channels [c0, c1) (threads split channels), as
+ * packB-style panels [K/8][4C][8] (K % 8 == 0) for the forward, or with `transposed` [4C/8][K][8]
+ * for the input gradient's GEMM (4C -> K read backwards). Four output channels at a time (HWIO
+ * keeps them contiguous), where one channel at a time stored 25 floats 4C K floats apart per
+ * channel: the forward's panels eight at a time in whole rows (forwardFilter8) when K % 8 == 0,
+ * else as one vector store per component; the transposed panels four input channels at a time
+ * (a 4x4 transpose per component) where C % 4 == 0. tmp: 2 KB.
  */
 export function wino42Filter(g: usize, C: i32, K: i32, U: usize, transposed: i32, tmp: usize, c0: i32, c1: i32): void {
   const Cp = <usize>(4 * C);
   const uXi = (Cp * <usize>K) << 2;
   const s = <usize>C * <usize>K;
-  // The forward's panels hold lanes k..k+7 of a channel in one 32-byte row and consecutive
-  // channels in consecutive rows: eight output channels at a time, channels innermost, so each of
-  // the 25 panels is written as a stream of whole rows (their starts are multiples of 4 KB apart,
-  // and scattered partial rows thrashed one L1 set: 10x wino4Filter's time). The transposed layout
-  // and K % 8 != 0 go one channel at a time below.
-  const K8 = transposed == 0 && (K & 7) == 0 ? K : 0;
-  for (let a = 0; a < 2; a++) {
-    for (let b = 0; b < 2; b++) {
-      for (let k = 0; k < K8; k += 8) {
-        for (let c = c0; c < c1; c++) {
-          const cp = <usize>(phaseSlot(a, b) * C + c);
-          const base = <usize>c * <usize>K + <usize>k;
-          // t = G h, 5 rows of [column 0 lanes 0-3, 4-7, column 1 lanes 0-3, 4-7] at tmp.
-          g5v(tap4(g, s, base, a, b), tap4(g, s, base, 2 + a, b), tmp, 64);
-          g5v(tap4(g, s, base + 4, a, b), tap4(g, s, base + 4, 2 + a, b), tmp + 16, 64);
-          g5v(tap4(g, s, base, a, 2 + b), tap4(g, s, base, 2 + a, 2 + b), tmp + 32, 64);
-          g5v(tap4(g, s, base + 4, a, 2 + b), tap4(g, s, base + 4, 2 + a, 2 + b), tmp + 48, 64);
-          const dst = f(U, <usize>(k >> 3) * Cp * 8 + cp * 8);
-          for (let i: usize = 0; i < 5; i++) {
-            const row = tmp + i * 64;
-            g5v(v128.load(row), v128.load(row, 32), dst + i * 5 * uXi, uXi);
-            g5v(v128.load(row, 16), v128.load(row, 48), dst + i * 5 * uXi + 16, uXi);
+  const u = tmp + 160; // 4 x 25 v128: u = G h G^T for four output channels, of up to four input channels
+  if (transposed == 0 && (K & 7) == 0) {
+    forwardFilter8(g, s, C, K, U, uXi, tmp, c0, c1);
+    return;
+  }
+  let c = c0;
+  if (transposed != 0 && (C & 3) == 0) {
+    for (; (c & 3) == 0 && c + 4 <= c1; c += 4) transposedFilter4x4(g, s, C, K, U, uXi, c, tmp, u);
+  }
+  for (; c < c1; c++) {
+    for (let a = 0; a < 2; a++) {
+      for (let b = 0; b < 2; b++) {
+        const cp = <usize>(phaseSlot(a, b) * C + c);
+        for (let k = 0; k < K; k += 4) {
+          phaseFilter4(g, s, <usize>c * <usize>K + <usize>k, a, b, tmp, u);
+          if (transposed != 0) {
+            const dst = f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7));
+            for (let xi: usize = 0; xi < 25; xi++) {
+              const v = v128.load(u + (xi << 4)), d = dst + xi * uXi;
+              store<f32>(d, f32x4.extract_lane(v, 0));
+              store<f32>(d, f32x4.extract_lane(v, 1), 32);
+              store<f32>(d, f32x4.extract_lane(v, 2), 64);
+              store<f32>(d, f32x4.extract_lane(v, 3), 96);
+            }
+          } else {
+            const dst = f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
+            for (let xi: usize = 0; xi < 25; xi++) v128.store(dst + xi * uXi, v128.load(u + (xi << 4)));
           }
         }
       }
     }
   }
-  for (let c = c0; c < c1; c++) {
-    for (let a = 0; a < 2; a++) {
-      for (let b = 0; b < 2; b++) {
-        const cp = <usize>(phaseSlot(a, b) * C + c);
-        for (let k = K8; k < K; k++) {
+}
+
+/**
+ * The forward's panels (K % 8 == 0) hold lanes k..k+7 of a channel in one 32-byte row and
+ * consecutive channels in consecutive rows: eight output channels at a time, channels innermost,
+ * so each of the 25 panels is written as a stream of whole rows (their starts are multiples of
+ * 4 KB apart, and scattered partial rows thrashed one L1 set: 10x wino4Filter's time). tmp: 320 bytes.
+ */
+function forwardFilter8(g: usize, s: usize, C: i32, K: i32, U: usize, uXi: usize, tmp: usize, c0: i32, c1: i32): void {
+  const Cp = <usize>(4 * C);
+  for (let a = 0; a < 2; a++) {
+    for (let b = 0; b < 2; b++) {
+      for (let k = 0; k < K; k += 8) {
+        for (let c = c0; c < c1; c++) {
+          const cp = <usize>(phaseSlot(a, b) * C + c);
           const base = <usize>c * <usize>K + <usize>k;
-          // t = G h (5x2 at tmp, rows 8 bytes apart), one column of h at a time.
-          g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 8);
-          g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 4, 8);
-          const dst = transposed != 0
-            ? f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7))
-            : f(U, <usize>(k >> 3) * Cp * 8 + cp * 8 + <usize>(k & 7));
+          // t = G h, 5 rows of [column 0 lanes 0-3, 4-7, column 1 lanes 0-3, 4-7] at tmp.
+          g5(tap(g, s, base, a, b), tap(g, s, base, 2 + a, b), tmp, 64);
+          g5(tap(g, s, base + 4, a, b), tap(g, s, base + 4, 2 + a, b), tmp + 16, 64);
+          g5(tap(g, s, base, a, 2 + b), tap(g, s, base, 2 + a, 2 + b), tmp + 32, 64);
+          g5(tap(g, s, base + 4, a, 2 + b), tap(g, s, base + 4, 2 + a, 2 + b), tmp + 48, 64);
+          const dst = f(U, <usize>(k >> 3) * Cp * 8 + cp * 8);
           // u = t G^T: row i of u = G applied to row i of t.
-          for (let i: usize = 0; i < 5; i++) g5(load<f32>(tmp + i * 8), load<f32>(tmp + i * 8 + 4), dst + i * 5 * uXi, uXi);
+          for (let i: usize = 0; i < 5; i++) {
+            const row = tmp + i * 64;
+            g5(v128.load(row), v128.load(row, 32), dst + i * 5 * uXi, uXi);
+            g5(v128.load(row, 16), v128.load(row, 48), dst + i * 5 * uXi + 16, uXi);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The transposed panels of input channels [c, c + 4) (c % 4 == 0, C % 4 == 0: their phase channels
+ * cp..cp + 3 share an 8-wide panel): per phase and four output channels, u of the four input
+ * channels, then per component a 4x4 transpose into four vector stores (one per output channel).
+ */
+function transposedFilter4x4(g: usize, s: usize, C: i32, K: i32, U: usize, uXi: usize, c: i32, tmp: usize, u: usize): void {
+  for (let a = 0; a < 2; a++) {
+    for (let b = 0; b < 2; b++) {
+      const cp = <usize>(phaseSlot(a, b) * C + c);
+      for (let k = 0; k < K; k += 4) {
+        for (let j: usize = 0; j < 4; j++) phaseFilter4(g, s, (<usize>c + j) * <usize>K + <usize>k, a, b, tmp, u + j * 400);
+        const dst = f(U, (cp >> 3) * <usize>K * 8 + <usize>k * 8 + (cp & 7));
+        for (let xi: usize = 0; xi < 25; xi++) {
+          // rows: input channels c..c+3, lanes: output channels k..k+3
+          const r0 = v128.load(u + (xi << 4)), r1 = v128.load(u + 400 + (xi << 4));
+          const r2 = v128.load(u + 800 + (xi << 4)), r3 = v128.load(u + 1200 + (xi << 4));
+          const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+          const d = dst + xi * uXi;
+          v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+          v128.store(d, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
+          v128.store(d, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
+          v128.store(d, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
         }
       }
     }

@@ -36,9 +36,9 @@ export const conv2D: KernelFn<'Conv2D'> = ({ x, filter, bias, residual }, attrs)
 };
 
 /** A residual added to an output of shape `outShape` must have that shape (no broadcasting). */
-export function checkedResidual(residual: TensorInfo, outShape: readonly number[], kernel = 'Conv2D'): TensorInfo {
+export function checkedResidual(residual: TensorInfo, outShape: readonly number[], kernel = 'Conv2D', input = 'residual'): TensorInfo {
   if (residual.shape.length !== outShape.length || residual.shape.some((d, i) => d !== outShape[i])) {
-    throw new Error(`${kernel}: expected residual of the output's shape ${shapeToString(outShape)}, got ${shapeToString(residual.shape)}`);
+    throw new Error(`${kernel}: expected ${input} of the output's shape ${shapeToString(outShape)}, got ${shapeToString(residual.shape)}`);
   }
   return residual;
 }

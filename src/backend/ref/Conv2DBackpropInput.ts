@@ -6,19 +6,25 @@
  * A 1x1 stride-1 unpadded conv writes dy · Wᵀ straight into dx.
  */
 import type { KernelFn } from '../kernels.js';
+import { checkedResidual } from './Conv2D.js';
 import { gemm } from './gemm.js';
 import type { MatrixView } from './gemm.js';
 import { checkDy, col2im, colsBuffer, convGeometry, forEachRowChunk } from './im2col.js';
 import type { ConvGeometry } from './im2col.js';
 import { f32Of, output } from './storage.js';
 
-export const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = ({ dy, filter }, attrs) => {
+export const conv2DBackpropInput: KernelFn<'Conv2DBackpropInput'> = ({ dy, filter, accumulate }, attrs) => {
   const geo = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
   checkDy('Conv2DBackpropInput', geo, dy.shape);
   const dx = new Float32Array(geo.batch * geo.inH * geo.inW * geo.inC);
   const dyd = f32Of(dy);
   const wd = f32Of(filter);
   for (let g = 0; g < geo.groups; g++) convInputGradGroup(dyd, wd, dx, geo, g);
+  if (accumulate !== undefined) {
+    // dx + accumulate rounded once per element, as a Binary add of the two gradients rounds it.
+    const acc = f32Of(checkedResidual(accumulate, attrs.inputShape, 'Conv2DBackpropInput', 'accumulate'));
+    for (let i = 0; i < dx.length; i++) dx[i] += acc[i]!;
+  }
   return output([...attrs.inputShape], 'float32', dx);
 };
 

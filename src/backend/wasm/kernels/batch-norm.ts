@@ -1,6 +1,6 @@
 /**
  * BatchNormTraining and its gradient (wasm/assembly/batch-norm.ts): two passes each over x
- * [rows, C]. Channel sums run over fixed row blocks (float64 parts added in order here,
+ * [rows, C] (the forward's statistics in one). Channel sums run over fixed row blocks (float64 parts added in order here,
  * so results are the same on any number of threads); the per-channel coefficients are computed
  * here in float64 from the sums, and one SIMD pass applies them, split by rows.
  */
@@ -56,6 +56,29 @@ function applyRows(ctx: WasmContext, rows: number, C: number, args: { x: number;
   ctx.parallel('bnApply', Object.assign({}, args, { C, r0: 0, nrows: 0 }), { total: rows, grain: ctx.grain(rows, 4, 4), chunk: { r0: [1, 0], nrows: [0, 1] }, work: 3 * rows * C });
 }
 
+/**
+ * Per-channel mean and (biased) variance of x [rows, C] in one pass (bnStatsPart): float64 sums of
+ * d = x - x[0] and d^2, shifted by the first row so that the variance, sum d^2 / n - (sum d / n)^2,
+ * does not come from a difference of large sums (each d and d^2 is exact or within a float64
+ * rounding of it; one pass over x fewer than summing x and then (x - mean)^2).
+ */
+function statistics(ctx: WasmContext, temps: Temps, px: number, rows: number, C: number): { m: Float64Array; v: Float64Array } {
+  const shift = temps.alloc(C * 8);
+  const sh = new Float64Array(ctx.heap.f32.buffer, shift, C);
+  if (rows > 0) sh.set(ctx.heap.f32.subarray(px >> 2, (px >> 2) + C));
+  const sums = channelPass(ctx, temps, rows, 2 * C, (perPart, out, parts) => {
+    const args = { x: px, rows, C, shift, perPart, part: 0, out };
+    ctx.parallel('bnStatsPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 2 * rows * C, unitChunks: true });
+  });
+  const m = new Float64Array(C), v = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    const d = sums[c]! / rows;
+    m[c] = rows === 0 ? NaN : sh[c]! + d;
+    v[c] = rows === 0 ? NaN : Math.max(0, sums[C + c]! / rows - d * d);
+  }
+  return { m, v };
+}
+
 export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTraining'> {
   return ({ x, gamma, beta, residual }, { epsilon, activation = 'linear' }) => {
     const [rows, C] = checkBatchNorm('BatchNormTraining', x, epsilon, { gamma, beta });
@@ -63,13 +86,8 @@ export function makeBatchNormTraining(ctx: WasmContext): KernelFn<'BatchNormTrai
     const y = ctx.heap.output([...x.shape]), mean = ctx.heap.output([C]), variance = ctx.heap.output([C]);
     const temps = new Temps(ctx);
     const px = ptrOf(x);
-    const moment = (centered: number) => channelPass(ctx, temps, rows, C, (perPart, out, parts) => {
-      const args = { x: px, rows, C, mean: mean.handle.ptr, centered, perPart, part: 0, out };
-      ctx.parallel('bnMomentPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 2 * rows * C, unitChunks: true });
-    });
-    const m = moment(0).map((s) => (rows === 0 ? NaN : s / rows));
+    const { m, v } = statistics(ctx, temps, px, rows, C);
     ctx.heap.f32.set(m, mean.handle.ptr >> 2);
-    const v = moment(1).map((s) => (rows === 0 ? NaN : s / rows));
     ctx.heap.f32.set(v, variance.handle.ptr >> 2);
     const g = gamma === undefined ? null : ctx.heap.f32.slice(ptrOf(gamma) >> 2, (ptrOf(gamma) >> 2) + C);
     const scale = v.map((vc, c) => (g === null ? 1 : g[c]!) / Math.sqrt(vc + epsilon));

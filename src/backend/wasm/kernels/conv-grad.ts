@@ -4,7 +4,7 @@
  *   K % 4 == 0 and an output of at least 9 pixels runs as the Winograd F(4x4, 3x3) forward over dy
  *   with the rotated, channel-swapped filter when dx has no more 4x4 tiles than dy ('same'
  *   padding; wino4Forward), else as the adjoint of that forward (wino4BackpropInput); 3x3 stride
- *   2 with C % 2 == 0, K % 4 == 0, C x K <= 256 x 256 and at least 16 output pixels as the
+ *   2 with C % 4 == 0, K % 4 == 0, C x K <= 256 x 256 and at least 16 output pixels as the
  *   adjoint of the Winograd F(4x4, 2x2) forward on the input's phases (wino42BackpropInput);
  *   otherwise dcols = dy W^T (GEMM) and col2im scatter-adds them.
  * dW: 3x3 stride 1 (C % 4 == 0, K % 4 == 0, output >= 9 pixels) and 5x5 stride 1 (C % 4 == 0,
@@ -27,6 +27,8 @@ import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, GEMM_MR, MR } from './gemm.js';
 import { Temps } from './inputs.js';
+import { addActivationInPlace } from './elementwise.js';
+import { checkedResidual } from '../../ref/Conv2D.js';
 import { F_ACC } from '../generated/codes.js';
 
 const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
@@ -94,7 +96,7 @@ function inputGradFitsForward(g: ConvGeometry): boolean {
  * padded by 2 - padT (rows) and 2 - padL (columns), read in place, K -> C channels. The same
  * products as the adjoint, summed in another order (float rounding differs, not the math).
  */
-function inputGradAsForward(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+function inputGradAsForward(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number, acc: number): void {
   const C = geo.inC, K = geo.outC;
   const flipped = temps.alloc(9 * C * K * 4);
   ctx.call('flipFilter', { w, KH: 3, KW: 3, C, K, out: flipped }); // [3, 3, K, C], rotated
@@ -102,7 +104,7 @@ function inputGradAsForward(ctx: WasmContext, temps: Temps, geo: ConvGeometry, d
   ctx.workspace(ctx.size('wino4WorkspaceBytes', { C: K, K: C, chunk: WINO_CHUNK }));
   const args = {
     x: dy, H: geo.outH, W: geo.outW, C: K, padT: 2 - geo.padTop, padL: 2 - geo.padLeft, OH: geo.inH, OW: geo.inW,
-    U, K: C, bias: 0, y: dx, flags: 0, n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0, pooled: 0, poolMode: 0, res: 0,
+    U, K: C, bias: 0, y: dx, flags: 0, n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0, pooled: 0, poolMode: 0, res: acc,
   };
   const tiles = Math.ceil(geo.inH / 4) * Math.ceil(geo.inW / 4);
   ctx.parallel('wino4Forward', args, {
@@ -110,14 +112,17 @@ function inputGradAsForward(ctx: WasmContext, temps: Temps, geo: ConvGeometry, d
   });
 }
 
-/** dx of a stride-2 3x3 conv as the adjoint of the Winograd F(4x4, 2x2) forward (winograd42-input-grad.ts), split by images. */
-function inputGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number): void {
+/**
+ * dx of a stride-2 3x3 conv as the adjoint of the Winograd F(4x4, 2x2) forward (winograd42-input-grad.ts), split by images;
+ * its tiles added onto a copy of `acc` instead of zeros when acc != 0.
+ */
+function inputGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: number, w: number, dx: number, acc: number): void {
   const C = geo.inC, K = geo.outC;
   const Ut = winoFilter42(ctx, temps, w, C, K, true);
   ctx.workspace(ctx.size('wino42InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
   const args = {
     mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
-    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
+    n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0, acc,
   };
   const tiles = Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4);
   ctx.parallel('wino42BackpropInput', args, {
@@ -147,12 +152,18 @@ function inputGradGemm(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy: nu
 }
 
 export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackpropInput'> {
-  return ({ dy, filter }, attrs) => {
+  return ({ dy, filter, accumulate }, attrs) => {
     const geo = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
     checkDy('Conv2DBackpropInput', geo, dy.shape);
     const out = ctx.heap.output([...attrs.inputShape]);
     const temps = new Temps(ctx);
     const [pdy, pw, pdx] = [temps.f32(dy), temps.f32(filter), out.handle.ptr];
+    const acc = accumulate === undefined ? 0 : temps.f32(checkedResidual(accumulate, attrs.inputShape, 'Conv2DBackpropInput', 'accumulate'));
+    // The gradient already gathered: added by the F(4x4, 3x3) forward's output transform (dx
+    // written once, with the sum; the bits of dx + acc), copied where the stride-2 adjoint would
+    // zero dx before scatter-adding its tiles (the same sum in another order), or added by one
+    // in-place pass after the other algorithms (the bits of dx + acc).
+    let accAfter = acc !== 0;
     if (isDepthwise(geo)) {
       depthwiseInputGrad(ctx, geo, pdy, pw, pdx);
     } else if (geo.groups > 1) {
@@ -161,16 +172,19 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
     } else if (geo.pointwise && geo.groups === 1) {
       inputGradPointwise(ctx, geo, pdy, pw, pdx);
     } else if (isWino(geo) && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS && inputGradFitsForward(geo)) {
-      inputGradAsForward(ctx, temps, geo, pdy, pw, pdx);
+      inputGradAsForward(ctx, temps, geo, pdy, pw, pdx, acc);
+      accAfter = false;
     } else if (isWino(geo) && geo.inC % 8 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO_GRAD_MIN_PIXELS) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino4');
     } else if (isWino25(geo)) {
       inputGradWinograd(ctx, temps, geo, pdy, pw, pdx, 'wino25');
-    } else if (phaseWinogradFits(geo) && geo.inC % 2 === 0 && geo.outC % 4 === 0) {
-      inputGradWinogradStride2(ctx, temps, geo, pdy, pw, pdx);
+    } else if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 4 === 0) {
+      inputGradWinogradStride2(ctx, temps, geo, pdy, pw, pdx, acc);
+      accAfter = false;
     } else {
       inputGradGemm(ctx, temps, geo, pdy, pw, pdx);
     }
+    if (accAfter) addActivationInPlace(ctx, pdx, acc, sizeOf(out.shape), 'linear');
     temps.release();
     return out;
   };
@@ -209,7 +223,7 @@ function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeom
   };
   ctx.parallel('wino42BackpropFilterPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true });
   // Split by input channels [c0, c1).
-  ctx.workspace(2048);
+  ctx.workspace(ctx.size('wino42FilterGradFinishBytes', { K }));
   ctx.parallel('wino42FilterGradFinish', { dUs, parts, partStride: partBytes, C, K, dw, tmp: 0, c0: 0, c1: 0 }, {
     total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 25 * (parts + 10), workspace: 'tmp',
   });

@@ -90,7 +90,7 @@ export function phaseWinogradFits(g: ConvGeometry): boolean {
  */
 export function winoFilter42(ctx: WasmContext, temps: Temps, w: number, C: number, K: number, transposed = false): number {
   const U = temps.alloc(ctx.size('wino42FilterBytes', { C, K }));
-  ctx.workspace(512);
+  ctx.workspace(2048);
   ctx.parallel('wino42Filter', { g: w, C, K, U, transposed: transposed ? 1 : 0, tmp: 0, c0: 0, c1: 0 }, {
     total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 150, workspace: 'tmp',
   });
