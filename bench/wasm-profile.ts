@@ -42,8 +42,13 @@ function directFlops(id: string, inputs: Record<string, unknown>, attrs: Record<
   switch (id) {
     case 'Conv2D':
     case 'Conv2DPool': {
-      const [kh, kw, i] = info('filter').shape as number[];
-      return 2 * size(first.shape) * kh! * kw! * i!;
+      // The conv's own output (Conv2DPool may return only the pooled map).
+      const [n, h, w] = info('x').shape as number[];
+      const [kh, kw, i, o] = info('filter').shape as number[];
+      const [st, pad, dil] = [attrs['strides'] as number[], attrs['pad'] as number[], attrs['dilations'] as number[]];
+      const oh = Math.floor((h! + pad[0]! + pad[1]! - dil[0]! * (kh! - 1) - 1) / st[0]!) + 1;
+      const ow = Math.floor((w! + pad[2]! + pad[3]! - dil[1]! * (kw! - 1) - 1) / st[1]!) + 1;
+      return 2 * n! * oh * ow * o! * kh! * kw! * i!;
     }
     case 'Conv2DBackpropInput': {
       const [kh, kw, i] = info('filter').shape as number[];
