@@ -13,6 +13,7 @@
 import { pool2x2Row } from './pool';
 import { f } from './simd';
 import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
+import { windowN } from './winograd4';
 import { at5, at5Out, at7, at7Out, at8, at8Out, bt5, bt7, bt8, g5, g7, g8 } from './winograd-mr-transforms';
 
 /** Output channels rounded up to whole 8-lane GEMM panels. */
@@ -79,26 +80,6 @@ export function winoMRWorkspaceBytes(C: i32, K: i32, m: i32, r: i32, chunk: i32,
   const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
   const image = tilesFor(OH, m) * m * tilesFor(OW, m) * m * K * 4;
   return n * n * rows * (C + panelsK(K)) * 4 + n * n * 16 + n * n * C * 4 + image + 256;
-}
-
-/**
- * The n x n input window at (iy, ix) of image b of x [N, H, W, C]: its address in x when it lies
- * inside, else `patch`, filled with the window (zeros outside the image; rows n C floats apart).
- */
-function windowN(x: usize, b: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, n: i32, patch: usize): usize {
-  if (iy >= 0 && ix >= 0 && iy + n <= H && ix + n <= W) return f(x, <usize>((b * H + iy) * W + ix) * Cz);
-  const rowBytes: usize = (<usize>n * Cz) << 2;
-  const j0 = max(0, -ix), j1 = min(n, W - ix);
-  const before = (<usize>j0 * Cz) << 2, inside = j1 > j0 ? (<usize>(j1 - j0) * Cz) << 2 : 0;
-  for (let i = 0; i < n; i++) {
-    const d = patch + <usize>i * rowBytes;
-    const sy = iy + i;
-    if (sy < 0 || sy >= H || inside == 0) { memory.fill(d, 0, rowBytes); continue; }
-    if (before != 0) memory.fill(d, 0, before);
-    memory.copy(d + before, f(x, <usize>((b * H + sy) * W + ix + j0) * Cz), inside);
-    if (before + inside < rowBytes) memory.fill(d + before + inside, 0, rowBytes - before - inside);
-  }
-  return patch;
 }
 
 /** V's rows (r, l) of one tile for channels c..c+3 at p (rows rs, pixels cs bytes apart): B^T d B, n x n. */

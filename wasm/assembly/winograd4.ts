@@ -147,26 +147,32 @@ function wino4FilterScalar(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i
 }
 
 /**
- * The 6x6 input window at (iy, ix) of image n of x [N, H, W, C] (iy, ix may be negative or run
+ * The n x n input window at (iy, ix) of image b of x [N, H, W, C] (iy, ix may be negative or run
  * past the image: the zero padding of a 'same' conv, read in place): its address in x when it
  * lies inside, else `patch`, filled with the window (one copy per row, zeros outside the image;
- * its rows are 6 * C floats apart).
+ * its rows are n * C floats apart). Every Winograd tile size gathers through it.
  */
 // @ts-ignore: decorator
-@inline export function window6(x: usize, n: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, patch: usize): usize {
-  if (iy >= 0 && ix >= 0 && iy + 6 <= H && ix + 6 <= W) return f(x, <usize>((n * H + iy) * W + ix) * Cz);
-  const rowBytes: usize = (<usize>6 * Cz) << 2;
-  const j0 = max(0, -ix), j1 = min(6, W - ix);
+@inline export function windowN(x: usize, b: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, n: i32, patch: usize): usize {
+  if (iy >= 0 && ix >= 0 && iy + n <= H && ix + n <= W) return f(x, <usize>((b * H + iy) * W + ix) * Cz);
+  const rowBytes: usize = (<usize>n * Cz) << 2;
+  const j0 = max(0, -ix), j1 = min(n, W - ix);
   const before = (<usize>j0 * Cz) << 2, inside = j1 > j0 ? (<usize>(j1 - j0) * Cz) << 2 : 0;
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < n; i++) {
     const d = patch + <usize>i * rowBytes;
     const sy = iy + i;
     if (sy < 0 || sy >= H || inside == 0) { memory.fill(d, 0, rowBytes); continue; }
     if (before != 0) memory.fill(d, 0, before);
-    memory.copy(d + before, f(x, <usize>((n * H + sy) * W + ix + j0) * Cz), inside);
+    memory.copy(d + before, f(x, <usize>((b * H + sy) * W + ix + j0) * Cz), inside);
     if (before + inside < rowBytes) memory.fill(d + before + inside, 0, rowBytes - before - inside);
   }
   return patch;
+}
+
+/** The 6x6 window of F(4x4, 3x3) and F(2x2, 5x5) (windowN). */
+// @ts-ignore: decorator
+@inline export function window6(x: usize, n: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, patch: usize): usize {
+  return windowN(x, n, H, W, Cz, iy, ix, 6, patch);
 }
 
 /**
