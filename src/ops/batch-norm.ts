@@ -52,10 +52,12 @@ export interface MovingUpdateRule { keep: number; blend: number; varianceScale: 
 
 /**
  * The moving mean and variance after a training step, in one kernel (no gradient: statistics).
+ * `meanShift` [C]: the statistics are those of x + meanShift (a conv bias the batch norm removes
+ * anyway: plan pattern convBnTrain), so the moving mean follows mean + meanShift.
  * Keras: { keep: momentum, blend: 1 - momentum, varianceScale: 1 }; PyTorch: { keep: 1 - momentum,
  * blend: momentum, varianceScale: M / (M - 1) } (running_var tracks the unbiased variance).
  */
-export function batchNormMovingUpdate(movingMean: Tensor, movingVariance: Tensor, mean: Tensor, variance: Tensor, rule: MovingUpdateRule): [Tensor, Tensor] {
-  const [m, v] = engine.runKernelOutputs('BatchNormMovingUpdate', { movingMean, movingVariance, mean, variance }, rule);
+export function batchNormMovingUpdate(movingMean: Tensor, movingVariance: Tensor, mean: Tensor, variance: Tensor, rule: MovingUpdateRule, meanShift: Tensor | null = null): [Tensor, Tensor] {
+  const [m, v] = engine.runKernelOutputs('BatchNormMovingUpdate', { movingMean, movingVariance, mean, variance, meanShift: meanShift ?? undefined }, rule);
   return [m!, v!];
 }
