@@ -5,7 +5,7 @@
  * residual join, Sequential) trained fused against the same model with fusion off, with random
  * nonzero biases, on ref and wasm (values, the moving statistics the bias enters, gradients,
  * which for those biases are none fused and rounding noise unfused, and the kernels that no
- * longer run).
+ * longer run); nn.Sequential(Conv2d, BatchNorm2d, ReLU) in train mode the same way.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -22,6 +22,7 @@ import type { SymbolicTensor } from '../src/layers/symbolic-tensor.js';
 import { ZeroPadding2D } from '../src/layers/zero-padding2d.js';
 import { Model } from '../src/models/functional.js';
 import { Sequential } from '../src/models/sequential.js';
+import * as nn from '../src/nn/index.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { plan, withoutFusion } from '../src/plan/planner.js';
@@ -137,5 +138,41 @@ describe('Keras models trained with convBnTrain equal the unfused models', () =>
         engine.setBackend('ref');
       });
     }
+  }
+});
+
+describe('nn.Sequential Conv2d -> BatchNorm2d [-> ReLU] in train mode runs convBnTrain', () => {
+  for (const backend of ['ref', 'wasm-cbt-2t']) {
+    it(`${backend}: output, running statistics, gradients (none for the conv biases), eval output`, () => {
+      engine.setBackend(backend);
+      const rng = new Random(23);
+      const make = () => {
+        const g = new Random(5);
+        return new nn.Sequential(new nn.Conv2d(4, 8, 3, { padding: 1, rng: g }), new nn.BatchNorm2d(8), new nn.ReLU(), new nn.Conv2d(8, 6, 1, { stride: 2, rng: g }), new nn.BatchNorm2d(6));
+      };
+      const [fused, plain] = [make(), make()];
+      // Conv biases far from zero, so a running mean that missed them would differ.
+      for (const net of [fused, plain]) for (const p of net.parameters()) if (p.rank === 1) p.assign(ops.add(p, 2));
+      const xb = randn([3, 4, 8, 8], rng), target = randn([3, 6, 4, 4], rng);
+      const run = (net: nn.Sequential) => {
+        let y: Tensor | null = null;
+        const counts = kernelCalls(() => {
+          y = net.forward(xb);
+          gradients(ops.sum(ops.mul(y, target)), net.parameters());
+        });
+        return { y: y!, grads: gradients(ops.sum(ops.mul(net.forward(xb), target)), net.parameters()), counts };
+      };
+      const f = run(fused), p = withoutFusion(() => run(plain));
+      assert.equal(f.counts.get('Reduce'), 1, `fused: only the loss's sum ${JSON.stringify([...f.counts])}`);
+      assert.equal(p.counts.get('Reduce'), 3, `unfused ${JSON.stringify([...p.counts])}`);
+      assertClose(f.y, p.y, 1e-5, 'output');
+      assert.equal(assertGradientsClose(f.grads, p.grads, 1e-4, 'gradient'), 2);
+      const buffers = (net: nn.Sequential) => [net.at(1), net.at(4)].flatMap((m) => [(m as nn.BatchNorm2d).runningMean!, (m as nn.BatchNorm2d).runningVar!]);
+      buffers(fused).forEach((b, i) => assertClose(b, buffers(plain)[i]!, 1e-5, `running statistic ${i}`));
+      fused.eval();
+      plain.eval();
+      assertClose(noGrad(() => fused.forward(xb)), withoutFusion(() => noGrad(() => plain.forward(xb))), 1e-5, 'eval output');
+      engine.setBackend('ref');
+    });
   }
 });

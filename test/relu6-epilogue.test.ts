@@ -233,7 +233,8 @@ describe('relu6 epilogue: every API runs it in the kernel', () => {
       (net.at(1) as nn.BatchNorm2d).weight!.assign(ops.fill([6], 4));
       const xc = ops.transpose(x, [0, 3, 1, 2]);
       noUnary(kernelCalls(() => net.forward(xc).dataSync()));
-      assertClose(net.forward(xc), withoutFusion(() => net.forward(xc)), 0, 'nn training output');
+      // Not bit for bit: fused, the conv's bias is not added before the norm removes it (convBnTrain).
+      assertClose(net.forward(xc), withoutFusion(() => net.forward(xc)), 1e-6, 'nn training output');
       assertClampSeen(net.forward(xc).dataSync(), 'nn BN relu6');
       engine.setBackend('ref');
     });
