@@ -99,7 +99,7 @@ describe('every model API runs BatchNormalization -> ReLU fused in training', ()
       assert.equal(fused.counts.get('BatchNormTraining'), 1);
       assert.ok((plain.counts.get('Unary') ?? 0) >= 1, 'the opaque chain runs the relu on its own');
       assertClose(fused.loss, plain.loss, 1e-6, 'loss');
-      // The conv's bias has none fused (convBnTrain: the norm removes it).
+      // The conv's bias has a zero gradient fused (convBnTrain: the norm removes it).
       assert.equal(assertGradientsClose(fused.grads, plain.grads, 1e-5, 'gradient'), 1);
       const [bf, bp] = [fusedModel.layers[1] as BatchNormalization, plainModel.layers[1] as BatchNormalization];
       assertClose(bf.movingMean!, bp.movingMean!, 1e-6, 'moving mean');

@@ -4,7 +4,7 @@
  * planner's reach and turn-offs on stages; Keras models (functional with zero padding and a
  * residual join, Sequential) trained fused against the same model with fusion off, with random
  * nonzero biases, on ref and wasm (values, the moving statistics the bias enters, gradients,
- * which for those biases are none fused and rounding noise unfused, and the kernels that no
+ * which for those biases are exactly zero fused and rounding noise unfused, and the kernels that no
  * longer run); nn.Sequential(Conv2d, BatchNorm2d, ReLU) in train mode the same way.
  */
 import assert from 'node:assert/strict';
@@ -114,7 +114,7 @@ describe('Keras models trained with convBnTrain equal the unfused models', () =>
   };
   for (const backend of ['ref', 'wasm-cbt-2t']) {
     for (const [name, make] of Object.entries(build)) {
-      it(`${backend}, ${name}: outputs, moving statistics, gradients (none for the biases the norms remove), predictions`, () => {
+      it(`${backend}, ${name}: outputs, moving statistics, gradients (zero for the biases the norms remove), predictions`, () => {
         engine.setBackend(backend);
         const rng = new Random(21);
         const [fused, plain] = [make(), make()];
@@ -143,7 +143,7 @@ describe('Keras models trained with convBnTrain equal the unfused models', () =>
 
 describe('nn.Sequential Conv2d -> BatchNorm2d [-> ReLU] in train mode runs convBnTrain', () => {
   for (const backend of ['ref', 'wasm-cbt-2t']) {
-    it(`${backend}: output, running statistics, gradients (none for the conv biases), eval output`, () => {
+    it(`${backend}: output, running statistics, gradients (zero for the conv biases), eval output`, () => {
       engine.setBackend(backend);
       const rng = new Random(23);
       const make = () => {

@@ -225,7 +225,7 @@ describe('relu6 epilogue: every API runs it in the kernel', () => {
       noUnary(counts);
       const params = model.trainableWeights as Tensor[];
       const grads = () => gradients(ops.sum(ops.square(model.apply(x, { training: true }) as Tensor)), params);
-      // The conv's bias has none fused (convBnTrain: the norm removes it).
+      // The conv's bias has a zero gradient fused (convBnTrain: the norm removes it).
       assert.equal(assertGradientsClose(grads(), withoutFusion(grads), 1e-5, 'gradient'), 1);
 
       const g = { rng: new Random(66) };

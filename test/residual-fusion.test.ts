@@ -225,7 +225,7 @@ describe('a functional residual model runs the joins fused and equals the unfuse
         assert.equal(fused.counts.get('Unary') ?? 0, extra ? 1 : 0, `fused training ${JSON.stringify([...fused.counts])}`);
         assert.equal(plain.counts.get('Unary'), 5, `unfused training ${JSON.stringify([...plain.counts])}`);
         assertClose(fused.loss, plain.loss, 1e-5, 'loss');
-        // The six convs before a batch norm: their biases get no gradient fused (convBnTrain).
+        // The six convs before a batch norm: their biases get a zero gradient fused (convBnTrain).
         assert.equal(assertGradientsClose(fused.grads, plain.grads, 1e-4, 'gradient'), 6);
         fusedModel.getWeights().forEach((w, i) => assertClose(w, plainModel.getWeights()[i]!, 1e-5, `weight ${i} (moving statistics)`));
         // Inference as predict runs it (no graph recorded), the second call: the first computes the folded weights.

@@ -119,7 +119,7 @@ export class BatchNormalization extends Layer {
     if (training && this.trainable && a === x.rank - 1) {
       // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
       // A meanShift (convBnTrain: the conv's bias) changes only the statistics the moving mean follows.
-      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, activation, residual);
+      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, activation, residual, meanShift);
       this.updateMoving(batchMean, batchVariance, meanShift);
       return y;
     }

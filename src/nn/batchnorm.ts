@@ -85,7 +85,7 @@ export class BatchNorm2d extends Module {
     if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
     if (this.training || this.runningMean === null) {
       // A meanShift (convBnTrain: the conv's bias) changes only the statistics the running mean follows.
-      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation);
+      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation, null, meanShift);
       if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c, meanShift);
       return transpose(y, NCHW_OF_NHWC);
     }

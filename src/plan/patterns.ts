@@ -154,10 +154,10 @@ const AFTER_NORM: readonly Pattern[] = [batchNormRelu, batchNormAddRelu];
 /**
  * conv(+bias, linear) -> batch norm in training: the norm subtracts each channel's batch mean, so
  * the conv's bias changes neither the norm's output nor the loss. The conv runs without it (no bias
- * pass forward, no Reduce of dy for its gradient, which is exactly zero: autograd reports none, as
- * for any weight the loss does not depend on), and the norm runs on x + bias
- * (BatchNormStage.withMeanShift): the same output, its moving mean following the batch mean + bias,
- * as without the fusion. The norm then goes on with batchNormRelu or batchNormAddRelu.
+ * pass forward, no Reduce of dy for its gradient), and the norm runs on x + bias
+ * (BatchNormStage.withMeanShift, ops.batchNormTraining's `shift`): the same output, the bias's
+ * exact gradient (zero), and the moving mean following the batch mean + bias, as without the
+ * fusion. The norm then goes on with batchNormRelu or batchNormAddRelu.
  */
 const convBnTrain: Pattern = {
   name: 'convBnTrain',

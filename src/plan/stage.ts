@@ -116,8 +116,8 @@ export interface BatchNormStage {
   /**
    * Training only (batch statistics): this step normalizing x + shift ([C], per channel of
    * `dataFormat`), whose output is this step's of x (the norm subtracts each channel's batch mean)
-   * and whose moving mean follows the batch mean + shift. A conv's bias before the norm runs here
-   * (convBnTrain): the conv runs without it and the loss does not depend on it.
+   * and whose moving mean follows the batch mean + shift; the shift's gradient is zero. A conv's
+   * bias before the norm runs here (convBnTrain), the conv without it.
    */
   withMeanShift?(shift: Tensor): BatchNormStage;
   /** Inference only: `weights` with this normalization folded in, computed once per version of every variable involved. */

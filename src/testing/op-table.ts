@@ -166,11 +166,11 @@ const REDUCE_SOFTMAX: OpCase[] = [
     fn: (x, g, b, res) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu', res!).y,
   },
   {
-    // A per-channel constant before the norm (a conv's bias): the loss does not depend on it, so its
-    // gradient is zero (plan pattern convBnTrain runs the conv without it and gives it none).
-    op: 'batchNormTraining', variant: 'after a per-channel shift (zero gradient)',
+    // A per-channel constant before the norm (a conv's bias, plan pattern convBnTrain): the loss
+    // does not depend on it, so the op's rule gives it a zero gradient; central differences agree.
+    op: 'batchNormTraining', variant: 'with a shift (zero gradient)',
     inputs: (r) => [randn([4, 3, 5], r), randn([5], r), uniform([5], r, 0.5, 2), randn([5], r)],
-    fn: (x, shift, g, b) => ops.batchNormTraining(ops.add(x!, shift!), g!, b!, 1e-3, 'relu').y,
+    fn: (x, shift, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu', null, shift!).y,
   },
 
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
