@@ -4,7 +4,7 @@
 // (workers' time included with THREADS=2). Prints each round's minimum and median per side.
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [MODEL=resnet8] [API=functional|sequential|nn]
-//   [THREADS=1] [STEPS=10] [ROUNDS=6] [BATCH=64] node bench/ab-train-step.mjs
+//   [THREADS=1] [STEPS=10] [ROUNDS=6] [BATCH=64] node --expose-gc bench/ab-train-step.mjs
 const model = process.env.MODEL ?? 'resnet8', api = process.env.API, threads = Number(process.env.THREADS ?? 1);
 const steps = Number(process.env.STEPS ?? 10), rounds = Number(process.env.ROUNDS ?? 6), batch = Number(process.env.BATCH ?? 64);
 function fail(what) { throw new Error(`set ${what}`); }
@@ -24,13 +24,17 @@ async function side(root, name) {
   const labels = Float32Array.from({ length: batch * 10 }, (_, i) => (i % 10 === (Math.floor(i / 10) * 7) % 10 ? 1 : 0));
   const [px, py] = program.prepare(x, ops.tensor(labels, [batch, 10]));
   const step = () => { engine.setBackend(name); program.trainStep(px, py); };
-  for (let i = 0; i < 5; i++) step();
+  for (let i = 0; i < 5; i++) { step(); await new Promise((r) => setTimeout(r)); }
   return { step };
 }
 const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main'), B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
-function round(S) {
+// Between steps (not timed): a collection (node --expose-gc) and a turn of the event loop, where
+// an nn loop's unreachable tensors are reclaimed (it has no step scope).
+const yieldToLoop = () => { globalThis.gc?.(); return new Promise((r) => setTimeout(r)); };
+async function round(S) {
   const t = [];
   for (let i = 0; i < steps; i++) {
+    await yieldToLoop();
     const c0 = process.cpuUsage();
     S.step();
     const c = process.cpuUsage(c0);
@@ -42,7 +46,7 @@ function round(S) {
 const res = { main: [], branch: [] };
 for (let r = 0; r < rounds; r++) {
   const order = r % 2 === 0 ? [['main', A], ['branch', B]] : [['branch', B], ['main', A]];
-  for (const [n, S] of order) res[n].push(round(S));
+  for (const [n, S] of order) res[n].push(await round(S));
 }
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 for (const n of ['main', 'branch']) {
