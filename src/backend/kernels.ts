@@ -231,9 +231,11 @@ export interface KernelSpecs {
    * momentum, varianceScale = M / (M - 1) for the unbiased variance), all [C] float32:
    * [movingMean * keep + mean * blend, movingVariance * keep + (variance * varianceScale) * blend],
    * each product and sum rounded to float32 (the composed mul/add chain's values, bit for bit).
+   * With `meanShift` [C], mean + meanShift (rounded to float32) in place of mean: the batch mean of
+   * x + meanShift, for a per-channel constant (a conv's bias) the normalization did not see.
    */
   BatchNormMovingUpdate: {
-    inputs: { movingMean: TensorInfo; movingVariance: TensorInfo; mean: TensorInfo; variance: TensorInfo };
+    inputs: { movingMean: TensorInfo; movingVariance: TensorInfo; mean: TensorInfo; variance: TensorInfo; meanShift?: TensorInfo };
     attrs: { keep: number; blend: number; varianceScale: number };
     output: TensorInfo[];
   };

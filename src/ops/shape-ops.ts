@@ -1,6 +1,6 @@
 /** Ops that move values around: reshape, transpose, slice, concat, pad, cast, oneHot, where. */
 import { inversePerm } from '../tensor/layout.js';
-import { record } from '../autograd/record.js';
+import { record, recordView } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
@@ -63,7 +63,12 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   checkPerm(p, x.rank);
   const y = engine.permuteView(x, p);
   const inverse = inversePerm(p);
-  return record('transpose', y, [x], (dy) => [engine.permuteView(dy, inverse)]);
+  // A gradient of x seen through the transpose is free when it then reads in its stored order.
+  const seen = (dx: Tensor): Tensor | null => {
+    const v = engine.permuteView(dx, p);
+    return v.storedOrder === null ? v : null;
+  };
+  return recordView('transpose', y, x, (dy) => engine.permuteView(dy, inverse), seen);
 }
 
 function checkPerm(p: readonly number[], rank: number): void {

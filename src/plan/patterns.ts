@@ -117,29 +117,6 @@ const convBnFold: Pattern = {
 const AFTER_FOLD: readonly Pattern[] = [convPool, convAddRelu, reluEpilogue];
 
 /**
- * zero padding -> conv: the padding becomes the conv's own (ConvStage.withPadding), so no Pad runs
- * forward and no Slice backward, and the conv kernels skip the padded taps instead of multiplying
- * zeros. Exact: the conv of the padded input is the conv with the larger padding, and so are its
- * gradients. The padded conv then goes on with the patterns a conv starts (a batch norm fold, a
- * relu epilogue, a pooling).
- */
-const zeroPadConv: Pattern = {
-  name: 'zeroPadConv',
-  maxSpan: 1 + convBnFold.maxSpan,
-  match(chain) {
-    const [pad, conv] = chain;
-    if (pad?.kind !== 'zeroPad' || conv?.kind !== 'conv' || conv.withPadding === undefined || pad.dataFormat !== conv.dataFormat) return null;
-    const padded = conv.withPadding(pad.padding);
-    const rest = matchFirst(CONV_STARTED, [padded, ...chain.slice(2)]);
-    if (rest === null) return { pattern: this.name, span: 2, run: (x) => padded.runWith(x, padded.activation) };
-    return { pattern: `${this.name}+${rest.pattern}`, span: 1 + rest.span, run: rest.run };
-  },
-};
-
-/** The patterns that start at a conv, for a padded conv to go on with. */
-const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, convAddRelu, reluEpilogue];
-
-/**
  * batch norm -> relu or relu6: the activation runs in the batch norm's training kernels (both ways). Not for a
  * batch norm in inference (one that can fold), which has no training kernel to put it in.
  */
@@ -170,6 +147,60 @@ const batchNormAddRelu: Pattern = {
     return { pattern: this.name, span: 3, run: (x, training, side) => run(x, training, relu.activation, shortcutOf(side, this.name)) };
   },
 };
+
+/** The patterns a batch norm in training goes on with after convBnTrain. */
+const AFTER_NORM: readonly Pattern[] = [batchNormRelu, batchNormAddRelu];
+
+/**
+ * conv(+bias, linear) -> batch norm in training: the norm subtracts each channel's batch mean, so
+ * the conv's bias changes neither the norm's output nor the loss. The conv runs without it (no bias
+ * pass forward, no Reduce of dy for its gradient), and the norm runs on x + bias
+ * (BatchNormStage.withMeanShift, ops.batchNormTraining's `shift`): the same output, the bias's
+ * exact gradient (zero), and the moving mean following the batch mean + bias, as without the
+ * fusion. The norm then goes on with batchNormRelu or batchNormAddRelu.
+ */
+const convBnTrain: Pattern = {
+  name: 'convBnTrain',
+  maxSpan: 1 + Math.max(batchNormRelu.maxSpan, batchNormAddRelu.maxSpan),
+  match(chain) {
+    const [conv, bn] = chain;
+    if (conv?.kind !== 'conv' || bn?.kind !== 'batchNorm' || bn.withMeanShift === undefined || conv.activation !== 'linear' || bn.dataFormat !== conv.dataFormat) return null;
+    const { weights, withWeights } = conv;
+    if (weights?.bias == null || withWeights === undefined || weights.outAxes.length !== 1) return null;
+    const unbiased = withWeights({ kernel: weights.kernel, bias: null, outAxes: weights.outAxes });
+    const shifted = bn.withMeanShift(weights.bias);
+    const rest = matchFirst(AFTER_NORM, [shifted, ...chain.slice(2)]);
+    const norm: Fusion['run'] = rest === null ? (z, training) => shifted.runWithRelu(z, training, 'linear') : rest.run;
+    return {
+      pattern: rest === null ? this.name : `${this.name}+${rest.pattern}`,
+      span: 1 + (rest === null ? 1 : rest.span),
+      run: (x, training, side) => norm(unbiased.runWith(x, 'linear'), training, side),
+    };
+  },
+};
+
+/**
+ * zero padding -> conv: the padding becomes the conv's own (ConvStage.withPadding), so no Pad runs
+ * forward and no Slice backward, and the conv kernels skip the padded taps instead of multiplying
+ * zeros. Exact: the conv of the padded input is the conv with the larger padding, and so are its
+ * gradients. The padded conv then goes on with the patterns a conv starts (a batch norm fold, a
+ * relu epilogue, a pooling).
+ */
+const zeroPadConv: Pattern = {
+  name: 'zeroPadConv',
+  maxSpan: 1 + Math.max(convBnFold.maxSpan, convBnTrain.maxSpan),
+  match(chain) {
+    const [pad, conv] = chain;
+    if (pad?.kind !== 'zeroPad' || conv?.kind !== 'conv' || conv.withPadding === undefined || pad.dataFormat !== conv.dataFormat) return null;
+    const padded = conv.withPadding(pad.padding);
+    const rest = matchFirst(CONV_STARTED, [padded, ...chain.slice(2)]);
+    if (rest === null) return { pattern: this.name, span: 2, run: (x) => padded.runWith(x, padded.activation) };
+    return { pattern: `${this.name}+${rest.pattern}`, span: 1 + rest.span, run: rest.run };
+  },
+};
+
+/** The patterns that start at a conv, for a padded conv to go on with. */
+const CONV_STARTED: readonly Pattern[] = [convBnFold, convBnTrain, convPool, convAddRelu, reluEpilogue];
 
 /**
  * A conv that a chain starts at `at`, as the other patterns would run it: [zero padding ->] conv
@@ -255,7 +286,7 @@ function separableBlocks(inputShape: readonly number[], blocks: readonly [Leadin
   });
 }
 
-export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
+export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convBnTrain, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

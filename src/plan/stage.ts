@@ -99,20 +99,27 @@ export interface PoolStage {
 export interface BatchNormStage {
   readonly kind: 'batchNorm';
   /**
-   * relu (or relu6) of this step(x) as one op where the step runs its training kernel
+   * relu (or relu6; 'linear': none) of this step(x) as one op where the step runs its training kernel
    * (BatchNormTraining with the activation, gradient masked inside the backward kernel); the plain
    * step and the activation otherwise. `training` is the model call's (an nn module reads its own
    * mode instead).
    */
-  runWithRelu(x: Tensor, training: boolean, activation: ReluStage['activation']): Tensor;
+  runWithRelu(x: Tensor, training: boolean, activation: FusedActivation): Tensor;
   /**
    * activation(this step(x) + residual) as one op where the step runs its training kernel
    * (BatchNormTraining reading the residual in its apply pass; its gradient kernel writes the
    * residual's gradient), the plain step, an add and the activation otherwise.
    */
   runWithResidual?(x: Tensor, training: boolean, activation: ReluStage['activation'], residual: Tensor): Tensor;
-  /** Inference only: the format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
+  /** The format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1), where `fold` or `withMeanShift` is offered. */
   readonly dataFormat?: DataFormat;
+  /**
+   * Training only (batch statistics): this step normalizing x + shift ([C], per channel of
+   * `dataFormat`), whose output is this step's of x (the norm subtracts each channel's batch mean)
+   * and whose moving mean follows the batch mean + shift; the shift's gradient is zero. A conv's
+   * bias before the norm runs here (convBnTrain), the conv without it.
+   */
+  withMeanShift?(shift: Tensor): BatchNormStage;
   /** Inference only: `weights` with this normalization folded in, computed once per version of every variable involved. */
   fold?(weights: ConvWeights): ConvWeights;
 }

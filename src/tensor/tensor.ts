@@ -33,6 +33,13 @@ export interface GradNode {
    * when such a gradient is waiting, and takes input `into`'s entry as the sum.
    */
   readonly backwardInto?: { readonly into: number; readonly backward: (dy: Tensor, held: Tensor) => readonly (Tensor | null)[] };
+  /**
+   * Optional, on a view of its one input (a transpose that only relabels axes): a gradient of the
+   * input seen as one of this tensor, or null where that would move data. A rule with
+   * `backwardInto` whose input is such a view may then take the gradient the view's source
+   * already gathered (nn: a conv's NHWC view of a block input that a shortcut also reads).
+   */
+  readonly view?: (sourceGrad: Tensor) => Tensor | null;
 }
 
 /**

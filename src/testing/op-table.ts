@@ -165,6 +165,13 @@ const REDUCE_SOFTMAX: OpCase[] = [
     inputs: reluSafe((r) => [randn([4, 3, 5], r), uniform([5], r, 0.5, 2), randn([5], r), randn([4, 3, 5], r)], (x, g, b, res) => ops.add(ops.batchNormTraining(x!, g!, b!, 1e-3).y, res!)),
     fn: (x, g, b, res) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu', res!).y,
   },
+  {
+    // A per-channel constant before the norm (a conv's bias, plan pattern convBnTrain): the loss
+    // does not depend on it, so the op's rule gives it a zero gradient; central differences agree.
+    op: 'batchNormTraining', variant: 'with a shift (zero gradient)',
+    inputs: (r) => [randn([4, 3, 5], r), randn([5], r), uniform([5], r, 0.5, 2), randn([5], r)],
+    fn: (x, shift, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu', null, shift!).y,
+  },
 
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
   { op: 'logSumExp', variant: 'axis 0 keepDims', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x, 0, true) },
