@@ -4,7 +4,7 @@
  * fused depthwisePointwise job and the two-kernel fallback), bit for bit against Conv2D then Conv2D
  * on wasm; conv2dPointwise against conv2d(conv2d(...)) (values, and gradients while recording);
  * the pattern on stages (what it covers, what stops it); and mobilenet-mini's prediction through it
- * against the same model with fusion off, in a Sequential and a functional Model.
+ * against the same model with fusion off, in a Sequential, a functional Model and nn.Sequential.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -26,7 +26,8 @@ import { type ConvStage, OPAQUE, RELU6, type Stage } from '../src/plan/stage.js'
 import { engine } from '../src/backend/engine.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { mobilenetMini } from '../src/zoo/mobilenet-mini.js';
+import * as nn from '../src/nn/index.js';
+import { mobilenetMini, mobilenetMiniNn } from '../src/zoo/mobilenet-mini.js';
 import { assertClose } from './fusion-test-util.js';
 import { checkKernelAgainstRef, runKernelOn } from './kernel-dispatch-test-util.js';
 
@@ -264,6 +265,76 @@ describe('mobilenet-mini predicts through convPointwise', () => {
       const calls = kernelCalls(() => model.predict(x));
       assert.equal(calls.get('Conv2DPointwise'), withBranch ? undefined : 1, JSON.stringify([...calls]));
       assertClose(model.predict(x) as Tensor, withoutFusion(() => model.predict(x)) as Tensor, 1e-5, `prediction (branch: ${withBranch})`);
+    }
+  });
+});
+
+describe('nn.Sequential reaches convPointwise', () => {
+  /** Eval mode, running statistics that are not the initial ones (so the folds do something). */
+  function evalNet(net: nn.Sequential, rng: Random): nn.Sequential {
+    for (const m of net.children()) {
+      if (!(m instanceof nn.BatchNorm2d)) continue;
+      const c = m.numFeatures;
+      m.runningMean!.assign(randn([c], rng, 0.1));
+      m.runningVar!.assign(ops.add(ops.abs(randn([c], rng, 0.2)), 0.5));
+    }
+    net.eval();
+    return net;
+  }
+
+  for (const backend of ['ref', WASM[1]]) {
+    it(`mobilenetMiniNn in eval mode: the stem, one Conv2DPointwise, the head; the unfused prediction (${backend})`, () => {
+      engine.setBackend(backend);
+      try {
+        const rng = new Random(5);
+        const net = evalNet(mobilenetMiniNn({ seed: 3 }), rng);
+        const x = randn([2, 3, 32, 32], rng);
+        const calls = kernelCalls(() => noGrad(() => net.forward(x).dataSync()));
+        assert.equal(calls.get('Conv2DPointwise'), 1, JSON.stringify([...calls]));
+        assert.equal(calls.get('Conv2D'), 1, 'only the stem runs alone');
+        assert.equal(calls.get('Pool2D'), undefined, 'AdaptiveAvgPool2d(1) runs in the last pair');
+        const fused = noGrad(() => net.forward(x));
+        assert.deepEqual(fused.shape, [2, 10]);
+        assertClose(fused, noGrad(() => withoutFusion(() => net.forward(x))), 1e-4, 'prediction');
+        // In training mode the norms use batch statistics: nothing folds, so no pair fuses.
+        net.train();
+        assert.equal(kernelCalls(() => noGrad(() => net.forward(x).dataSync())).get('Conv2DPointwise'), undefined);
+      } finally {
+        engine.setBackend('ref');
+      }
+    });
+  }
+
+  it('a pair with its parameters recording gradients runs as the convs: the gradients of the unfused modules', () => {
+    const rng = new Random(6);
+    const net = evalNet(new nn.Sequential(
+      new nn.Conv2d(4, 4, 3, { stride: 2, padding: 1, groups: 4 }), new nn.BatchNorm2d(4), new nn.ReLU6(),
+      new nn.Conv2d(4, 6, 1), new nn.BatchNorm2d(6), new nn.ReLU6(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(),
+    ), rng);
+    const x = randn([2, 4, 7, 7], rng);
+    const params = net.parameters();
+    const loss = (y: Tensor) => ops.sum(ops.mul(y, y));
+    const fused = gradients(loss(net.forward(x)), params);
+    const plain = withoutFusion(() => gradients(loss(net.forward(x)), params));
+    fused.forEach((g, i) => assertClose(g!, plain[i]!, 1e-5, `gradient ${i}`));
+    assert.equal(kernelCalls(() => noGrad(() => net.forward(x).dataSync())).get('Conv2DPointwise'), 1);
+  });
+
+  it('declines a second conv that is not 1x1, stride 1 and unpadded, and AdaptiveAvgPool2d of another size', () => {
+    const rng = new Random(7);
+    const x = randn([1, 4, 6, 6], rng);
+    const depthwise = () => new nn.Conv2d(4, 4, 3, { padding: 1, groups: 4 });
+    for (const second of [new nn.Conv2d(4, 6, 1, { padding: 1 }), new nn.Conv2d(4, 6, 1, 2), new nn.Conv2d(4, 6, 3)]) {
+      const net = evalNet(new nn.Sequential(depthwise(), new nn.ReLU6(), second), rng);
+      const calls = kernelCalls(() => noGrad(() => net.forward(x).dataSync()));
+      assert.equal(calls.get('Conv2DPointwise'), undefined, second.extraRepr());
+    }
+    for (const size of [2, null] as const) {
+      const net = evalNet(new nn.Sequential(depthwise(), new nn.Conv2d(4, 6, 1), new nn.AdaptiveAvgPool2d(size)), rng);
+      const calls = kernelCalls(() => noGrad(() => net.forward(x).dataSync()));
+      assert.equal(calls.get('Conv2DPointwise'), 1);
+      assert.equal(calls.get('Pool2D'), 1, `AdaptiveAvgPool2d(${size}) runs alone`);
+      assertClose(noGrad(() => net.forward(x)), noGrad(() => withoutFusion(() => net.forward(x))), 1e-5, `AdaptiveAvgPool2d(${size})`);
     }
   });
 });
