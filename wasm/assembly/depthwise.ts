@@ -25,6 +25,26 @@ export function depthwiseForward(
     const top = oh * sy - padT;
     const img = x + <usize>(n * H) * <usize>W * cB;
     const yrow = y + <usize>r * <usize>OW * cB;
+    // A row whose three input rows all lie inside the image, stride 1 or 2, undilated 3x3, at most
+    // one padded column per side: every channel group streams the row's columns.
+    if (KH == 3 && KW == 3 && dw == 1 && dh == 1 && c4 == <usize>C && top >= 0 && top + 2 < H && padL <= 1 && OW >= 2) {
+      const x0 = img + <usize>(top * W) * cB, rowB = <usize>W * cB;
+      const lastColumn = (OW - 1) * sx - padL + 2; // the last pixel's third column
+      if (sx == 1 && lastColumn <= W && lastColumn >= W - 1) {
+        for (let c: usize = 0; c < c4; c += 4) {
+          const off = c << 2;
+          rowColumns3s1(x0 + off, rowB, cB, W, padL, OW, w + off, bias + off, yrow + off, hasBias, relu, relu6);
+        }
+        continue;
+      }
+      if (sx == 2 && lastColumn <= W) {
+        for (let c: usize = 0; c < c4; c += 4) {
+          const off = c << 2;
+          rowColumns3s2(x0 + off, rowB, cB, W, padL, OW, w + off, bias + off, yrow + off, hasBias, relu, relu6);
+        }
+        continue;
+      }
+    }
     let ow = 0;
     while (ow < OW) {
       const left = ow * sx - padL;
@@ -59,6 +79,104 @@ export function depthwiseForward(
         ow++;
       }
     }
+  }
+}
+
+/**
+ * One output row of a 3x3 stride-1 undilated depthwise conv, for one 4-channel group: the input
+ * rows at x0, x0 + rowB, x0 + 2 rowB (all inside the image), pixels cB bytes apart, W columns;
+ * padL (0 or 1) padded columns on the left and OW - (W + padL - 2) (0 or 1) on the right.
+ *
+ * The loop runs over input columns, not output pixels: column j's three values (one per row) go
+ * to the three pixels that read it, as the first, middle and last taps of their windows, so one
+ * iteration loads 3 vectors for 9 FMAs, and keeps 9 weights, 3 partial sums and the 3 values
+ * live: 15 registers (the eight-pixel pass spilled sums inside its loop). Each pixel's sum is a
+ * chain over (kw, kh) from its first existing tap (padded taps are skipped, as forwardPixel does);
+ * its 9 FMAs span three iterations, so consecutive pixels' chains overlap.
+ */
+// @ts-ignore: decorator
+@inline function rowColumns3s1(
+  x0: usize, rowB: usize, cB: usize, W: i32, padL: i32, OW: i32, w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool,
+): void {
+  const w00 = v128.load(w), w01 = v128.load(w + cB), w02 = v128.load(w + 2 * cB);
+  const w10 = v128.load(w + 3 * cB), w11 = v128.load(w + 4 * cB), w12 = v128.load(w + 5 * cB);
+  const w20 = v128.load(w + 6 * cB), w21 = v128.load(w + 7 * cB), w22 = v128.load(w + 8 * cB);
+  const x1 = x0 + rowB, x2 = x1 + rowB;
+  // Pixel i reads columns i - padL .. i - padL + 2. `old` is pixel j + padL - 2 (its first two
+  // columns done), `mid` pixel j + padL - 1 (its first) when column j is read.
+  let old: v128, mid: v128;
+  let j: i32;
+  if (padL == 1) {
+    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
+    old = fma(c, w21, fma(b, w11, f32x4.mul(a, w01))); // pixel 0: column -1 is padding
+    mid = fma(c, w20, fma(b, w10, f32x4.mul(a, w00)));
+    j = 1;
+  } else {
+    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
+    const a1 = v128.load(x0 + cB), b1 = v128.load(x1 + cB), c1 = v128.load(x2 + cB);
+    old = fma(c1, w21, fma(b1, w11, fma(a1, w01, fma(c, w20, fma(b, w10, f32x4.mul(a, w00))))));
+    mid = fma(c1, w20, fma(b1, w10, f32x4.mul(a1, w00)));
+    j = 2;
+  }
+  let o = yo;
+  for (; j < W; j++) {
+    const jB = <usize>j * cB;
+    const a = v128.load(x0 + jB), b = v128.load(x1 + jB), c = v128.load(x2 + jB);
+    const done = fma(c, w22, fma(b, w12, fma(a, w02, old)));
+    old = fma(c, w21, fma(b, w11, fma(a, w01, mid)));
+    mid = fma(c, w20, fma(b, w10, f32x4.mul(a, w00)));
+    storeOutput(o, done, bias, hasBias, relu, relu6);
+    o += cB;
+  }
+  // The last pixel's third column is padding.
+  if (W + padL - 2 < OW) storeOutput(o, old, bias, hasBias, relu, relu6);
+}
+
+/**
+ * rowColumns3s1 at stride 2: pixel i reads columns 2i - padL .. 2i - padL + 2, the last shared
+ * with pixel i + 1 (its first). An iteration loads pixel i's middle and last columns (6 vectors
+ * for 9 FMAs): the last completes pixel i and starts pixel i + 1. padL is 0 or 1; the last pixel's
+ * third column may be one padded column past W.
+ */
+// @ts-ignore: decorator
+@inline function rowColumns3s2(
+  x0: usize, rowB: usize, cB: usize, W: i32, padL: i32, OW: i32, w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool,
+): void {
+  const w00 = v128.load(w), w01 = v128.load(w + cB), w02 = v128.load(w + 2 * cB);
+  const w10 = v128.load(w + 3 * cB), w11 = v128.load(w + 4 * cB), w12 = v128.load(w + 5 * cB);
+  const w20 = v128.load(w + 6 * cB), w21 = v128.load(w + 7 * cB), w22 = v128.load(w + 8 * cB);
+  const x1 = x0 + rowB, x2 = x1 + rowB;
+  let o = yo;
+  let i = 0;
+  // `cur`: pixel i with its first column done.
+  let cur: v128;
+  if (padL == 1) {
+    // Pixel 0: column -1 is padding, columns 0 and 1.
+    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
+    const a2 = v128.load(x0 + cB), b2 = v128.load(x1 + cB), c2 = v128.load(x2 + cB);
+    storeOutput(o, fma(c2, w22, fma(b2, w12, fma(a2, w02, fma(c, w21, fma(b, w11, f32x4.mul(a, w01)))))), bias, hasBias, relu, relu6);
+    o += cB;
+    cur = fma(c2, w20, fma(b2, w10, f32x4.mul(a2, w00)));
+    i = 1;
+  } else {
+    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
+    cur = fma(c, w20, fma(b, w10, f32x4.mul(a, w00)));
+  }
+  // Pixel i's middle column 2i - padL + 1 and last 2i - padL + 2, while the last is inside.
+  let mB = <usize>(2 * i - padL + 1) * cB;
+  const stepB = cB << 1;
+  for (; i < OW && 2 * i - padL + 2 < W; i++) {
+    const a = v128.load(x0 + mB), b = v128.load(x1 + mB), c = v128.load(x2 + mB);
+    const a2 = v128.load(x0 + mB + cB), b2 = v128.load(x1 + mB + cB), c2 = v128.load(x2 + mB + cB);
+    storeOutput(o, fma(c2, w22, fma(b2, w12, fma(a2, w02, fma(c, w21, fma(b, w11, fma(a, w01, cur)))))), bias, hasBias, relu, relu6);
+    cur = fma(c2, w20, fma(b2, w10, f32x4.mul(a2, w00)));
+    o += cB;
+    mB += stepB;
+  }
+  // A last pixel whose third column is padding.
+  if (i < OW) {
+    const a = v128.load(x0 + mB), b = v128.load(x1 + mB), c = v128.load(x2 + mB);
+    storeOutput(o, fma(c, w21, fma(b, w11, fma(a, w01, cur))), bias, hasBias, relu, relu6);
   }
 }
 
