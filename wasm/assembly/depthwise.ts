@@ -25,23 +25,12 @@ export function depthwiseForward(
     const top = oh * sy - padT;
     const img = x + <usize>(n * H) * <usize>W * cB;
     const yrow = y + <usize>r * <usize>OW * cB;
-    // A row whose three input rows all lie inside the image, stride 1 or 2, undilated 3x3, at most
-    // one padded column per side: every channel group streams the row's columns.
-    if (KH == 3 && KW == 3 && dw == 1 && dh == 1 && c4 == <usize>C && top >= 0 && top + 2 < H && padL <= 1 && OW >= 2) {
-      const x0 = img + <usize>(top * W) * cB, rowB = <usize>W * cB;
+    // A row with at least two of its three input rows inside the image, stride 1 or 2, undilated
+    // 3x3, at most one padded column per side: every channel group streams the row's columns.
+    if (KH == 3 && KW == 3 && dw == 1 && dh == 1 && c4 == <usize>C && top >= -1 && top + 2 <= H && H >= 2 && padL <= 1 && OW >= 2) {
       const lastColumn = (OW - 1) * sx - padL + 2; // the last pixel's third column
-      if (sx == 1 && lastColumn <= W && lastColumn >= W - 1) {
-        for (let c: usize = 0; c < c4; c += 4) {
-          const off = c << 2;
-          rowColumns3s1(x0 + off, rowB, cB, W, padL, OW, w + off, bias + off, yrow + off, hasBias, relu, relu6);
-        }
-        continue;
-      }
-      if (sx == 2 && lastColumn <= W) {
-        for (let c: usize = 0; c < c4; c += 4) {
-          const off = c << 2;
-          rowColumns3s2(x0 + off, rowB, cB, W, padL, OW, w + off, bias + off, yrow + off, hasBias, relu, relu6);
-        }
+      if ((sx == 1 && lastColumn <= W && lastColumn >= W - 1) || (sx == 2 && lastColumn <= W)) {
+        streamRow(img + <usize>((top + 1) * W) * cB, <usize>W * cB, cB, c4, W, sx, padL, OW, top >= 0, top + 2 < H, w, bias, yrow, hasBias, relu, relu6);
         continue;
       }
     }
@@ -83,9 +72,49 @@ export function depthwiseForward(
 }
 
 /**
+ * One output row (stride sx = 1 or 2) of a 3x3 undilated depthwise conv, every 4-channel group:
+ * the middle input row at mid, rows rowB bytes apart, the top one absent when !top and the bottom
+ * one when !bottom (padding), pixels cB bytes apart.
+ */
+function streamRow(
+  mid: usize, rowB: usize, cB: usize, c4: usize, W: i32, sx: i32, padL: i32, OW: i32, top: bool, bottom: bool,
+  w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool,
+): void {
+  for (let c: usize = 0; c < c4; c += 4) {
+    const off = c << 2;
+    const x = mid - rowB + off, wc = w + off, bc = bias + off, yc = yo + off;
+    if (sx == 1) {
+      if (!top) rowColumns3s1(x, rowB, cB, W, padL, OW, wc, bc, yc, hasBias, relu, relu6, false, true);
+      else if (!bottom) rowColumns3s1(x, rowB, cB, W, padL, OW, wc, bc, yc, hasBias, relu, relu6, true, false);
+      else rowColumns3s1(x, rowB, cB, W, padL, OW, wc, bc, yc, hasBias, relu, relu6, true, true);
+    } else {
+      if (!top) rowColumns3s2(x, rowB, cB, W, padL, OW, wc, bc, yc, hasBias, relu, relu6, false, true);
+      else if (!bottom) rowColumns3s2(x, rowB, cB, W, padL, OW, wc, bc, yc, hasBias, relu, relu6, true, false);
+      else rowColumns3s2(x, rowB, cB, W, padL, OW, wc, bc, yc, hasBias, relu, relu6, true, true);
+    }
+  }
+}
+
+/** A pixel's sum begun with one column's taps (a, b, c times w0, w1, w2; rows absent at the top or bottom skipped). */
+// @ts-ignore: decorator
+@inline function startTaps(a: v128, b: v128, c: v128, w0: v128, w1: v128, w2: v128, top: bool, bottom: bool): v128 {
+  const acc = top ? fma(b, w1, f32x4.mul(a, w0)) : f32x4.mul(b, w1);
+  return bottom ? fma(c, w2, acc) : acc;
+}
+
+/** acc plus one column's taps, top to bottom (absent rows skipped). */
+// @ts-ignore: decorator
+@inline function addTaps(acc: v128, a: v128, b: v128, c: v128, w0: v128, w1: v128, w2: v128, top: bool, bottom: bool): v128 {
+  let s = top ? fma(a, w0, acc) : acc;
+  s = fma(b, w1, s);
+  return bottom ? fma(c, w2, s) : s;
+}
+
+/**
  * One output row of a 3x3 stride-1 undilated depthwise conv, for one 4-channel group: the input
- * rows at x0, x0 + rowB, x0 + 2 rowB (all inside the image), pixels cB bytes apart, W columns;
- * padL (0 or 1) padded columns on the left and OW - (W + padL - 2) (0 or 1) on the right.
+ * rows at x0, x0 + rowB, x0 + 2 rowB (the first absent when !top, the last when !bottom: padding),
+ * pixels cB bytes apart, W columns; padL (0 or 1) padded columns on the left and OW - (W + padL - 2)
+ * (0 or 1) on the right.
  *
  * The loop runs over input columns, not output pixels: column j's three values (one per row) go
  * to the three pixels that read it, as the first, middle and last taps of their windows, so one
@@ -97,34 +126,35 @@ export function depthwiseForward(
 // @ts-ignore: decorator
 @inline function rowColumns3s1(
   x0: usize, rowB: usize, cB: usize, W: i32, padL: i32, OW: i32, w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool,
+  top: bool, bottom: bool,
 ): void {
-  const w00 = v128.load(w), w01 = v128.load(w + cB), w02 = v128.load(w + 2 * cB);
+  const z = f32x4.splat(0);
+  const w00 = top ? v128.load(w) : z, w01 = top ? v128.load(w + cB) : z, w02 = top ? v128.load(w + 2 * cB) : z;
   const w10 = v128.load(w + 3 * cB), w11 = v128.load(w + 4 * cB), w12 = v128.load(w + 5 * cB);
-  const w20 = v128.load(w + 6 * cB), w21 = v128.load(w + 7 * cB), w22 = v128.load(w + 8 * cB);
+  const w20 = bottom ? v128.load(w + 6 * cB) : z, w21 = bottom ? v128.load(w + 7 * cB) : z, w22 = bottom ? v128.load(w + 8 * cB) : z;
   const x1 = x0 + rowB, x2 = x1 + rowB;
   // Pixel i reads columns i - padL .. i - padL + 2. `old` is pixel j + padL - 2 (its first two
   // columns done), `mid` pixel j + padL - 1 (its first) when column j is read.
   let old: v128, mid: v128;
   let j: i32;
+  const a = top ? v128.load(x0) : z, b = v128.load(x1), c = bottom ? v128.load(x2) : z;
   if (padL == 1) {
-    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
-    old = fma(c, w21, fma(b, w11, f32x4.mul(a, w01))); // pixel 0: column -1 is padding
-    mid = fma(c, w20, fma(b, w10, f32x4.mul(a, w00)));
+    old = startTaps(a, b, c, w01, w11, w21, top, bottom); // pixel 0: column -1 is padding
+    mid = startTaps(a, b, c, w00, w10, w20, top, bottom);
     j = 1;
   } else {
-    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
-    const a1 = v128.load(x0 + cB), b1 = v128.load(x1 + cB), c1 = v128.load(x2 + cB);
-    old = fma(c1, w21, fma(b1, w11, fma(a1, w01, fma(c, w20, fma(b, w10, f32x4.mul(a, w00))))));
-    mid = fma(c1, w20, fma(b1, w10, f32x4.mul(a1, w00)));
+    const a1 = top ? v128.load(x0 + cB) : z, b1 = v128.load(x1 + cB), c1 = bottom ? v128.load(x2 + cB) : z;
+    old = addTaps(startTaps(a, b, c, w00, w10, w20, top, bottom), a1, b1, c1, w01, w11, w21, top, bottom);
+    mid = startTaps(a1, b1, c1, w00, w10, w20, top, bottom);
     j = 2;
   }
   let o = yo;
   for (; j < W; j++) {
     const jB = <usize>j * cB;
-    const a = v128.load(x0 + jB), b = v128.load(x1 + jB), c = v128.load(x2 + jB);
-    const done = fma(c, w22, fma(b, w12, fma(a, w02, old)));
-    old = fma(c, w21, fma(b, w11, fma(a, w01, mid)));
-    mid = fma(c, w20, fma(b, w10, f32x4.mul(a, w00)));
+    const p = top ? v128.load(x0 + jB) : z, q = v128.load(x1 + jB), t = bottom ? v128.load(x2 + jB) : z;
+    const done = addTaps(old, p, q, t, w02, w12, w22, top, bottom);
+    old = addTaps(mid, p, q, t, w01, w11, w21, top, bottom);
+    mid = startTaps(p, q, t, w00, w10, w20, top, bottom);
     storeOutput(o, done, bias, hasBias, relu, relu6);
     o += cB;
   }
@@ -141,42 +171,44 @@ export function depthwiseForward(
 // @ts-ignore: decorator
 @inline function rowColumns3s2(
   x0: usize, rowB: usize, cB: usize, W: i32, padL: i32, OW: i32, w: usize, bias: usize, yo: usize, hasBias: bool, relu: bool, relu6: bool,
+  top: bool, bottom: bool,
 ): void {
-  const w00 = v128.load(w), w01 = v128.load(w + cB), w02 = v128.load(w + 2 * cB);
+  const z = f32x4.splat(0);
+  const w00 = top ? v128.load(w) : z, w01 = top ? v128.load(w + cB) : z, w02 = top ? v128.load(w + 2 * cB) : z;
   const w10 = v128.load(w + 3 * cB), w11 = v128.load(w + 4 * cB), w12 = v128.load(w + 5 * cB);
-  const w20 = v128.load(w + 6 * cB), w21 = v128.load(w + 7 * cB), w22 = v128.load(w + 8 * cB);
+  const w20 = bottom ? v128.load(w + 6 * cB) : z, w21 = bottom ? v128.load(w + 7 * cB) : z, w22 = bottom ? v128.load(w + 8 * cB) : z;
   const x1 = x0 + rowB, x2 = x1 + rowB;
   let o = yo;
   let i = 0;
   // `cur`: pixel i with its first column done.
   let cur: v128;
+  const a = top ? v128.load(x0) : z, b = v128.load(x1), c = bottom ? v128.load(x2) : z;
   if (padL == 1) {
     // Pixel 0: column -1 is padding, columns 0 and 1.
-    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
-    const a2 = v128.load(x0 + cB), b2 = v128.load(x1 + cB), c2 = v128.load(x2 + cB);
-    storeOutput(o, fma(c2, w22, fma(b2, w12, fma(a2, w02, fma(c, w21, fma(b, w11, f32x4.mul(a, w01)))))), bias, hasBias, relu, relu6);
+    const a2 = top ? v128.load(x0 + cB) : z, b2 = v128.load(x1 + cB), c2 = bottom ? v128.load(x2 + cB) : z;
+    storeOutput(o, addTaps(startTaps(a, b, c, w01, w11, w21, top, bottom), a2, b2, c2, w02, w12, w22, top, bottom), bias, hasBias, relu, relu6);
     o += cB;
-    cur = fma(c2, w20, fma(b2, w10, f32x4.mul(a2, w00)));
+    cur = startTaps(a2, b2, c2, w00, w10, w20, top, bottom);
     i = 1;
   } else {
-    const a = v128.load(x0), b = v128.load(x1), c = v128.load(x2);
-    cur = fma(c, w20, fma(b, w10, f32x4.mul(a, w00)));
+    cur = startTaps(a, b, c, w00, w10, w20, top, bottom);
   }
   // Pixel i's middle column 2i - padL + 1 and last 2i - padL + 2, while the last is inside.
+  const full = min(OW, (W - 3 + padL) / 2 + 1); // pixels whose last column is inside
   let mB = <usize>(2 * i - padL + 1) * cB;
   const stepB = cB << 1;
-  for (; i < OW && 2 * i - padL + 2 < W; i++) {
-    const a = v128.load(x0 + mB), b = v128.load(x1 + mB), c = v128.load(x2 + mB);
-    const a2 = v128.load(x0 + mB + cB), b2 = v128.load(x1 + mB + cB), c2 = v128.load(x2 + mB + cB);
-    storeOutput(o, fma(c2, w22, fma(b2, w12, fma(a2, w02, fma(c, w21, fma(b, w11, fma(a, w01, cur)))))), bias, hasBias, relu, relu6);
-    cur = fma(c2, w20, fma(b2, w10, f32x4.mul(a2, w00)));
+  for (; i < full; i++) {
+    const p = top ? v128.load(x0 + mB) : z, q = v128.load(x1 + mB), t = bottom ? v128.load(x2 + mB) : z;
+    const p2 = top ? v128.load(x0 + mB + cB) : z, q2 = v128.load(x1 + mB + cB), t2 = bottom ? v128.load(x2 + mB + cB) : z;
+    storeOutput(o, addTaps(addTaps(cur, p, q, t, w01, w11, w21, top, bottom), p2, q2, t2, w02, w12, w22, top, bottom), bias, hasBias, relu, relu6);
+    cur = startTaps(p2, q2, t2, w00, w10, w20, top, bottom);
     o += cB;
     mB += stepB;
   }
   // A last pixel whose third column is padding.
   if (i < OW) {
-    const a = v128.load(x0 + mB), b = v128.load(x1 + mB), c = v128.load(x2 + mB);
-    storeOutput(o, fma(c, w21, fma(b, w11, fma(a, w01, cur))), bias, hasBias, relu, relu6);
+    const p = top ? v128.load(x0 + mB) : z, q = v128.load(x1 + mB), t = bottom ? v128.load(x2 + mB) : z;
+    storeOutput(o, addTaps(cur, p, q, t, w01, w11, w21, top, bottom), bias, hasBias, relu, relu6);
   }
 }
 
