@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConvStage, ConvWeights, Stage } from '../plan/stage.js';
 import { deferFirst } from '../plan/deferred-chain.js';
 import { windowOutput } from '../ops/conv-geometry.js';
-import { conv2d, conv2dPool, conv2dResidual, conv2dWith, HWIO_OF_OIHW, type IntPair, pointwiseOf, separableBlockOf } from './functional.js';
+import { conv2d, conv2dPool, conv2dResidual, conv2dWith, convOpOf, HWIO_OF_OIHW, type IntPair, pointwiseOf, separableBlockOf } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
@@ -131,6 +131,7 @@ export class Conv2d extends Module {
     // A depthwise -> pointwise pair may run as one conv2dPointwise block (the planner's convPointwise).
     if (this.groups > 1) stage.separableBlock = (_shape, activation, next) => separableBlockOf(kernel, bias, this.#options(), activation, next);
     if (this.#isPointwise()) stage.pointwise = () => pointwiseOf(kernel, bias);
+    if (this.groups === 1) stage.pointwiseStem = (_shape, activation) => convOpOf(kernel, bias, this.#options(), activation);
     return stage;
   }
 
