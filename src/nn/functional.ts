@@ -10,6 +10,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import { type Conv2DOptions, conv2d as convOp } from '../ops/conv2d.js';
 import { conv2dPool as conv2dPoolOp, type PoolSpec } from '../ops/conv2d-pool.js';
+import type { PointwiseConv, PointwiseStemConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
 import { linear as linearOp } from '../ops/matmul.js';
 import { avgPool2d as avgPoolOp, maxPool2d as maxPoolOp } from '../ops/pool.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
@@ -72,6 +73,28 @@ function convArgs(input: Tensor, weight: Tensor, bias: Tensor | null, options: C
   const filter = transpose(weight, HWIO_OF_OIHW);
   const conv: Conv2DOptions = { strides: stride, dilations: dilation, padding, groups, bias, dataFormat: 'channelsFirst' };
   return { filter, conv, window: { kind: 'conv' as const, kernel, stride, dilation, padding } };
+}
+
+/**
+ * @internal A Conv2d's weights as the first conv of a conv2dPointwise block (ops/conv2d-pointwise.ts)
+ * whose pointwise conv is `next`: the planner's depthwise -> pointwise blocks at inference.
+ */
+export function separableBlockOf(weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, next: PointwiseConv): SeparableBlock {
+  return Object.assign(convOpOf(weight, bias, options, activation), { pointwise: next });
+}
+
+/** @internal A Conv2d's weights as the conv op takes them (HWIO filter, channels-first options): the stem of a conv2dPointwise. */
+export function convOpOf(weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation): PointwiseStemConv {
+  const stride = pairOf(options.stride ?? 1, 'stride', 'F.conv2d');
+  const dilation = pairOf(options.dilation ?? 1, 'dilation', 'F.conv2d');
+  const padding = explicitPadding(options.padding ?? 0, [weight.shape[2]!, weight.shape[3]!], stride, dilation, 'F.conv2d');
+  const conv: Conv2DOptions = { strides: stride, dilations: dilation, padding, groups: options.groups ?? 1, bias, dataFormat: 'channelsFirst', activation };
+  return { filter: transpose(weight, HWIO_OF_OIHW), options: conv };
+}
+
+/** @internal A 1x1 Conv2d's weights as the pointwise conv of a conv2dPointwise block: its [1, 1, C, K] filter and bias. */
+export function pointwiseOf(weight: Tensor, bias: Tensor | null): { filter: Tensor; bias: Tensor | null } {
+  return { filter: transpose(weight, HWIO_OF_OIHW), bias };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { conv2dPointwise, type SeparableBlock, separableOutputShape } from '../ops/conv2d-pointwise.js';
+import { conv2dPointwise, type SeparableBlock, separableOutputShape, stemOutputShape } from '../ops/conv2d-pointwise.js';
 import type { ConvStage, Stage } from './stage.js';
 
 export interface Fusion {
@@ -246,21 +246,24 @@ const MAX_POINTWISE_BLOCKS = 8;
  * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each), as many
  * such blocks as follow each other, and a global average pooling after them if one follows: one
  * conv2dPointwise op, whose kernel takes each image through every block with its intermediates in
- * cache (a MobileNet's body at inference). Exact: the op is the convs and the mean (and runs as
- * them while a graph records).
+ * cache (a MobileNet's body at inference). An ungrouped conv just before the first block (the
+ * stem, with its padding, folded norm and relu) joins as the op's stem, so its output stays in
+ * cache too. Exact: the op is the convs and the mean (and runs as them while a graph records).
  */
 const convPointwise: Pattern = {
   name: 'convPointwise',
-  maxSpan: 7 * MAX_POINTWISE_BLOCKS + 1,
+  maxSpan: 4 + 7 * MAX_POINTWISE_BLOCKS + 1,
   match(chain) {
     const blocks: [LeadingConv, LeadingConv][] = [];
-    let at = 0;
+    const lead = leadingConv(chain, 0, true);
+    const stem = lead !== null && lead.stage.separableBlock === undefined && lead.stage.pointwiseStem !== undefined ? lead : null;
+    let at = stem === null ? 0 : stem.span;
     while (blocks.length < MAX_POINTWISE_BLOCKS) {
       const first = leadingConv(chain, at, true);
       if (first === null || first.stage.separableBlock === undefined) break;
       const second = leadingConv(chain, at + first.span, false);
       if (second === null || second.stage.pointwise === undefined || second.stage.dataFormat !== first.stage.dataFormat) break;
-      if (blocks.length > 0 && first.stage.dataFormat !== blocks[0]![0].stage.dataFormat) break;
+      if (first.stage.dataFormat !== (stem ?? blocks[0]?.[0] ?? first).stage.dataFormat) break;
       blocks.push([first, second]);
       at += first.span + second.span;
     }
@@ -268,9 +271,13 @@ const convPointwise: Pattern = {
     const pool = chain[at];
     const mean = pool?.kind === 'globalAvgPool' && pool.dataFormat === blocks[0]![0].stage.dataFormat ? { keepdims: pool.keepdims } : undefined;
     return {
-      pattern: `${this.name}${blocks.length > 1 ? `x${blocks.length}` : ''}${mean === undefined ? '' : '+globalAvgPool'}`,
+      pattern: `${stem === null ? '' : 'stem+'}${this.name}${blocks.length > 1 ? `x${blocks.length}` : ''}${mean === undefined ? '' : '+globalAvgPool'}`,
       span: at + (mean === undefined ? 0 : 1),
-      run: (x) => conv2dPointwise(x, separableBlocks(x.shape, blocks), mean),
+      run: (x) => {
+        if (stem === null) return conv2dPointwise(x, separableBlocks(x.shape, blocks), mean);
+        const conv = stem.make().pointwiseStem!(x.shape, stem.activation);
+        return conv2dPointwise(x, separableBlocks(stemOutputShape(x.shape, conv), blocks), mean, conv);
+      },
     };
   },
 };

@@ -6,7 +6,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
-import type { PointwiseConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
+import type { PointwiseConv, PointwiseStemConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
@@ -47,6 +47,11 @@ export interface ConvStage {
    * ([1, 1, C, K], HWIO) and its bias, for the conv before it to run both (separableBlock).
    */
   pointwise?(): { filter: Tensor; bias: Tensor | null };
+  /**
+   * Present on ungrouped convs: this conv, with `activation` in its epilogue, as the stem that
+   * conv2dPointwise runs before its blocks (a MobileNet's first conv), for an input of `inputShape`.
+   */
+  pointwiseStem?(inputShape: readonly number[], activation: FusedActivation): PointwiseStemConv;
 }
 
 /** A conv's kernel and bias, and which kernel axis runs over its output channels. */

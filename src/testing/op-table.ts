@@ -429,8 +429,18 @@ const twoBlocksCase: OpCase = {
   ], { keepdims: true }),
 };
 
+/** A stem conv (3 channels, stride 2, linear) before a depthwise -> pointwise block, then the global average. */
+const stemCase: OpCase = {
+  op: 'conv2dPointwise', variant: 'a stem conv before a block, global average',
+  inputs: (r) => [randn([2, 6, 6, 3], r), ops.mul(randn([3, 3, 3, 4], r), 0.5), randn([4], r), randn([3, 3, 1, 4], r), ops.mul(randn([1, 1, 4, 3], r), 0.5)],
+  fn: (x, s, sb, w, p) => ops.conv2dPointwise(x, [
+    { filter: w!, options: { groups: 4, padding: 'same' }, pointwise: { filter: p! } },
+  ], { keepdims: false }, { filter: s!, options: { strides: 2, padding: [1, 1, 1, 1], bias: sb! } }),
+};
+
 const CONV_POINTWISE: OpCase[] = [
   twoBlocksCase,
+  stemCase,
   convPointwiseCase('depthwise relu6 -> pointwise relu6', [1, 5, 5, 4], [3, 3, 1, 4], 3, { groups: 4, padding: 'same', activation: 'relu6', pointwiseActivation: 'relu6' }),
   convPointwiseCase('depthwise strides 2 -> pointwise linear', [2, 6, 6, 2], [3, 3, 1, 2], 3, { groups: 2, strides: 2, padding: [1, 0, 1, 0] }),
   convPointwiseCase('conv relu -> pointwise relu, channelsFirst', [1, 4, 4, 2], [3, 3, 2, 3], 2, { padding: 'same', activation: 'relu', pointwiseActivation: 'relu', dataFormat: 'channelsFirst' }),
