@@ -1,8 +1,9 @@
 /**
  * Reclaiming the storage of tensors nobody can reach any more, without users calling dispose.
  *
- * Every Storage is registered with a FinalizationRegistry whose callback gives its block back to
- * the backend. Two facts of JavaScript engines shape the rest of this file:
+ * Every tensor that can outlive its step scope is registered with a FinalizationRegistry (once,
+ * through a small token: tensor.ts `watch`) whose callback gives back its references to its
+ * storage; the last reference frees the block. Two facts of JavaScript engines shape the rest of this file:
  * - V8 finds dead registered objects only in a full (mark-compact) collection, and it runs the
  *   registry's callbacks later, as a task: only when the program yields to the event loop.
  * - A tensor's JS object is a few hundred bytes while its storage (in a WebAssembly heap the
