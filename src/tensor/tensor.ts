@@ -126,6 +126,13 @@ export function liveTensorCount(): number {
 
 let nextTensorId = 0;
 
+/** A plain array copy of `shape`, by index: a spread allocated an iterator per tensor. */
+function copyShape(shape: Shape): number[] {
+  const out = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) out[i] = shape[i]!;
+  return out;
+}
+
 /** Node's hook for `console.log` / `util.inspect`: a registered symbol, so no Node import. */
 const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
@@ -173,7 +180,7 @@ export class Tensor implements TensorInfo {
    * `Deferred` instead of storage gets its value when first read (`fulfil`).
    */
   constructor(storage: Storage | Deferred, shape: Shape, dtype: DType) {
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(copyShape(shape));
     this.dtype = dtype;
     this.size = sizeOf(shape);
     if (storage instanceof Storage) this.#storage = storage.retain();
