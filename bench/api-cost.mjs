@@ -55,9 +55,13 @@ async function measure(run, n) {
 }
 for (const p of progs) { for (let i = 0; i < 5; i++) { p.train(); } p.infer(); p.infer(); }
 const kernels = (run) => Object.fromEntries([...kernelCalls(run)].sort());
+// Parallel jobs the wasm context hands its workers per call (each a wake-up and a wait).
+const stats = () => engine.backend.context?.stats ?? { parallelJobs: 0, waitedMs: 0 };
+const jobs = (run) => { const j0 = stats().parallelJobs; run(); return stats().parallelJobs - j0; };
 for (const p of progs) {
   console.log(`${p.api} step kernels ${JSON.stringify(kernels(p.train))}`);
   console.log(`${p.api} predict(1024) kernels ${JSON.stringify(kernels(p.infer))}`);
+  console.log(`${p.api} parallel jobs: step ${jobs(p.train)}, predict(1024) ${jobs(p.infer)}`);
 }
 const res = Object.fromEntries(apis.map((a) => [a, { train: [], infer: [] }]));
 for (let r = 0; r < rounds; r++) {
