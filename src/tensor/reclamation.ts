@@ -18,6 +18,8 @@
  * made since the last turn when it does run out.
  */
 
+import { watchUnwatched } from './scope.js';
+
 /** A FinalizationRegistry that can also run its pending callbacks on demand (a V8 extension). */
 interface CleanupSomeRegistry<T> extends FinalizationRegistry<T> {
   cleanupSome?(): void;
@@ -98,6 +100,8 @@ export function forgetUnreachable(owner: object): void {
  * allows either. Returns false when nothing could be done synchronously.
  */
 export function reclaimUnreachable(): boolean {
+  // Tensors not yet watched (scope.ts) could not be reclaimed, nor collected while the list holds them.
+  watchUnwatched();
   if (collector === null) return false;
   collector.collectNow();
   let ran = false;
