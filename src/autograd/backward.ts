@@ -163,11 +163,22 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
   for (const t of order) {
     if (t.gradNode === null) continue;
     for (const o of t.gradNode.owned ?? []) o.release();
+    releaseInternalConstants(t.gradNode.inputs);
     t.gradNode = null;
     freedResults.add(t);
     if (t.internal) t.release();
     else t.handBack();
   }
+}
+
+/**
+ * Releases the internal inputs that need no gradient (an op's relabelled view of the input image
+ * or of a frozen weight, ops/channels-last.ts, nn/functional.ts): the walk above does not reach
+ * them, and only the graph being freed held them. (`internal` first: reading `gradNode` of a
+ * deferred tensor would compute it.)
+ */
+function releaseInternalConstants(inputs: readonly Tensor[]): void {
+  for (const input of inputs) if (input.internal && input.gradNode === null) input.release();
 }
 
 /** PyTorch's checks before a pass: something to differentiate, and a gradient to start from. */

@@ -54,8 +54,20 @@ export interface Conv2dOptions {
 /** 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW], bias [O]. */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = convOp(input, filter, conv);
+  const y = releasingFilter(filter, convOp(input, filter, conv));
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
+  return y;
+}
+
+/**
+ * Gives back the conv's own HWIO view of the weight once `y` is computed: now when no graph holds
+ * it, else with the graph in `backward()` (it is internal: no user code can reach it). Left to the
+ * collector, each view kept the weight's storage of that step alive past the optimizer's update
+ * (the seed CNN: 222 KB of the wasm heap per step until a full collection).
+ */
+function releasingFilter(filter: Tensor, y: Tensor): Tensor {
+  if (y.gradNode === null) filter.release();
+  else filter.internal = true;
   return y;
 }
 
@@ -104,13 +116,13 @@ export function pointwiseOf(weight: Tensor, bias: Tensor | null): { filter: Tens
  */
 export function conv2dPool(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, pool: PoolSpec): Tensor {
   const { filter, conv } = convArgs(input, weight, bias, options);
-  return conv2dPoolOp(input, filter, { ...conv, activation }, pool);
+  return releasingFilter(filter, conv2dPoolOp(input, filter, { ...conv, activation }, pool));
 }
 
 /** @internal F.conv2d with relu in the conv kernel's epilogue: the planner's Conv2d -> ReLU. */
 export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation): Tensor {
   const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = convOp(input, filter, { ...conv, activation });
+  const y = releasingFilter(filter, convOp(input, filter, { ...conv, activation }));
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }
@@ -121,7 +133,7 @@ export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, o
  */
 export function conv2dResidual(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, residual: Tensor): Tensor {
   const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = convOp(input, filter, { ...conv, activation, residual });
+  const y = releasingFilter(filter, convOp(input, filter, { ...conv, activation, residual }));
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }

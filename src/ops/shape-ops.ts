@@ -72,10 +72,21 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 }
 
 function checkPerm(p: readonly number[], rank: number): void {
-  const seen = new Set(p);
-  if (p.length !== rank || seen.size !== rank || p.some((a) => !Number.isInteger(a) || a < 0 || a >= rank)) {
+  if (p.length !== rank || !isPermutation(p)) {
     throw new Error(`transpose: perm must order the ${rank} axes 0..${rank - 1} once each, got [${p.join(', ')}]`);
   }
+}
+
+/** Whether p holds 0..p.length-1 once each (no Set: an nn conv checks three perms per call). */
+function isPermutation(p: readonly number[]): boolean {
+  if (p.length > 31) return new Set(p).size === p.length && p.every((a) => Number.isInteger(a) && a >= 0 && a < p.length);
+  let seen = 0;
+  for (let i = 0; i < p.length; i++) {
+    const a = p[i]!;
+    if (!Number.isInteger(a) || a < 0 || a >= p.length || (seen & (1 << a)) !== 0) return false;
+    seen |= 1 << a;
+  }
+  return true;
 }
 
 /** The block starting at `begin` of extent `size` (-1: to the end). */
