@@ -79,9 +79,31 @@ function filterTransform(w: usize, K: i32, u: usize): void {
   return relu == 2 ? cap6(relu4(v)) : relu4(v);
 }
 
-/** Bytes of workspace conv1Wino2x2 needs per thread: the transformed filter, one tile row's V, the fence. */
+/**
+ * One tile's outputs of one 4-channel group: y (when y != 0: top row at p0, bottom at p1, pixels
+ * kB bytes apart, activated) and the pool (when pooled != 0, at pp; without y it pools first,
+ * then activates: both are monotone, so for numbers the same bits).
+ */
+// @ts-ignore: decorator
+@inline function emit(
+  o00: v128, o01: v128, o10: v128, o11: v128, y: usize, p0: usize, p1: usize, kB: usize, pooled: usize, pp: usize, poolMode: i32, relu: i32,
+): void {
+  if (y != 0) {
+    o00 = activate(relu, o00); o01 = activate(relu, o01); o10 = activate(relu, o10); o11 = activate(relu, o11);
+    v128.store(p0, o00); v128.store(p0 + kB, o01); v128.store(p1, o10); v128.store(p1 + kB, o11);
+  }
+  if (pooled != 0) {
+    // The generic window order: top-left, top-right, bottom-left, bottom-right.
+    const p = poolMode == POOL_MIN
+      ? f32x4.pmin(f32x4.pmin(f32x4.pmin(o00, o01), o10), o11)
+      : f32x4.pmax(f32x4.pmax(f32x4.pmax(o00, o01), o10), o11);
+    v128.store(pp, y == 0 ? activate(relu, p) : p);
+  }
+}
+
+/** Bytes of workspace conv1Wino2x2 needs per thread: the transformed filter, one tile row's V, the fences. */
 export function conv1Wino2x2WorkspaceBytes(W: i32, K: i32): i32 {
-  return (K >> 2) * <i32>GROUP_BYTES + ((W - 2) >> 1) * 256 + 16;
+  return (K >> 2) * <i32>GROUP_BYTES + ((W - 2) >> 1) * 256 + 32;
 }
 
 /**
@@ -116,47 +138,85 @@ export function conv1Wino2x2(
     for (let t = 0; t < T; t++) {
       const vt = vs + (<usize>t << 8);
       const tB = <usize>(2 * t) * kB;
-      for (let q = 0; q < K >> 2; q++) {
-        const uq = u + <usize>q * GROUP_BYTES, qB = <usize>q << 4;
-        const bq = bias == 0 ? zero : v128.load(bias + qB);
-        // Column b of A^T M, M(a, b) = V(a, b) U(a, b) (immediate offsets: 4a + b vectors):
-        // s_b = M0b + (M1b + M2b), t_b = (M1b - M2b) - M3b, the bias in M11. The store to `fence`
-        // after each column (of a value that needs both s_b and t_b) keeps V8 from issuing all 32
-        // loads first and their products last (it then spilled): a later column's loads may not
-        // pass a store, and the column's products must come before it.
-        const p1_0 = f32x4.mul(v128.load(vt, 64), v128.load(uq, 64)), p2_0 = f32x4.mul(v128.load(vt, 128), v128.load(uq, 128));
-        const s0 = fma(v128.load(vt, 0), v128.load(uq, 0), f32x4.add(p1_0, p2_0));
-        const t0 = fms(v128.load(vt, 192), v128.load(uq, 192), f32x4.sub(p1_0, p2_0));
-        let o00 = s0, o10 = t0;
-        v128.store(fence, v128.xor(s0, t0));
-        const p1_1 = fma(v128.load(vt, 80), v128.load(uq, 80), bq), p2_1 = f32x4.mul(v128.load(vt, 144), v128.load(uq, 144));
-        const s1 = fma(v128.load(vt, 16), v128.load(uq, 16), f32x4.add(p1_1, p2_1));
-        const t1 = fms(v128.load(vt, 208), v128.load(uq, 208), f32x4.sub(p1_1, p2_1));
-        o00 = f32x4.add(o00, s1); let o01 = s1; o10 = f32x4.add(o10, t1); let o11 = t1;
-        v128.store(fence, v128.xor(s1, t1));
-        const p1_2 = f32x4.mul(v128.load(vt, 96), v128.load(uq, 96)), p2_2 = f32x4.mul(v128.load(vt, 160), v128.load(uq, 160));
-        const s2 = fma(v128.load(vt, 32), v128.load(uq, 32), f32x4.add(p1_2, p2_2));
-        const t2 = fms(v128.load(vt, 224), v128.load(uq, 224), f32x4.sub(p1_2, p2_2));
-        o00 = f32x4.add(o00, s2); o01 = f32x4.sub(o01, s2); o10 = f32x4.add(o10, t2); o11 = f32x4.sub(o11, t2);
-        v128.store(fence, v128.xor(s2, t2));
-        const p1_3 = f32x4.mul(v128.load(vt, 112), v128.load(uq, 112)), p2_3 = f32x4.mul(v128.load(vt, 176), v128.load(uq, 176));
-        const s3 = fma(v128.load(vt, 48), v128.load(uq, 48), f32x4.add(p1_3, p2_3));
-        const t3 = fms(v128.load(vt, 240), v128.load(uq, 240), f32x4.sub(p1_3, p2_3));
-        // (A^T M) A by columns: o_i0 = c0 + c1 + c2, o_i1 = c1 - c2 - c3 (c: the s or t row).
-        o01 = f32x4.sub(o01, s3); o11 = f32x4.sub(o11, t3);
-        if (y != 0) {
-          o00 = activate(relu, o00); o01 = activate(relu, o01); o10 = activate(relu, o10); o11 = activate(relu, o11);
-          const p0 = y0 + tB + qB, p1 = y1 + tB + qB;
-          v128.store(p0, o00); v128.store(p0 + kB, o01); v128.store(p1, o10); v128.store(p1 + kB, o11);
-        }
-        if (pooled != 0) {
-          // The generic window order: top-left, top-right, bottom-left, bottom-right.
-          let p = poolMode == POOL_MIN
-            ? f32x4.pmin(f32x4.pmin(f32x4.pmin(o00, o01), o10), o11)
-            : f32x4.pmax(f32x4.pmax(f32x4.pmax(o00, o01), o10), o11);
-          if (y == 0) p = activate(relu, p);
-          v128.store(pr + (<usize>t * kB) + qB, p);
-        }
+      // Groups of 4 channels two at a time (each V load feeds both), then one.
+      // Column b of A^T M, M(a, b) = V(a, b) U(a, b) (immediate offsets: 4a + b vectors):
+      // s_b = M0b + (M1b + M2b), t_b = (M1b - M2b) - M3b, the bias in M11; the outputs gather
+      // column by column, o_i0 = c0 + c1 + c2, o_i1 = c1 - c2 - c3 (c: the s or t row). The store to
+      // `fence` after each column (of a value that needs both s_b and t_b) keeps V8 from issuing
+      // all the loads first and their products last (it then spilled): a later column's loads
+      // may not pass a store, and the column's products must come before it.
+      let q = 0;
+      for (; q + 2 <= K >> 2; q += 2) {
+        const uqA = u + <usize>q * GROUP_BYTES, uqB = uqA + GROUP_BYTES, qB = <usize>q << 4;
+        const bqA = bias == 0 ? zero : v128.load(bias + qB), bqB = bias == 0 ? zero : v128.load(bias + qB, 16);
+        const v0_0 = v128.load(vt, 0), v1_0 = v128.load(vt, 64), v2_0 = v128.load(vt, 128), v3_0 = v128.load(vt, 192);
+        const p1A0 = f32x4.mul(v1_0, v128.load(uqA, 64)), p2A0 = f32x4.mul(v2_0, v128.load(uqA, 128));
+        const sA0 = fma(v0_0, v128.load(uqA, 0), f32x4.add(p1A0, p2A0));
+        const tA0 = fms(v3_0, v128.load(uqA, 192), f32x4.sub(p1A0, p2A0));
+        let o00A = sA0, o10A = tA0;
+        const p1B0 = f32x4.mul(v1_0, v128.load(uqB, 64)), p2B0 = f32x4.mul(v2_0, v128.load(uqB, 128));
+        const sB0 = fma(v0_0, v128.load(uqB, 0), f32x4.add(p1B0, p2B0));
+        const tB0 = fms(v3_0, v128.load(uqB, 192), f32x4.sub(p1B0, p2B0));
+        let o00B = sB0, o10B = tB0;
+        v128.store(fence, v128.xor(sA0, tA0), 0);
+        v128.store(fence, v128.xor(sB0, tB0), 16);
+        const v0_1 = v128.load(vt, 16), v1_1 = v128.load(vt, 80), v2_1 = v128.load(vt, 144), v3_1 = v128.load(vt, 208);
+        const p1A1 = fma(v1_1, v128.load(uqA, 80), bqA), p2A1 = f32x4.mul(v2_1, v128.load(uqA, 144));
+        const sA1 = fma(v0_1, v128.load(uqA, 16), f32x4.add(p1A1, p2A1));
+        const tA1 = fms(v3_1, v128.load(uqA, 208), f32x4.sub(p1A1, p2A1));
+        o00A = f32x4.add(o00A, sA1); let o01A = sA1; o10A = f32x4.add(o10A, tA1); let o11A = tA1;
+        const p1B1 = fma(v1_1, v128.load(uqB, 80), bqB), p2B1 = f32x4.mul(v2_1, v128.load(uqB, 144));
+        const sB1 = fma(v0_1, v128.load(uqB, 16), f32x4.add(p1B1, p2B1));
+        const tB1 = fms(v3_1, v128.load(uqB, 208), f32x4.sub(p1B1, p2B1));
+        o00B = f32x4.add(o00B, sB1); let o01B = sB1; o10B = f32x4.add(o10B, tB1); let o11B = tB1;
+        v128.store(fence, v128.xor(sA1, tA1), 0);
+        v128.store(fence, v128.xor(sB1, tB1), 16);
+        const v0_2 = v128.load(vt, 32), v1_2 = v128.load(vt, 96), v2_2 = v128.load(vt, 160), v3_2 = v128.load(vt, 224);
+        const p1A2 = f32x4.mul(v1_2, v128.load(uqA, 96)), p2A2 = f32x4.mul(v2_2, v128.load(uqA, 160));
+        const sA2 = fma(v0_2, v128.load(uqA, 32), f32x4.add(p1A2, p2A2));
+        const tA2 = fms(v3_2, v128.load(uqA, 224), f32x4.sub(p1A2, p2A2));
+        o00A = f32x4.add(o00A, sA2); o01A = f32x4.sub(o01A, sA2); o10A = f32x4.add(o10A, tA2); o11A = f32x4.sub(o11A, tA2);
+        const p1B2 = f32x4.mul(v1_2, v128.load(uqB, 96)), p2B2 = f32x4.mul(v2_2, v128.load(uqB, 160));
+        const sB2 = fma(v0_2, v128.load(uqB, 32), f32x4.add(p1B2, p2B2));
+        const tB2 = fms(v3_2, v128.load(uqB, 224), f32x4.sub(p1B2, p2B2));
+        o00B = f32x4.add(o00B, sB2); o01B = f32x4.sub(o01B, sB2); o10B = f32x4.add(o10B, tB2); o11B = f32x4.sub(o11B, tB2);
+        v128.store(fence, v128.xor(sA2, tA2), 0);
+        v128.store(fence, v128.xor(sB2, tB2), 16);
+        const v0_3 = v128.load(vt, 48), v1_3 = v128.load(vt, 112), v2_3 = v128.load(vt, 176), v3_3 = v128.load(vt, 240);
+        const p1A3 = f32x4.mul(v1_3, v128.load(uqA, 112)), p2A3 = f32x4.mul(v2_3, v128.load(uqA, 176));
+        const sA3 = fma(v0_3, v128.load(uqA, 48), f32x4.add(p1A3, p2A3));
+        const tA3 = fms(v3_3, v128.load(uqA, 240), f32x4.sub(p1A3, p2A3));
+        o01A = f32x4.sub(o01A, sA3); o11A = f32x4.sub(o11A, tA3);
+        const p1B3 = f32x4.mul(v1_3, v128.load(uqB, 112)), p2B3 = f32x4.mul(v2_3, v128.load(uqB, 176));
+        const sB3 = fma(v0_3, v128.load(uqB, 48), f32x4.add(p1B3, p2B3));
+        const tB3 = fms(v3_3, v128.load(uqB, 240), f32x4.sub(p1B3, p2B3));
+        o01B = f32x4.sub(o01B, sB3); o11B = f32x4.sub(o11B, tB3);
+        emit(o00A, o01A, o10A, o11A, y, y0 + tB + qB, y1 + tB + qB, kB, pooled, pr + <usize>t * kB + qB, poolMode, relu);
+        emit(o00B, o01B, o10B, o11B, y, y0 + tB + qB + 16, y1 + tB + qB + 16, kB, pooled, pr + <usize>t * kB + qB + 16, poolMode, relu);
+      }
+      if (q < K >> 2) {
+        const uqA = u + <usize>q * GROUP_BYTES, qB = <usize>q << 4;
+        const bqA = bias == 0 ? zero : v128.load(bias + qB);
+        const p1A0 = f32x4.mul(v128.load(vt, 64), v128.load(uqA, 64)), p2A0 = f32x4.mul(v128.load(vt, 128), v128.load(uqA, 128));
+        const sA0 = fma(v128.load(vt, 0), v128.load(uqA, 0), f32x4.add(p1A0, p2A0));
+        const tA0 = fms(v128.load(vt, 192), v128.load(uqA, 192), f32x4.sub(p1A0, p2A0));
+        let o00A = sA0, o10A = tA0;
+        v128.store(fence, v128.xor(sA0, tA0), 0);
+        const p1A1 = fma(v128.load(vt, 80), v128.load(uqA, 80), bqA), p2A1 = f32x4.mul(v128.load(vt, 144), v128.load(uqA, 144));
+        const sA1 = fma(v128.load(vt, 16), v128.load(uqA, 16), f32x4.add(p1A1, p2A1));
+        const tA1 = fms(v128.load(vt, 208), v128.load(uqA, 208), f32x4.sub(p1A1, p2A1));
+        o00A = f32x4.add(o00A, sA1); let o01A = sA1; o10A = f32x4.add(o10A, tA1); let o11A = tA1;
+        v128.store(fence, v128.xor(sA1, tA1), 0);
+        const p1A2 = f32x4.mul(v128.load(vt, 96), v128.load(uqA, 96)), p2A2 = f32x4.mul(v128.load(vt, 160), v128.load(uqA, 160));
+        const sA2 = fma(v128.load(vt, 32), v128.load(uqA, 32), f32x4.add(p1A2, p2A2));
+        const tA2 = fms(v128.load(vt, 224), v128.load(uqA, 224), f32x4.sub(p1A2, p2A2));
+        o00A = f32x4.add(o00A, sA2); o01A = f32x4.sub(o01A, sA2); o10A = f32x4.add(o10A, tA2); o11A = f32x4.sub(o11A, tA2);
+        v128.store(fence, v128.xor(sA2, tA2), 0);
+        const p1A3 = f32x4.mul(v128.load(vt, 112), v128.load(uqA, 112)), p2A3 = f32x4.mul(v128.load(vt, 176), v128.load(uqA, 176));
+        const sA3 = fma(v128.load(vt, 48), v128.load(uqA, 48), f32x4.add(p1A3, p2A3));
+        const tA3 = fms(v128.load(vt, 240), v128.load(uqA, 240), f32x4.sub(p1A3, p2A3));
+        o01A = f32x4.sub(o01A, sA3); o11A = f32x4.sub(o11A, tA3);
+        emit(o00A, o01A, o10A, o11A, y, y0 + tB + qB, y1 + tB + qB, kB, pooled, pr + <usize>t * kB + qB, poolMode, relu);
       }
     }
   }
