@@ -90,7 +90,7 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
 /**
  * One input channel, 3x3, stride 1, even output height and width: Winograd F(2x2, 3x3), each tile
  * (a 2x2 pooling window) from registers. Split by tile rows (pairs of output rows), so a fused pool
- * never straddles two calls. Seed CNN conv1 + pool, batch 256, one thread: DESIGN.md section 33
+ * never straddles two calls. Seed CNN conv1 + pool, batch 256, one thread: DESIGN.md section 35
  * (seed-conv1).
  */
 function wino1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
