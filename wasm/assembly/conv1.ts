@@ -255,7 +255,7 @@ export function conv1ForwardStrips(
     const xr = f(x, <usize>((n * H + oy * sy) * W * C));
     const yr = outputRow(y, ws, r, oy, OW, K);
     for (let g = 0; g < K;) {
-      const groups = min(3, (K - g) >> 2);
+      const groups = stripGroups((K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
       const bg = bias == 0 ? 0 : f(bias, <usize>g);
       // Pass p: filter row p / S, its taps 3 (p % S) .. + 2 (HWIO order: kw, then c).
@@ -283,6 +283,14 @@ export function conv1ForwardStrips(
     }
   }
 }
+
+/**
+ * 4-channel groups per pass when `left` groups remain: three, but four left run as two and two
+ * (K = 16, resnet8's stem), where three and one would compute the one group twice (forwardPass
+ * with gB = 0): 4 group-passes instead of 5 per filter strip. Each value's taps keep their order.
+ */
+// @ts-ignore: decorator
+@inline function stripGroups(left: i32): i32 { return left == 4 ? 2 : min(3, left); }
 
 /**
  * Where output row r (row oy of its image) is computed: in y, or with y == 0 (only its 2x2 pool is
