@@ -50,7 +50,12 @@ const convLayer = (title, H, C, K, kh, attrs) => {
 };
 const layers = [
   convLayer('resnet8 stem 3->16', 32, 3, 16, 3, same),
+  convLayer('resnet8 3x3 16->16 32x32', 32, 16, 16, 3, same),
+  convLayer('resnet8 3x3 32->32 16x16', 16, 32, 32, 3, same),
+  convLayer('cifar-vgg 3x3 32->32 32x32', 32, 32, 32, 3, same),
   convLayer('cifar-vgg stem 3->32', 32, 3, 32, 3, same),
+  convLayer('resnet8 3x3/2 16->32', 32, 16, 32, 3, { ...s2, pad: [1, 1, 1, 1], activation: 'relu' }),
+  convLayer('resnet8 3x3/2 32->64', 16, 32, 64, 3, { ...s2, pad: [1, 1, 1, 1], activation: 'relu' }),
   convLayer('resnet8 1x1/2 16->32', 32, 16, 32, 1, s2),
   convLayer('resnet8 1x1/2 32->64', 16, 32, 64, 1, s2),
   ['resnet8 predict 256', 0, (S) => S.predict('resnet8')],
