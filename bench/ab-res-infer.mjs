@@ -3,7 +3,7 @@
 // and wasm instances), 1 thread (THREADS to change), least process CPU time of REPS runs, ROUNDS
 // rounds. Effective GF/s = direct-conv FLOPs / CPU time. An A/A control (BR=BASE) shows the noise.
 //
-//   BASE=/path/to/other/checkout [BR=this checkout] [REPS=10] [ROUNDS=3] [THREADS=1] [ONLY=substr]
+//   BASE=/path/to/other/checkout [BR=this checkout] [REPS=10] [ROUNDS=3] [THREADS=1] [ONLY=substr] [N=256]
 //   node bench/ab-res-infer.mjs
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 3), threads = Number(process.env.THREADS ?? 1);
 const only = process.env.ONLY ?? '';
@@ -23,7 +23,17 @@ async function side(root, name) {
   const images = ops.tensor(Float32Array.from({ length: 256 * 3072 }, () => rng.uniform()), [256, 32, 32, 3]);
   const models = { resnet8: resnet8({ seed: 1 }), 'cifar-vgg': cifarVgg({ seed: 1 }) };
   const predict = (m) => () => { use(); return withScope(() => models[m].predict(images, { batchSize: 256 }).dataSync()); };
-  return { engine, randn, predict, use };
+  // One training step (batch 64) of the bench's Keras program, the same seeded model and batch on both sides.
+  const { BENCH_MODELS, benchProgram } = await import(`${root}/dist/src/cli/bench-models.js`);
+  const { toCategorical } = await import(`${root}/dist/src/data/to-categorical.js`);
+  const train = (m) => {
+    use();
+    const { program } = benchProgram(BENCH_MODELS[m], BENCH_MODELS[m].kerasApi, 1);
+    const x = ops.tensor(images.dataSync().subarray(0, 64 * 3072), [64, 32, 32, 3]);
+    const batch = program.prepare(x, toCategorical(Int32Array.from({ length: 64 }, (_, i) => i % 10), 10));
+    return () => { use(); withScope(() => program.trainStep(...batch)); };
+  };
+  return { engine, randn, predict, train, use };
 }
 const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main');
 const B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
@@ -38,7 +48,7 @@ function bestMs(run) {
   }
   return best;
 }
-const N = 256;
+const N = Number(process.env.N ?? 256); // images per conv call
 const same = { strides: [1, 1], pad: [1, 1, 1, 1], dilations: [1, 1], groups: 1, activation: 'relu' };
 const s2 = { strides: [2, 2], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1, activation: 'linear' };
 const convLayer = (title, H, C, K, kh, attrs) => {
@@ -60,10 +70,13 @@ const layers = [
   convLayer('resnet8 1x1/2 32->64', 16, 32, 64, 1, s2),
   ['resnet8 predict 256', 0, (S) => S.predict('resnet8')],
   ['cifar-vgg predict 256', 0, (S) => S.predict('cifar-vgg')],
+  ['resnet8 train step 64', 0, (S) => S.train('resnet8')],
+  ['cifar-vgg train step 64', 0, (S) => S.train('cifar-vgg')],
 ];
 for (const [title, flops, make] of layers) {
   if (only && !title.includes(only)) continue;
   const fa = make(A), fb = make(B);
+  for (let w = 0; w < 2; w++) { fa(); fb(); } // warm-up: compile, allocate
   const a = [], b = [];
   for (let r = 0; r < rounds; r++) { a.push(bestMs(fa)); b.push(bestMs(fb)); }
   const fmt = (xs) => xs.map((x) => x.toFixed(2)).join('/');
