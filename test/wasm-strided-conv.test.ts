@@ -83,6 +83,16 @@ describe('wasm strided convolutions', () => {
     engine.setBackend('ref');
   });
 
+  it('the strided 1x1 kernel with relu6 and with a residual matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases.filter((q) => q.forward === 'convPointwiseStrided')) {
+      const { conv, dyShape } = geometry(c);
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.k, c.k, c.C, c.K]), bias: randn([c.K]) };
+      checkKernelAgainstRef(`forward relu6 ${name(c)}`, BACKENDS, 'Conv2D', inputs, { ...conv, activation: 'relu6' }, c.forward);
+      checkKernelAgainstRef(`forward + residual, relu ${name(c)}`, BACKENDS, 'Conv2D', { ...inputs, residual: randn(dyShape) }, { ...conv, activation: 'relu' }, c.forward);
+    }
+    engine.setBackend('ref');
+  });
+
   it('input gradient matches the reference, identically on 1 and 2 threads', () => {
     for (const c of cases) {
       const { conv, dyShape } = geometry(c);
