@@ -4,13 +4,13 @@
 // in one process, THREADS threads each (default 1); least process CPU time and least wall time of
 // REPS runs per round, ROUNDS rounds. (The 32x32 sibling of ab-seed-infer-ort.mjs.)
 //
-//   BASE=/path/to/main [BR=this checkout] [THREADS=1] [REPS=5] [ROUNDS=3] [MODELS=resnet8,cifar-vgg] node bench/ab-res-infer-ort.mjs
+//   BASE=/path/to/main [BR=this checkout] [THREADS=1] [REPS=5] [ROUNDS=3] [MODELS=resnet8,cifar-vgg] [IMAGES=1024] node bench/ab-res-infer-ort.mjs
 const reps = Number(process.env.REPS ?? 5), rounds = Number(process.env.ROUNDS ?? 3), threads = Number(process.env.THREADS ?? 1);
 const base = process.env.BASE ?? (() => { throw new Error('set BASE: the other checkout'); })();
 const br = process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const modelNames = (process.env.MODELS ?? 'resnet8,cifar-vgg').split(',');
 const ort = await import(`${br}/node_modules/onnxruntime-node/dist/index.js`);
-const IMAGES = 1024, BATCH = 256, PIXELS = 32 * 32 * 3;
+const IMAGES = Number(process.env.IMAGES ?? 1024), BATCH = 256, PIXELS = 32 * 32 * 3;
 async function side(root, name) {
   const { engine } = await import(`${root}/dist/src/backend/engine.js`);
   const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
