@@ -64,6 +64,7 @@ const layers = [
   convLayer('resnet8 3x3 32->32 16x16', 16, 32, 32, 3, same),
   convLayer('cifar-vgg 3x3 32->32 32x32', 32, 32, 32, 3, same),
   convLayer('cifar-vgg stem 3->32', 32, 3, 32, 3, same),
+  convLayer('mobilenet-mini stem 3->32/2 relu6', 32, 3, 32, 3, { ...same, strides: [2, 2], activation: 'relu6' }),
   convLayer('resnet8 3x3/2 16->32', 32, 16, 32, 3, { ...s2, pad: [1, 1, 1, 1], activation: 'relu' }),
   convLayer('resnet8 3x3/2 32->64', 16, 32, 64, 3, { ...s2, pad: [1, 1, 1, 1], activation: 'relu' }),
   convLayer('resnet8 1x1/2 16->32', 32, 16, 32, 1, s2),

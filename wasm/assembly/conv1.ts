@@ -16,6 +16,7 @@
 //   the result does not depend on how many threads computed the parts.
 // - conv1Forward3x3: y = relu?(x (*) w + bias) for 3x3 filters; conv1ForwardStrips: the same on
 //   2-3 input channels and other filter sizes, as strips of 3 taps.
+import { stemRow16 } from './conv1-stem';
 import { pool2x2Row } from './pool';
 import { cap6, fma, relu4 } from './simd';
 
@@ -255,6 +256,12 @@ export function conv1ForwardStrips(
     const xr = f(x, <usize>((n * H + oy * sy) * W * C));
     const yr = outputRow(y, ws, r, oy, OW, K);
     for (let g = 0; g < K;) {
+      if (K - g >= 16) {
+        // Sixteen channels with the taps' sums in registers (conv1-stem.ts), then the strips for the rest.
+        stemRow16(xr, rowB, KH, KW * C, sxC, f(w, <usize>g), kB, bias == 0 ? 0 : f(bias, <usize>g), f(yr, <usize>g), OW, relu);
+        g += 16;
+        continue;
+      }
       const groups = stripGroups((K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
       const bg = bias == 0 ? 0 : f(bias, <usize>g);
