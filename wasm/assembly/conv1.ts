@@ -237,8 +237,9 @@ export function conv1Forward3x3(
  * even), since each odd row is pooled with the one before it; y == 0: only the pool, as
  * conv1Forward3x3.
  *
- * As conv1Forward3x3 but with KH * KW * C / 3 passes, one per strip of 3 taps (the same 15 xmm
- * registers per pass): each output value is bias + its KH * KW * C taps in tap order. `relu`: 1
+ * Blocks of 16 output channels run stemRow16 (conv1-stem.ts: the taps' sums in registers); the
+ * rest (K % 16) as conv1Forward3x3 but with KH * KW * C / 3 passes, one per strip of 3 taps (the
+ * same 15 xmm registers per pass): each output value is bias + its KH * KW * C taps in tap order. `relu`: 1
  * relu, 2 relu6 (relu, then min(., 6) in the last pass: a separate clamp pass over y cost a stem
  * read and write of y).
  */
@@ -262,7 +263,7 @@ export function conv1ForwardStrips(
         g += 16;
         continue;
       }
-      const groups = stripGroups((K - g) >> 2);
+      const groups = min(3, (K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
       const bg = bias == 0 ? 0 : f(bias, <usize>g);
       // Pass p: filter row p / S, its taps 3 (p % S) .. + 2 (HWIO order: kw, then c).
@@ -290,14 +291,6 @@ export function conv1ForwardStrips(
     }
   }
 }
-
-/**
- * 4-channel groups per pass when `left` groups remain: three, but four left run as two and two
- * (K = 16, resnet8's stem), where three and one would compute the one group twice (forwardPass
- * with gB = 0): 4 group-passes instead of 5 per filter strip. Each value's taps keep their order.
- */
-// @ts-ignore: decorator
-@inline function stripGroups(left: i32): i32 { return left == 4 ? 2 : min(3, left); }
 
 /**
  * Where output row r (row oy of its image) is computed: in y, or with y == 0 (only its 2x2 pool is
