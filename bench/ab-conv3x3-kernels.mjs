@@ -1,7 +1,7 @@
 // A/B of the 3x3 conv kernels (forward, dx, dW) between two built checkouts, interleaved in one
 // process: both `dist`s are imported side by side (separate engines and wasm instances) and their
 // calls alternate, 1 thread, the least process CPU time of REPS runs, ROUNDS rounds. Layers:
-// cifar-vgg's four Winograd convs, resnet8's three, the seed CNN's conv2 and conv3.
+// cifar-vgg's four Winograd convs, resnet8's three, the seed CNN's conv2 and conv3, the two RGB stems.
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [KINDS=forward,dx,dW] [BATCHES=64,256]
 //   [ONLY=substring] [REPS=10] [ROUNDS=3] node bench/ab-conv3x3-kernels.mjs
@@ -39,6 +39,7 @@ const layers = [
   ['c2 32x32 32->32', 32, 32, 32, same], ['c3 16x16 32->64', 16, 32, 64, same], ['c4 16x16 64->64', 16, 64, 64, same], ['c5 8x8 64->128', 8, 64, 128, same],
   ['resnet8 32x32 16->16', 32, 16, 16, same], ['resnet8 16x16 32->32', 16, 32, 32, same], ['resnet8 8x8 64->64', 8, 64, 64, same],
   ['seed conv2 13x13 32->64', 13, 32, 64, valid], ['seed conv3 5x5 64->64', 5, 64, 64, valid],
+  ['resnet8 stem 32x32 3->16', 32, 3, 16, same], ['cifar-vgg stem 32x32 3->32', 32, 3, 32, same],
 ];
 function make(S, N, H, C, K, pad, kind) {
   const OH = H + pad[0] + pad[1] - 2;

@@ -129,3 +129,35 @@ describe('the reverse pass adds a gathered gradient in Conv2DBackpropInput', () 
     });
   }
 });
+
+describe('the reverse pass sees a gathered gradient through a view (GradNode.view)', () => {
+  const NHWC = [0, 2, 3, 1], NCHW = [0, 3, 1, 2];
+  const rng = new Random(31);
+  const x = randn([2, 8, 8, 8], rng), w1 = randn([3, 3, 8, 16], rng), ws = randn([1, 1, 8, 16], rng), r = randn([2, 4, 4, 16], rng), rn = randn([2, 8, 8, 8], rng);
+  /** nn's residual block input: an NCHW tensor stored NHWC, each conv reading its own NHWC view of it. */
+  const branches = (xn: Tensor, shortcutConv: boolean) => {
+    const main = ops.sum(ops.mul(ops.conv2d(ops.transpose(xn, NHWC), w1, { strides: 2, padding: 1 }), r));
+    const other = shortcutConv ? ops.sum(ops.mul(ops.conv2d(ops.transpose(xn, NHWC), ws, { strides: 2 }), r)) : ops.sum(ops.mul(xn, ops.transpose(rn, NCHW)));
+    return [main, other] as const;
+  };
+  for (const b of WASM) {
+    for (const shortcutConv of [true, false]) {
+      it(`${b}, ${shortcutConv ? "a 1x1 conv's (free to view)" : "an NCHW product's (not free: a Binary add)"} gradient gathered first: the separate sums`, () => {
+        engine.setBackend(b);
+        const xv = leaf(x);
+        const [main, other] = branches(ops.transpose(xv, NCHW), shortcutConv);
+        let dx: Tensor | null = null;
+        const binaries = binaryOpsIn(() => { dx = gradients(ops.add(main, other), [xv])[0]!; });
+        const sums = binaries.filter((s) => s === `add ${x.shape} ${x.shape}` || s === `add ${[2, 8, 8, 8]} ${[2, 8, 8, 8]}`);
+        assert.equal(sums.length, shortcutConv ? 0 : 1, `${b}: ran ${binaries.join('; ')}`);
+        const [xa, xb] = [leaf(x), leaf(x)];
+        const ga = gradients(branches(ops.transpose(xa, NCHW), shortcutConv)[0], [xa])[0]!;
+        const gb = gradients(branches(ops.transpose(xb, NCHW), shortcutConv)[1], [xb])[0]!;
+        assertClose(dx!, ops.add(ga, gb), 1e-6, `${b}: the separate sums`);
+      });
+    }
+  }
+  it('restores ref as the backend', () => {
+    engine.setBackend('ref');
+  });
+});

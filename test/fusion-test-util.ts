@@ -15,3 +15,27 @@ export function assertClose(a: Tensor, b: Tensor, tol: number, what: string): vo
   }
   assert.ok(worst <= tol * scale, `${what}: max difference ${worst} (scale ${scale})`);
 }
+
+/**
+ * A fused model's gradients against the unfused model's, each within `tol` (assertClose). A
+ * conv's bias before a batch norm in training has an exact zero gradient when fused (convBnTrain:
+ * the norm removes it, so the loss does not depend on it); the unfused chain's is then rounding
+ * noise, at most `tol` times the largest gradient of the model. Returns how many of the fused
+ * gradients were exactly zero.
+ */
+export function assertGradientsClose(fused: readonly (Tensor | null)[], plain: readonly (Tensor | null)[], tol: number, what: string): number {
+  assert.equal(fused.length, plain.length, what);
+  let scale = 1e-6;
+  for (const p of plain) if (p !== null) for (const v of p.dataSync()) scale = Math.max(scale, Math.abs(v));
+  let zero = 0;
+  fused.forEach((f, i) => {
+    const p = plain[i]!;
+    assert.ok(f !== null, `${what} ${i}: none fused`);
+    if (!f.dataSync().every((v) => v === 0)) return assertClose(f, p, tol, `${what} ${i}`);
+    zero++;
+    let worst = 0;
+    for (const v of p.dataSync()) worst = Math.max(worst, Math.abs(v));
+    assert.ok(worst <= tol * scale, `${what} ${i}: zero fused, unfused ${worst} against the model's largest ${scale}`);
+  });
+  return zero;
+}

@@ -157,6 +157,26 @@ describe('BatchNormMovingUpdate', () => {
     }
   });
 
+  it('with a meanShift, equals the chain that adds it to the mean first, bit for bit, on ref and on wasm with 1 and 2 threads', () => {
+    for (const C of [1, 3, 32, 129]) {
+      const inputs = { movingMean: randn(C), movingVariance: randn(C, 2), mean: randn(C), variance: randn(C, 2), meanShift: ops.mul(randn(C), 3) };
+      for (const rule of rules) {
+        const { name, ...attrs } = rule;
+        const composed = withDispatches('ref', () => {
+          const blend = (moving: Tensor, stat: Tensor) => ops.add(ops.mul(moving, attrs.keep), ops.mul(stat, attrs.blend)).dataSync().slice();
+          return [blend(inputs.movingMean, ops.add(inputs.mean, inputs.meanShift)), blend(inputs.movingVariance, ops.mul(inputs.variance, attrs.varianceScale))];
+        }).result;
+        const unshifted = run('ref', 'BatchNormMovingUpdate', { ...inputs, meanShift: undefined }, attrs).outs;
+        assert.notDeepEqual(unshifted[0], composed[0], 'the shift must change the moving mean');
+        for (const backend of ['ref', 'wasm-bn-1t', 'wasm-bn-2t']) {
+          assert.deepEqual(run(backend, 'BatchNormMovingUpdate', inputs, attrs).outs, composed, `${name} C=${C} on ${backend}`);
+        }
+      }
+    }
+    const ok = randn(3);
+    assert.throws(() => engine.runKernelOutputs('BatchNormMovingUpdate', { movingMean: ok, movingVariance: ok, mean: ok, variance: ok, meanShift: randn(4) }, { keep: 0.9, blend: 0.1, varianceScale: 1 }), /BatchNormMovingUpdate: expected meanShift float32 \[3\]/);
+  });
+
   it('rejects statistics of another length or dtype, naming them', () => {
     const ok = randn(3);
     assert.throws(() => engine.runKernelOutputs('BatchNormMovingUpdate', { movingMean: ok, movingVariance: ok, mean: randn(4), variance: ok }, { keep: 0.9, blend: 0.1, varianceScale: 1 }), /BatchNormMovingUpdate: expected mean float32 \[3\]/);

@@ -60,6 +60,9 @@ describe('wasm one-channel convolutions', () => {
     // cifar-vgg's stem, then strides, padding and filter shapes that move the C-wide taps around.
     const few: (Case & { C: number })[] = [
       { N: 8, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      // resnet8's stem (K = 16: the channel groups run as two and two) and K = 28 (three, then two and two).
+      { N: 4, H: 16, W: 16, KH: 3, KW: 3, K: 16, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      { N: 3, H: 9, W: 11, KH: 3, KW: 3, K: 28, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
       { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 12, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },
       { N: 3, H: 10, W: 12, KH: 5, KW: 2, K: 8, s: [1, 2], pad: [2, 2, 1, 0], C: 3 },
       { N: 4, H: 9, W: 10, KH: 3, KW: 3, K: 4, s: [1, 1], pad: [0, 0, 0, 0], C: 2 },
@@ -93,6 +96,9 @@ describe('wasm one-channel convolutions', () => {
       // and K = 28 (sixteen, then strips of three groups; odd output width: a last pixel alone).
       { N: 3, H: 32, W: 32, KH: 3, KW: 3, K: 16, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
       { N: 2, H: 11, W: 9, KH: 3, KW: 3, K: 28, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      // K = 16 and 28 on other sizes (16 channels in registers; 28: then three groups in strips).
+      { N: 4, H: 16, W: 16, KH: 3, KW: 3, K: 16, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      { N: 3, H: 9, W: 11, KH: 3, KW: 3, K: 28, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
       { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 20, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },
       { N: 3, H: 10, W: 12, KH: 3, KW: 3, K: 8, s: [1, 2], pad: [0, 0, 0, 0], C: 2 },
       { N: 2, H: 9, W: 7, KH: 3, KW: 3, K: 4, s: [2, 1], pad: [2, 1, 1, 2], C: 2 },

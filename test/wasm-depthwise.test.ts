@@ -2,7 +2,8 @@
  * The depthwise conv kernels of the wasm backend (wasm/assembly/depthwise.ts): forward (bias and
  * relu fused), input gradient and filter gradient of convs with groups = channels, against the
  * reference backend on odd shapes (channel counts with and without a 4-lane tail, strides,
- * asymmetric padding, dilation), and bit-identical on 1 and 2 threads.
+ * asymmetric padding, dilation, the rows the forward streams by columns with a padded row or
+ * column on either side), and bit-identical on 1 and 2 threads.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -54,6 +55,16 @@ describe('wasm depthwise convolutions', () => {
     { N: 2, H: 6, W: 15, C: 8, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 1, 1] },
     { N: 2, H: 5, W: 12, C: 4, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [0, 0, 0, 0] },
     { N: 2, H: 9, W: 10, C: 8, KH: 3, KW: 3, s: [1, 1], d: [2, 1], pad: [2, 2, 1, 1] },
+    // Rows streamed by columns (rowColumns3s1 / 3s2): no padded column on the left and one on the
+    // right, none on either side, row stride 2 with column stride 1.
+    { N: 2, H: 5, W: 9, C: 8, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [1, 1, 0, 1] },
+    { N: 2, H: 6, W: 8, C: 8, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [0, 1, 0, 1] },
+    { N: 2, H: 7, W: 9, C: 4, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 1, 0] },
+    { N: 2, H: 9, W: 8, C: 8, KH: 3, KW: 3, s: [2, 1], d: [1, 1], pad: [1, 1, 1, 1] },
+    { N: 1, H: 4, W: 2, C: 4, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [0, 0, 1, 1] },
+    // ... and their first and last rows, whose top or bottom input row is padding.
+    { N: 2, H: 6, W: 8, C: 8, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 0, 1] },
+    { N: 2, H: 2, W: 6, C: 4, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [1, 1, 1, 1] },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW} stride ${c.s} dilation ${c.d} pad ${c.pad}`;
   const geometry = (c: Case) => {

@@ -62,15 +62,25 @@ function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor, op: string
 }
 
 /**
- * The gradient waiting for the input a rule can add into (GradNode.backwardInto), or null: no
- * such rule, nothing gathered yet, or the input also sits in another slot of the op (its other
- * slot's gradient would then be left out of the sum).
+ * The gradient waiting for the input a rule can add into (GradNode.backwardInto), and whose entry
+ * it is (`from`, which the rule's result replaces), or null: no such rule, nothing gathered yet, or
+ * the input also sits in another slot of the op (its other slot's gradient would then be left out
+ * of the sum). When the input is a view (GradNode.view) with nothing gathered itself, the gradient
+ * its source gathered, seen through the view: the rule's result then goes to the view, and the
+ * view's own rule takes it back to the source, whose entry it replaces.
  */
-function heldForRule(node: GradNode, grads: Map<Tensor, Tensor>): Tensor | null {
+function heldForRule(node: GradNode, grads: Map<Tensor, Tensor>): { held: Tensor; from: Tensor } | null {
   if (node.backwardInto === undefined) return null;
   const input = node.inputs[node.backwardInto.into];
-  if (input === undefined || !input.needsGrad || node.inputs.indexOf(input) !== node.backwardInto.into || node.inputs.lastIndexOf(input) !== node.backwardInto.into) return null;
-  return grads.get(input) ?? null;
+  const inOneSlot = (t: Tensor) => node.inputs.indexOf(t) === node.inputs.lastIndexOf(t);
+  if (input === undefined || !input.needsGrad || node.inputs.indexOf(input) !== node.backwardInto.into || !inOneSlot(input)) return null;
+  const own = grads.get(input);
+  if (own !== undefined) return { held: own, from: input };
+  const view = input.gradNode?.view, source = input.gradNode?.inputs[0];
+  if (view === undefined || source === undefined || node.inputs.includes(source)) return null;
+  const gathered = grads.get(source);
+  const held = gathered === undefined ? null : view(gathered);
+  return held === null ? null : { held, from: source };
 }
 
 /** a + b; gradients that share a permuted stored order (conv weights' HWIO) are added in it. */
@@ -96,12 +106,12 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tenso
       const g = grads.get(t);
       if (node === null || g === undefined) continue;
       const held = heldForRule(node, grads);
-      const inputGrads = held === null ? node.backward(g) : node.backwardInto!.backward(g, held);
+      const inputGrads = held === null ? node.backward(g) : node.backwardInto!.backward(g, held.held);
       node.inputs.forEach((input, k) => {
         const ig = inputGrads[k];
         if (ig === null || ig === undefined || !input.needsGrad) return;
         // The rule added the gradient already gathered: its result replaces it.
-        if (held !== null && k === node.backwardInto!.into) grads.delete(input);
+        if (held !== null && k === node.backwardInto!.into) grads.delete(held.from);
         accumulate(grads, input, ig, node.op);
       });
     }
@@ -153,11 +163,22 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
   for (const t of order) {
     if (t.gradNode === null) continue;
     for (const o of t.gradNode.owned ?? []) o.release();
+    releaseInternalConstants(t.gradNode.inputs);
     t.gradNode = null;
     freedResults.add(t);
     if (t.internal) t.release();
     else t.handBack();
   }
+}
+
+/**
+ * Releases the internal inputs that need no gradient (an op's relabelled view of the input image
+ * or of a frozen weight, ops/channels-last.ts, nn/functional.ts): the walk above does not reach
+ * them, and only the graph being freed held them. (`internal` first: reading `gradNode` of a
+ * deferred tensor would compute it.)
+ */
+function releaseInternalConstants(inputs: readonly Tensor[]): void {
+  for (const input of inputs) if (input.internal && input.gradNode === null) input.release();
 }
 
 /** PyTorch's checks before a pass: something to differentiate, and a gradient to start from. */

@@ -23,3 +23,14 @@ export function record(op: string, y: Tensor, inputs: readonly Tensor[], backwar
   }
   return y;
 }
+
+/**
+ * Records `y`, a view of `x` that moves no data, with its gradient rule `toInput` (the inverse
+ * view of dy) and `toOutput`, which sees a gradient of x as one of y, or returns null where that
+ * would move data (GradNode.view).
+ */
+export function recordView(op: string, y: Tensor, x: Tensor, toInput: (dy: Tensor) => Tensor, toOutput: (dx: Tensor) => Tensor | null): Tensor {
+  record(op, y, [x], (dy) => [toInput(dy)]);
+  if (y.gradNode !== null) y.gradNode = Object.assign(y.gradNode, { view: toOutput });
+  return y;
+}

@@ -56,6 +56,12 @@ export interface Conv2DAttrs {
   groups: number;
 }
 
+/** The conv before Conv2DPointwise's blocks (a MobileNet's stem): its attributes, activation and whether it has a bias. */
+export interface PointwiseStem extends Conv2DAttrs {
+  activation: FusedActivation;
+  bias: boolean;
+}
+
 /** One block of Conv2DPointwise: the first conv's attributes and activation, the pointwise conv's activation, which biases it has. */
 export interface PointwiseBlock extends Conv2DAttrs {
   activation: FusedActivation;
@@ -166,12 +172,13 @@ export interface KernelSpecs {
    * + pointwiseBias), pointwiseFilters[i] [1, 1, O, K]; `biases` holds the biases the blocks have
    * (PointwiseBlock.bias, .pointwiseBias), in block order. Equal to the Conv2D kernels one after
    * the other (then Reduce sum and Binary div, with globalAverage: [N, K], the mean over the last
-   * block's pixels). A backend may run all blocks image by image, every intermediate in cache (a
-   * MobileNet's depthwise -> pointwise blocks).
+   * block's pixels). With `stem`, the blocks' input is Conv2D(x, stemFilter, stemBias) first. A
+   * backend may run all blocks image by image, every intermediate in cache (a MobileNet's stem and
+   * depthwise -> pointwise blocks).
    */
   Conv2DPointwise: {
-    inputs: { x: TensorInfo; filters: TensorInfo[]; pointwiseFilters: TensorInfo[]; biases: TensorInfo[] };
-    attrs: { blocks: PointwiseBlock[]; globalAverage: boolean };
+    inputs: { x: TensorInfo; filters: TensorInfo[]; pointwiseFilters: TensorInfo[]; biases: TensorInfo[]; stemFilter?: TensorInfo; stemBias?: TensorInfo };
+    attrs: { blocks: PointwiseBlock[]; globalAverage: boolean; stem?: PointwiseStem };
   };
   /**
    * dx of Conv2D for upstream dy (NHWC); `inputShape` is x's NHWC shape. With `accumulate` (x's
@@ -231,9 +238,11 @@ export interface KernelSpecs {
    * momentum, varianceScale = M / (M - 1) for the unbiased variance), all [C] float32:
    * [movingMean * keep + mean * blend, movingVariance * keep + (variance * varianceScale) * blend],
    * each product and sum rounded to float32 (the composed mul/add chain's values, bit for bit).
+   * With `meanShift` [C], mean + meanShift (rounded to float32) in place of mean: the batch mean of
+   * x + meanShift, for a per-channel constant (a conv's bias) the normalization did not see.
    */
   BatchNormMovingUpdate: {
-    inputs: { movingMean: TensorInfo; movingVariance: TensorInfo; mean: TensorInfo; variance: TensorInfo };
+    inputs: { movingMean: TensorInfo; movingVariance: TensorInfo; mean: TensorInfo; variance: TensorInfo; meanShift?: TensorInfo };
     attrs: { keep: number; blend: number; varianceScale: number };
     output: TensorInfo[];
   };

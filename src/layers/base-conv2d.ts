@@ -125,6 +125,7 @@ export abstract class BaseConv2D extends Layer {
     if (extra === null) stage.withPadding = (padding) => this.fusedConvStage(fused, weights, filter, groups, padding);
     if (groups > 1) stage.separableBlock = (shape, activation, next) => ({ filter: filter(weights.kernel), options: options({ shape }, activation), pointwise: next });
     if (extra === null && groups === 1 && this.isPointwise()) stage.pointwise = () => ({ filter: filter(weights.kernel), bias: weights.bias });
+    if (groups === 1) stage.pointwiseStem = (shape, activation) => ({ filter: filter(weights.kernel), options: options({ shape }, activation) });
     return stage;
   }
 

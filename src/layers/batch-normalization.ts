@@ -18,7 +18,7 @@ import { reshape } from '../ops/shape-ops.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { relu as reluOp, relu6 as relu6Op, sqrt, square } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
-import type { Stage } from '../plan/stage.js';
+import type { BatchNormStage, Stage } from '../plan/stage.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -113,15 +113,17 @@ export class BatchNormalization extends Layer {
    * The layer's output, plus `residual` (a residual block's shortcut) when given, then the
    * activation (all fused into the kernels on the channels-last training path).
    */
-  private normalize(x: Tensor, training: boolean, activation: FusedActivation, residual: Tensor | null = null): Tensor {
+  private normalize(x: Tensor, training: boolean, activation: FusedActivation, residual: Tensor | null = null, meanShift: Tensor | null = null): Tensor {
     if (this.movingMean === null || this.movingVariance === null) throw new Error(`${this.where} is not built`);
     const a = normalizeAxis(this.axis, x.rank, this.where);
     if (training && this.trainable && a === x.rank - 1) {
       // Channels-last (the usual case): one kernel each way instead of a chain of elementwise ops.
-      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, activation, residual);
-      this.updateMoving(batchMean, batchVariance);
+      // A meanShift (convBnTrain: the conv's bias) changes only the statistics the moving mean follows.
+      const { y, mean: batchMean, variance: batchVariance } = batchNormTraining(x, this.gamma, this.beta, this.epsilon, activation, residual, meanShift);
+      this.updateMoving(batchMean, batchVariance, meanShift);
       return y;
     }
+    if (meanShift !== null) x = add(x, reshape(meanShift, x.shape.map((d, i) => (i === a ? d : 1))));
     const normalized = this.composed(x, a, training && this.trainable);
     const y = residual === null ? normalized : add(normalized, residual);
     return activation === 'relu' ? reluOp(y) : activation === 'relu6' ? relu6Op(y) : y;
@@ -155,23 +157,38 @@ export class BatchNormalization extends Layer {
    * channels, a conv before it may take it into its weights (convBnFold, plan/conv-bn-fold.ts).
    */
   protected override stage(training: boolean): Stage {
-    const runWithRelu = (x: Tensor, t: boolean, activation: FusedActivation): Tensor => this.normalize(x, t, activation);
-    const runWithResidual = (x: Tensor, t: boolean, activation: FusedActivation, residual: Tensor): Tensor => this.normalize(x, t, activation, residual);
     const { movingMean, movingVariance } = this;
     const inference = !(training && this.trainable);
-    if (!inference || this.rank !== 4 || movingMean === null || movingVariance === null) return { kind: 'batchNorm', runWithRelu, runWithResidual };
+    if (!inference || this.rank !== 4 || movingMean === null || movingVariance === null) return this.trainingStage(null, !inference);
+    const runWithRelu = (x: Tensor, t: boolean, activation: FusedActivation): Tensor => this.normalize(x, t, activation);
     const a = normalizeAxis(this.axis, this.rank, this.where);
     if (a !== 1 && a !== 3) return { kind: 'batchNorm', runWithRelu };
     const statistics = { gamma: this.gamma, beta: this.beta, mean: movingMean, variance: movingVariance, epsilon: this.epsilon };
     return { kind: 'batchNorm', runWithRelu, dataFormat: a === 3 ? 'channelsLast' : 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
   }
 
-  private updateMoving(batchMean: Tensor, batchVariance: Tensor): void {
+  /**
+   * The stage in training (batch statistics), normalizing x + meanShift when one is given: the
+   * output is the same (the norm subtracts each channel's batch mean), the moving mean follows
+   * mean + meanShift. In training on a 4-D channels-last input (the kernels' path) it also offers
+   * `withMeanShift` (convBnTrain).
+   */
+  private trainingStage(meanShift: Tensor | null, training: boolean): BatchNormStage {
+    const stage: BatchNormStage = {
+      kind: 'batchNorm',
+      runWithRelu: (x, t, activation) => this.normalize(x, t, activation, null, meanShift),
+      runWithResidual: (x, t, activation, residual) => this.normalize(x, t, activation, residual, meanShift),
+    };
+    if (meanShift !== null || !training || this.rank !== 4 || normalizeAxis(this.axis, 4, this.where) !== 3) return stage;
+    return Object.assign(stage, { dataFormat: 'channelsLast', withMeanShift: (shift: Tensor) => this.trainingStage(shift, true) } as const);
+  }
+
+  private updateMoving(batchMean: Tensor, batchVariance: Tensor, meanShift: Tensor | null = null): void {
     const [movingMean, movingVariance] = [this.movingMean as Variable, this.movingVariance as Variable];
     const C = movingMean.shape;
     const rule = { keep: this.momentum, blend: 1 - this.momentum, varianceScale: 1 };
     noGrad(() => {
-      const [m, v] = batchNormMovingUpdate(movingMean, movingVariance, reshape(batchMean, C), reshape(batchVariance, C), rule);
+      const [m, v] = batchNormMovingUpdate(movingMean, movingVariance, reshape(batchMean, C), reshape(batchVariance, C), rule, meanShift === null ? null : reshape(meanShift, C));
       movingMean.assign(m);
       movingVariance.assign(v);
     });

@@ -12,6 +12,7 @@ import { concat, slice } from '../ops/shape-ops.js';
 import { shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
+import type { Stage } from '../plan/stage.js';
 
 /** An output size per spatial axis; null keeps the input's size on that axis (as in PyTorch). */
 export type AdaptiveSize = number | null | [number | null, number | null];
@@ -66,6 +67,13 @@ export class AdaptiveAvgPool2d extends Module {
 
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
+  }
+
+  /** Output size 1 is global average pooling, which the planner may compute in the conv before it (convPointwise). */
+  override planStage(): Stage {
+    // null keeps an axis's size, which is 1 only for some inputs: not global pooling.
+    const [oh, ow] = Array.isArray(this.outputSize) ? this.outputSize : [this.outputSize, this.outputSize];
+    return oh === 1 && ow === 1 ? { kind: 'globalAvgPool', keepdims: true, dataFormat: 'channelsFirst' } : super.planStage();
   }
 
   override extraRepr(): string {

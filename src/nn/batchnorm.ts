@@ -18,7 +18,7 @@ import type { FusedActivation } from '../backend/kernels.js';
 import { relu as reluOp, relu6 as relu6Op, sqrt } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
 import { deferNext } from '../plan/deferred-chain.js';
-import type { Stage } from '../plan/stage.js';
+import type { BatchNormStage, Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { Module } from './module.js';
@@ -80,14 +80,16 @@ export class BatchNorm2d extends Module {
   }
 
   /** The module's output, then the activation (fused into the kernels when batch statistics are used). */
-  #normalize(x: Tensor, activation: FusedActivation): Tensor {
+  #normalize(x: Tensor, activation: FusedActivation, meanShift: Tensor | null = null): Tensor {
     const c = this.numFeatures;
     if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
     if (this.training || this.runningMean === null) {
-      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation);
-      if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c);
+      // A meanShift (convBnTrain: the conv's bias) changes only the statistics the running mean follows.
+      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation, null, meanShift);
+      if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c, meanShift);
       return transpose(y, NCHW_OF_NHWC);
     }
+    if (meanShift !== null) x = add(x, reshape(meanShift, [1, c, 1, 1]));
     const stored = transpose(x, NHWC_OF_NCHW);
     const y = stored.storedOrder === null ? transpose(this.#evalChannelsLast(stored), NCHW_OF_NHWC) : this.#evalGeneral(x);
     return activation === 'relu' ? reluOp(y) : activation === 'relu6' ? relu6Op(y) : y;
@@ -125,14 +127,26 @@ export class BatchNorm2d extends Module {
   override planStage(): Stage {
     const runWithRelu = (x: Tensor, _training: boolean, activation: FusedActivation): Tensor => this.#normalize(x, activation);
     const { runningMean, runningVar } = this;
-    if (this.training || runningMean === null || runningVar === null) return { kind: 'batchNorm', runWithRelu };
+    if (this.training) return this.#trainingStage(null);
+    if (runningMean === null || runningVar === null) return { kind: 'batchNorm', runWithRelu };
     // forward applies the affine only when it has both halves.
     const affine = this.weight !== null && this.bias !== null;
     const statistics = { gamma: affine ? this.weight : null, beta: affine ? this.bias : null, mean: runningMean, variance: runningVar, epsilon: this.eps };
     return { kind: 'batchNorm', runWithRelu, dataFormat: 'channelsFirst', fold: (weights) => this.#folded.fold(weights, statistics) };
   }
 
-  #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number): void {
+  /**
+   * The stage in train mode (batch statistics), normalizing x + meanShift when one is given: the
+   * same output, the running mean following the batch mean + meanShift (convBnTrain takes a conv's
+   * bias into it through `withMeanShift`).
+   */
+  #trainingStage(meanShift: Tensor | null): BatchNormStage {
+    const runWithRelu = (x: Tensor, _training: boolean, activation: FusedActivation): Tensor => this.#normalize(x, activation, meanShift);
+    if (meanShift !== null) return { kind: 'batchNorm', runWithRelu };
+    return { kind: 'batchNorm', runWithRelu, dataFormat: 'channelsFirst', withMeanShift: (shift) => this.#trainingStage(shift) };
+  }
+
+  #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number, meanShift: Tensor | null): void {
     noGrad(() => {
       const tracked = this.numBatchesTracked as Variable;
       const n = tracked.item() + 1;
@@ -140,7 +154,7 @@ export class BatchNorm2d extends Module {
       const f = this.momentum ?? 1 / n;
       const [runMean, runVar] = [this.runningMean as Variable, this.runningVar as Variable];
       const rule = { keep: 1 - f, blend: f, varianceScale: count / Math.max(count - 1, 1) };
-      const [m, v] = batchNormMovingUpdate(runMean, runVar, batchMean, batchVar, rule);
+      const [m, v] = batchNormMovingUpdate(runMean, runVar, batchMean, batchVar, rule, meanShift);
       runMean.assign(m);
       runVar.assign(v);
     });

@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ConvStage, ConvWeights, Stage } from '../plan/stage.js';
 import { deferFirst } from '../plan/deferred-chain.js';
 import { windowOutput } from '../ops/conv-geometry.js';
-import { conv2d, conv2dPool, conv2dResidual, conv2dWith, HWIO_OF_OIHW, type IntPair } from './functional.js';
+import { conv2d, conv2dPool, conv2dResidual, conv2dWith, convOpOf, HWIO_OF_OIHW, type IntPair, pointwiseOf, separableBlockOf } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
 import { Module } from './module.js';
 import { explicitPadding, type ModulePadding, pad2d, PADDING_MODES, type PaddingMode } from './padding.js';
@@ -112,7 +112,7 @@ export class Conv2d extends Module {
   /** This module's conv with `weights` (its own, or a batch norm's fold of them). */
   #convStage(weights: ConvWeights): ConvStage {
     const { kernel, bias } = weights;
-    return {
+    const stage: ConvStage = {
       kind: 'conv', activation: 'linear', dataFormat: 'channelsFirst', weights,
       runWith: (x, activation) => {
         this.#checkInput(x);
@@ -128,6 +128,16 @@ export class Conv2d extends Module {
       },
       withWeights: (other) => this.#convStage(other),
     };
+    // A depthwise -> pointwise pair may run as one conv2dPointwise block (the planner's convPointwise).
+    if (this.groups > 1) stage.separableBlock = (_shape, activation, next) => separableBlockOf(kernel, bias, this.#options(), activation, next);
+    if (this.#isPointwise()) stage.pointwise = () => pointwiseOf(kernel, bias);
+    if (this.groups === 1) stage.pointwiseStem = (_shape, activation) => convOpOf(kernel, bias, this.#options(), activation);
+    return stage;
+  }
+
+  /** 1x1, stride 1, undilated, ungrouped, unpadded: a matrix product over channels at every pixel. */
+  #isPointwise(): boolean {
+    return this.groups === 1 && [...this.kernelSize, ...this.stride, ...this.dilation].every((v) => v === 1) && this.#pad.every((p) => p === 0);
   }
 
   #options() {

@@ -10,6 +10,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import { type Conv2DOptions, conv2d as convOp } from '../ops/conv2d.js';
 import { conv2dPool as conv2dPoolOp, type PoolSpec } from '../ops/conv2d-pool.js';
+import type { PointwiseConv, PointwiseStemConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
 import { linear as linearOp } from '../ops/matmul.js';
 import { avgPool2d as avgPoolOp, maxPool2d as maxPoolOp } from '../ops/pool.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
@@ -53,8 +54,20 @@ export interface Conv2dOptions {
 /** 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW], bias [O]. */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = convOp(input, filter, conv);
+  const y = releasingFilter(filter, convOp(input, filter, conv));
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
+  return y;
+}
+
+/**
+ * Gives back the conv's own HWIO view of the weight once `y` is computed: now when no graph holds
+ * it, else with the graph in `backward()` (it is internal: no user code can reach it). Left to the
+ * collector, each view kept the weight's storage of that step alive past the optimizer's update
+ * (the seed CNN: 222 KB of the wasm heap per step until a full collection).
+ */
+function releasingFilter(filter: Tensor, y: Tensor): Tensor {
+  if (y.gradNode === null) filter.release();
+  else filter.internal = true;
   return y;
 }
 
@@ -75,19 +88,41 @@ function convArgs(input: Tensor, weight: Tensor, bias: Tensor | null, options: C
 }
 
 /**
+ * @internal A Conv2d's weights as the first conv of a conv2dPointwise block (ops/conv2d-pointwise.ts)
+ * whose pointwise conv is `next`: the planner's depthwise -> pointwise blocks at inference.
+ */
+export function separableBlockOf(weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, next: PointwiseConv): SeparableBlock {
+  return Object.assign(convOpOf(weight, bias, options, activation), { pointwise: next });
+}
+
+/** @internal A Conv2d's weights as the conv op takes them (HWIO filter, channels-first options): the stem of a conv2dPointwise. */
+export function convOpOf(weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation): PointwiseStemConv {
+  const stride = pairOf(options.stride ?? 1, 'stride', 'F.conv2d');
+  const dilation = pairOf(options.dilation ?? 1, 'dilation', 'F.conv2d');
+  const padding = explicitPadding(options.padding ?? 0, [weight.shape[2]!, weight.shape[3]!], stride, dilation, 'F.conv2d');
+  const conv: Conv2DOptions = { strides: stride, dilations: dilation, padding, groups: options.groups ?? 1, bias, dataFormat: 'channelsFirst', activation };
+  return { filter: transpose(weight, HWIO_OF_OIHW), options: conv };
+}
+
+/** @internal A 1x1 Conv2d's weights as the pointwise conv of a conv2dPointwise block: its [1, 1, C, K] filter and bias. */
+export function pointwiseOf(weight: Tensor, bias: Tensor | null): { filter: Tensor; bias: Tensor | null } {
+  return { filter: transpose(weight, HWIO_OF_OIHW), bias };
+}
+
+/**
  * @internal pool(activation(conv2d(input) + bias)) as one fused op (ops/conv2d-pool.ts), chosen by
  * the planner for nn.Sequential's Conv2d -> ReLU -> MaxPool2d; the same values and gradients as
  * running the three.
  */
 export function conv2dPool(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, pool: PoolSpec): Tensor {
   const { filter, conv } = convArgs(input, weight, bias, options);
-  return conv2dPoolOp(input, filter, { ...conv, activation }, pool);
+  return releasingFilter(filter, conv2dPoolOp(input, filter, { ...conv, activation }, pool));
 }
 
 /** @internal F.conv2d with relu in the conv kernel's epilogue: the planner's Conv2d -> ReLU. */
 export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation): Tensor {
   const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = convOp(input, filter, { ...conv, activation });
+  const y = releasingFilter(filter, convOp(input, filter, { ...conv, activation }));
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }
@@ -98,7 +133,7 @@ export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, o
  */
 export function conv2dResidual(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, residual: Tensor): Tensor {
   const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = convOp(input, filter, { ...conv, activation, residual });
+  const y = releasingFilter(filter, convOp(input, filter, { ...conv, activation, residual }));
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }

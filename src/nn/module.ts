@@ -46,7 +46,11 @@ export abstract class Module {
   /** Direct submodules with their names, in registration order. */
   namedChildren(): [string, Module][] {
     const out: [string, Module][] = [];
-    for (const [key, value] of Object.entries(this)) {
+    // for-in over own fields (a class declares no enumerable inherited ones) reads V8's key cache:
+    // no [key, value] pair per field, as Object.entries made for every field of every module.
+    for (const key in this) {
+      if (!Object.hasOwn(this, key)) continue;
+      const value: unknown = this[key];
       if (value instanceof Module) out.push([key, value]);
       else if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Module)) {
         value.forEach((m: Module, i) => out.push([`${key}.${i}`, m]));
@@ -135,9 +139,14 @@ export abstract class Module {
     for (const [key, target] of targets) if (dict[key] !== undefined) target.assign(copy(dict[key]));
   }
 
-  /** Sets training mode on this module and every descendant; returns this. */
+  /**
+   * Sets training mode on this module and every descendant; returns this. It recurses through the
+   * children as PyTorch's does, without building the dotted names `namedModules` makes (a
+   * PyTorch-style inference loop calls `eval()` and `train()` around every pass).
+   */
   train(mode = true): this {
-    for (const [, m] of this.namedModules()) m.training = mode;
+    this.training = mode;
+    for (const [, child] of this.namedChildren()) child.train(mode);
     return this;
   }
 

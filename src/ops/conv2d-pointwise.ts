@@ -12,11 +12,13 @@
  * width that follows (GlobalAveragePooling2D): the kernel may average each image's last output in
  * cache instead of writing it. While a graph is recorded and an operand needs a gradient, the op
  * runs as those conv ops (and mean), so its gradients are theirs exactly (the fused kernel keeps no
- * intermediate to differentiate through).
+ * intermediate to differentiate through). With `stem`, a conv runs first (a MobileNet's stem):
+ * conv2dPointwise(conv2d(x, stem.filter, stem.options), blocks), which the kernel may also compute
+ * image by image.
  */
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { engine } from '../backend/engine.js';
-import type { FusedActivation, PointwiseBlock } from '../backend/kernels.js';
+import type { FusedActivation, PointwiseBlock, PointwiseStem } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isChannelsFirst } from './conv-geometry.js';
 import { type Conv2DOptions, conv2d, conv2dAttrs } from './conv2d.js';
@@ -37,14 +39,24 @@ export interface SeparableBlock {
   pointwise: PointwiseConv;
 }
 
+/** A conv before the blocks (a MobileNet's stem), as conv2d takes it (no residual). */
+export interface PointwiseStemConv {
+  filter: Tensor;
+  options: Conv2DOptions;
+}
+
 /** The mean over height and width that follows (GlobalAveragePooling2D): [N, K], or kept as size-1 axes. */
 export interface GlobalAverage {
   keepdims: boolean;
 }
 
-export function conv2dPointwise(x: Tensor, blocks: readonly SeparableBlock[], globalAverage?: GlobalAverage): Tensor {
+export function conv2dPointwise(x: Tensor, blocks: readonly SeparableBlock[], globalAverage?: GlobalAverage, stem?: PointwiseStemConv): Tensor {
   if (blocks.length === 0) throw new Error('conv2dPointwise: expected at least one block');
   const channelsFirst = isChannelsFirst(blocks[0]!.options.dataFormat);
+  if (stem !== undefined) {
+    if (stem.options.residual != null) throw new Error('conv2dPointwise: the stem takes no residual');
+    if (isChannelsFirst(stem.options.dataFormat) !== channelsFirst) throw new Error('conv2dPointwise: the stem must have the blocks\' data format');
+  }
   for (const { options, pointwise } of blocks) {
     const [kh, kw] = pointwise.filter.shape;
     if (pointwise.filter.rank !== 4 || kh !== 1 || kw !== 1) {
@@ -54,10 +66,11 @@ export function conv2dPointwise(x: Tensor, blocks: readonly SeparableBlock[], gl
     if (isChannelsFirst(options.dataFormat) !== channelsFirst) throw new Error('conv2dPointwise: every block must have the same data format');
   }
   const operands = blocks.flatMap((b) => [b.filter, b.options.bias ?? null, b.pointwise.filter, b.pointwise.bias ?? null]);
-  if (isGradEnabled() && [x, ...operands].some((t) => t !== null && t.needsGrad)) return unfused(x, blocks, globalAverage);
+  if (stem !== undefined) operands.push(stem.filter, stem.options.bias ?? null);
+  if (isGradEnabled() && [x, ...operands].some((t) => t !== null && t.needsGrad)) return unfused(x, blocks, globalAverage, stem);
   // Channels-first input is relabelled NHWC (a view); the output goes back to the caller's format.
   const xl = channelsFirst ? transpose(x, [0, 2, 3, 1]) : x;
-  const y = fusedNHWC(xl, blocks, globalAverage !== undefined);
+  const y = fusedNHWC(xl, blocks, globalAverage !== undefined, stem);
   if (xl !== x) xl.release();
   if (globalAverage === undefined) {
     if (!channelsFirst) return y;
@@ -72,8 +85,8 @@ export function conv2dPointwise(x: Tensor, blocks: readonly SeparableBlock[], gl
 }
 
 /** The conv ops and the mean (the op's definition, and its gradient). */
-function unfused(x: Tensor, blocks: readonly SeparableBlock[], globalAverage: GlobalAverage | undefined): Tensor {
-  let h = x;
+function unfused(x: Tensor, blocks: readonly SeparableBlock[], globalAverage: GlobalAverage | undefined, stem: PointwiseStemConv | undefined): Tensor {
+  let h = stem === undefined ? x : conv2d(x, stem.filter, stem.options);
   for (const { filter, options, pointwise } of blocks) {
     const first = conv2d(h, filter, options);
     h = conv2d(first, pointwise.filter, { dataFormat: options.dataFormat, bias: pointwise.bias ?? null, activation: pointwise.activation ?? 'linear' });
@@ -82,8 +95,17 @@ function unfused(x: Tensor, blocks: readonly SeparableBlock[], globalAverage: Gl
   return mean(h, isChannelsFirst(blocks[0]!.options.dataFormat) ? [2, 3] : [1, 2], globalAverage.keepdims);
 }
 
-function fusedNHWC(x: Tensor, blocks: readonly SeparableBlock[], globalAverage: boolean): Tensor {
-  let shape: readonly number[] = x.shape;
+/** The stem's kernel attributes and the shape of its NHWC output. */
+function stemAttrs(shape: readonly number[], { filter, options }: PointwiseStemConv): { attrs: PointwiseStem; outShape: readonly number[] } {
+  const { strides, pad, dilations, groups, outShape } = conv2dAttrs(shape, filter.shape, options, 'conv2dPointwise');
+  const bias = options.bias ?? null;
+  checkBias(bias, filter.shape[3]!);
+  return { attrs: { strides, pad, dilations, groups, activation: options.activation ?? 'linear', bias: bias !== null }, outShape };
+}
+
+function fusedNHWC(x: Tensor, blocks: readonly SeparableBlock[], globalAverage: boolean, stem: PointwiseStemConv | undefined): Tensor {
+  const s = stem === undefined ? undefined : stemAttrs(x.shape, stem);
+  let shape: readonly number[] = s === undefined ? x.shape : s.outShape;
   const attrs: PointwiseBlock[] = [];
   const biases: Tensor[] = [];
   for (const { filter, options, pointwise } of blocks) {
@@ -102,13 +124,23 @@ function fusedNHWC(x: Tensor, blocks: readonly SeparableBlock[], globalAverage: 
     shape = [outShape[0], outShape[1], outShape[2], k];
   }
   const inputs = { x, filters: blocks.map((b) => b.filter), pointwiseFilters: blocks.map((b) => b.pointwise.filter), biases };
-  return engine.runKernel('Conv2DPointwise', inputs, { blocks: attrs, globalAverage });
+  if (stem === undefined || s === undefined) return engine.runKernel('Conv2DPointwise', inputs, { blocks: attrs, globalAverage });
+  const stemInputs = Object.assign(inputs, { stemFilter: stem.filter }, stem.options.bias == null ? {} : { stemBias: stem.options.bias });
+  return engine.runKernel('Conv2DPointwise', stemInputs, { blocks: attrs, globalAverage, stem: s.attrs });
 }
 
 function checkBias(bias: Tensor | null, channels: number): void {
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== channels)) {
     throw new Error(`conv2dPointwise: expected a bias of shape [${channels}], got [${bias.shape.join(', ')}]`);
   }
+}
+
+/** The output shape of the stem conv on an input of `shape`, in its data format. */
+export function stemOutputShape(shape: readonly number[], { filter, options }: PointwiseStemConv): number[] {
+  const channelsFirst = isChannelsFirst(options.dataFormat);
+  const nhwc = channelsFirst ? [shape[0]!, shape[2]!, shape[3]!, shape[1]!] : shape;
+  const [n, h, w, k] = conv2dAttrs(nhwc, filter.shape, options, 'conv2dPointwise').outShape;
+  return channelsFirst ? [n, k, h, w] : [n, h, w, k];
 }
 
 /** The output shape of a block on an input of `shape`, in the block's data format. */

@@ -16,7 +16,7 @@ export { matmul, dense, linear } from './matmul.js';
 export type { MatMulOptions } from './matmul.js';
 export { conv2d, conv2dAttrs } from './conv2d.js';
 export { conv2dPool } from './conv2d-pool.js';
-export { conv2dPointwise, type GlobalAverage, type PointwiseConv, type SeparableBlock } from './conv2d-pointwise.js';
+export { conv2dPointwise, type GlobalAverage, type PointwiseConv, type PointwiseStemConv, type SeparableBlock } from './conv2d-pointwise.js';
 export type { PoolSpec } from './conv2d-pool.js';
 export type { Conv2DOptions } from './conv2d.js';
 export { conv2dTranspose } from './conv2d-transpose.js';

@@ -1,6 +1,6 @@
 /** Ops that move values around: reshape, transpose, slice, concat, pad, cast, oneHot, where. */
 import { inversePerm } from '../tensor/layout.js';
-import { record } from '../autograd/record.js';
+import { record, recordView } from '../autograd/record.js';
 import { engine } from '../backend/engine.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
@@ -63,14 +63,30 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   checkPerm(p, x.rank);
   const y = engine.permuteView(x, p);
   const inverse = inversePerm(p);
-  return record('transpose', y, [x], (dy) => [engine.permuteView(dy, inverse)]);
+  // A gradient of x seen through the transpose is free when it then reads in its stored order.
+  const seen = (dx: Tensor): Tensor | null => {
+    const v = engine.permuteView(dx, p);
+    return v.storedOrder === null ? v : null;
+  };
+  return recordView('transpose', y, x, (dy) => engine.permuteView(dy, inverse), seen);
 }
 
 function checkPerm(p: readonly number[], rank: number): void {
-  const seen = new Set(p);
-  if (p.length !== rank || seen.size !== rank || p.some((a) => !Number.isInteger(a) || a < 0 || a >= rank)) {
+  if (p.length !== rank || !isPermutation(p)) {
     throw new Error(`transpose: perm must order the ${rank} axes 0..${rank - 1} once each, got [${p.join(', ')}]`);
   }
+}
+
+/** Whether p holds 0..p.length-1 once each (no Set: an nn conv checks three perms per call). */
+function isPermutation(p: readonly number[]): boolean {
+  if (p.length > 31) return new Set(p).size === p.length && p.every((a) => Number.isInteger(a) && a >= 0 && a < p.length);
+  let seen = 0;
+  for (let i = 0; i < p.length; i++) {
+    const a = p[i]!;
+    if (!Number.isInteger(a) || a < 0 || a >= p.length || (seen & (1 << a)) !== 0) return false;
+    seen |= 1 << a;
+  }
+  return true;
 }
 
 /** The block starting at `begin` of extent `size` (-1: to the end). */

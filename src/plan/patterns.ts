@@ -7,7 +7,7 @@
  */
 import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { conv2dPointwise, type SeparableBlock, separableOutputShape } from '../ops/conv2d-pointwise.js';
+import { conv2dPointwise, type SeparableBlock, separableOutputShape, stemOutputShape } from '../ops/conv2d-pointwise.js';
 import type { ConvStage, Stage } from './stage.js';
 
 export interface Fusion {
@@ -117,29 +117,6 @@ const convBnFold: Pattern = {
 const AFTER_FOLD: readonly Pattern[] = [convPool, convAddRelu, reluEpilogue];
 
 /**
- * zero padding -> conv: the padding becomes the conv's own (ConvStage.withPadding), so no Pad runs
- * forward and no Slice backward, and the conv kernels skip the padded taps instead of multiplying
- * zeros. Exact: the conv of the padded input is the conv with the larger padding, and so are its
- * gradients. The padded conv then goes on with the patterns a conv starts (a batch norm fold, a
- * relu epilogue, a pooling).
- */
-const zeroPadConv: Pattern = {
-  name: 'zeroPadConv',
-  maxSpan: 1 + convBnFold.maxSpan,
-  match(chain) {
-    const [pad, conv] = chain;
-    if (pad?.kind !== 'zeroPad' || conv?.kind !== 'conv' || conv.withPadding === undefined || pad.dataFormat !== conv.dataFormat) return null;
-    const padded = conv.withPadding(pad.padding);
-    const rest = matchFirst(CONV_STARTED, [padded, ...chain.slice(2)]);
-    if (rest === null) return { pattern: this.name, span: 2, run: (x) => padded.runWith(x, padded.activation) };
-    return { pattern: `${this.name}+${rest.pattern}`, span: 1 + rest.span, run: rest.run };
-  },
-};
-
-/** The patterns that start at a conv, for a padded conv to go on with. */
-const CONV_STARTED: readonly Pattern[] = [convBnFold, convPool, convAddRelu, reluEpilogue];
-
-/**
  * batch norm -> relu or relu6: the activation runs in the batch norm's training kernels (both ways). Not for a
  * batch norm in inference (one that can fold), which has no training kernel to put it in.
  */
@@ -170,6 +147,60 @@ const batchNormAddRelu: Pattern = {
     return { pattern: this.name, span: 3, run: (x, training, side) => run(x, training, relu.activation, shortcutOf(side, this.name)) };
   },
 };
+
+/** The patterns a batch norm in training goes on with after convBnTrain. */
+const AFTER_NORM: readonly Pattern[] = [batchNormRelu, batchNormAddRelu];
+
+/**
+ * conv(+bias, linear) -> batch norm in training: the norm subtracts each channel's batch mean, so
+ * the conv's bias changes neither the norm's output nor the loss. The conv runs without it (no bias
+ * pass forward, no Reduce of dy for its gradient), and the norm runs on x + bias
+ * (BatchNormStage.withMeanShift, ops.batchNormTraining's `shift`): the same output, the bias's
+ * exact gradient (zero), and the moving mean following the batch mean + bias, as without the
+ * fusion. The norm then goes on with batchNormRelu or batchNormAddRelu.
+ */
+const convBnTrain: Pattern = {
+  name: 'convBnTrain',
+  maxSpan: 1 + Math.max(batchNormRelu.maxSpan, batchNormAddRelu.maxSpan),
+  match(chain) {
+    const [conv, bn] = chain;
+    if (conv?.kind !== 'conv' || bn?.kind !== 'batchNorm' || bn.withMeanShift === undefined || conv.activation !== 'linear' || bn.dataFormat !== conv.dataFormat) return null;
+    const { weights, withWeights } = conv;
+    if (weights?.bias == null || withWeights === undefined || weights.outAxes.length !== 1) return null;
+    const unbiased = withWeights({ kernel: weights.kernel, bias: null, outAxes: weights.outAxes });
+    const shifted = bn.withMeanShift(weights.bias);
+    const rest = matchFirst(AFTER_NORM, [shifted, ...chain.slice(2)]);
+    const norm: Fusion['run'] = rest === null ? (z, training) => shifted.runWithRelu(z, training, 'linear') : rest.run;
+    return {
+      pattern: rest === null ? this.name : `${this.name}+${rest.pattern}`,
+      span: 1 + (rest === null ? 1 : rest.span),
+      run: (x, training, side) => norm(unbiased.runWith(x, 'linear'), training, side),
+    };
+  },
+};
+
+/**
+ * zero padding -> conv: the padding becomes the conv's own (ConvStage.withPadding), so no Pad runs
+ * forward and no Slice backward, and the conv kernels skip the padded taps instead of multiplying
+ * zeros. Exact: the conv of the padded input is the conv with the larger padding, and so are its
+ * gradients. The padded conv then goes on with the patterns a conv starts (a batch norm fold, a
+ * relu epilogue, a pooling).
+ */
+const zeroPadConv: Pattern = {
+  name: 'zeroPadConv',
+  maxSpan: 1 + Math.max(convBnFold.maxSpan, convBnTrain.maxSpan),
+  match(chain) {
+    const [pad, conv] = chain;
+    if (pad?.kind !== 'zeroPad' || conv?.kind !== 'conv' || conv.withPadding === undefined || pad.dataFormat !== conv.dataFormat) return null;
+    const padded = conv.withPadding(pad.padding);
+    const rest = matchFirst(CONV_STARTED, [padded, ...chain.slice(2)]);
+    if (rest === null) return { pattern: this.name, span: 2, run: (x) => padded.runWith(x, padded.activation) };
+    return { pattern: `${this.name}+${rest.pattern}`, span: 1 + rest.span, run: rest.run };
+  },
+};
+
+/** The patterns that start at a conv, for a padded conv to go on with. */
+const CONV_STARTED: readonly Pattern[] = [convBnFold, convBnTrain, convPool, convAddRelu, reluEpilogue];
 
 /**
  * A conv that a chain starts at `at`, as the other patterns would run it: [zero padding ->] conv
@@ -215,21 +246,24 @@ const MAX_POINTWISE_BLOCKS = 8;
  * padding before the depthwise conv, a folded batch norm and a relu / relu6 after each), as many
  * such blocks as follow each other, and a global average pooling after them if one follows: one
  * conv2dPointwise op, whose kernel takes each image through every block with its intermediates in
- * cache (a MobileNet's body at inference). Exact: the op is the convs and the mean (and runs as
- * them while a graph records).
+ * cache (a MobileNet's body at inference). An ungrouped conv just before the first block (the
+ * stem, with its padding, folded norm and relu) joins as the op's stem, so its output stays in
+ * cache too. Exact: the op is the convs and the mean (and runs as them while a graph records).
  */
 const convPointwise: Pattern = {
   name: 'convPointwise',
-  maxSpan: 7 * MAX_POINTWISE_BLOCKS + 1,
+  maxSpan: 4 + 7 * MAX_POINTWISE_BLOCKS + 1,
   match(chain) {
     const blocks: [LeadingConv, LeadingConv][] = [];
-    let at = 0;
+    const lead = leadingConv(chain, 0, true);
+    const stem = lead !== null && lead.stage.separableBlock === undefined && lead.stage.pointwiseStem !== undefined ? lead : null;
+    let at = stem === null ? 0 : stem.span;
     while (blocks.length < MAX_POINTWISE_BLOCKS) {
       const first = leadingConv(chain, at, true);
       if (first === null || first.stage.separableBlock === undefined) break;
       const second = leadingConv(chain, at + first.span, false);
       if (second === null || second.stage.pointwise === undefined || second.stage.dataFormat !== first.stage.dataFormat) break;
-      if (blocks.length > 0 && first.stage.dataFormat !== blocks[0]![0].stage.dataFormat) break;
+      if (first.stage.dataFormat !== (stem ?? blocks[0]?.[0] ?? first).stage.dataFormat) break;
       blocks.push([first, second]);
       at += first.span + second.span;
     }
@@ -237,9 +271,13 @@ const convPointwise: Pattern = {
     const pool = chain[at];
     const mean = pool?.kind === 'globalAvgPool' && pool.dataFormat === blocks[0]![0].stage.dataFormat ? { keepdims: pool.keepdims } : undefined;
     return {
-      pattern: `${this.name}${blocks.length > 1 ? `x${blocks.length}` : ''}${mean === undefined ? '' : '+globalAvgPool'}`,
+      pattern: `${stem === null ? '' : 'stem+'}${this.name}${blocks.length > 1 ? `x${blocks.length}` : ''}${mean === undefined ? '' : '+globalAvgPool'}`,
       span: at + (mean === undefined ? 0 : 1),
-      run: (x) => conv2dPointwise(x, separableBlocks(x.shape, blocks), mean),
+      run: (x) => {
+        if (stem === null) return conv2dPointwise(x, separableBlocks(x.shape, blocks), mean);
+        const conv = stem.make().pointwiseStem!(x.shape, stem.activation);
+        return conv2dPointwise(x, separableBlocks(stemOutputShape(x.shape, conv), blocks), mean, conv);
+      },
     };
   },
 };
@@ -255,7 +293,7 @@ function separableBlocks(inputShape: readonly number[], blocks: readonly [Leadin
   });
 }
 
-export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
+export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convBnTrain, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

@@ -6,7 +6,7 @@
 import type { FusedActivation } from '../backend/kernels.js';
 import type { DataFormat } from '../ops/conv-geometry.js';
 import type { PoolSpec } from '../ops/conv2d-pool.js';
-import type { PointwiseConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
+import type { PointwiseConv, PointwiseStemConv, SeparableBlock } from '../ops/conv2d-pointwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A convolution whose epilogue (bias, 'linear', 'relu' or 'relu6') runs in its kernel. */
@@ -47,6 +47,11 @@ export interface ConvStage {
    * ([1, 1, C, K], HWIO) and its bias, for the conv before it to run both (separableBlock).
    */
   pointwise?(): { filter: Tensor; bias: Tensor | null };
+  /**
+   * Present on ungrouped convs: this conv, with `activation` in its epilogue, as the stem that
+   * conv2dPointwise runs before its blocks (a MobileNet's first conv), for an input of `inputShape`.
+   */
+  pointwiseStem?(inputShape: readonly number[], activation: FusedActivation): PointwiseStemConv;
 }
 
 /** A conv's kernel and bias, and which kernel axis runs over its output channels. */
@@ -99,20 +104,27 @@ export interface PoolStage {
 export interface BatchNormStage {
   readonly kind: 'batchNorm';
   /**
-   * relu (or relu6) of this step(x) as one op where the step runs its training kernel
+   * relu (or relu6; 'linear': none) of this step(x) as one op where the step runs its training kernel
    * (BatchNormTraining with the activation, gradient masked inside the backward kernel); the plain
    * step and the activation otherwise. `training` is the model call's (an nn module reads its own
    * mode instead).
    */
-  runWithRelu(x: Tensor, training: boolean, activation: ReluStage['activation']): Tensor;
+  runWithRelu(x: Tensor, training: boolean, activation: FusedActivation): Tensor;
   /**
    * activation(this step(x) + residual) as one op where the step runs its training kernel
    * (BatchNormTraining reading the residual in its apply pass; its gradient kernel writes the
    * residual's gradient), the plain step, an add and the activation otherwise.
    */
   runWithResidual?(x: Tensor, training: boolean, activation: ReluStage['activation'], residual: Tensor): Tensor;
-  /** Inference only: the format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1). */
+  /** The format whose channel axis it normalizes (channelsLast: the last of 4, channelsFirst: 1), where `fold` or `withMeanShift` is offered. */
   readonly dataFormat?: DataFormat;
+  /**
+   * Training only (batch statistics): this step normalizing x + shift ([C], per channel of
+   * `dataFormat`), whose output is this step's of x (the norm subtracts each channel's batch mean)
+   * and whose moving mean follows the batch mean + shift; the shift's gradient is zero. A conv's
+   * bias before the norm runs here (convBnTrain), the conv without it.
+   */
+  withMeanShift?(shift: Tensor): BatchNormStage;
   /** Inference only: `weights` with this normalization folded in, computed once per version of every variable involved. */
   fold?(weights: ConvWeights): ConvWeights;
 }

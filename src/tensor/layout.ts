@@ -35,8 +35,14 @@ export function inversePerm(p: readonly number[]): number[] {
 
 /** Whether transposing by p moves no values: the identity once axes of size 1 are set aside. */
 export function movesNothing(shape: Shape, p: readonly number[]): boolean {
-  const kept = p.filter((axis) => shape[axis] !== 1);
-  return kept.every((axis, i) => i === 0 || axis > kept[i - 1]!);
+  let last = -1;
+  for (let i = 0; i < p.length; i++) {
+    const axis = p[i]!;
+    if (shape[axis] === 1) continue;
+    if (axis < last) return false;
+    last = axis;
+  }
+  return true;
 }
 
 /** The stored shape of a tensor with `shape` held in `layout`. */
@@ -61,7 +67,9 @@ export function sameOrder(a: StoredOrder | null, b: StoredOrder | null): boolean
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -10,12 +10,57 @@ const scopes: Set<Tensor>[] = [];
 
 /**
  * Called for every new tensor: the innermost scope takes it, or, outside every scope, the garbage
- * collector watches it (a scoped tensor needs no watching: its scope releases it or hands it on).
+ * collector will watch it (a scoped tensor needs no watching: its scope releases it or hands it on).
  */
 export function trackTensor(t: Tensor): void {
   const scope = scopes[scopes.length - 1];
-  if (scope === undefined) t.watch();
+  if (scope === undefined) watchSoon(t);
   else scope.add(t);
+}
+
+/**
+ * Tensors made outside every scope and not watched yet. A PyTorch-style step (no scope) releases
+ * about half the tensors it makes within a few ops (an op's own views, a chain's handed-back
+ * outputs, what backward() frees): registering each with the collector (~0.5 us, and ~1 us more
+ * to unregister it from each registry, plus a WeakCell in V8's old space) was work for nothing.
+ * So they wait here, a few at a time, and only those still alive when the list is full, when the
+ * backend needs memory, or at the next event-loop turn get watched. The list holds at most
+ * UNWATCHED_TENSORS tensors and UNWATCHED_BYTES of their storage past their last use.
+ */
+const unwatched: Tensor[] = [];
+let unwatchedBytes = 0;
+/** Whether a flush at the next event-loop turn is pending (one timer at a time). */
+let turnFlushPending = false;
+const UNWATCHED_TENSORS = 32;
+const UNWATCHED_BYTES = 8 << 20;
+
+function watchSoon(t: Tensor): void {
+  // A full list is flushed before the newest joins: it is the one most likely to be released next.
+  if (unwatched.length >= UNWATCHED_TENSORS || unwatchedBytes >= UNWATCHED_BYTES) watchUnwatched();
+  unwatched.push(t);
+  unwatchedBytes += t.size * 4;
+  if (!turnFlushPending) scheduleFlush();
+}
+
+/** A program that stops making tensors must not keep the last few: they are watched at the next turn. */
+function scheduleFlush(): void {
+  turnFlushPending = true;
+  const timer: unknown = setTimeout(() => {
+    turnFlushPending = false;
+    watchUnwatched();
+  }, 0);
+  // In Node the flush must not keep a finished program alive.
+  (timer as { unref?: () => void }).unref?.();
+}
+
+/**
+ * Watches every tensor still waiting (a released one is skipped: `watch` ignores it) and forgets
+ * them, so the collector can find the unreachable ones. Called before a forced collection.
+ */
+export function watchUnwatched(): void {
+  for (let i = 0; i < unwatched.length; i++) unwatched[i]!.watch();
+  unwatched.length = 0;
+  unwatchedBytes = 0;
 }
 
 /** Whether a step scope is running (its tensors are released when it ends). */

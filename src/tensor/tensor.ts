@@ -33,20 +33,26 @@ export interface GradNode {
    * when such a gradient is waiting, and takes input `into`'s entry as the sum.
    */
   readonly backwardInto?: { readonly into: number; readonly backward: (dy: Tensor, held: Tensor) => readonly (Tensor | null)[] };
+  /**
+   * Optional, on a view of its one input (a transpose that only relabels axes): a gradient of the
+   * input seen as one of this tensor, or null where that would move data. A rule with
+   * `backwardInto` whose input is such a view may then take the gradient the view's source
+   * already gathered (nn: a conv's NHWC view of a block input that a shortcut also reads).
+   */
+  readonly view?: (sourceGrad: Tensor) => Tensor | null;
 }
 
 /**
- * Backend storage shared by tensors that view the same data (reshape shares, never copies).
- * It is freed when the last tensor viewing it is released (step scopes, `using`), or when it
- * becomes unreachable: reclamation.ts then runs the backend's reclaimer, which holds no reference
- * to the data itself, so JS-heap data (the reference backend's arrays) is reclaimed by the garbage
- * collector right away even in a loop that never yields to the event loop.
+ * Backend storage shared by tensors that view the same data (reshape shares, never copies),
+ * counted: each tensor viewing it holds one reference, and it is freed when the last one is given
+ * back, by a release (step scopes, `using`) or by the collector's callback for a watched tensor
+ * that became unreachable (`Tensor.watch`: one registration per tensor covers its storage too).
+ * The callbacks hold no reference to the data itself, so JS-heap data (the reference backend's
+ * arrays) is reclaimed by the garbage collector right away even in a loop that never yields.
  */
 export class Storage {
-  private refs = 0;
-  private freed = false;
-  /** Registered for reclamation (see `watch`). */
-  private watched = false;
+  /** The reference count, apart from the storage so a collector callback can drop a reference without reaching the data. */
+  readonly #count = new StorageCount();
 
   constructor(
     readonly backend: Backend,
@@ -54,29 +60,55 @@ export class Storage {
     readonly bytes: number,
   ) {}
 
-  /**
-   * Lets the garbage collector give the block back once nothing reaches this storage. Called when
-   * a tensor viewing it can outlive every step scope (tensor/scope.ts), not at creation: a
-   * registration costs ~350 bytes of V8 old space until the next full collection, and a training
-   * step makes and releases hundreds of scoped tensors that never need one.
-   */
-  watch(): void {
-    if (this.watched || this.freed) return;
-    this.watched = true;
-    onUnreachable(this, this.backend.reclaimer(this.handle));
-  }
-
   retain(): this {
-    this.refs++;
+    this.#count.refs++;
     return this;
   }
 
   release(): void {
-    if (--this.refs > 0 || this.freed) return;
-    this.freed = true;
-    if (this.watched) forgetUnreachable(this);
+    const c = this.#count;
+    if (--c.refs > 0 || c.freed) return;
+    c.freed = true;
     this.backend.free(this.handle);
   }
+
+  /**
+   * @internal The count, for a collector callback to give a reference back with (`StorageCount.drop`):
+   * the backend's reclaimer it carries holds no reference to the data (the reference backend's
+   * arrays are collected with their handle, even in a loop that never yields).
+   */
+  counted(): StorageCount {
+    this.#count.reclaim ??= this.backend.reclaimer(this.handle);
+    return this.#count;
+  }
+}
+
+/** A Storage's references, and how its block is given back when the last goes at garbage collection. */
+class StorageCount {
+  refs = 0;
+  freed = false;
+  reclaim: (() => void) | null = null;
+
+  drop(): void {
+    if (--this.refs > 0 || this.freed) return;
+    this.freed = true;
+    this.reclaim?.();
+  }
+}
+
+/**
+ * The storage references a watched tensor holds, given back by its collector callback if the
+ * tensor is collected unreleased (see `Tensor.watch`). It reaches neither the tensor (a reachable
+ * tensor is never collected) nor the data (counts only).
+ */
+class HeldStorage {
+  storage: StorageCount | null = null;
+  ordered: StorageCount | null = null;
+  readonly reclaim = (): void => {
+    liveTensors--;
+    this.storage?.drop();
+    this.ordered?.drop();
+  };
 }
 
 /**
@@ -91,9 +123,8 @@ export interface Deferred {
 
 type LogitsOrigin = { readonly kind: 'softmax' | 'logSoftmax' | 'sigmoid'; readonly logits: Tensor; readonly axis: number };
 
-// Counts tensors for memory(), through the same registry as storage so the count is as fresh.
+// Counts tensors for memory(), through the same registry callback as their storage, so the count is as fresh.
 let liveTensors = 0;
-const forgetTensor = () => liveTensors--;
 
 /** Tensors neither released nor garbage collected yet. */
 export function liveTensorCount(): number {
@@ -101,6 +132,13 @@ export function liveTensorCount(): number {
 }
 
 let nextTensorId = 0;
+
+/** A plain array copy of `shape`, by index: a spread allocated an iterator per tensor. */
+function copyShape(shape: Shape): number[] {
+  const out = new Array<number>(shape.length);
+  for (let i = 0; i < shape.length; i++) out[i] = shape[i]!;
+  return out;
+}
 
 /** Node's hook for `console.log` / `util.inspect`: a registered symbol, so no Node import. */
 const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
@@ -149,7 +187,7 @@ export class Tensor implements TensorInfo {
    * `Deferred` instead of storage gets its value when first read (`fulfil`).
    */
   constructor(storage: Storage | Deferred, shape: Shape, dtype: DType) {
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(copyShape(shape));
     this.dtype = dtype;
     this.size = sizeOf(shape);
     if (storage instanceof Storage) this.#storage = storage.retain();
@@ -225,27 +263,44 @@ export class Tensor implements TensorInfo {
    * megabytes. The token dies with the tensor and costs a few bytes.
    */
   #liveToken: object | null = null;
+  /** What the token's callback gives back: the storage references this tensor holds (null until watched). */
+  #held: HeldStorage | null = null;
 
   /**
    * @internal Lets the garbage collector reclaim this tensor and its storage once unreachable:
-   * for tensors that can outlive every step scope (tensor/scope.ts calls it).
+   * for tensors that can outlive every step scope (tensor/scope.ts calls it). One registration
+   * per tensor: its callback gives back the tensor's references to its storage (and reordered
+   * copy), and storage is freed when its last reference goes. Each registration is a WeakCell in
+   * V8's old space until a full collection; an nn step registered two per tensor before (the
+   * tensor's token and its storage), 38 per seed-CNN step.
    */
   watch(): void {
     // The fields, not the getters: watching must not compute a deferred value.
     if (this.#liveToken !== null || (this.#storage === null && this.#deferred === null)) return;
     this.#liveToken = {};
-    onUnreachable(this.#liveToken, forgetTensor);
+    this.#held = new HeldStorage();
+    onUnreachable(this.#liveToken, this.#held.reclaim);
     if (this.#storage !== null) this.watchStorage(this.#storage);
-    this.#ordered?.watch();
+    this.#held.ordered = this.#ordered?.counted() ?? null;
   }
 
   /**
-   * @internal How a watched tensor's own storage (at `watch` and each `replaceStorage`) is given
-   * back once unreachable: registered on its own. Variable overrides it (one registration for all
-   * the storage it swaps in).
+   * @internal Who gives a watched tensor's own storage reference back (at `watch` and each
+   * `replaceStorage`, `fulfil`) if the tensor is collected: its token's callback. Variable
+   * overrides it (its own registration releases all the storage it swaps in).
    */
   protected watchStorage(storage: Storage): void {
-    storage.watch();
+    if (this.#held !== null) this.#held.storage = storage.counted();
+  }
+
+  /** Points the token's callback at the storage this tensor now holds (null: none). */
+  #holdForCollector(storage: Storage | null): void {
+    if (this.#liveToken === null) return;
+    if (storage === null) {
+      if (this.#held !== null) this.#held.storage = null;
+    } else {
+      this.watchStorage(storage);
+    }
   }
 
   /** @internal The node that produced this tensor, while a graph is being recorded. */
@@ -313,8 +368,8 @@ export class Tensor implements TensorInfo {
     const storage = value.storage;
     if (storage === null) throw new Error(`fulfil: the value for ${this.describe()} was released`);
     this.#storage = storage.retain();
-    // A deferred tensor watched before it had a value (it left its step unread) watches the value's storage too.
-    if (this.#liveToken !== null) storage.watch();
+    // A deferred tensor watched before it had a value (it left its step unread): its token gives this reference back.
+    this.#holdForCollector(storage);
     this.setStoredOrder(value.storedOrder);
     this.#logitsOrigin = value.logitsOrigin;
     this.#gradNode = value.gradNode;
@@ -358,6 +413,7 @@ export class Tensor implements TensorInfo {
     this.forgetOrdered();
     this.#storage.release();
     this.#storage = null;
+    this.#holdForCollector(null);
     this.#valueSource?.release();
     this.#valueSource = null;
     this.#layout = null;
@@ -421,7 +477,7 @@ export class Tensor implements TensorInfo {
     }
     if (this.#ordered === null) {
       this.#ordered = this.reordered(order, null).retain();
-      if (this.#liveToken !== null) this.#ordered.watch();
+      if (this.#held !== null) this.#held.ordered = this.#ordered.counted();
     }
     return this.#ordered;
   }
@@ -530,12 +586,12 @@ export class Tensor implements TensorInfo {
     if (this.#deferred !== null) {
       // Released before anything read it: it is never computed.
       this.#deferred = null;
-      if (this.#liveToken !== null) forgetUnreachable(this.#liveToken);
+      this.#forgetToken();
       liveTensors--;
       return;
     }
     if (this.storage === null) return;
-    if (this.#liveToken !== null) forgetUnreachable(this.#liveToken);
+    this.#forgetToken();
     // A gradient nobody else holds goes with its leaf.
     if (!this.#gradShared) this.replaceGrad(null, true);
     this.forgetOrdered();
@@ -543,6 +599,13 @@ export class Tensor implements TensorInfo {
     this.storage = null;
     this.gradNode = null;
     liveTensors--;
+  }
+
+  /** Unregisters the token: released explicitly, this tensor's references are given back here, not by the collector. */
+  #forgetToken(): void {
+    if (this.#liveToken === null) return;
+    forgetUnreachable(this.#liveToken);
+    this.#held = null;
   }
 
   /**
@@ -557,7 +620,7 @@ export class Tensor implements TensorInfo {
   replaceStorage(storage: Storage): void {
     storage.retain();
     if (this.storage === null) throw new Error(`${this.describe()} was released and cannot take new values`);
-    if (this.#liveToken !== null) this.watchStorage(storage);
+    this.#holdForCollector(storage);
     this.forgetOrdered();
     this.storage.release();
     this.storage = storage;
@@ -566,6 +629,7 @@ export class Tensor implements TensorInfo {
   private forgetOrdered(): void {
     this.#ordered?.release();
     this.#ordered = null;
+    if (this.#held !== null) this.#held.ordered = null;
   }
 
   private liveStorage(): Storage {

@@ -165,6 +165,13 @@ const REDUCE_SOFTMAX: OpCase[] = [
     inputs: reluSafe((r) => [randn([4, 3, 5], r), uniform([5], r, 0.5, 2), randn([5], r), randn([4, 3, 5], r)], (x, g, b, res) => ops.add(ops.batchNormTraining(x!, g!, b!, 1e-3).y, res!)),
     fn: (x, g, b, res) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu', res!).y,
   },
+  {
+    // A per-channel constant before the norm (a conv's bias, plan pattern convBnTrain): the loss
+    // does not depend on it, so the op's rule gives it a zero gradient; central differences agree.
+    op: 'batchNormTraining', variant: 'with a shift (zero gradient)',
+    inputs: (r) => [randn([4, 3, 5], r), randn([5], r), uniform([5], r, 0.5, 2), randn([5], r)],
+    fn: (x, shift, g, b) => ops.batchNormTraining(x!, g!, b!, 1e-3, 'relu', null, shift!).y,
+  },
 
   { op: 'logSumExp', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x) },
   { op: 'logSumExp', variant: 'axis 0 keepDims', inputs: (r) => [randn([3, 5], r)], fn: (x) => ops.logSumExp(x, 0, true) },
@@ -422,8 +429,18 @@ const twoBlocksCase: OpCase = {
   ], { keepdims: true }),
 };
 
+/** A stem conv (3 channels, stride 2, linear) before a depthwise -> pointwise block, then the global average. */
+const stemCase: OpCase = {
+  op: 'conv2dPointwise', variant: 'a stem conv before a block, global average',
+  inputs: (r) => [randn([2, 6, 6, 3], r), ops.mul(randn([3, 3, 3, 4], r), 0.5), randn([4], r), randn([3, 3, 1, 4], r), ops.mul(randn([1, 1, 4, 3], r), 0.5)],
+  fn: (x, s, sb, w, p) => ops.conv2dPointwise(x, [
+    { filter: w!, options: { groups: 4, padding: 'same' }, pointwise: { filter: p! } },
+  ], { keepdims: false }, { filter: s!, options: { strides: 2, padding: [1, 1, 1, 1], bias: sb! } }),
+};
+
 const CONV_POINTWISE: OpCase[] = [
   twoBlocksCase,
+  stemCase,
   convPointwiseCase('depthwise relu6 -> pointwise relu6', [1, 5, 5, 4], [3, 3, 1, 4], 3, { groups: 4, padding: 'same', activation: 'relu6', pointwiseActivation: 'relu6' }),
   convPointwiseCase('depthwise strides 2 -> pointwise linear', [2, 6, 6, 2], [3, 3, 1, 2], 3, { groups: 2, strides: 2, padding: [1, 0, 1, 0] }),
   convPointwiseCase('conv relu -> pointwise relu, channelsFirst', [1, 4, 4, 2], [3, 3, 2, 3], 2, { padding: 'same', activation: 'relu', pointwiseActivation: 'relu', dataFormat: 'channelsFirst' }),

@@ -56,8 +56,10 @@ export function conv1BackpropFilterPart(
     // Groups of 4 channels three at a time when the filter rows split into full strips of 3 taps
     // (9 accumulators: enough independent FMAs to hide their latency), else two, then one.
     for (let g = 0; g < K;) {
+      // Four groups left (K = 16) go as two and two: three and one would run the last group with
+      // 3 accumulators, waiting on FMA latency.
       const left = (K - g) >> 2;
-      const groups = left >= 3 && KW % 3 == 0 ? 3 : min(2, left);
+      const groups = left >= 3 && left != 4 && KW % 3 == 0 ? 3 : min(2, left);
       const d = f(dyr, <usize>g);
       for (let kh = 0; kh < KH; kh++) {
         for (let kw = 0; kw < KW; kw += 3) {
@@ -175,6 +177,15 @@ export function conv1FilterGradSum(dws: usize, parts: i32, partStride: i32, n: i
 // Forward
 
 /**
+ * 4-channel groups per forward pass with `left` groups to go: three, but four (K = 16) as two and
+ * two, since a single group runs as two (the first computed and stored twice).
+ */
+// @ts-ignore: decorator
+@inline function outputGroups(left: i32): i32 {
+  return left == 4 ? 2 : min(3, left);
+}
+
+/**
  * y [N, OH, OW, K] = x (*) w + bias (bias 0: none), relu if `relu`, for a 3x3 filter w [3, 3, 1, K]
  * over the padded one-channel input x [N, H, W] with stride (sy, sx), K % 4 == 0. Computes the
  * flattened output rows [r0, r0 + rows). With `pooled` != 0 it also writes the 2x2 stride-2 pool
@@ -201,7 +212,7 @@ export function conv1Forward3x3(
     const xr = f(x, <usize>((n * H + oy * sy) * W));
     const yr = outputRow(y, ws, r, oy, OW, K);
     for (let g = 0; g < K;) {
-      const groups = min(3, (K - g) >> 2);
+      const groups = outputGroups((K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
       const bg = bias == 0 ? 0 : f(bias, <usize>g);
       if (groups == 3) {
@@ -263,7 +274,7 @@ export function conv1ForwardStrips(
         g += 16;
         continue;
       }
-      const groups = min(3, (K - g) >> 2);
+      const groups = outputGroups((K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
       const bg = bias == 0 ? 0 : f(bias, <usize>g);
       // Pass p: filter row p / S, its taps 3 (p % S) .. + 2 (HWIO order: kw, then c).

@@ -8,6 +8,8 @@
 // compute a mean), so the results are the same bits.
 
 import { F_MEAN_PIXELS } from './codes';
+import { conv1ForwardStrips } from './conv1';
+import { padNHWC } from './conv-layout';
 import { depthwiseForward } from './depthwise';
 import { sumRowsF64 } from './elementwise';
 import { gemmWorkspaceBytes, sgemmUPacked } from './gemm';
@@ -63,20 +65,61 @@ export function depthwisePointwise(
 /** Bytes of one block's descriptor for depthwisePointwiseBlocks: 18 i32 fields, in depthwisePointwise's argument order. */
 export const BLOCK_DESCRIPTOR_BYTES = 72;
 
+/** Bytes of a stem's descriptor for depthwisePointwiseBlocks: 17 i32 fields, see stemImage. */
+export const STEM_DESCRIPTOR_BYTES = 68;
+
+/**
+ * Bytes of the scratch a stem needs besides its output: the zero-padded image (PH x PW x C floats),
+ * 64-byte aligned.
+ */
+export function stemPaddedBytes(PH: i32, PW: i32, C: i32): i32 {
+  return <i32>aligned(PH * PW * C * 4);
+}
+
+/**
+ * The stem conv (conv1ForwardStrips: 2-3 input channels, direct) of image xi into out: the image
+ * zero-padded into `padded` first when the stem pads. The descriptor at s holds H, W, C, KH, KW,
+ * sy, sx, padT, padB, padL, padR, OH, OW, w, bias, K, relu (conv1ForwardStrips's code: 1 relu, 2
+ * relu6); it computes what the Conv2D kernel computes for the image (the same export, rows [0, OH)
+ * of "image 0").
+ */
+function stemImage(s: usize, xi: usize, padded: usize, out: usize): void {
+  const H = load<i32>(s), W = load<i32>(s, 4), C = load<i32>(s, 8);
+  const pt = load<i32>(s, 28), pb = load<i32>(s, 32), pl = load<i32>(s, 36), pr = load<i32>(s, 40);
+  let xp = xi;
+  if (pt + pb + pl + pr > 0) {
+    padNHWC(xi, 1, H, W, C, pt, pb, pl, pr, padded);
+    xp = padded;
+  }
+  conv1ForwardStrips(
+    xp, H + pt + pb, W + pl + pr, C, load<i32>(s, 12), load<i32>(s, 16), load<i32>(s, 20), load<i32>(s, 24),
+    <usize>load<u32>(s, 52), load<i32>(s, 60), <usize>load<u32>(s, 56), out, load<i32>(s, 64), 0, load<i32>(s, 44), 0, 0, 0,
+  );
+}
+
 /**
  * Blocks of depthwisePointwise run image by image: each image goes through every block before the
  * next image starts, its intermediates in two workspace buffers of `maxB` bytes, so only x and the
  * last block's output touch memory. Block b's descriptor at desc + b * BLOCK_DESCRIPTOR_BYTES holds
  * H, W, C, KH, KW, sy, sx, padT, padL, OH, OW, w, bias, flags, bp, K, pbias, pflags (the last
- * block's pflags may ask for the mean); y is [N, ...] of the last block. Images [n0, n1).
+ * block's pflags may ask for the mean); y is [N, ...] of the last block. Images [n0, n1). With a
+ * stem descriptor (stem != 0, see stemImage), each image first goes through the stem conv into the
+ * second buffer (its padded copy after the two buffers), so the stem's output never goes to memory
+ * either.
  */
-export function depthwisePointwiseBlocks(desc: usize, nblocks: i32, x: usize, xImageB: i32, y: usize, maxB: i32, n0: i32, n1: i32, ws: usize): void {
-  const bufA = ws, bufB = ws + aligned(maxB), inner = bufB + aligned(maxB);
+export function depthwisePointwiseBlocks(desc: usize, nblocks: i32, x: usize, xImageB: i32, y: usize, maxB: i32, n0: i32, n1: i32, ws: usize, stem: usize): void {
+  const bufA = ws, bufB = ws + aligned(maxB), padded = bufB + aligned(maxB);
+  const inner = stem == 0 ? padded : padded + <usize>stemPaddedBytes(load<i32>(stem) + load<i32>(stem, 28) + load<i32>(stem, 32), load<i32>(stem, 4) + load<i32>(stem, 36) + load<i32>(stem, 40), load<i32>(stem, 8));
   const last = desc + <usize>(nblocks - 1) * BLOCK_DESCRIPTOR_BYTES;
   const lastK = load<i32>(last, 60), lastPixels = load<i32>(last, 36) * load<i32>(last, 40);
   const outB = <usize>((load<i32>(last, 68) & F_MEAN_PIXELS) != 0 ? lastK : lastPixels * lastK) << 2;
   for (let n = n0; n < n1; n++) {
     let src = x + <usize>n * <usize>xImageB;
+    if (stem != 0) {
+      // Block 0 writes bufA: the stem's output goes to bufB.
+      stemImage(stem, src, padded, bufB);
+      src = bufB;
+    }
     for (let b = 0; b < nblocks; b++) {
       const d = desc + <usize>b * BLOCK_DESCRIPTOR_BYTES;
       const dst = b == nblocks - 1 ? y + <usize>n * outB : (b & 1) == 0 ? bufA : bufB;

@@ -6,7 +6,8 @@
 // Every output element is computed by one call, so the results do not depend on the thread split.
 
 import { F_BIAS, F_RELU, F_RELU6 } from './codes';
-import { cap6, fma, relu4 } from './simd';
+import { streamRow, storeOutput } from './depthwise-rows';
+import { fma } from './simd';
 
 /**
  * y [N, OH, OW, C] = act(bias + depthwise(x [N, H, W, C], w [KH, KW, 1, C])) for the flattened output
@@ -25,6 +26,15 @@ export function depthwiseForward(
     const top = oh * sy - padT;
     const img = x + <usize>(n * H) * <usize>W * cB;
     const yrow = y + <usize>r * <usize>OW * cB;
+    // A row with at least two of its three input rows inside the image, stride 1 or 2, undilated
+    // 3x3, at most one padded column per side: every channel group streams the row's columns.
+    if (KH == 3 && KW == 3 && dw == 1 && dh == 1 && c4 == <usize>C && top >= -1 && top + 2 <= H && H >= 2 && padL <= 1 && OW >= 2) {
+      const lastColumn = (OW - 1) * sx - padL + 2; // the last pixel's third column
+      if ((sx == 1 && lastColumn <= W && lastColumn >= W - 1) || (sx == 2 && lastColumn <= W)) {
+        streamRow(img + <usize>((top + 1) * W) * cB, <usize>W * cB, cB, c4, W, sx, padL, OW, top >= 0, top + 2 < H, w, bias, yrow, hasBias, relu, relu6);
+        continue;
+      }
+    }
     let ow = 0;
     while (ow < OW) {
       const left = ow * sx - padL;
@@ -290,15 +300,6 @@ function forwardOct3s2(
   storeOutput(y + 7 * cB, a7, bias, hasBias, relu, relu6);
 }
 
-/** y[0:4] = act(acc + bias[0:4]) (bias only with hasBias; relu6: relu, then min(., 6)). */
-// @ts-ignore: decorator
-@inline function storeOutput(y: usize, acc: v128, bias: usize, hasBias: bool, relu: bool, relu6: bool): void {
-  let v = acc;
-  if (hasBias) v = f32x4.add(v, v128.load(bias));
-  if (relu) v = relu4(v);
-  if (relu6) v = cap6(v);
-  v128.store(y, v);
-}
 
 /**
  * The output index o with o * s - pad + k * d == i, or -1 when there is none in [0, O): the output

@@ -12,7 +12,7 @@
 // pooling window may span two tiles (m odd).
 import { pool2x2Row } from './pool';
 import { f } from './simd';
-import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
 import { windowN } from './winograd4';
 import { at5, at5Out, at7, at7Out, at8, at8Out, bt5, bt7, bt8, g5, g7, g8 } from './winograd-mr-transforms';
 
@@ -20,9 +20,18 @@ import { at5, at5Out, at7, at7Out, at8, at8Out, bt5, bt7, bt8, g5, g7, g8 } from
 // @ts-ignore: decorator
 @inline function panelsK(K: i32): i32 { return (K + 7) & ~7; }
 
-/** Bytes of U for winoMRFilter: n^2 packed [C x roundUp(K, 8)] panels. */
+/**
+ * Bytes between two components of U, V or M: rows x cols floats rounded to an odd number of
+ * 64-byte lines (componentBytes). The transforms touch all n^2 components of a tile; at a multiple
+ * of 4 KB apart (U of the seed CNN's conv2 and conv3: C x Kp x 4 = 8 and 16 KB, V and M of conv3:
+ * 20 x 64 x 4 = 5 KB, every fourth) they share a few L1 sets and evict each other.
+ */
+// @ts-ignore: decorator
+@inline function xiBytes(rows: usize, cols: usize): usize { return componentBytes((rows * cols) << 2); }
+
+/** Bytes of U for winoMRFilter: n^2 packed [C x roundUp(K, 8)] panels, xiBytes(C, Kp) apart. */
 export function winoMRFilterBytes(C: i32, K: i32, m: i32, r: i32): i32 {
-  return (m + r - 1) * (m + r - 1) * C * panelsK(K) * 4;
+  return (m + r - 1) * (m + r - 1) * <i32>xiBytes(<usize>C, <usize>panelsK(K));
 }
 
 /**
@@ -33,7 +42,7 @@ export function winoMRFilterBytes(C: i32, K: i32, m: i32, r: i32): i32 {
 export function winoMRFilter(g: usize, C: i32, K: i32, m: i32, r: i32, U: usize, tmp: usize, c0: i32, c1: i32): void {
   const n = <usize>(m + r - 1), rz = <usize>r;
   const Kp = panelsK(K);
-  const xiStride = (<usize>C * <usize>Kp) << 2;
+  const xiStride = xiBytes(<usize>C, <usize>Kp);
   if (Kp != K) {
     // Zero the padding lanes of the last panel (rows c0..c1 of every xi).
     const last = U + ((<usize>(Kp - 8) * <usize>C + <usize>c0 * 8) << 2);
@@ -77,9 +86,9 @@ export function winoMRFilter(g: usize, C: i32, K: i32, m: i32, r: i32, U: usize,
 /** Workspace bytes for winoMRForward with `chunk` tiles per pass (rounded up to WG_ROWS) on an OH x OW output. */
 export function winoMRWorkspaceBytes(C: i32, K: i32, m: i32, r: i32, chunk: i32, OH: i32, OW: i32): i32 {
   const n = m + r - 1;
-  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
+  const rows = <usize>((chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS);
   const image = tilesFor(OH, m) * m * tilesFor(OW, m) * m * K * 4;
-  return n * n * rows * (C + panelsK(K)) * 4 + n * n * 16 + n * n * C * 4 + image + 256;
+  return n * n * <i32>(xiBytes(rows, <usize>C) + xiBytes(rows, <usize>panelsK(K))) + n * n * 16 + n * n * C * 4 + image + 256;
 }
 
 /** V's rows (r, l) of one tile for channels c..c+3 at p (rows rs, pixels cs bytes apart): B^T d B, n x n. */
@@ -133,13 +142,13 @@ export function winoMRForward(
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K, Kp = <usize>panelsK(K);
   chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
-  const V = ws; // [n^2][chunk][C]
-  const M = V + ((nn * <usize>chunk * Cz) << 2); // [n^2][chunk][Kp]
-  const tmp = M + ((nn * <usize>chunk * Kp) << 2); // n^2 v128
+  const vXi = xiBytes(<usize>chunk, Cz), mXi = xiBytes(<usize>chunk, Kp), uXi = xiBytes(Cz, Kp);
+  const V = ws; // [n^2][chunk][C], components vXi bytes apart
+  const M = V + nn * vXi; // [n^2][chunk][Kp], mXi apart
+  const tmp = M + nn * mXi; // n^2 v128
   const patch = tmp + (nn << 4); // [n^2][C] gathered edge window
   const image = patch + ((nn * Cz) << 2); // [TH m][TW m][K]: the image being written
   const IW = <usize>(TW * m);
-  const vXi = (<usize>chunk * Cz) << 2, mXi = (<usize>chunk * Kp) << 2, uXi = (Cz * Kp) << 2;
   const rowB = (<usize>W * Cz) << 2, cs = Cz << 2, kB = Kz << 2, imageRowB = (IW * Kz) << 2;
   const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;

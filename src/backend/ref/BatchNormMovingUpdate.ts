@@ -10,10 +10,11 @@ import type { KernelFn, TensorInfo } from '../kernels.js';
 import { shapeToString } from '../../tensor/shape.js';
 import { f32Of, output } from './storage.js';
 
-/** Checks the four [C] float32 statistics; returns C. */
-export function checkMovingUpdate(inputs: Record<'movingMean' | 'movingVariance' | 'mean' | 'variance', TensorInfo>): number {
+/** Checks the four [C] float32 statistics (and the mean's shift when given); returns C. */
+export function checkMovingUpdate(inputs: Record<'movingMean' | 'movingVariance' | 'mean' | 'variance', TensorInfo> & { meanShift?: TensorInfo }): number {
   const C = inputs.movingMean.shape[0] ?? 0;
   for (const [name, t] of Object.entries(inputs)) {
+    if (t === undefined) continue;
     if (t.dtype !== 'float32' || t.shape.length !== 1 || t.shape[0] !== C) {
       throw new Error(`BatchNormMovingUpdate: expected ${name} float32 [${C}] (movingMean's shape), got ${t.dtype} ${shapeToString(t.shape)}`);
     }
@@ -29,10 +30,15 @@ export function blendStatistic(moving: ArrayLike<number>, stat: ArrayLike<number
   }
 }
 
+/** The batch mean the moving mean follows: mean + shift rounded to float32 (the composed Add's values), or mean itself. */
+export function shiftedMean(mean: ArrayLike<number>, shift: ArrayLike<number> | null): ArrayLike<number> {
+  return shift === null ? mean : Float32Array.from(mean, (m, c) => m + shift[c]!);
+}
+
 export const batchNormMovingUpdate: KernelFn<'BatchNormMovingUpdate'> = (inputs, { keep, blend, varianceScale }) => {
   const C = checkMovingUpdate(inputs);
   const [m, v] = [new Float32Array(C), new Float32Array(C)];
-  blendStatistic(f32Of(inputs.movingMean), f32Of(inputs.mean), keep, blend, 1, m);
+  blendStatistic(f32Of(inputs.movingMean), shiftedMean(f32Of(inputs.mean), inputs.meanShift === undefined ? null : f32Of(inputs.meanShift)), keep, blend, 1, m);
   blendStatistic(f32Of(inputs.movingVariance), f32Of(inputs.variance), keep, blend, varianceScale, v);
   return [output([C], 'float32', m), output([C], 'float32', v)];
 };

@@ -4,7 +4,7 @@
  * saves is the five extra kernel dispatches and outputs of the composed update.
  */
 import type { KernelFn } from '../../kernels.js';
-import { blendStatistic, checkMovingUpdate } from '../../ref/BatchNormMovingUpdate.js';
+import { blendStatistic, checkMovingUpdate, shiftedMean } from '../../ref/BatchNormMovingUpdate.js';
 import type { WasmContext } from '../context.js';
 
 export function makeBatchNormMovingUpdate(ctx: WasmContext): KernelFn<'BatchNormMovingUpdate'> {
@@ -13,7 +13,8 @@ export function makeBatchNormMovingUpdate(ctx: WasmContext): KernelFn<'BatchNorm
     const heap = ctx.heap;
     const read = (t: typeof inputs.mean) => heap.view(t.handle, 'float32', C);
     const m = heap.output([C]), v = heap.output([C]);
-    blendStatistic(read(inputs.movingMean), read(inputs.mean), keep, blend, 1, heap.view(m.handle, 'float32', C) as Float32Array);
+    const mean = shiftedMean(read(inputs.mean), inputs.meanShift === undefined ? null : read(inputs.meanShift));
+    blendStatistic(read(inputs.movingMean), mean, keep, blend, 1, heap.view(m.handle, 'float32', C) as Float32Array);
     blendStatistic(read(inputs.movingVariance), read(inputs.variance), keep, blend, varianceScale, heap.view(v.handle, 'float32', C) as Float32Array);
     return [m, v];
   };

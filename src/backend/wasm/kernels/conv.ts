@@ -103,6 +103,11 @@ const STRIPS_MAX_CHANNELS = 3;
 type ConvAlgorithm =
   'depthwise' | 'groupsTS' | 'direct1x3x3' | 'directStrips' | 'direct1' | 'winograd' | 'winograd25' | 'winogradStride2' | 'pointwise' | 'pointwiseStrided' | 'implicit' | 'im2col';
 
+/** Whether Conv2D runs this geometry on conv1ForwardStrips (an RGB stem), which Conv2DPointwise may run per image. */
+export function runsDirectStrips(geo: ConvGeometry): boolean {
+  return convAlgorithm(geo) === 'directStrips';
+}
+
 /** The algorithm Conv2D runs for this geometry (the order of the list at the top of this file). */
 function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   const d1 = geo.dilH === 1 && geo.dilW === 1;

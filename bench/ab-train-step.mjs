@@ -1,0 +1,55 @@
+// A/B of whole training steps between two built checkouts, interleaved in one process: both
+// `dist`s imported side by side (separate engines and wasm instances), the same model, seed and
+// batch on each, rounds of STEPS steps alternating which side goes first, process CPU per step
+// (workers' time included with THREADS=2). Prints each round's minimum and median per side.
+//
+//   BASE=/path/to/other/checkout [BR=this checkout] [MODEL=resnet8] [API=functional|sequential|nn]
+//   [THREADS=1] [STEPS=10] [ROUNDS=6] [BATCH=64] node --expose-gc bench/ab-train-step.mjs
+const model = process.env.MODEL ?? 'resnet8', api = process.env.API, threads = Number(process.env.THREADS ?? 1);
+const steps = Number(process.env.STEPS ?? 10), rounds = Number(process.env.ROUNDS ?? 6), batch = Number(process.env.BATCH ?? 64);
+function fail(what) { throw new Error(`set ${what}`); }
+async function side(root, name) {
+  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
+  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
+  const ops = await import(`${root}/dist/src/ops/index.js`);
+  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
+  const { benchModelsByName, benchProgram, resolveApi } = await import(`${root}/dist/src/cli/bench-models.js`);
+  registerWasmBackend({ name, threads, priority: 0 });
+  engine.setBackend(name);
+  const m = benchModelsByName(model)[0];
+  const { program } = benchProgram(m, resolveApi(m, api), 1);
+  const rng = new Random(3);
+  const shape = [batch, ...m.sampleShape];
+  const x = ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const labels = Float32Array.from({ length: batch * 10 }, (_, i) => (i % 10 === (Math.floor(i / 10) * 7) % 10 ? 1 : 0));
+  const [px, py] = program.prepare(x, ops.tensor(labels, [batch, 10]));
+  const step = () => { engine.setBackend(name); program.trainStep(px, py); };
+  for (let i = 0; i < 5; i++) { step(); await new Promise((r) => setTimeout(r)); }
+  return { step };
+}
+const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main'), B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
+// Between steps (not timed): a collection (node --expose-gc) and a turn of the event loop, where
+// an nn loop's unreachable tensors are reclaimed (it has no step scope).
+const yieldToLoop = () => { globalThis.gc?.(); return new Promise((r) => setTimeout(r)); };
+async function round(S) {
+  const t = [];
+  for (let i = 0; i < steps; i++) {
+    await yieldToLoop();
+    const c0 = process.cpuUsage();
+    S.step();
+    const c = process.cpuUsage(c0);
+    t.push((c.user + c.system) / 1000);
+  }
+  t.sort((a, b) => a - b);
+  return { min: t[0], median: t[Math.floor(t.length / 2)] };
+}
+const res = { main: [], branch: [] };
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? [['main', A], ['branch', B]] : [['branch', B], ['main', A]];
+  for (const [n, S] of order) res[n].push(await round(S));
+}
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+for (const n of ['main', 'branch']) {
+  console.log(`${n.padEnd(7)} ${model} ${api ?? ''} ${threads}t: CPU ms/step, mean of rounds' min ${mean(res[n].map((r) => r.min)).toFixed(1)}, median ${mean(res[n].map((r) => r.median)).toFixed(1)} (rounds' min ${res[n].map((r) => r.min.toFixed(1)).join(' ')})`);
+}
+console.log(`branch/main CPU: min ${(mean(res.branch.map((r) => r.min)) / mean(res.main.map((r) => r.min))).toFixed(3)}, median ${(mean(res.branch.map((r) => r.median)) / mean(res.main.map((r) => r.median))).toFixed(3)}`);
