@@ -1,13 +1,13 @@
 // Where the nn seed CNN's prediction differs from Sequential's (issue 12), in one process, blocks
-// interleaved in the order VARS gives: Sequential's predict (seq), the bench's nn program (nn: per
+// interleaved (each round starting one further along VARS): Sequential's predict (seq), the bench's nn program (nn: per
 // batch a Slice, the forward, an ArgMax, then a Concat, between eval() and train()), the same nn
 // forward on batches sliced once before timing (nnRaw), and nnRaw with the per-batch Slice (nnSlice)
 // or ArgMax (nnArg) added back. Per prediction (1,024 images, batches of 256): median wall ms, the
 // part spent inside backend kernels (outermost kernel calls timed), the rest (JavaScript outside
 // kernels: dispatch, planning, views, collection), parallel jobs, ms the main thread waited for a
-// worker, and the context's switches to one thread (load). Change the order to see its effect.
+// worker, and the context's switches to one thread (load).
 //
-//   [ROOT=checkout] [THREADS=2] [ROUNDS=10] [VARS=seq,nn,nnRaw] node bench/nn-infer-parts.mjs
+//   [ROOT=checkout] [THREADS=2] [ROUNDS=10] [VARS=seq,nn,nnRaw] [ROTATE=1] node bench/nn-infer-parts.mjs
 const root = process.env.ROOT ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 await import(`${root}/dist/src/node/install-collector.js`);
 const { engine } = await import(`${root}/dist/src/backend/engine.js`);
@@ -53,8 +53,10 @@ for (const name of Object.keys(kernels)) {
 for (const n of names) for (let i = 0; i < 4; i++) allVars[n]();
 const stats = () => ({ ...engine.backend.context.stats });
 const res = Object.fromEntries(names.map((n) => [n, []]));
+// Each round starts with the next variant (ROTATE=0 keeps the VARS order): place alone moves a block's time.
+const rotate = process.env.ROTATE !== '0';
 for (let r = 0; r < Number(process.env.ROUNDS ?? 10); r++) {
-  for (const n of names) {
+  for (const n of names.map((_, i) => names[rotate ? (i + r) % names.length : i])) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const s0 = stats(), k0 = kernelMs, t0 = performance.now();
     for (let i = 0; i < 5; i++) allVars[n]();
@@ -63,7 +65,7 @@ for (let r = 0; r < Number(process.env.ROUNDS ?? 10); r++) {
   }
 }
 const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-console.log(`threads ${threads} order ${names.join(',')} load ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`threads ${threads} vars ${names.join(',')} rotated ${rotate} load ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 for (const n of names) {
   const m = (k) => med(res[n].map((x) => x[k])).toFixed(2);
   console.log(`${n.padEnd(8)} wall ${m('wall')} in kernels ${m('inKernels')} outside ${m('outside')} (min ${Math.min(...res[n].map((x) => x.outside)).toFixed(2)}) jobs ${m('jobs')} waited ${m('waited')} solo ${res[n].reduce((s, x) => s + x.solo, 0)}`);
