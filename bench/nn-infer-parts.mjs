@@ -2,7 +2,7 @@
 // interleaved (each round starting one further along VARS): Sequential's predict (seq), the bench's nn program (nn: per
 // batch a Slice, the forward, an ArgMax, then a Concat, between eval() and train()), the same nn
 // forward on batches sliced once before timing (nnRaw), and nnRaw with the per-batch Slice (nnSlice)
-// or ArgMax (nnArg) added back. Per prediction (1,024 images, batches of 256): median wall ms, the
+// or ArgMax (nnArg) added back, and the nn program with each batch in a scope (nnScoped). Per prediction (1,024 images, batches of 256): median wall ms, the
 // part spent inside backend kernels (outermost kernel calls timed), the rest (JavaScript outside
 // kernels: dispatch, planning, views, collection), parallel jobs, ms the main thread waited for a
 // worker, and the context's switches to one thread (load).
@@ -19,6 +19,8 @@ const { tensor } = await import(`${root}/dist/src/ops/create.js`);
 const { argMax } = await import(`${root}/dist/src/ops/reduce.js`);
 const { slice, reshape } = await import(`${root}/dist/src/ops/shape-ops.js`);
 const { Random } = await import(`${root}/dist/src/tensor/random.js`);
+const { withScope, keep } = await import(`${root}/dist/src/tensor/scope.js`);
+const { concat } = await import(`${root}/dist/src/ops/shape-ops.js`);
 const threads = Number(process.env.THREADS ?? 2);
 registerWasmBackend({ name: 'wasm-parts', threads, priority: 0 });
 engine.setBackend('wasm-parts');
@@ -36,6 +38,9 @@ const allVars = {
   nn: () => nnp.predict(images, 256).dataSync(),
   nnRaw: () => noGrad(() => { net.eval(); for (const p of parts) net.forward(p).dataSync(); }),
   nnSlice: () => noGrad(() => { net.eval(); for (let i = 0; i < 1024; i += 256) net.forward(batchOf(i)).dataSync(); }),
+  // The nn program with each batch's tensors freed when the batch is done (as PyTorch's reference
+  // counts free them), the classes kept: its heap addresses repeat batch after batch, as Sequential's do.
+  nnScoped: () => noGrad(() => { net.eval(); const cls = []; for (let i = 0; i < 1024; i += 256) cls.push(withScope(() => keep(argMax(net.forward(batchOf(i)), 1)))); const y = concat(cls, 0); y.dataSync(); for (const c of cls) c.release(); y.release(); net.train(); }),
   nnArg: () => noGrad(() => { net.eval(); for (const p of parts) argMax(net.forward(p), 1).dataSync(); }),
 };
 const names = (process.env.VARS ?? 'seq,nn,nnRaw').split(',');
