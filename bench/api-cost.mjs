@@ -5,6 +5,7 @@
 //
 //   node --max-semi-space-size=256 bench/api-cost.mjs [MODEL=mnist-cnn|lenet5] [THREADS=1]
 //        [BLOCK=40] [ROUNDS=3] [ROOT=checkout]
+// Rounds rotate the order of the APIs; use a multiple of three rounds.
 const root = process.env.ROOT ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const modelName = process.env.MODEL ?? 'mnist-cnn';
 const threads = Number(process.env.THREADS ?? 1), block = Number(process.env.BLOCK ?? 40), rounds = Number(process.env.ROUNDS ?? 3);
@@ -64,9 +65,12 @@ for (const p of progs) {
   console.log(`${p.api} parallel jobs: step ${jobs(p.train)}, predict(1024) ${jobs(p.infer)}`);
 }
 const res = Object.fromEntries(apis.map((a) => [a, { train: [], infer: [] }]));
+// Each round starts with the next API: the block after another API's ran slower or faster by
+// place alone (at load 4, Sequential's training block, always first, was 1.45x functional's).
 for (let r = 0; r < rounds; r++) {
-  for (const p of progs) res[p.api].train.push(await measure(p.train, block));
-  for (const p of progs) res[p.api].infer.push(await measure(p.infer, Math.max(2, block / 8)));
+  const order = progs.map((_, i) => progs[(i + r) % progs.length]);
+  for (const p of order) res[p.api].train.push(await measure(p.train, block));
+  for (const p of order) res[p.api].infer.push(await measure(p.infer, Math.max(2, block / 8)));
 }
 const fmt = (xs, k, d = 1) => xs.map((x) => x[k].toFixed(d)).join('/');
 const la = (await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ');

@@ -147,7 +147,11 @@ describe('wasm one-channel convolutions', () => {
     // cifar-vgg's stem, then strides, padding and tails (K % 12 != 0) over the C-wide taps.
     const few: (Case & { C: number })[] = [
       { N: 4, H: 32, W: 32, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
-      // resnet8's stem (K = 16: the channel groups run as two and two) and K = 28 (three, then two and two).
+      // resnet8's stem (K = 16: one block of sixteen channels with the sums in registers, conv1-stem.ts)
+      // and K = 28 (sixteen, then strips of three groups; odd output width: a last pixel alone).
+      { N: 3, H: 32, W: 32, KH: 3, KW: 3, K: 16, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      { N: 2, H: 11, W: 9, KH: 3, KW: 3, K: 28, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
+      // K = 16 and 28 on other sizes (16 channels in registers; 28: then three groups in strips).
       { N: 4, H: 16, W: 16, KH: 3, KW: 3, K: 16, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
       { N: 3, H: 9, W: 11, KH: 3, KW: 3, K: 28, s: [1, 1], pad: [1, 1, 1, 1], C: 3 },
       { N: 5, H: 13, W: 11, KH: 3, KW: 3, K: 20, s: [2, 2], pad: [1, 0, 0, 1], C: 3 },

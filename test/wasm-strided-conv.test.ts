@@ -1,6 +1,7 @@
 /**
  * The wasm backend's strided (stride-2) convolutions, resnet8's shapes and odd ones: forward
- * (Winograd F(4x4, 2x2) on the input's phases, wasm/assembly/winograd42.ts, or implicit GEMM),
+ * (Winograd F(4x4, 2x2) on the input's phases, wasm/assembly/winograd42.ts, a 1x1 conv's gathered
+ * GEMM, wasm/assembly/conv-pointwise-strided.ts, or implicit GEMM),
  * input gradient and filter gradient against the reference backend, bit-identical on 1 and 2
  * threads: odd, non-square sizes, uneven padding, a widened filter in the filter gradient (KW * C
  * not a multiple of the micro-kernel's rows), one image.
@@ -32,7 +33,15 @@ describe('wasm strided convolutions', () => {
     // resnet8's strided 3x3 convs (fewer images) and its 1x1 stride-2 shortcuts.
     { N: 8, H: 32, W: 32, C: 16, K: 32, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 8, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
-    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 8, H: 16, W: 16, C: 32, K: 64, k: 1, pad: [0, 0, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    // The strided 1x1 kernel: odd, non-square sizes (gathered blocks of 96 pixels cross rows and
+    // images), K % 8 != 0, C = 4, bottom/right padding left unread; padding the last output row or
+    // column would read, and C % 4 != 0, go to the implicit GEMM.
+    { N: 7, H: 9, W: 11, C: 8, K: 12, k: 1, pad: [0, 0, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 3, H: 13, W: 7, C: 4, K: 20, k: 1, pad: [0, 1, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 3, H: 10, W: 7, C: 4, K: 8, k: 1, pad: [0, 1, 0, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    { N: 3, H: 10, W: 10, C: 6, K: 8, k: 1, pad: [0, 0, 0, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     // Winograd: odd, non-square sizes and uneven padding (edge tiles clipped, windows past x);
     // padding wider than the filter's reach; inside tiles read in place next to gathered ones.
     { N: 3, H: 9, W: 11, C: 8, K: 16, k: 3, pad: [0, 1, 1, 0], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
@@ -70,6 +79,16 @@ describe('wasm strided convolutions', () => {
       checkKernelAgainstRef(`forward ${name(c)}`, BACKENDS, 'Conv2D', inputs, { ...conv, activation: 'relu' }, c.forward);
       const linear = { x: inputs.x, filter: inputs.filter };
       checkKernelAgainstRef(`forward linear, no bias ${name(c)}`, BACKENDS, 'Conv2D', linear, { ...conv, activation: 'linear' }, c.forward);
+    }
+    engine.setBackend('ref');
+  });
+
+  it('the strided 1x1 kernel with relu6 and with a residual matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases.filter((q) => q.forward === 'convPointwiseStrided')) {
+      const { conv, dyShape } = geometry(c);
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([c.k, c.k, c.C, c.K]), bias: randn([c.K]) };
+      checkKernelAgainstRef(`forward relu6 ${name(c)}`, BACKENDS, 'Conv2D', inputs, { ...conv, activation: 'relu6' }, c.forward);
+      checkKernelAgainstRef(`forward + residual, relu ${name(c)}`, BACKENDS, 'Conv2D', { ...inputs, residual: randn(dyShape) }, { ...conv, activation: 'relu' }, c.forward);
     }
     engine.setBackend('ref');
   });

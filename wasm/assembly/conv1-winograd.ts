@@ -5,7 +5,7 @@
 // instead of the direct kernel's 36 multiply-adds. Without relaxed-simd (no FMA: the direct kernel
 // runs 36 multiplies and 36 adds) that is 1.3x faster; with FMA, about the direct kernel's speed
 // (1.03-1.06x: the kernel is bound by its instruction count, loads included, not by the FMA
-// pipes; DESIGN.md section 35). A 2x2 tile is exactly a 2x2 stride-2 pooling window, so the fused
+// pipes; DESIGN.md section 36). A 2x2 tile is exactly a 2x2 stride-2 pooling window, so the fused
 // pool takes the tile's 4 values from registers. Float32 error: 1.6-1.9e-7 of the largest output
 // against float64, as the direct kernel's 1.2-1.6e-7 (F(4x4, 3x3): 3.8e-6).
 import { POOL_MIN } from './codes';

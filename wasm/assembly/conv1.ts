@@ -16,6 +16,7 @@
 //   the result does not depend on how many threads computed the parts.
 // - conv1Forward3x3: y = relu?(x (*) w + bias) for 3x3 filters; conv1ForwardStrips: the same on
 //   2-3 input channels and other filter sizes, as strips of 3 taps.
+import { stemRow16 } from './conv1-stem';
 import { pool2x2Row } from './pool';
 import { cap6, fma, relu4 } from './simd';
 
@@ -247,8 +248,9 @@ export function conv1Forward3x3(
  * even), since each odd row is pooled with the one before it; y == 0: only the pool, as
  * conv1Forward3x3.
  *
- * As conv1Forward3x3 but with KH * KW * C / 3 passes, one per strip of 3 taps (the same 15 xmm
- * registers per pass): each output value is bias + its KH * KW * C taps in tap order. `relu`: 1
+ * Blocks of 16 output channels run stemRow16 (conv1-stem.ts: the taps' sums in registers); the
+ * rest (K % 16) as conv1Forward3x3 but with KH * KW * C / 3 passes, one per strip of 3 taps (the
+ * same 15 xmm registers per pass): each output value is bias + its KH * KW * C taps in tap order. `relu`: 1
  * relu, 2 relu6 (relu, then min(., 6) in the last pass: a separate clamp pass over y cost a stem
  * read and write of y).
  */
@@ -266,6 +268,12 @@ export function conv1ForwardStrips(
     const xr = f(x, <usize>((n * H + oy * sy) * W * C));
     const yr = outputRow(y, ws, r, oy, OW, K);
     for (let g = 0; g < K;) {
+      if (K - g >= 16) {
+        // Sixteen channels with the taps' sums in registers (conv1-stem.ts), then the strips for the rest.
+        stemRow16(xr, rowB, KH, KW * C, sxC, f(w, <usize>g), kB, bias == 0 ? 0 : f(bias, <usize>g), f(yr, <usize>g), OW, relu);
+        g += 16;
+        continue;
+      }
       const groups = outputGroups((K - g) >> 2);
       const wg = f(w, <usize>g), yg = f(yr, <usize>g);
       const bg = bias == 0 ? 0 : f(bias, <usize>g);

@@ -4,6 +4,7 @@
 export { sgemmU, sgemmUPacked, packB, packBAll, gemmWorkspaceBytes } from './gemm';
 export { im2col, col2im } from './conv-im2col';
 export { convImplicit, convBackpropFilter, convFilterWorkspaceBytes } from './conv-implicit';
+export { convPointwiseStrided, pointwiseStridedWorkspaceBytes } from './conv-pointwise-strided';
 export { flipFilter, padNHWC, swapFilterIO } from './conv-layout';
 export { wino4Filter, wino4FilterBytes, wino4FilterTmpBytes, wino4Forward, wino4WorkspaceBytes } from './winograd4';
 export { winoMRFilter, winoMRFilterBytes, winoMRForward, winoMRWorkspaceBytes } from './winograd-mr';

@@ -20,6 +20,7 @@
 //   A^T = [1 1 1 1 0; 0 1 -1 2 0; 0 1 1 4 0; 0 1 -1 8 1]
 import { f, fma, fms, relu4 } from './simd';
 import { kernelI } from './tile-kernels';
+import { componentBytes } from './winograd-gemm';
 
 /** The slot (0..3) of phase (a, b) among the 4C channels: (0, 1), (0, 0), (1, 0), (1, 1). */
 // @ts-ignore: decorator
@@ -217,7 +218,7 @@ function window10(x: usize, n: i32, H: i32, W: i32, Cz: usize, r0: i32, q0: i32,
 
 /** Workspace bytes for wino42Forward with `chunk` tiles per pass. */
 export function wino42WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  return 25 * chunk * (4 * C + K) * 4 + 100 * C * 4 + 25 * 16 + 256;
+  return 25 * <i32>(componentBytes((<usize>chunk * <usize>(4 * C)) << 2) + componentBytes((<usize>chunk * <usize>K) << 2)) + 100 * C * 4 + 25 * 16 + 256;
 }
 
 /**
@@ -232,12 +233,15 @@ export function wino42Forward(
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K;
-  const V = ws; // [25][chunk][4C]
-  const M = V + ((25 * <usize>chunk * Cp) << 2); // [25][chunk][K]
-  const rowt = M + ((25 * <usize>chunk * Kz) << 2);
+  // Component strides of an odd number of cache lines (componentBytes): at chunk x 4C floats
+  // (44 x 64 for 16 channels: 2.75 x 4 KB) every fourth of the 25 components a tile writes fell
+  // in the same L1 sets.
+  const vXi = componentBytes((<usize>chunk * Cp) << 2), mXi = componentBytes((<usize>chunk * Kz) << 2), uXi = (Cp * Kz) << 2;
+  const V = ws; // [25][chunk][4C], components vXi bytes apart
+  const M = V + 25 * vXi; // [25][chunk][K], components mXi bytes apart
+  const rowt = M + 25 * mXi;
   const tmp = rowt + 64; // 25 v128
   const patch = tmp + 25 * 16; // [10][10][C] gathered edge window
-  const vXi = (<usize>chunk * Cp) << 2, mXi = (<usize>chunk * Kz) << 2, uXi = (Cp * Kz) << 2;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);

@@ -38,6 +38,7 @@ const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnStatsPart', 'bnGradSumsPart', 'bnApply', 'sgemmUPacked',
   'winoMRFilter', 'winoMRForward', 'conv1Wino2x2',
   'depthwisePointwiseBlocks',
+  'convPointwiseStrided',
 ];
 
 export interface WasmBackendOptions {

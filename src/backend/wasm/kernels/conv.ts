@@ -11,7 +11,8 @@
  *    3x3 stride 2, C % 4 == 0, K % 8 == 0, C x K <= 256 x 256, at least 16 output pixels:
  *    Winograd F(4x4, 2x2) on the input's four phases (winograd42.ts; padding read as zeros, no
  *    padded copy);
- * 3. 1x1 stride 1 unpadded: one GEMM on x itself;
+ * 3. 1x1 stride 1 unpadded: one GEMM on x itself; 1x1 strided, C % 4 == 0: a GEMM on blocks of the
+ *    pixels it reads, gathered (conv-pointwise-strided.ts);
  * 4. other dilation-1 convs: implicit-im2col GEMM on the padded input;
  * 5. dilated convs: im2col + GEMM;
  * 6. depthwise convs (groups = channels): SIMD over channels (depthwise.ts); other grouped convs:
@@ -25,6 +26,7 @@ import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { otherWinogradTile, winogradMR } from './conv-winograd-mr.js';
+import { pointwiseStrided, pointwiseStridedFits } from './conv-pointwise-strided.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
 import { addActivationInPlace, capAt6InPlace } from './elementwise.js';
@@ -90,7 +92,7 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
 /**
  * One input channel, 3x3, stride 1, even output height and width: Winograd F(2x2, 3x3), each tile
  * (a 2x2 pooling window) from registers. Split by tile rows (pairs of output rows), so a fused pool
- * never straddles two calls. Seed CNN conv1 + pool, batch 256, one thread: DESIGN.md section 35
+ * never straddles two calls. Seed CNN conv1 + pool, batch 256, one thread: DESIGN.md section 36
  * (seed-conv1).
  */
 function wino1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
@@ -109,7 +111,7 @@ function wino1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
  * Algorithms whose kernels clamp at 6 themselves (F_RELU6). The strips kernel (RGB stems) clamps
  * rows before it pools them: min(., 6) commutes with max/min pooling.
  */
-const CAPS_AT_6: ReadonlySet<ConvAlgorithm> = new Set(['depthwise', 'groupsTS', 'pointwise', 'implicit', 'im2col', 'directStrips']);
+const CAPS_AT_6: ReadonlySet<ConvAlgorithm> = new Set(['depthwise', 'groupsTS', 'pointwise', 'pointwiseStrided', 'implicit', 'im2col', 'directStrips']);
 
 /**
  * Convs with 2 to this many input channels (the stem of an RGB CNN) run the direct strips kernel.
@@ -118,7 +120,7 @@ const CAPS_AT_6: ReadonlySet<ConvAlgorithm> = new Set(['depthwise', 'groupsTS', 
 const STRIPS_MAX_CHANNELS = 3;
 
 type ConvAlgorithm =
-  'depthwise' | 'groupsTS' | 'wino1' | 'direct1x3x3' | 'directStrips' | 'direct1' | 'winograd' | 'winograd25' | 'winogradStride2' | 'pointwise' | 'implicit' | 'im2col';
+  'depthwise' | 'groupsTS' | 'wino1' | 'direct1x3x3' | 'directStrips' | 'direct1' | 'winograd' | 'winograd25' | 'winogradStride2' | 'pointwise' | 'pointwiseStrided' | 'implicit' | 'im2col';
 
 /** Whether Conv2D runs this geometry on conv1ForwardStrips (an RGB stem), which Conv2DPointwise may run per image. */
 export function runsDirectStrips(geo: ConvGeometry): boolean {
@@ -139,6 +141,7 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   if (d1 && s1 && geo.kH === 5 && geo.kW === 5 && geo.inC % 4 === 0 && geo.outC % 4 === 0 && geo.outH * geo.outW >= WINO25_MIN_PIXELS) return 'winograd25';
   if (phaseWinogradFits(geo) && geo.inC % 4 === 0 && geo.outC % 8 === 0) return 'winogradStride2';
   if (geo.pointwise) return 'pointwise';
+  if (pointwiseStridedFits(geo)) return 'pointwiseStrided';
   return d1 ? 'implicit' : 'im2col';
 }
 
@@ -344,6 +347,7 @@ function conv2D(
     case 'pointwise':
       gemm(ctx, { M: geo.rows, N: geo.outC, K: geo.inC, a: c.x, lda: geo.inC, ta: false, b: c.w, ldb: geo.outC, tb: false, c: c.y, ldc: geo.outC, flags: c.flags, bias: c.bias });
       break;
+    case 'pointwiseStrided': pointwiseStrided(ctx, temps, geo, c.x, c.w, c.bias, c.y, c.flags); break;
     case 'implicit': implicit(ctx, temps, c); break;
     case 'im2col': im2colGemm(ctx, temps, c); break;
   }
