@@ -4,12 +4,13 @@
 // REPS runs, ROUNDS rounds. Effective GF/s = direct-conv (or GEMM) FLOPs / CPU time.
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [REPS=10] [ROUNDS=3] [THREADS=1] [ONLY=substr]
+//   [VARIANT=auto|simd|relaxed: the kernel build, e.g. simd for engines without relaxed-simd's FMA]
 //   node bench/ab-seed-infer.mjs
 //
 // A kernel run through Conv2DPool asks for the pooled map alone (`poolOnly`) when the checkout's
 // kernel contract has it, as the op does at inference; an A/A control (BR=BASE) shows the noise.
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 3), threads = Number(process.env.THREADS ?? 1);
-const only = process.env.ONLY ?? '';
+const only = process.env.ONLY ?? '', variant = process.env.VARIANT ?? 'auto';
 function fail(what) { throw new Error(`set ${what}`); }
 async function side(root, name) {
   const { engine } = await import(`${root}/dist/src/backend/engine.js`);
@@ -19,7 +20,7 @@ async function side(root, name) {
   const { mnistCnn } = await import(`${root}/dist/src/models/mnist-cnn.js`);
   const { lenet5Keras } = await import(`${root}/dist/src/zoo/lenet5-keras.js`);
   const { withScope } = await import(`${root}/dist/src/tensor/scope.js`);
-  registerWasmBackend({ name, threads, priority: 0 });
+  registerWasmBackend({ name, threads, priority: 0, variant });
   engine.setBackend(name);
   const rng = new Random(7);
   const randn = (shape, s = 1) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => s * rng.normal()), shape);

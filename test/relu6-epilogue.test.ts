@@ -66,7 +66,8 @@ const CONV_CASES: [string, number[], number[], Conv2DAttrs, string, number][] = 
   ['dilated (im2col + GEMM epilogue)', [2, 9, 9, 4], [3, 3, 4, 8], conv(1, [0, 0, 0, 0], 1, 2), 'sgemmUPacked', 1],
   ['depthwise (its own epilogue)', [3, 8, 8, 20], [3, 3, 1, 20], conv(1, [1, 1, 1, 1], 20), 'depthwiseForward', 2],
   ['3x3 Winograd (relu, then the clamp)', [2, 8, 8, 8], [3, 3, 8, 16], conv(1, [1, 1, 1, 1]), 'wino4Forward', 0.5],
-  ['first layer 3x3 (relu, then the clamp)', [2, 10, 10, 1], [3, 3, 1, 8], conv(1, [0, 0, 0, 0]), 'conv1Forward3x3', 2],
+  ['first layer 3x3 (relu, then the clamp)', [2, 11, 10, 1], [3, 3, 1, 8], conv(1, [0, 0, 0, 0]), 'conv1Forward3x3', 2],
+  ['first layer 3x3, even output: F(2x2, 3x3) (relu, then the clamp)', [2, 10, 10, 1], [3, 3, 1, 12], conv(1, [0, 0, 0, 0]), 'conv1Wino2x2', 2],
 ];
 
 describe('relu6 epilogue: wasm kernels against the reference', () => {

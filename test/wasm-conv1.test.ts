@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
-import type { KernelId } from '../src/backend/kernels.js';
+import type { KernelId, MultiOutputKernelId } from '../src/backend/kernels.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { checkKernelAgainstRef } from './kernel-dispatch-test-util.js';
+import { checkKernelAgainstRef, withDispatches } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-conv1-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-conv1-2t', threads: 2, priority: 0 });
@@ -21,6 +21,27 @@ type Pad = [number, number, number, number];
 interface Case { N: number; H: number; W: number; KH: number; KW: number; K: number; s: [number, number]; pad: Pad }
 
 const outSize = (n: number, k: number, s: number, p: number): number => Math.floor((n + p - k) / s) + 1;
+
+/** The 3x3 forward kernel Conv2D picks: Winograd F(2x2, 3x3) at stride 1 with an even output, else the direct one. */
+function forward3x3Kernel(c: Case): string {
+  const OH = outSize(c.H, 3, c.s[0], c.pad[0] + c.pad[1]), OW = outSize(c.W, 3, c.s[1], c.pad[2] + c.pad[3]);
+  return c.s[0] === 1 && c.s[1] === 1 && OH % 2 === 0 && OW % 2 === 0 ? 'conv1Wino2x2' : 'conv1Forward3x3';
+}
+
+/** check() for a kernel with several outputs (each against the reference within 1e-5 of its largest magnitude). */
+function checkOutputs(title: string, id: MultiOutputKernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown, kernel: string): void {
+  const run = (backend: string) => withDispatches(backend, () => engine.runKernelOutputs(id, inputs as never, attrs as never).map((t) => Float32Array.from(t.dataSync() as Float32Array)));
+  const ref = run('ref').result;
+  const [one, two] = BACKENDS.map(run) as [ReturnType<typeof run>, ReturnType<typeof run>];
+  assert.ok(one.calls.includes(kernel), `${title}: expected ${kernel}, dispatched ${one.calls.join(', ')}`);
+  assert.equal(one.result.length, ref.length, `${title}: outputs`);
+  assert.deepEqual(two.result, one.result, `${title}: 2 threads differ from 1 thread`);
+  ref.forEach((r, o) => {
+    const scale = r.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+    const worst = r.reduce((m, v, i) => Math.max(m, Math.abs(one.result[o]![i]! - v)), 0);
+    assert.ok(worst <= 1e-5 * scale, `${title}: output ${o} max error ${worst} vs ref (scale ${scale})`);
+  });
+}
 
 /** Checks ref vs both thread counts (bit-identical to each other) and that `kernel` was used. */
 function check(title: string, id: KernelId, inputs: Record<string, Tensor | undefined>, attrs: unknown, kernel: string): void {
@@ -82,7 +103,41 @@ describe('wasm one-channel convolutions', () => {
       for (const [bias, activation] of [[true, 'relu'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
         const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
         const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([3, 3, 1, c.K]), bias: bias ? randn([c.K]) : undefined };
-        check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Forward3x3');
+        check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, forward3x3Kernel(c));
+      }
+    }
+    engine.setBackend('ref');
+  });
+
+  // Winograd F(2x2, 3x3) (stride 1, even output height and width): the seed CNN's conv1, then one
+  // 4-channel group (no pair), a pair and a single group (K = 12), padding, a one-tile image.
+  const winoCases: Case[] = [
+    { N: 16, H: 28, W: 28, KH: 3, KW: 3, K: 32, s: [1, 1], pad: [0, 0, 0, 0] },
+    { N: 5, H: 8, W: 12, KH: 3, KW: 3, K: 4, s: [1, 1], pad: [0, 0, 0, 0] },
+    { N: 3, H: 13, W: 9, KH: 3, KW: 3, K: 12, s: [1, 1], pad: [1, 0, 2, 1] },
+    { N: 7, H: 4, W: 4, KH: 3, KW: 3, K: 20, s: [1, 1], pad: [0, 0, 0, 0] },
+  ];
+
+  it('3x3 stride 1 with an even output runs Winograd F(2x2, 3x3): bias, relu, relu6, neither match the reference, identically on 1 and 2 threads', () => {
+    for (const c of winoCases) {
+      for (const [bias, activation] of [[true, 'relu'], [true, 'relu6'], [true, 'linear'], [false, 'relu'], [false, 'linear']] as const) {
+        const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation };
+        const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([3, 3, 1, c.K]), bias: bias ? randn([c.K]) : undefined };
+        check(`conv ${name(c)} bias ${bias} ${activation}`, 'Conv2D', inputs, attrs, 'conv1Wino2x2');
+      }
+    }
+    engine.setBackend('ref');
+  });
+
+  it('Conv2DPool on F(2x2, 3x3) pools each tile (max, min; with y and pool only) as the reference, identically on 1 and 2 threads', () => {
+    for (const c of winoCases) {
+      for (const mode of ['max', 'min'] as const) {
+        for (const poolOnly of [false, true]) {
+          const pool = { mode, poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] };
+          const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], groups: 1, activation: 'relu', pool, poolOnly };
+          const inputs = { x: randn([c.N, c.H, c.W, 1]), filter: randn([3, 3, 1, c.K]), bias: randn([c.K]) };
+          checkOutputs(`conv+pool ${name(c)} ${mode} poolOnly ${poolOnly}`, 'Conv2DPool', inputs, attrs, 'conv1Wino2x2');
+        }
       }
     }
     engine.setBackend('ref');

@@ -20,6 +20,7 @@ export { wino25BackpropInput, wino25InputGradWorkspaceBytes } from './winograd25
 export { wino25BackpropFilterPart, wino25FilterGradFinish4, wino25FilterGradWorkspaceBytes } from './winograd25-filter-grad';
 export { conv1Direct } from './conv1-direct';
 export { conv1BackpropFilterPart, conv1FilterGradSum, conv1Forward3x3, conv1ForwardStrips } from './conv1';
+export { conv1Wino2x2, conv1Wino2x2WorkspaceBytes } from './conv1-winograd';
 export { binaryF32, unaryF32, unaryGradF32, sumRowsF64, sumPartsF64, biasActGradPart } from './elementwise';
 export { pool2d, pool2dGrad, poolReluBiasGradPart } from './pool';
 export { sgdUpdate, rmspropUpdate, adamUpdate, torchSgdUpdate, torchRmspropUpdate, torchAdamUpdate } from './optimizer';

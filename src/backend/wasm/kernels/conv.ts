@@ -1,6 +1,7 @@
 /**
  * Conv2D. Algorithm by shape (DESIGN.md section 4), all with bias and relu fused:
- * 1. one input channel (first layer), K % 4 == 0: 3x3 any stride: conv1Forward3x3; other filters,
+ * 1. one input channel (first layer), K % 4 == 0: 3x3 stride 1 with an even output height and width:
+ *    Winograd F(2x2, 3x3) (conv1Wino2x2, conv1-winograd.ts); other 3x3: conv1Forward3x3; other filters,
  *    stride 1: conv1Direct; 2-3 channels (RGB stems), KW * C % 3 == 0, any stride:
  *    conv1ForwardStrips (direct convolutions; both can pool 2x2 in their epilogue);
  * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
@@ -89,6 +90,24 @@ function directRows(ctx: WasmContext, temps: Temps, c: ConvCall, strips: boolean
 }
 
 /**
+ * One input channel, 3x3, stride 1, even output height and width: Winograd F(2x2, 3x3), each tile
+ * (a 2x2 pooling window) from registers. Split by tile rows (pairs of output rows), so a fused pool
+ * never straddles two calls. Seed CNN conv1 + pool, batch 256, one thread: DESIGN.md section 36
+ * (seed-conv1).
+ */
+function wino1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
+  const { geo } = c;
+  const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
+  ctx.workspace(ctx.size('conv1Wino2x2WorkspaceBytes', { W: xp.W, K: geo.outC }));
+  const args = {
+    x: xp.ptr, H: xp.H, W: xp.W, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
+    relu: (c.flags & F_RELU6) !== 0 ? 2 : (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode, ws: 0,
+  };
+  const total = geo.batch * (geo.outH >> 1);
+  ctx.parallel('conv1Wino2x2', args, { total, grain: ctx.grain(total, 4), chunk: { r0: [1, 0], rows: [0, 1] }, work: flopsOf(geo), workspace: 'ws' });
+}
+
+/**
  * Algorithms whose kernels clamp at 6 themselves (F_RELU6). The strips kernel (RGB stems) clamps
  * rows before it pools them: min(., 6) commutes with max/min pooling.
  */
@@ -101,7 +120,7 @@ const CAPS_AT_6: ReadonlySet<ConvAlgorithm> = new Set(['depthwise', 'groupsTS', 
 const STRIPS_MAX_CHANNELS = 3;
 
 type ConvAlgorithm =
-  'depthwise' | 'groupsTS' | 'direct1x3x3' | 'directStrips' | 'direct1' | 'winograd' | 'winograd25' | 'winogradStride2' | 'pointwise' | 'pointwiseStrided' | 'implicit' | 'im2col';
+  'depthwise' | 'groupsTS' | 'wino1' | 'direct1x3x3' | 'directStrips' | 'direct1' | 'winograd' | 'winograd25' | 'winogradStride2' | 'pointwise' | 'pointwiseStrided' | 'implicit' | 'im2col';
 
 /** Whether Conv2D runs this geometry on conv1ForwardStrips (an RGB stem), which Conv2DPointwise may run per image. */
 export function runsDirectStrips(geo: ConvGeometry): boolean {
@@ -114,6 +133,7 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
   const s1 = geo.strideH === 1 && geo.strideW === 1;
   if (isDepthwise(geo)) return 'depthwise';
   if (geo.groups > 1) return 'groupsTS';
+  if (d1 && s1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0 && geo.outH % 2 === 0 && geo.outW % 2 === 0) return 'wino1';
   if (d1 && geo.inC === 1 && geo.kH === 3 && geo.kW === 3 && geo.outC % 4 === 0) return 'direct1x3x3';
   if (d1 && geo.inC >= 2 && geo.inC <= STRIPS_MAX_CHANNELS && (geo.kW * geo.inC) % 3 === 0 && geo.kH * geo.kW > 1 && geo.outC % 4 === 0) return 'directStrips';
   if (d1 && s1 && geo.inC === 1 && geo.outC % 4 === 0) return 'direct1';
@@ -130,7 +150,7 @@ function convAlgorithm(geo: ConvGeometry): ConvAlgorithm {
  * each output row pair or tile stays in a per-thread scratch in L1. The others write y to a
  * scratch block that is dropped after the call.
  */
-const POOLS_WITHOUT_Y: ReadonlySet<ConvAlgorithm> = new Set(['direct1x3x3', 'directStrips', 'direct1', 'winograd', 'winograd25']);
+const POOLS_WITHOUT_Y: ReadonlySet<ConvAlgorithm> = new Set(['wino1', 'direct1x3x3', 'directStrips', 'direct1', 'winograd', 'winograd25']);
 
 /**
  * Does the conv's own output pass take this pool? Plain 2x2 max/min, on the first layer's direct
@@ -140,7 +160,7 @@ function fusesPool(geo: ConvGeometry, pool: Pool2DAttrs): boolean {
   const plain = pool.poolSize.every((k) => k === 2) && pool.strides.every((s) => s === 2) && pool.pad.every((p) => p === 0);
   if (!plain || (pool.mode !== 'max' && pool.mode !== 'min')) return false;
   const algorithm = convAlgorithm(geo);
-  return ((algorithm === 'direct1x3x3' || algorithm === 'directStrips' || algorithm === 'direct1') && geo.outH % 2 === 0) || algorithm === 'winograd' || algorithm === 'winograd25';
+  return ((algorithm === 'direct1x3x3' || algorithm === 'directStrips' || algorithm === 'direct1') && geo.outH % 2 === 0) || algorithm === 'wino1' || algorithm === 'winograd' || algorithm === 'winograd25';
 }
 
 /**
@@ -313,6 +333,7 @@ function conv2D(
       break;
     }
     case 'depthwise': depthwiseForward(ctx, geo, c.x, c.w, c.bias, c.y, c.flags); break;
+    case 'wino1': wino1(ctx, temps, c); break;
     case 'direct1x3x3': directRows(ctx, temps, c, false); break;
     case 'directStrips': directRows(ctx, temps, c, true); break;
     case 'direct1': direct1(ctx, temps, c); break;
