@@ -66,7 +66,9 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   // A gradient of x seen through the transpose is free when it then reads in its stored order.
   const seen = (dx: Tensor): Tensor | null => {
     const v = engine.permuteView(dx, p);
-    return v.storedOrder === null ? v : null;
+    if (v.storedOrder === null) return v;
+    v.release(); // not a free view: the rule declines, and nobody else holds this one
+    return null;
   };
   return recordView('transpose', y, x, (dy) => engine.permuteView(dy, inverse), seen);
 }
