@@ -45,7 +45,8 @@ function check(title: string, id: MultiOutputKernelId, inputs: Record<string, Te
 describe('batch norm kernels', () => {
   const rng = new Random(41);
   const randn = (shape: number[], shift = 0) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal() * 2 + shift), shape);
-  const shapes = [[64, 8, 8, 32], [8, 5, 7], [3, 6], [130, 4], [2, 3, 3, 128]];
+  // [1003, 16]: row blocks of 335 rows, so each block's last float32 run is short (7 rows).
+  const shapes = [[64, 8, 8, 32], [8, 5, 7], [3, 6], [130, 4], [2, 3, 3, 128], [1003, 16]];
 
   it('BatchNormTraining matches the reference, identically on 1 and 2 threads', () => {
     for (const shape of shapes) {
@@ -84,6 +85,36 @@ describe('batch norm kernels', () => {
         mRef!.forEach((r, c) => assert.ok(Math.abs(m![c]! - r) <= 1e-7 * Math.abs(r), `${b} ${shape} mean[${c}] ${m![c]} vs ref ${r}`));
         vRef!.forEach((r, c) => assert.ok(Math.abs(v![c]! - r) <= 1e-5 * r, `${b} ${shape} variance[${c}] ${v![c]} vs ref ${r}`));
       }
+    }
+  });
+
+  it('long channel sums stay float64-accurate (float32 only within short runs of rows)', () => {
+    // 65536 rows of dy = 1.1: float32 sums over 256-row runs are off by 2.5e-6 relative (over the
+    // whole part, more); over runs of 8 rows, each run added in float64, they are exact, so dbeta
+    // matches the float64 reference to its float32 rounding. The mean: x's rows after the first
+    // (the shift, 0) are 1.1, the same sums.
+    const shape = [65536, 8];
+    const x = ops.add(ops.mul(randn(shape), 0.1), 1), dy = ops.tensor(new Float32Array(65536 * 8).fill(1.1), shape);
+    const level = ops.tensor(new Float32Array(65536 * 8).fill(1.1).fill(0, 0, 8), shape);
+    const [, mean, variance] = engine.runKernelOutputs('BatchNormTraining', { x }, { epsilon: 1e-3 });
+    const [, mRef, vRef] = run('ref', 'BatchNormTraining', { x }, { epsilon: 1e-3 }).outs;
+    const [, mLevelRef] = run('ref', 'BatchNormTraining', { x: level }, { epsilon: 1e-3 }).outs;
+    const [, dgRef, dbRef] = run('ref', 'BatchNormTrainingGrad', { dy, x, mean, variance }, { epsilon: 1e-3, activation: 'linear' }).outs;
+    const [xs, dys, ms, vs] = [x, dy, mean, variance].map((t) => t.dataSync() as Float32Array);
+    const absTerms = new Float64Array(8);
+    for (let i = 0; i < xs!.length; i++) absTerms[i % 8] += Math.abs(dys![i]! * (xs![i]! - ms![i % 8]!)) / Math.sqrt(vs![i % 8]! + 1e-3);
+    for (const b of ['wasm-bn-1t', 'wasm-bn-2t']) {
+      const [, m, v] = run(b, 'BatchNormTraining', { x }, { epsilon: 1e-3 }).outs;
+      const [, dg, db] = run(b, 'BatchNormTrainingGrad', { dy, x, mean, variance }, { epsilon: 1e-3, activation: 'linear' }).outs;
+      const [, mLevel] = run(b, 'BatchNormTraining', { x: level }, { epsilon: 1e-3 }).outs;
+      const near = (got: Float32Array, want: Float32Array, tol: number, what: string): void =>
+        want.forEach((r, c) => assert.ok(Math.abs(got[c]! - r) <= tol * Math.max(1, Math.abs(r)), `${b} ${what}[${c}] ${got[c]} vs ref ${r}`));
+      near(m!, mRef!, 2e-7, 'mean');
+      near(v!, vRef!, 2e-6, 'variance');
+      near(db!, dbRef!, 2e-7, 'dbeta');
+      near(mLevel!, mLevelRef!, 2e-7, 'mean of the level');
+      // dgamma is a cancelling sum (here ~7 from terms of ~|0.8|): bounded against the terms' absolute sum.
+      dgRef!.forEach((r, c) => assert.ok(Math.abs(dg![c]! - r) <= 1e-8 * absTerms[c]!, `${b} dgamma[${c}] ${dg![c]} vs ref ${r}`));
     }
   });
 

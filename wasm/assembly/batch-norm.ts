@@ -21,26 +21,47 @@ const BN_BLOCK_BYTES = 16384;
   return max(1, BN_BLOCK_BYTES / streams / <i32>rowB);
 }
 
+// Rows are added in float32 over runs of this many rows (SIMD, 4 lanes per add), and each run's
+// float32 sum is then added to the float64 sums: per row, the float64 promotions and adds (twice
+// the instructions of float32 on 2 lanes) made the sums passes compute-bound; one float32 run of
+// 8 rows adds at most ~8 float32 roundings of its own magnitude. Runs start at fixed rows (the
+// block's start), so sums do not depend on the thread count.
+const BN_RUN_ROWS = 8;
+
+/** Adds the float32 sums v (4 channels) to the float64 sums at o (4 values). */
+// @ts-ignore: decorator
+@inline function addRunF64(o: usize, v: v128): void {
+  v128.store(o, f64x2.add(v128.load(o), lowF64(v)));
+  v128.store(o, f64x2.add(v128.load(o, 16), highF64(v)), 16);
+}
+
+/** The float32 values of 4 float64 values at p (exact when they came from float32). */
+// @ts-ignore: decorator
+@inline function f32From64(p: usize): v128 {
+  const lo = f32x4.demote_f64x2_zero(v128.load(p)), hi = f32x4.demote_f64x2_zero(v128.load(p, 16));
+  return i32x4.shuffle(lo, hi, 0, 1, 4, 5);
+}
+
 /**
  * Adds rows [0, nrows) of the 8 channels at x into the float64 sums of d = x - shift and d * d
- * at o and o2 (shift: float64 [8] at sh).
+ * at o and o2 (shift: float64 [8] at sh, float32 values): d, d * d and runs of BN_RUN_ROWS rows
+ * in float32, each run's sum added in float64.
  */
 // @ts-ignore: decorator
 @inline function statsGroup8(x: usize, rowB: usize, nrows: i32, sh: usize, o: usize, o2: usize): void {
-  let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
-  let q0 = v128.load(o2), q1 = v128.load(o2, 16), q2 = v128.load(o2, 32), q3 = v128.load(o2, 48);
-  for (let r = 0; r < nrows; r++) {
-    const v0 = v128.load(x), v1 = v128.load(x, 16);
-    const d0 = f64x2.sub(lowF64(v0), v128.load(sh)), d1 = f64x2.sub(highF64(v0), v128.load(sh, 16));
-    const d2 = f64x2.sub(lowF64(v1), v128.load(sh, 32)), d3 = f64x2.sub(highF64(v1), v128.load(sh, 48));
-    s0 = f64x2.add(s0, d0); q0 = f64x2.add(q0, f64x2.mul(d0, d0));
-    s1 = f64x2.add(s1, d1); q1 = f64x2.add(q1, f64x2.mul(d1, d1));
-    s2 = f64x2.add(s2, d2); q2 = f64x2.add(q2, f64x2.mul(d2, d2));
-    s3 = f64x2.add(s3, d3); q3 = f64x2.add(q3, f64x2.mul(d3, d3));
-    x += rowB;
+  const h0 = f32From64(sh), h1 = f32From64(sh + 32);
+  for (let r0 = 0; r0 < nrows; r0 += BN_RUN_ROWS) {
+    const r1 = min(nrows, r0 + BN_RUN_ROWS);
+    let s0 = f32x4.splat(0), s1 = s0, q0 = s0, q1 = s0;
+    for (let r = r0; r < r1; r++) {
+      const d0 = f32x4.sub(v128.load(x), h0), d1 = f32x4.sub(v128.load(x, 16), h1);
+      s0 = f32x4.add(s0, d0); q0 = f32x4.add(q0, f32x4.mul(d0, d0));
+      s1 = f32x4.add(s1, d1); q1 = f32x4.add(q1, f32x4.mul(d1, d1));
+      x += rowB;
+    }
+    addRunF64(o, s0); addRunF64(o + 32, s1);
+    addRunF64(o2, q0); addRunF64(o2 + 32, q1);
   }
-  v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
-  v128.store(o2, q0); v128.store(o2, q1, 16); v128.store(o2, q2, 32); v128.store(o2, q3, 48);
 }
 
 /** statsGroup8 for the channels from c8 on (fewer than 8), in memory row by row. */
@@ -101,25 +122,25 @@ export function bnStatsPart(x: usize, rows: i32, C: i32, shift: usize, perPart: 
 /**
  * Adds rows [0, nrows) of dy and dy (x - mean) for the 8 channels at g / p into the sums at o / o2
  * (dy masked by y > 0 when `masked`, y at the same offsets as dy); when `write`, the masked dy also
- * goes to w (same offsets).
+ * goes to w (same offsets). Runs of BN_RUN_ROWS rows are summed in float32, each added in float64.
  */
 // @ts-ignore: decorator
 @inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool, cap6: bool, w: usize, write: bool): void {
-  let s0 = v128.load(o), s1 = v128.load(o, 16), s2 = v128.load(o, 32), s3 = v128.load(o, 48);
-  let t0 = v128.load(o2), t1 = v128.load(o2, 16), t2 = v128.load(o2, 32), t3 = v128.load(o2, 48);
   const m0 = v128.load(mean), m1 = v128.load(mean, 16);
-  for (let r = 0; r < nrows; r++) {
-    const g0 = maskedDy(v128.load(g), y, masked, cap6), g1 = maskedDy(v128.load(g, 16), y + 16, masked, cap6);
-    if (write) { v128.store(w, g0); v128.store(w, g1, 16); w += rowB; }
-    const q0 = f32x4.mul(g0, f32x4.sub(v128.load(p), m0)), q1 = f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1));
-    s0 = f64x2.add(s0, lowF64(g0)); s1 = f64x2.add(s1, highF64(g0));
-    s2 = f64x2.add(s2, lowF64(g1)); s3 = f64x2.add(s3, highF64(g1));
-    t0 = f64x2.add(t0, lowF64(q0)); t1 = f64x2.add(t1, highF64(q0));
-    t2 = f64x2.add(t2, lowF64(q1)); t3 = f64x2.add(t3, highF64(q1));
-    g += rowB; p += rowB; y += rowB;
+  for (let r0 = 0; r0 < nrows; r0 += BN_RUN_ROWS) {
+    const r1 = min(nrows, r0 + BN_RUN_ROWS);
+    let s0 = f32x4.splat(0), s1 = s0, t0 = s0, t1 = s0;
+    for (let r = r0; r < r1; r++) {
+      const g0 = maskedDy(v128.load(g), y, masked, cap6), g1 = maskedDy(v128.load(g, 16), y + 16, masked, cap6);
+      if (write) { v128.store(w, g0); v128.store(w, g1, 16); w += rowB; }
+      s0 = f32x4.add(s0, g0); s1 = f32x4.add(s1, g1);
+      t0 = f32x4.add(t0, f32x4.mul(g0, f32x4.sub(v128.load(p), m0)));
+      t1 = f32x4.add(t1, f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1)));
+      g += rowB; p += rowB; y += rowB;
+    }
+    addRunF64(o, s0); addRunF64(o + 32, s1);
+    addRunF64(o2, t0); addRunF64(o2 + 32, t1);
   }
-  v128.store(o, s0); v128.store(o, s1, 16); v128.store(o, s2, 32); v128.store(o, s3, 48);
-  v128.store(o2, t0); v128.store(o2, t1, 16); v128.store(o2, t2, 32); v128.store(o2, t3, 48);
 }
 
 /** The gradient sums of the channels from c8 on (fewer than 8), in memory row by row (y 0: no mask; w not 0: the masked dy written there). */
