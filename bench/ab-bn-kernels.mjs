@@ -1,33 +1,12 @@
 // A/B of the training BatchNorm kernels (forward and gradient, resnet8's shapes, batch 64) between
 // two built checkouts, interleaved in one process, 1 thread, least process CPU of REPS runs per round.
-//   BASE=/path/to/other/checkout [REPS=20] [ROUNDS=5] node bench/ab-bn-kernels.mjs
+//   BASE=/path/to/other/checkout [BR=this checkout] [REPS=20] [ROUNDS=5] node bench/ab-bn-kernels.mjs
+import { bestCpuMs, checkouts, openSide } from './ab-sides.mjs';
 const reps = Number(process.env.REPS ?? 20), rounds = Number(process.env.ROUNDS ?? 5);
-async function side(root, name) {
-  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
-  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
-  const ops = await import(`${root}/dist/src/ops/index.js`);
-  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
-  registerWasmBackend({ name, threads: 1, priority: 0 });
-  const use = () => engine.setBackend(name);
-  use();
-  const rng = new Random(7);
-  const randn = (shape, s = 1, m = 0) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => m + s * rng.normal()), shape);
-  return { engine, randn, use };
-}
-const A = await side(process.env.BASE ?? '/work/main', 'ab-main');
-const B = await side(new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
-function bestMs(S, run) {
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    S.use();
-    const c0 = process.cpuUsage();
-    const out = run();
-    const c = process.cpuUsage(c0);
-    best = Math.min(best, (c.user + c.system) / 1000);
-    for (const o of out) o.release();
-  }
-  return best;
-}
+const [base, branch] = checkouts();
+const A = await openSide(base, 'ab-main'), B = await openSide(branch, 'ab-branch');
+/** Least CPU of a run of side S's kernel, S's backend current. */
+const bestMs = (S, run) => bestCpuMs(() => { S.use(); return run(); }, reps);
 const cases = [];
 for (const [H, C] of [[32, 16], [16, 32], [8, 64]]) {
   const mk = (S) => {

@@ -8,32 +8,12 @@
 //
 // "main" is BASE, "branch" is BR (default: the checkout holding this file). An A/A control
 // (BR=BASE) shows the noise. Build both first (`npm run build`).
+import { bestCpuMs, checkouts, openSide } from './ab-sides.mjs';
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 3);
 const only = process.env.ONLY ?? '';
-function fail(what) { throw new Error(`set ${what}`); }
-async function side(root, name) {
-  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
-  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
-  const ops = await import(`${root}/dist/src/ops/index.js`);
-  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
-  registerWasmBackend({ name, threads: 1, priority: 0 });
-  engine.setBackend(name);
-  const rng = new Random(7);
-  const randn = (shape) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
-  return { engine, randn };
-}
-const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main'), B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
-function bestMs(run) {
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const c0 = process.cpuUsage();
-    const out = run();
-    const c = process.cpuUsage(c0);
-    best = Math.min(best, (c.user + c.system) / 1000);
-    out.release();
-  }
-  return best;
-}
+const [base, branch] = checkouts();
+const A = await openSide(base, 'ab-main'), B = await openSide(branch, 'ab-branch');
+const bestMs = (run) => bestCpuMs(run, reps);
 const same = [1, 1, 1, 1], valid = [0, 0, 0, 0];
 const layers = [
   ['c2 32x32 32->32', 32, 32, 32, same], ['c3 16x16 32->64', 16, 32, 64, same], ['c4 16x16 64->64', 16, 64, 64, same], ['c5 8x8 64->128', 8, 64, 128, same],

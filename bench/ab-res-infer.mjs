@@ -5,21 +5,14 @@
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [REPS=10] [ROUNDS=3] [THREADS=1] [ONLY=substr] [N=256]
 //   node bench/ab-res-infer.mjs
+import { bestCpuMs, checkouts, openSide } from './ab-sides.mjs';
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 3), threads = Number(process.env.THREADS ?? 1);
 const only = process.env.ONLY ?? '';
-function fail(what) { throw new Error(`set ${what}`); }
 async function side(root, name) {
-  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
-  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
-  const ops = await import(`${root}/dist/src/ops/index.js`);
-  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
+  const S = await openSide(root, name, { threads });
+  const { ops, rng, use } = S;
   const { resnet8, cifarVgg } = await import(`${root}/dist/src/zoo/index.js`);
   const { withScope } = await import(`${root}/dist/src/tensor/scope.js`);
-  registerWasmBackend({ name, threads, priority: 0 });
-  const use = () => engine.setBackend(name);
-  use();
-  const rng = new Random(7);
-  const randn = (shape, s = 1) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => s * rng.normal()), shape);
   const images = ops.tensor(Float32Array.from({ length: 256 * 3072 }, () => rng.uniform()), [256, 32, 32, 3]);
   const models = { resnet8: resnet8({ seed: 1 }), 'cifar-vgg': cifarVgg({ seed: 1 }) };
   const predict = (m) => () => { use(); return withScope(() => models[m].predict(images, { batchSize: 256 }).dataSync()); };
@@ -33,21 +26,12 @@ async function side(root, name) {
     const batch = program.prepare(x, toCategorical(Int32Array.from({ length: 64 }, (_, i) => i % 10), 10));
     return () => { use(); withScope(() => program.trainStep(...batch)); };
   };
-  return { engine, randn, predict, train, use };
+  return { ...S, predict, train };
 }
-const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main');
-const B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
-function bestMs(run) {
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const c0 = process.cpuUsage();
-    const out = run();
-    const c = process.cpuUsage(c0);
-    best = Math.min(best, (c.user + c.system) / 1000);
-    if (Array.isArray(out)) for (const o of out) o.release(); else out?.release?.();
-  }
-  return best;
-}
+const [base, branch] = checkouts();
+const A = await side(base, 'ab-main');
+const B = await side(branch, 'ab-branch');
+const bestMs = (run) => bestCpuMs(run, reps);
 const N = Number(process.env.N ?? 256); // images per conv call
 const same = { strides: [1, 1], pad: [1, 1, 1, 1], dilations: [1, 1], groups: 1, activation: 'relu' };
 const s2 = { strides: [2, 2], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1, activation: 'linear' };

@@ -9,43 +9,27 @@
 //
 // A kernel run through Conv2DPool asks for the pooled map alone (`poolOnly`) when the checkout's
 // kernel contract has it, as the op does at inference; an A/A control (BR=BASE) shows the noise.
+import { bestCpuMs, checkouts, openSide } from './ab-sides.mjs';
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 3), threads = Number(process.env.THREADS ?? 1);
 const only = process.env.ONLY ?? '', variant = process.env.VARIANT ?? 'auto';
-function fail(what) { throw new Error(`set ${what}`); }
 async function side(root, name) {
-  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
-  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
-  const ops = await import(`${root}/dist/src/ops/index.js`);
-  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
+  const S = await openSide(root, name, { threads, variant });
   const { mnistCnn } = await import(`${root}/dist/src/models/mnist-cnn.js`);
   const { lenet5Keras } = await import(`${root}/dist/src/zoo/lenet5-keras.js`);
   const { withScope } = await import(`${root}/dist/src/tensor/scope.js`);
-  registerWasmBackend({ name, threads, priority: 0, variant });
-  engine.setBackend(name);
-  const rng = new Random(7);
-  const randn = (shape, s = 1) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => s * rng.normal()), shape);
   const model = mnistCnn({ seed: 1 });
   model.build([null, 28, 28, 1]);
-  const images = ops.tensor(Float32Array.from({ length: 256 * 784 }, () => rng.uniform()), [256, 28, 28, 1]);
+  const images = S.ops.tensor(Float32Array.from({ length: 256 * 784 }, () => S.rng.uniform()), [256, 28, 28, 1]);
   const predict = () => withScope(() => model.predict(images, { batchSize: 256 }).dataSync());
   const lenet = lenet5Keras({ seed: 1 });
   lenet.build([null, 28, 28, 1]);
   const predictLenet = () => withScope(() => lenet.predict(images, { batchSize: 256 }).dataSync());
-  return { engine, randn, predict, predictLenet, root, name };
+  return { ...S, predict, predictLenet };
 }
-const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main');
-const B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
-function bestMs(run) {
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const c0 = process.cpuUsage();
-    const out = run();
-    const c = process.cpuUsage(c0);
-    best = Math.min(best, (c.user + c.system) / 1000);
-    if (Array.isArray(out)) for (const o of out) o.release(); else out?.release?.();
-  }
-  return best;
-}
+const [base, branch] = checkouts();
+const A = await side(base, 'ab-main');
+const B = await side(branch, 'ab-branch');
+const bestMs = (run) => bestCpuMs(run, reps);
 const N = 256;
 const pool = { mode: 'max', poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] };
 const conv = { strides: [1, 1], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1, activation: 'relu' };

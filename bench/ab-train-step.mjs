@@ -5,29 +5,23 @@
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [MODEL=resnet8] [API=functional|sequential|nn]
 //   [THREADS=1] [STEPS=10] [ROUNDS=6] [BATCH=64] node --expose-gc bench/ab-train-step.mjs
+import { checkouts, openSide } from './ab-sides.mjs';
 const model = process.env.MODEL ?? 'resnet8', api = process.env.API, threads = Number(process.env.THREADS ?? 1);
 const steps = Number(process.env.STEPS ?? 10), rounds = Number(process.env.ROUNDS ?? 6), batch = Number(process.env.BATCH ?? 64);
-function fail(what) { throw new Error(`set ${what}`); }
 async function side(root, name) {
-  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
-  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
-  const ops = await import(`${root}/dist/src/ops/index.js`);
-  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
+  const { ops, randn, use } = await openSide(root, name, { threads, seed: 3 });
   const { benchModelsByName, benchProgram, resolveApi } = await import(`${root}/dist/src/cli/bench-models.js`);
-  registerWasmBackend({ name, threads, priority: 0 });
-  engine.setBackend(name);
   const m = benchModelsByName(model)[0];
   const { program } = benchProgram(m, resolveApi(m, api), 1);
-  const rng = new Random(3);
-  const shape = [batch, ...m.sampleShape];
-  const x = ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const x = randn([batch, ...m.sampleShape]);
   const labels = Float32Array.from({ length: batch * 10 }, (_, i) => (i % 10 === (Math.floor(i / 10) * 7) % 10 ? 1 : 0));
   const [px, py] = program.prepare(x, ops.tensor(labels, [batch, 10]));
-  const step = () => { engine.setBackend(name); program.trainStep(px, py); };
+  const step = () => { use(); program.trainStep(px, py); };
   for (let i = 0; i < 5; i++) { step(); await new Promise((r) => setTimeout(r)); }
   return { step };
 }
-const A = await side(process.env.BASE ?? fail('BASE: the other checkout'), 'ab-main'), B = await side(process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, ''), 'ab-branch');
+const [base, branch] = checkouts();
+const A = await side(base, 'ab-main'), B = await side(branch, 'ab-branch');
 // Between steps (not timed): a collection (node --expose-gc) and a turn of the event loop, where
 // an nn loop's unreachable tensors are reclaimed (it has no step scope).
 const yieldToLoop = () => { globalThis.gc?.(); return new Promise((r) => setTimeout(r)); };

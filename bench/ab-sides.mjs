@@ -1,0 +1,45 @@
+// What the A/B benchmarks (bench/ab-*.mjs) share: two built checkouts' `dist`s imported side by
+// side in one process (separate engines and wasm instances, so their calls can alternate), and the
+// least process CPU time of a few runs (workers' time included when they use threads).
+
+/** The checkout holding this file. */
+export const thisCheckout = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+
+/** [base, branch]: BASE (required, the other checkout) and BR (default: this checkout). BR=BASE is an A/A control. */
+export function checkouts() {
+  const base = process.env.BASE;
+  if (!base) throw new Error('set BASE: the other checkout (built with `npm run build`)');
+  return [base, process.env.BR ?? thisCheckout];
+}
+
+/**
+ * One checkout's wasm backend registered as `name` and made current: its engine and ops, `use()`
+ * to make it current again, and `randn(shape, scale = 1, mean = 0)` from a Random seeded with `seed`
+ * (both sides draw the same values when they make the same calls in the same order).
+ */
+export async function openSide(root, name, { threads = 1, variant, seed = 7 } = {}) {
+  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
+  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
+  const ops = await import(`${root}/dist/src/ops/index.js`);
+  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
+  registerWasmBackend({ name, threads, priority: 0, ...(variant === undefined ? {} : { variant }) });
+  const use = () => engine.setBackend(name);
+  use();
+  const rng = new Random(seed);
+  const randn = (shape, scale = 1, mean = 0) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => mean + scale * rng.normal()), shape);
+  return { root, name, engine, ops, Random, rng, randn, use };
+}
+
+/** The least process CPU ms of `reps` calls of `run`; the tensor or tensors it returns are released. */
+export function bestCpuMs(run, reps) {
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
+    const out = run();
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / 1000);
+    if (Array.isArray(out)) for (const o of out) o.release();
+    else out?.release?.();
+  }
+  return best;
+}
