@@ -105,10 +105,15 @@ def expr(row, names):
     # start with a +-1 term if any (no multiply), else the first term multiplied
     terms.sort(key=lambda t: 0 if abs(t[0]) == 1 else 1)
     c0, n0 = terms[0]
+    rest = terms[1:]
     if c0 == 1: e = n0
+    elif c0 == -1 and rest and rest[0][0] == 1:
+        # -a + b as b - a: the same value, without V8's three-instruction negation
+        e = f'f32x4.sub({rest[0][1]}, {n0})'
+        rest = rest[1:]
     elif c0 == -1: e = f'f32x4.neg({n0})'
     else: e = f'f32x4.mul(f32x4.splat({lit(c0)}), {n0})'
-    for c, nm in terms[1:]:
+    for c, nm in rest:
         if c == 1: e = f'f32x4.add({e}, {nm})'
         elif c == -1: e = f'f32x4.sub({e}, {nm})'
         else: e = f'fma(f32x4.splat({lit(c)}), {nm}, {e})'

@@ -86,3 +86,44 @@ describe('wasm Winograd F(3x3, 3x3) / F(5x5, 3x3) / F(4x4, 5x5) with the pool al
     }
   });
 });
+
+describe('wasm Winograd F(3x3) / F(5x5) / F(4x4, 5x5): the pool alone before the bias and relu', () => {
+  // With the pool alone the kernel pools A^T M A and adds the bias and applies the activation to
+  // the pooled quarter (winograd-mr.ts finishImage): act(pool(v) + b) must equal pool(act(v + b))
+  // bit for bit. Where the pool-only call and a full Conv2D run the same tile (even outputs), the
+  // two must agree exactly, with NaN in x, zero and negative-zero biases, max and min, relu6.
+  const plain = (mode: 'max' | 'min'): Pool2DAttrs => ({ mode, poolSize: [2, 2], strides: [2, 2], pad: [0, 0, 0, 0] });
+  const cases: (Case & { pool: Pool2DAttrs })[] = [
+    { title: "F(5x5), 'same' 10x10", N: 3, H: 10, W: 10, C: 8, K: 16, pad: [1, 1, 1, 1], pool: plain('max') },
+    { title: 'F(3x3), 6x6 output, min', N: 3, H: 8, W: 8, C: 4, K: 16, pad: VALID, pool: plain('min') },
+    { title: "LeNet-5's conv2 (F(4x4, 5x5), K % 8 == 4)", N: 2, H: 12, W: 12, C: 20, K: 20, pad: VALID, pool: plain('max'), k: 5 },
+  ];
+  const bitsOf = (v: Float32Array): Uint32Array => new Uint32Array(Float32Array.from(v).buffer);
+  it('equals Conv2D then Pool2D of the same tile, on 1 and 2 threads', () => {
+    for (const c of cases) {
+      for (const activation of ['relu', 'linear', 'relu6'] as const) {
+        for (const withBias of [true, false]) {
+          const k = c.k ?? 3;
+          const xs = Float32Array.from({ length: c.N * c.H * c.W * c.C }, () => rng.normal());
+          xs[c.H * c.W * c.C + 5] = NaN; // image 1: NaN spreads over the tiles that read it
+          const bs = Float32Array.from({ length: c.K }, (_, i) => (i === 0 ? 0 : i === 1 ? -0 : rng.normal()));
+          const inputs = { x: ops.tensor(xs, [c.N, c.H, c.W, c.C]), filter: randn([k, k, c.C, c.K]), bias: withBias ? ops.tensor(bs, [c.K]) : undefined };
+          const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, activation };
+          const title = `${c.title}, ${activation}, bias ${withBias}`;
+          for (const backend of BACKENDS) {
+            const only = withDispatches(backend, () => Float32Array.from(engine.runKernelOutputs('Conv2DPool', inputs, { ...attrs, pool: c.pool, poolOnly: true } as never)[0]!.dataSync() as Float32Array));
+            assert.ok(only.calls.includes('winoMRForward'), `${title}: pool alone dispatched ${only.calls.join(', ')}`);
+            const full = withDispatches(backend, () => {
+              const y = engine.runKernel('Conv2D', inputs, attrs as never);
+              return Float32Array.from(engine.runKernel('Pool2D', { x: y }, c.pool).dataSync() as Float32Array);
+            });
+            assert.ok(full.calls.includes('winoMRForward'), `${title}: Conv2D dispatched ${full.calls.join(', ')}`);
+            assert.ok(only.result.some((v) => Number.isNaN(v)) && only.result.some((v) => !Number.isNaN(v)), `${title}: NaN in some windows only`);
+            assert.deepEqual(bitsOf(only.result), bitsOf(full.result), `${backend} ${title}`);
+          }
+        }
+      }
+    }
+    engine.setBackend('ref');
+  });
+});

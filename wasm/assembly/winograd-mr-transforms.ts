@@ -26,7 +26,7 @@ import { fma, relu4 } from './simd';
   v128.store(q + 0 * qs, fma(f32x4.splat(<f32>0.5), d4, fma(f32x4.splat(<f32>-5.0), d3, fma(f32x4.splat(<f32>-2.5), d2, fma(f32x4.splat(<f32>4.0), d1, fma(f32x4.splat(<f32>2.0), d0, d5))))));
   v128.store(q + 1 * qs, fma(f32x4.splat(<f32>1.5), d4, fma(f32x4.splat(<f32>-3.5), d3, fma(f32x4.splat(<f32>-6.0), d2, fma(f32x4.splat(<f32>-2.0), d1, d5)))));
   v128.store(q + 2 * qs, fma(f32x4.splat(<f32>-0.5), d4, fma(f32x4.splat(<f32>-4.5), d3, fma(f32x4.splat(<f32>2.0), d2, fma(f32x4.splat(<f32>2.0), d1, d5)))));
-  v128.store(q + 3 * qs, fma(f32x4.splat(<f32>2.5), d4, fma(f32x4.splat(<f32>-2.5), d2, f32x4.add(f32x4.neg(d1), d5))));
+  v128.store(q + 3 * qs, fma(f32x4.splat(<f32>2.5), d4, fma(f32x4.splat(<f32>-2.5), d2, f32x4.sub(d5, d1))));
   v128.store(q + 4 * qs, fma(f32x4.splat(<f32>-1.5), d4, fma(f32x4.splat(<f32>-2.0), d3, fma(f32x4.splat(<f32>1.5), d2, f32x4.add(d1, d5)))));
   v128.store(q + 5 * qs, fma(f32x4.splat(<f32>-5.0), d3, fma(f32x4.splat(<f32>4.0), d1, d5)));
   v128.store(q + 6 * qs, fma(f32x4.splat(<f32>0.5), d5, fma(f32x4.splat(<f32>-5.0), d4, fma(f32x4.splat(<f32>-2.5), d3, fma(f32x4.splat(<f32>4.0), d2, fma(f32x4.splat(<f32>2.0), d1, d6))))));
@@ -91,11 +91,11 @@ import { fma, relu4 } from './simd';
   const d2 = v128.load(p + 2 * ps);
   const d3 = v128.load(p + 3 * ps);
   const d4 = v128.load(p + 4 * ps);
-  v128.store(q + 0 * qs, fma(f32x4.splat(<f32>2.0), d2, fma(f32x4.splat(<f32>-2.0), d0, f32x4.add(f32x4.neg(d1), d3))));
+  v128.store(q + 0 * qs, fma(f32x4.splat(<f32>2.0), d2, fma(f32x4.splat(<f32>-2.0), d0, f32x4.sub(d3, d1))));
   v128.store(q + 1 * qs, fma(f32x4.splat(<f32>3.0), d2, fma(f32x4.splat(<f32>2.0), d1, d3)));
   v128.store(q + 2 * qs, fma(f32x4.splat(<f32>-2.0), d1, f32x4.add(d2, d3)));
-  v128.store(q + 3 * qs, f32x4.add(f32x4.neg(d1), d3));
-  v128.store(q + 4 * qs, fma(f32x4.splat(<f32>2.0), d3, fma(f32x4.splat(<f32>-2.0), d1, f32x4.add(f32x4.neg(d2), d4))));
+  v128.store(q + 3 * qs, f32x4.sub(d3, d1));
+  v128.store(q + 4 * qs, fma(f32x4.splat(<f32>2.0), d3, fma(f32x4.splat(<f32>-2.0), d1, f32x4.sub(d4, d2))));
 }
 
 /** o = G g for F(3x3, 3x3): 3 vectors to 5 at dst (stride bytes apart). */
@@ -148,14 +148,14 @@ import { fma, relu4 } from './simd';
   const d5 = v128.load(p + 5 * ps);
   const d6 = v128.load(p + 6 * ps);
   const d7 = v128.load(p + 7 * ps);
-  v128.store(q + 0 * qs, fma(f32x4.splat(<f32>-5.25), d4, fma(f32x4.splat(<f32>5.25), d2, f32x4.add(f32x4.neg(d0), d6))));
+  v128.store(q + 0 * qs, fma(f32x4.splat(<f32>-5.25), d4, fma(f32x4.splat(<f32>5.25), d2, f32x4.sub(d6, d0))));
   v128.store(q + 1 * qs, fma(f32x4.splat(<f32>-4.25), d4, fma(f32x4.splat(<f32>-4.25), d3, f32x4.add(f32x4.add(f32x4.add(d1, d2), d5), d6))));
-  v128.store(q + 2 * qs, fma(f32x4.splat(<f32>-4.25), d4, fma(f32x4.splat(<f32>4.25), d3, f32x4.add(f32x4.sub(f32x4.add(f32x4.neg(d1), d2), d5), d6))));
+  v128.store(q + 2 * qs, fma(f32x4.splat(<f32>-4.25), d4, fma(f32x4.splat(<f32>4.25), d3, f32x4.add(f32x4.sub(f32x4.sub(d2, d1), d5), d6))));
   v128.store(q + 3 * qs, fma(f32x4.splat(<f32>2.0), d5, fma(f32x4.splat(<f32>-1.25), d4, fma(f32x4.splat(<f32>-2.5), d3, fma(f32x4.splat(<f32>0.25), d2, fma(f32x4.splat(<f32>0.5), d1, d6))))));
   v128.store(q + 4 * qs, fma(f32x4.splat(<f32>-2.0), d5, fma(f32x4.splat(<f32>-1.25), d4, fma(f32x4.splat(<f32>2.5), d3, fma(f32x4.splat(<f32>0.25), d2, fma(f32x4.splat(<f32>-0.5), d1, d6))))));
   v128.store(q + 5 * qs, fma(f32x4.splat(<f32>0.5), d5, fma(f32x4.splat(<f32>-5.0), d4, fma(f32x4.splat(<f32>-2.5), d3, fma(f32x4.splat(<f32>4.0), d2, fma(f32x4.splat(<f32>2.0), d1, d6))))));
   v128.store(q + 6 * qs, fma(f32x4.splat(<f32>-0.5), d5, fma(f32x4.splat(<f32>-5.0), d4, fma(f32x4.splat(<f32>2.5), d3, fma(f32x4.splat(<f32>4.0), d2, fma(f32x4.splat(<f32>-2.0), d1, d6))))));
-  v128.store(q + 7 * qs, fma(f32x4.splat(<f32>-5.25), d5, fma(f32x4.splat(<f32>5.25), d3, f32x4.add(f32x4.neg(d1), d7))));
+  v128.store(q + 7 * qs, fma(f32x4.splat(<f32>-5.25), d5, fma(f32x4.splat(<f32>5.25), d3, f32x4.sub(d7, d1))));
 }
 
 /** o = G g for F(4x4, 5x5): 5 vectors to 8 at dst (stride bytes apart). */

@@ -11,7 +11,7 @@
 // is done the image is copied to y (y != 0) and/or pooled 2x2 into `pooled` (pooled != 0), so a
 // pooling window may span two tiles (m odd).
 import { pool2x2Row } from './pool';
-import { f } from './simd';
+import { f, relu4 } from './simd';
 import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
 import { windowN } from './winograd4';
 import { at5, at5Out, at7, at7Out, at8, at8Out, bt5, bt7, bt8, g5, g7, g8 } from './winograd-mr-transforms';
@@ -108,20 +108,35 @@ export function winoMRWorkspaceBytes(C: i32, K: i32, m: i32, r: i32, chunk: i32,
   }
 }
 
-/** One tile's m x m outputs for channels k..k+3 (A^T M A + bias, relu) from q (xi mXi bytes apart) to ib (rows rowB, pixels kB apart). */
+/**
+ * One tile's m x m outputs for channels k..k+3 (A^T M A + bias, relu; A^T M A alone when `plain`)
+ * from q (xi mXi bytes apart) to ib (rows rowB, pixels kB apart).
+ */
 // @ts-ignore: decorator
-@inline function outputTile(n: i32, q: usize, mXi: usize, tmp: usize, ib: usize, rowB: usize, kB: usize, bv: v128, relu: bool): void {
+@inline function outputTile(n: i32, q: usize, mXi: usize, tmp: usize, ib: usize, rowB: usize, kB: usize, bv: v128, relu: bool, plain: bool): void {
   const nB = <usize>n << 4, nz = <usize>n;
   // columns: tmp[r][j] = sum_i A^T[r][i] m[i][j]; rows: out[r][c] = sum_j tmp[r][j] A[j][c] + bias
   if (n == 7) {
     for (let j: usize = 0; j < 7; j++) at7(q + j * mXi, nz * mXi, tmp + (j << 4), nB);
-    for (let r: usize = 0; r < 5; r++) at7Out(tmp + r * nB, 16, ib + r * rowB, kB, bv, relu);
+    if (plain) for (let r: usize = 0; r < 5; r++) at7(tmp + r * nB, 16, ib + r * rowB, kB);
+    else for (let r: usize = 0; r < 5; r++) at7Out(tmp + r * nB, 16, ib + r * rowB, kB, bv, relu);
   } else if (n == 8) {
     for (let j: usize = 0; j < 8; j++) at8(q + j * mXi, nz * mXi, tmp + (j << 4), nB);
-    for (let r: usize = 0; r < 4; r++) at8Out(tmp + r * nB, 16, ib + r * rowB, kB, bv, relu);
+    if (plain) for (let r: usize = 0; r < 4; r++) at8(tmp + r * nB, 16, ib + r * rowB, kB);
+    else for (let r: usize = 0; r < 4; r++) at8Out(tmp + r * nB, 16, ib + r * rowB, kB, bv, relu);
   } else {
     for (let j: usize = 0; j < 5; j++) at5(q + j * mXi, nz * mXi, tmp + (j << 4), nB);
-    for (let r: usize = 0; r < 3; r++) at5Out(tmp + r * nB, 16, ib + r * rowB, kB, bv, relu);
+    if (plain) for (let r: usize = 0; r < 3; r++) at5(tmp + r * nB, 16, ib + r * rowB, kB);
+    else for (let r: usize = 0; r < 3; r++) at5Out(tmp + r * nB, 16, ib + r * rowB, kB, bv, relu);
+  }
+}
+
+/** One tile's outputs for every 4-channel group k (outputTile), its M rows at q, its outputs at ib. */
+// @ts-ignore: decorator
+@inline function outputTiles(n: i32, q: usize, mXi: usize, tmp: usize, ib: usize, rowB: usize, Kz: usize, bias: usize, hasBias: bool, relu: bool, plain: bool): void {
+  for (let k: usize = 0; k < Kz; k += 4) {
+    const bv = hasBias ? v128.load(bias + (k << 2)) : f32x4.splat(0);
+    outputTile(n, q + (k << 2), mXi, tmp, ib + (k << 2), rowB, Kz << 2, bv, relu, plain);
   }
 }
 
@@ -149,7 +164,7 @@ export function winoMRForward(
   const patch = tmp + (nn << 4); // [n^2][C] gathered edge window
   const image = patch + ((nn * Cz) << 2); // [TH m][TW m][K]: the image being written
   const IW = <usize>(TW * m);
-  const rowB = (<usize>W * Cz) << 2, cs = Cz << 2, kB = Kz << 2, imageRowB = (IW * Kz) << 2;
+  const rowB = (<usize>W * Cz) << 2, cs = Cz << 2, imageRowB = (IW * Kz) << 2;
   const hasBias = (flags & 2) != 0, relu = (flags & 4) != 0;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
@@ -179,17 +194,24 @@ export function winoMRForward(
       const b = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
       const mt = M + ((<usize>t * Kp) << 2);
       const ib = image + ((<usize>(ty * m) * IW + <usize>(tx * m)) * Kz << 2);
-      for (let k: usize = 0; k < Kz; k += 4) {
-        const bv = hasBias ? v128.load(bias + (k << 2)) : f32x4.splat(0);
-        outputTile(n, mt + (k << 2), mXi, tmp, ib + (k << 2), imageRowB, kB, bv, relu);
-      }
-      if (rem == tilesPer - 1) finishImage(image, IW, b, OH, OW, Kz, y, pooled, poolMode);
+      // relu as a constant in each loop: V8 kept a test and branch per output row for the flag.
+      // Pool only: the pool first, then the bias and relu on a quarter of the values (finishImage).
+      if (y == 0) outputTiles(n, mt, mXi, tmp, ib, imageRowB, Kz, bias, hasBias, false, true);
+      else if (relu) outputTiles(n, mt, mXi, tmp, ib, imageRowB, Kz, bias, hasBias, true, false);
+      else outputTiles(n, mt, mXi, tmp, ib, imageRowB, Kz, bias, hasBias, false, false);
+      if (rem == tilesPer - 1) finishImage(image, IW, b, OH, OW, Kz, y, pooled, poolMode, hasBias ? bias : 0, relu);
     }
   }
 }
 
-/** Image b's finished outputs (in `image`, rows IW pixels apart): copied to y and/or pooled 2x2. */
-function finishImage(image: usize, IW: usize, b: i32, OH: i32, OW: i32, Kz: usize, y: usize, pooled: usize, poolMode: i32): void {
+/**
+ * Image b's finished outputs (in `image`, rows IW pixels apart): copied to y and/or pooled 2x2.
+ * Without y the image holds A^T M A alone and the pooled values get the bias (0 when bias == 0)
+ * and the relu: act(pool(v) + b) is pool(act(v + b)) bit for bit, as rounding, the bias add and
+ * relu are monotone (ties and NaN resolve as in the pool; only an infinite bias, inf - inf = NaN
+ * in some window elements, could differ).
+ */
+function finishImage(image: usize, IW: usize, b: i32, OH: i32, OW: i32, Kz: usize, y: usize, pooled: usize, poolMode: i32, bias: usize, relu: bool): void {
   const rowB = (IW * Kz) << 2;
   if (y != 0) {
     const outRow = (<usize>OW * Kz) << 2;
@@ -198,8 +220,23 @@ function finishImage(image: usize, IW: usize, b: i32, OH: i32, OW: i32, Kz: usiz
   if (pooled != 0) {
     const POH = OH >> 1, POW = OW >> 1;
     for (let pr = 0; pr < POH; pr++) {
-      const top = image + <usize>(2 * pr) * rowB;
-      pool2x2Row(poolMode, top, top + rowB, <i32>Kz, POW, pooled + ((<usize>((b * POH + pr) * POW) * Kz) << 2));
+      const top = image + <usize>(2 * pr) * rowB, out = pooled + ((<usize>((b * POH + pr) * POW) * Kz) << 2);
+      pool2x2Row(poolMode, top, top + rowB, <i32>Kz, POW, out);
+      if (y != 0) continue;
+      if (relu) biasRelu(out, <usize>POW, Kz, bias, true);
+      else biasRelu(out, <usize>POW, Kz, bias, false);
+    }
+  }
+}
+
+/** v = v + bias (0 when bias == 0), then relu4 when `relu`, over `pixels` pixels of Kz channels at p. */
+// @ts-ignore: decorator
+@inline function biasRelu(p: usize, pixels: usize, Kz: usize, bias: usize, relu: bool): void {
+  for (let i: usize = 0; i < pixels; i++) {
+    const px = p + ((i * Kz) << 2);
+    for (let k: usize = 0; k < Kz; k += 4) {
+      const v = f32x4.add(v128.load(px + (k << 2)), bias != 0 ? v128.load(bias + (k << 2)) : f32x4.splat(0));
+      v128.store(px + (k << 2), relu ? relu4(v) : v);
     }
   }
 }
