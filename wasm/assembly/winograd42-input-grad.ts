@@ -77,8 +77,7 @@ export function wino42BackpropInput(
   const tmp = rowt + 64; // 2 x 25 v128
   const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
   const img = <usize>(H * W) * Cz;
-  if (acc != 0) memory.copy(f(dx, <usize>n0 * img), f(acc, <usize>n0 * img), (<usize>(n1 - n0) * img) << 2);
-  else memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
+  let ready = n0; // images of dx below this one are initialized (zeros, or acc)
   // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
   // columns of M stay zero, so they are zeroed once here.
   const skip = (C & 7) == 0;
@@ -110,6 +109,12 @@ export function wino42BackpropInput(
           kernelI(mr, K, rowt, ux + ((jr * Kz) << 2), mx + ((<usize>t * Cp + jr) << 2), Cp << 2, 0, 0);
         }
       }
+    }
+    // Each image of dx is initialized just before its first tile is added: in cache for the
+    // scatter-adds (a whole 4 MB copy up front was out of L2 again by the time they came).
+    for (const last = (tc + cnt - 1) / tilesPer; ready <= last; ready++) {
+      if (acc != 0) memory.copy(f(dx, <usize>ready * img), f(acc, <usize>ready * img), img << 2);
+      else memory.fill(f(dx, <usize>ready * img), 0, img << 2);
     }
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;

@@ -199,12 +199,20 @@ const DW_PARTS = 8;
  * an even count of equal parts, so two or four threads share them evenly (conv3 of the seed CNN:
  * 48 + 16 images before, 32 + 32 now).
  */
-function winoFilterGradParts(N: number, tilesPerImage: number): { parts: number; perPart: number } {
-  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tilesPerImage));
+function winoFilterGradParts(N: number, tilesPerImage: number, most = DW_PARTS): { parts: number; perPart: number } {
+  const deep = Math.max(Math.ceil(N / Math.min(most, N)), Math.ceil(WINO_CHUNK / tilesPerImage));
   const fewest = Math.ceil(N / deep);
   const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
   return { parts, perPart: Math.ceil(N / parts) };
 }
+
+/**
+ * Bytes the phase Winograd's dU partials may take together (at least two parts): a partial is
+ * 25 x 4C x K floats, 11 times the filter, and a training step finds them out of cache, so writing
+ * and summing them cost more than the parts save. resnet8's 32->64 conv (800 KB per partial, six
+ * parts: 4.9 MB) runs two, its 16->32 conv (200 KB) keeps eight.
+ */
+const PHASE_DW_PARTIALS_BYTES = 2 << 20;
 
 /**
  * dW of a stride-2 3x3 conv through the F(4x4, 2x2) phase Winograd (winograd42-filter-grad.ts):
@@ -213,8 +221,9 @@ function winoFilterGradParts(N: number, tilesPerImage: number): { parts: number;
  */
 function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, dy: number, dw: number): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
-  const { parts, perPart } = winoFilterGradParts(N, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
   const partBytes = ctx.size('wino42FilterGradPartBytes', { C, K });
+  const most = Math.max(2, Math.min(DW_PARTS, Math.floor(PHASE_DW_PARTIALS_BYTES / partBytes)));
+  const { parts, perPart } = winoFilterGradParts(N, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4), most);
   const dUs = temps.alloc(parts * partBytes);
   ctx.workspace(ctx.size('wino42FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
   const args = {
