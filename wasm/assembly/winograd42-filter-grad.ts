@@ -88,10 +88,10 @@ export function wino42FilterGradFinishBytes(K: i32): i32 {
 /**
  * Sums the `parts` dU partials in order and applies G^T . G per phase, writing the HWIO 3x3 dw
  * [3, 3, C, K] (K % 4 == 0) for input channels [c0, c1). tmp: wino42FilterGradFinishBytes(K).
- * The partials' rows of one phase channel are first summed whole into tmp (the rows outside
- * phaseRange, which the parts leave unwritten, as zeros) (each of the parts x 25
+ * The partials' rows of one phase channel are first summed whole into tmp (each of the parts x 25
  * rows read front to back): gathering four floats from each of them per output group instead left
- * the finish waiting on memory (resnet8's 32 -> 64 conv: 1.1 of its 2.9 ms).
+ * the finish waiting on memory (resnet8's 32 -> 64 conv: 1.1 of its 2.9 ms). Rows outside
+ * phaseRange, which the parts leave unwritten, are zeros here (the parts used to zero-fill them).
  */
 export function wino42FilterGradFinish(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;

@@ -133,7 +133,8 @@ export function wino42BackpropInput(
  * added into dx[r0 + 2i + a, q0 + 2j + b, c] for channel phaseSlot(a, b) * C + c, inside dx only.
  * A phase with a = 1 has m's row 4 zero (its U is zero there: no GEMM writes it, or it sums zero
  * products), so its dX row 4 (= m's row 4 through B's last row) is zero and is not added; b = 1
- * likewise column 4 (phaseTransformT). Zeros added to dx changed nothing but a zero's sign.
+ * likewise column 4 (phaseTransformT). Adding those zeros could only flip the sign of a zero in dx
+ * (resnet8's shapes: the same bits as before).
  */
 function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n: i32, H: i32, W: i32, r0: i32, q0: i32): void {
   const t2 = tmp + 400;

@@ -287,7 +287,7 @@ export function wino42Forward(
  * no row 4 (its U is zero there) and one with b = 1 no column 4, and those are the only ones that
  * read the window's row 9 (column 9), since B^T's last column is zero above its last row. So a
  * tile whose window ends one row (or column) past x reads in place too: with resnet8's padding 1,
- * the bottom and right tiles (7 of 16 tiles at 16x16 outputs, 1 of 4 at 8x8).
+ * 9 of 16 tiles at 16x16 outputs read in place (4 before), 1 of 4 at 8x8 (none before).
  */
 // @ts-ignore: decorator
 @inline export function transformTile(x: usize, n: i32, H: i32, W: i32, Cz: usize, r0: i32, q0: i32, patch: usize, tmp: usize, vt: usize, vXi: usize): void {
