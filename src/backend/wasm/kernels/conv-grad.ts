@@ -205,7 +205,8 @@ const DW_PARTS = 8;
 const WINO_DW_PARTIALS_BYTES = 2 << 20;
 
 /**
- * Image blocks of a Winograd filter gradient: fixed (not per thread: reproducible sums), each deep
+ * Image blocks of a Winograd filter gradient: fixed (not per thread: reproducible sums), at most
+ * DW_PARTS and as many as WINO_DW_PARTIALS_BYTES holds of `partBytes` partials (but 2), each deep
  * enough to fill a tile chunk, since every part zeroes, accumulates and later sums a whole dU;
  * an even count of equal parts, so two or four threads share them evenly (conv3 of the seed CNN:
  * 48 + 16 images before, 32 + 32 now).
