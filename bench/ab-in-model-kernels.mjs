@@ -5,9 +5,13 @@
 // with the ratio, then their sums and the least whole prediction. Kernels see their inputs as the
 // model leaves them (cold caches, recycled blocks), unlike isolated calls on repeated inputs.
 //
-//   BASE=/path/to/main [BR=this checkout] [THREADS=1] node bench/ab-in-model-kernels.mjs resnet8 [STEPS=8]
+// TRAIN=1 times training steps instead (batch 64, the model's own optimizer, the same seeded
+// batch on both sides), with a filter gradient's filter shape in its key (a 3x3 and a 1x1 conv
+// of the same input and dy then show apart).
+//
+//   BASE=/path/to/main [BR=this checkout] [THREADS=1] [TRAIN=1] node bench/ab-in-model-kernels.mjs resnet8 [STEPS=8]
 const model = process.argv[2] ?? 'resnet8', steps = Number(process.argv[3] ?? 8);
-const threads = Number(process.env.THREADS ?? 1);
+const threads = Number(process.env.THREADS ?? 1), train = process.env.TRAIN === '1';
 const base = process.env.BASE ?? (() => { throw new Error('set BASE: the other checkout'); })();
 const br = process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 async function side(root, name) {
@@ -21,13 +25,17 @@ async function side(root, name) {
   const m = BENCH_MODELS[model];
   const { program } = benchProgram(m, m.kerasApi, 1);
   const [h, w, c] = m.sampleShape;
-  const x = tensor(Float32Array.from({ length: 256 * h * w * c }, (_, i) => ((i * 2654435761) >>> 0) / 2 ** 32), [256, h, w, c]);
+  const n = train ? 64 : 256;
+  const x = tensor(Float32Array.from({ length: n * h * w * c }, (_, i) => ((i * 2654435761) >>> 0) / 2 ** 32), [n, h, w, c]);
+  const labels = Float32Array.from({ length: n * 10 }, (_, i) => (i % 10 === (Math.floor(i / 10) * 7) % 10 ? 1 : 0));
+  const prepared = train ? program.prepare(x, tensor(labels, [n, 10])) : null;
   const best = new Map(), seen = new Map();
   const table = engine.backend.kernels;
   for (const [id, fn] of Object.entries(table)) {
     table[id] = (inputs, attrs) => {
       const shapes = Object.values(inputs).filter((v) => v !== undefined && !Array.isArray(v)).map((t) => t.shape.join('x'));
-      const k = `${id}(${shapes.join(' ')}${attrs?.strides ? ` s${attrs.strides[0]}` : ''})`;
+      const filter = attrs?.filterShape ? ` f${attrs.filterShape.join('x')}` : '';
+      const k = `${id}(${shapes.join(' ')}${filter}${attrs?.strides ? ` s${attrs.strides[0]}` : ''})`;
       const c0 = process.cpuUsage();
       const out = fn(inputs, attrs);
       const u = process.cpuUsage(c0);
@@ -41,7 +49,8 @@ async function side(root, name) {
   const step = () => {
     engine.setBackend(name); seen.clear();
     const c0 = process.cpuUsage();
-    withScope(() => program.predict(x, 256).dataSync());
+    if (prepared !== null) program.trainStep(...prepared);
+    else withScope(() => program.predict(x, 256).dataSync());
     const u = process.cpuUsage(c0);
     total = Math.min(total, (u.user + u.system) / 1000);
   };
@@ -57,4 +66,4 @@ for (const k of new Set([...A.best.keys(), ...B.best.keys()])) {
   sa += a; sb += b;
   if (a > 0.3 || b > 0.3) console.log(k.padEnd(72), a.toFixed(2).padStart(7), b.toFixed(2).padStart(7), `${(a / b).toFixed(2)}x`);
 }
-console.log('sum of kernel bests'.padEnd(72), sa.toFixed(2).padStart(7), sb.toFixed(2).padStart(7), `| prediction, least: ${A.total().toFixed(2)} ${B.total().toFixed(2)}`);
+console.log('sum of kernel bests'.padEnd(72), sa.toFixed(2).padStart(7), sb.toFixed(2).padStart(7), `| ${train ? 'training step' : 'prediction'}, least: ${A.total().toFixed(2)} ${B.total().toFixed(2)}`);

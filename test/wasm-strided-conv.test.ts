@@ -35,6 +35,9 @@ describe('wasm strided convolutions', () => {
     { N: 8, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 8, H: 32, W: 32, C: 16, K: 32, k: 1, pad: [0, 0, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     { N: 8, H: 16, W: 16, C: 32, K: 64, k: 1, pad: [0, 0, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    // 24 images: the filter gradient's dU partials (800 KB each) capped at 2 MB, so 2 parts of 12
+    // images (two tile chunks each, the second added to the first).
+    { N: 24, H: 16, W: 16, C: 32, K: 64, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     // The strided 1x1 kernel: odd, non-square sizes (gathered blocks of 96 pixels cross rows and
     // images), K % 8 != 0, C = 4, bottom/right padding left unread; padding the last output row or
     // column would read, and C % 4 != 0, go to the implicit GEMM.

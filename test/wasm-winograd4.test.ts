@@ -90,6 +90,7 @@ describe('wasm Winograd F(4x4, 3x3) filter gradient', () => {
     { N: 7, H: 9, W: 7, C: 12, K: 12, pad: SAME }, // K % 8 == 4: a padded panel
     { N: 2, H: 16, W: 13, C: 20, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
     { N: 10, H: 28, W: 28, C: 4, K: 8, pad: SAME }, // 49 tiles per image: 6 parts of 2 images, the last one empty
+    { N: 24, H: 8, W: 8, C: 64, K: 128, pad: SAME }, // dU partials of 1.2 MB, capped at 2 MB: 2 parts of 12 images (48 tiles: two chunks)
     { N: 2, H: 5, W: 6, C: 8, K: 8, pad: [2, 2, 2, 2] }, // padding 2, read in place: windows with two zero rows and columns
     { N: 2, H: 4, W: 3, C: 4, K: 8, pad: [3, 1, 1, 3] }, // windows wider than the image on both sides
   ];

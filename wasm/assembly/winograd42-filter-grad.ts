@@ -38,10 +38,9 @@ export function wino42BackpropFilterPart(
   const vXi = (<usize>chunk * Cp) << 2, gXi = (<usize>chunk * Kp) << 2, uXi = (Cp * Kp) << 2;
   const yRow = (<usize>OW * Kz) << 2;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
-  // The first chunk's GEMMs write dU, the others add to it; only the channels the GEMMs skip
-  // (phaseRange) are zeroed, or all of dU for a part without images.
+  // The first chunk's GEMMs write dU, the others add to it; the rows they skip (phaseRange) are
+  // never read (wino42FilterGradFinish takes them as zeros). A part without images writes zeros.
   if (t0 >= t1) memory.fill(dU, 0, 25 * uXi);
-  else zeroSkippedRows(dU, uXi, Cz, Kp);
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
     if (Kp != Kz) memory.fill(G, 0, 25 * gXi);
@@ -71,17 +70,6 @@ export function wino42BackpropFilterPart(
   }
 }
 
-/** Zeros the rows of each dU_xi [4C][Kp] outside its phaseRange (the GEMMs never write them). */
-function zeroSkippedRows(dU: usize, uXi: usize, Cz: usize, Kp: usize): void {
-  const rowB = Kp << 2;
-  for (let xi = 0; xi < 25; xi++) {
-    const range = phaseRange(xi), ux = dU + <usize>xi * uXi;
-    const lo = <usize>(range & 255) * Cz, hi = <usize>(range >> 8) * Cz;
-    if (lo > 0) memory.fill(ux, 0, lo * rowB);
-    if (hi < 4 * Cz) memory.fill(ux + hi * rowB, 0, (4 * Cz - hi) * rowB);
-  }
-}
-
 /** 1-D G^T on five vectors -> two: G^T = [1/2 -1/2 -1/6 1/6 0; 0 -1/2 1/6 1/3 1]. */
 // @ts-ignore: decorator
 @inline function gt2v(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, dst: usize, stride: usize): void {
@@ -102,7 +90,8 @@ export function wino42FilterGradFinishBytes(K: i32): i32 {
  * [3, 3, C, K] (K % 4 == 0) for input channels [c0, c1). tmp: wino42FilterGradFinishBytes(K).
  * The partials' rows of one phase channel are first summed whole into tmp (each of the parts x 25
  * rows read front to back): gathering four floats from each of them per output group instead left
- * the finish waiting on memory (resnet8's 32 -> 64 conv: 1.1 of its 2.9 ms).
+ * the finish waiting on memory (resnet8's 32 -> 64 conv: 1.1 of its 2.9 ms). Rows outside
+ * phaseRange, which the parts leave unwritten, are zeros here (the parts used to zero-fill them).
  */
 export function wino42FilterGradFinish(dUs: usize, parts: i32, partStride: usize, C: i32, K: i32, dw: usize, tmp: usize, c0: i32, c1: i32): void {
   const Kp = (K + 7) & ~7;
@@ -113,10 +102,16 @@ export function wino42FilterGradFinish(dUs: usize, parts: i32, partStride: usize
   for (let c = c0; c < c1; c++) {
     for (let a = 0; a < 2; a++) {
       for (let b = 0; b < 2; b++) {
-        const cp = phaseSlot(a, b) * C + c;
+        const slot = phaseSlot(a, b), cp = slot * C + c;
         const row = (<usize>(cp * Kp)) << 2;
         for (let xi: usize = 0; xi < 25; xi++) {
           const src = dUs + xi * uXi + row, dst = rows + ((xi * <usize>Kp) << 2);
+          // A row no GEMM writes (outside phaseRange): U_xi is zero there, so is its gradient's share.
+          const range = phaseRange(<i32>xi);
+          if (slot < (range & 255) || slot >= (range >> 8)) {
+            memory.fill(dst, 0, <usize>K << 2);
+            continue;
+          }
           for (let k: usize = 0; k < <usize>K; k += 4) {
             let s = v128.load(src + (k << 2));
             for (let p = 1; p < parts; p++) s = f32x4.add(s, v128.load(src + <usize>p * partStride + (k << 2)));

@@ -17,17 +17,21 @@ import { phaseRange, phaseSlot } from './winograd42';
   v128.store(q + 4 * qs, y3);
 }
 
-/** 1-D x = B v (B = (B^T)^T) on five vectors at p (stride ps), written at q (stride qs). */
+/**
+ * 1-D x = B v (B = (B^T)^T) on five vectors at p (stride ps), written at q (stride qs); with
+ * `zero4` v4 is taken as zero (not loaded) and x4 = v4 not stored.
+ */
 // @ts-ignore: decorator
-@inline function b5(p: usize, ps: usize, q: usize, qs: usize): void {
-  const v0 = v128.load(p), v1 = v128.load(p + ps), v2 = v128.load(p + 2 * ps), v3 = v128.load(p + 3 * ps), v4 = v128.load(p + 4 * ps);
+@inline function b5(p: usize, ps: usize, q: usize, qs: usize, zero4: bool = false): void {
+  const v0 = v128.load(p), v1 = v128.load(p + ps), v2 = v128.load(p + 2 * ps), v3 = v128.load(p + 3 * ps);
+  const v4 = zero4 ? f32x4.splat(0) : v128.load(p + 4 * ps);
   const two = f32x4.splat(2);
   v128.store(q, f32x4.mul(two, v0));
   // x1 = 2 (v2 + v4 - v1) - (v0 + v3); x2 = -(2 v0 + v1 + 3 v2 + v4); x3 = v0 + v1 + v2 + v3 - 2 v4
   v128.store(q + qs, f32x4.sub(f32x4.mul(two, f32x4.sub(f32x4.add(v2, v4), v1)), f32x4.add(v0, v3)));
   v128.store(q + 2 * qs, f32x4.neg(fma(two, v0, fma(f32x4.splat(3), v2, f32x4.add(v1, v4)))));
   v128.store(q + 3 * qs, fma(f32x4.splat(-2), v4, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3))));
-  v128.store(q + 4 * qs, v4);
+  if (!zero4) v128.store(q + 4 * qs, v4);
 }
 
 /**
@@ -77,8 +81,7 @@ export function wino42BackpropInput(
   const tmp = rowt + 64; // 2 x 25 v128
   const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
   const img = <usize>(H * W) * Cz;
-  if (acc != 0) memory.copy(f(dx, <usize>n0 * img), f(acc, <usize>n0 * img), (<usize>(n1 - n0) * img) << 2);
-  else memory.fill(f(dx, <usize>n0 * img), 0, (<usize>(n1 - n0) * img) << 2);
+  let ready = n0; // images of dx below this one are initialized (zeros, or acc)
   // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
   // columns of M stay zero, so they are zeroed once here.
   const skip = (C & 7) == 0;
@@ -111,6 +114,12 @@ export function wino42BackpropInput(
         }
       }
     }
+    // Each image of dx is initialized just before its first tile is added: in cache for the
+    // scatter-adds (a whole 4 MB copy up front was out of L2 again by the time they came).
+    for (const last = (tc + cnt - 1) / tilesPer; ready <= last; ready++) {
+      if (acc != 0) memory.copy(f(dx, <usize>ready * img), f(acc, <usize>ready * img), img << 2);
+      else memory.fill(f(dx, <usize>ready * img), 0, img << 2);
+    }
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer;
@@ -122,6 +131,10 @@ export function wino42BackpropInput(
 /**
  * dX = B m B^T per channel of one tile (m: 25 components mXi bytes apart, 4C floats each),
  * added into dx[r0 + 2i + a, q0 + 2j + b, c] for channel phaseSlot(a, b) * C + c, inside dx only.
+ * A phase with a = 1 has m's row 4 zero (its U is zero there: no GEMM writes it, or it sums zero
+ * products), so its dX row 4 (= m's row 4 through B's last row) is zero and is not added; b = 1
+ * likewise column 4 (phaseTransformT). Adding those zeros could only flip the sign of a zero in dx
+ * (resnet8's shapes: the same bits as before).
  */
 function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n: i32, H: i32, W: i32, r0: i32, q0: i32): void {
   const t2 = tmp + 400;
@@ -133,15 +146,16 @@ function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n:
       const i0 = max(0, (1 - r0 - a) >> 1), i1 = min(5, (H - r0 - a + 1) >> 1);
       const j0 = max(0, (1 - q0 - b) >> 1), j1 = min(5, (W - q0 - b + 1) >> 1);
       const phase = (<usize>phaseSlot(a, b) * Cz) << 2;
+      const ie = a == 1 ? min(i1, 4) : i1, je = b == 1 ? min(j1, 4) : j1;
       for (let c: usize = 0; c < Cz; c += 4) {
         const q = mt + phase + (c << 2);
-        // columns: tmp[i][j] = (B m)[i] over rows i of column j
-        for (let j: usize = 0; j < 5; j++) b5(q + j * mXi, 5 * mXi, tmp + (j << 4), 80);
-        // rows: t2[i][j] = (B tmp[i])[j]
-        for (let i: usize = 0; i < 5; i++) b5(tmp + i * 80, 16, t2 + i * 80, 16);
-        for (let i = i0; i < i1; i++) {
+        if (a == 0 && b == 0) phaseTransformT(q, mXi, tmp, t2, false, false);
+        else if (a == 0) phaseTransformT(q, mXi, tmp, t2, false, true);
+        else if (b == 0) phaseTransformT(q, mXi, tmp, t2, true, false);
+        else phaseTransformT(q, mXi, tmp, t2, true, true);
+        for (let i = i0; i < ie; i++) {
           const row = xb + <usize>(r0 + 2 * i + a) * xRow + (c << 2);
-          for (let j = j0; j < j1; j++) {
+          for (let j = j0; j < je; j++) {
             const o = row + <usize>(q0 + 2 * j + b) * px;
             v128.store(o, f32x4.add(v128.load(o), v128.load(t2 + <usize>i * 80 + (<usize>j << 4))));
           }
@@ -149,4 +163,18 @@ function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n:
       }
     }
   }
+}
+
+/**
+ * t2 = B m B^T of four channels of one phase (m: 5x5 at q, components mXi bytes apart); `row4Zero`
+ * (a = 1) takes m's row 4 as zero and leaves t2's row 4 unwritten, `col4Zero` (b = 1) column 4
+ * likewise. Constant flags: four inlined copies.
+ */
+// @ts-ignore: decorator
+@inline function phaseTransformT(q: usize, mXi: usize, tmp: usize, t2: usize, row4Zero: bool, col4Zero: bool): void {
+  // columns: tmp[i][j] = (B m)[i] over rows i of column j (column 4 of a b = 1 phase: zeros, not needed)
+  const cols: usize = col4Zero ? 4 : 5, rows: usize = row4Zero ? 4 : 5;
+  for (let j: usize = 0; j < cols; j++) b5(q + j * mXi, 5 * mXi, tmp + (j << 4), 80, row4Zero);
+  // rows: t2[i][j] = (B tmp[i])[j]
+  for (let i: usize = 0; i < rows; i++) b5(tmp + i * 80, 16, t2 + i * 80, 16, col4Zero);
 }

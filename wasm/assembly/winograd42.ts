@@ -183,17 +183,20 @@ function transposedFilter4x4(g: usize, s: usize, C: i32, K: i32, U: usize, uXi: 
   }
 }
 
-/** 1-D input transform o = B^T d on five vectors at p (stride ps), written at q (stride qs). */
+/**
+ * 1-D input transform o = B^T d on five vectors at p (stride ps), written at q (stride qs); with
+ * `four` only o0..o3, which do not read d4 (B^T's last column is zero above its last row).
+ */
 // @ts-ignore: decorator
-@inline function bt5(p: usize, ps: usize, q: usize, qs: usize): void {
-  const d0 = v128.load(p), d1 = v128.load(p + ps), d2 = v128.load(p + 2 * ps), d3 = v128.load(p + 3 * ps), d4 = v128.load(p + 4 * ps);
+@inline function bt5(p: usize, ps: usize, q: usize, qs: usize, four: bool = false): void {
+  const d0 = v128.load(p), d1 = v128.load(p + ps), d2 = v128.load(p + 2 * ps), d3 = v128.load(p + 3 * ps);
   const two = f32x4.splat(2);
   const o3 = f32x4.sub(d3, d1), e = f32x4.sub(d3, d2);
   v128.store(q, fma(two, f32x4.sub(d0, d2), o3));
   v128.store(q + qs, fms(two, d1, e));
   v128.store(q + 2 * qs, fma(two, f32x4.sub(d1, d2), e));
   v128.store(q + 3 * qs, o3);
-  v128.store(q + 4 * qs, fma(two, f32x4.sub(d1, d3), f32x4.sub(d4, d2)));
+  if (!four) v128.store(q + 4 * qs, fma(two, f32x4.sub(d1, d3), f32x4.sub(v128.load(p + 4 * ps), d2)));
 }
 
 /**
@@ -279,12 +282,17 @@ export function wino42Forward(
 /**
  * V of one tile (25 x 4C floats, components vXi bytes apart) = B^T X B per channel, X the 5x5
  * space-to-depth tile of the 10x10 input window at x[r0, q0]: read in place, with strides of two
- * rows and two pixels, when the window lies inside x, else from its copy in patch.
+ * rows and two pixels, when the window's first 9 rows and columns lie inside x, else from its copy
+ * in patch. Only the components some GEMM reads (phaseRange) are written: a phase with a = 1 has
+ * no row 4 (its U is zero there) and one with b = 1 no column 4, and those are the only ones that
+ * read the window's row 9 (column 9), since B^T's last column is zero above its last row. So a
+ * tile whose window ends one row (or column) past x reads in place too: with resnet8's padding 1,
+ * 9 of 16 tiles at 16x16 outputs read in place (4 before), 1 of 4 at 8x8 (none before).
  */
 // @ts-ignore: decorator
 @inline export function transformTile(x: usize, n: i32, H: i32, W: i32, Cz: usize, r0: i32, q0: i32, patch: usize, tmp: usize, vt: usize, vXi: usize): void {
   let src = patch, row: usize = (10 * Cz) << 2;
-  if (r0 >= 0 && r0 + 10 <= H && q0 >= 0 && q0 + 10 <= W) {
+  if (r0 >= 0 && r0 + 9 <= H && q0 >= 0 && q0 + 9 <= W) {
     src = f(x, <usize>((n * H + r0) * W + q0) * Cz);
     row = (<usize>W * Cz) << 2;
   } else {
@@ -296,15 +304,28 @@ export function wino42Forward(
       const ph = src + a * row + ((b * Cz) << 2);
       const o0 = vt + ((<usize>phaseSlot(<i32>a, <i32>b) * Cz) << 2);
       for (let c: usize = 0; c < Cz; c += 4) {
-        const p = ph + (c << 2);
-        // columns: tmp[k][j] = (B^T X)[k][j]
-        for (let j: usize = 0; j < 5; j++) bt5(p + j * cs, rs, tmp + (j << 4), 80);
-        // rows: V[k * 5 + l] = (tmp[k] B)[l]
-        const o = o0 + (c << 2);
-        for (let k: usize = 0; k < 5; k++) bt5(tmp + k * 80, 16, o + k * 5 * vXi, vXi);
+        const p = ph + (c << 2), o = o0 + (c << 2);
+        if (a == 0 && b == 0) phaseTransform(p, rs, cs, tmp, o, vXi, false, false);
+        else if (a == 0) phaseTransform(p, rs, cs, tmp, o, vXi, false, true);
+        else if (b == 0) phaseTransform(p, rs, cs, tmp, o, vXi, true, false);
+        else phaseTransform(p, rs, cs, tmp, o, vXi, true, true);
       }
     }
   }
+}
+
+/**
+ * V = B^T X B of four channels of one phase (X: 5x5 at p, rows rs and columns cs bytes apart) into
+ * the components at o (vXi bytes apart); `noRow4` (a = 1) skips row 4 of V and the row of X it
+ * alone reads, `noCol4` (b = 1) column 4 likewise. Constant flags: four inlined copies.
+ */
+// @ts-ignore: decorator
+@inline function phaseTransform(p: usize, rs: usize, cs: usize, tmp: usize, o: usize, vXi: usize, noRow4: bool, noCol4: bool): void {
+  // columns: tmp[k][j] = (B^T X)[k][j]
+  const cols: usize = noCol4 ? 4 : 5, rows: usize = noRow4 ? 4 : 5;
+  for (let j: usize = 0; j < cols; j++) bt5(p + j * cs, rs, tmp + (j << 4), 80, noRow4);
+  // rows: V[k * 5 + l] = (tmp[k] B)[l]
+  for (let k: usize = 0; k < rows; k++) bt5(tmp + k * 80, 16, o + k * 5 * vXi, vXi, noCol4);
 }
 
 /** Y = A^T m A for one tile (m: 25 components mXi bytes apart, K floats each), + bias, relu, clipped to OH x OW. */

@@ -194,13 +194,26 @@ export function makeConv2DBackpropInput(ctx: WasmContext): KernelFn<'Conv2DBackp
 const DW_PARTS = 8;
 
 /**
- * Image blocks of a Winograd filter gradient: fixed (not per thread: reproducible sums), each deep
+ * Bytes a Winograd filter gradient's dU partials may take together (but at least two parts): a
+ * partial is 36 C K floats (F(4x4, 3x3); the phase Winograd's 100 C K), 4-11 times the filter,
+ * and a training step finds them out of cache, so writing and summing them cost more than more
+ * parts save. At batch 64: resnet8's 3x3/2 32->64 conv (800 KB per partial) runs 2 parts instead
+ * of 6 (4.9 MB), its 8x8 64->64 (590 KB) 4 instead of 6, cifar-vgg's c5 (1.2 MB) 2 instead of 6
+ * and c4 (590 KB) 4 instead of 8; partials up to 300 KB (resnet8's other convs, cifar-vgg's c2 and
+ * c3, the seed CNN's conv2) keep 8 parts, and the seed CNN's conv3 its 2.
+ */
+const WINO_DW_PARTIALS_BYTES = 2 << 20;
+
+/**
+ * Image blocks of a Winograd filter gradient: fixed (not per thread: reproducible sums), at most
+ * DW_PARTS and as many as WINO_DW_PARTIALS_BYTES holds of `partBytes` partials (but 2), each deep
  * enough to fill a tile chunk, since every part zeroes, accumulates and later sums a whole dU;
  * an even count of equal parts, so two or four threads share them evenly (conv3 of the seed CNN:
  * 48 + 16 images before, 32 + 32 now).
  */
-function winoFilterGradParts(N: number, tilesPerImage: number): { parts: number; perPart: number } {
-  const deep = Math.max(Math.ceil(N / Math.min(DW_PARTS, N)), Math.ceil(WINO_CHUNK / tilesPerImage));
+function winoFilterGradParts(N: number, tilesPerImage: number, partBytes: number): { parts: number; perPart: number } {
+  const most = Math.max(2, Math.min(DW_PARTS, Math.floor(WINO_DW_PARTIALS_BYTES / partBytes)));
+  const deep = Math.max(Math.ceil(N / Math.min(most, N)), Math.ceil(WINO_CHUNK / tilesPerImage));
   const fewest = Math.ceil(N / deep);
   const parts = Math.min(N, fewest > 1 ? fewest + (fewest % 2) : 1);
   return { parts, perPart: Math.ceil(N / parts) };
@@ -213,8 +226,8 @@ function winoFilterGradParts(N: number, tilesPerImage: number): { parts: number;
  */
 function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, dy: number, dw: number): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
-  const { parts, perPart } = winoFilterGradParts(N, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
   const partBytes = ctx.size('wino42FilterGradPartBytes', { C, K });
+  const { parts, perPart } = winoFilterGradParts(N, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4), partBytes);
   const dUs = temps.alloc(parts * partBytes);
   ctx.workspace(ctx.size('wino42FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
   const args = {
@@ -236,8 +249,8 @@ function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeom
 function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x: number, pad: readonly number[], dy: number, dw: number, size: 3 | 5): void {
   const C = geo.inC, K = geo.outC, N = geo.batch;
   const tiles = size === 3 ? winoTiles(geo) : Math.ceil(geo.outH / 2) * Math.ceil(geo.outW / 2);
-  const { parts, perPart } = winoFilterGradParts(N, tiles);
   const partBytes = ctx.size('wino4FilterGradPartBytes', { C, K });
+  const { parts, perPart } = winoFilterGradParts(N, tiles, partBytes);
   const dUs = temps.alloc(parts * partBytes);
   const workspace = size === 3 ? 'wino4FilterGradWorkspaceBytes' : 'wino25FilterGradWorkspaceBytes';
   ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
