@@ -54,11 +54,19 @@ export class Storage {
   /** The reference count, apart from the storage so a collector callback can drop a reference without reaching the data. */
   readonly #count = new StorageCount();
 
+  /**
+   * `source`: the storage a borrowed handle (`Backend.subview`, a contiguous slice) lies in. It
+   * holds one reference to it, given back with its own last reference, so the source's block
+   * outlives every view of it whichever is released first.
+   */
   constructor(
     readonly backend: Backend,
     readonly handle: DataHandle,
     readonly bytes: number,
-  ) {}
+    readonly source: Storage | null = null,
+  ) {
+    if (source !== null) this.#count.source = source.retain().counted();
+  }
 
   retain(): this {
     this.#count.refs++;
@@ -70,6 +78,11 @@ export class Storage {
     if (--c.refs > 0 || c.freed) return;
     c.freed = true;
     this.backend.free(this.handle);
+    if (this.source !== null) {
+      // The collector's path (StorageCount.drop) must not give the same reference back again.
+      c.source = null;
+      this.source.release();
+    }
   }
 
   /**
@@ -88,11 +101,14 @@ class StorageCount {
   refs = 0;
   freed = false;
   reclaim: (() => void) | null = null;
+  /** The count of the storage a view's handle lies in (see `Storage`'s `source`). */
+  source: StorageCount | null = null;
 
   drop(): void {
     if (--this.refs > 0 || this.freed) return;
     this.freed = true;
     this.reclaim?.();
+    this.source?.drop();
   }
 }
 
