@@ -166,6 +166,8 @@ export class Tensor implements TensorInfo {
   readonly size: number;
   /** Set on leaves whose gradient the user (or an optimizer) wants. */
   requiresGrad = false;
+  /** @internal Set by `backward()` on a result whose graph it freed: a second pass through it throws (autograd/backward.ts). */
+  graphFreed = false;
   #grad: Tensor | null = null;
   /** Whether `#grad` was read or given through the public `grad` (then only the collector may free it). */
   #gradShared = false;
