@@ -21,7 +21,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const y = engine.makeView(x, resolved);
   // A view of a feature map that can be handed back (plan/deferred-chain.ts) can be too, or its
   // reference would keep the map's storage (the `view(-1, 320)` before a classifier head).
-  if (x.handsBack) y.recomputable(viewAgain(x, resolved), null);
+  if (x.handsBack) y.recomputable(viewAgain(x, resolved), null, x);
   return record('reshape', y, [x], (dy) => [engine.makeView(dy, x.shape)]);
 }
 

@@ -405,13 +405,20 @@ export class Tensor implements TensorInfo {
   /** Whether the values were read out (dataSync and everything built on it). */
   #valuesRead = false;
 
+  /** The handed-back map this tensor is a view of (a reshape), handed back with it. */
+  #viewOf: Tensor | null = null;
+
   /**
    * @internal Lets `handBack` give the value back, to be computed again by `deferred` if read;
-   * `source` is the tensor the value came from, released with it.
+   * `source` is the tensor the value came from, released with it. `viewOf`: the map this tensor
+   * views (a reshape of a chain's output), handed back with it: the consumer that hands the view
+   * back consumed the map through it (the slide's `x = x.view(-1, 320)` before a Linear, where
+   * `x`, the pooled map, was otherwise left to the collector: 320 KB per LeNet-5 batch of 256).
    */
-  recomputable(deferred: Deferred, source: Tensor | null): void {
+  recomputable(deferred: Deferred, source: Tensor | null, viewOf: Tensor | null = null): void {
     this.#recompute = deferred;
     this.#valueSource = source;
+    this.#viewOf = viewOf;
   }
 
   /** @internal Whether `handBack` may give this tensor's value back (it can compute it again). */
@@ -438,6 +445,7 @@ export class Tensor implements TensorInfo {
     this.#layoutDims = null;
     this.#logitsOrigin = null;
     this.#deferred = this.#recompute;
+    this.#viewOf?.handBack();
   }
 
   /** Computes a deferred value now. */
