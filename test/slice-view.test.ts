@@ -14,6 +14,8 @@ import { registerWasmBackend } from '../src/node/wasm/register.js';
 import '../src/node/install-collector.js';
 import { gradients } from '../src/autograd/backward.js';
 import { mul } from '../src/ops/binary.js';
+import { conv2d } from '../src/ops/conv2d.js';
+import { matmul } from '../src/ops/matmul.js';
 import { tensor } from '../src/ops/create.js';
 import { sum } from '../src/ops/reduce.js';
 import { slice } from '../src/ops/shape-ops.js';
@@ -71,6 +73,19 @@ for (const backend of ['ref', 'wasm-view-1t', 'wasm-view-2t']) {
       const z = slice(y, [1, 1, 0], [1, 1, 3]);
       assert.deepEqual(values(z), [15, 16, 17]);
       assert.deepEqual(values(mul(z, z)), [225, 256, 289]);
+    });
+
+    it('feed kernels at offsets that are not 16-byte aligned, as a copy would', () => {
+      setBackend(backend);
+      // 5x5x3 = 75 floats per image: image 1 starts 300 bytes into the block.
+      const x = tensor(Float32Array.from({ length: 4 * 75 }, (_, i) => Math.sin(i)), [4, 5, 5, 3]);
+      const w = tensor(Float32Array.from({ length: 3 * 3 * 3 * 8 }, (_, i) => Math.cos(i)), [3, 3, 3, 8]);
+      const view = slice(x, [1, 0, 0, 0], [3, 5, 5, 3]);
+      const copy = tensor(view.dataSync(), view.shape);
+      assert.deepEqual(values(conv2d(view, w, { padding: 'same' })), values(conv2d(copy, w, { padding: 'same' })));
+      const rows = slice(tensor(Float32Array.from({ length: 7 * 9 }, (_, i) => i % 5), [7, 9]), [3, 0], [4, 9]);
+      const m = tensor(Float32Array.from({ length: 9 * 6 }, (_, i) => i % 7), [9, 6]);
+      assert.deepEqual(values(matmul(rows, m)), values(matmul(tensor(rows.dataSync(), rows.shape), m)));
     });
 
     it('copies what is not one range of the storage (a middle axis, a permuted layout)', () => {
