@@ -10,15 +10,14 @@ import { noGrad } from './grad-mode.js';
 import { sharesStoredOrder } from '../ops/unary.js';
 
 /**
- * Results whose graph a `backward()` freed. Freeing drops their gradient rules (and the tensors
- * those rules saved) so memory does not grow per step; remembering which tensors lost them lets
- * a second pass through the same graph fail loudly, as PyTorch's does, instead of silently
- * computing no gradient. Weak, so a freed tensor is still collected as usual.
+ * Results whose graph a `backward()` freed carry `graphFreed` (tensor.ts). Freeing drops their
+ * gradient rules (and the tensors those rules saved) so memory does not grow per step; the flag
+ * lets a second pass through the same graph fail loudly, as PyTorch's does, instead of silently
+ * computing no gradient. (A WeakSet of them before: an ephemeron per result per step, about 30 per
+ * seed-CNN step, each visited by every scavenge while its tensor lived.)
  */
-const freedResults = new WeakSet<Tensor>();
-
 function assertNotFreed(t: Tensor, where: string): void {
-  if (!freedResults.has(t)) return;
+  if (!t.graphFreed) return;
   throw new Error(
     `${where}: Trying to backward through the graph a second time (or through a result of a graph that an earlier backward() ` +
       'freed). The graph is freed when backward() returns; call backward({ retainGraph: true }) the first time if you need to backward through it again',
@@ -93,13 +92,18 @@ function addGradients(a: Tensor, b: Tensor): Tensor {
  * gets null). `dy` defaults to ones, so `y` is usually a scalar loss.
  */
 export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): (Tensor | null)[] {
+  return gradientsAlong(y, xs, dy, null);
+}
+
+/** `gradients`, walking `order` (y's topological order, when the caller has it) instead of finding it again. */
+function gradientsAlong(y: Tensor, xs: readonly Tensor[], dy: Tensor | undefined, walked: Tensor[] | null): (Tensor | null)[] {
   // Read first, outside noGrad: an x whose value is still deferred (tensor.ts) is computed, in its
   // own recording mode, before the walk, so the walk sees the graph through it.
   const asked = xs.map((x) => x.needsGrad);
   return noGrad(() => {
     const grads = new Map<Tensor, Tensor>();
     grads.set(y, dy ?? onesLike(y));
-    const order = topologicalOrder(y, 'gradients');
+    const order = walked ?? topologicalOrder(y, 'gradients');
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const node = t.gradNode;
@@ -141,7 +145,8 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
   const order = topologicalOrder(y, 'backward');
   const leaves = order.filter((t) => t.requiresGrad && t.gradNode === null);
   withScope(() => {
-    const grads = gradients(y, leaves, dy ?? undefined);
+    // The leaves are read and computed already, so the walk above is the one gradients() would make.
+    const grads = gradientsAlong(y, leaves, dy ?? undefined, order);
     const given = new Set<Tensor>();
     return noGrad(() =>
       leaves.map((leaf, i) => {
@@ -165,7 +170,7 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
     for (const o of t.gradNode.owned ?? []) o.release();
     releaseInternalConstants(t.gradNode.inputs);
     t.gradNode = null;
-    freedResults.add(t);
+    t.graphFreed = true;
     if (t.internal) t.release();
     else t.handBack();
   }

@@ -32,6 +32,13 @@ export interface Backend {
    * to users must copy it.
    */
   read(handle: DataHandle, dtype: DType, size: number): DataArray;
+  /**
+   * Optional: a handle to the `size` elements of `handle`'s storage that start at element
+   * `offset`, sharing it (no copy): a contiguous slice (ops/slice-view.ts). Freeing it gives no
+   * memory back and `memory()` does not count it; the caller keeps the source storage alive while
+   * it lives (tensor.ts `Storage.source`). Without it, slices copy.
+   */
+  subview?(handle: DataHandle, offset: number, size: number): DataHandle;
   /** Releases storage; the handle is never used again. */
   free(handle: DataHandle): void;
   /**

@@ -144,6 +144,24 @@ class Engine {
   }
 
   /**
+   * A tensor of `shape` over the values of `source`'s storage that start at element `offset`,
+   * with no copy, or null when the backend cannot share a range (`Backend.subview`). The caller
+   * checked that the range is contiguous in stored order (ops/slice-view.ts). The new storage
+   * holds a reference to the source's, so the block lives as long as either tensor.
+   */
+  rangeView(source: Tensor, offset: number, shape: Shape): Tensor | null {
+    const storage = source.storage;
+    if (storage === null) throw new Error(`${source.toString()} was released`);
+    const backend = storage.backend;
+    if (backend.subview === undefined) return null;
+    const size = sizeOf(shape);
+    const view = new Storage(backend, backend.subview(storage.handle, offset, size), size * 4, storage);
+    const t = new Tensor(view, shape, source.dtype);
+    this.track(t);
+    return t;
+  }
+
+  /**
    * `source` transposed by `perm` without moving values: a tensor over the same storage whose
    * layout (tensor/layout.ts) records the order. Values move only when something reads them in
    * order (`materialize`); a permutation that undoes the storage's order gives a plain view. A

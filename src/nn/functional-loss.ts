@@ -33,9 +33,13 @@ function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
   if (target.rank !== 1 || target.shape[0] !== input.shape[0]) {
     throw new Error(`${where}: target shape ${shapeToString(target.shape)} does not match input ${shapeToString(input.shape)}; expected [${input.shape[0]}]`);
   }
-  const classes = input.shape[1];
-  const bad = Array.from(target.dataSync()).find((t) => t < 0 || t >= classes);
-  if (bad !== undefined) throw new Error(`${where}: target class ${bad} is outside 0..${classes - 1}`);
+  const classes = input.shape[1]!;
+  // An indexed loop over the copy: Array.from and find allocated an array and a closure per step.
+  const values = target.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const t = values[i]!;
+    if (t < 0 || t >= classes) throw new Error(`${where}: target class ${t} is outside 0..${classes - 1}`);
+  }
 }
 
 /** Negative log-likelihood of log-probabilities `input` [N, C] for class indices `target` [N]. */

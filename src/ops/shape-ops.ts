@@ -8,6 +8,7 @@ import { normalizeAxis, shapeToString, sizeOf } from '../tensor/shape.js';
 import type { Deferred, Tensor } from '../tensor/tensor.js';
 import { sumToShape } from './broadcast-grad.js';
 import { zerosLike } from './create.js';
+import { sliceView } from './slice-view.js';
 
 /** Same values, new shape (one dimension may be -1). Shares storage: no copy. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -20,7 +21,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const y = engine.makeView(x, resolved);
   // A view of a feature map that can be handed back (plan/deferred-chain.ts) can be too, or its
   // reference would keep the map's storage (the `view(-1, 320)` before a classifier head).
-  if (x.handsBack) y.recomputable(viewAgain(x, resolved), null);
+  if (x.handsBack) y.recomputable(viewAgain(x, resolved), null, x);
   return record('reshape', y, [x], (dy) => [engine.makeView(dy, x.shape)]);
 }
 
@@ -91,11 +92,14 @@ function isPermutation(p: readonly number[]): boolean {
   return true;
 }
 
-/** The block starting at `begin` of extent `size` (-1: to the end). */
+/**
+ * The block starting at `begin` of extent `size` (-1: to the end). A block that is one contiguous
+ * range of x's storage (a range of the leading axis) shares it, with no copy (slice-view.ts).
+ */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
   const b = x.shape.map((_, i) => begin[i] ?? 0);
   const s = x.shape.map((d, i) => (size?.[i] === undefined || size[i] === -1 ? d - b[i] : size[i]));
-  const y = engine.runKernel('Slice', { x }, { begin: b, size: s });
+  const y = sliceView(x, b, s) ?? engine.runKernel('Slice', { x }, { begin: b, size: s });
   return record('slice', y, [x], (dy) => [
     engine.runKernel('Pad', { x: dy }, { paddings: x.shape.map((d, i) => [b[i], d - b[i] - s[i]] as [number, number]), value: 0 }),
   ]);

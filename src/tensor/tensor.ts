@@ -54,11 +54,19 @@ export class Storage {
   /** The reference count, apart from the storage so a collector callback can drop a reference without reaching the data. */
   readonly #count = new StorageCount();
 
+  /**
+   * `source`: the storage a borrowed handle (`Backend.subview`, a contiguous slice) lies in. It
+   * holds one reference to it, given back with its own last reference, so the source's block
+   * outlives every view of it whichever is released first.
+   */
   constructor(
     readonly backend: Backend,
     readonly handle: DataHandle,
     readonly bytes: number,
-  ) {}
+    readonly source: Storage | null = null,
+  ) {
+    if (source !== null) this.#count.source = source.retain().counted();
+  }
 
   retain(): this {
     this.#count.refs++;
@@ -70,6 +78,11 @@ export class Storage {
     if (--c.refs > 0 || c.freed) return;
     c.freed = true;
     this.backend.free(this.handle);
+    if (this.source !== null) {
+      // The collector's path (StorageCount.drop) must not give the same reference back again.
+      c.source = null;
+      this.source.release();
+    }
   }
 
   /**
@@ -88,11 +101,14 @@ class StorageCount {
   refs = 0;
   freed = false;
   reclaim: (() => void) | null = null;
+  /** The count of the storage a view's handle lies in (see `Storage`'s `source`). */
+  source: StorageCount | null = null;
 
   drop(): void {
     if (--this.refs > 0 || this.freed) return;
     this.freed = true;
     this.reclaim?.();
+    this.source?.drop();
   }
 }
 
@@ -150,6 +166,8 @@ export class Tensor implements TensorInfo {
   readonly size: number;
   /** Set on leaves whose gradient the user (or an optimizer) wants. */
   requiresGrad = false;
+  /** @internal Set by `backward()` on a result whose graph it freed: a second pass through it throws (autograd/backward.ts). */
+  graphFreed = false;
   #grad: Tensor | null = null;
   /** Whether `#grad` was read or given through the public `grad` (then only the collector may free it). */
   #gradShared = false;
@@ -387,13 +405,20 @@ export class Tensor implements TensorInfo {
   /** Whether the values were read out (dataSync and everything built on it). */
   #valuesRead = false;
 
+  /** The handed-back map this tensor is a view of (a reshape), handed back with it. */
+  #viewOf: Tensor | null = null;
+
   /**
    * @internal Lets `handBack` give the value back, to be computed again by `deferred` if read;
-   * `source` is the tensor the value came from, released with it.
+   * `source` is the tensor the value came from, released with it. `viewOf`: the map this tensor
+   * views (a reshape of a chain's output), handed back with it: the consumer that hands the view
+   * back consumed the map through it (the slide's `x = x.view(-1, 320)` before a Linear, where
+   * `x`, the pooled map, was otherwise left to the collector: 320 KB per LeNet-5 batch of 256).
    */
-  recomputable(deferred: Deferred, source: Tensor | null): void {
+  recomputable(deferred: Deferred, source: Tensor | null, viewOf: Tensor | null = null): void {
     this.#recompute = deferred;
     this.#valueSource = source;
+    this.#viewOf = viewOf;
   }
 
   /** @internal Whether `handBack` may give this tensor's value back (it can compute it again). */
@@ -420,6 +445,7 @@ export class Tensor implements TensorInfo {
     this.#layoutDims = null;
     this.#logitsOrigin = null;
     this.#deferred = this.#recompute;
+    this.#viewOf?.handBack();
   }
 
   /** Computes a deferred value now. */

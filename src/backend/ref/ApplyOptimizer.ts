@@ -26,18 +26,23 @@ export function checkApplyOptimizer({ params, grads, slots }: KernelInputs<'Appl
     throw new Error(`${what}: expected ${k} slots [${names.join(', ')}] per param (${params.length * k}), got ${slots.length}`);
   }
   const members = params.map((param, i) => ({ param, grad: grads[i]!, slots: slots.slice(i * k, i * k + k) }));
-  members.forEach((m, i) => checkMember(m, names, params.length === 1 ? '' : `[${i}]`, what));
+  members.forEach((m, i) => checkMember(m, names, params.length === 1 ? -1 : i, what));
   return { names, members };
 }
 
-function checkMember({ param, grad, slots }: GroupMember, names: readonly string[], at: string, what: string): void {
-  const tensors: [string, TensorInfo][] = [[`param${at}`, param], [`grad${at}`, grad], ...slots.map((s, j): [string, TensorInfo] => [`slot ${names[j]}${at}`, s])];
-  for (const [name, t] of tensors) {
-    if (t.dtype !== 'float32') throw new Error(`${what}: ${name} must be float32, got ${t.dtype}`);
-    if (!shapesEqual(t.shape, param.shape)) {
-      throw new Error(`${what}: ${name} must have the param's shape ${shapeToString(param.shape)}, got ${shapeToString(t.shape)}`);
-    }
-  }
+/** `at`: the variable's index in the group, named in errors (-1: the only one, not named). */
+function checkMember({ param, grad, slots }: GroupMember, names: readonly string[], at: number, what: string): void {
+  checkLikeParam(param, param, 'param', at, what);
+  checkLikeParam(grad, param, 'grad', at, what);
+  for (let j = 0; j < slots.length; j++) checkLikeParam(slots[j]!, param, names[j]!, at, what, true);
+}
+
+/** Names are made only for an error: this runs for every variable at every step. */
+function checkLikeParam(t: TensorInfo, param: TensorInfo, role: string, at: number, what: string, slot = false): void {
+  if (t.dtype === 'float32' && shapesEqual(t.shape, param.shape)) return;
+  const name = `${slot ? 'slot ' : ''}${role}${at < 0 ? '' : `[${at}]`}`;
+  if (t.dtype !== 'float32') throw new Error(`${what}: ${name} must be float32, got ${t.dtype}`);
+  throw new Error(`${what}: ${name} must have the param's shape ${shapeToString(param.shape)}, got ${shapeToString(t.shape)}`);
 }
 
 export const applyOptimizer: KernelFn<'ApplyOptimizer'> = (inputs, u) => {

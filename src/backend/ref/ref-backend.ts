@@ -28,7 +28,7 @@ import { batchNormMovingUpdate } from './BatchNormMovingUpdate.js';
 import { batchNormTraining, batchNormTrainingGrad } from './BatchNormTraining.js';
 import { softmaxCrossEntropy } from './SoftmaxCrossEntropy.js';
 import { softmaxCrossEntropyGrad } from './SoftmaxCrossEntropyGrad.js';
-import { arrayOfHandle, freeHandle, reclaimerOf, refMemory, wrapArray } from './storage.js';
+import { arrayOfHandle, freeHandle, reclaimerOf, refMemory, subviewOf, wrapArray } from './storage.js';
 import { transpose } from './Transpose.js';
 import { unary } from './Unary.js';
 import { unaryGrad } from './UnaryGrad.js';
@@ -63,6 +63,7 @@ export function createRefBackend(): Backend {
       return wrapArray(data);
     },
     read: (handle) => arrayOfHandle(handle),
+    subview: subviewOf,
     free: freeHandle,
     reclaimer: reclaimerOf,
     memory: refMemory,

@@ -11,7 +11,11 @@ import type { DataHandle, TensorInfo } from '../kernels.js';
 
 class RefHandle implements DataHandle {
   declare readonly __backendHandle: true;
-  constructor(public data: DataArray | null) {}
+  constructor(
+    public data: DataArray | null,
+    /** A subarray of another handle's array (`subviewOf`): not counted by memory(). */
+    readonly borrowed = false,
+  ) {}
 }
 
 const live: BackendMemory = { handles: 0, bytes: 0 };
@@ -28,9 +32,20 @@ export function arrayOfHandle(handle: DataHandle): DataArray {
   return data;
 }
 
+/** A handle to `size` elements of `handle`'s array from element `offset`, sharing it (Backend.subview). */
+export function subviewOf(handle: DataHandle, offset: number, size: number): DataHandle {
+  const data = arrayOfHandle(handle);
+  if (offset < 0 || offset + size > data.length) throw new Error(`ref backend: a view of ${size} elements at ${offset} exceeds ${data.length}`);
+  return new RefHandle(data.subarray(offset, offset + size), true);
+}
+
 export function freeHandle(handle: DataHandle): void {
   const h = handle as RefHandle;
   if (h.data === null) return;
+  if (h.borrowed) {
+    h.data = null;
+    return;
+  }
   live.handles--;
   live.bytes -= h.data.byteLength;
   h.data = null;
@@ -38,6 +53,7 @@ export function freeHandle(handle: DataHandle): void {
 
 /** Accounting for a handle collected by the garbage collector (its array goes with it). */
 export function reclaimerOf(handle: DataHandle): () => void {
+  if ((handle as RefHandle).borrowed) return () => {};
   const bytes = arrayOfHandle(handle).byteLength;
   return () => {
     live.handles--;

@@ -131,6 +131,7 @@ export function createWasmBackend(options: WasmBackendOptions): WasmBackend {
       return h;
     },
     read: (handle: DataHandle, dtype: DType, size: number) => heap.view(handle, dtype, size),
+    subview: (handle: DataHandle, offset: number, size: number) => heap.subview(handle as WasmHandle, offset, size),
     free: (handle: DataHandle) => heap.free(handle as WasmHandle),
     reclaimer: (handle: DataHandle) => heap.reclaimer(handle as WasmHandle),
     memory: () => heap.memoryInfo(),

@@ -28,6 +28,8 @@ export class WasmHandle implements DataHandle {
     readonly turn: number,
     /** Set by free: a freed handle must never be read. */
     public freed = false,
+    /** A range of another handle's block (`subview`): free gives nothing back to the allocator. */
+    readonly borrowed = false,
   ) {}
 }
 
@@ -122,9 +124,20 @@ export class WasmHeap {
     }
   }
 
+  /**
+   * A handle to `n` elements of h's block from element `offset`: no allocation, not counted by
+   * memory(); whoever makes it keeps h alive while it lives (tensor.ts `Storage.source`).
+   */
+  subview(h: WasmHandle, offset: number, n: number): WasmHandle {
+    if (h.freed) throw new Error('wasm backend: storage used after it was freed');
+    if (offset < 0 || (offset + n) * 4 > h.size) throw new Error(`wasm backend: a view of ${n} elements at ${offset} exceeds a block of ${h.size} bytes`);
+    return new WasmHandle(h.ptr + offset * 4, n * 4, h.turn, false, true);
+  }
+
   free(h: WasmHandle): void {
     if (h.freed) return;
     h.freed = true;
+    if (h.borrowed) return;
     this.liveHandles--;
     this.liveBytes -= h.size;
     if (h.turn === this.turn) this.turnBytes -= h.size;
