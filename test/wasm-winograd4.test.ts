@@ -60,8 +60,9 @@ describe('wasm Winograd F(4x4, 3x3) forward with a residual (the output transfor
   const rng = new Random(47);
   const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
   const cases: Case[] = [
-    { N: 3, H: 32, W: 32, C: 16, K: 16, pad: SAME }, // resnet8's block-1 conv: 192 tiles, chunks of 44 across images
-    { N: 13, H: 8, W: 8, C: 16, K: 16, pad: SAME }, // 4 tiles an image: every chunk spans 11 images, the last is partial
+    { N: 3, H: 32, W: 32, C: 16, K: 16, pad: SAME }, // resnet8's block-1 conv: 192 tiles, a chunk of 132 (wino4ForwardChunk) ends inside an image
+    { N: 37, H: 8, W: 8, C: 16, K: 16, pad: SAME }, // 4 tiles an image: a chunk spans 33 images, then a partial one
+    { N: 13, H: 8, W: 8, C: 32, K: 64, pad: SAME }, // chunks of 44 (C + K > 64): 11 images each, the last partial
     { N: 3, H: 7, W: 9, C: 8, K: 8, pad: SAME }, // edge tiles past the last row and column
   ];
   it('matches the reference, identically on 1 and 2 threads', () => {
