@@ -56,6 +56,26 @@ describe('wasm Winograd F(4x4, 3x3) forward', () => {
   });
 });
 
+describe('wasm Winograd F(4x4, 3x3) forward with a residual (the output transform adds it; touch-ahead.ts reads it early)', () => {
+  const rng = new Random(47);
+  const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);
+  const cases: Case[] = [
+    { N: 3, H: 32, W: 32, C: 16, K: 16, pad: SAME }, // resnet8's block-1 conv: 192 tiles, a chunk of 132 (wino4ForwardChunk) ends inside an image
+    { N: 37, H: 8, W: 8, C: 16, K: 16, pad: SAME }, // 4 tiles an image: a chunk spans 33 images, then a partial one
+    { N: 13, H: 8, W: 8, C: 32, K: 64, pad: SAME }, // chunks of 44 (C + K > 64): 11 images each, the last partial
+    { N: 3, H: 7, W: 9, C: 8, K: 8, pad: SAME }, // edge tiles past the last row and column
+  ];
+  it('matches the reference, identically on 1 and 2 threads', () => {
+    for (const c of cases) {
+      const [OH, OW] = outSize(c);
+      const attrs = { strides: [1, 1], pad: c.pad, dilations: [1, 1], groups: 1, activation: 'relu' };
+      const inputs = { x: randn([c.N, c.H, c.W, c.C]), filter: randn([3, 3, c.C, c.K]), bias: randn([c.K]), residual: randn([c.N, OH, OW, c.K]) };
+      checkKernelAgainstRef(`residual ${c.N}x${c.H}x${c.W}x${c.C} 3x3->${c.K}`, BACKENDS, 'Conv2D', inputs, attrs, 'wino4Forward');
+    }
+    engine.setBackend('ref');
+  });
+});
+
 describe('wasm Winograd F(4x4, 3x3) input gradient (the forward over dy, or its adjoint)', () => {
   const rng = new Random(34);
   const randn = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape);

@@ -2,6 +2,7 @@
 // bias, relu and an optional 2x2 pool fused into the output transform.
 import { pool2x2At } from './pool';
 import { f, fma, fms, relu4 } from './simd';
+import { tileRowAddress, touchPart } from './touch-ahead';
 import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
 
 // Winograd F(4x4, 3x3): 6x6 input tiles, 36 GEMMs per chunk, 4x4 output tiles.
@@ -237,13 +238,28 @@ export function wino4Forward(
         for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, o + k * 6 * vXi, vXi);
       }
     }
+    // Between the GEMMs, touch the next chunk's input rows and this chunk's output (residual,
+    // pooled) rows, 1/36 of each per component (touch-ahead.ts).
+    const nx = tc + cnt, nxLast = min(t1, nx + chunk) - 1, last = tc + cnt - 1;
+    const xLo = tileRowAddress(x, nx, tilesPer, TW, 4, -padT, H, W, Cz);
+    const xHi = nx < t1 ? tileRowAddress(x, nxLast, tilesPer, TW, 4, 6 - padT, H, W, Cz) : xLo;
+    const yLo = y != 0 ? tileRowAddress(y, tc, tilesPer, TW, 4, 0, OH, OW, Kz) : 0;
+    const yHi = y != 0 ? tileRowAddress(y, last, tilesPer, TW, 4, 4, OH, OW, Kz) : 0;
+    const rLo = res != 0 ? res + (yLo - y) : 0, rHi = res != 0 ? res + (yHi - y) : 0;
+    const POH = OH >> 1, POW = OW >> 1;
+    const pLo = pooled != 0 ? tileRowAddress(pooled, tc, tilesPer, TW, 2, 0, POH, POW, Kz) : 0;
+    const pHi = pooled != 0 ? tileRowAddress(pooled, last, tilesPer, TW, 2, 2, POH, POW, Kz) : 0;
+    let touched = f32x4.splat(0);
     // 36 GEMMs: M_xi [tiles x K] = V_xi [tiles x C] U_xi [C x K], all K/8 panels per call
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
         wgRows4x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kz) << 2), Kz << 2, K >> 3);
       }
+      touched = touchPart(xLo, xHi, xi, 36, touchPart(yLo, yHi, xi, 36, touchPart(rLo, rHi, xi, 36, touched)));
+      touched = touchPart(pLo, pHi, xi, 36, touched);
     }
+    v128.store(tmp, touched); // keeps the loads (tmp is scratch the output transform overwrites)
     const yRow = y != 0 ? (<usize>OW * Kz) << 2 : (<usize>4 * Kz) << 2;
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;

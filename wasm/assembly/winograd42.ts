@@ -20,6 +20,7 @@
 //   A^T = [1 1 1 1 0; 0 1 -1 2 0; 0 1 1 4 0; 0 1 -1 8 1]
 import { f, fma, fms, relu4 } from './simd';
 import { kernelI } from './tile-kernels';
+import { tileRowAddress, touchPart } from './touch-ahead';
 import { componentBytes } from './winograd-gemm';
 
 /** The slot (0..3) of phase (a, b) among the 4C channels: (0, 1), (0, 0), (1, 0), (1, 1). */
@@ -259,6 +260,12 @@ export function wino42Forward(
       const n = tt / tilesPer, rem = tt % tilesPer;
       transformTile(x, n, H, W, Cz, 8 * (rem / TW) - padT, 8 * (rem % TW) - padL, patch, tmp, vt, vXi);
     }
+    // Between the GEMMs, touch the next chunk's input rows and this chunk's output rows (touch-ahead.ts).
+    const nx = tc + cnt, nxLast = min(t1, nx + chunk) - 1;
+    const xLo = tileRowAddress(x, nx, tilesPer, TW, 8, -padT, H, W, Cz);
+    const xHi = nx < t1 ? tileRowAddress(x, nxLast, tilesPer, TW, 8, 10 - padT, H, W, Cz) : xLo;
+    const yLo = tileRowAddress(y, tc, tilesPer, TW, 4, 0, OH, OW, Kz), yHi = tileRowAddress(y, nx - 1, tilesPer, TW, 4, 4, OH, OW, Kz);
+    let touched = f32x4.splat(0);
     for (let xi = 0; xi < 25; xi++) {
       // Only the channels whose U_xi can be nonzero: [c0, c0 + kc).
       const range = phaseRange(xi);
@@ -270,7 +277,9 @@ export function wino42Forward(
           kernelI(mr, kc, rowt, ux + ((<usize>jr * Cp) << 2), mx + ((<usize>t * Kz + <usize>jr) << 2), Kz << 2, 0, 0);
         }
       }
+      touched = touchPart(xLo, xHi, xi, 25, touchPart(yLo, yHi, xi, 25, touched));
     }
+    v128.store(tmp, touched); // keeps the loads (tmp is scratch the output transform overwrites)
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer;

@@ -22,6 +22,18 @@ export const WINO_MR = 4;
 export const WINO_CHUNK = 44;
 
 /**
+ * Tiles per pass of the F(4x4, 3x3) forward: three chunks when a tile's rows of V and M are short
+ * (C + K <= 64 channels: 132 tiles are 405 KB of V and M at 16 + 16, 811 KB at 32 + 32, in L2).
+ * Since the passes touch the next chunk's input ahead (wasm/assembly/touch-ahead.ts), longer passes
+ * ran resnet8's 16- and 32-channel convs and cifar-vgg's 32x32 32 -> 32 1.05-1.10x faster (one
+ * thread, batch 256; 88 and 176 tiles were between); at 64 + 64 and above, and for the phase
+ * Winograd, 132 gained nothing or lost (0.94-1.02x). Branch res-infer2.
+ */
+export function wino4ForwardChunk(C: number, K: number): number {
+  return C + K <= 64 ? 3 * WINO_CHUNK : WINO_CHUNK;
+}
+
+/**
  * Images per claim of a Winograd pass split by images: enough to fill the kernel's tile chunk
  * (`chunk` tiles; each call streams all of U once per chunk), but no more than an even share per
  * thread. Filling the chunk
