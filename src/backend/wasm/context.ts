@@ -35,20 +35,44 @@ export interface ParallelJob<K extends KernelName> {
   unitChunks?: boolean;
 }
 
-/** Named arguments in the export's parameter order; a missing one is a bug in the caller. */
-function positional<K extends KernelName>(name: K, args: KernelArgs<K>): number[] {
-  const params: readonly string[] = KERNEL_PARAMS[name];
+/**
+ * An export's parameters: their order, and each one's position by name. Built once per export and
+ * kept, so a kernel call looks its arguments up without a search or a closure per call (the seed
+ * CNN's prediction makes ~15 calls a batch; their JavaScript does not shrink with threads).
+ */
+interface Signature {
+  readonly params: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+}
+
+const signatures = new Map<KernelName, Signature>();
+
+function signatureOf(name: KernelName): Signature {
+  let sig = signatures.get(name);
+  if (sig === undefined) {
+    const params: readonly string[] = KERNEL_PARAMS[name];
+    sig = { params, index: new Map(params.map((p, i) => [p, i])) };
+    signatures.set(name, sig);
+  }
+  return sig;
+}
+
+/** Named arguments in the export's parameter order, into `out` (reused by the caller); a missing one is a bug in the caller. */
+function positional<K extends KernelName>(name: K, args: KernelArgs<K>, out: number[]): number[] {
+  const { params } = signatureOf(name);
   const values = args as Readonly<Record<string, number>>;
-  return params.map((p) => {
-    const v = values[p];
-    if (typeof v !== 'number') throw new Error(`wasm backend: kernel '${name}' called without argument '${p}'`);
-    return v;
-  });
+  out.length = params.length;
+  for (let i = 0; i < params.length; i++) {
+    const v = values[params[i]!];
+    if (typeof v !== 'number') throw new Error(`wasm backend: kernel '${name}' called without argument '${params[i]}'`);
+    out[i] = v;
+  }
+  return out;
 }
 
 function paramIndex<K extends KernelName>(name: K, param: string): number {
-  const i = (KERNEL_PARAMS[name] as readonly string[]).indexOf(param);
-  if (i < 0) throw new Error(`wasm backend: kernel '${name}' has no parameter '${param}'`);
+  const i = signatureOf(name).index.get(param);
+  if (i === undefined) throw new Error(`wasm backend: kernel '${name}' has no parameter '${param}'`);
   return i;
 }
 
@@ -81,6 +105,11 @@ export class WasmContext {
   private wsPtrs: { ptr: number; size: number }[] = [];
   private wsBytes = 0;
   private readonly argv: number[] = [];
+  /** The positional arguments of the call being dispatched (no kernel call nests in another). */
+  private readonly named: number[] = [];
+  /** The chunk-moved arguments of the parallel job being dispatched (reused: triples from `triples`). */
+  private readonly chunkArgs: ChunkArg[] = [];
+  private readonly triples: [number, number, number][] = [];
   private soloUntil = 0;
   /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
   readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0, waitedMs: 0 };
@@ -111,12 +140,12 @@ export class WasmContext {
   /** Calls a kernel once on the main thread. */
   call<K extends VoidKernelName>(name: K, args: KernelArgs<K>): void {
     this.onDispatch?.(name);
-    this.fn(name)(...positional(name, args));
+    this.fn(name)(...positional(name, args, this.named));
   }
 
   /** Calls an export that returns a number (workspace sizes). */
   size<K extends SizeKernelName>(name: K, args: KernelArgs<K>): number {
-    return (this.ex[name] as (...a: number[]) => number)(...positional(name, args));
+    return (this.ex[name] as (...a: number[]) => number)(...positional(name, args, this.named));
   }
 
   /** Makes every thread's workspace at least `bytes`; returns the main thread's. */
@@ -142,12 +171,25 @@ export class WasmContext {
   parallel<K extends VoidKernelName>(name: K, args: KernelArgs<K>, job: ParallelJob<K>): void {
     if (job.total <= 0) return;
     this.onDispatch?.(name);
-    const chunkArgs: ChunkArg[] = [];
-    for (const [param, coefficients] of Object.entries(job.chunk) as [string, readonly [number, number]][]) {
-      chunkArgs.push([paramIndex(name, param), coefficients[0], coefficients[1]]);
-    }
     const wsArg = job.workspace === undefined ? -1 : paramIndex(name, job.workspace);
-    this.parallelAt(name, positional(name, args), job.total, job.grain, chunkArgs, job.work, wsArg, job.unitChunks ?? false);
+    this.parallelAt(name, positional(name, args, this.named), job.total, job.grain, this.chunkArgsOf(name, job.chunk), job.work, wsArg, job.unitChunks ?? false);
+  }
+
+  /** job.chunk as [argument index, perStart, perLength] triples, in reused arrays (valid until the next job). */
+  private chunkArgsOf<K extends KernelName>(name: K, chunk: ParallelJob<K>['chunk']): readonly ChunkArg[] {
+    const out = this.chunkArgs;
+    let n = 0;
+    for (const param in chunk) {
+      const coefficients = (chunk as Readonly<Record<string, readonly [number, number]>>)[param]!;
+      const triple = this.triples[n] ?? (this.triples[n] = [0, 0, 0]);
+      out[n] = triple;
+      triple[0] = paramIndex(name, param);
+      triple[1] = coefficients[0];
+      triple[2] = coefficients[1];
+      n++;
+    }
+    out.length = n;
+    return out;
   }
 
   private parallelAt(name: KernelName, args: number[], total: number, grain: number, chunkArgs: readonly ChunkArg[], work: number, wsArg: number, unitChunks: boolean): void {
@@ -168,7 +210,10 @@ export class WasmContext {
       const len = Math.min(step, total - start);
       argv.length = args.length;
       for (let i = 0; i < args.length; i++) argv[i] = args[i]!;
-      for (const [i, perStart, perLength] of chunkArgs) argv[i] = argv[i]! + perStart * start + perLength * len;
+      for (let c = 0; c < chunkArgs.length; c++) {
+        const [i, perStart, perLength] = chunkArgs[c]!;
+        argv[i] = argv[i]! + perStart * start + perLength * len;
+      }
       if (wsArg >= 0) argv[wsArg] = this.wsPtrs[0]!.ptr;
       f(...argv);
     }
