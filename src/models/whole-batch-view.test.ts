@@ -7,7 +7,10 @@ import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { MaxPooling2D } from '../layers/max-pooling2d.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
+import { input as symbolicInput } from '../layers/input.js';
+import { Model } from './functional.js';
 import { Sequential } from './sequential.js';
 import { BAR_SIZE, barImages } from './test-data.js';
 
@@ -78,4 +81,31 @@ test('full-batch fit and evaluate without shuffling read the input through a vie
   assert.equal(viewed.copies, 0, 'x and y are both views');
   const copied = model.evaluate(x, y, { batchSize: 5, verbose: 0 })[0]!;
   assert.ok(Math.abs(viewed.result - copied) < 1e-6, `${viewed.result} vs ${copied}`);
+});
+
+test('one-batch outputs are returned as they are, each a tensor of its own', () => {
+  const { x } = barImages(6, 9);
+  const xValues = x.dataSync().slice();
+  // A Flatten alone: the output is a view of the input's storage.
+  const flat = new Sequential({ layers: [new Flatten({ inputShape: [BAR_SIZE, BAR_SIZE, 1] })] });
+  const before = memory();
+  const y = flat.predict(x, { batchSize: 8 });
+  assert.deepEqual(y.shape, [6, BAR_SIZE * BAR_SIZE]);
+  assert.deepEqual(y.dataSync(), xValues);
+  y.release();
+  assert.deepEqual(x.dataSync(), xValues, 'releasing the output leaves the input');
+  assert.deepEqual(memory(), before);
+  // The same output twice, and an output that is the input: distinct tensors, each releasable.
+  const input = symbolicInput({ shape: [BAR_SIZE, BAR_SIZE, 1] });
+  const pooled = new MaxPooling2D(2).apply(input);
+  const twice = new Model({ inputs: input, outputs: [pooled, pooled, input] });
+  for (const outs of [twice.predict(x, { batchSize: 6 }) as Tensor[], twice.predictOnBatch(x) as Tensor[]]) {
+    assert.equal(new Set(outs).size, 3);
+    assert.ok(!outs.includes(x));
+    assert.deepEqual(outs[0]!.dataSync(), outs[1]!.dataSync());
+    assert.deepEqual(outs[2]!.dataSync(), xValues);
+    for (const o of outs) o.release();
+    assert.deepEqual(x.dataSync(), xValues);
+  }
+  assert.deepEqual(memory(), before);
 });
