@@ -36,13 +36,22 @@ export interface ParallelJob<K extends KernelName> {
 }
 
 /**
- * An export's parameters: their order, and each one's position by name. Built once per export and
- * kept, so a kernel call looks its arguments up without a search or a closure per call (the seed
- * CNN's prediction makes ~15 calls a batch; their JavaScript does not shrink with threads).
+ * An export's parameters: their order, and each one's position by name, with the arrays its calls
+ * are marshalled through. Built once per export and kept, so a kernel call looks its arguments up
+ * without a search and allocates nothing: no closure, tuple or array per call, and arrays whose
+ * length never changes (V8 reallocates an array's backing store when a shorter one grows back).
+ * The arrays are shared by every call of the export: no kernel call nests in another.
  */
 interface Signature {
   readonly params: readonly string[];
   readonly index: ReadonlyMap<string, number>;
+  /** The arguments in parameter order. */
+  readonly named: number[];
+  /** One chunk's arguments (`named` moved by the chunk's start and length). */
+  readonly argv: number[];
+  /** A parallel job's chunk-moved arguments, and the triples they are kept in. */
+  readonly chunks: ChunkArg[];
+  readonly triples: [number, number, number][];
 }
 
 const signatures = new Map<KernelName, Signature>();
@@ -51,23 +60,39 @@ function signatureOf(name: KernelName): Signature {
   let sig = signatures.get(name);
   if (sig === undefined) {
     const params: readonly string[] = KERNEL_PARAMS[name];
-    sig = { params, index: new Map(params.map((p, i) => [p, i])) };
+    const zeros = (): number[] => params.map(() => 0);
+    sig = { params, index: new Map(params.map((p, i) => [p, i])), named: zeros(), argv: zeros(), chunks: [], triples: [] };
     signatures.set(name, sig);
   }
   return sig;
 }
 
-/** Named arguments in the export's parameter order, into `out` (reused by the caller); a missing one is a bug in the caller. */
-function positional<K extends KernelName>(name: K, args: KernelArgs<K>, out: number[]): number[] {
-  const { params } = signatureOf(name);
+/** Named arguments in the export's parameter order (its signature's `named`); a missing one is a bug in the caller. */
+function positional<K extends KernelName>(name: K, args: KernelArgs<K>): number[] {
+  const { params, named } = signatureOf(name);
   const values = args as Readonly<Record<string, number>>;
-  out.length = params.length;
   for (let i = 0; i < params.length; i++) {
     const v = values[params[i]!];
     if (typeof v !== 'number') throw new Error(`wasm backend: kernel '${name}' called without argument '${params[i]}'`);
-    out[i] = v;
+    named[i] = v;
   }
-  return out;
+  return named;
+}
+
+/** job.chunk as [argument index, perStart, perLength] triples, in the export's reused arrays. */
+function chunkArgsOf<K extends KernelName>(name: K, chunk: ParallelJob<K>['chunk']): readonly ChunkArg[] {
+  const { chunks, triples } = signatureOf(name);
+  let n = 0;
+  for (const param in chunk) {
+    const coefficients = (chunk as Readonly<Record<string, readonly [number, number]>>)[param]!;
+    const triple = triples[n] ?? (triples[n] = [0, 0, 0]);
+    triple[0] = paramIndex(name, param);
+    triple[1] = coefficients[0];
+    triple[2] = coefficients[1];
+    chunks[n++] = triple;
+  }
+  if (chunks.length !== n) chunks.length = n;
+  return chunks;
 }
 
 function paramIndex<K extends KernelName>(name: K, param: string): number {
@@ -104,12 +129,6 @@ export class WasmContext {
   private readonly fns = new Map<string, Fn>();
   private wsPtrs: { ptr: number; size: number }[] = [];
   private wsBytes = 0;
-  private readonly argv: number[] = [];
-  /** The positional arguments of the call being dispatched (no kernel call nests in another). */
-  private readonly named: number[] = [];
-  /** The chunk-moved arguments of the parallel job being dispatched (reused: triples from `triples`). */
-  private readonly chunkArgs: ChunkArg[] = [];
-  private readonly triples: [number, number, number][] = [];
   private soloUntil = 0;
   /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
   readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0, waitedMs: 0 };
@@ -140,12 +159,12 @@ export class WasmContext {
   /** Calls a kernel once on the main thread. */
   call<K extends VoidKernelName>(name: K, args: KernelArgs<K>): void {
     this.onDispatch?.(name);
-    this.fn(name)(...positional(name, args, this.named));
+    this.fn(name)(...positional(name, args));
   }
 
   /** Calls an export that returns a number (workspace sizes). */
   size<K extends SizeKernelName>(name: K, args: KernelArgs<K>): number {
-    return (this.ex[name] as (...a: number[]) => number)(...positional(name, args, this.named));
+    return (this.ex[name] as (...a: number[]) => number)(...positional(name, args));
   }
 
   /** Makes every thread's workspace at least `bytes`; returns the main thread's. */
@@ -172,24 +191,7 @@ export class WasmContext {
     if (job.total <= 0) return;
     this.onDispatch?.(name);
     const wsArg = job.workspace === undefined ? -1 : paramIndex(name, job.workspace);
-    this.parallelAt(name, positional(name, args, this.named), job.total, job.grain, this.chunkArgsOf(name, job.chunk), job.work, wsArg, job.unitChunks ?? false);
-  }
-
-  /** job.chunk as [argument index, perStart, perLength] triples, in reused arrays (valid until the next job). */
-  private chunkArgsOf<K extends KernelName>(name: K, chunk: ParallelJob<K>['chunk']): readonly ChunkArg[] {
-    const out = this.chunkArgs;
-    let n = 0;
-    for (const param in chunk) {
-      const coefficients = (chunk as Readonly<Record<string, readonly [number, number]>>)[param]!;
-      const triple = this.triples[n] ?? (this.triples[n] = [0, 0, 0]);
-      out[n] = triple;
-      triple[0] = paramIndex(name, param);
-      triple[1] = coefficients[0];
-      triple[2] = coefficients[1];
-      n++;
-    }
-    out.length = n;
-    return out;
+    this.parallelAt(name, positional(name, args), job.total, job.grain, chunkArgsOf(name, job.chunk), job.work, wsArg, job.unitChunks ?? false);
   }
 
   private parallelAt(name: KernelName, args: number[], total: number, grain: number, chunkArgs: readonly ChunkArg[], work: number, wsArg: number, unitChunks: boolean): void {
@@ -205,10 +207,9 @@ export class WasmContext {
     // One thread: the whole range in one call, or (unitChunks: the export does one fixed chunk
     // per call, e.g. one partial-sum block) every chunk in order.
     const step = unitChunks ? grain : total;
-    const argv = this.argv;
+    const argv = signatureOf(name).argv;
     for (let start = 0; start < total; start += step) {
       const len = Math.min(step, total - start);
-      argv.length = args.length;
       for (let i = 0; i < args.length; i++) argv[i] = args[i]!;
       for (let c = 0; c < chunkArgs.length; c++) {
         const [i, perStart, perLength] = chunkArgs[c]!;
