@@ -9,6 +9,7 @@ import { engine } from '../backend/engine.js';
 import type { DataArray, DType } from '../tensor/dtype.js';
 import { shapeToString, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
 
 export interface HostData {
   /**
@@ -42,6 +43,20 @@ class TensorSamples implements HostData {
     return all.subarray(this.first * this.row, (this.first + this.count) * this.row);
   }
 
+  /**
+   * Samples [start, end) as a view of the source, or null where a copy is needed. The whole of a
+   * plain tensor on the active backend (predict(x, { batchSize >= x.shape[0] }), a full-batch fit)
+   * needs none: tensors are immutable, so the batch shares the source's storage. Not a Variable
+   * (its values change in place), a handed-back map (its storage may go and come back) or a lazily
+   * transposed tensor (its storage is in another order).
+   */
+  viewOf(start: number, end: number): Tensor | null {
+    const s = this.source;
+    const whole = this.first + start === 0 && end - start === s.shape[0];
+    if (!whole || s instanceof Variable || s.handsBack || s.storedOrder !== null || s.backend !== engine.backend) return null;
+    return engine.makeView(s, s.shape);
+  }
+
   slice(start: number, end: number): TensorSamples {
     return new TensorSamples(this.source, this.first + start, end - start);
   }
@@ -71,6 +86,8 @@ export function sliceSamples(h: HostData, start: number, end: number): HostData 
  * a fresh 3 MB typed array and its second copy.
  */
 export function gatherBatch(h: HostData, order: Int32Array | null, start: number, end: number): Tensor {
+  const view = order === null && h instanceof TensorSamples ? h.viewOf(start, end) : null;
+  if (view !== null) return view;
   const row = sizeOf(h.sampleShape);
   const n = end - start;
   const shape = [n, ...h.sampleShape];

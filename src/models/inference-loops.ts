@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { batchOf, type DataSet } from './data-set.js';
 import type { EventLoopPacer } from './event-loop-yield.js';
 import { gatherBatch, type HostData } from './host-data.js';
-import { type CompiledState, predictStep, type StepModel, testStep } from './steps.js';
+import { type CompiledState, predictStep, predictTensors, type StepModel, testStep } from './steps.js';
 
 /** Per-sample means of batch values: a batch of 10 counts ten times one of 1, as in Keras. */
 export class RunningMeans {
@@ -67,6 +67,12 @@ export function* evaluateLoop(model: StepModel, compiled: CompiledState, data: D
 /** The model's outputs for every sample, batch by batch: one tensor [count, ...outputShape] per output. */
 export function* predictLoop(model: StepModel, xs: HostData[], batchSize: number): BatchLoop<Tensor[]> {
   const count = xs[0].count;
+  if (count > 0 && count <= batchSize) {
+    // One batch: its outputs are the result (no copy out to JS and back in).
+    const outs = predictTensors(model, () => xs.map((x) => gatherBatch(x, null, 0, count)));
+    yield;
+    return outs;
+  }
   let outs: (Float32Array | Int32Array)[] = [];
   let shapes: (readonly number[])[] = [];
   for (let start = 0; start < count; start += batchSize) {

@@ -9,6 +9,7 @@
  */
 import { gradients } from '../autograd/backward.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { engine } from '../backend/engine.js';
 import type { LossFn } from '../losses/loss.js';
 import type { MetricFn } from '../metrics/metric.js';
 import { add, mul } from '../ops/binary.js';
@@ -100,6 +101,25 @@ export function testStep(model: StepModel, compiled: CompiledState, makeBatch: (
       const activity: Tensor[] = [];
       const preds = model.forward(batch.xs, false, activity);
       return logged(compiled, batch, preds, totalLoss(compiled, batch, preds, [...model.regularizationLosses(), ...activity]));
+    }),
+  );
+}
+
+/**
+ * The batch's predictions (one per output) as tensors that outlive the step (the rest the step
+ * made is released): no copy to the JS heap and back when one batch is the whole prediction. Each
+ * is a tensor of its own: an output that is an input, or another output, comes back as a view.
+ */
+export function predictTensors(model: StepModel, makeInputs: () => Tensor[]): Tensor[] {
+  return withScope(() =>
+    noGrad(() => {
+      const inputs = makeInputs();
+      const seen = new Set<Tensor>(inputs);
+      return model.forward(inputs, false).map((y) => {
+        const own = seen.has(y) ? engine.makeView(y, y.shape) : y;
+        seen.add(y);
+        return own;
+      });
     }),
   );
 }

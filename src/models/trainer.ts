@@ -24,7 +24,7 @@ import { toHost } from './host-data.js';
 import { evaluateLoop, predictLoop, runLoop, runLoopPaced } from './inference-loops.js';
 import { EventLoopPacer, type YieldEvery } from './event-loop-yield.js';
 import { checkTargets } from './input-checks.js';
-import { type CompiledState, predictStep, type StepModel, testStep, trainStep } from './steps.js';
+import { type CompiledState, predictTensors, type StepModel, testStep, trainStep } from './steps.js';
 
 export interface EvaluateOptions {
   batchSize?: number;
@@ -364,7 +364,7 @@ export abstract class Trainer implements StepModel {
   predictOnBatch(x: TensorArg): Tensor | Tensor[] {
     const xs = this.inputsOf(x, 'predictOnBatch');
     this.ensureBuilt(xs);
-    const outs = predictStep(this, () => xs).map(({ values, shape }) => tensor(values, shape));
+    const outs = predictTensors(this, () => xs);
     return outs.length === 1 ? outs[0] : outs;
   }
 

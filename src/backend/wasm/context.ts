@@ -35,20 +35,69 @@ export interface ParallelJob<K extends KernelName> {
   unitChunks?: boolean;
 }
 
-/** Named arguments in the export's parameter order; a missing one is a bug in the caller. */
+/**
+ * An export's parameters: their order, and each one's position by name, with the arrays its calls
+ * are marshalled through. Built once per export and kept, so a kernel call looks its arguments up
+ * without a search and allocates nothing: no closure, tuple or array per call, and arrays whose
+ * length never changes (V8 reallocates an array's backing store when a shorter one grows back).
+ * The arrays are shared by every call of the export: no kernel call nests in another.
+ */
+interface Signature {
+  readonly params: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  /** The arguments in parameter order. */
+  readonly named: number[];
+  /** One chunk's arguments (`named` moved by the chunk's start and length). */
+  readonly argv: number[];
+  /** A parallel job's chunk-moved arguments, and the triples they are kept in. */
+  readonly chunks: ChunkArg[];
+  readonly triples: [number, number, number][];
+}
+
+const signatures = new Map<KernelName, Signature>();
+
+function signatureOf(name: KernelName): Signature {
+  let sig = signatures.get(name);
+  if (sig === undefined) {
+    const params: readonly string[] = KERNEL_PARAMS[name];
+    const zeros = (): number[] => params.map(() => 0);
+    sig = { params, index: new Map(params.map((p, i) => [p, i])), named: zeros(), argv: zeros(), chunks: [], triples: [] };
+    signatures.set(name, sig);
+  }
+  return sig;
+}
+
+/** Named arguments in the export's parameter order (its signature's `named`); a missing one is a bug in the caller. */
 function positional<K extends KernelName>(name: K, args: KernelArgs<K>): number[] {
-  const params: readonly string[] = KERNEL_PARAMS[name];
+  const { params, named } = signatureOf(name);
   const values = args as Readonly<Record<string, number>>;
-  return params.map((p) => {
-    const v = values[p];
-    if (typeof v !== 'number') throw new Error(`wasm backend: kernel '${name}' called without argument '${p}'`);
-    return v;
-  });
+  for (let i = 0; i < params.length; i++) {
+    const v = values[params[i]!];
+    if (typeof v !== 'number') throw new Error(`wasm backend: kernel '${name}' called without argument '${params[i]}'`);
+    named[i] = v;
+  }
+  return named;
+}
+
+/** job.chunk as [argument index, perStart, perLength] triples, in the export's reused arrays. */
+function chunkArgsOf<K extends KernelName>(name: K, chunk: ParallelJob<K>['chunk']): readonly ChunkArg[] {
+  const { chunks, triples } = signatureOf(name);
+  let n = 0;
+  for (const param in chunk) {
+    const coefficients = (chunk as Readonly<Record<string, readonly [number, number]>>)[param]!;
+    const triple = triples[n] ?? (triples[n] = [0, 0, 0]);
+    triple[0] = paramIndex(name, param);
+    triple[1] = coefficients[0];
+    triple[2] = coefficients[1];
+    chunks[n++] = triple;
+  }
+  if (chunks.length !== n) chunks.length = n;
+  return chunks;
 }
 
 function paramIndex<K extends KernelName>(name: K, param: string): number {
-  const i = (KERNEL_PARAMS[name] as readonly string[]).indexOf(param);
-  if (i < 0) throw new Error(`wasm backend: kernel '${name}' has no parameter '${param}'`);
+  const i = signatureOf(name).index.get(param);
+  if (i === undefined) throw new Error(`wasm backend: kernel '${name}' has no parameter '${param}'`);
   return i;
 }
 
@@ -80,7 +129,6 @@ export class WasmContext {
   private readonly fns = new Map<string, Fn>();
   private wsPtrs: { ptr: number; size: number }[] = [];
   private wsBytes = 0;
-  private readonly argv: number[] = [];
   private soloUntil = 0;
   /** Counters for benchmarks: jobs run split across threads, switches to one thread, ms waited. */
   readonly stats = { parallelJobs: 0, soloSwitches: 0, stalledMs: 0, waitedMs: 0 };
@@ -142,12 +190,8 @@ export class WasmContext {
   parallel<K extends VoidKernelName>(name: K, args: KernelArgs<K>, job: ParallelJob<K>): void {
     if (job.total <= 0) return;
     this.onDispatch?.(name);
-    const chunkArgs: ChunkArg[] = [];
-    for (const [param, coefficients] of Object.entries(job.chunk) as [string, readonly [number, number]][]) {
-      chunkArgs.push([paramIndex(name, param), coefficients[0], coefficients[1]]);
-    }
     const wsArg = job.workspace === undefined ? -1 : paramIndex(name, job.workspace);
-    this.parallelAt(name, positional(name, args), job.total, job.grain, chunkArgs, job.work, wsArg, job.unitChunks ?? false);
+    this.parallelAt(name, positional(name, args), job.total, job.grain, chunkArgsOf(name, job.chunk), job.work, wsArg, job.unitChunks ?? false);
   }
 
   private parallelAt(name: KernelName, args: number[], total: number, grain: number, chunkArgs: readonly ChunkArg[], work: number, wsArg: number, unitChunks: boolean): void {
@@ -163,12 +207,14 @@ export class WasmContext {
     // One thread: the whole range in one call, or (unitChunks: the export does one fixed chunk
     // per call, e.g. one partial-sum block) every chunk in order.
     const step = unitChunks ? grain : total;
-    const argv = this.argv;
+    const argv = signatureOf(name).argv;
     for (let start = 0; start < total; start += step) {
       const len = Math.min(step, total - start);
-      argv.length = args.length;
       for (let i = 0; i < args.length; i++) argv[i] = args[i]!;
-      for (const [i, perStart, perLength] of chunkArgs) argv[i] = argv[i]! + perStart * start + perLength * len;
+      for (let c = 0; c < chunkArgs.length; c++) {
+        const [i, perStart, perLength] = chunkArgs[c]!;
+        argv[i] = argv[i]! + perStart * start + perLength * len;
+      }
       if (wsArg >= 0) argv[wsArg] = this.wsPtrs[0]!.ptr;
       f(...argv);
     }

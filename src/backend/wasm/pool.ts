@@ -236,7 +236,12 @@ export class WasmThreadPool {
     job[J_FN] = idx;
     job[J_NARGS] = args.length;
     job[J_NMAP] = chunkArgs.length;
-    chunkArgs.forEach((m, i) => { job[J_MAP + 3 * i] = m[0]; job[J_MAP + 3 * i + 1] = m[1]; job[J_MAP + 3 * i + 2] = m[2]; });
+    for (let i = 0; i < chunkArgs.length; i++) {
+      const m = chunkArgs[i]!;
+      job[J_MAP + 3 * i] = m[0];
+      job[J_MAP + 3 * i + 1] = m[1];
+      job[J_MAP + 3 * i + 2] = m[2];
+    }
     job[J_WSARG] = wsArg;
     job[J_TOTAL] = total;
     job[J_GUIDED] = guided ? 2 * this.threads : 0;

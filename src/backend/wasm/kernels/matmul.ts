@@ -9,18 +9,19 @@ import { Temps } from './inputs.js';
 interface MatMulDims { batch: number; m: number; n: number; k: number }
 
 function matMulDims(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): MatMulDims {
-  const desc = `a ${shapeToString(a.shape)} (transposeA=${transposeA}) and b ${shapeToString(b.shape)} (transposeB=${transposeB})`;
+  // Built only for an error: formatting shapes on every call was JavaScript each batch paid.
+  const desc = (): string => `a ${shapeToString(a.shape)} (transposeA=${transposeA}) and b ${shapeToString(b.shape)} (transposeB=${transposeB})`;
   const rank = a.shape.length;
   if ((rank !== 2 && rank !== 3) || b.shape.length !== rank) {
-    throw new Error(`MatMul: expected two rank-2 or two rank-3 tensors, got ${desc}`);
+    throw new Error(`MatMul: expected two rank-2 or two rank-3 tensors, got ${desc()}`);
   }
   const batch = rank === 3 ? a.shape[0]! : 1;
-  if (rank === 3 && b.shape[0] !== batch) throw new Error(`MatMul: batch sizes differ: ${desc}`);
+  if (rank === 3 && b.shape[0] !== batch) throw new Error(`MatMul: batch sizes differ: ${desc()}`);
   const [a0, a1] = a.shape.slice(rank - 2) as [number, number];
   const [b0, b1] = b.shape.slice(rank - 2) as [number, number];
   const [m, ka] = transposeA ? [a1, a0] : [a0, a1];
   const [kb, n] = transposeB ? [b1, b0] : [b0, b1];
-  if (ka !== kb) throw new Error(`MatMul: inner dimensions ${ka} and ${kb} do not match: ${desc}`);
+  if (ka !== kb) throw new Error(`MatMul: inner dimensions ${ka} and ${kb} do not match: ${desc()}`);
   return { batch, m, n, k: ka };
 }
 
