@@ -44,17 +44,19 @@ class TensorSamples implements HostData {
   }
 
   /**
-   * Samples [start, end) as a view of the source, or null where a copy is needed. The whole of a
-   * plain tensor on the active backend (predict(x, { batchSize >= x.shape[0] }), a full-batch fit)
-   * needs none: tensors are immutable, so the batch shares the source's storage. Not a Variable
-   * (its values change in place), a handed-back map (its storage may go and come back) or a lazily
-   * transposed tensor (its storage is in another order).
+   * Samples [start, end) as a view of the source, or null where a copy is needed. Rows [start, end)
+   * of a plain tensor on the active backend (predict(x) batch by batch, an unshuffled fit) are one
+   * contiguous range of its storage: tensors are immutable, so the batch shares that range, as
+   * `slice` does (ops/slice-view.ts). Not a Variable (assign gives it new values), a handed-back
+   * map (its storage may go and come back) or a lazily transposed tensor (its storage is in
+   * another order).
    */
   viewOf(start: number, end: number): Tensor | null {
     const s = this.source;
-    const whole = this.first + start === 0 && end - start === s.shape[0];
-    if (!whole || s instanceof Variable || s.handsBack || s.storedOrder !== null || s.backend !== engine.backend) return null;
-    return engine.makeView(s, s.shape);
+    if (s instanceof Variable || s.handsBack || s.storedOrder !== null || s.backend !== engine.backend) return null;
+    const first = this.first + start;
+    if (first === 0 && end - start === s.shape[0]) return engine.makeView(s, s.shape);
+    return engine.rangeView(s, first * this.row, [end - start, ...this.sampleShape]);
   }
 
   slice(start: number, end: number): TensorSamples {

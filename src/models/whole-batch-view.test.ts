@@ -1,5 +1,6 @@
-// A batch that is the whole input tensor is a view of it (host-data.ts gatherBatch): no copy, the
-// same results as copied batches, the input left intact, and no tensor or storage left behind.
+// A batch of consecutive rows of the input tensor is a view of it (host-data.ts gatherBatch): no
+// copy, the same results as copied batches, the input left intact, and no tensor or storage left
+// behind.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { engine, memory } from '../backend/engine.js';
@@ -38,17 +39,22 @@ function copiesDuring<R>(fn: () => R): { result: R; copies: number } {
   }
 }
 
-test('predict on one whole batch uses the input without a copy and equals copied batches', () => {
+test('predict reads its batches as views of the input and equals copied batches', () => {
   const model = barModel();
   const { x } = barImages(24, 5);
   const xValues = x.dataSync().slice();
+  const v = new Variable(x);
   model.predict(x, { batchSize: 24 }).release(); // warm up: builds, workspaces
   const before = memory();
   const whole = copiesDuring(() => model.predict(x, { batchSize: 32 }));
   assert.equal(whole.copies, 0, 'a batch covering the whole input is a view of it');
-  const copied = copiesDuring(() => model.predict(x, { batchSize: 5 }));
-  assert.equal(copied.copies, 5, 'partial batches are copied, one per batch');
+  const parts = copiesDuring(() => model.predict(x, { batchSize: 5 }));
+  assert.equal(parts.copies, 0, 'batches of consecutive rows are views of the input, the short last one too');
+  const copied = copiesDuring(() => model.predict(v, { batchSize: 5 }));
+  assert.equal(copied.copies, 5, "a Variable's batches are copied, one per batch");
   assert.deepEqual(whole.result.dataSync(), copied.result.dataSync());
+  assert.deepEqual(parts.result.dataSync(), copied.result.dataSync());
+  parts.result.release();
   // The view was released with its step; the input kept its storage and values.
   whole.result.release();
   copied.result.release();
