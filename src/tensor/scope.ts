@@ -31,8 +31,10 @@ const unwatched: Tensor[] = [];
 let unwatchedBytes = 0;
 /** Whether a flush at the next event-loop turn is pending (one timer at a time). */
 let turnFlushPending = false;
-const UNWATCHED_TENSORS = 32;
-const UNWATCHED_BYTES = 8 << 20;
+// Sized so that an nn training step's forward (seed CNN: ~45 tensors, a 5.5 MB map) waits here
+// until backward() releases it: 32 tensors / 8 MB registered 3 of its maps per step.
+const UNWATCHED_TENSORS = 48;
+const UNWATCHED_BYTES = 16 << 20;
 
 export function watchSoon(t: Tensor): void {
   if (unwatched.length >= UNWATCHED_TENSORS || unwatchedBytes >= UNWATCHED_BYTES) makeRoom();
