@@ -26,7 +26,10 @@ export type TensorInputs<K extends KernelId> = {
 };
 
 export interface MemoryInfo {
-  /** Live tensors made through the engine (not yet released or collected). */
+  /**
+   * Live tensors made through the engine that hold a value (not yet released or collected): a
+   * deferred one (a fused chain's intermediate not computed yet, or handed back) holds none and is not counted.
+   */
   tensors: number;
   /** Live storage handles and bytes on the active backend. */
   handles: number;

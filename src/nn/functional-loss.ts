@@ -21,10 +21,24 @@ export interface LossOptions {
 }
 
 function reduce(perSample: Tensor, reduction: Reduction, where: string): Tensor {
-  if (reduction === 'mean') return mean(perSample);
-  if (reduction === 'sum') return sum(perSample);
   if (reduction === 'none') return perSample;
-  throw new Error(`${where}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  if (reduction !== 'mean' && reduction !== 'sum') {
+    throw new Error(`${where}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  }
+  const loss = reduction === 'mean' ? mean(perSample) : sum(perSample);
+  dropWith(perSample, loss);
+  return loss;
+}
+
+/**
+ * A tensor the loss made for itself (the per-sample losses, the targets' one-hot), which only
+ * `result`'s graph holds: released by `backward()` when it frees the graph, or now when no graph
+ * was recorded. Left to the collector, an unscoped (PyTorch-style) step registered four per step.
+ */
+function dropWith(own: Tensor, result: Tensor): Tensor {
+  if (result.gradNode !== null) own.internal = true;
+  else own.release();
+  return result;
 }
 
 function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
@@ -46,7 +60,10 @@ function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
 export function nllLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkClassTargets(input, target, 'F.nllLoss');
   const logits = logSoftmaxLogitsOf(input, 1);
-  if (logits !== null) return reduce(softmaxCrossEntropy(oneHot(target, input.shape[1]!), logits, 1), options.reduction ?? 'mean', 'F.nllLoss');
+  if (logits !== null) {
+    const probabilities = oneHot(target, input.shape[1]!);
+    return dropWith(probabilities, reduce(softmaxCrossEntropy(probabilities, logits, 1), options.reduction ?? 'mean', 'F.nllLoss'));
+  }
   const picked = sum(mul(input, oneHot(target, input.shape[1])), 1);
   return reduce(neg(picked), options.reduction ?? 'mean', 'F.nllLoss');
 }
@@ -65,7 +82,8 @@ export function crossEntropy(input: Tensor, target: Tensor, options: LossOptions
   }
   // Log-probabilities (F.logSoftmax's output) have the cross-entropy of their logits.
   const logits = logSoftmaxLogitsOf(input, 1) ?? input;
-  return reduce(softmaxCrossEntropy(probabilities, logits, 1), options.reduction ?? 'mean', 'F.crossEntropy');
+  const loss = reduce(softmaxCrossEntropy(probabilities, logits, 1), options.reduction ?? 'mean', 'F.crossEntropy');
+  return probabilities === target ? loss : dropWith(probabilities, loss);
 }
 
 function elementwiseLoss(name: string, f: (d: Tensor) => Tensor) {

@@ -37,8 +37,16 @@ export function sum(x: Tensor, axes: Axes = null, keepDims = false): Tensor {
 export function mean(x: Tensor, axes: Axes = null, keepDims = false): Tensor {
   const ax = axesOf(x, axes, 'mean');
   const count = ax.reduce((n, a) => n * x.shape[a], 1);
-  const divide = (t: Tensor) => engine.runKernel('Binary', { a: t, b: scalar(count) }, { op: 'div' });
-  const y = divide(reduceRaw('sum', x, ax, keepDims));
+  // The sum and the count are this op's own: released at once (outside a step scope they waited for the collector).
+  const divide = (t: Tensor) => {
+    const n = scalar(count);
+    const q = engine.runKernel('Binary', { a: t, b: n }, { op: 'div' });
+    n.release();
+    return q;
+  };
+  const total = reduceRaw('sum', x, ax, keepDims);
+  const y = divide(total);
+  total.release();
   return record('mean', y, [x], (dy) => [broadcastTo(divide(broadcastBack(dy, x, ax)), x.shape)]);
 }
 

@@ -118,7 +118,13 @@ class Chain {
         for (const step of plan) {
           const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
           // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
-          h = this.#fulfil(last, step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false, this.sides(step.nodes)));
+          const sides = step.kind === 'node' ? [] : this.sides(step.nodes);
+          const value = step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false, sides);
+          const next = this.#fulfil(last, value);
+          // Without a graph nothing but the chain's output, which took its storage, reaches the step's
+          // own result: released now rather than left to the collector (the Linear's logits per batch).
+          if (!this.recording && value !== next && value !== h && !sides.includes(value)) value.release();
+          h = next;
         }
       });
     } finally {

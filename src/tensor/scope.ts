@@ -31,15 +31,45 @@ const unwatched: Tensor[] = [];
 let unwatchedBytes = 0;
 /** Whether a flush at the next event-loop turn is pending (one timer at a time). */
 let turnFlushPending = false;
-const UNWATCHED_TENSORS = 32;
-const UNWATCHED_BYTES = 8 << 20;
+// Sized so that an nn training step's forward (seed CNN: ~45 tensors, a 5.5 MB map) waits here
+// until backward() releases it: 32 tensors / 8 MB registered 3 of its maps per step.
+const UNWATCHED_TENSORS = 48;
+const UNWATCHED_BYTES = 16 << 20;
 
-function watchSoon(t: Tensor): void {
-  // A full list is flushed before the newest joins: it is the one most likely to be released next.
-  if (unwatched.length >= UNWATCHED_TENSORS || unwatchedBytes >= UNWATCHED_BYTES) watchUnwatched();
+export function watchSoon(t: Tensor): void {
+  if (unwatched.length >= UNWATCHED_TENSORS || unwatchedBytes >= UNWATCHED_BYTES) makeRoom();
   unwatched.push(t);
-  unwatchedBytes += t.size * 4;
+  // Only blocks the list alone could keep alive: a view's block is its source's (counted with it
+  // or held elsewhere) and a deferred tensor has none yet. Counting views flushed the list every
+  // few tensors in an nn forward (each conv's NCHW view of its 5.5 MB map counted again).
+  unwatchedBytes += t.soleBytes;
   if (!turnFlushPending) scheduleFlush();
+}
+
+/**
+ * Empties half the list: released tensors leave it (nothing to watch), then the oldest still alive
+ * are watched until at most half the tensors and half the bytes wait. The newest stay: they are
+ * the ones most likely to be released within the next few ops. Flushing the whole list registered
+ * every tensor alive at that moment, e.g. half of an nn forward's maps, which backward() releases.
+ */
+function makeRoom(): void {
+  let alive = 0;
+  let bytes = 0;
+  for (let i = 0; i < unwatched.length; i++) {
+    const t = unwatched[i]!;
+    if (t.discarded) continue;
+    unwatched[alive++] = t;
+    bytes += t.soleBytes;
+  }
+  let oldest = 0;
+  while (oldest < alive && (alive - oldest > UNWATCHED_TENSORS / 2 || bytes > UNWATCHED_BYTES / 2)) {
+    const t = unwatched[oldest++]!;
+    bytes -= t.soleBytes;
+    t.watch();
+  }
+  unwatched.copyWithin(0, oldest, alive);
+  unwatched.length = alive - oldest;
+  unwatchedBytes = bytes;
 }
 
 /** A program that stops making tensors must not keep the last few: they are watched at the next turn. */

@@ -9,7 +9,7 @@ import type { DataArray, DType } from './dtype.js';
 import { formatReleased, formatTensor } from './format.js';
 import { inversePerm, type Layout, materializeWatch, permBetween, sameOrder, type StoredOrder, storedShape } from './layout.js';
 import { forgetUnreachable, onUnreachable } from './reclamation.js';
-import { giveToOwner } from './scope.js';
+import { giveToOwner, watchSoon } from './scope.js';
 import type { Shape } from './shape.js';
 import { shapesEqual, shapeToString, sizeOf } from './shape.js';
 
@@ -94,6 +94,11 @@ export class Storage {
     this.#count.reclaim ??= this.backend.reclaimer(this.handle);
     return this.#count;
   }
+
+  /** Whether another tensor or storage shares this block (a view: more than one reference, or a range of another block). */
+  get shared(): boolean {
+    return this.#count.refs > 1 || this.source !== null;
+  }
 }
 
 /** A Storage's references, and how its block is given back when the last goes at garbage collection. */
@@ -120,8 +125,10 @@ class StorageCount {
 class HeldStorage {
   storage: StorageCount | null = null;
   ordered: StorageCount | null = null;
+  /** Whether the tensor is in the live count (it holds a value: see `liveTensorCount`). */
+  counted = true;
   readonly reclaim = (): void => {
-    liveTensors--;
+    if (this.counted) liveTensors--;
     this.storage?.drop();
     this.ordered?.drop();
   };
@@ -142,7 +149,12 @@ type LogitsOrigin = { readonly kind: 'softmax' | 'logSoftmax' | 'sigmoid'; reado
 // Counts tensors for memory(), through the same registry callback as their storage, so the count is as fresh.
 let liveTensors = 0;
 
-/** Tensors neither released nor garbage collected yet. */
+/**
+ * Tensors holding a value, neither released nor garbage collected yet. A deferred tensor (a fused
+ * chain's intermediate not computed yet, or handed back) holds no storage and is counted only
+ * while it has its value: so it needs no registration with the collector while it has none (a
+ * prediction's handed-back chain outputs were registered for nothing but this count).
+ */
 export function liveTensorCount(): number {
   return liveTensors;
 }
@@ -208,9 +220,12 @@ export class Tensor implements TensorInfo {
     this.shape = Object.freeze(copyShape(shape));
     this.dtype = dtype;
     this.size = sizeOf(shape);
-    if (storage instanceof Storage) this.#storage = storage.retain();
-    else this.#deferred = storage;
-    liveTensors++;
+    if (storage instanceof Storage) {
+      this.#storage = storage.retain();
+      liveTensors++;
+    } else {
+      this.#deferred = storage;
+    }
     // Not watched yet: the engine hands every tensor it makes to tensor/scope.ts (a step scope
     // releases it or watches it when it leaves; outside every scope it is watched at once), and
     // Variable watches itself. A tensor made otherwise must be released or watched by its maker.
@@ -283,6 +298,8 @@ export class Tensor implements TensorInfo {
   #liveToken: object | null = null;
   /** What the token's callback gives back: the storage references this tensor holds (null until watched). */
   #held: HeldStorage | null = null;
+  /** Asked to be watched while deferred (no storage): watched once it gets its value. */
+  #watchOnValue = false;
 
   /**
    * @internal Lets the garbage collector reclaim this tensor and its storage once unreachable:
@@ -294,7 +311,11 @@ export class Tensor implements TensorInfo {
    */
   watch(): void {
     // The fields, not the getters: watching must not compute a deferred value.
-    if (this.#liveToken !== null || (this.#storage === null && this.#deferred === null)) return;
+    if (this.#liveToken !== null || this.#storage === null) {
+      // Deferred: nothing to give back until it has a value; `fulfil` watches it then.
+      this.#watchOnValue = this.#liveToken === null && this.#deferred !== null;
+      return;
+    }
     this.#liveToken = {};
     this.#held = new HeldStorage();
     onUnreachable(this.#liveToken, this.#held.reclaim);
@@ -367,6 +388,20 @@ export class Tensor implements TensorInfo {
     this.#layoutDims = dims;
   }
 
+  /** @internal Released (no storage and no value to come): read without computing a deferred value. */
+  get discarded(): boolean {
+    return this.#storage === null && this.#deferred === null;
+  }
+
+  /**
+   * @internal The bytes of storage only this tensor keeps alive: none for a view (the block is
+   * shared) or a deferred tensor (no block yet). Read without computing a deferred value.
+   */
+  get soleBytes(): number {
+    const storage = this.#storage;
+    return storage === null || storage.shared ? 0 : storage.bytes;
+  }
+
   /** @internal How this tensor's value will be computed, while it is deferred (null once it has its value). */
   get deferred(): Deferred | null {
     return this.#deferred;
@@ -386,8 +421,15 @@ export class Tensor implements TensorInfo {
     const storage = value.storage;
     if (storage === null) throw new Error(`fulfil: the value for ${this.describe()} was released`);
     this.#storage = storage.retain();
-    // A deferred tensor watched before it had a value (it left its step unread): its token gives this reference back.
+    liveTensors++;
+    if (this.#held !== null) this.#held.counted = true;
+    // A handed-back tensor watched before: its token gives this reference back. One asked to be
+    // watched while deferred waits with the tensors made outside scopes (released soon, never registered).
     this.#holdForCollector(storage);
+    if (this.#watchOnValue) {
+      this.#watchOnValue = false;
+      watchSoon(this);
+    }
     this.setStoredOrder(value.storedOrder);
     this.#logitsOrigin = value.logitsOrigin;
     this.#gradNode = value.gradNode;
@@ -438,6 +480,8 @@ export class Tensor implements TensorInfo {
     this.forgetOrdered();
     this.#storage.release();
     this.#storage = null;
+    liveTensors--;
+    if (this.#held !== null) this.#held.counted = false;
     this.#holdForCollector(null);
     this.#valueSource?.release();
     this.#valueSource = null;
@@ -610,10 +654,10 @@ export class Tensor implements TensorInfo {
   /** @internal Gives back this tensor's storage reference now instead of at garbage collection. */
   release(): void {
     if (this.#deferred !== null) {
-      // Released before anything read it: it is never computed.
+      // Released before anything read it (or after it was handed back): it is never computed, and was not counted.
       this.#deferred = null;
+      this.#watchOnValue = false;
       this.#forgetToken();
-      liveTensors--;
       return;
     }
     if (this.storage === null) return;
