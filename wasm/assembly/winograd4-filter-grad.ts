@@ -2,6 +2,7 @@
 import { f, fma, fms } from './simd';
 import { componentBytes, WG_ROWS, wgRows4x8, wgRows4x8Acc } from './winograd-gemm';
 import { bt6, window6 } from './winograd4';
+import { tileRowAddress, touchPart } from './touch-ahead';
 
 // Winograd F(4x4, 3x3) filter gradient.
 //   dU_xi = sum_tiles V_xi^T (A dY A^T)_xi,   dW = G^T dU G   (per c, k; 6x6 -> 3x3)
@@ -202,6 +203,14 @@ export function wino4BackpropFilter(
       const vt = VT + (<usize>g << 2);
       for (let c: usize = 0; c < Cz; c += 4) inputQuadT(srcs, srcs + 16, c, cs, quad, tmp, vt + c * rowT, vXi, rowT);
     }
+    // Between the GEMMs, touch the next pass's x and dy rows, 1/36 of each per component
+    // (touch-ahead.ts): the transforms read them next.
+    const nx = tc + cnt, nxLast = min(t1, nx + cp) - 1, more = nx < t1;
+    const xLo = tileRowAddress(x, nx, tilesPer, TW, 4, -padT, H, W, Cz);
+    const xHi = more ? tileRowAddress(x, nxLast, tilesPer, TW, 4, 6 - padT, H, W, Cz) : xLo;
+    const yLo = tileRowAddress(dy, nx, tilesPer, TW, 4, 0, OH, OW, Kz);
+    const yHi = more ? tileRowAddress(dy, nxLast, tilesPer, TW, 4, 4, OH, OW, Kz) : yLo;
+    let touched = f32x4.splat(0);
     // 36 GEMMs: dU_xi [Cr x Kp] += VT_xi [Cr x cnt4] G_xi [cnt4 x Kp]
     for (let xi: usize = 0; xi < 36; xi++) {
       const vx = VT + xi * vXi, gx = G + xi * gXi, ux = dU + xi * uXi;
@@ -209,7 +218,9 @@ export function wino4BackpropFilter(
         if (tc == t0) wgRows4x8(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
         else wgRows4x8Acc(cnt4, vx + c * rowT, rowT, gx, cpz << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
+      touched = touchPart(xLo, xHi, xi, 36, touchPart(yLo, yHi, xi, 36, touched));
     }
+    v128.store(tmp, touched); // keeps the loads (tmp is scratch the transforms overwrite)
   }
 }
 

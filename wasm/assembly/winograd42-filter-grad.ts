@@ -6,6 +6,7 @@ import { f } from './simd';
 import { kernelT } from './tile-kernels';
 import { phaseRange, phaseSlot, transformTile } from './winograd42';
 import { dyTile5 } from './winograd42-input-grad';
+import { tileRowAddress, touchPart } from './touch-ahead';
 
 /** Bytes of one dU partial (25 x [4C x roundUp(K, 8)] floats). */
 export function wino42FilterGradPartBytes(C: i32, K: i32): i32 {
@@ -56,6 +57,14 @@ export function wino42BackpropFilterPart(
         dyTile5(yb + (k << 2), Kz << 2, yRow, min(4, OH - oy), min(4, OW - ox), tmp, dst, gXi);
       }
     }
+    // Between the GEMMs, touch the next chunk's x and dy rows, 1/25 of each per component
+    // (touch-ahead.ts): the transforms read them next.
+    const nx = tc + cnt, nxLast = min(t1, nx + chunk) - 1, more = nx < t1;
+    const xLo = tileRowAddress(x, nx, tilesPer, TW, 8, -padT, H, W, Cz);
+    const xHi = more ? tileRowAddress(x, nxLast, tilesPer, TW, 8, 10 - padT, H, W, Cz) : xLo;
+    const yLo = tileRowAddress(dy, nx, tilesPer, TW, 4, 0, OH, OW, Kz);
+    const yHi = more ? tileRowAddress(dy, nxLast, tilesPer, TW, 4, 4, OH, OW, Kz) : yLo;
+    let touched = f32x4.splat(0);
     // 25 GEMMs: dU_xi [4C x Kp] += V_xi^T [4C x cnt] G_xi [cnt x Kp], over the channels whose
     // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros).
     for (let xi = 0; xi < 25; xi++) {
@@ -66,7 +75,9 @@ export function wino42BackpropFilterPart(
           kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, tc == t0 ? 0 : 1);
         }
       }
+      touched = touchPart(xLo, xHi, <usize>xi, 25, touchPart(yLo, yHi, <usize>xi, 25, touched));
     }
+    v128.store(tmp, touched); // keeps the loads (tmp is scratch the transforms overwrite)
   }
 }
 
