@@ -66,8 +66,7 @@ export function wino42InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
  * (the scatter runs four channels at a time),
  * K % 4 == 0. Images [n0, n1) of dx are overwritten; each image's tiles are added in one order
  * by one thread, so any thread count gives the same bits. With `acc` != 0 (dx's shape), the tiles
- * are added onto it instead of zeros: dx + acc, a gradient gathered from another consumer (read
- * by each element's first add where the tiles cover dx, copied into dx first otherwise).
+ * are added onto a copy of it instead of zeros: dx + acc, a gradient gathered from another consumer.
  */
 export function wino42BackpropInput(
   mr: i32, dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
@@ -83,9 +82,6 @@ export function wino42BackpropInput(
   const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
   const img = <usize>(H * W) * Cz;
   let ready = n0; // images of dx below this one are initialized (zeros, or acc)
-  // When the tiles cover all of dx, each element's first scatter adds onto acc (or zero) read
-  // in the same instruction instead of onto a copy made first: one pass over dx less, same bits.
-  const fused = tilesCoverDx(H, TH, padT) && tilesCoverDx(W, TW, padL);
   // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
   // columns of M stay zero, so they are zeroed once here.
   const skip = (C & 7) == 0;
@@ -120,25 +116,16 @@ export function wino42BackpropInput(
     }
     // Each image of dx is initialized just before its first tile is added: in cache for the
     // scatter-adds (a whole 4 MB copy up front was out of L2 again by the time they came).
-    for (const last = (tc + cnt - 1) / tilesPer; !fused && ready <= last; ready++) {
+    for (const last = (tc + cnt - 1) / tilesPer; ready <= last; ready++) {
       if (acc != 0) memory.copy(f(dx, <usize>ready * img), f(acc, <usize>ready * img), img << 2);
       else memory.fill(f(dx, <usize>ready * img), 0, img << 2);
     }
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer;
-      const ty = rem / TW, tx = rem % TW;
-      scatterTile(M + ((<usize>t * Cp) << 2), mXi, Cz, tmp, dx, n, H, W, 8 * ty - padT, 8 * tx - padL, fused, acc, ty > 0, tx > 0);
+      scatterTile(M + ((<usize>t * Cp) << 2), mXi, Cz, tmp, dx, n, H, W, 8 * (rem / TW) - padT, 8 * (rem % TW) - padL);
     }
   }
-}
-
-/**
- * Whether tiles t = 0..T-1 (dx rows 8t - pad + [0, 8]: phase 0 to +8, phase 1 to +7) reach every
- * row of [0, size): consecutive tiles overlap, so only the far end can fall short.
- */
-function tilesCoverDx(size: i32, T: i32, pad: i32): bool {
-  return pad >= 0 && size <= 8 * T - pad + 1;
 }
 
 /**
@@ -148,21 +135,11 @@ function tilesCoverDx(size: i32, T: i32, pad: i32): bool {
  * products), so its dX row 4 (= m's row 4 through B's last row) is zero and is not added; b = 1
  * likewise column 4 (phaseTransformT). Adding those zeros could only flip the sign of a zero in dx
  * (resnet8's shapes: the same bits as before).
- * With `fused` dx is not initialized: an element no earlier tile wrote (in the row-major tile
- * order) is written as acc + dX (acc == 0: 0 + dX), the sum an initialized dx would give. The
- * tile above (`hasAbove`) wrote phase a = 0's row 0 as its row 4, the tile to the left phase
- * b = 0's column 0; nothing else overlaps an earlier tile.
  */
-function scatterTile(
-  mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n: i32, H: i32, W: i32, r0: i32, q0: i32,
-  fused: bool, acc: usize, hasAbove: bool, hasLeft: bool,
-): void {
+function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n: i32, H: i32, W: i32, r0: i32, q0: i32): void {
   const t2 = tmp + 400;
   const xRow = (<usize>W * Cz) << 2, px = Cz << 2;
   const xb = dx + <usize>(n * H * W) * px;
-  // acc's element at dx's address o is o + accOff (wrapping arithmetic; unused when acc == 0)
-  const accOff = acc - dx;
-  const zero = f32x4.splat(0);
   for (let a = 0; a < 2; a++) {
     for (let b = 0; b < 2; b++) {
       // s2d rows i with r0 + 2i + a inside [0, H), columns j likewise.
@@ -178,12 +155,9 @@ function scatterTile(
         else phaseTransformT(q, mXi, tmp, t2, true, true);
         for (let i = i0; i < ie; i++) {
           const row = xb + <usize>(r0 + 2 * i + a) * xRow + (c << 2);
-          const rowFirst = fused && !(a == 0 && i == 0 && hasAbove);
           for (let j = j0; j < je; j++) {
             const o = row + <usize>(q0 + 2 * j + b) * px;
-            const first = rowFirst && !(b == 0 && j == 0 && hasLeft);
-            const prev = first ? (acc != 0 ? v128.load(o + accOff) : zero) : v128.load(o);
-            v128.store(o, f32x4.add(prev, v128.load(t2 + <usize>i * 80 + (<usize>j << 4))));
+            v128.store(o, f32x4.add(v128.load(o), v128.load(t2 + <usize>i * 80 + (<usize>j << 4))));
           }
         }
       }
