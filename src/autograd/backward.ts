@@ -166,23 +166,14 @@ export function backward(y: Tensor, dy?: Tensor | null, options: BackwardOptions
   });
   if (options.retainGraph === true) return;
   for (const t of order) {
-    const node = t.gradNode;
-    if (node === null) continue;
-    freeGraphOf(t);
-    for (const o of node.freesWith ?? []) if (!o.graphFreed) freeGraphOf(o);
+    if (t.gradNode === null) continue;
+    for (const o of t.gradNode.owned ?? []) o.release();
+    releaseInternalConstants(t.gradNode.inputs);
+    t.gradNode = null;
+    t.graphFreed = true;
+    if (t.internal) t.release();
+    else t.handBack();
   }
-}
-
-/** Drops `t`'s gradient rule and what only it held; `t` itself is released when internal, else handed back. */
-function freeGraphOf(t: Tensor): void {
-  const node = t.gradNode;
-  if (node === null) return;
-  for (const o of node.owned ?? []) o.release();
-  releaseInternalConstants(node.inputs);
-  t.gradNode = null;
-  t.graphFreed = true;
-  if (t.internal) t.release();
-  else t.handBack();
 }
 
 /**

@@ -40,12 +40,6 @@ export interface GradNode {
    * already gathered (nn: a conv's NHWC view of a block input that a shortcut also reads).
    */
   readonly view?: (sourceGrad: Tensor) => Tensor | null;
-  /**
-   * Optional: tensors whose graph this one's replaced, freed with it by `backward()` though the
-   * walk no longer reaches them (ops/channels-last.ts: the NCHW view of a map the next
-   * channels-last op read through its source), so they are handed back as before.
-   */
-  freesWith?: readonly Tensor[];
 }
 
 /**
