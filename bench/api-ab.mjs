@@ -4,34 +4,15 @@
 //
 //   BASE=/work/main [BR=this checkout] MODEL=mnist-cnn|lenet5 [APIS=nn,sequential] [THREADS=2]
 //   [BLOCK=40] [ROUNDS=5] node bench/api-ab.mjs
+import { openApiSide } from './api-sides.mjs';
 const base = process.env.BASE ?? '/work/main';
 const br = process.env.BR ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const threads = Number(process.env.THREADS ?? 2), block = Number(process.env.BLOCK ?? 40), rounds = Number(process.env.ROUNDS ?? 5);
 const apis = (process.env.APIS ?? 'nn,sequential').split(',');
 const modelName = process.env.MODEL ?? 'mnist-cnn';
 async function side(root, name) {
-  await import(`${root}/dist/src/node/install-collector.js`);
-  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
-  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
-  const { benchProgram, benchModelsByName } = await import(`${root}/dist/src/cli/bench-models.js`);
-  const { tensor } = await import(`${root}/dist/src/ops/create.js`);
-  const { toCategorical } = await import(`${root}/dist/src/data/to-categorical.js`);
-  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
-  registerWasmBackend({ name, threads, priority: 0 });
-  engine.setBackend(name);
-  const [model] = benchModelsByName(modelName);
-  const rng = new Random(3);
-  const batches = Array.from({ length: 8 }, () => [tensor(Float32Array.from({ length: 64 * 784 }, () => rng.uniform()), [64, 28, 28, 1]), toCategorical(Int32Array.from({ length: 64 }, () => rng.int(10)), 10)]);
-  const images = tensor(Float32Array.from({ length: 1024 * 784 }, () => rng.uniform()), [1024, 28, 28, 1]);
-  const progs = {};
-  for (const api of apis) {
-    const { program } = benchProgram(model, api, 1234);
-    const prepared = batches.map(([x, y]) => program.prepare(x, y));
-    let s = 0;
-    progs[api] = { train: () => program.trainStep(...prepared[s++ % prepared.length]), infer: () => program.predict(images, 256).dataSync() };
-  }
-  // Each side's backend is made active before its block runs.
-  return { name, use: () => engine.setBackend(name), progs };
+  const { use, calls } = await openApiSide(root, name, { threads, modelName });
+  return { name, use, progs: Object.fromEntries(apis.map((api) => [api, calls(api)])) };
 }
 const A = await side(base, 'ab-base'), B = await side(br, 'ab-branch');
 function run(S, api, kind, n) {

@@ -6,6 +6,7 @@
 //
 //   ROOTS=/work/main,. MODEL=mnist-cnn|lenet5 [APIS=sequential,functional,nn] [KINDS=train,infer]
 //   [THREADS=1] [BLOCK=10] [ROUNDS=20] node --max-semi-space-size=256 bench/api-best.mjs
+import { openApiSide } from './api-sides.mjs';
 const here = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const roots = (process.env.ROOTS ?? here).split(',').map((r) => (r === '.' ? here : r));
 const apis = (process.env.APIS ?? 'sequential,functional,nn').split(',');
@@ -14,26 +15,11 @@ const threads = Number(process.env.THREADS ?? 1), block = Number(process.env.BLO
 const modelName = process.env.MODEL ?? 'mnist-cnn';
 
 async function side(root, name) {
-  await import(`${root}/dist/src/node/install-collector.js`);
-  const { engine } = await import(`${root}/dist/src/backend/engine.js`);
-  const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
-  const { benchProgram, benchModelsByName } = await import(`${root}/dist/src/cli/bench-models.js`);
-  const { tensor } = await import(`${root}/dist/src/ops/create.js`);
-  const { toCategorical } = await import(`${root}/dist/src/data/to-categorical.js`);
-  const { Random } = await import(`${root}/dist/src/tensor/random.js`);
-  registerWasmBackend({ name, threads, priority: 0 });
-  engine.setBackend(name);
-  const [model] = benchModelsByName(modelName);
-  const rng = new Random(3);
-  const batches = Array.from({ length: 8 }, () => [tensor(Float32Array.from({ length: 64 * 784 }, () => rng.uniform()), [64, 28, 28, 1]), toCategorical(Int32Array.from({ length: 64 }, () => rng.int(10)), 10)]);
-  const images = tensor(Float32Array.from({ length: 1024 * 784 }, () => rng.uniform()), [1024, 28, 28, 1]);
+  const { use, calls } = await openApiSide(root, name, { threads, modelName });
   const runs = [];
   for (const api of apis) {
-    const { program } = benchProgram(model, api, 1234);
-    const prepared = batches.map(([x, y]) => program.prepare(x, y));
-    let s = 0;
-    const fns = { train: () => program.trainStep(...prepared[s++ % prepared.length]), infer: () => program.predict(images, 256).dataSync() };
-    for (const kind of kinds) runs.push({ root, api, kind, use: () => engine.setBackend(name), run: fns[kind], cpu: [], wall: [] });
+    const fns = calls(api);
+    for (const kind of kinds) runs.push({ root, api, kind, use, run: fns[kind], cpu: [], wall: [] });
   }
   return runs;
 }
