@@ -1000,3 +1000,50 @@ export function mkX6x8(kc: i32, tbl: usize, off: usize, b: usize, c: usize, ldc:
   v128.store(p, c40); v128.store(p, c41, 16); p += ldc;
   v128.store(p, c50); v128.store(p, c51, 16);
 }
+
+/** 4x8 tile, A transposed, B rows ldb bytes apart: C[4x8] (row stride ldc bytes) (+)= A * B[K x 8]. */
+export function mkS4x8(kc: i32, a: usize, lda: usize, ldb: usize, b: usize, c: usize, ldc: usize, flags: i32, bias: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0), c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let b0: v128, b1: v128, av: v128;
+  let k = 0;
+  for (; k < kc; k++) {
+    b0 = v128.load(b, 0); b1 = v128.load(b, 16);
+    av = v128.load32_splat(a, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
+    av = v128.load32_splat(a, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
+    av = v128.load32_splat(a, 8); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
+    av = v128.load32_splat(a, 12); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
+    a += lda;
+    b += ldb;
+  }
+  if (flags & F_BIAS) {
+    const q0 = v128.load(bias), q1 = v128.load(bias, 16);
+    c00 = f32x4.add(c00, q0); c01 = f32x4.add(c01, q1);
+    c10 = f32x4.add(c10, q0); c11 = f32x4.add(c11, q1);
+    c20 = f32x4.add(c20, q0); c21 = f32x4.add(c21, q1);
+    c30 = f32x4.add(c30, q0); c31 = f32x4.add(c31, q1);
+  }
+  let p = c;
+  if (flags & F_ACC) {
+    c00 = f32x4.add(c00, v128.load(p)); c01 = f32x4.add(c01, v128.load(p, 16)); p += ldc;
+    c10 = f32x4.add(c10, v128.load(p)); c11 = f32x4.add(c11, v128.load(p, 16)); p += ldc;
+    c20 = f32x4.add(c20, v128.load(p)); c21 = f32x4.add(c21, v128.load(p, 16)); p += ldc;
+    c30 = f32x4.add(c30, v128.load(p)); c31 = f32x4.add(c31, v128.load(p, 16));
+    p = c;
+  }
+  if (flags & F_RELU) {
+    c00 = relu4(c00); c01 = relu4(c01);
+    c10 = relu4(c10); c11 = relu4(c11);
+    c20 = relu4(c20); c21 = relu4(c21);
+    c30 = relu4(c30); c31 = relu4(c31);
+  }
+  if (flags & F_RELU6) {
+    c00 = cap6(c00); c01 = cap6(c01);
+    c10 = cap6(c10); c11 = cap6(c11);
+    c20 = cap6(c20); c21 = cap6(c21);
+    c30 = cap6(c30); c31 = cap6(c31);
+  }
+  v128.store(p, c00); v128.store(p, c01, 16); p += ldc;
+  v128.store(p, c10); v128.store(p, c11, 16); p += ldc;
+  v128.store(p, c20); v128.store(p, c21, 16); p += ldc;
+  v128.store(p, c30); v128.store(p, c31, 16);
+}

@@ -12,7 +12,6 @@ import { checkedResidual } from '../../ref/Conv2D.js';
 import type { WasmContext } from '../context.js';
 import { filterGradFinishStride2, flopsOf, winoFilterGradParts } from './conv-grad.js';
 import { phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter42 } from './conv-util.js';
-import { MR } from './gemm.js';
 import { Temps } from './inputs.js';
 
 type Shape4 = [number, number, number, number];
@@ -52,7 +51,7 @@ function backpropStride2(
   const dUs = temps.alloc(parts * partBytes);
   ctx.workspace(ctx.size('wino42BackpropWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
   const args = {
-    mr: WINO_MR, mrT: MR, x: p.x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, dy: p.dy, OH: geo.outH, OW: geo.outW, K,
+    mr: WINO_MR, x: p.x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, dy: p.dy, OH: geo.outH, OW: geo.outW, K,
     N, perPart, part: 0, chunk: WINO_CHUNK, Ut, dx, acc: p.acc, dUs, partStride: partBytes, ws: 0,
   };
   ctx.parallel('wino42BackpropPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 2 * flopsOf(geo), workspace: 'ws', unitChunks: true });
