@@ -4,18 +4,14 @@
  * GEMM, wasm/assembly/conv-pointwise-strided.ts, or implicit GEMM),
  * input gradient and filter gradient against the reference backend, bit-identical on 1 and 2
  * threads: odd, non-square sizes, uneven padding, a widened filter in the filter gradient (KW * C
- * not a multiple of the micro-kernel's rows), one image. Both gradients in one call
- * (Conv2DBackprop; one pass over the tiles for the phase Winograd, wasm/assembly/winograd42-backprop.ts)
- * give the two kernels' bits.
+ * not a multiple of the micro-kernel's rows), one image.
  */
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { engine } from '../src/backend/engine.js';
 import { registerWasmBackend } from '../src/node/wasm/register.js';
 import * as ops from '../src/ops/index.js';
 import { Random } from '../src/tensor/random.js';
-import type { Tensor } from '../src/tensor/tensor.js';
-import { checkKernelAgainstRef, runKernelOn, withDispatches } from './kernel-dispatch-test-util.js';
+import { checkKernelAgainstRef } from './kernel-dispatch-test-util.js';
 
 registerWasmBackend({ name: 'wasm-s2-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-s2-2t', threads: 2, priority: 0 });
@@ -107,32 +103,6 @@ describe('wasm strided convolutions', () => {
       checkKernelAgainstRef(`dX ${name(c)}`, BACKENDS, 'Conv2DBackpropInput', inputs, { ...conv, inputShape: [c.N, c.H, c.W, c.C] }, c.inputGrad);
     }
     engine.setBackend('ref');
-  });
-
-  it('both gradients in one call (Conv2DBackprop) are the two kernels\' bits, with and without accumulate, on 1 and 2 threads', () => {
-    const both = (b: string, inputs: Record<string, Tensor | undefined>, conv: object) => withDispatches(b, () =>
-      engine.runKernelOutputs('Conv2DBackprop', inputs as never, conv as never).map((t) => Float32Array.from(t.dataSync() as Float32Array)));
-    for (const c of cases) {
-      const { conv, dyShape } = geometry(c);
-      const x = randn([c.N, c.H, c.W, c.C]), dy = randn(dyShape), filter = randn([c.k, c.k, c.C, c.K]);
-      for (const accumulate of [undefined, randn([c.N, c.H, c.W, c.C])]) {
-        const title = `${name(c)}${accumulate === undefined ? '' : ' + accumulate'}`;
-        const inputs = { x, dy, filter, accumulate };
-        const ref = both('ref', inputs, conv).result;
-        for (const b of BACKENDS) {
-          const { result: [dx, dw], calls } = both(b, inputs, conv);
-          const fused = c.inputGrad === 'wino42BackpropInput' && c.filterGrad === 'wino42FilterGradFinish';
-          assert.equal(calls.includes('wino42BackpropPart'), fused, `${b} ${title}: one pass iff both gradients take the phase Winograd (${calls.join(', ')})`);
-          assert.deepEqual(dx, runKernelOn(b, 'Conv2DBackpropInput', { dy, filter, accumulate }, { ...conv, inputShape: [c.N, c.H, c.W, c.C] }).values, `${b} ${title}: dx`);
-          assert.deepEqual(dw, runKernelOn(b, 'Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [c.k, c.k, c.C, c.K] }).values, `${b} ${title}: dW`);
-          for (const [got, want, what] of [[dx!, ref[0]!, 'dx'], [dw!, ref[1]!, 'dW']] as const) {
-            const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-            const worst = want.reduce((m, v, i) => Math.max(m, Math.abs(got[i]! - v)), 0);
-            assert.ok(worst <= 1e-5 * scale, `${b} ${title}: ${what} off the reference by ${worst} (scale ${scale})`);
-          }
-        }
-      }
-    }
   });
 
   it('filter gradient matches the reference, identically on 1 and 2 threads', () => {

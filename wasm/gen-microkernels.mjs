@@ -23,9 +23,7 @@ const UNROLL = { 4: 1, 5: 2, 6: 2 };
 // (u32 byte offsets, + koff), each row holding kc contiguous values; 'T' transposed A: MR contiguous
 // values per k at a + k * lda (bytes); 'C' conv (implicit im2col): like 'I', but the K range is
 // nseg segments of kcs values, segment s of row r starting at rows[r] + s * segStride; 'X' gathered
-// transposed A: the mr values of step k are contiguous at tbl[k] + off (tbl: u32 addresses); 'S'
-// as 'T', with B's 8 values of step k at b + k * ldb (bytes) instead of a packed panel (a row-major
-// B read in place: the stride-2 conv's one-pass gradients, winograd42-backprop.ts).
+// transposed A: the mr values of step k are contiguous at tbl[k] + off (tbl: u32 addresses).
 function kernel(mr, mode) {
   const unroll = UNROLL[mr];
   const L = [];
@@ -34,8 +32,8 @@ function kernel(mr, mode) {
   const name = `mk${mode === 'P' ? '' : mode}${mr}x8`;
   const aParams = mode === 'P' ? 'kc: i32, a: usize' : mode === 'I' ? 'kc: i32, rows: usize, koff: usize'
     : mode === 'C' ? 'nseg: i32, kc: i32, rows: usize, segStride: usize'
-    : mode === 'X' ? 'kc: i32, tbl: usize, off: usize' : mode === 'S' ? 'kc: i32, a: usize, lda: usize, ldb: usize' : 'kc: i32, a: usize, lda: usize';
-  const what = { P: 'packed', I: 'indirect rows', T: 'transposed', C: 'implicit conv rows', X: 'gathered transposed', S: 'transposed, B rows ldb bytes apart' }[mode];
+    : mode === 'X' ? 'kc: i32, tbl: usize, off: usize' : 'kc: i32, a: usize, lda: usize';
+  const what = { P: 'packed', I: 'indirect rows', T: 'transposed', C: 'implicit conv rows', X: 'gathered transposed' }[mode];
   L.push(`/** ${mr}x8 tile, A ${what}: C[${mr}x8] (row stride ldc bytes) (+)= A * B[K x 8]. */`);
   L.push(`export function ${name}(${aParams}, b: usize, c: usize, ldc: usize, flags: i32, bias: usize): void {`);
   L.push(`  let ${accs.map((n) => `${n} = f32x4.splat(0)`).join(', ')};`);
@@ -55,16 +53,15 @@ function kernel(mr, mode) {
     for (let i = 0; i < mr; i++) {
       const ld = mode === 'P' ? `v128.load32_splat(a, ${u * mr * 4 + 4 * i})`
         : mode === 'I' || mode === 'C' ? `v128.load32_splat(a${i}, ${u * 4})`
-        : `v128.load32_splat(a, ${4 * i})`; // 'T', 'S' and 'X'
+        : `v128.load32_splat(a, ${4 * i})`; // 'T' and 'X'
       L.push(`    av = ${ld}; c${i}0 = fma(av, b0, c${i}0); c${i}1 = fma(av, b1, c${i}1);`);
     }
-    if (mode === 'T' || mode === 'S') L.push(`    a += lda;`);
+    if (mode === 'T') L.push(`    a += lda;`);
   };
   const adv = (n) => {
     if (mode === 'P') L.push(`    a += ${n * mr * 4}; b += ${n * 32};`);
     else if (mode === 'I' || mode === 'C') L.push(`    ${Array.from({ length: mr }, (_, i) => `a${i} += ${4 * n};`).join(' ')} b += ${n * 32};`);
     else if (mode === 'X') L.push(`    tbl += ${n * 4}; b += ${n * 32};`);
-    else if (mode === 'S') L.push(`    b += ${n === 1 ? 'ldb' : `${n} * ldb`};`);
     else L.push(`    b += ${n * 32};`);
   };
   L.push(`  let k = 0;`);
@@ -114,8 +111,6 @@ export function generate() {
     "import { cap6, fma, relu4 } from './simd';",
     '',
     ...MRS.flatMap((mr) => ['P', 'I', 'T', 'C', 'X'].map((m) => kernel(mr, m))).flatMap((s) => [s, '']),
-    // Only the 4-row 'S' kernel: its one caller runs WINO_MR = 4 rows.
-    kernel(4, 'S'), '',
   ].join('\n');
   const target = fileURLToPath(new URL('./assembly/microkernels.ts', import.meta.url));
   writeFileSync(target, out);

@@ -9,7 +9,7 @@ import { engine } from './engine.js';
 import type { KernelId } from './kernels.js';
 
 /** Kernels whose speed decides a training or inference run: the notice waits for one of these. */
-const HEAVY_KERNELS: ReadonlySet<KernelId> = new Set<KernelId>(['Conv2D', 'Conv2DPool', 'Conv2DPointwise', 'MatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv2DBackprop']);
+const HEAVY_KERNELS: ReadonlySet<KernelId> = new Set<KernelId>(['Conv2D', 'Conv2DPool', 'Conv2DPointwise', 'MatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
 
 export const DEFAULT_REF_NOTICE = "fovea: running on the 'ref' backend (plain JavaScript kernels, 15-40x slower than 'wasm') because " +
   'useWasmBackendInBrowser() was not called: await useWasmBackendInBrowser({ kernelsUrl }) before the first op; getBackendStatus() tells what runs';

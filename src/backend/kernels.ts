@@ -196,17 +196,6 @@ export interface KernelSpecs {
     attrs: Conv2DAttrs & { filterShape: [number, number, number, number] };
   };
   /**
-   * [dx, dfilter] of Conv2D in one call: the results of Conv2DBackpropInput(dy, filter,
-   * accumulate) with x's shape and Conv2DBackpropFilter(x, dy) with the filter's, bit for bit. A
-   * backend may compute both from one pass over dy (the stride-2 phase Winograd transforms each dy
-   * tile once for the two GEMMs).
-   */
-  Conv2DBackprop: {
-    inputs: { x: TensorInfo; dy: TensorInfo; filter: TensorInfo; accumulate?: TensorInfo };
-    attrs: Conv2DAttrs;
-    output: TensorInfo[];
-  };
-  /**
    * The backward of a fused bias + activation (Conv2D, MatMul) in one pass: [dz, dbias] with
    * dz = dy * act'(y), taken from the activation's output y, and dbias = dz summed over every axis
    * but the last (float64 accumulation). y and dy have one shape.
@@ -335,7 +324,7 @@ export type KernelTable = { readonly [K in KernelId]: KernelFn<K> };
 /** All kernel ids, for conformance sweeps. */
 export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
-  'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DPointwise', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Conv2DBackprop',
+  'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DPointwise', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'BatchNormMovingUpdate', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
   'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'LogSoftmax', 'ImageTransform', 'ImageTransformGrad',
 ];

@@ -100,11 +100,6 @@ export function convKernelArgs(x: Tensor, filter: Tensor, options: Conv2DOptions
  * already gathered a gradient from another consumer (GradNode.backwardInto).
  */
 export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs, heldDx: Tensor | null = null): (Tensor | null)[] {
-  if (x.needsGrad && filter.needsGrad) {
-    // One kernel for both: a backend may read dy once for the two (the stride-2 phase Winograd).
-    const [dx, dw] = engine.runKernelOutputs('Conv2DBackprop', { x, dy: g, filter, accumulate: heldDx ?? undefined }, attrs);
-    return db === null ? [dx!, dw!] : [dx!, dw!, db];
-  }
   const dx = x.needsGrad
     // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
     ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter, accumulate: heldDx ?? undefined }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))

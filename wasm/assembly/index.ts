@@ -15,7 +15,6 @@ export { wino4BackpropInput, wino4InputGradWorkspaceBytes } from './winograd4-in
 export { wino25Filter, wino25Forward, wino25WorkspaceBytes } from './winograd25';
 export { wino42Filter, wino42FilterBytes, wino42Forward, wino42WorkspaceBytes } from './winograd42';
 export { wino42BackpropInput, wino42InputGradWorkspaceBytes } from './winograd42-input-grad';
-export { wino42BackpropPart, wino42BackpropWorkspaceBytes } from './winograd42-backprop';
 export { wino42BackpropFilterPart, wino42FilterGradFinish, wino42FilterGradFinishBytes, wino42FilterGradPartBytes, wino42FilterGradWorkspaceBytes } from './winograd42-filter-grad';
 export { wino25BackpropInput, wino25InputGradWorkspaceBytes } from './winograd25-input-grad';
 export { wino25BackpropFilterPart, wino25FilterGradFinish4, wino25FilterGradWorkspaceBytes } from './winograd25-filter-grad';

@@ -1,7 +1,6 @@
 // The micro-kernel for a tile of `mr` rows (4, 5 or 6), one dispatcher per A-operand layout
-// (microkernels.ts): C implicit conv rows, I indirect rows, T transposed, X gathered transposed;
-// S (transposed A, B rows ldb bytes apart) has only its 4-row kernel.
-import { mkC4x8, mkC5x8, mkC6x8, mkI4x8, mkI5x8, mkI6x8, mkS4x8, mkT4x8, mkT5x8, mkT6x8, mkX4x8, mkX5x8, mkX6x8 } from './microkernels';
+// (microkernels.ts): C implicit conv rows, I indirect rows, T transposed, X gathered transposed.
+import { mkC4x8, mkC5x8, mkC6x8, mkI4x8, mkI5x8, mkI6x8, mkT4x8, mkT5x8, mkT6x8, mkX4x8, mkX5x8, mkX6x8 } from './microkernels';
 
 // @ts-ignore: decorator
 @inline export function kernelC(mr: i32, nseg: i32, kc: i32, rows: usize, seg: usize, b: usize, c: usize, ldc: usize, flags: i32, bias: usize): void {
@@ -29,10 +28,4 @@ import { mkC4x8, mkC5x8, mkC6x8, mkI4x8, mkI5x8, mkI6x8, mkS4x8, mkT4x8, mkT5x8,
   if (mr == 4) mkX4x8(kc, tbl, off, b, c, ldc, flags, 0);
   else if (mr == 5) mkX5x8(kc, tbl, off, b, c, ldc, flags, 0);
   else mkX6x8(kc, tbl, off, b, c, ldc, flags, 0);
-}
-
-/** 4 rows of A transposed (lda bytes per step), B's 8 values of step k at b + k * ldb. */
-// @ts-ignore: decorator
-@inline export function kernelS4(kc: i32, a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usize, flags: i32): void {
-  mkS4x8(kc, a, lda, ldb, b, c, ldc, flags, 0);
 }

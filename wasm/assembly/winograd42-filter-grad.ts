@@ -3,7 +3,7 @@
 //   dU_xi = sum_tiles V_xi^T (A dY A^T)_xi,   dh = G^T dU G   (per phase channel c', k; 5x5 -> 2x2)
 // and dw[2p + a, 2q + b, c] = dh[p, q, (a, b, c)] for the taps inside the 3x3 filter.
 import { f } from './simd';
-import { kernelS4, kernelT } from './tile-kernels';
+import { kernelT } from './tile-kernels';
 import { phaseRange, phaseSlot, transformTile } from './winograd42';
 import { dyTile5 } from './winograd42-input-grad';
 import { tileRowAddress, touchPart } from './touch-ahead';
@@ -57,47 +57,28 @@ export function wino42BackpropFilterPart(
         dyTile5(yb + (k << 2), Kz << 2, yRow, min(4, OH - oy), min(4, OW - ox), tmp, dst, gXi);
       }
     }
-    filterGradGemms(mr, x, H, W, C, padT, padL, dy, OH, OW, K, chunk, tc, cnt, t0, t1, V, G, gXi, 0, dU, tmp);
-  }
-}
-
-/**
- * The 25 GEMMs of a chunk of cnt tiles (tiles [tc, tc + cnt) of the part's [t0, t1)): dU_xi
- * [4C x Kp] (+)= V_xi^T [4C x cnt] G_xi [cnt x Kp] (written by the part's first chunk, added to
- * after), over the channels whose U_xi can be nonzero (phaseRange; the finish multiplies the
- * others by G's zeros). Between them, 1/25 per component of the next chunk's x and dy rows are
- * touched (touch-ahead.ts): the transforms read them next. V: [25][chunk][4C]; G, components gXi
- * bytes apart: [25][Kp/8][chunk][8] panels (gRow 0), or [25][chunk][K] rows gRow bytes long, read
- * in place by the 4-row kernel (mr 4; with K % 8 == 4 the last panel's columns past K read the next
- * row: dU's columns past K, which the finish never reads).
- */
-// @ts-ignore: decorator
-@inline export function filterGradGemms(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32,
-  chunk: i32, tc: i32, cnt: i32, t0: i32, t1: i32, V: usize, G: usize, gXi: usize, gRow: usize, dU: usize, tmp: usize,
-): void {
-  const TW = (OW + 3) >> 2, tilesPer = ((OH + 3) >> 2) * TW;
-  const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K, Kp = <usize>((K + 7) & ~7);
-  const vXi = (<usize>chunk * Cp) << 2, uXi = (Cp * Kp) << 2;
-  const nx = tc + cnt, nxLast = min(t1, nx + chunk) - 1, more = nx < t1;
-  const xLo = tileRowAddress(x, nx, tilesPer, TW, 8, -padT, H, W, Cz);
-  const xHi = more ? tileRowAddress(x, nxLast, tilesPer, TW, 8, 10 - padT, H, W, Cz) : xLo;
-  const yLo = tileRowAddress(dy, nx, tilesPer, TW, 4, 0, OH, OW, Kz);
-  const yHi = more ? tileRowAddress(dy, nxLast, tilesPer, TW, 4, 4, OH, OW, Kz) : yLo;
-  let touched = f32x4.splat(0);
-  for (let xi = 0; xi < 25; xi++) {
-    const range = phaseRange(xi);
-    const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
-    for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += <usize>mr) {
-      for (let jr: usize = 0; jr < Kp; jr += 8) {
-        const flags = tc == t0 ? 0 : 1;
-        if (gRow == 0) kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, flags);
-        else kernelS4(cnt, vx + (c << 2), Cp << 2, gx + (jr << 2), gRow, ux + ((c * Kp + jr) << 2), Kp << 2, flags);
+    // Between the GEMMs, touch the next chunk's x and dy rows, 1/25 of each per component
+    // (touch-ahead.ts): the transforms read them next.
+    const nx = tc + cnt, nxLast = min(t1, nx + chunk) - 1, more = nx < t1;
+    const xLo = tileRowAddress(x, nx, tilesPer, TW, 8, -padT, H, W, Cz);
+    const xHi = more ? tileRowAddress(x, nxLast, tilesPer, TW, 8, 10 - padT, H, W, Cz) : xLo;
+    const yLo = tileRowAddress(dy, nx, tilesPer, TW, 4, 0, OH, OW, Kz);
+    const yHi = more ? tileRowAddress(dy, nxLast, tilesPer, TW, 4, 4, OH, OW, Kz) : yLo;
+    let touched = f32x4.splat(0);
+    // 25 GEMMs: dU_xi [4C x Kp] += V_xi^T [4C x cnt] G_xi [cnt x Kp], over the channels whose
+    // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros).
+    for (let xi = 0; xi < 25; xi++) {
+      const range = phaseRange(xi);
+      const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
+      for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += <usize>mr) {
+        for (let jr: usize = 0; jr < Kp; jr += 8) {
+          kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, tc == t0 ? 0 : 1);
+        }
       }
+      touched = touchPart(xLo, xHi, <usize>xi, 25, touchPart(yLo, yHi, <usize>xi, 25, touched));
     }
-    touched = touchPart(xLo, xHi, <usize>xi, 25, touchPart(yLo, yHi, <usize>xi, 25, touched));
+    v128.store(tmp, touched); // keeps the loads (tmp is scratch the transforms overwrite)
   }
-  v128.store(tmp, touched); // keeps the loads (tmp is scratch the transforms overwrite)
 }
 
 /** 1-D G^T on five vectors -> two: G^T = [1/2 -1/2 -1/6 1/6 0; 0 -1/2 1/6 1/3 1]. */

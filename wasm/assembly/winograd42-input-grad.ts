@@ -79,7 +79,8 @@ export function wino42BackpropInput(
   const M = G + ((25 * <usize>chunk * Kz) << 2); // [25][chunk][4C]
   const rowt = M + ((25 * <usize>chunk * Cp) << 2);
   const tmp = rowt + 64; // 2 x 25 v128
-  const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2;
+  const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
+  const img = <usize>(H * W) * Cz;
   let ready = n0; // images of dx below this one are initialized (zeros, or acc)
   // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
   // columns of M stay zero, so they are zeroed once here.
@@ -101,54 +102,30 @@ export function wino42BackpropInput(
       const yb = f(dy, <usize>((n * OH + oy) * OW + ox) * Kz);
       for (let k: usize = 0; k < Kz; k += 4) dyTile5(yb + (k << 2), Kz << 2, yRow, min(4, OH - oy), min(4, OW - ox), tmp, gt + (k << 2), gXi);
     }
-    inputGradGemms(mr, K, C, cntPad, G, gXi, Ut, M, mXi, rowt, skip);
-    ready = scatterChunk(M, mXi, C, tmp, dx, acc, H, W, padT, padL, TW, tilesPer, tc, cnt, ready);
-  }
-}
-
-/**
- * The adjoint's 25 GEMMs on a chunk of cntPad tile rows: M_xi [tiles x 4C] = G_xi [tiles x K]
- * Ut_xi [K x 4C]; with `skip` (C % 8 == 0) only the 8-channel panels where Ut_xi can be nonzero
- * (phaseRange): the caller keeps M's other columns zero.
- */
-// @ts-ignore: decorator
-@inline export function inputGradGemms(mr: i32, K: i32, C: i32, cntPad: i32, G: usize, gXi: usize, Ut: usize, M: usize, mXi: usize, rowt: usize, skip: bool): void {
-  const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K, uXi = (Kz * Cp) << 2;
-  for (let xi = 0; xi < 25; xi++) {
-    const range = skip ? phaseRange(xi) : 4 << 8;
-    const c0 = <usize>(range & 255) * Cz, c1 = <usize>(range >> 8) * Cz;
-    const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
-    for (let t = 0; t < cntPad; t += mr) {
-      for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(gx + ((<usize>(t + r) * Kz) << 2)));
-      for (let jr: usize = c0; jr < c1; jr += 8) {
-        kernelI(mr, K, rowt, ux + ((jr * Kz) << 2), mx + ((<usize>t * Cp + jr) << 2), Cp << 2, 0, 0);
+    // 25 GEMMs: M_xi [tiles x 4C] = G_xi [tiles x K] Ut_xi [K x 4C]
+    for (let xi = 0; xi < 25; xi++) {
+      const range = skip ? phaseRange(xi) : 4 << 8;
+      const c0 = <usize>(range & 255) * Cz, c1 = <usize>(range >> 8) * Cz;
+      const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
+      for (let t = 0; t < cntPad; t += mr) {
+        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(gx + ((<usize>(t + r) * Kz) << 2)));
+        for (let jr: usize = c0; jr < c1; jr += 8) {
+          kernelI(mr, K, rowt, ux + ((jr * Kz) << 2), mx + ((<usize>t * Cp + jr) << 2), Cp << 2, 0, 0);
+        }
       }
     }
+    // Each image of dx is initialized just before its first tile is added: in cache for the
+    // scatter-adds (a whole 4 MB copy up front was out of L2 again by the time they came).
+    for (const last = (tc + cnt - 1) / tilesPer; ready <= last; ready++) {
+      if (acc != 0) memory.copy(f(dx, <usize>ready * img), f(acc, <usize>ready * img), img << 2);
+      else memory.fill(f(dx, <usize>ready * img), 0, img << 2);
+    }
+    for (let t = 0; t < cnt; t++) {
+      const tt = tc + t;
+      const n = tt / tilesPer, rem = tt % tilesPer;
+      scatterTile(M + ((<usize>t * Cp) << 2), mXi, Cz, tmp, dx, n, H, W, 8 * (rem / TW) - padT, 8 * (rem % TW) - padL);
+    }
   }
-}
-
-/**
- * Scatter-adds the chunk's tiles [tc, tc + cnt) (M rows) into dx, initializing each image of dx
- * (a copy of acc, or zeros) just before its first tile is added: in cache for the scatter-adds (a
- * whole 4 MB copy up front was out of L2 again by the time they came). `ready`: the first image
- * not yet initialized; returns the next one.
- */
-// @ts-ignore: decorator
-@inline export function scatterChunk(
-  M: usize, mXi: usize, C: i32, tmp: usize, dx: usize, acc: usize, H: i32, W: i32, padT: i32, padL: i32,
-  TW: i32, tilesPer: i32, tc: i32, cnt: i32, ready: i32,
-): i32 {
-  const Cz = <usize>C, Cp = Cz << 2, img = <usize>(H * W) * Cz;
-  for (const last = (tc + cnt - 1) / tilesPer; ready <= last; ready++) {
-    if (acc != 0) memory.copy(f(dx, <usize>ready * img), f(acc, <usize>ready * img), img << 2);
-    else memory.fill(f(dx, <usize>ready * img), 0, img << 2);
-  }
-  for (let t = 0; t < cnt; t++) {
-    const tt = tc + t;
-    const n = tt / tilesPer, rem = tt % tilesPer;
-    scatterTile(M + ((<usize>t * Cp) << 2), mXi, Cz, tmp, dx, n, H, W, 8 * (rem / TW) - padT, 8 * (rem % TW) - padL);
-  }
-  return ready;
 }
 
 /**

@@ -12,7 +12,6 @@ import { concat } from './Concat.js';
 import { conv2D } from './Conv2D.js';
 import { conv2DPool } from './Conv2DPool.js';
 import { conv2DPointwise } from './Conv2DPointwise.js';
-import { conv2DBackprop } from './Conv2DBackprop.js';
 import { conv2DBackpropFilter } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInput } from './Conv2DBackpropInput.js';
 import { imageTransform, imageTransformGrad } from './ImageTransform.js';
@@ -39,7 +38,7 @@ const kernels: KernelTable = {
   Binary: binary, Unary: unary, UnaryGrad: unaryGrad, Where: where, Reduce: reduce, ArgMax: argMax,
   MatMul: matMul, Transpose: transpose, Slice: slice, Concat: concat, Pad: pad, Cast: cast,
   OneHot: oneHot, Conv2D: conv2D, Conv2DPool: conv2DPool, Conv2DPointwise: conv2DPointwise, Conv2DBackpropInput: conv2DBackpropInput,
-  Conv2DBackpropFilter: conv2DBackpropFilter, Conv2DBackprop: conv2DBackprop, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
+  Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
   Pool2DReluBiasGrad: pool2DReluBiasGrad, ApplyOptimizer: applyOptimizer,
   SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad, Softmax: softmax, LogSoftmax: logSoftmax,
   ImageTransform: imageTransform, ImageTransformGrad: imageTransformGrad,

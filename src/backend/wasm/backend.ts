@@ -14,7 +14,6 @@ import type { WasmPlatform } from './platform.js';
 import { MAX_THREADS, WasmThreadPool } from './pool.js';
 import { makeConv2D, makeConv2DPool } from './kernels/conv.js';
 import { makeConv2DPointwise } from './kernels/conv-pointwise.js';
-import { makeConv2DBackprop } from './kernels/conv-backprop.js';
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './kernels/conv-grad.js';
 import { makeApplyOptimizer } from './kernels/optimizer.js';
 import { makeBiasActivationGrad } from './kernels/bias-activation-grad.js';
@@ -35,7 +34,7 @@ const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'torchSgdUpdate', 'torchRmspropUpdate', 'torchAdamUpdate',
   'wino4BackpropFilterPart', 'wino4BackpropInput', 'convBackpropFilter', 'binaryF32', 'unaryF32', 'unaryGradF32', 'sumRowsF64', 'biasActGradPart',
   'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3', 'conv1ForwardStrips',
-  'wino25Filter', 'wino25Forward', 'wino42Filter', 'wino42Forward', 'wino42BackpropInput', 'wino42BackpropFilterPart', 'wino42BackpropPart', 'wino42FilterGradFinish', 'wino25BackpropInput', 'wino25BackpropFilterPart', 'wino25FilterGradFinish4',
+  'wino25Filter', 'wino25Forward', 'wino42Filter', 'wino42Forward', 'wino42BackpropInput', 'wino42BackpropFilterPart', 'wino42FilterGradFinish', 'wino25BackpropInput', 'wino25BackpropFilterPart', 'wino25FilterGradFinish4',
   'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnStatsPart', 'bnGradSumsPart', 'bnApply', 'sgemmUPacked',
   'winoMRFilter', 'winoMRForward', 'conv1Wino2x2',
   'depthwisePointwiseBlocks',
@@ -85,13 +84,12 @@ function kernelTable(ctx: WasmContext): KernelTable {
   const pool2D = makePool2D(ctx);
   const conv2D = makeConv2D(ctx);
   const reduce = makeReduce(ctx), binary = makeBinary(ctx);
-  const inputGrad = makeConv2DBackpropInput(ctx), filterGrad = makeConv2DBackpropFilter(ctx);
   return {
     Binary: binary, Unary: makeUnary(ctx), UnaryGrad: makeUnaryGrad(ctx), Where: makeWhere(ctx),
     Reduce: reduce, ArgMax: makeArgMax(ctx), MatMul: makeMatMul(ctx), Transpose: makeTranspose(ctx),
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
-    Conv2D: conv2D, Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DPointwise: makeConv2DPointwise(ctx, { conv2D, reduce, binary }), Conv2DBackpropInput: inputGrad,
-    Conv2DBackpropFilter: filterGrad, Conv2DBackprop: makeConv2DBackprop(ctx, inputGrad, filterGrad), Pool2D: pool2D, Pool2DGrad: makePool2DGrad(ctx),
+    Conv2D: conv2D, Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DPointwise: makeConv2DPointwise(ctx, { conv2D, reduce, binary }), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
+    Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: pool2D, Pool2DGrad: makePool2DGrad(ctx),
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),

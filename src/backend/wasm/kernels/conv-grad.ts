@@ -31,7 +31,7 @@ import { addActivationInPlace } from './elementwise.js';
 import { checkedResidual } from '../../ref/Conv2D.js';
 import { F_ACC } from '../generated/codes.js';
 
-export const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
+const flopsOf = (g: ConvGeometry): number => 2 * g.rows * g.outC * g.patch;
 /**
  * Below this many output pixels per image the Winograd gradients (4x4 output tiles) give way to
  * GEMM + col2im (dx) and the implicit-GEMM filter gradient. conv3 of the seed CNN (3x3 output,
@@ -211,7 +211,7 @@ const WINO_DW_PARTIALS_BYTES = 2 << 20;
  * an even count of equal parts, so two or four threads share them evenly (conv3 of the seed CNN:
  * 48 + 16 images before, 32 + 32 now).
  */
-export function winoFilterGradParts(N: number, tilesPerImage: number, partBytes: number): { parts: number; perPart: number } {
+function winoFilterGradParts(N: number, tilesPerImage: number, partBytes: number): { parts: number; perPart: number } {
   const most = Math.max(2, Math.min(DW_PARTS, Math.floor(WINO_DW_PARTIALS_BYTES / partBytes)));
   const deep = Math.max(Math.ceil(N / Math.min(most, N)), Math.ceil(WINO_CHUNK / tilesPerImage));
   const fewest = Math.ceil(N / deep);
@@ -235,11 +235,7 @@ function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeom
     part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0,
   };
   ctx.parallel('wino42BackpropFilterPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true });
-  filterGradFinishStride2(ctx, dUs, parts, partBytes, C, K, dw);
-}
-
-/** Sums a stride-2 filter gradient's dU partials in order into dw (HWIO), split by input channels [c0, c1). */
-export function filterGradFinishStride2(ctx: WasmContext, dUs: number, parts: number, partBytes: number, C: number, K: number, dw: number): void {
+  // Split by input channels [c0, c1).
   ctx.workspace(ctx.size('wino42FilterGradFinishBytes', { K }));
   ctx.parallel('wino42FilterGradFinish', { dUs, parts, partStride: partBytes, C, K, dw, tmp: 0, c0: 0, c1: 0 }, {
     total: C, grain: ctx.grain(C, 2), chunk: { c0: [1, 0], c1: [1, 1] }, work: C * K * 4 * 25 * (parts + 10), workspace: 'tmp',
