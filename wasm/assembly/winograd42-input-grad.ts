@@ -82,10 +82,10 @@ export function wino42BackpropInput(
   const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
   const img = <usize>(H * W) * Cz;
   let ready = n0; // images of dx below this one are initialized (zeros, or acc)
-  // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange): those
-  // columns of M stay zero, so they are zeroed once here.
+  // With C % 8 == 0 the GEMMs skip the 8-channel panels where U_xi is zero (phaseRange), leaving
+  // whatever the workspace held there: the scatter reads none of them (a phase's zero row 4 and
+  // column 4 of U, which it skips, are exactly its components outside phaseRange).
   const skip = (C & 7) == 0;
-  if (skip) memory.fill(M, 0, 25 * mXi);
   const yRow = (<usize>OW * Kz) << 2;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
@@ -131,10 +131,10 @@ export function wino42BackpropInput(
 /**
  * dX = B m B^T per channel of one tile (m: 25 components mXi bytes apart, 4C floats each),
  * added into dx[r0 + 2i + a, q0 + 2j + b, c] for channel phaseSlot(a, b) * C + c, inside dx only.
- * A phase with a = 1 has m's row 4 zero (its U is zero there: no GEMM writes it, or it sums zero
- * products), so its dX row 4 (= m's row 4 through B's last row) is zero and is not added; b = 1
- * likewise column 4 (phaseTransformT). Adding those zeros could only flip the sign of a zero in dx
- * (resnet8's shapes: the same bits as before).
+ * A phase with a = 1 has m's row 4 zero (its U is zero there: it sums zero products, or with
+ * C % 8 == 0 no GEMM writes it and it is not read), so its dX row 4 (= m's row 4 through B's last
+ * row) is zero and is not added; b = 1 likewise column 4 (phaseTransformT). Adding those zeros
+ * could only flip the sign of a zero in dx (resnet8's shapes: the same bits as before).
  */
 function scatterTile(mt: usize, mXi: usize, Cz: usize, tmp: usize, dx: usize, n: i32, H: i32, W: i32, r0: i32, q0: i32): void {
   const t2 = tmp + 400;
