@@ -110,6 +110,21 @@ describe('conv2dPool readBy: the top-left of the whole pooled map, bit for bit',
   });
 });
 
+describe('the seed CNN conv2 + pool after a cropped conv1 + pool: the same bits', () => {
+  for (const backend of BACKENDS) {
+    it(backend, () => {
+      engine.setBackend(backend);
+      const rng = new Random(9);
+      const x = randn([8, 28, 28, 1], rng), w1 = randn([3, 3, 1, 32], rng), b1 = randn([32], rng), w2 = randn([3, 3, 32, 64], rng), b2 = randn([64], rng);
+      const run = (readBy: UnpaddedConvPool | undefined) => noGrad(() => {
+        const h = ops.conv2dPool(x, w1, { bias: b1, activation: 'relu' }, { mode: 'max', poolSize: 2, ...(readBy === undefined ? {} : { readBy }) });
+        return ops.conv2dPool(h, w2, { bias: b2, activation: 'relu' }, { mode: 'max', poolSize: 2 });
+      });
+      assertClose(run(CONV3_POOL2), run(undefined), 0, 'conv2 + pool');
+    });
+  }
+});
+
 describe('the convPoolCrop pattern', () => {
   const notRun = () => { throw new Error('not run'); };
   const window = { kernelSize: [3, 3], strides: [1, 1], dilations: [1, 1] } as const;
