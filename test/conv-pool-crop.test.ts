@@ -2,7 +2,8 @@
  * The planner's convPoolCrop: conv-pool -> conv-pool(unpadded) at inference, the first op making
  * only the top-left rows and columns of its pooled map that the second reads (conv2dPool's
  * `readBy`, Conv2DPool's `crop`). The crop is the uncropped map's top-left bit for bit (ref, wasm
- * on 1 and 2 threads, the seed CNN's conv1 in the kernel and other convs by a copy); with a graph
+ * on 1 and 2 threads, the seed CNN's conv1 in the kernel and other convs by a copy), and so is
+ * conv2 + pool after it on wasm; with a graph
  * it is a slice of the whole op, so gradients are exact; the seed CNN predicts the same on
  * Sequential, functional Model and nn.Sequential with and without fusion, and its conv1 really
  * pools to 12x12.
@@ -120,7 +121,9 @@ describe('the seed CNN conv2 + pool after a cropped conv1 + pool: the same bits'
         const h = ops.conv2dPool(x, w1, { bias: b1, activation: 'relu' }, { mode: 'max', poolSize: 2, ...(readBy === undefined ? {} : { readBy }) });
         return ops.conv2dPool(h, w2, { bias: b2, activation: 'relu' }, { mode: 'max', poolSize: 2 });
       });
-      assertClose(run(CONV3_POOL2), run(undefined), 0, 'conv2 + pool');
+      // wasm: conv2's Winograd tiles are the same on 12x12 as on 13x13. ref: its im2col GEMM blocks
+      // by output pixels, so a smaller map sums in another order (rounding).
+      assertClose(run(CONV3_POOL2), run(undefined), backend === 'ref' ? 1e-6 : 0, 'conv2 + pool');
     });
   }
 });
