@@ -5,6 +5,7 @@
  * as one op. Adding a pattern: write its fused op in src/ops with an exact gradient rule, add a
  * stage kind if the pattern needs one, and add an entry here (DESIGN.md in this folder).
  */
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { conv2dPointwise, type SeparableBlock, separableOutputShape, stemOutputShape } from '../ops/conv2d-pointwise.js';
@@ -80,11 +81,23 @@ const convPoolCrop: Pattern = {
       pattern: this.name, span: first.span + second.span,
       run: (x, training) => {
         const h = first.conv.runWithPool(x, first.activation, training ? first.pool.pool : cropped);
-        return second.conv.runWithPool(h, second.activation, second.pool.pool);
+        const y = second.conv.runWithPool(h, second.activation, second.pool.pool);
+        freeIntermediate(h);
+        return y;
       },
     };
   },
 };
+
+/**
+ * A fused run's own intermediate, which no caller can reach: freed now when no graph can hold it,
+ * else by backward() with the graph (as nn.Sequential frees what passes between its modules),
+ * rather than by the garbage collector.
+ */
+function freeIntermediate(h: Tensor): void {
+  if (isGradEnabled()) h.internal = true;
+  else h.release();
+}
 
 /** The second conv-pool's window where neither pads (the pooling's size and strides as pairs), else null. */
 function unpaddedReader({ conv, pool }: ConvPool): UnpaddedConvPool | null {
