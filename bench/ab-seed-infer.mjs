@@ -37,6 +37,10 @@ const conv = { strides: [1, 1], pad: [0, 0, 0, 0], dilations: [1, 1], groups: 1,
 const layers = [
   ['conv1+pool 28x28x1->32', 2 * N * 26 * 26 * 32 * 9, (S) => { const x = S.randn([N, 28, 28, 1]), filter = S.randn([3, 3, 1, 32], 0.3), bias = S.randn([32], 0.1);
     return () => S.engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...conv, pool, poolOnly: true }); }],
+  // As the seed CNN runs conv1 at inference since seed-crop (convPoolCrop: conv2 reads 12 of 13 pooled
+  // rows and columns); a checkout without Conv2DPool's `crop` ignores it and pools all 13x13.
+  ['conv1+pool crop 12x12', 2 * N * 24 * 24 * 32 * 9, (S) => { const x = S.randn([N, 28, 28, 1]), filter = S.randn([3, 3, 1, 32], 0.3), bias = S.randn([32], 0.1);
+    return () => S.engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...conv, pool, poolOnly: true, crop: [12, 12] }); }],
   ['conv2+pool 13x13x32->64', 2 * N * 11 * 11 * 64 * 9 * 32, (S) => { const x = S.randn([N, 13, 13, 32]), filter = S.randn([3, 3, 32, 64], 0.1), bias = S.randn([64], 0.1);
     return () => S.engine.runKernelOutputs('Conv2DPool', { x, filter, bias }, { ...conv, pool, poolOnly: true }); }],
   ['conv3 5x5x64->64', 2 * N * 3 * 3 * 64 * 9 * 64, (S) => { const x = S.randn([N, 5, 5, 64]), filter = S.randn([3, 3, 64, 64], 0.1), bias = S.randn([64], 0.1);

@@ -159,11 +159,13 @@ export interface KernelSpecs {
    * [y, pooled]: Conv2D's y and Pool2D(y, `pool`) from one kernel call, so a backend can pool each
    * output row while it is still in cache instead of reading y back (the first layer's 5.5 MB at
    * batch 64). Equal to Conv2D then Pool2D. With `poolOnly` the output is [pooled] alone: no graph
-   * will read y (inference), so a backend need not write it to memory.
+   * will read y (inference), so a backend need not write it to memory. With `poolOnly`, `crop`
+   * [rows, cols] keeps the pooled map's top-left rows x cols (at most all of it): the next op reads
+   * no more, so a backend need not compute the rest (the planner's convPoolCrop).
    */
   Conv2DPool: {
     inputs: { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
-    attrs: Conv2DAttrs & { activation: FusedActivation; pool: Pool2DAttrs; poolOnly?: boolean };
+    attrs: Conv2DAttrs & { activation: FusedActivation; pool: Pool2DAttrs; poolOnly?: boolean; crop?: [number, number] };
     output: TensorInfo[];
   };
   /**

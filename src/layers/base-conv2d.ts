@@ -121,6 +121,9 @@ export abstract class BaseConv2D extends Layer {
       runWithResidual: (x, activation, residual) => conv2d(x, filter(weights.kernel), { ...options(x, activation), residual }),
       withWeights: (other) => this.fusedConvStage(fused, other, filter, groups, extra),
     };
+    if (extra === null && this.padding === 'valid') {
+      Object.assign(stage, { unpaddedWindow: { kernelSize: this.kernelSize, strides: this.strides, dilations: this.dilationRate } });
+    }
     // One zero padding folds; a second would need the first's padding added to it.
     if (extra === null) stage.withPadding = (padding) => this.fusedConvStage(fused, weights, filter, groups, padding);
     if (groups > 1) stage.separableBlock = (shape, activation, next) => ({ filter: filter(weights.kernel), options: options({ shape }, activation), pointwise: next });

@@ -128,6 +128,7 @@ export class Conv2d extends Module {
       },
       withWeights: (other) => this.#convStage(other),
     };
+    if (this.#pad.every((p) => p === 0)) Object.assign(stage, { unpaddedWindow: { kernelSize: this.kernelSize, strides: this.stride, dilations: this.dilation } });
     // A depthwise -> pointwise pair may run as one conv2dPointwise block (the planner's convPointwise).
     if (this.groups > 1) stage.separableBlock = (_shape, activation, next) => separableBlockOf(kernel, bias, this.#options(), activation, next);
     if (this.#isPointwise()) stage.pointwise = () => pointwiseOf(kernel, bias);

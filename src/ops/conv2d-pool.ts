@@ -19,6 +19,8 @@ import { type Conv2DOptions, convInputGrads, convKernelArgs } from './conv2d.js'
 import { epilogueGrads } from './epilogue-grad.js';
 import { pool2dAttrs } from './pool.js';
 import { inChannelsLast } from './channels-last.js';
+import { extentRead, type UnpaddedConvPool } from './read-extent.js';
+import { slice } from './shape-ops.js';
 
 /** The pooling of a fused conv, in the pool op's terms; the data format is the conv's. */
 export interface PoolSpec {
@@ -27,6 +29,12 @@ export interface PoolSpec {
   /** Defaults to the pool size. */
   strides?: number | [number, number];
   padding?: Padding;
+  /**
+   * The unpadded conv + pooling that alone reads this op's output, when no graph records: the op
+   * then makes only the top-left rows and columns it reads (read-extent.ts; the planner's
+   * convPoolCrop). While a graph records, the whole map is computed and sliced (exact gradients).
+   */
+  readBy?: UnpaddedConvPool;
 }
 
 export function conv2dPool(x: Tensor, filter: Tensor, conv: Conv2DOptions, pool: PoolSpec): Tensor {
@@ -35,18 +43,29 @@ export function conv2dPool(x: Tensor, filter: Tensor, conv: Conv2DOptions, pool:
 
 function conv2dPoolNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, pool: PoolSpec): Tensor {
   const { attrs, bias, activation, outShape } = convKernelArgs(x, filter, options);
-  const { outShape: _, ...poolAttrs } = pool2dAttrs(pool.mode, outShape, pool.poolSize, { strides: pool.strides, padding: pool.padding });
+  const { outShape: pooledShape, ...poolAttrs } = pool2dAttrs(pool.mode, outShape, pool.poolSize, { strides: pool.strides, padding: pool.padding });
+  const crop = pool.readBy === undefined ? null : cropOf(pool.readBy, pooledShape);
   // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
   const inputs = bias === null ? [x, filter] : [x, filter, bias];
   const kernelInputs = { x, filter, bias: bias ?? undefined };
   // Without a graph (inference) nothing reads y: the kernel writes the pooled map alone.
-  if (!willRecord(inputs)) return engine.runKernelOutputs('Conv2DPool', kernelInputs, Object.assign({}, attrs, { activation, pool: poolAttrs, poolOnly: true }))[0]!;
+  if (!willRecord(inputs)) {
+    const only = Object.assign({}, attrs, { activation, pool: poolAttrs, poolOnly: true }, crop === null ? {} : { crop });
+    return engine.runKernelOutputs('Conv2DPool', kernelInputs, only)[0]!;
+  }
   const [y, pooled] = engine.runKernelOutputs('Conv2DPool', kernelInputs, Object.assign({}, attrs, { activation, pool: poolAttrs }));
   // y, the conv's output before pooling, is private: only the gradient rule reads it.
-  return record('conv2dPool', pooled!, inputs, (dy) => {
+  const whole = record('conv2dPool', pooled!, inputs, (dy) => {
     const [g, db] = poolEpilogueGrads(dy, y!, activation, bias !== null, poolAttrs);
     return convInputGrads(g, db, x, filter, attrs);
   }, [y!]);
+  return crop === null ? whole : slice(whole, [0, 0, 0, 0], [-1, crop[0], crop[1], -1]);
+}
+
+/** The pooled map's top-left [rows, cols] that `reader` reads, or null where that is all of it. */
+function cropOf(reader: UnpaddedConvPool, [, h, w]: readonly number[]): [number, number] | null {
+  const [rows, cols] = extentRead(reader, [h!, w!]);
+  return rows < h! || cols < w! ? [rows, cols] : null;
 }
 
 /** Will `record` attach a gradient rule to an output of these inputs (its own condition)? */

@@ -5,10 +5,12 @@
  * as one op. Adding a pattern: write its fused op in src/ops with an exact gradient rule, add a
  * stage kind if the pattern needs one, and add an entry here (DESIGN.md in this folder).
  */
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { conv2dPointwise, type SeparableBlock, separableOutputShape, stemOutputShape } from '../ops/conv2d-pointwise.js';
-import type { ConvStage, Stage } from './stage.js';
+import type { UnpaddedConvPool } from '../ops/read-extent.js';
+import type { ConvStage, PoolStage, Stage } from './stage.js';
 
 export interface Fusion {
   /** The pattern's name (plans and kernel counts show it). */
@@ -29,25 +31,83 @@ export interface Pattern {
   match(chain: readonly Stage[]): Fusion | null;
 }
 
-/** conv(+bias)(+relu) [-> relu] -> max/min/avg pooling: one Conv2DPool kernel, exact gradients. Tried first. */
+/** A conv(+bias)(+relu) [-> relu] -> pooling at the start of a chain: what conv2dPool runs, and the stages it covers. */
+interface ConvPool { conv: ConvStage; activation: FusedActivation; pool: PoolStage; span: number }
+
+function convPoolAt(chain: readonly Stage[]): ConvPool | null {
+  const conv = chain[0];
+  if (conv?.kind !== 'conv') return null;
+  let activation = conv.activation;
+  let next = 1;
+  const relu = chain[next];
+  if (relu?.kind === 'relu' && relu.activation === 'relu' && activation === 'linear') {
+    activation = 'relu';
+    next++;
+  }
+  const pool = chain[next];
+  if (pool?.kind !== 'pool' || pool.dataFormat !== conv.dataFormat || activation === 'relu6') return null;
+  return { conv, activation, pool, span: next + 1 };
+}
+
+/** conv(+bias)(+relu) [-> relu] -> max/min/avg pooling: one Conv2DPool kernel, exact gradients. */
 const convPool: Pattern = {
   name: 'conv2dPool',
   maxSpan: 3,
   match(chain) {
-    const conv = chain[0];
-    if (conv?.kind !== 'conv') return null;
-    let activation = conv.activation;
-    let next = 1;
-    const relu = chain[next];
-    if (relu?.kind === 'relu' && relu.activation === 'relu' && activation === 'linear') {
-      activation = 'relu';
-      next++;
-    }
-    const pool = chain[next];
-    if (pool?.kind !== 'pool' || pool.dataFormat !== conv.dataFormat || activation === 'relu6') return null;
-    return { pattern: this.name, span: next + 1, run: (x) => conv.runWithPool(x, activation, pool.pool) };
+    const at = convPoolAt(chain);
+    if (at === null) return null;
+    const { conv, activation, pool } = at;
+    return { pattern: this.name, span: at.span, run: (x) => conv.runWithPool(x, activation, pool.pool) };
   },
 };
+
+/**
+ * conv-pool -> conv-pool whose second conv and pooling pad nothing: the second reads only a
+ * top-left block of the first's pooled map (the seed CNN's conv2 + pool, 13x13 -> 5x5, reads
+ * rows and columns 0..11), so in inference the first computes only that block (conv2dPool's
+ * `readBy`; its rows and columns are the same values). Exact: the second's output does not depend
+ * on the rest. In training both run whole, as two conv2dPool ops.
+ */
+const convPoolCrop: Pattern = {
+  name: 'convPoolCrop',
+  maxSpan: 2 * convPool.maxSpan,
+  match(chain) {
+    const first = convPoolAt(chain);
+    const second = first === null ? null : convPoolAt(chain.slice(first.span));
+    const reader = second === null ? null : unpaddedReader(second);
+    if (first === null || second === null || reader === null) return null;
+    const cropped = Object.assign({}, first.pool.pool, { readBy: reader });
+    return {
+      pattern: this.name, span: first.span + second.span,
+      run: (x, training) => {
+        const h = first.conv.runWithPool(x, first.activation, training ? first.pool.pool : cropped);
+        const y = second.conv.runWithPool(h, second.activation, second.pool.pool);
+        freeIntermediate(h);
+        return y;
+      },
+    };
+  },
+};
+
+/**
+ * A fused run's own intermediate, which no caller can reach: freed now when no graph can hold it,
+ * else by backward() with the graph (as nn.Sequential frees what passes between its modules),
+ * rather than by the garbage collector.
+ */
+function freeIntermediate(h: Tensor): void {
+  if (isGradEnabled()) h.internal = true;
+  else h.release();
+}
+
+/** The second conv-pool's window where neither pads (the pooling's size and strides as pairs), else null. */
+function unpaddedReader({ conv, pool }: ConvPool): UnpaddedConvPool | null {
+  const window = conv.unpaddedWindow;
+  const { poolSize, strides, padding } = pool.pool;
+  if (window === undefined || !(padding === undefined || padding === 'valid' || padding === 0)) return null;
+  const size = typeof poolSize === 'number' ? [poolSize, poolSize] as const : poolSize;
+  const step = strides === undefined ? size : typeof strides === 'number' ? [strides, strides] as const : strides;
+  return Object.assign({}, window, { poolSize: size, poolStrides: step });
+}
 
 /** conv or dense with a linear epilogue -> relu or relu6: the activation moves into the kernel's epilogue. */
 const reluEpilogue: Pattern = {
@@ -102,7 +162,7 @@ const convBnFold: Pattern = {
     // The fold is computed when the fused op runs, not while planning.
     const foldedConv = () => withWeights(fold(weights));
     const folded: ConvStage = {
-      kind: 'conv', activation: 'linear', dataFormat: conv.dataFormat,
+      kind: 'conv', activation: 'linear', dataFormat: conv.dataFormat, ...(conv.unpaddedWindow === undefined ? {} : { unpaddedWindow: conv.unpaddedWindow }),
       runWith: (x, activation) => foldedConv().runWith(x, activation),
       runWithPool: (x, activation, pool) => foldedConv().runWithPool(x, activation, pool),
       ...(conv.runWithResidual === undefined ? {} : { runWithResidual: (x: Tensor, activation: FusedActivation, residual: Tensor) => foldedConv().runWithResidual!(x, activation, residual) }),
@@ -293,7 +353,7 @@ function separableBlocks(inputShape: readonly number[], blocks: readonly [Leadin
   });
 }
 
-export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convBnTrain, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
+export const PATTERNS: readonly Pattern[] = [convPointwise, zeroPadConv, convBnFold, convBnTrain, convPoolCrop, convPool, convAddRelu, reluEpilogue, batchNormRelu, batchNormAddRelu];
 
 /** The first pattern of `patterns` that matches `chain`. */
 export function matchFirst(patterns: readonly Pattern[], chain: readonly Stage[]): Fusion | null {

@@ -19,6 +19,11 @@ export interface ConvStage {
   runWith(x: Tensor, activation: FusedActivation): Tensor;
   /** pool(activation(conv(x) + bias)) as the fused op (ops/conv2d-pool.ts), with this stage's weights. */
   runWithPool(x: Tensor, activation: FusedActivation, pool: PoolSpec): Tensor;
+  /**
+   * Present on a conv that pads nothing: its window, so that the op before it can compute only the
+   * top-left rows and columns it reads (the planner's convPoolCrop).
+   */
+  readonly unpaddedWindow?: ConvWindow;
   /** The weights it runs with, when it can run with others of the same shapes (BN folding). */
   readonly weights?: ConvWeights;
   /** The same conv, with `weights` in place of its own. */
@@ -52,6 +57,13 @@ export interface ConvStage {
    * conv2dPointwise runs before its blocks (a MobileNet's first conv), for an input of `inputShape`.
    */
   pointwiseStem?(inputShape: readonly number[], activation: FusedActivation): PointwiseStemConv;
+}
+
+/** A conv's window over its input, by spatial axis (height, width). */
+export interface ConvWindow {
+  readonly kernelSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly dilations: readonly [number, number];
 }
 
 /** A conv's kernel and bias, and which kernel axis runs over its output channels. */

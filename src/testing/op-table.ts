@@ -9,6 +9,7 @@ import * as ops from '../ops/index.js';
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { GradcheckOptions } from './gradcheck.js';
+import type { UnpaddedConvPool } from '../ops/read-extent.js';
 
 export type Fn = (...xs: Tensor[]) => Tensor;
 
@@ -347,11 +348,17 @@ function windowTopsApart(z: Tensor, gap: number): boolean {
   return true;
 }
 
+/** A 3x3 conv then a 2x2 pooling, both unpadded, as the reader of a cropped conv2dPool. */
+const CONV3_POOL2: UnpaddedConvPool = { kernelSize: [3, 3], strides: [1, 1], dilations: [1, 1], poolSize: [2, 2], poolStrides: [2, 2] };
+
 /**
  * The fused conv2dPool op (the planner's Conv2D -> pooling pattern) on the same kink-free draws:
  * relu or linear epilogue, max/min/avg, with and without bias, channels-last and -first.
  */
-function fusedConvPoolCase(mode: 'max' | 'min' | 'avg', activation: 'linear' | 'relu', variant: string, x: number[], w: number[], o: { padding: ops.Padding; bias?: boolean; channelsFirst?: boolean }): OpCase {
+function fusedConvPoolCase(
+  mode: 'max' | 'min' | 'avg', activation: 'linear' | 'relu', variant: string, x: number[], w: number[],
+  o: { padding: ops.Padding; bias?: boolean; channelsFirst?: boolean; readBy?: UnpaddedConvPool },
+): OpCase {
   const withBias = o.bias ?? true;
   const dataFormat = o.channelsFirst === true ? 'channelsFirst' as const : 'channelsLast' as const;
   const toNCHW = (t: Tensor) => (o.channelsFirst === true ? ops.transpose(t, [0, 3, 1, 2]) : t);
@@ -365,7 +372,7 @@ function fusedConvPoolCase(mode: 'max' | 'min' | 'avg', activation: 'linear' | '
   return {
     op: 'conv2dPool', variant: `${mode} 2x2, ${activation}${withBias ? ' + bias' : ''}, ${dataFormat}, ${variant}`,
     inputs: (r) => redraw(make, kinkFree)(r).map((t, i) => (i === 0 ? toNCHW(t) : t)),
-    fn: (xt, wt, b) => ops.conv2dPool(xt, wt, { bias: b ?? null, padding: o.padding, activation, dataFormat }, { mode, poolSize: 2 }),
+    fn: (xt, wt, b) => ops.conv2dPool(xt, wt, { bias: b ?? null, padding: o.padding, activation, dataFormat }, { mode, poolSize: 2, ...(o.readBy === undefined ? {} : { readBy: o.readBy }) }),
   };
 }
 
@@ -459,6 +466,9 @@ const CONV_POOL: OpCase[] = [
   fusedConvPoolCase('avg', 'linear', 'bias', [1, 6, 6, 3], [3, 3, 3, 4], { padding: 'valid' }),
   fusedConvPoolCase('max', 'relu', 'no bias', [1, 6, 6, 1], [3, 3, 1, 4], { padding: 'valid', bias: false }),
   fusedConvPoolCase('max', 'relu', 'NCHW', [1, 6, 6, 2], [3, 3, 2, 4], { padding: 'valid', channelsFirst: true }),
+  // 5x5 pooled, of which a 3x3 conv + 2x2 pool reads the top-left 4x4 (the planner's convPoolCrop).
+  fusedConvPoolCase('max', 'relu', 'cropped to what a conv + pool reads', [1, 12, 12, 1], [3, 3, 1, 2], { padding: 'valid', readBy: CONV3_POOL2 }),
+  fusedConvPoolCase('max', 'linear', 'NCHW cropped to what a conv + pool reads', [1, 12, 13, 2], [3, 3, 2, 4], { padding: 'valid', channelsFirst: true, readBy: CONV3_POOL2 }),
 ];
 
 /** One-hot rows of shape [rows, classes] with random classes. */

@@ -112,7 +112,8 @@ export function conv1Wino2x2WorkspaceBytes(W: i32, K: i32): i32 {
 /**
  * y [N, OH, OW, K] = act(x (*) w + bias) (bias 0: none; relu 0 none, 1 relu, 2 relu6) for a 3x3
  * filter w [3, 3, 1, K] over the (already padded) one-channel input x [N, H, W], stride 1,
- * K % 4 == 0, OH = H - 2 and OW = W - 2 both even. Computes the flattened tile rows
+ * K % 4 == 0, OH <= H - 2 and OW <= W - 2 both even: the top-left OH x OW of the conv's output
+ * (less than all of it when the next op reads only that: Conv2DPool's crop). Computes the flattened tile rows
  * [r0, r0 + rows) (tile row r = n * OH / 2 + ty: output rows 2 ty and 2 ty + 1 of image n).
  * y == 0: y is not written. pooled != 0: also the 2x2 stride-2 pool (poolMode 0 max, 1 min) to
  * pooled [N, OH / 2, OW / 2, K]; its window is the tile. ws: conv1Wino2x2WorkspaceBytes.
@@ -124,10 +125,10 @@ export function conv1Wino2x2WorkspaceBytes(W: i32, K: i32): i32 {
  * monotone, so for numbers the same bits as activating each value first).
  */
 export function conv1Wino2x2(
-  x: usize, H: i32, W: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
+  x: usize, H: i32, W: i32, OH: i32, OW: i32, w: usize, K: i32, bias: usize, y: usize, relu: i32,
   r0: i32, rows: i32, pooled: usize, poolMode: i32, ws: usize,
 ): void {
-  const OH = H - 2, OW = W - 2, TH = OH >> 1, T = OW >> 1;
+  const TH = OH >> 1, T = OW >> 1;
   const u = ws, vs = ws + <usize>(K >> 2) * GROUP_BYTES, fence = vs + (<usize>(OW >> 1) << 8);
   filterTransform(w, K, u);
   const rowB = <usize>W << 2, kB = <usize>K << 2;

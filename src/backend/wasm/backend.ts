@@ -88,7 +88,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Binary: binary, Unary: makeUnary(ctx), UnaryGrad: makeUnaryGrad(ctx), Where: makeWhere(ctx),
     Reduce: reduce, ArgMax: makeArgMax(ctx), MatMul: makeMatMul(ctx), Transpose: makeTranspose(ctx),
     Slice: makeSlice(ctx), Concat: makeConcat(ctx), Pad: makePad(ctx), Cast: makeCast(ctx), OneHot: makeOneHot(ctx),
-    Conv2D: conv2D, Conv2DPool: makeConv2DPool(ctx, pool2D), Conv2DPointwise: makeConv2DPointwise(ctx, { conv2D, reduce, binary }), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
+    Conv2D: conv2D, Conv2DPool: makeConv2DPool(ctx, pool2D, makeSlice(ctx)), Conv2DPointwise: makeConv2DPointwise(ctx, { conv2D, reduce, binary }), Conv2DBackpropInput: makeConv2DBackpropInput(ctx),
     Conv2DBackpropFilter: makeConv2DBackpropFilter(ctx), Pool2D: pool2D, Pool2DGrad: makePool2DGrad(ctx),
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),

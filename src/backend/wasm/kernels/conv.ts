@@ -100,7 +100,7 @@ function wino1(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   const xp = padded(ctx, temps, c.x, geo.batch, geo.inH, geo.inW, 1, c.attrs.pad);
   ctx.workspace(ctx.size('conv1Wino2x2WorkspaceBytes', { W: xp.W, K: geo.outC }));
   const args = {
-    x: xp.ptr, H: xp.H, W: xp.W, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
+    x: xp.ptr, H: xp.H, W: xp.W, OH: geo.outH, OW: geo.outW, w: c.w, K: geo.outC, bias: c.bias, y: c.y,
     relu: (c.flags & F_RELU6) !== 0 ? 2 : (c.flags & F_RELU) !== 0 ? 1 : 0, r0: 0, rows: 0, pooled: c.pooled, poolMode: c.poolMode, ws: 0,
   };
   const total = geo.batch * (geo.outH >> 1);
@@ -278,22 +278,52 @@ export function makeConv2D(ctx: WasmContext): KernelFn<'Conv2D'> {
 
 /**
  * Conv2D then Pool2D. The first layer's direct kernel pools each pair of output rows in L1, the
- * Winograd kernel each output tile as it writes it; other convs run the two kernels.
+ * Winograd kernel each output tile as it writes it; other convs run the two kernels. A `crop`
+ * (pool only) runs in the kernel where it computes fewer rows (croppedGeometry); elsewhere the
+ * whole pooled map is computed and its top-left copied.
  */
-export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>): KernelFn<'Conv2DPool'> {
-  return (inputs, { pool, poolOnly, ...attrs }) => {
-    const geo = convGeometry('Conv2DPool', inputs.x.shape, inputs.filter.shape, attrs);
-    if (!fusesPool(geo, pool)) {
-      const y = conv2D(ctx, inputs, attrs, geo, null) as TensorInfo & { handle: WasmHandle };
-      const pooled = pool2D({ x: y }, pool);
-      if (poolOnly !== true) return [y, pooled];
-      ctx.heap.free(y.handle);
-      return [pooled];
-    }
-    const pooled = ctx.heap.output([geo.batch, Math.floor(geo.outH / 2), Math.floor(geo.outW / 2), geo.outC]);
-    const y = conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? POOL_MIN : POOL_MAX, only: poolOnly === true });
-    return y === null ? [pooled] : [y, pooled];
+export function makeConv2DPool(ctx: WasmContext, pool2D: KernelFn<'Pool2D'>, slice: KernelFn<'Slice'>): KernelFn<'Conv2DPool'> {
+  return (inputs, { crop, ...attrs }) => {
+    const full = convGeometry('Conv2DPool', inputs.x.shape, inputs.filter.shape, attrs);
+    if (crop === undefined) return convPool(ctx, pool2D, inputs, attrs, full);
+    if (attrs.poolOnly !== true) throw new Error('Conv2DPool: crop needs poolOnly (the gradient reads all of y)');
+    const geo = croppedGeometry(full, attrs.pool, crop);
+    if (geo !== null) return convPool(ctx, pool2D, inputs, attrs, geo);
+    const [pooled] = convPool(ctx, pool2D, inputs, attrs, full) as [TensorInfo & { handle: WasmHandle }];
+    const [n, h, w, k] = pooled.shape as [number, number, number, number];
+    if (crop[0] >= h && crop[1] >= w) return [pooled];
+    const out = slice({ x: pooled }, { begin: [0, 0, 0, 0], size: [n, Math.min(crop[0], h), Math.min(crop[1], w), k] });
+    ctx.heap.free(pooled.handle);
+    return [out];
   };
+}
+
+/**
+ * The geometry of the top-left outputs that a 2x2-pooled crop of rows x cols reads, where the
+ * conv's kernel can compute those alone (conv1Wino2x2: every output is the same function of its
+ * tile, so the values are the uncropped ones bit for bit); null elsewhere.
+ */
+function croppedGeometry(geo: ConvGeometry, pool: Pool2DAttrs, [rows, cols]: [number, number]): ConvGeometry | null {
+  if (convAlgorithm(geo) !== 'wino1' || !fusesPool(geo, pool)) return null;
+  const outH = 2 * Math.min(rows, geo.outH >> 1), outW = 2 * Math.min(cols, geo.outW >> 1);
+  return Object.assign({}, geo, { outH, outW, rows: geo.batch * outH * outW });
+}
+
+/** [y, pooled] (or [pooled]) of the conv's outputs that `geo` describes (all, or a cropped top-left). */
+function convPool(
+  ctx: WasmContext, pool2D: KernelFn<'Pool2D'>, inputs: KernelInputs<'Conv2DPool'>,
+  { pool, poolOnly, ...attrs }: Omit<KernelAttrs<'Conv2DPool'>, 'crop'>, geo: ConvGeometry,
+): TensorInfo[] {
+  if (!fusesPool(geo, pool)) {
+    const y = conv2D(ctx, inputs, attrs, geo, null) as TensorInfo & { handle: WasmHandle };
+    const pooled = pool2D({ x: y }, pool);
+    if (poolOnly !== true) return [y, pooled];
+    ctx.heap.free(y.handle);
+    return [pooled];
+  }
+  const pooled = ctx.heap.output([geo.batch, Math.floor(geo.outH / 2), Math.floor(geo.outW / 2), geo.outC]);
+  const y = conv2D(ctx, inputs, attrs, geo, { ptr: pooled.handle.ptr, mode: pool.mode === 'min' ? POOL_MIN : POOL_MAX, only: poolOnly === true });
+  return y === null ? [pooled] : [y, pooled];
 }
 
 /**
