@@ -26,6 +26,7 @@ import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, wino4ForwardChunk, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { otherWinogradTile, winogradMR } from './conv-winograd-mr.js';
+import { mixedTilesPay, winogradMixed } from './conv-winograd-mixed.js';
 import { pointwiseStrided, pointwiseStridedFits } from './conv-pointwise-strided.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
@@ -340,8 +341,9 @@ function conv2D(
     case 'direct1': direct1(ctx, temps, c); break;
     case 'winograd':
     case 'winograd25': {
-      if (other === null) winograd(ctx, temps, c, algorithm);
-      else winogradMR(ctx, temps, c, other);
+      if (other !== null) winogradMR(ctx, temps, c, other);
+      else if (algorithm === 'winograd' && mixedTilesPay(geo)) winogradMixed(ctx, temps, c);
+      else winograd(ctx, temps, c, algorithm);
       break;
     }
     case 'winogradStride2': winogradStride2(ctx, temps, c); break;
