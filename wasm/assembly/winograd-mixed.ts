@@ -12,11 +12,11 @@
 // group's input and this group's output touched ahead between them, touch-ahead.ts), output
 // transform with the epilogue of wino4Forward (bias, residual, relu, 2x2 pool, or the pool alone).
 // Every output is one tile's GEMM chain whatever the grouping: the same bits on any threads.
-import { f, relu4 } from './simd';
+import { f } from './simd';
 import { touchPart } from './touch-ahead';
 import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
 import { bt6, g6v, poolWindows, windowHW } from './winograd4';
-import { at6x4, at8x6, bt8x6, g8x6 } from './winograd6-transforms';
+import { at6x4, at6x4Out, at8x6, at8x6Out, bt8x6, g8x6 } from './winograd6-transforms';
 
 /** Transform points of a side of the kind's tiles: 8 for 6-output tiles, 6 for 4-output ones. */
 // @ts-ignore: decorator
@@ -159,17 +159,19 @@ function inputPass(p: Pass, kind: i32, tc: i32, cnt: i32, tmp: usize, patch: usi
 
 /**
  * The kind's 4-channel group at `q` of one tile's M rows (components mXi apart) through A^T, the
- * columns first: its a x b outputs in `out` (rows b vectors apart).
+ * columns first (to tmp), then each of the nr rows wanted with the epilogue (at8x6Out) to y at o
+ * (rows yRow bytes apart, the residual at ro, 0: none).
  */
 // @ts-ignore: decorator
-@inline function outputTile(nh: usize, nw: usize, q: usize, mXi: usize, tmp: usize, out: usize): void {
+@inline function outputTile(nh: usize, nw: usize, q: usize, mXi: usize, tmp: usize, o: usize, yRow: usize, kB: usize, nr: i32, nc: i32, bv: v128, ro: usize, relu: bool): void {
   const rowT = nw << 4;
   for (let j: usize = 0; j < nw; j++) {
     if (nh == 8) at8x6(q + j * mXi, nw * mXi, tmp + (j << 4), rowT); else at6x4(q + j * mXi, nw * mXi, tmp + (j << 4), rowT);
   }
-  const b = nw - 2;
-  for (let r: usize = 0; r < nh - 2; r++) {
-    if (nw == 8) at8x6(tmp + r * rowT, 16, out + r * (b << 4), 16); else at6x4(tmp + r * rowT, 16, out + r * (b << 4), 16);
+  for (let r = 0; r < nr; r++) {
+    const rr = <usize>r * yRow, rres = ro != 0 ? ro + rr : 0;
+    if (nw == 8) at8x6Out(tmp + <usize>r * rowT, o + rr, kB, nc, bv, rres, relu);
+    else at6x4Out(tmp + <usize>r * rowT, o + rr, kB, nc, bv, rres, relu);
   }
 }
 
@@ -178,7 +180,7 @@ function inputPass(p: Pass, kind: i32, tc: i32, cnt: i32, tmp: usize, patch: usi
  * lie inside y (or in `tileOut` when only the pool is wanted) and pooled 2x2 from there.
  */
 function outputPass(
-  p: Pass, kind: i32, tc: i32, cnt: i32, tmp: usize, tile: usize, tileOut: usize,
+  p: Pass, kind: i32, tc: i32, cnt: i32, tmp: usize, tileOut: usize,
   bias: usize, y: usize, flags: i32, pooled: usize, poolMode: i32, res: usize,
 ): void {
   const a = rowsOut(kind), b = colsOut(kind);
@@ -193,22 +195,15 @@ function outputPass(
     const yb = y != 0 ? f(y, <usize>((n * OH + oy) * OW + ox) * Kz) : tileOut;
     const mt = M + ((<usize>t * Kz) << 2);
     for (let k: usize = 0; k < Kz; k += 4) {
-      const q = mt + (k << 2);
-      if (kind == 0) outputTile(8, 8, q, mXi, tmp, tile);
-      else if (kind == 1) outputTile(8, 6, q, mXi, tmp, tile);
-      else if (kind == 2) outputTile(6, 8, q, mXi, tmp, tile);
-      else outputTile(6, 6, q, mXi, tmp, tile);
+      const q = mt + (k << 2), o = yb + (k << 2);
+      // The residual (y's layout) before the activation, as wino4Forward adds it.
+      const ro = res != 0 ? res + (o - y) : 0;
       const bv = hasBias ? v128.load(bias + (k << 2)) : f32x4.splat(0);
-      for (let r = 0; r < nr; r++) {
-        const from = tile + (<usize>(r * b) << 4), o = yb + <usize>r * yRow + (k << 2);
-        for (let c = 0; c < nc; c++) {
-          let v = f32x4.add(v128.load(from + (<usize>c << 4)), bv);
-          // The residual (y's layout) before the activation, as wino4Forward adds it.
-          if (res != 0) v = f32x4.add(v, v128.load(res + (o - y) + <usize>c * kB));
-          v128.store(o + <usize>c * kB, relu ? relu4(v) : v);
-        }
-      }
-      if (pooled != 0) poolWindows(poolMode, yb + (k << 2), yRow, kB, pooled + (k << 2), n, oy >> 1, ox >> 1, OH >> 1, OW >> 1, Kz, a >> 1, b >> 1);
+      if (kind == 0) outputTile(8, 8, q, mXi, tmp, o, yRow, kB, nr, nc, bv, ro, relu);
+      else if (kind == 1) outputTile(8, 6, q, mXi, tmp, o, yRow, kB, nr, nc, bv, ro, relu);
+      else if (kind == 2) outputTile(6, 8, q, mXi, tmp, o, yRow, kB, nr, nc, bv, ro, relu);
+      else outputTile(6, 6, q, mXi, tmp, o, yRow, kB, nr, nc, bv, ro, relu);
+      if (pooled != 0) poolWindows(poolMode, o, yRow, kB, pooled + (k << 2), n, oy >> 1, ox >> 1, OH >> 1, OW >> 1, Kz, a >> 1, b >> 1);
     }
   }
 }
@@ -247,7 +242,7 @@ function gemmPass(
  */
 export function winoMixedForward(
   x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, OH: i32, OW: i32, U: usize, K: i32, bias: usize, y: usize,
-  flags: i32, n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32, res: usize,
+  flags: i32, n0: i32, n1: i32, chunk: i32, group: i32, ws: usize, pooled: usize, poolMode: i32, res: usize,
 ): void {
   const p = changetype<Pass>(ws);
   const Cz = <usize>C, Kz = <usize>K, rows = <usize>padRows(chunk);
@@ -256,12 +251,8 @@ export function winoMixedForward(
   p.vXi = componentBytes((rows * Cz) << 2); p.mXi = componentBytes((rows * Kz) << 2);
   p.V = ws + 256; p.M = p.V + 64 * p.vXi;
   const tmp = p.M + 64 * p.mXi; // 64 v128: a tile's columns
-  const tile = tmp + 64 * 16; // 36 v128: one 4-channel group of a tile's outputs
-  const patch = tile + 36 * 16; // [64][C] gathered edge window
+  const patch = tmp + 64 * 16; // [64][C] gathered edge window
   const tileOut = patch + ((64 * Cz) << 2); // [6][6][K]: one output tile when y == 0
-  let maxPer = 1;
-  for (let kind = 0; kind < 4; kind++) maxPer = max(maxPer, tileRows(p, kind) * tileCols(p, kind));
-  const group = max(1, chunk / maxPer);
   const xImage = (<usize>(H * W) * Cz) << 2, yImage = (<usize>(OH * OW) * Kz) << 2, pImage = (<usize>((OH >> 1) * (OW >> 1)) * Kz) << 2;
   for (let g0 = n0; g0 < n1; g0 += group) {
     const g1 = min(n1, g0 + group), images = g1 - g0;
@@ -286,7 +277,7 @@ export function winoMixedForward(
         const cnt = min(chunk, total - tc);
         inputPass(p, kind, tc, cnt, tmp, patch);
         part = gemmPass(p, kind, cnt, U, C, K, part, parts, yParts, xLo, xHi, yLo, yHi, rLo, rHi, tmp);
-        outputPass(p, kind, tc, cnt, tmp, tile, tileOut, bias, y, flags, pooled, poolMode, res);
+        outputPass(p, kind, tc, cnt, tmp, tileOut, bias, y, flags, pooled, poolMode, res);
       }
     }
   }

@@ -8,7 +8,7 @@
 // because rows j and j + 1 differ only in the sign of their odd terms: each pair is one even and
 // one odd partial sum, then their sum and difference (26 operations for B^T instead of 36, 20 for
 // A^T instead of 34).
-import { fma } from './simd';
+import { fma, relu4 } from './simd';
 
 /** o = B^T d for F(6, 3): 8 vectors at p (stride ps) to q (stride qs). */
 // @ts-ignore: decorator
@@ -79,4 +79,44 @@ import { fma } from './simd';
   v128.store(q + qs, fma(f32x4.splat(2), d, b));
   v128.store(q + 2 * qs, fma(f32x4.splat(4), c, a));
   v128.store(q + 3 * qs, f32x4.add(fma(f32x4.splat(8), d, b), m5));
+}
+
+/** act(v + bias + the residual at ro (0: none)): one output vector of the epilogue. */
+// @ts-ignore: decorator
+@inline function epilogue(v: v128, bv: v128, ro: usize, relu: bool): v128 {
+  let o = f32x4.add(v, bv);
+  if (ro != 0) o = f32x4.add(o, v128.load(ro));
+  return relu ? relu4(o) : o;
+}
+
+/**
+ * A^T m of one row of F(6, 3) (8 vectors at p, 16 bytes apart) with the epilogue: the first nc of
+ * its 6 outputs, act(o + bias + residual), stored kB bytes apart at q (the residual, y's layout,
+ * at ro; 0: none). In registers, as wino4Forward's output rows: the row stored to a scratch tile
+ * and read back for the epilogue ran the output transform at half the speed.
+ */
+// @ts-ignore: decorator
+@inline export function at8x6Out(p: usize, q: usize, kB: usize, nc: i32, bv: v128, ro: usize, relu: bool): void {
+  const m0 = v128.load(p), m1 = v128.load(p, 16), m2 = v128.load(p, 32), m3 = v128.load(p, 48);
+  const m4 = v128.load(p, 64), m5 = v128.load(p, 80), m6 = v128.load(p, 96), m7 = v128.load(p, 112);
+  const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
+  const e = f32x4.add(m5, m6), h = f32x4.sub(m5, m6);
+  v128.store(q, epilogue(f32x4.add(f32x4.add(f32x4.add(m0, a), c), e), bv, ro, relu));
+  if (nc > 1) v128.store(q + kB, epilogue(fma(f32x4.splat(0.5), h, fma(f32x4.splat(2), d, b)), bv, ro != 0 ? ro + kB : 0, relu));
+  if (nc > 2) v128.store(q + 2 * kB, epilogue(fma(f32x4.splat(0.25), e, fma(f32x4.splat(4), c, a)), bv, ro != 0 ? ro + 2 * kB : 0, relu));
+  if (nc > 3) v128.store(q + 3 * kB, epilogue(fma(f32x4.splat(0.125), h, fma(f32x4.splat(8), d, b)), bv, ro != 0 ? ro + 3 * kB : 0, relu));
+  if (nc > 4) v128.store(q + 4 * kB, epilogue(fma(f32x4.splat(0.0625), e, fma(f32x4.splat(16), c, a)), bv, ro != 0 ? ro + 4 * kB : 0, relu));
+  if (nc > 5) v128.store(q + 5 * kB, epilogue(f32x4.add(fma(f32x4.splat(0.03125), h, fma(f32x4.splat(32), d, b)), m7), bv, ro != 0 ? ro + 5 * kB : 0, relu));
+}
+
+/** at8x6Out for a row of F(4, 3): 6 vectors at p to the first nc of 4 outputs. */
+// @ts-ignore: decorator
+@inline export function at6x4Out(p: usize, q: usize, kB: usize, nc: i32, bv: v128, ro: usize, relu: bool): void {
+  const m0 = v128.load(p), m1 = v128.load(p, 16), m2 = v128.load(p, 32);
+  const m3 = v128.load(p, 48), m4 = v128.load(p, 64), m5 = v128.load(p, 80);
+  const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2), c = f32x4.add(m3, m4), d = f32x4.sub(m3, m4);
+  v128.store(q, epilogue(f32x4.add(f32x4.add(m0, a), c), bv, ro, relu));
+  if (nc > 1) v128.store(q + kB, epilogue(fma(f32x4.splat(2), d, b), bv, ro != 0 ? ro + kB : 0, relu));
+  if (nc > 2) v128.store(q + 2 * kB, epilogue(fma(f32x4.splat(4), c, a), bv, ro != 0 ? ro + 2 * kB : 0, relu));
+  if (nc > 3) v128.store(q + 3 * kB, epilogue(f32x4.add(fma(f32x4.splat(8), d, b), m5), bv, ro != 0 ? ro + 3 * kB : 0, relu));
 }
