@@ -7,7 +7,6 @@ export { convImplicit, convBackpropFilter, convFilterWorkspaceBytes } from './co
 export { convPointwiseStrided, pointwiseStridedWorkspaceBytes } from './conv-pointwise-strided';
 export { flipFilter, padNHWC, swapFilterIO } from './conv-layout';
 export { wino4Filter, wino4FilterBytes, wino4FilterTmpBytes, wino4Forward, wino4WorkspaceBytes } from './winograd4';
-export { winoMixedFilter, winoMixedFilterBytes, winoMixedForward, winoMixedSixes, winoMixedWorkspaceBytes } from './winograd-mixed';
 export { winoMRFilter, winoMRFilterBytes, winoMRForward, winoMRWorkspaceBytes } from './winograd-mr';
 export {
   wino4BackpropFilterPart, wino4FilterGradFinish4, wino4FilterGradWorkspaceBytes, wino4FilterGradPartBytes,

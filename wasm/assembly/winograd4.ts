@@ -27,7 +27,7 @@ export function wino4FilterBytes(C: i32, K: i32): i32 {
 
 /** g6 on four lanes: six vectors G [g0 g1 g2] at dst (stride bytes apart). Same operations. */
 // @ts-ignore: decorator
-@inline export function g6v(g0: v128, g1: v128, g2: v128, dst: usize, stride: usize): void {
+@inline function g6v(g0: v128, g1: v128, g2: v128, dst: usize, stride: usize): void {
   const s0 = f32x4.add(g0, g2);
   const sixth = f32x4.splat(<f32>(-1.0 / 6.0)), twelfth = f32x4.splat(<f32>(1.0 / 12.0));
   v128.store(dst, f32x4.mul(g0, f32x4.splat(0.25)));
@@ -148,18 +148,18 @@ function wino4FilterScalar(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i
 }
 
 /**
- * The nh x nw input window at (iy, ix) of image b of x [N, H, W, C] (iy, ix may be negative or run
+ * The n x n input window at (iy, ix) of image b of x [N, H, W, C] (iy, ix may be negative or run
  * past the image: the zero padding of a 'same' conv, read in place): its address in x when it
  * lies inside, else `patch`, filled with the window (one copy per row, zeros outside the image;
- * its rows are nw * C floats apart). Every Winograd tile size gathers through it.
+ * its rows are n * C floats apart). Every Winograd tile size gathers through it.
  */
 // @ts-ignore: decorator
-@inline export function windowHW(x: usize, b: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, nh: i32, nw: i32, patch: usize): usize {
-  if (iy >= 0 && ix >= 0 && iy + nh <= H && ix + nw <= W) return f(x, <usize>((b * H + iy) * W + ix) * Cz);
-  const rowBytes: usize = (<usize>nw * Cz) << 2;
-  const j0 = max(0, -ix), j1 = min(nw, W - ix);
+@inline export function windowN(x: usize, b: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, n: i32, patch: usize): usize {
+  if (iy >= 0 && ix >= 0 && iy + n <= H && ix + n <= W) return f(x, <usize>((b * H + iy) * W + ix) * Cz);
+  const rowBytes: usize = (<usize>n * Cz) << 2;
+  const j0 = max(0, -ix), j1 = min(n, W - ix);
   const before = (<usize>j0 * Cz) << 2, inside = j1 > j0 ? (<usize>(j1 - j0) * Cz) << 2 : 0;
-  for (let i = 0; i < nh; i++) {
+  for (let i = 0; i < n; i++) {
     const d = patch + <usize>i * rowBytes;
     const sy = iy + i;
     if (sy < 0 || sy >= H || inside == 0) { memory.fill(d, 0, rowBytes); continue; }
@@ -168,12 +168,6 @@ function wino4FilterScalar(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0: i
     if (before + inside < rowBytes) memory.fill(d + before + inside, 0, rowBytes - before - inside);
   }
   return patch;
-}
-
-/** The n x n window (windowHW). */
-// @ts-ignore: decorator
-@inline export function windowN(x: usize, b: i32, H: i32, W: i32, Cz: usize, iy: i32, ix: i32, n: i32, patch: usize): usize {
-  return windowHW(x, b, H, W, Cz, iy, ix, n, n, patch);
 }
 
 /** The 6x6 window of F(4x4, 3x3) and F(2x2, 5x5) (windowN). */
@@ -319,23 +313,16 @@ export function wino4Forward(
   }
 }
 
-/** The pooling epilogue of wino4Forward: poolWindows on a 4x4 output tile (2 x 2 windows). */
-function poolTile(mode: i32, t: usize, yRow: usize, kB: usize, pooled: usize, n: i32, py0: i32, px0: i32, POH: i32, POW: i32, Kz: usize): void {
-  poolWindows(mode, t, yRow, kB, pooled, n, py0, px0, POH, POW, Kz, 2, 2);
-}
-
 /**
- * The pooling epilogue of the Winograd forwards: the 2x2 windows of one output tile (at `t`, 4
- * channels, rows `yRow` bytes apart; `wr` x `wc` windows) that lie inside the pooled map [N, POH,
- * POW, K], from the values just stored (still in L1). Tiles start at even rows and columns, so no
- * window spans two tiles.
+ * The pooling epilogue of wino4Forward: the 2x2 windows of one 4x4 output tile (at `t`, 4
+ * channels, rows `yRow` bytes apart) that lie inside the pooled map [N, POH, POW, K], from the
+ * values just stored (still in L1). Tiles start at multiples of 4, so no window spans two tiles.
  */
-// @ts-ignore: decorator
-@inline export function poolWindows(mode: i32, t: usize, yRow: usize, kB: usize, pooled: usize, n: i32, py0: i32, px0: i32, POH: i32, POW: i32, Kz: usize, wr: i32, wc: i32): void {
-  for (let pr = 0; pr < wr && py0 + pr < POH; pr++) {
+function poolTile(mode: i32, t: usize, yRow: usize, kB: usize, pooled: usize, n: i32, py0: i32, px0: i32, POH: i32, POW: i32, Kz: usize): void {
+  for (let pr = 0; pr < 2 && py0 + pr < POH; pr++) {
     const top = t + <usize>(2 * pr) * yRow;
     const row = pooled + ((<usize>((n * POH + py0 + pr) * POW + px0) * Kz) << 2);
-    for (let pc = 0; pc < wc && px0 + pc < POW; pc++) {
+    for (let pc = 0; pc < 2 && px0 + pc < POW; pc++) {
       v128.store(row + <usize>pc * kB, pool2x2At(mode, top + <usize>(2 * pc) * kB, top + <usize>(2 * pc) * kB + yRow, kB));
     }
   }

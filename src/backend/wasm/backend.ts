@@ -36,7 +36,7 @@ const PARALLEL_EXPORTS: readonly VoidKernelName[] = [
   'pool2d', 'pool2dGrad', 'poolReluBiasGradPart', 'wino4Filter', 'wino4FilterGradFinish4', 'conv1BackpropFilterPart', 'conv1Forward3x3', 'conv1ForwardStrips',
   'wino25Filter', 'wino25Forward', 'wino42Filter', 'wino42Forward', 'wino42BackpropInput', 'wino42BackpropFilterPart', 'wino42FilterGradFinish', 'wino25BackpropInput', 'wino25BackpropFilterPart', 'wino25FilterGradFinish4',
   'depthwiseForward', 'depthwiseBackpropInput', 'depthwiseBackpropFilterPart', 'bnStatsPart', 'bnGradSumsPart', 'bnApply', 'sgemmUPacked',
-  'winoMRFilter', 'winoMRForward', 'conv1Wino2x2', 'winoMixedFilter', 'winoMixedForward',
+  'winoMRFilter', 'winoMRForward', 'conv1Wino2x2',
   'depthwisePointwiseBlocks',
   'convPointwiseStrided',
 ];

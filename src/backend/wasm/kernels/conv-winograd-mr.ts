@@ -7,8 +7,7 @@
  * the seed CNN's conv3 (3x3 output: one 5x5 tile, 25 rows an image against 36), its conv2 at
  * inference, when only the 2x2 pool of its 11x11 output is wanted (10x10: four 7x7 tiles, 196
  * rows against nine 6x6 tiles' 324), LeNet-5's conv2 (8x8: four 8x8 tiles, 256 rows against
- * sixteen 6x6 tiles' 576). cifar-vgg's and resnet8's maps (32, 16, 8) keep F(4x4, 3x3) or run
- * mixed F(6x6) / F(4x4) tiles (conv-winograd-mixed.ts).
+ * sixteen 6x6 tiles' 576). cifar-vgg's and resnet8's maps (32, 16, 8) keep F(4x4, 3x3).
  */
 import type { ConvGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';

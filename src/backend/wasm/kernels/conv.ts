@@ -4,10 +4,7 @@
  *    Winograd F(2x2, 3x3) (conv1Wino2x2, conv1-winograd.ts); other 3x3: conv1Forward3x3; other filters,
  *    stride 1: conv1Direct; 2-3 channels (RGB stems), KW * C % 3 == 0, any stride:
  *    conv1ForwardStrips (direct convolutions; both can pool 2x2 in their epilogue);
- * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3), or
- *    on mixed F(6x6) / F(4x4) tiles where they need at most 0.9 of its GEMM rows with 32 or fewer
- *    input channels and 64 or more in all (conv-winograd-mixed.ts: cifar-vgg's and resnet8's 32x32
- *    and 16x16 maps with 32 input channels);
+ * 2. 3x3 stride 1, C % 4 == 0, K % 8 == 0, at least 9 output pixels: Winograd F(4x4, 3x3);
  *    5x5 stride 1, C % 4 == 0, K % 4 == 0: Winograd F(2x2, 5x5) (both can pool 2x2 per tile);
  *    either as F(3x3, 3x3), F(5x5, 3x3) or F(4x4, 5x5) where those need a quarter fewer GEMM
  *    rows (small maps; conv-winograd-mr.ts), pooling from an image in cache;
@@ -29,7 +26,6 @@ import type { WasmContext } from '../context.js';
 import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, wino4ForwardChunk, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { otherWinogradTile, winogradMR } from './conv-winograd-mr.js';
-import { mixedTilesPay, winogradMixed } from './conv-winograd-mixed.js';
 import { pointwiseStrided, pointwiseStridedFits } from './conv-pointwise-strided.js';
 import { depthwiseForward, isDepthwise } from './depthwise.js';
 import { epilogueFlags, gemm, MR } from './gemm.js';
@@ -344,9 +340,8 @@ function conv2D(
     case 'direct1': direct1(ctx, temps, c); break;
     case 'winograd':
     case 'winograd25': {
-      if (other !== null) winogradMR(ctx, temps, c, other);
-      else if (algorithm === 'winograd' && mixedTilesPay(geo)) winogradMixed(ctx, temps, c);
-      else winograd(ctx, temps, c, algorithm);
+      if (other === null) winograd(ctx, temps, c, algorithm);
+      else winogradMR(ctx, temps, c, other);
       break;
     }
     case 'winogradStride2': winogradStride2(ctx, temps, c); break;
