@@ -98,6 +98,13 @@ describe('the conv op takes the OIHW weight: the transpose path, bit for bit', (
     gradcheck((xx, ww, bb) => F.conv2d(xx, ww, bb, { padding: 1, stride: 2 }), [x!, w!, b!], { name: 'F.conv2d plain OIHW' });
   });
 
+  it('filterAxes must be a permutation of a 4-D filter\'s axes', () => {
+    const [x, w] = operands(15, false);
+    for (const axes of [[2, 3, 1], [2, 3, 1, 1], [2, 3, 1, 4]]) {
+      assert.throws(() => ops.conv2d(x!, w!, { dataFormat: 'channelsFirst', filterAxes: axes }), /filterAxes must order a 4-D filter's axes 0..3 once each/);
+    }
+  });
+
   it('a weight that needs no gradient gets none; the input still does', () => {
     const [x, w, b] = operands(14, false);
     w!.requiresGrad = false;

@@ -22,8 +22,15 @@ export interface ConvFilter {
 /** `filter` read through `axes` (the HWIO order of its axes), or as given without them. */
 export function convFilter(filter: Tensor, axes: readonly number[] | undefined): ConvFilter {
   if (axes === undefined) return { hwio: filter, input: filter, axes: null };
-  if (filter.rank !== 4 || axes.length !== 4) throw new Error(`conv2d: filterAxes needs a 4-D filter and four axes, got ${filter.rank} and [${axes.join(', ')}]`);
+  if (filter.rank !== 4 || !isPermutationOf4(axes)) throw new Error(`conv2d: filterAxes must order a 4-D filter's axes 0..3 once each, got [${axes.join(', ')}] for a filter of rank ${filter.rank}`);
   return { hwio: engine.permuteView(filter, axes), input: filter, axes };
+}
+
+/** Whether p holds 0..3 once each (a bit mask: this runs per conv and step). */
+function isPermutationOf4(p: readonly number[]): boolean {
+  let seen = 0;
+  for (let i = 0; i < p.length; i++) seen |= Number.isInteger(p[i]) && p[i]! >= 0 && p[i]! < 4 ? 1 << p[i]! : 16;
+  return p.length === 4 && seen === 15;
 }
 
 /** The op's own relabelled view, which only its gradient rule reads (GradNode.owned), if any. */
