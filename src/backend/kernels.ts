@@ -285,6 +285,14 @@ export interface KernelSpecs {
   /** dlogits [rows, classes] = dy[r] * (softmax(logits[r])_j * sum_j labels[r, j] - labels[r, j]); dy is [rows]. */
   SoftmaxCrossEntropyGrad: { inputs: { logits: TensorInfo; labels: TensorInfo; dy: TensorInfo }; attrs: Record<string, never> };
   /**
+   * SoftmaxCrossEntropy against int32 class indices [rows] instead of label rows:
+   * loss[r] = logSumExp(logits[r]) - logits[r, classes[r]]; the one-hot form's bits for finite logits.
+   * A class outside 0..classes-1 throws.
+   */
+  SparseSoftmaxCrossEntropy: { inputs: { logits: TensorInfo; classes: TensorInfo }; attrs: Record<string, never> };
+  /** dlogits [rows, classes] = dy[r] * (softmax(logits[r])_j - [j = classes[r]]); dy is [rows]. */
+  SparseSoftmaxCrossEntropyGrad: { inputs: { logits: TensorInfo; classes: TensorInfo; dy: TensorInfo }; attrs: Record<string, never> };
+  /**
    * Softmax along the last axis: y[r, j] = exp(x[r, j] - max_k x[r, k]) / sum_k exp(x[r, k] - max_k x[r, k]),
    * float64 inside, float32 out. x float32 of rank >= 1; a row with a NaN is NaN.
    */
@@ -328,5 +336,5 @@ export const KERNEL_IDS: readonly KernelId[] = [
   'Binary', 'Unary', 'UnaryGrad', 'Where', 'Reduce', 'ArgMax', 'MatMul', 'Transpose', 'Slice',
   'Concat', 'Pad', 'Cast', 'OneHot', 'Conv2D', 'Conv2DPool', 'Conv2DPointwise', 'Conv2DBackpropInput', 'Conv2DBackpropFilter',
   'BiasActivationGrad', 'BatchNormTraining', 'BatchNormTrainingGrad', 'BatchNormMovingUpdate', 'Pool2D', 'Pool2DGrad', 'Pool2DReluBiasGrad', 'ApplyOptimizer',
-  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'Softmax', 'LogSoftmax', 'ImageTransform', 'ImageTransformGrad',
+  'SoftmaxCrossEntropy', 'SoftmaxCrossEntropyGrad', 'SparseSoftmaxCrossEntropy', 'SparseSoftmaxCrossEntropyGrad', 'Softmax', 'LogSoftmax', 'ImageTransform', 'ImageTransformGrad',
 ];

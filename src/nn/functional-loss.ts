@@ -4,12 +4,15 @@
  *
  *   nllLoss(logp, t)      = -logp[i, t_i], averaged over the batch ('mean', the default)
  *   crossEntropy(z, t)    = nllLoss(logSoftmax(z, 1), t), from the logits in one kernel
+ * Class targets go to the kernels as indices (SparseSoftmaxCrossEntropy): no one-hot tensor, its
+ * kernel or its graph input per step.
  */
 import { mul, sub } from '../ops/binary.js';
 import { mean, sum } from '../ops/reduce.js';
 import { neg, abs, square } from '../ops/unary.js';
 import { oneHot } from '../ops/shape-ops.js';
 import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
+import { sparseSoftmaxCrossEntropy } from '../ops/sparse-softmax-cross-entropy.js';
 import { logSoftmaxLogitsOf } from '../ops/logits-origin.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -31,7 +34,7 @@ function reduce(perSample: Tensor, reduction: Reduction, where: string): Tensor 
 }
 
 /**
- * A tensor the loss made for itself (the per-sample losses, the targets' one-hot), which only
+ * A tensor the loss made for itself (the per-sample losses), which only
  * `result`'s graph holds: released by `backward()` when it frees the graph, or now when no graph
  * was recorded. Left to the collector, an unscoped (PyTorch-style) step registered four per step.
  */
@@ -60,10 +63,7 @@ function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
 export function nllLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkClassTargets(input, target, 'F.nllLoss');
   const logits = logSoftmaxLogitsOf(input, 1);
-  if (logits !== null) {
-    const probabilities = oneHot(target, input.shape[1]!);
-    return dropWith(probabilities, reduce(softmaxCrossEntropy(probabilities, logits, 1), options.reduction ?? 'mean', 'F.nllLoss'));
-  }
+  if (logits !== null) return reduce(sparseSoftmaxCrossEntropy(target, logits), options.reduction ?? 'mean', 'F.nllLoss');
   const picked = sum(mul(input, oneHot(target, input.shape[1])), 1);
   return reduce(neg(picked), options.reduction ?? 'mean', 'F.nllLoss');
 }
@@ -73,17 +73,15 @@ export function nllLoss(input: Tensor, target: Tensor, options: LossOptions = {}
  * One SoftmaxCrossEntropy kernel each way (float64 inside) rather than logSoftmax and a pick.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  let probabilities = target;
-  if (target.dtype === 'int32') {
-    checkClassTargets(input, target, 'F.crossEntropy');
-    probabilities = oneHot(target, input.shape[1]!);
-  } else if (!shapesEqual(target.shape, input.shape)) {
+  const classes = target.dtype === 'int32';
+  if (classes) checkClassTargets(input, target, 'F.crossEntropy');
+  else if (!shapesEqual(target.shape, input.shape)) {
     throw new Error(`F.crossEntropy: probability targets must have the input's shape ${shapeToString(input.shape)}, got ${shapeToString(target.shape)}`);
   }
   // Log-probabilities (F.logSoftmax's output) have the cross-entropy of their logits.
   const logits = logSoftmaxLogitsOf(input, 1) ?? input;
-  const loss = reduce(softmaxCrossEntropy(probabilities, logits, 1), options.reduction ?? 'mean', 'F.crossEntropy');
-  return probabilities === target ? loss : dropWith(probabilities, loss);
+  const perSample = classes ? sparseSoftmaxCrossEntropy(target, logits) : softmaxCrossEntropy(target, logits, 1);
+  return reduce(perSample, options.reduction ?? 'mean', 'F.crossEntropy');
 }
 
 function elementwiseLoss(name: string, f: (d: Tensor) => Tensor) {

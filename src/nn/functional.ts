@@ -53,25 +53,16 @@ export interface Conv2dOptions {
 
 /** 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW], bias [O]. */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
-  const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = releasingFilter(filter, convOp(input, filter, conv));
+  const { conv, window } = convArgs(input, weight, bias, options);
+  const y = convOp(input, weight, conv);
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }
 
 /**
- * Gives back the conv's own HWIO view of the weight once `y` is computed: now when no graph holds
- * it, else with the graph in `backward()` (it is internal: no user code can reach it). Left to the
- * collector, each view kept the weight's storage of that step alive past the optimizer's update
- * (the seed CNN: 222 KB of the wasm heap per step until a full collection).
+ * PyTorch's conv arguments as the op's: the OIHW weight goes to the op as it is, read HWIO
+ * (`filterAxes`, ops/conv-filter.ts), and the options.
  */
-function releasingFilter(filter: Tensor, y: Tensor): Tensor {
-  if (y.gradNode === null) filter.release();
-  else filter.internal = true;
-  return y;
-}
-
-/** PyTorch's conv arguments as the op's: the HWIO filter (a transpose of the OIHW weight) and options. */
 function convArgs(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions) {
   expectNCHW(input, 'F.conv2d');
   if (weight.rank !== 4) throw new Error(`F.conv2d: expected an OIHW weight [out, in/groups, kH, kW], got shape ${shapeToString(weight.shape)}`);
@@ -80,11 +71,12 @@ function convArgs(input: Tensor, weight: Tensor, bias: Tensor | null, options: C
   const kernel: [number, number] = [weight.shape[2], weight.shape[3]];
   const padding = explicitPadding(options.padding ?? 0, kernel, stride, dilation, 'F.conv2d');
   const groups = options.groups ?? 1;
-  // OIHW -> HWIO, the kernels' layout: a relabelling. A Conv2d weight is stored HWIO (nn/conv.ts),
-  // so this undoes its order and the kernel reads the storage as it is.
-  const filter = transpose(weight, HWIO_OF_OIHW);
-  const conv: Conv2DOptions = { strides: stride, dilations: dilation, padding, groups, bias, dataFormat: 'channelsFirst' };
-  return { filter, conv, window: { kind: 'conv' as const, kernel, stride, dilation, padding } };
+  // OIHW -> HWIO, the kernels' layout: a relabelling inside the op, which records the weight itself
+  // (no transpose node per conv and step). A Conv2d weight is stored HWIO (nn/conv.ts), so the
+  // kernel reads its storage as it is and the gradient arrives in it; a plain OIHW tensor is
+  // reordered for the kernel, as its transpose was.
+  const conv: Conv2DOptions = { strides: stride, dilations: dilation, padding, groups, bias, dataFormat: 'channelsFirst', filterAxes: HWIO_OF_OIHW };
+  return { conv, window: { kind: 'conv' as const, kernel, stride, dilation, padding } };
 }
 
 /**
@@ -115,14 +107,14 @@ export function pointwiseOf(weight: Tensor, bias: Tensor | null): { filter: Tens
  * running the three.
  */
 export function conv2dPool(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, pool: PoolSpec): Tensor {
-  const { filter, conv } = convArgs(input, weight, bias, options);
-  return releasingFilter(filter, conv2dPoolOp(input, filter, { ...conv, activation }, pool));
+  const { conv } = convArgs(input, weight, bias, options);
+  return conv2dPoolOp(input, weight, { ...conv, activation }, pool);
 }
 
 /** @internal F.conv2d with relu in the conv kernel's epilogue: the planner's Conv2d -> ReLU. */
 export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation): Tensor {
-  const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = releasingFilter(filter, convOp(input, filter, { ...conv, activation }));
+  const { conv, window } = convArgs(input, weight, bias, options);
+  const y = convOp(input, weight, { ...conv, activation });
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }
@@ -132,8 +124,8 @@ export function conv2dWith(input: Tensor, weight: Tensor, bias: Tensor | null, o
  * output pass: the planner's Conv2d -> add(shortcut) -> ReLU (a residual block's join).
  */
 export function conv2dResidual(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, activation: FusedActivation, residual: Tensor): Tensor {
-  const { filter, conv, window } = convArgs(input, weight, bias, options);
-  const y = releasingFilter(filter, convOp(input, filter, { ...conv, activation, residual }));
+  const { conv, window } = convArgs(input, weight, bias, options);
+  const y = convOp(input, weight, { ...conv, activation, residual });
   noteWindowOp({ ...window, inputShape: [...input.shape], outputShape: [...y.shape] });
   return y;
 }

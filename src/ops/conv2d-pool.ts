@@ -16,6 +16,7 @@ import type { FusedActivation, Pool2DAttrs, PoolMode } from '../backend/kernels.
 import type { Tensor } from '../tensor/tensor.js';
 import { isChannelsFirst, type Padding } from './conv-geometry.js';
 import { type Conv2DOptions, convInputGrads, convKernelArgs } from './conv2d.js';
+import { convFilter, ownView } from './conv-filter.js';
 import { epilogueGrads } from './epilogue-grad.js';
 import { pool2dAttrs } from './pool.js';
 import { inChannelsLast } from './channels-last.js';
@@ -42,23 +43,27 @@ export function conv2dPool(x: Tensor, filter: Tensor, conv: Conv2DOptions, pool:
 }
 
 function conv2dPoolNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, pool: PoolSpec): Tensor {
-  const { attrs, bias, activation, outShape } = convKernelArgs(x, filter, options);
+  const f = convFilter(filter, options.filterAxes);
+  const { attrs, bias, activation, outShape } = convKernelArgs(x, f.hwio, options);
   const { outShape: pooledShape, ...poolAttrs } = pool2dAttrs(pool.mode, outShape, pool.poolSize, { strides: pool.strides, padding: pool.padding });
   const crop = pool.readBy === undefined ? null : cropOf(pool.readBy, pooledShape);
   // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
-  const inputs = bias === null ? [x, filter] : [x, filter, bias];
-  const kernelInputs = { x, filter, bias: bias ?? undefined };
+  const inputs = bias === null ? [x, f.input] : [x, f.input, bias];
+  const kernelInputs = { x, filter: f.hwio, bias: bias ?? undefined };
+  const own = ownView(f);
   // Without a graph (inference) nothing reads y: the kernel writes the pooled map alone.
   if (!willRecord(inputs)) {
     const only = Object.assign({}, attrs, { activation, pool: poolAttrs, poolOnly: true }, crop === null ? {} : { crop });
-    return engine.runKernelOutputs('Conv2DPool', kernelInputs, only)[0]!;
+    const pooled = engine.runKernelOutputs('Conv2DPool', kernelInputs, only)[0]!;
+    own?.release();
+    return pooled;
   }
   const [y, pooled] = engine.runKernelOutputs('Conv2DPool', kernelInputs, Object.assign({}, attrs, { activation, pool: poolAttrs }));
-  // y, the conv's output before pooling, is private: only the gradient rule reads it.
+  // y, the conv's output before pooling, is private: only the gradient rule reads it (and the filter view).
   const whole = record('conv2dPool', pooled!, inputs, (dy) => {
     const [g, db] = poolEpilogueGrads(dy, y!, activation, bias !== null, poolAttrs);
-    return convInputGrads(g, db, x, filter, attrs);
-  }, [y!]);
+    return convInputGrads(g, db, x, f, attrs);
+  }, own === null ? [y!] : [y!, own]);
   return crop === null ? whole : slice(whole, [0, 0, 0, 0], [-1, crop[0], crop[1], -1]);
 }
 

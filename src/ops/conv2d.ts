@@ -15,6 +15,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type DataFormat, explicitPadding, isChannelsFirst, pair, type Padding, windowOutput } from './conv-geometry.js';
 import { epilogueGrads } from './epilogue-grad.js';
 import { inChannelsLast } from './channels-last.js';
+import { type ConvFilter, convFilter, inputGradient, ownView } from './conv-filter.js';
 import { add } from './binary.js';
 import { relu, relu6 } from './unary.js';
 
@@ -32,6 +33,12 @@ export interface Conv2DOptions {
    * activation(conv(x) + bias + shortcut) as one op, its gradient dy after the activation's.
    */
   residual?: Tensor | null;
+  /**
+   * The axes of `filter` in HWIO order when the caller holds it in another (nn's OIHW weights:
+   * [2, 3, 1, 0]): the op reads it relabelled and records `filter` itself, its gradient in
+   * filter's shape (conv-filter.ts), so no transpose node stands between a weight and its conv.
+   */
+  filterAxes?: readonly number[];
 }
 
 /** Validates shapes and resolves options into kernel attributes. Exported for layers' shape inference. */
@@ -61,22 +68,25 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
 }
 
 function conv2dNHWC(x: Tensor, filter: Tensor, options: Conv2DOptions, residual: Tensor | null): Tensor {
-  const { attrs, bias, activation, outShape } = convKernelArgs(x, filter, options);
+  const f = convFilter(filter, options.filterAxes);
+  const { attrs, bias, activation, outShape } = convKernelArgs(x, f.hwio, options);
   if (residual !== null && !shapesEqual(residual.shape, outShape)) {
+    ownView(f)?.release();
     // A residual that broadcasts (Keras Add allows size-1 axes): the composition.
     return activate(add(conv2dNHWC(x, filter, { ...options, activation: 'linear' }, null), residual), activation);
   }
   // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
-  const y = engine.runKernel('Conv2D', { x, filter, bias: bias ?? undefined, residual: residual ?? undefined }, Object.assign({}, attrs, { activation }));
-  const inputs = [x, filter, ...(bias === null ? [] : [bias]), ...(residual === null ? [] : [residual])];
+  const y = engine.runKernel('Conv2D', { x, filter: f.hwio, bias: bias ?? undefined, residual: residual ?? undefined }, Object.assign({}, attrs, { activation }));
+  const inputs = [x, f.input, ...(bias === null ? [] : [bias]), ...(residual === null ? [] : [residual])];
   // heldDx: the gradient x already gathered from its other consumers, added by the dx kernel.
   const rule = (dy: Tensor, heldDx: Tensor | null): (Tensor | null)[] => {
     const [g, db] = epilogueGrads(dy, y, activation, bias !== null);
-    const grads = convInputGrads(g, db, x, filter, attrs, heldDx);
+    const grads = convInputGrads(g, db, x, f, attrs, heldDx);
     // The residual's gradient is the conv output's: dy after the activation's gradient.
     return residual === null ? grads : [...grads, residual.needsGrad ? g : null];
   };
-  return record(residual === null ? 'conv2d' : 'conv2dResidual', y, inputs, (dy) => rule(dy, null), undefined, { into: 0, backward: rule });
+  const own = ownView(f);
+  return record(residual === null ? 'conv2d' : 'conv2dResidual', y, inputs, (dy) => rule(dy, null), own === null ? undefined : [own], { into: 0, backward: rule });
 }
 
 /** `activation` of z as its own op (the unfused chain's step). */
@@ -99,13 +109,14 @@ export function convKernelArgs(x: Tensor, filter: Tensor, options: Conv2DOptions
  * [dx, dw(, db)] of a conv for the gradient g at its pre-activation output z; dx + heldDx when x
  * already gathered a gradient from another consumer (GradNode.backwardInto).
  */
-export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: Tensor, attrs: Conv2DAttrs, heldDx: Tensor | null = null): (Tensor | null)[] {
+export function convInputGrads(g: Tensor, db: Tensor | null, x: Tensor, filter: ConvFilter, attrs: Conv2DAttrs, heldDx: Tensor | null = null): (Tensor | null)[] {
+  const { hwio } = filter;
   const dx = x.needsGrad
     // (Object.assign, not a spread with more fields: V8 put such spread copies, which live through the step, in its old generation; wasm DESIGN.md section 25, rss-v8)
-    ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter, accumulate: heldDx ?? undefined }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))
+    ? engine.runKernel('Conv2DBackpropInput', { dy: g, filter: hwio, accumulate: heldDx ?? undefined }, Object.assign({}, attrs, { inputShape: [...x.shape] as [number, number, number, number] }))
     : null;
-  const dw = filter.needsGrad
-    ? engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, Object.assign({}, attrs, { filterShape: [...filter.shape] as [number, number, number, number] }))
+  const dw = filter.input.needsGrad
+    ? inputGradient(filter, engine.runKernel('Conv2DBackpropFilter', { x, dy: g }, Object.assign({}, attrs, { filterShape: [...hwio.shape] as [number, number, number, number] })))
     : null;
   return db === null ? [dx, dw] : [dx, dw, db];
 }

@@ -8,6 +8,7 @@ export {
 } from './unary.js';
 export { softmax, logSoftmax, logSumExp } from './softmax.js';
 export { softmaxCrossEntropy } from './softmax-cross-entropy.js';
+export { sparseSoftmaxCrossEntropy } from './sparse-softmax-cross-entropy.js';
 export { batchNormTraining, type BatchNormTrainingResult } from './batch-norm.js';
 export { sum, mean, max, min, argmax, argmin, argMax } from './reduce.js';
 export type { Axes } from './reduce.js';

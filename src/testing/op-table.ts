@@ -471,9 +471,14 @@ const CONV_POOL: OpCase[] = [
   fusedConvPoolCase('max', 'linear', 'NCHW cropped to what a conv + pool reads', [1, 12, 13, 2], [3, 3, 2, 4], { padding: 'valid', channelsFirst: true, readBy: CONV3_POOL2 }),
 ];
 
+/** Random int32 class indices in 0..classes-1 of `shape`. */
+function classIndices(shape: number[], classes: number, rng: Random): Tensor {
+  return ops.tensor(Int32Array.from({ length: size(shape) }, () => rng.int(classes)), shape, 'int32');
+}
+
 /** One-hot rows of shape [rows, classes] with random classes. */
 function oneHotRows(rows: number, classes: number, rng: Random): Tensor {
-  return ops.oneHot(ops.tensor(Int32Array.from({ length: rows }, () => rng.int(classes)), [rows], 'int32'), classes);
+  return ops.oneHot(classIndices([rows], classes, rng), classes);
 }
 
 const SOFTMAX_CROSS_ENTROPY: OpCase[] = [
@@ -482,6 +487,8 @@ const SOFTMAX_CROSS_ENTROPY: OpCase[] = [
   { op: 'softmaxCrossEntropy', variant: 'one-hot labels', inputs: (r) => [oneHotRows(6, 10, r), ops.mul(randn([6, 10], r), 3)], fn: (t, z) => ops.softmaxCrossEntropy(t, z) },
   { op: 'softmaxCrossEntropy', variant: 'axis 1 of rank 3', inputs: (r) => [uniform([2, 3, 4], r, 0, 1), randn([2, 3, 4], r)], fn: (t, z) => ops.softmaxCrossEntropy(t, z, 1) },
   { op: 'softmaxCrossEntropy', variant: 'rank 1', inputs: (r) => [uniform([5], r, 0, 1), randn([5], r)], fn: (t, z) => ops.softmaxCrossEntropy(t, z) },
+  { op: 'sparseSoftmaxCrossEntropy', variant: 'class indices', inputs: (r) => [classIndices([6], 10, r), ops.mul(randn([6, 10], r), 3)], fn: (c, z) => ops.sparseSoftmaxCrossEntropy(c, z) },
+  { op: 'sparseSoftmaxCrossEntropy', variant: 'rank 3', inputs: (r) => [classIndices([2, 3], 4, r), randn([2, 3, 4], r)], fn: (c, z) => ops.sparseSoftmaxCrossEntropy(c, z) },
 ];
 
 // Rotation by 0.4 rad about the centre of a 4x5 image, a per-image zoom and shift, a resize.

@@ -28,6 +28,8 @@ import { batchNormMovingUpdate } from './BatchNormMovingUpdate.js';
 import { batchNormTraining, batchNormTrainingGrad } from './BatchNormTraining.js';
 import { softmaxCrossEntropy } from './SoftmaxCrossEntropy.js';
 import { softmaxCrossEntropyGrad } from './SoftmaxCrossEntropyGrad.js';
+import { sparseSoftmaxCrossEntropy } from './SparseSoftmaxCrossEntropy.js';
+import { sparseSoftmaxCrossEntropyGrad } from './SparseSoftmaxCrossEntropyGrad.js';
 import { arrayOfHandle, freeHandle, reclaimerOf, refMemory, subviewOf, wrapArray } from './storage.js';
 import { transpose } from './Transpose.js';
 import { unary } from './Unary.js';
@@ -40,7 +42,8 @@ const kernels: KernelTable = {
   OneHot: oneHot, Conv2D: conv2D, Conv2DPool: conv2DPool, Conv2DPointwise: conv2DPointwise, Conv2DBackpropInput: conv2DBackpropInput,
   Conv2DBackpropFilter: conv2DBackpropFilter, BiasActivationGrad: biasActivationGrad, Pool2D: pool2D, Pool2DGrad: pool2DGrad,
   Pool2DReluBiasGrad: pool2DReluBiasGrad, ApplyOptimizer: applyOptimizer,
-  SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad, Softmax: softmax, LogSoftmax: logSoftmax,
+  SoftmaxCrossEntropy: softmaxCrossEntropy, SoftmaxCrossEntropyGrad: softmaxCrossEntropyGrad,
+  SparseSoftmaxCrossEntropy: sparseSoftmaxCrossEntropy, SparseSoftmaxCrossEntropyGrad: sparseSoftmaxCrossEntropyGrad, Softmax: softmax, LogSoftmax: logSoftmax,
   ImageTransform: imageTransform, ImageTransformGrad: imageTransformGrad,
   BatchNormTraining: batchNormTraining, BatchNormTrainingGrad: batchNormTrainingGrad, BatchNormMovingUpdate: batchNormMovingUpdate,
 };

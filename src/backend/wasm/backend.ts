@@ -24,6 +24,7 @@ import { makeArgMax, makeReduce } from './kernels/reduce.js';
 import { makeCast, makeConcat, makeOneHot, makePad, makeSlice, makeTranspose, makeWhere } from './kernels/shape-ops.js';
 import { makeImageTransform, makeImageTransformGrad } from './kernels/image-transform.js';
 import { makeLogSoftmax, makeSoftmax, makeSoftmaxCrossEntropy, makeSoftmaxCrossEntropyGrad } from './kernels/softmax-cross-entropy.js';
+import { makeSparseSoftmaxCrossEntropy, makeSparseSoftmaxCrossEntropyGrad } from './kernels/sparse-softmax-cross-entropy.js';
 import type { WasmMemory, WasmModule } from './wasm-objects.js';
 import { makeBatchNormTraining, makeBatchNormTrainingGrad } from './kernels/batch-norm.js';
 import { makeBatchNormMovingUpdate } from './kernels/batch-norm-moving.js';
@@ -93,6 +94,7 @@ function kernelTable(ctx: WasmContext): KernelTable {
     Pool2DReluBiasGrad: makePool2DReluBiasGrad(ctx),
     BiasActivationGrad: makeBiasActivationGrad(ctx), ApplyOptimizer: makeApplyOptimizer(ctx),
     SoftmaxCrossEntropy: makeSoftmaxCrossEntropy(ctx), SoftmaxCrossEntropyGrad: makeSoftmaxCrossEntropyGrad(ctx),
+    SparseSoftmaxCrossEntropy: makeSparseSoftmaxCrossEntropy(ctx), SparseSoftmaxCrossEntropyGrad: makeSparseSoftmaxCrossEntropyGrad(ctx),
     BatchNormTraining: makeBatchNormTraining(ctx), BatchNormTrainingGrad: makeBatchNormTrainingGrad(ctx),
     BatchNormMovingUpdate: makeBatchNormMovingUpdate(ctx),
     Softmax: makeSoftmax(ctx), LogSoftmax: makeLogSoftmax(ctx), ImageTransform: makeImageTransform(ctx), ImageTransformGrad: makeImageTransformGrad(ctx),

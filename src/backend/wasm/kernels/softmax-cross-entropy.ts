@@ -12,7 +12,7 @@ import type { WasmContext } from '../context.js';
 
 type View = Float32Array | Int32Array;
 
-interface Rows {
+export interface Rows {
   z: View;
   t: View;
   /** exp(z[r, j] - max_j z[r, j]) of the current row. */
@@ -21,7 +21,7 @@ interface Rows {
 }
 
 /** Fills rows.e for row `r`; returns [max, sum(e)] (the row's logSumExp is max + log(sum)). */
-function expRow(rows: Rows, r: number): [number, number] {
+export function expRow(rows: Pick<Rows, 'z' | 'e' | 'classes'>, r: number): [number, number] {
   const { z, e, classes } = rows;
   const base = r * classes;
   let m = -Infinity;
