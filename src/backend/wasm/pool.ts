@@ -151,7 +151,7 @@ function canBlock(): boolean {
 }
 
 /** Waits until no chunk of the current job is in flight; returns the ms waited. */
-function waitForWorkers(job: Int32Array, mayBlock: boolean): number {
+export function waitForWorkers(job: Int32Array, mayBlock: boolean): number {
   if (Atomics.load(job, J_INFLIGHT) === 0) return 0;
   const t0 = performance.now();
   let spinUntil = t0 + SPIN_BEFORE_SLEEP_MS, n = 0;
@@ -316,4 +316,4 @@ export class WasmThreadPool {
   }
 }
 
-export const SLOTS = { SEQ, DONE, SLEEPING, FN, NARGS, STOP, ERR, SLOT_INTS, SLOT_F64, J_SEQ };
+export const SLOTS = { SEQ, DONE, SLEEPING, FN, NARGS, STOP, ERR, SLOT_INTS, SLOT_F64, J_SEQ, J_INFLIGHT, J_INTS };
