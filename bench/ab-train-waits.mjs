@@ -4,13 +4,16 @@
 // STALL_MS is counted apart: a preempted worker (other processes' load), not an uneven split.
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [MODEL=resnet8] [API=...] [THREADS=2]
-//   [STEPS=10] [ROUNDS=6] [BATCH=64] [TOP=12] node --expose-gc bench/ab-train-waits.mjs
+//   [STEPS=10] [ROUNDS=6] [BATCH=64] [TOP=12] [TWO=1] node --expose-gc bench/ab-train-waits.mjs
+//
+// TWO=1 keeps both sides on two threads (the context's switch to one thread after stalls is
+// undone after every job): two-thread steps compared with two-thread steps.
 import { checkouts, openSide } from './ab-sides.mjs';
 import { loadavg } from 'node:os';
 const model = process.env.MODEL ?? 'resnet8', api = process.env.API, threads = Number(process.env.THREADS ?? 2);
 const steps = Number(process.env.STEPS ?? 10), rounds = Number(process.env.ROUNDS ?? 6), batch = Number(process.env.BATCH ?? 64);
 const top = Number(process.env.TOP ?? 12);
-const STALL_MS = 1;
+const STALL_MS = 1, twoThreads = process.env.TWO === '1';
 
 /** Wraps the side's pool so every parallel job records its wait under "export total/grain". */
 function recordJobs(engine) {
@@ -40,7 +43,12 @@ async function side(root, name) {
   const [px, py] = program.prepare(x, ops.tensor(labels, [batch, 10]));
   const step = () => { use(); program.trainStep(px, py); };
   for (let i = 0; i < 5; i++) { step(); await new Promise((r) => setTimeout(r)); }
-  return { step, jobs: recordJobs(engine), stats: engine.backend.context.stats };
+  const ctx = engine.backend.context;
+  if (twoThreads) {
+    const note = ctx.noteParallelJob.bind(ctx);
+    ctx.noteParallelJob = (spent, waited) => { note(spent, waited); ctx.soloUntil = 0; };
+  }
+  return { step, jobs: recordJobs(engine), stats: ctx.stats };
 }
 const [base, branch] = checkouts();
 const A = await side(base, 'ab-main'), B = await side(branch, 'ab-branch');
@@ -57,7 +65,9 @@ async function round(S) {
     cpu += (c.user + c.system) / 1000;
   }
   const per = (k) => (S.stats[k] - s0[k]) / steps;
-  return { wall: wall / steps, cpu: cpu / steps, waited: per('waitedMs'), stalled: per('stalledMs'), jobs: per('parallelJobs'), solo: S.stats.soloSwitches - s0.soloSwitches };
+  const stalls = [...S.jobs.values()].reduce((a, j) => a + j.stalls, 0) - (S.stallsBefore ?? 0);
+  S.stallsBefore = (S.stallsBefore ?? 0) + stalls;
+  return { wall: wall / steps, cpu: cpu / steps, waited: per('waitedMs'), stalled: per('stalledMs'), stalls: stalls / steps, jobs: per('parallelJobs'), solo: S.stats.soloSwitches - s0.soloSwitches };
 }
 const f = (v) => v.toFixed(2);
 const all = { main: [], branch: [] };
@@ -66,7 +76,7 @@ for (let r = 0; r < rounds; r++) {
   for (const [n, S] of order) {
     const x = await round(S);
     all[n].push(x);
-    console.log(`round ${r} ${n.padEnd(6)} load ${loadavg()[0].toFixed(1)}: wall ${f(x.wall)} cpu ${f(x.cpu)} ms/step, waited ${f(x.waited)} (of it stalls > ${STALL_MS} ms ${f(x.stalled)}) ms/step, jobs ${x.jobs.toFixed(0)}/step, solo switches ${x.solo}`);
+    console.log(`round ${r} ${n.padEnd(6)} load ${loadavg()[0].toFixed(1)}: wall ${f(x.wall)} cpu ${f(x.cpu)} ms/step, waited ${f(x.waited)} (of it stalls > ${STALL_MS} ms ${f(x.stalled)}, ${f(x.stalls)} stalls of ${f(x.stalled / Math.max(x.stalls, 1e-9))} ms) ms/step, jobs ${x.jobs.toFixed(0)}/step, solo switches ${x.solo}`);
   }
 }
 const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
