@@ -121,47 +121,7 @@ export function runChunks(
       job[J_ERR] = 1;
     }
     ran++;
-    // The last chunk in flight wakes a main thread asleep in `waitForWorkers` (no syscall when
-    // nobody sleeps on the word).
-    if (Atomics.sub(job, J_INFLIGHT, 1) === 1) Atomics.notify(job, J_INFLIGHT);
-  }
-}
-
-/**
- * How long (ms) the main thread spins for a worker's last chunk before it sleeps on the INFLIGHT
- * word. An even split ends within ~0.05 ms (bench/ab-wait-kernels.mjs); a longer wait is a worker
- * another process preempted, and on a loaded 2-core machine a spinning main thread holds the core
- * that worker needs to finish. Sleeping gives it back (a futex wake-up costs ~0.05-0.1 ms).
- */
-const SPIN_BEFORE_SLEEP_MS = 0.2;
-/** Longest single sleep (ms): a bound in case a wake-up is missed, not a poll interval. */
-const SLEEP_SLICE_MS = 2;
-
-/**
- * Whether this thread may block in Atomics.wait: a browser's main thread may not (it throws);
- * there the main thread only spins.
- */
-function canBlock(): boolean {
-  try {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until no chunk of the current job is in flight; returns the ms waited. */
-export function waitForWorkers(job: Int32Array, mayBlock: boolean): number {
-  if (Atomics.load(job, J_INFLIGHT) === 0) return 0;
-  const t0 = performance.now();
-  let spinUntil = t0 + SPIN_BEFORE_SLEEP_MS, n = 0;
-  for (;;) {
-    const inflight = Atomics.load(job, J_INFLIGHT);
-    if (inflight === 0) return performance.now() - t0;
-    if (mayBlock && (++n & 63) === 0 && performance.now() > spinUntil) {
-      Atomics.wait(job, J_INFLIGHT, inflight, SLEEP_SLICE_MS); // returns at once if it changed
-      spinUntil = 0;
-    }
+    Atomics.sub(job, J_INFLIGHT, 1);
   }
 }
 
@@ -177,8 +137,6 @@ export class WasmThreadPool {
   private readonly argv: number[] = [];
   /** Main-thread functions by name index (runChunks looks them up by the job's FN slot). */
   private readonly mainFns: ((...a: number[]) => void)[] = [];
-  /** Whether the main thread may sleep while a worker finishes (not on a browser's main thread). */
-  private readonly mainMayBlock = canBlock();
 
   private constructor(
     threads: number,
@@ -297,7 +255,12 @@ export class WasmThreadPool {
     }
     this.mainFns[idx] = mainFn;
     runChunks(job, this.jobArgs, this.mainFns, this.argv, 0);
-    const waited = waitForWorkers(job, this.mainMayBlock);
+    let waited = 0;
+    if (Atomics.load(job, J_INFLIGHT) !== 0) {
+      const t0 = performance.now();
+      while (Atomics.load(job, J_INFLIGHT) !== 0) { /* a worker is finishing its last chunk */ }
+      waited = performance.now() - t0;
+    }
     if (job[J_ERR]) {
       job[J_ERR] = 0;
       throw new Error(`pool: ${fn} failed in a worker`);
@@ -316,4 +279,4 @@ export class WasmThreadPool {
   }
 }
 
-export const SLOTS = { SEQ, DONE, SLEEPING, FN, NARGS, STOP, ERR, SLOT_INTS, SLOT_F64, J_SEQ, J_INFLIGHT, J_INTS };
+export const SLOTS = { SEQ, DONE, SLEEPING, FN, NARGS, STOP, ERR, SLOT_INTS, SLOT_F64, J_SEQ };
