@@ -30,6 +30,24 @@ export async function openSide(root, name, { threads = 1, variant, seed = 7 } = 
   return { root, name, engine, ops, Random, rng, randn, use };
 }
 
+/**
+ * One checkout's training step on a zoo model (`fovea bench`'s program for MODEL and API), warmed
+ * up by five steps: `step()` makes the side current and trains on one fixed batch of BATCH seeded
+ * images whose labels cycle through the ten classes.
+ */
+export async function openTrainSide(root, name, { model, api, threads = 1, batch = 64 }) {
+  const side = await openSide(root, name, { threads, seed: 3 });
+  const { benchModelsByName, benchProgram, resolveApi } = await import(`${root}/dist/src/cli/bench-models.js`);
+  const m = benchModelsByName(model)[0];
+  const { program } = benchProgram(m, resolveApi(m, api), 1);
+  const x = side.randn([batch, ...m.sampleShape]);
+  const labels = Float32Array.from({ length: batch * 10 }, (_, i) => (i % 10 === (Math.floor(i / 10) * 7) % 10 ? 1 : 0));
+  const [px, py] = program.prepare(x, side.ops.tensor(labels, [batch, 10]));
+  const step = () => { side.use(); program.trainStep(px, py); };
+  for (let i = 0; i < 5; i++) { step(); await new Promise((r) => setTimeout(r)); }
+  return Object.assign(side, { step });
+}
+
 /** The least process CPU ms of `reps` calls of `run`; the tensor or tensors it returns are released. */
 export function bestCpuMs(run, reps) {
   let best = Infinity;

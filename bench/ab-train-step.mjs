@@ -5,23 +5,12 @@
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [MODEL=resnet8] [API=functional|sequential|nn]
 //   [THREADS=1] [STEPS=10] [ROUNDS=6] [BATCH=64] node --expose-gc bench/ab-train-step.mjs
-import { checkouts, openSide } from './ab-sides.mjs';
+import { checkouts, openTrainSide } from './ab-sides.mjs';
 const model = process.env.MODEL ?? 'resnet8', api = process.env.API, threads = Number(process.env.THREADS ?? 1);
 const steps = Number(process.env.STEPS ?? 10), rounds = Number(process.env.ROUNDS ?? 6), batch = Number(process.env.BATCH ?? 64);
-async function side(root, name) {
-  const { ops, randn, use } = await openSide(root, name, { threads, seed: 3 });
-  const { benchModelsByName, benchProgram, resolveApi } = await import(`${root}/dist/src/cli/bench-models.js`);
-  const m = benchModelsByName(model)[0];
-  const { program } = benchProgram(m, resolveApi(m, api), 1);
-  const x = randn([batch, ...m.sampleShape]);
-  const labels = Float32Array.from({ length: batch * 10 }, (_, i) => (i % 10 === (Math.floor(i / 10) * 7) % 10 ? 1 : 0));
-  const [px, py] = program.prepare(x, ops.tensor(labels, [batch, 10]));
-  const step = () => { use(); program.trainStep(px, py); };
-  for (let i = 0; i < 5; i++) { step(); await new Promise((r) => setTimeout(r)); }
-  return { step };
-}
 const [base, branch] = checkouts();
-const A = await side(base, 'ab-main'), B = await side(branch, 'ab-branch');
+const opts = { model, api, threads, batch };
+const A = await openTrainSide(base, 'ab-main', opts), B = await openTrainSide(branch, 'ab-branch', opts);
 // Between steps (not timed): a collection (node --expose-gc) and a turn of the event loop, where
 // an nn loop's unreachable tensors are reclaimed (it has no step scope).
 const yieldToLoop = () => { globalThis.gc?.(); return new Promise((r) => setTimeout(r)); };

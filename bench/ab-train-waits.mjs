@@ -8,7 +8,7 @@
 //
 // TWO=1 keeps both sides on two threads (the context's switch to one thread after stalls is
 // undone after every job): two-thread steps compared with two-thread steps.
-import { checkouts, openSide } from './ab-sides.mjs';
+import { checkouts, openTrainSide } from './ab-sides.mjs';
 import { loadavg } from 'node:os';
 const model = process.env.MODEL ?? 'resnet8', api = process.env.API, threads = Number(process.env.THREADS ?? 2);
 const steps = Number(process.env.STEPS ?? 10), rounds = Number(process.env.ROUNDS ?? 6), batch = Number(process.env.BATCH ?? 64);
@@ -34,15 +34,7 @@ function recordJobs(engine) {
 }
 
 async function side(root, name) {
-  const { ops, randn, use, engine } = await openSide(root, name, { threads, seed: 3 });
-  const { benchModelsByName, benchProgram, resolveApi } = await import(`${root}/dist/src/cli/bench-models.js`);
-  const m = benchModelsByName(model)[0];
-  const { program } = benchProgram(m, resolveApi(m, api), 1);
-  const x = randn([batch, ...m.sampleShape]);
-  const labels = Float32Array.from({ length: batch * 10 }, (_, i) => (i % 10 === (Math.floor(i / 10) * 7) % 10 ? 1 : 0));
-  const [px, py] = program.prepare(x, ops.tensor(labels, [batch, 10]));
-  const step = () => { use(); program.trainStep(px, py); };
-  for (let i = 0; i < 5; i++) { step(); await new Promise((r) => setTimeout(r)); }
+  const { step, engine } = await openTrainSide(root, name, { model, api, threads, batch });
   const ctx = engine.backend.context;
   if (twoThreads) {
     const note = ctx.noteParallelJob.bind(ctx);
