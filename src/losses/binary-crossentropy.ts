@@ -24,15 +24,20 @@ export interface BinaryCrossentropyOptions {
 }
 
 export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, options: BinaryCrossentropyOptions = {}): Tensor {
+  return mean(binaryCrossentropyUnreduced(yTrue, yPred, options));
+}
+
+/** The loss of each element (yPred's shape), before the mean. */
+export function binaryCrossentropyUnreduced(yTrue: Tensor, yPred: Tensor, options: BinaryCrossentropyOptions = {}): Tensor {
   const name = 'binaryCrossentropy';
   let y = matchShapes(name, yTrue, yPred);
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`${name}: labelSmoothing must be in [0, 1], got ${smoothing}`);
   if (smoothing > 0) y = add(mul(y, 1 - smoothing), smoothing / 2);
   const logits = options.fromLogits ? yPred : sigmoidLogitsOf(yPred);
-  if (logits !== null) return mean(sub(softplus(logits), mul(logits, y)));
+  if (logits !== null) return sub(softplus(logits), mul(logits, y));
   const p = clip(yPred, EPSILON, 1 - EPSILON);
-  return mean(neg(add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p))))));
+  return neg(add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p)))));
 }
 
 /** Keras 3's `BinaryCrossentropy` loss class. */
@@ -46,6 +51,10 @@ export class BinaryCrossentropy extends Loss {
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return binaryCrossentropy(yTrue, yPred, this.options);
+  }
+
+  override unreduced(yTrue: Tensor, yPred: Tensor): Tensor {
+    return binaryCrossentropyUnreduced(yTrue, yPred, this.options);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -27,13 +27,18 @@ export interface CategoricalCrossentropyOptions {
 }
 
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: CategoricalCrossentropyOptions = {}): Tensor {
+  return mean(categoricalCrossentropyUnreduced(yTrue, yPred, options));
+}
+
+/** The loss of each sample (yPred's shape without `axis`), before the mean. */
+export function categoricalCrossentropyUnreduced(yTrue: Tensor, yPred: Tensor, options: CategoricalCrossentropyOptions = {}): Tensor {
   const name = 'categoricalCrossentropy';
   let target = matchShapes(name, yTrue, yPred);
   const axis = normalizeAxis(options.axis ?? -1, yPred.rank, name);
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`${name}: labelSmoothing must be in [0, 1], got ${smoothing}`);
   if (smoothing > 0) target = add(mul(target, 1 - smoothing), smoothing / yPred.shape[axis]);
-  return mean(crossentropyAlong(target, yPred, axis, options.fromLogits ?? false));
+  return crossentropyAlong(target, yPred, axis, options.fromLogits ?? false);
 }
 
 /**
@@ -58,6 +63,10 @@ export class CategoricalCrossentropy extends Loss {
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return categoricalCrossentropy(yTrue, yPred, this.options);
+  }
+
+  override unreduced(yTrue: Tensor, yPred: Tensor): Tensor {
+    return categoricalCrossentropyUnreduced(yTrue, yPred, this.options);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,14 +1,14 @@
 /** Losses and `getLoss`, which resolves the names `compile` accepts. */
-import { binaryCrossentropy } from './binary-crossentropy.js';
-import { categoricalCrossentropy } from './categorical-crossentropy.js';
-import { Loss, type LossFn } from './loss.js';
-import { meanAbsoluteError } from './mean-absolute-error.js';
-import { meanSquaredError } from './mean-squared-error.js';
-import { sparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+import { binaryCrossentropy, binaryCrossentropyUnreduced } from './binary-crossentropy.js';
+import { categoricalCrossentropy, categoricalCrossentropyUnreduced } from './categorical-crossentropy.js';
+import { Loss, type LossFn, type ResolvedLoss, type UnreducedLossFn } from './loss.js';
+import { meanAbsoluteError, meanAbsoluteErrorUnreduced } from './mean-absolute-error.js';
+import { meanSquaredError, meanSquaredErrorUnreduced } from './mean-squared-error.js';
+import { sparseCategoricalCrossentropy, sparseCategoricalCrossentropyUnreduced } from './sparse-categorical-crossentropy.js';
 import { unknownNameError } from '../names/unknown-name.js';
 
 export { Loss } from './loss.js';
-export type { LossFn, LossOptions, Reduction } from './loss.js';
+export type { LossFn, LossOptions, Reduction, ResolvedLoss, UnreducedLossFn } from './loss.js';
 export { categoricalCrossentropy, CategoricalCrossentropy } from './categorical-crossentropy.js';
 export type { CategoricalCrossentropyOptions } from './categorical-crossentropy.js';
 export { sparseCategoricalCrossentropy, SparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
@@ -20,12 +20,12 @@ export { meanAbsoluteError, MeanAbsoluteError } from './mean-absolute-error.js';
 
 /** Canonical (Keras) name -> function and the other spellings accepted for it. */
 const LOSSES = [
-  { name: 'categorical_crossentropy', fn: categoricalCrossentropy, aliases: ['categoricalCrossentropy', 'CategoricalCrossentropy'] },
-  { name: 'sparse_categorical_crossentropy', fn: sparseCategoricalCrossentropy, aliases: ['sparseCategoricalCrossentropy', 'SparseCategoricalCrossentropy'] },
-  { name: 'binary_crossentropy', fn: binaryCrossentropy, aliases: ['binaryCrossentropy', 'BinaryCrossentropy'] },
-  { name: 'mean_squared_error', fn: meanSquaredError, aliases: ['mse', 'meanSquaredError', 'MeanSquaredError'] },
-  { name: 'mean_absolute_error', fn: meanAbsoluteError, aliases: ['mae', 'meanAbsoluteError', 'MeanAbsoluteError'] },
-] as const satisfies readonly { name: string; fn: LossFn; aliases: readonly string[] }[];
+  { name: 'categorical_crossentropy', fn: categoricalCrossentropy, unreduced: categoricalCrossentropyUnreduced, aliases: ['categoricalCrossentropy', 'CategoricalCrossentropy'] },
+  { name: 'sparse_categorical_crossentropy', fn: sparseCategoricalCrossentropy, unreduced: sparseCategoricalCrossentropyUnreduced, aliases: ['sparseCategoricalCrossentropy', 'SparseCategoricalCrossentropy'] },
+  { name: 'binary_crossentropy', fn: binaryCrossentropy, unreduced: binaryCrossentropyUnreduced, aliases: ['binaryCrossentropy', 'BinaryCrossentropy'] },
+  { name: 'mean_squared_error', fn: meanSquaredError, unreduced: meanSquaredErrorUnreduced, aliases: ['mse', 'meanSquaredError', 'MeanSquaredError'] },
+  { name: 'mean_absolute_error', fn: meanAbsoluteError, unreduced: meanAbsoluteErrorUnreduced, aliases: ['mae', 'meanAbsoluteError', 'MeanAbsoluteError'] },
+] as const satisfies readonly { name: string; fn: LossFn; unreduced: UnreducedLossFn; aliases: readonly string[] }[];
 
 /** The loss names `compile` accepts: Keras's ('categorical_crossentropy'), short ('mse') and camelCase spellings. */
 export type LossName = (typeof LOSSES)[number]['name'] | (typeof LOSSES)[number]['aliases'][number];
@@ -39,13 +39,16 @@ const LOSS_NAMES: readonly string[] = LOSSES.flatMap((l) => [l.name, ...l.aliase
  * a Loss object (`new CategoricalCrossentropy({ fromLogits: true })`) applies its options under
  * the name of the built-in it wraps.
  */
-export function getLoss(identifier: string | LossFn | Loss): { name: string; fn: LossFn } {
-  if (identifier instanceof Loss) return { name: identifier.builtin, fn: (yTrue, yPred) => identifier.call(yTrue, yPred) };
+export function getLoss(identifier: string | LossFn | Loss): ResolvedLoss {
+  if (identifier instanceof Loss) {
+    const unreduced = identifier.unreduced === undefined ? null : identifier.unreduced.bind(identifier);
+    return { name: identifier.builtin, fn: (yTrue, yPred) => identifier.call(yTrue, yPred), unreduced };
+  }
   if (typeof identifier === 'function') {
     const builtin = LOSSES.find((l) => l.fn === identifier);
-    return { name: builtin?.name ?? (identifier.name || 'loss'), fn: identifier };
+    return { name: builtin?.name ?? (identifier.name || 'loss'), fn: identifier, unreduced: builtin?.unreduced ?? null };
   }
   const found = LOSSES.find((l) => l.name === identifier || (l.aliases as readonly string[]).includes(identifier));
   if (found === undefined) throw unknownNameError('loss', identifier, LOSS_NAMES, 'compile (a loss is a name, a function or a Loss object)');
-  return { name: found.name, fn: found.fn };
+  return { name: found.name, fn: found.fn, unreduced: found.unreduced };
 }

@@ -10,6 +10,22 @@ import type { Tensor } from '../tensor/tensor.js';
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /**
+ * A loss before its reduction: one value per sample (per sample and position for maps), whose
+ * mean is the loss. Sample and class weights scale these values (Keras's `reduction=None` output).
+ */
+export type UnreducedLossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/**
+ * A loss as `compile` holds it: its Keras name, the batch loss, and its unreduced values when it
+ * has them (null for a user's function, which weighted training then calls once per sample).
+ */
+export interface ResolvedLoss {
+  name: string;
+  fn: LossFn;
+  unreduced: UnreducedLossFn | null;
+}
+
+/**
  * How per-sample losses become one number. Fovea's losses average over the batch, which is
  * Keras 3's default; the other Keras reductions are refused rather than silently ignored.
  */
@@ -41,6 +57,12 @@ export abstract class Loss {
 
   /** The loss of a batch: a scalar tensor. */
   abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
+
+  /**
+   * The values `call` averages, when the class can give them (the built-in losses do): weighted
+   * training scales them instead of calling `call` once per sample.
+   */
+  unreduced?(yTrue: Tensor, yPred: Tensor): Tensor;
 
   /** The constructor options, with Keras's names in camelCase. */
   getConfig(): Record<string, unknown> {

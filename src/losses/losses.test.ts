@@ -156,13 +156,17 @@ describe('getLoss', () => {
       ['mean_absolute_error', 'mean_absolute_error', meanAbsoluteError],
       ['meanAbsoluteError', 'mean_absolute_error', meanAbsoluteError],
     ];
-    for (const [id, name, fn] of expectations) assert.deepEqual(getLoss(id), { name, fn }, id);
+    for (const [id, name, fn] of expectations) {
+      const { unreduced, ...rest } = getLoss(id);
+      assert.deepEqual(rest, { name, fn }, id);
+      assert.equal(typeof unreduced, 'function', `${id}: a built-in loss gives its unreduced values`);
+    }
   });
 
   it('passes functions through and rejects unknown names', () => {
     assert.equal(getLoss(sparseCategoricalCrossentropy).name, 'sparse_categorical_crossentropy');
     const custom = function hinge(t: Tensor, p: Tensor) { return meanAbsoluteError(t, p); };
-    assert.deepEqual(getLoss(custom), { name: 'hinge', fn: custom });
+    assert.deepEqual(getLoss(custom), { name: 'hinge', fn: custom, unreduced: null });
     assert.throws(() => getLoss('crossentropy'), /Unknown loss 'crossentropy' in compile .*: valid names: 'categorical_crossentropy'.*'mse'/);
   });
 });

@@ -7,7 +7,12 @@ import { Loss, type LossOptions } from './loss.js';
 import { matchShapes } from './loss-utils.js';
 
 export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
-  return mean(abs(sub(yPred, matchShapes('meanAbsoluteError', yTrue, yPred))));
+  return mean(meanAbsoluteErrorUnreduced(yTrue, yPred));
+}
+
+/** The error of each element (yPred's shape), before the mean. */
+export function meanAbsoluteErrorUnreduced(yTrue: Tensor, yPred: Tensor): Tensor {
+  return abs(sub(yPred, matchShapes('meanAbsoluteError', yTrue, yPred)));
 }
 
 /** Keras 3's `MeanAbsoluteError` loss class. */
@@ -18,5 +23,9 @@ export class MeanAbsoluteError extends Loss {
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return meanAbsoluteError(yTrue, yPred);
+  }
+
+  override unreduced(yTrue: Tensor, yPred: Tensor): Tensor {
+    return meanAbsoluteErrorUnreduced(yTrue, yPred);
   }
 }

@@ -7,7 +7,12 @@ import { Loss, type LossOptions } from './loss.js';
 import { matchShapes } from './loss-utils.js';
 
 export function meanSquaredError(yTrue: Tensor, yPred: Tensor): Tensor {
-  return mean(square(sub(yPred, matchShapes('meanSquaredError', yTrue, yPred))));
+  return mean(meanSquaredErrorUnreduced(yTrue, yPred));
+}
+
+/** The error of each element (yPred's shape), before the mean. */
+export function meanSquaredErrorUnreduced(yTrue: Tensor, yPred: Tensor): Tensor {
+  return square(sub(yPred, matchShapes('meanSquaredError', yTrue, yPred)));
 }
 
 /** Keras 3's `MeanSquaredError` loss class. */
@@ -18,5 +23,9 @@ export class MeanSquaredError extends Loss {
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return meanSquaredError(yTrue, yPred);
+  }
+
+  override unreduced(yTrue: Tensor, yPred: Tensor): Tensor {
+    return meanSquaredErrorUnreduced(yTrue, yPred);
   }
 }

@@ -2,7 +2,8 @@
  * Class-index labels for the sparse losses and metrics: int32 or integer-valued float32, shaped
  * like yPred without its class axis (optionally with a trailing 1, as Keras allows).
  */
-import { cast, reshape } from '../ops/shape-ops.js';
+import { tensor } from '../ops/create.js';
+import { reshape } from '../ops/shape-ops.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -14,9 +15,11 @@ export function sparseLabels(name: string, yTrue: Tensor, yPred: Tensor): Tensor
   if (yPred.rank < 1 || !fits) {
     throw new Error(`${name}: yTrue shape ${shapeToString(yTrue.shape)} should be yPred shape ${shapeToString(yPred.shape)} without its last (class) axis, e.g. ${shapeToString(outer)}`);
   }
-  checkClassIndices(name, yTrue.dataSync(), numClasses);
-  const labels = yTrue.dtype === 'int32' ? yTrue : cast(yTrue, 'int32');
-  return shapesEqual(labels.shape, outer) ? labels : reshape(labels, outer);
+  const values = yTrue.dataSync();
+  checkClassIndices(name, values, numClasses);
+  // Float labels become int32 from the values just read: an upload, not a Cast kernel per step.
+  if (yTrue.dtype !== 'int32') return tensor(Int32Array.from(values), outer, 'int32');
+  return shapesEqual(yTrue.shape, outer) ? yTrue : reshape(yTrue, outer);
 }
 
 // Labels are host data the user supplied, so reading them here costs no device round trip that
@@ -25,7 +28,7 @@ function checkClassIndices(name: string, values: ArrayLike<number>, numClasses: 
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
-      throw new Error(`${name}: label ${v} at index ${i} is not a class index in [0, ${numClasses - 1}]`);
+      throw new Error(`${name}: label ${v} at index ${i} is not a class index in [0, ${numClasses - 1}] (yPred has ${numClasses} classes)`);
     }
   }
 }

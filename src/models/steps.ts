@@ -10,7 +10,7 @@
 import { gradients } from '../autograd/backward.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { engine } from '../backend/engine.js';
-import type { LossFn } from '../losses/loss.js';
+import type { ResolvedLoss } from '../losses/loss.js';
 import type { MetricFn } from '../metrics/metric.js';
 import { add, mul } from '../ops/binary.js';
 import type { GradientPair, Optimizer } from '../optimizers/optimizer.js';
@@ -22,9 +22,9 @@ import { weightedLoss } from './weighted-loss.js';
 export interface CompiledState {
   optimizer: Optimizer;
   /** One loss per model output. */
-  losses: { name: string; fn: LossFn }[];
+  losses: ResolvedLoss[];
   /** The first output's loss (what a single-output model was compiled with). */
-  loss: { name: string; fn: LossFn };
+  loss: ResolvedLoss;
   lossWeights: number[];
   /** Each metric with the output it reads; `baseName` is its name without the output prefix. */
   metrics: { name: string; baseName: string; fn: MetricFn; output: number }[];
@@ -51,8 +51,8 @@ export interface Batch {
 function outputLosses(compiled: CompiledState, batch: Batch, preds: Tensor[]): Tensor[] {
   if (preds.length !== batch.ys.length) throw new Error(`the model has ${preds.length} outputs but ${batch.ys.length} targets were given`);
   return preds.map((p, k) => {
-    const { fn } = compiled.losses[k];
-    return batch.weights === null ? fn(batch.ys[k], p) : weightedLoss(fn, batch.ys[k], p, batch.weights);
+    const loss = compiled.losses[k];
+    return batch.weights === null ? loss.fn(batch.ys[k], p) : weightedLoss(loss, batch.ys[k], p, batch.weights);
   });
 }
 

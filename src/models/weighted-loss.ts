@@ -1,17 +1,31 @@
 /**
- * Per-sample weighting of a loss, with Keras's reduction: sum_i(w_i * loss_i) / batchSize (the
- * weights scale each sample's term; they are not renormalised). Losses here return the batch mean,
- * so each sample's term is the loss of that sample alone: exact for every loss that is a mean over
- * samples, the built-in ones included, at the cost of one small loss call per sample.
+ * Per-sample weighting of a loss, with Keras's reduction: sum(w_i * values_i) / (number of
+ * values), the weights scaling each sample's values, not renormalised. A loss with unreduced values
+ * (every built-in one) is computed once and scaled, so it runs as it does unweighted (a softmax
+ * output's cross-entropy from its logits, the sparse loss's kernel included). A user's function
+ * gives only its batch mean, so it is called once per sample: exact for any loss that is a mean
+ * over samples, at the cost of one small loss call each.
  */
 import { add, div, mul } from '../ops/binary.js';
+import { tensor } from '../ops/create.js';
+import { mean } from '../ops/reduce.js';
 import { slice } from '../ops/shape-ops.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { LossFn } from '../losses/loss.js';
+import type { LossFn, ResolvedLoss } from '../losses/loss.js';
 
-export function weightedLoss(fn: LossFn, yTrue: Tensor, yPred: Tensor, weights: Float32Array): Tensor {
+export function weightedLoss(loss: ResolvedLoss, yTrue: Tensor, yPred: Tensor, weights: Float32Array): Tensor {
   const n = yPred.shape[0];
   if (weights.length !== n) throw new Error(`sample weights: ${weights.length} weights for a batch of ${n} samples`);
+  return loss.unreduced === null ? meanOfWeightedCalls(loss.fn, yTrue, yPred, weights) : weightedMean(loss.unreduced(yTrue, yPred), weights);
+}
+
+/** mean(values * w), w broadcast along every axis after the batch one. */
+function weightedMean(values: Tensor, weights: Float32Array): Tensor {
+  return mean(mul(values, tensor(weights, [weights.length, ...values.shape.slice(1).map(() => 1)])));
+}
+
+function meanOfWeightedCalls(fn: LossFn, yTrue: Tensor, yPred: Tensor, weights: Float32Array): Tensor {
+  const n = weights.length;
   let total: Tensor | null = null;
   for (let i = 0; i < n; i++) {
     if (weights[i] === 0) continue;
