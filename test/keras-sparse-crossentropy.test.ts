@@ -12,8 +12,9 @@ import type { KernelId } from '../src/backend/kernels.js';
 import { Activation } from '../src/layers/activation.js';
 import { Dense } from '../src/layers/dense.js';
 import {
-  CategoricalCrossentropy, categoricalCrossentropy, getLoss, type Loss, SparseCategoricalCrossentropy, sparseCategoricalCrossentropy,
+  CategoricalCrossentropy, categoricalCrossentropy, getLoss, type Loss, type LossName, SparseCategoricalCrossentropy, sparseCategoricalCrossentropy,
 } from '../src/losses/index.js';
+import { functionalSeedCnn } from '../src/cli/bench-programs.js';
 import { mnistCnn } from '../src/models/mnist-cnn.js';
 import { Sequential } from '../src/models/sequential.js';
 import { weightedLoss } from '../src/models/weighted-loss.js';
@@ -129,25 +130,27 @@ describe('sparse labels, the categorical loss on their one-hot rows: same bits',
 });
 
 describe('a Sequential fit step with sparse labels', () => {
-  it('seed CNN, Dense softmax output: no OneHot kernel, one SparseSoftmaxCrossEntropy each way', async () => {
-    engine.setBackend('wasm-keras-sparse-2');
-    try {
-      const m = mnistCnn({ seed: 1 });
-      m.compile({ optimizer: 'rmsprop', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
-      const rng = new Random(4);
-      const x = ops.tensor(Float32Array.from({ length: 16 * 784 }, () => rng.next()), [16, 28, 28, 1]);
-      const y = ops.tensor(Float32Array.from({ length: 16 }, (_, i) => i % 10), [16, 1]);
-      const calls = await kernelCallsOf(() => m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 }));
-      const all = JSON.stringify([...calls]);
-      assert.equal(calls.get('OneHot'), undefined, all);
-      assert.equal(calls.get('SoftmaxCrossEntropy'), undefined, all);
-      assert.equal(calls.get('Cast'), undefined, `float labels are read, not cast by a kernel: ${all}`);
-      assert.equal(calls.get('SparseSoftmaxCrossEntropy'), 1, all);
-      assert.equal(calls.get('SparseSoftmaxCrossEntropyGrad'), 1, all);
-    } finally {
-      engine.setBackend('ref');
-    }
-  });
+  for (const [api, build] of [['Sequential', (seed: number) => mnistCnn({ seed })], ['functional', functionalSeedCnn]] as const) {
+    it(`seed CNN (${api}), Dense softmax output: no OneHot kernel, one SparseSoftmaxCrossEntropy each way`, async () => {
+      engine.setBackend('wasm-keras-sparse-2');
+      try {
+        const m = build(1);
+        m.compile({ optimizer: 'rmsprop', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+        const rng = new Random(4);
+        const x = ops.tensor(Float32Array.from({ length: 16 * 784 }, () => rng.next()), [16, 28, 28, 1]);
+        const y = ops.tensor(Float32Array.from({ length: 16 }, (_, i) => i % 10), [16, 1]);
+        const calls = await kernelCallsOf(() => m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 }));
+        const all = JSON.stringify([...calls]);
+        assert.equal(calls.get('OneHot'), undefined, all);
+        assert.equal(calls.get('SoftmaxCrossEntropy'), undefined, all);
+        assert.equal(calls.get('Cast'), undefined, `float labels are read, not cast by a kernel: ${all}`);
+        assert.equal(calls.get('SparseSoftmaxCrossEntropy'), 1, all);
+        assert.equal(calls.get('SparseSoftmaxCrossEntropyGrad'), 1, all);
+      } finally {
+        engine.setBackend('ref');
+      }
+    });
+  }
 
   for (const [headName, head] of Object.entries(HEADS)) {
     it(`${headName}, sample and class weights: ${head.sparseKernel ? 'the sparse kernel, no OneHot' : 'the one-hot form'}`, async () => {
@@ -226,4 +229,26 @@ describe('gradcheck', () => {
     };
     assert.deepEqual(grad((x) => sparseCategoricalCrossentropy(labels, ops.sigmoid(x))), grad((x) => categoricalCrossentropy(oneHot, ops.sigmoid(x))));
   });
+});
+
+describe('weighting the unreduced values keeps the per-sample calls\' result (Keras: sum(w * values) / count)', () => {
+  const rng = new Random(13);
+  const uniform = (shape: number[]) => ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 0.05 + 0.9 * rng.next()), shape);
+  const w = Float32Array.of(0.5, 0, 2, 1.25);
+  for (const shape of [[4, 3], [4, 2, 2, 3]]) {
+    it(`every built-in loss, predictions ${JSON.stringify(shape)}`, () => {
+      const pred = uniform(shape);
+      const classes = ops.tensor(Int32Array.from({ length: pred.size / 3 }, (_, i) => (i * 5) % 3), shape.slice(0, -1), 'int32');
+      const targets: Record<string, Tensor> = {
+        categorical_crossentropy: ops.oneHot(classes, 3), sparse_categorical_crossentropy: classes,
+        binary_crossentropy: uniform(shape), mean_squared_error: uniform(shape), mean_absolute_error: uniform(shape),
+      };
+      for (const [name, y] of Object.entries(targets)) {
+        const loss = getLoss(name as LossName);
+        const scaled = weightedLoss(loss, y, pred, w).item();
+        const perSampleCalls = weightedLoss({ ...loss, unreduced: null }, y, pred, w).item();
+        assert.ok(Math.abs(scaled - perSampleCalls) <= 1e-6 * Math.max(1, Math.abs(perSampleCalls)), `${name}: ${scaled} vs ${perSampleCalls}`);
+      }
+    });
+  }
 });
