@@ -33,9 +33,10 @@ export function sparseCategoricalCrossentropyUnreduced(yTrue: Tensor, yPred: Ten
   const axis = yPred.rank - 1;
   const logits = options.fromLogits === true ? yPred : softmaxLogitsOf(yPred, axis);
   if (logits !== null) return sparseSoftmaxCrossEntropy(labels, logits);
-  // The one-hot form stays only for probabilities that are not a softmax output: there the loss
-  // is -log(clip(p / sum(p))[label]) (Keras's JAX and PyTorch backends' formula), and the kernel
-  // on log(clip(p)) would add log(sum(clip(p))), which clipping leaves different from 0.
+  // The one-hot form stays only here, for probabilities that are no softmax output: the loss is
+  // then -log(clip(q)[label]) with q = p / sum(p) (categoricalCrossentropy's formula, Keras's JAX
+  // and PyTorch backends'); the kernel on log(clip(q)) would add log(sum(clip(q))), not 0 once
+  // clipping moves a value, and leave the categorical loss's value.
   return crossentropyAlong(oneHot(labels, yPred.shape[axis]), yPred, axis, false);
 }
 
