@@ -41,7 +41,7 @@ const LOSS_NAMES: readonly string[] = LOSSES.flatMap((l) => [l.name, ...l.aliase
  */
 export function getLoss(identifier: string | LossFn | Loss): ResolvedLoss {
   if (identifier instanceof Loss) {
-    const unreduced = identifier.unreduced === undefined ? null : identifier.unreduced.bind(identifier);
+    const unreduced = unreducedMatchesCall(identifier) ? identifier.unreduced!.bind(identifier) : null;
     return { name: identifier.builtin, fn: (yTrue, yPred) => identifier.call(yTrue, yPred), unreduced };
   }
   if (typeof identifier === 'function') {
@@ -51,4 +51,19 @@ export function getLoss(identifier: string | LossFn | Loss): ResolvedLoss {
   const found = LOSSES.find((l) => l.name === identifier || (l.aliases as readonly string[]).includes(identifier));
   if (found === undefined) throw unknownNameError('loss', identifier, LOSS_NAMES, 'compile (a loss is a name, a function or a Loss object)');
   return { name: found.name, fn: found.fn, unreduced: found.unreduced };
+}
+
+/**
+ * Whether a Loss object's `unreduced` values are those its `call` averages: true unless a subclass
+ * redefined `call` below the class that defines `unreduced` (a user's subclass of a built-in loss
+ * that changes only `call`), whose weighted training then calls `call` once per sample.
+ */
+function unreducedMatchesCall(loss: Loss): boolean {
+  if (loss.unreduced === undefined) return false;
+  for (let proto: object | null = Object.getPrototypeOf(loss); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const ownsCall = Object.prototype.hasOwnProperty.call(proto, 'call');
+    if (Object.prototype.hasOwnProperty.call(proto, 'unreduced')) return true;
+    if (ownsCall) return false;
+  }
+  return false;
 }

@@ -61,7 +61,7 @@ export abstract class Loss {
   /**
    * The values `call` averages, when the class can give them (the built-in losses do): weighted
    * training scales them instead of calling `call` once per sample. A subclass of a built-in
-   * loss that changes `call` must change this too, or weighted training keeps the built-in's.
+   * loss that changes only `call` is weighted through `call` (getLoss sees the override).
    */
   unreduced?(yTrue: Tensor, yPred: Tensor): Tensor;
 

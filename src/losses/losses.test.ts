@@ -7,7 +7,7 @@ import { logSoftmax, mul, softmax, sum, tensor } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { referenceFile } from '../testing/reference-test-util.js';
 import {
-  binaryCrossentropy, categoricalCrossentropy, getLoss, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy,
+  binaryCrossentropy, CategoricalCrossentropy, categoricalCrossentropy, getLoss, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy,
 } from './index.js';
 
 engine.registerBackend('ref', createRefBackend, 1);
@@ -168,5 +168,17 @@ describe('getLoss', () => {
     const custom = function hinge(t: Tensor, p: Tensor) { return meanAbsoluteError(t, p); };
     assert.deepEqual(getLoss(custom), { name: 'hinge', fn: custom, unreduced: null });
     assert.throws(() => getLoss('crossentropy'), /Unknown loss 'crossentropy' in compile .*: valid names: 'categorical_crossentropy'.*'mse'/);
+  });
+
+  it("a subclass that changes only call() is weighted through call(), not the built-in's unreduced values", () => {
+    class Doubled extends CategoricalCrossentropy {
+      override call(yTrue: Tensor, yPred: Tensor): Tensor { return mul(super.call(yTrue, yPred), tensor([2], [])); }
+    }
+    class DoubledBoth extends Doubled {
+      override unreduced(yTrue: Tensor, yPred: Tensor): Tensor { return mul(super.unreduced(yTrue, yPred), tensor([2], [])); }
+    }
+    assert.equal(getLoss(new Doubled()).unreduced, null);
+    assert.equal(typeof getLoss(new DoubledBoth()).unreduced, 'function');
+    assert.equal(typeof getLoss(new CategoricalCrossentropy()).unreduced, 'function');
   });
 });
