@@ -4,7 +4,8 @@
 // `enableProfiling` (ORT's trace gives each node's duration). ROUNDS rounds; the least per layer.
 // The i-th conv of Fovea is matched with ORT's i-th Conv node (ORT fuses BN, Add and ReLU into its
 // NCHWc Conv as Fovea's plan does); the rest (transposes, pooling, dense) is summed as "other".
-// GF/s counts 2 N Ho Wo K C kh kw per conv. With THREADS=2 compare walls: CPU counts both threads.
+// GF/s counts 2 N Ho Wo K C kh kw per conv. With THREADS=2 compare walls: CPU counts both threads;
+// a loaded machine makes Fovea's context run single-threaded for a while (its switches are printed).
 //
 //   [ROOT=checkout] [MODEL=resnet8] [THREADS=1] [ROUNDS=10] [BATCH=256] node bench/layers-vs-ort.mjs
 import { readFileSync, rmSync } from 'node:fs';
@@ -67,7 +68,9 @@ async function runOrt() {
 for (let r = 0; r < 3; r++) { predictFovea(); await runOrt(); }
 fovea.calls = []; foveaTotal = Infinity; ortTotal = Infinity;
 const ortRuns = [];
+const solo0 = engine.backend.context.stats.soloSwitches;
 for (let r = 0; r < rounds; r++) { predictFovea(); await runOrt(); }
+const soloSwitches = engine.backend.context.stats.soloSwitches - solo0;
 const traceFile = session.endProfiling();
 const file = typeof traceFile === 'string' && traceFile.length > 0 ? traceFile : null;
 const events = JSON.parse(readFileSync(file ?? (await import('node:fs')).readdirSync('/tmp').map((f) => `/tmp/${f}`).find((f) => f.startsWith(prefix)), 'utf8'));
@@ -78,7 +81,7 @@ rmSync(file ?? '', { force: true });
 
 const convs = fovea.calls.filter((c) => c.flops > 0), ortConvs = ortRuns.filter((o) => o.op === 'Conv');
 const sum = (a, f) => a.reduce((s, v) => s + f(v), 0);
-console.log(`${modelName}, batch ${batch}, ${threads} thread(s), least of ${rounds}; load ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+console.log(`${modelName}, batch ${batch}, ${threads} thread(s), least of ${rounds}; load ${(await import('node:os')).loadavg()[0].toFixed(1)}; Fovea's one-thread switches (stalls under load, context.ts): ${soloSwitches}`);
 console.log('| layer | Fovea CPU | Fovea wall | ORT | Fovea GF/s (wall) | ORT GF/s | Fovea/ORT (wall) |');
 console.log('|---|---|---|---|---|---|---|');
 convs.forEach((c, i) => {
