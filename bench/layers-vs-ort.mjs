@@ -8,7 +8,8 @@
 // a loaded machine makes Fovea's context run single-threaded for a while (its switches are printed).
 //
 //   [ROOT=checkout] [MODEL=resnet8] [THREADS=1] [ROUNDS=10] [BATCH=256] node bench/layers-vs-ort.mjs
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 const root = process.env.ROOT ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const modelName = process.env.MODEL ?? 'resnet8', threads = Number(process.env.THREADS ?? 1);
 const rounds = Number(process.env.ROUNDS ?? 10), batch = Number(process.env.BATCH ?? 256);
@@ -67,17 +68,19 @@ async function runOrt() {
 }
 for (let r = 0; r < 3; r++) { predictFovea(); await runOrt(); }
 fovea.calls = []; foveaTotal = Infinity; ortTotal = Infinity;
-const ortRuns = [];
 const solo0 = engine.backend.context.stats.soloSwitches;
 for (let r = 0; r < rounds; r++) { predictFovea(); await runOrt(); }
 const soloSwitches = engine.backend.context.stats.soloSwitches - solo0;
-const traceFile = session.endProfiling();
-const file = typeof traceFile === 'string' && traceFile.length > 0 ? traceFile : null;
-const events = JSON.parse(readFileSync(file ?? (await import('node:fs')).readdirSync('/tmp').map((f) => `/tmp/${f}`).find((f) => f.startsWith(prefix)), 'utf8'));
-const nodes = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+session.endProfiling(); // onnxruntime-node writes `${prefix}_<date>.json` and returns nothing
+const traceFile = readdirSync(dirname(prefix)).map((f) => join(dirname(prefix), f)).find((f) => f.startsWith(prefix));
+const nodes = JSON.parse(readFileSync(traceFile, 'utf8')).filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+rmSync(traceFile);
+/** Per node of one run (in order): its op and least duration (ms) over the timed runs (after the 3 warm-ups). */
 const perRun = nodes.length / (rounds + 3);
-for (let i = 0; i < perRun; i++) ortRuns.push({ op: nodes[i].args.op_name, ms: Math.min(...nodes.filter((_, j) => j % perRun === i && j >= 3 * perRun).map((e) => e.dur / 1000)) });
-rmSync(file ?? '', { force: true });
+const ortRuns = Array.from({ length: perRun }, (_, i) => ({
+  op: nodes[i].args.op_name,
+  ms: Math.min(...nodes.filter((_, j) => j % perRun === i && j >= 3 * perRun).map((e) => e.dur / 1000)),
+}));
 
 const convs = fovea.calls.filter((c) => c.flops > 0), ortConvs = ortRuns.filter((o) => o.op === 'Conv');
 const sum = (a, f) => a.reduce((s, v) => s + f(v), 0);
