@@ -43,6 +43,8 @@ describe('wasm strided convolutions', () => {
     // column would read, and C % 4 != 0, go to the implicit GEMM.
     { N: 7, H: 9, W: 11, C: 8, K: 12, k: 1, pad: [0, 0, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     { N: 3, H: 13, W: 7, C: 4, K: 20, k: 1, pad: [0, 1, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
+    // K % 8 == 0 runs four pixels x all panels per call: 90 output pixels leave a last group of 2.
+    { N: 3, H: 9, W: 11, C: 8, K: 16, k: 1, pad: [0, 0, 0, 0], forward: 'convPointwiseStrided', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     { N: 3, H: 10, W: 7, C: 4, K: 8, k: 1, pad: [0, 1, 0, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     { N: 3, H: 10, W: 10, C: 6, K: 8, k: 1, pad: [0, 0, 0, 0], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     // Winograd: odd, non-square sizes and uneven padding (edge tiles clipped, windows past x);

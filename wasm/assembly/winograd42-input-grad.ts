@@ -3,7 +3,7 @@
 //   adjoint  dX_c' += B [ sum_k U_c'k * (A dy_k A^T) ] B^T      (scatter-added into dx's phases)
 // Same tiles as the forward, so the same multiplies: 100 C per 16 outputs of dy.
 import { f, fma } from './simd';
-import { kernelI } from './tile-kernels';
+import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
 import { phaseRange, phaseSlot } from './winograd42';
 
 /** 1-D m = A y (A = (A^T)^T, 5x4): five vectors at q (stride qs) from four. */
@@ -55,8 +55,9 @@ export function dyTile5(yb: usize, kB: usize, yRow: usize, nr: i32, nc: i32, tmp
   }
 }
 
-/** Workspace bytes for wino42BackpropInput with `chunk` tiles per pass. */
+/** Workspace bytes for wino42BackpropInput with `chunk` tiles per pass (rounded up to WG_ROWS). */
 export function wino42InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
+  chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
   return 25 * chunk * (4 * C + K) * 4 + 25 * 16 * 2 + 256;
 }
 
@@ -69,16 +70,16 @@ export function wino42InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
  * are added onto a copy of it instead of zeros: dx + acc, a gradient gathered from another consumer.
  */
 export function wino42BackpropInput(
-  mr: i32, dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
+  dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
   n0: i32, n1: i32, chunk: i32, ws: usize, acc: usize,
 ): void {
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K;
+  chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
   const G = ws; // [25][chunk][K]: transformed dy tiles, the GEMM's A rows
   const M = G + ((25 * <usize>chunk * Kz) << 2); // [25][chunk][4C]
-  const rowt = M + ((25 * <usize>chunk * Cp) << 2);
-  const tmp = rowt + 64; // 2 x 25 v128
+  const tmp = M + ((25 * <usize>chunk * Cp) << 2) + 64; // 2 x 25 v128
   const gXi = (<usize>chunk * Kz) << 2, mXi = (<usize>chunk * Cp) << 2, uXi = (Kz * Cp) << 2;
   const img = <usize>(H * W) * Cz;
   let ready = n0; // images of dx below this one are initialized (zeros, or acc)
@@ -90,7 +91,7 @@ export function wino42BackpropInput(
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    const cntPad = (cnt + mr - 1) / mr * mr;
+    const cntPad = (cnt + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
     for (let t = 0; t < cntPad; t++) {
       const gt = G + ((<usize>t * Kz) << 2);
       if (t >= cnt) {
@@ -107,11 +108,9 @@ export function wino42BackpropInput(
       const range = skip ? phaseRange(xi) : 4 << 8;
       const c0 = <usize>(range & 255) * Cz, c1 = <usize>(range >> 8) * Cz;
       const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
-      for (let t = 0; t < cntPad; t += mr) {
-        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(gx + ((<usize>(t + r) * Kz) << 2)));
-        for (let jr: usize = c0; jr < c1; jr += 8) {
-          kernelI(mr, K, rowt, ux + ((jr * Kz) << 2), mx + ((<usize>t * Cp + jr) << 2), Cp << 2, 0, 0);
-        }
+      // Four tiles x the panels [c0, c1) per call, as the forward (section 53).
+      for (let t = 0; t < cntPad; t += WG_ROWS) {
+        wgRows4x8(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux + ((c0 * Kz) << 2), Kz << 5, mx + ((<usize>t * Cp + c0) << 2), Cp << 2, <i32>((c1 - c0) >> 3));
       }
     }
     // Each image of dx is initialized just before its first tile is added: in cache for the

@@ -121,7 +121,7 @@ function inputGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeome
   const Ut = winoFilter42(ctx, temps, w, C, K, true);
   ctx.workspace(ctx.size('wino42InputGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
   const args = {
-    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
+    dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
     n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0, acc,
   };
   const tiles = Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4);

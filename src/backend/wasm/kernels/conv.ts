@@ -184,7 +184,7 @@ function winogradStride2(ctx: WasmContext, temps: Temps, c: ConvCall): void {
   ctx.workspace(ctx.size('wino42WorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
   // Split by images [n0, n1).
   const args = {
-    mr: WINO_MR, x: c.x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, U, K, OH: geo.outH, OW: geo.outW,
+    x: c.x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, U, K, OH: geo.outH, OW: geo.outW,
     bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
   };
   const grain = winoImageGrain(ctx, geo.batch, Math.ceil(geo.outH / 4) * Math.ceil(geo.outW / 4));
