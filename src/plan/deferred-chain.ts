@@ -78,6 +78,8 @@ function handBackAfterRuns(maps: readonly Tensor[]): void {
   for (const map of consumedMaps.splice(0)) map.handBack();
 }
 
+const NO_SIDES: readonly Tensor[] = [];
+
 /** The deferred value of a chain's i-th output. */
 class Link implements Deferred {
   constructor(
@@ -149,8 +151,14 @@ class Chain {
   }
 
   /** The side operands of the add steps among `nodes` (after the first), in chain order. */
-  private sides(nodes: readonly number[]): Tensor[] {
-    return nodes.slice(1).flatMap((n) => this.steps[n]!.side ?? []);
+  private sides(nodes: readonly number[]): readonly Tensor[] {
+    let sides: Tensor[] | null = null;
+    for (let k = 1; k < nodes.length; k++) {
+      const side = this.steps[nodes[k]!]!.side;
+      if (side !== undefined) (sides ??= []).push(side);
+    }
+    // No add step (every chain of a plain CNN): one shared empty list, no arrays per run.
+    return sides ?? NO_SIDES;
   }
 
   /**
