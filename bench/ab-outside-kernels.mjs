@@ -8,6 +8,9 @@ import { checkouts, openTrainSide } from './ab-sides.mjs';
 const model = process.env.MODEL ?? 'lenet5', threads = Number(process.env.THREADS ?? 2);
 const steps = Number(process.env.STEPS ?? 20), rounds = Number(process.env.ROUNDS ?? 16);
 const [base, branch] = checkouts();
+// Each build's programs count kernels through its engine's observer: one checkout imported twice is one
+// engine, so an A/A control needs a copy of the checkout in another directory.
+if (base === branch) throw new Error('BASE and BR are the same checkout: copy it for an A/A control');
 const sides = [];
 for (const [build, root] of [['main', base], ['branch', branch]]) {
   // Both programs of a build share its engine (one module instance): one observer, one counter.
