@@ -3,6 +3,9 @@
 // steps in a rotating order; per block, wall ms minus the kernels' ms (engine.observer), per step.
 // Prints each program's median over ROUNDS blocks and the nn - Sequential difference per build.
 //
+// The checkout loaded second (BR) tended to look 0.12-0.14 ms faster in an A/A control (two copies of
+// one checkout, 2 threads, load ~3): run both orders (BASE and BR swapped) and compare the means.
+//
 //   BASE=/work/main [BR=this checkout] [MODEL=lenet5] [THREADS=2] [STEPS=20] [ROUNDS=16] node bench/ab-outside-kernels.mjs
 import { checkouts, openTrainSide } from './ab-sides.mjs';
 const model = process.env.MODEL ?? 'lenet5', threads = Number(process.env.THREADS ?? 2);
