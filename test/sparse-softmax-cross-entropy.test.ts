@@ -79,6 +79,26 @@ describe('SparseSoftmaxCrossEntropy: the one-hot path, bit for bit', () => {
     assert.throws(() => F.crossEntropy(ops.zeros([2, 3]), ops.tensor([0, 3], [2], 'int32')), /F.crossEntropy: target class 3 is outside 0..2/);
     assert.throws(() => ops.sparseSoftmaxCrossEntropy(ops.zeros([2], 'int32'), ops.zeros([3, 4])), /classes shape \[2\] must be the logits shape \[3, 4\] without its last/);
   });
+
+  it("F's losses say a bad class in their own words, from the kernel's check (the targets are not read first), leaving no memory", () => {
+    for (const backend of BACKENDS) {
+      engine.setBackend(backend);
+      try {
+        const z = ops.tensor([[2, 1, 0.5], [0, 0, 1]]);
+        const [bad, five, three] = [[0, -1], [5, 0], [0, 3]].map((t) => ops.tensor(t, [2], 'int32'));
+        const logp = F.logSoftmax(z, 1);
+        const before = engine.memory().bytes;
+        assert.throws(() => F.crossEntropy(z, bad!), /^Error: F.crossEntropy: target class -1 is outside 0..2$/);
+        assert.throws(() => F.nllLoss(logp, five!), /^Error: F.nllLoss: target class 5 is outside 0..2$/);
+        assert.throws(() => F.nllLoss(z, three!), /^Error: F.nllLoss: target class 3 is outside 0..2$/);
+        assert.equal(engine.memory().bytes, before, `${backend}: memory left by the throws`);
+        const reads = kernelCalls(() => F.crossEntropy(z, ops.tensor([0, 2], [2], 'int32')).dataSync());
+        assert.equal(reads.get('SparseSoftmaxCrossEntropy'), 1);
+      } finally {
+        engine.setBackend('ref');
+      }
+    }
+  });
 });
 
 describe('an nn training step with class targets', () => {

@@ -125,9 +125,26 @@ export class BatchNorm2d extends Module {
    * weights (convBnFold, plan/conv-bn-fold.ts).
    */
   override planStage(): Stage {
+    if (this.training) return (this.#trainStage ??= this.#trainingStage(null));
+    const { weight, bias } = this;
+    const kept = this.#evalStage;
+    if (kept !== null && kept.weight === weight && kept.bias === bias) return kept.stage;
+    this.#evalStage = { weight, bias, stage: this.#inferenceStage() };
+    return this.#evalStage.stage;
+  }
+
+  /**
+   * The stages, kept across calls so plans of them are kept too (plan/kept-plan.ts): the training
+   * one reads every field when it runs; the eval one holds the weight and bias Parameters it folds
+   * (running statistics are read-only fields), so it is made again when either is replaced.
+   */
+  #trainStage: BatchNormStage | null = null;
+  #evalStage: { weight: Parameter | null; bias: Parameter | null; stage: BatchNormStage } | null = null;
+
+  /** The stage in eval mode: with running statistics, a conv before it may fold it (convBnFold). */
+  #inferenceStage(): BatchNormStage {
     const runWithRelu = (x: Tensor, _training: boolean, activation: FusedActivation): Tensor => this.#normalize(x, activation);
     const { runningMean, runningVar } = this;
-    if (this.training) return this.#trainingStage(null);
     if (runningMean === null || runningVar === null) return { kind: 'batchNorm', runWithRelu };
     // forward applies the affine only when it has both halves.
     const affine = this.weight !== null && this.bias !== null;

@@ -46,6 +46,13 @@ export class Conv2d extends Module {
   bias: Parameter | null;
   /** [top, bottom, left, right] resolved from `padding`. */
   readonly #pad: [number, number, number, number];
+  /**
+   * The stage of the current weight and bias, kept across calls so the plan of the chains this conv
+   * begins is kept too (plan/kept-plan.ts); made again when either Parameter is replaced.
+   */
+  #stage: { weight: Parameter; bias: Parameter | null; stage: ConvStage; operands: readonly (Tensor | null)[] } | null = null;
+  /** The unfused conv, as a deferred chain runs it alone. */
+  readonly #runAlone = (h: Tensor): Tensor => this.#run(h);
 
   /** The fourth argument is the stride (PyTorch's positional order) or an options object. */
   constructor(inChannels: number, outChannels: number, kernelSize: IntPair, strideOrOptions: IntPair | Conv2dOptions = {}) {
@@ -86,7 +93,8 @@ export class Conv2d extends Module {
   forward(x: Tensor): Tensor {
     this.#checkInput(x);
     if (this.paddingMode !== 'zeros') return this.#run(x);
-    const deferred = deferFirst(x, { stage: this.planStage(), shape: this.#outputShape(x), run: (h) => this.#run(h), operands: [this.weight, this.bias], site: this });
+    const { stage, operands } = this.#keptStage();
+    const deferred = deferFirst(x, { stage, shape: this.#outputShape(x), run: this.#runAlone, operands, site: this });
     return deferred ?? this.#run(x);
   }
 
@@ -106,7 +114,15 @@ export class Conv2d extends Module {
   /** A conv stage with zero padding (other padding modes pad first, outside the conv op). */
   override planStage(): Stage {
     if (this.paddingMode !== 'zeros') return super.planStage();
-    return this.#convStage({ kernel: this.weight, bias: this.bias, outAxes: [0] });
+    return this.#keptStage().stage;
+  }
+
+  #keptStage() {
+    const { weight, bias } = this;
+    const kept = this.#stage;
+    if (kept !== null && kept.weight === weight && kept.bias === bias) return kept;
+    this.#stage = { weight, bias, stage: this.#convStage({ kernel: weight, bias, outAxes: [0] }), operands: [weight, bias] };
+    return this.#stage;
   }
 
   /** This module's conv with `weights` (its own, or a batch norm's fold of them). */

@@ -13,6 +13,7 @@ import { neg, abs, square } from '../ops/unary.js';
 import { oneHot } from '../ops/shape-ops.js';
 import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
 import { sparseSoftmaxCrossEntropy } from '../ops/sparse-softmax-cross-entropy.js';
+import { ClassIndexError } from '../backend/class-index-error.js';
 import { logSoftmaxLogitsOf } from '../ops/logits-origin.js';
 import { shapesEqual, shapeToString } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -50,12 +51,31 @@ function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
   if (target.rank !== 1 || target.shape[0] !== input.shape[0]) {
     throw new Error(`${where}: target shape ${shapeToString(target.shape)} does not match input ${shapeToString(input.shape)}; expected [${input.shape[0]}]`);
   }
+}
+
+/** Each class index read on the host: only for the one-hot path, whose OneHot kernel checks no range. */
+function checkClassRange(input: Tensor, target: Tensor, where: string): void {
   const classes = input.shape[1]!;
   // An indexed loop over the copy: Array.from and find allocated an array and a closure per step.
   const values = target.dataSync();
   for (let i = 0; i < values.length; i++) {
     const t = values[i]!;
-    if (t < 0 || t >= classes) throw new Error(`${where}: target class ${t} is outside 0..${classes - 1}`);
+    if (t < 0 || t >= classes) throw classOutside(where, t, classes);
+  }
+}
+
+const classOutside = (where: string, t: number, classes: number) => new Error(`${where}: target class ${t} is outside 0..${classes - 1}`);
+
+/**
+ * The per-sample losses from the sparse kernel, which checks every class index as it reads it: its
+ * error is said as the loss's own. The targets are not read on the host first (a dataSync per step).
+ */
+function sparseLosses(target: Tensor, logits: Tensor, where: string): Tensor {
+  try {
+    return sparseSoftmaxCrossEntropy(target, logits);
+  } catch (e) {
+    if (e instanceof ClassIndexError) throw classOutside(where, e.classIndex, e.classes);
+    throw e;
   }
 }
 
@@ -63,7 +83,8 @@ function checkClassTargets(input: Tensor, target: Tensor, where: string): void {
 export function nllLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkClassTargets(input, target, 'F.nllLoss');
   const logits = logSoftmaxLogitsOf(input, 1);
-  if (logits !== null) return reduce(sparseSoftmaxCrossEntropy(target, logits), options.reduction ?? 'mean', 'F.nllLoss');
+  if (logits !== null) return reduce(sparseLosses(target, logits, 'F.nllLoss'), options.reduction ?? 'mean', 'F.nllLoss');
+  checkClassRange(input, target, 'F.nllLoss');
   const picked = sum(mul(input, oneHot(target, input.shape[1])), 1);
   return reduce(neg(picked), options.reduction ?? 'mean', 'F.nllLoss');
 }
@@ -80,7 +101,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: LossOptions
   }
   // Log-probabilities (F.logSoftmax's output) have the cross-entropy of their logits.
   const logits = logSoftmaxLogitsOf(input, 1) ?? input;
-  const perSample = classes ? sparseSoftmaxCrossEntropy(target, logits) : softmaxCrossEntropy(target, logits, 1);
+  const perSample = classes ? sparseLosses(target, logits, 'F.crossEntropy') : softmaxCrossEntropy(target, logits, 1);
   return reduce(perSample, options.reduction ?? 'mean', 'F.crossEntropy');
 }
 

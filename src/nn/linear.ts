@@ -6,7 +6,7 @@
  */
 import type { Random } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Stage } from '../plan/stage.js';
+import type { DenseStage, Stage } from '../plan/stage.js';
 import { deferFirst } from '../plan/deferred-chain.js';
 import { linear, linearWith } from './functional.js';
 import { defaultGenerator, defaultUniform } from './init.js';
@@ -35,23 +35,30 @@ export class Linear extends Module {
     this.bias = o.bias ?? true ? new Parameter(defaultUniform([outFeatures], inFeatures, rng)) : null;
   }
 
-  /** A dense stage: a following ReLU runs in the MatMul's epilogue (src/plan). */
+  /**
+   * A dense stage: a following ReLU runs in the MatMul's epilogue (src/plan). One object for the
+   * module's life (it reads the weight and bias when it runs), so plans of it are kept across calls.
+   */
+  readonly #stage: DenseStage = {
+    kind: 'dense', activation: 'linear',
+    runWith: (x, activation) => {
+      this.#checkInput(x);
+      return linearWith(x, this.weight, this.bias, activation);
+    },
+  };
+
+  /** The unfused product, as a deferred chain runs it alone. */
+  readonly #runAlone = (h: Tensor): Tensor => linear(h, this.weight, this.bias);
+
   override planStage(): Stage {
-    return {
-      kind: 'dense', activation: 'linear',
-      runWith: (x, activation) => {
-        this.#checkInput(x);
-        return linearWith(x, this.weight, this.bias, activation);
-      },
-    };
+    return this.#stage;
   }
 
   /** x W^T + b. Its output is deferred (plan/deferred-chain.ts), so a relu that follows may run in the MatMul's epilogue. */
   forward(x: Tensor): Tensor {
     this.#checkInput(x);
-    const run = (h: Tensor) => linear(h, this.weight, this.bias);
-    if (x.rank !== 2) return run(x);
-    return deferFirst(x, { stage: this.planStage(), shape: [x.shape[0]!, this.outFeatures], run, operands: [this.weight, this.bias], site: this }) ?? run(x);
+    if (x.rank !== 2) return this.#runAlone(x);
+    return deferFirst(x, { stage: this.#stage, shape: [x.shape[0]!, this.outFeatures], run: this.#runAlone, operands: [this.weight, this.bias], site: this }) ?? this.#runAlone(x);
   }
 
   #checkInput(x: Tensor): void {

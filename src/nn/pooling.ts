@@ -41,11 +41,15 @@ abstract class Pool2d extends Module {
     this.padding = o.padding ?? 0;
   }
 
+  /** The stage, made once: the window is read-only (nn.Sequential's kept plan sees the same object). */
+  #stage: Stage | null = null;
+
   /** Unpadded pooling, where the module's and the op's windows agree, is a pool stage. */
   protected poolStage(mode: PoolMode): Stage {
+    if (this.#stage !== null) return this.#stage;
     const unpadded = this.padding === 0 || (Array.isArray(this.padding) && this.padding.every((p) => p === 0));
-    if (!unpadded) return OPAQUE;
-    return { kind: 'pool', pool: { mode, poolSize: this.kernelSize, strides: this.stride }, dataFormat: 'channelsFirst' };
+    this.#stage = unpadded ? { kind: 'pool', pool: { mode, poolSize: this.kernelSize, strides: this.stride }, dataFormat: 'channelsFirst' } : OPAQUE;
+    return this.#stage;
   }
 
   override extraRepr(): string {

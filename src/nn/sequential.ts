@@ -3,13 +3,15 @@
  * `0.weight`), or by the keys of an object: `new Sequential({ conv: ..., relu: ... })`.
  */
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { planChain } from '../plan/planner.js';
+import { KeptPlan } from '../plan/kept-plan.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { keepsNoTensors } from './keeps-no-tensors.js';
 import { Module } from './module.js';
 
 export class Sequential extends Module {
   readonly #entries: [string, Module][];
+  /** The plan of the modules' stages, kept while they stay the same (plan/kept-plan.ts). */
+  readonly #plan = new KeptPlan();
 
   constructor(...modules: Module[] | [Record<string, Module>]) {
     super();
@@ -45,7 +47,7 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     let h = x;
     let hPrivate = false;
-    for (const step of planChain(this.#entries.map(([, m]) => m.planStage()))) {
+    for (const step of this.#plan.of(this.#entries.map(([, m]) => m.planStage()))) {
       const modules = step.kind === 'node' ? [this.#entries[step.node]![1]] : step.nodes.map((n) => this.#entries[n]![1]);
       const next = step.kind === 'node' ? modules[0]!.forward(h) : step.fusion.run(h, this.training);
       const ownModules = modules.every(keepsNoTensors);

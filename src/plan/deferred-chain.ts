@@ -11,8 +11,10 @@
  * So a fused op runs only where each intermediate had a single consumer and nobody had asked for
  * it. An intermediate that is read after its fused op ran is computed then by the unfused ops, and
  * the fused output's gradient rule is replaced by the unfused chain's (same values), so values and
- * gradients stay exact whatever the user code does. Nothing is cached between calls, so a change of
- * shape, mode or module needs no re-tracing.
+ * gradients stay exact whatever the user code does. The plan of a chain is kept by the module that
+ * begins it (kept-plan.ts) while its stages stay the same objects, so a training loop plans each
+ * chain once; a change of module, weight Parameter or chain length plans afresh, and shapes do not
+ * enter the plan.
  *
  * Feature maps are handed back (Tensor.handBack): their storage freed while the tensor stays, its
  * value computed again if read later. With a graph, backward() does it when it frees the graph. Without
@@ -24,6 +26,7 @@
 import { isGradEnabled, withGradMode } from '../autograd/grad-mode.js';
 import { trackTensor } from '../tensor/scope.js';
 import { type Deferred, type Storage, Tensor } from '../tensor/tensor.js';
+import { KeptPlan } from './kept-plan.js';
 import { fusionSuspended, MAX_SPAN, planChain, type PlanStep } from './planner.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { ADD, type Stage } from './stage.js';
@@ -48,6 +51,17 @@ export interface ChainStep {
  */
 const readAfterHandBack = new WeakSet<object>();
 
+/** The plans of the chains each module began (kept-plan.ts); one KeptPlan per module, made once. */
+const keptPlans = new WeakMap<object, KeptPlan>();
+
+/** The plan of `stages`, a chain that `site` began: kept by the site while its stages stay the same. */
+function planOf(site: object | undefined, stages: readonly Stage[]): PlanStep[] {
+  if (site === undefined) return planChain(stages);
+  let kept = keptPlans.get(site);
+  if (kept === undefined) keptPlans.set(site, (kept = new KeptPlan()));
+  return kept.of(stages);
+}
+
 /** Chains running now: one computes the chains its input or shortcut come from inside its own run. */
 let runningChains = 0;
 /** Maps consumed by chains that ran inside another: given back when the outermost one is done. */
@@ -63,6 +77,8 @@ function handBackAfterRuns(maps: readonly Tensor[]): void {
   if (runningChains > 0) return;
   for (const map of consumedMaps.splice(0)) map.handBack();
 }
+
+const NO_SIDES: readonly Tensor[] = [];
 
 /** The deferred value of a chain's i-th output. */
 class Link implements Deferred {
@@ -109,7 +125,7 @@ class Chain {
 
   /** Runs the chain as planned: the outputs that end a plan step get their values. */
   run(): void {
-    const plan = planChain(this.steps.map((s) => s.stage));
+    const plan = planOf(this.steps[0]!.site, this.steps.map((s) => s.stage));
     this.#plan = plan;
     runningChains++;
     try {
@@ -135,8 +151,14 @@ class Chain {
   }
 
   /** The side operands of the add steps among `nodes` (after the first), in chain order. */
-  private sides(nodes: readonly number[]): Tensor[] {
-    return nodes.slice(1).flatMap((n) => this.steps[n]!.side ?? []);
+  private sides(nodes: readonly number[]): readonly Tensor[] {
+    let sides: Tensor[] | null = null;
+    for (let k = 1; k < nodes.length; k++) {
+      const side = this.steps[nodes[k]!]!.side;
+      if (side !== undefined) (sides ??= []).push(side);
+    }
+    // No add step (every chain of a plain CNN): one shared empty list, no arrays per run.
+    return sides ?? NO_SIDES;
   }
 
   /**

@@ -6,6 +6,7 @@
  * building them: PyTorch's cross_entropy with class targets, TensorFlow's sparse variant. Unlike the
  * one-hot form, a -Infinity logit of another class (a masked class) leaves the row finite.
  */
+import { ClassIndexError } from '../class-index-error.js';
 import type { KernelFn, TensorInfo } from '../kernels.js';
 import type { DataArray } from '../../tensor/dtype.js';
 import { shapeToString } from '../../tensor/shape.js';
@@ -32,7 +33,7 @@ export function checkSparseSoftmaxCrossEntropy(kernel: string, logits: TensorInf
 /** The class index of row r, checked: outside 0..n-1 it would read another row's logit. */
 export function classOfRow(kernel: string, c: DataArray, r: number, n: number): number {
   const k = c[r]!;
-  if (!(k >= 0 && k < n)) throw new Error(`${kernel}: class ${k} of row ${r} is outside 0..${n - 1}`);
+  if (!(k >= 0 && k < n)) throw new ClassIndexError(kernel, k, r, n);
   return k;
 }
 

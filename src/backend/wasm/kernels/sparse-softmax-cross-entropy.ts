@@ -16,6 +16,9 @@ function viewsOf(ctx: WasmContext, logits: TensorInfo, classes: TensorInfo, rows
 export function makeSparseSoftmaxCrossEntropy(ctx: WasmContext): KernelFn<'SparseSoftmaxCrossEntropy'> {
   return ({ logits, classes }) => {
     const [rows, n] = checkSparseSoftmaxCrossEntropy('SparseSoftmaxCrossEntropy', logits, classes);
+    // Every class checked before the output is allocated: a bad one throws without leaving a block.
+    const c = ctx.heap.view(classes.handle, 'int32', rows);
+    for (let r = 0; r < rows; r++) classOfRow('SparseSoftmaxCrossEntropy', c, r, n);
     // The output first: allocating may grow the heap, which would detach views taken before it.
     const out = ctx.heap.output([rows], 'float32');
     const loss = ctx.heap.view(out.handle, 'float32', rows);
