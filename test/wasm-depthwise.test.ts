@@ -65,6 +65,10 @@ describe('wasm depthwise convolutions', () => {
     // ... and their first and last rows, whose top or bottom input row is padding.
     { N: 2, H: 6, W: 8, C: 8, KH: 3, KW: 3, s: [2, 2], d: [1, 1], pad: [1, 1, 0, 1] },
     { N: 2, H: 2, W: 6, C: 4, KH: 3, KW: 3, s: [1, 1], d: [1, 1], pad: [1, 1, 1, 1] },
+    // The 3x3 filter gradient's sums in registers along a row: dilated and strided columns with
+    // padded pixels at both ends, dilated rows partly padding; a row too narrow for any inner pixel.
+    { N: 2, H: 7, W: 11, C: 8, KH: 3, KW: 3, s: [1, 2], d: [1, 2], pad: [1, 1, 2, 1] },
+    { N: 2, H: 9, W: 7, C: 12, KH: 3, KW: 3, s: [2, 1], d: [2, 3], pad: [2, 2, 3, 3] },
   ];
   const name = (c: Case) => `${c.N}x${c.H}x${c.W}x${c.C} ${c.KH}x${c.KW} stride ${c.s} dilation ${c.d} pad ${c.pad}`;
   const geometry = (c: Case) => {

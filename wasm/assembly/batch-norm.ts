@@ -10,22 +10,15 @@ import { BN_RELU, BN_RELU6 } from './codes';
 // @ts-ignore: decorator
 @inline function highF64(v: v128): v128 { return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)); }
 
-// Rows are summed in blocks of about this many bytes of x, so a block stays in L1 while every
-// 8-channel group runs over it with its sums in registers (one store per group and block, not
-// one per row: the same additions in the same order as accumulating in memory row by row).
-const BN_BLOCK_BYTES = 16384;
-
-/** Rows per L1 block for rows of rowB bytes read from `streams` arrays. */
-// @ts-ignore: decorator
-@inline function blockRows(rowB: usize, streams: i32): i32 {
-  return max(1, BN_BLOCK_BYTES / streams / <i32>rowB);
-}
-
 // Rows are added in float32 over runs of this many rows (SIMD, 4 lanes per add), and each run's
 // float32 sum is then added to the float64 sums: per row, the float64 promotions and adds (twice
 // the instructions of float32 on 2 lanes) made the sums passes compute-bound; one float32 run of
-// 8 rows adds at most ~8 float32 roundings of its own magnitude. Runs start at fixed rows (the
-// block's start), so sums do not depend on the thread count.
+// 8 rows adds at most ~8 float32 roundings of its own magnitude. Runs start at fixed rows (every
+// BN_RUN_ROWS rows from a part's first row), so sums do not depend on the thread count. A run is
+// read row by row, each row's channels in order (its float32 sums in an L1 scratch of the part):
+// every stream is read front to back, as the hardware prefetches it. (Summing 8 channels at a
+// time down a block of rows, sums in registers, read each row's cache lines one by one across the
+// rows: 3-4x slower in a training step, where x and y come from DRAM.)
 const BN_RUN_ROWS = 8;
 
 /** Adds the float32 sums v (4 channels) to the float64 sums at o (4 values). */
@@ -43,28 +36,32 @@ const BN_RUN_ROWS = 8;
 }
 
 /**
- * Adds rows [0, nrows) of the 8 channels at x into the float64 sums of d = x - shift and d * d
- * at o and o2 (shift: float64 [8] at sh, float32 values): d, d * d and runs of BN_RUN_ROWS rows
- * in float32, each run's sum added in float64.
+ * Adds rows [0, nrows) (at most BN_RUN_ROWS) of the channels [0, c8) at x into the float64 sums of
+ * d = x - shift and d * d at o and o2 (shift: float32 [c8] at h): d, d * d and the run's sums in
+ * float32 at s and q, each channel's run sum then added in float64.
  */
 // @ts-ignore: decorator
-@inline function statsGroup8(x: usize, rowB: usize, nrows: i32, sh: usize, o: usize, o2: usize): void {
-  const h0 = f32From64(sh), h1 = f32From64(sh + 32);
-  for (let r0 = 0; r0 < nrows; r0 += BN_RUN_ROWS) {
-    const r1 = min(nrows, r0 + BN_RUN_ROWS);
-    let s0 = f32x4.splat(0), s1 = s0, q0 = s0, q1 = s0;
-    for (let r = r0; r < r1; r++) {
-      const d0 = f32x4.sub(v128.load(x), h0), d1 = f32x4.sub(v128.load(x, 16), h1);
-      s0 = f32x4.add(s0, d0); q0 = f32x4.add(q0, f32x4.mul(d0, d0));
-      s1 = f32x4.add(s1, d1); q1 = f32x4.add(q1, f32x4.mul(d1, d1));
-      x += rowB;
+@inline function statsRun(x: usize, rowB: usize, nrows: i32, c8: usize, h: usize, s: usize, q: usize, o: usize, o2: usize): void {
+  memory.fill(s, 0, c8 << 2);
+  memory.fill(q, 0, c8 << 2);
+  for (let r = 0; r < nrows; r++) {
+    for (let c: usize = 0; c < c8; c += 8) {
+      const k = c << 2;
+      const d0 = f32x4.sub(v128.load(x + k), v128.load(h + k)), d1 = f32x4.sub(v128.load(x + k, 16), v128.load(h + k, 16));
+      v128.store(s + k, f32x4.add(v128.load(s + k), d0));
+      v128.store(s + k, f32x4.add(v128.load(s + k, 16), d1), 16);
+      v128.store(q + k, f32x4.add(v128.load(q + k), f32x4.mul(d0, d0)));
+      v128.store(q + k, f32x4.add(v128.load(q + k, 16), f32x4.mul(d1, d1)), 16);
     }
-    addRunF64(o, s0); addRunF64(o + 32, s1);
-    addRunF64(o2, q0); addRunF64(o2 + 32, q1);
+    x += rowB;
+  }
+  for (let c: usize = 0; c < c8; c += 4) {
+    addRunF64(o + (c << 3), v128.load(s + (c << 2)));
+    addRunF64(o2 + (c << 3), v128.load(q + (c << 2)));
   }
 }
 
-/** statsGroup8 for the channels from c8 on (fewer than 8), in memory row by row. */
+/** The statistics of the channels from c8 on (fewer than 8), in float64 row by row. */
 function statsTail(x: usize, rowB: usize, nrows: i32, C: usize, c8: usize, sh: usize, o: usize, o2: usize): void {
   for (let r = 0; r < nrows; r++) {
     for (let c = c8; c < C; c++) {
@@ -82,19 +79,21 @@ function statsTail(x: usize, rowB: usize, nrows: i32, C: usize, c8: usize, sh: u
  * d * d], d = x - shift in float64 (shift: float64 [C], e.g. x's first row, so that d is small
  * next to x's mean and mean = shift + sum d / n, variance = sum d^2 / n - (sum d / n)^2 lose
  * nothing to cancellation worth a second pass over x). Rows are added in row order per channel.
+ * The part's scratch: runs + part * C * 12 (the float32 shift, then the runs' sums; C & ~7 each).
  */
-export function bnStatsPart(x: usize, rows: i32, C: i32, shift: usize, perPart: i32, part: i32, out: usize): void {
+export function bnStatsPart(x: usize, rows: i32, C: i32, shift: usize, perPart: i32, part: i32, out: usize, runs: usize): void {
   const o = out + <usize>part * (<usize>C << 4);
   const o2 = o + (<usize>C << 3);
   memory.fill(o, 0, <usize>C << 4);
   const r0 = part * perPart, r1 = min(rows, r0 + perPart);
   const rowB = <usize>C << 2;
   const c8 = <usize>(C & ~7);
-  const block = blockRows(rowB, 1);
-  for (let b = r0; b < r1; b += block) {
-    const n = min(block, r1 - b);
+  const h = runs + <usize>part * <usize>C * 12, s = h + (c8 << 2), q = s + (c8 << 2);
+  for (let c: usize = 0; c < c8; c += 4) v128.store(h + (c << 2), f32From64(shift + (c << 3)));
+  for (let b = r0; b < r1; b += BN_RUN_ROWS) {
+    const n = min(BN_RUN_ROWS, r1 - b);
     const p = x + <usize>b * rowB;
-    for (let c: usize = 0; c < c8; c += 8) statsGroup8(p + (c << 2), rowB, n, shift + (c << 3), o + (c << 3), o2 + (c << 3));
+    if (c8 > 0) statsRun(p, rowB, n, c8, h, s, q, o, o2);
     if (c8 < <usize>C) statsTail(p, rowB, n, <usize>C, c8, shift, o, o2);
   }
 }
@@ -120,26 +119,39 @@ export function bnStatsPart(x: usize, rows: i32, C: i32, shift: usize, perPart: 
 }
 
 /**
- * Adds rows [0, nrows) of dy and dy (x - mean) for the 8 channels at g / p into the sums at o / o2
- * (dy masked by y > 0 when `masked`, y at the same offsets as dy); when `write`, the masked dy also
- * goes to w (same offsets). Runs of BN_RUN_ROWS rows are summed in float32, each added in float64.
+ * One row of a run: adds dy and dy (x - mean) of the channels [0, c8) at g / p into the float32 run
+ * sums at s / t (dy masked by y > 0 when `masked`, y at dy's offsets; and y < 6 when `cap6`);
+ * when `write`, the masked dy also goes to w (same offsets).
  */
 // @ts-ignore: decorator
-@inline function gradGroup8(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, o: usize, o2: usize, masked: bool, cap6: bool, w: usize, write: bool): void {
-  const m0 = v128.load(mean), m1 = v128.load(mean, 16);
-  for (let r0 = 0; r0 < nrows; r0 += BN_RUN_ROWS) {
-    const r1 = min(nrows, r0 + BN_RUN_ROWS);
-    let s0 = f32x4.splat(0), s1 = s0, t0 = s0, t1 = s0;
-    for (let r = r0; r < r1; r++) {
-      const g0 = maskedDy(v128.load(g), y, masked, cap6), g1 = maskedDy(v128.load(g, 16), y + 16, masked, cap6);
-      if (write) { v128.store(w, g0); v128.store(w, g1, 16); w += rowB; }
-      s0 = f32x4.add(s0, g0); s1 = f32x4.add(s1, g1);
-      t0 = f32x4.add(t0, f32x4.mul(g0, f32x4.sub(v128.load(p), m0)));
-      t1 = f32x4.add(t1, f32x4.mul(g1, f32x4.sub(v128.load(p, 16), m1)));
-      g += rowB; p += rowB; y += rowB;
-    }
-    addRunF64(o, s0); addRunF64(o + 32, s1);
-    addRunF64(o2, t0); addRunF64(o2 + 32, t1);
+@inline function gradRunRow(g: usize, p: usize, y: usize, mean: usize, c8: usize, s: usize, t: usize, masked: bool, cap6: bool, w: usize, write: bool): void {
+  for (let c: usize = 0; c < c8; c += 8) {
+    const q = c << 2;
+    const g0 = maskedDy(v128.load(g + q), y + q, masked, cap6), g1 = maskedDy(v128.load(g + q, 16), y + q + 16, masked, cap6);
+    if (write) { v128.store(w + q, g0); v128.store(w + q, g1, 16); }
+    v128.store(s + q, f32x4.add(v128.load(s + q), g0));
+    v128.store(s + q, f32x4.add(v128.load(s + q, 16), g1), 16);
+    v128.store(t + q, f32x4.add(v128.load(t + q), f32x4.mul(g0, f32x4.sub(v128.load(p + q), v128.load(mean + q)))));
+    v128.store(t + q, f32x4.add(v128.load(t + q, 16), f32x4.mul(g1, f32x4.sub(v128.load(p + q, 16), v128.load(mean + q, 16)))), 16);
+  }
+}
+
+/**
+ * Adds rows [0, nrows) (at most BN_RUN_ROWS) of the channels [0, c8) into the float64 sums at o / o2:
+ * rows in order, each row's channels in order (so the three streams are read front to back, as the
+ * hardware prefetches them), summed per channel in float32 at s / t, then added in float64.
+ */
+// @ts-ignore: decorator
+@inline function gradRun(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, mean: usize, c8: usize, s: usize, t: usize, o: usize, o2: usize, masked: bool, cap6: bool, w: usize, write: bool): void {
+  memory.fill(s, 0, c8 << 2);
+  memory.fill(t, 0, c8 << 2);
+  for (let r = 0; r < nrows; r++) {
+    gradRunRow(g, p, y, mean, c8, s, t, masked, cap6, w, write);
+    g += rowB; p += rowB; y += rowB; w += rowB;
+  }
+  for (let c: usize = 0; c < c8; c += 4) {
+    addRunF64(o + (c << 3), v128.load(s + (c << 2)));
+    addRunF64(o2 + (c << 3), v128.load(t + (c << 2)));
   }
 }
 
@@ -171,13 +183,15 @@ function gradTail(g: usize, p: usize, y: usize, rowB: usize, nrows: i32, C: usiz
 }
 
 /**
- * Part `part` of the backward's channel sums over the same row blocks: out (float64 [2, C], at
+ * Part `part` of the backward's channel sums over the same parts of rows: out (float64 [2, C], at
  * out + part * 2 * C * 8) = [sum of dy, sum of dy * (x - mean)], rows in order per channel.
  * With y (not 0: the forward's relu output) dy counts only where y > 0 (act BN_RELU6: 0 < y < 6).
  * With dres not 0 the masked dy is also written there (dy's layout): a residual's gradient, which
  * the apply pass then reads as its (unmasked) dy, so dy and y are read once less.
+ * The channels below C & ~7 are summed in runs of BN_RUN_ROWS rows from the part's first row, in
+ * float32 at runs + part * C * 4 (2 x C & ~7 values), each run added in float64.
  */
-export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize, act: i32, dres: usize): void {
+export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows: i32, C: i32, perPart: i32, part: i32, out: usize, act: i32, dres: usize, runs: usize): void {
   const cap6 = act == BN_RELU6;
   const o = out + <usize>part * (<usize>C << 4);
   const o2 = o + (<usize>C << 3);
@@ -185,20 +199,19 @@ export function bnGradSumsPart(dy: usize, x: usize, y: usize, mean: usize, rows:
   const r0 = part * perPart, r1 = min(rows, r0 + perPart);
   const rowB = <usize>C << 2;
   const c8 = <usize>(C & ~7);
-  const block = blockRows(rowB, 2);
-  for (let b = r0; b < r1; b += block) {
-    const n = min(block, r1 - b);
+  const s = runs + <usize>part * (<usize>C << 3), t = s + (c8 << 2);
+  for (let b = r0; b < r1; b += BN_RUN_ROWS) {
+    const n = min(BN_RUN_ROWS, r1 - b);
     const g = dy + <usize>b * rowB, p = x + <usize>b * rowB, q = y == 0 ? 0 : y + <usize>b * rowB;
     const w = dres == 0 ? 0 : dres + <usize>b * rowB;
-    for (let c: usize = 0; c < c8; c += 8) {
-      const gc = g + (c << 2), pc = p + (c << 2), mc = mean + (c << 2), oc = o + (c << 3), o2c = o2 + (c << 3), wc = w + (c << 2);
+    if (c8 > 0) {
       if (w != 0) {
-        if (y == 0) gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false, false, wc, true);
-        else if (cap6) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, true, wc, true);
-        else gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, false, wc, true);
-      } else if (y == 0) gradGroup8(gc, pc, 0, rowB, n, mc, oc, o2c, false, false, 0, false);
-      else if (cap6) gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, true, 0, false);
-      else gradGroup8(gc, pc, q + (c << 2), rowB, n, mc, oc, o2c, true, false, 0, false);
+        if (y == 0) gradRun(g, p, 0, rowB, n, mean, c8, s, t, o, o2, false, false, w, true);
+        else if (cap6) gradRun(g, p, q, rowB, n, mean, c8, s, t, o, o2, true, true, w, true);
+        else gradRun(g, p, q, rowB, n, mean, c8, s, t, o, o2, true, false, w, true);
+      } else if (y == 0) gradRun(g, p, 0, rowB, n, mean, c8, s, t, o, o2, false, false, 0, false);
+      else if (cap6) gradRun(g, p, q, rowB, n, mean, c8, s, t, o, o2, true, true, 0, false);
+      else gradRun(g, p, q, rowB, n, mean, c8, s, t, o, o2, true, false, 0, false);
     }
     if (c8 < <usize>C) gradTail(g, p, q, rowB, n, <usize>C, c8, mean, o, o2, cap6, w);
   }

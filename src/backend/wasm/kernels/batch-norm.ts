@@ -67,7 +67,9 @@ function statistics(ctx: WasmContext, temps: Temps, px: number, rows: number, C:
   const sh = new Float64Array(ctx.heap.f32.buffer, shift, C);
   if (rows > 0) sh.set(ctx.heap.f32.subarray(px >> 2, (px >> 2) + C));
   const sums = channelPass(ctx, temps, rows, 2 * C, (perPart, out, parts) => {
-    const args = { x: px, rows, C, shift, perPart, part: 0, out };
+    // Each part's float32 shift and run sums (bnStatsPart reads rows front to back, sums in L1).
+    const runs = temps.alloc(parts * C * 12);
+    const args = { x: px, rows, C, shift, perPart, part: 0, out, runs };
     ctx.parallel('bnStatsPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 2 * rows * C, unitChunks: true });
   });
   const m = new Float64Array(C), v = new Float64Array(C);
@@ -112,7 +114,9 @@ export function makeBatchNormTrainingGrad(ctx: WasmContext): KernelFn<'BatchNorm
     const temps = new Temps(ctx);
     const [pdy, px, pm, py] = [ptrOf(dy), ptrOf(x), ptrOf(mean), y === undefined ? 0 : ptrOf(y)];
     const sums = channelPass(ctx, temps, rows, 2 * C, (perPart, out, parts) => {
-      const args = { dy: pdy, x: px, y: py, mean: pm, rows, C, perPart, part: 0, out, act: BN_ACTS[activation], dres: dres?.handle.ptr ?? 0 };
+      // Each part's float32 run sums (bnGradSumsPart reads rows front to back, sums in L1).
+      const runs = temps.alloc(parts * C * 8);
+      const args = { dy: pdy, x: px, y: py, mean: pm, rows, C, perPart, part: 0, out, act: BN_ACTS[activation], dres: dres?.handle.ptr ?? 0, runs };
       ctx.parallel('bnGradSumsPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: 3 * rows * C, unitChunks: true });
     });
     const f = ctx.heap.f32;
