@@ -1,4 +1,7 @@
-// Step wall, kernel ms (engine.observer) and outside-kernel ms per step, one API per process.
+// Step wall, kernel ms (engine.observer) and outside-kernel ms per step, one API per process
+// (50 warm-up steps, then the median of 15 blocks of 40 steps at batch 64).
+//
+//   API=sequential|functional|nn [MODEL=lenet5] [T=2] [ROOT=checkout] node bench/split-step.mjs
 const root = process.env.ROOT ?? new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const { engine } = await import(`${root}/dist/src/backend/engine.js`);
 const { registerWasmBackend } = await import(`${root}/dist/src/node/wasm/register.js`);
