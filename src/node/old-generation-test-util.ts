@@ -31,7 +31,7 @@ const oldSpaceUsed = () => getHeapSpaceStatistics().find((s) => s.space_name ===
  * run. Only growth counts: a drop (a collection or sweeping finishing meanwhile) is not subtracted
  * from what entered. The least window is returned: what a step's own structures put there shows in
  * every window, while a scavenge promoting the few blocks that happen to be live when it runs moves
- * with the machine's load (one window read 130 B a call under a parallel test run, 20-60 alone).
+ * with the machine's load (the allocator test read 130 B a call in one full-suite run, 0-2 B in most windows).
  */
 export function oldGenerationBytesPerCall(step: () => void, calls: number, warmUp = calls, windows = 3): number {
   for (let i = 0; i < warmUp; i++) step();
