@@ -22,6 +22,6 @@ export async function openApiSide(root, name, { threads, modelName }) {
     let s = 0;
     return { train: () => program.trainStep(...prepared[s++ % prepared.length]), infer: () => program.predict(images, 256).dataSync() };
   }
-  // Each side's backend is made active before its block runs.
-  return { use: () => engine.setBackend(name), calls };
+  // Each side's backend is made active before its block runs; its engine for observers.
+  return { use: () => engine.setBackend(name), calls, engine };
 }
