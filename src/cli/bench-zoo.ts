@@ -60,14 +60,14 @@ export interface ZooBenchResult {
   onnxSkipped?: string;
 }
 
-const TRAIN_BATCH = 64;
-const INFER_BATCH = 256;
+export const TRAIN_BATCH = 64;
+export const INFER_BATCH = 256;
 const INFER_REPS = 3;
 /** Distinct training batches, cycled through (torch_zoo's --data-batches). */
 const DATA_BATCHES = 16;
 const CLASSES = 10;
 
-interface BenchData {
+export interface BenchData {
   batches: [Tensor, Tensor][];
   /** Inference images [n, ...sampleShape]. */
   inferImages: Tensor;
@@ -96,7 +96,12 @@ function syntheticData(sample: readonly [number, number, number], samples: numbe
   return { batches, inferImages: images(samples) };
 }
 
-function median(values: number[]): number {
+/** The model's timed data: MNIST for the MNIST models, seeded synthetic images otherwise. */
+export function zooBenchData(model: BenchModel, samples: number, seed: number): BenchData {
+  return model.data === 'mnist' ? mnistData(samples) : syntheticData(model.sampleShape, samples, seed);
+}
+
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -146,7 +151,7 @@ async function benchOne(model: BenchModel, o: ZooBenchOptions, backend: string):
   const api = resolveApi(model, o.api);
   const seed = o.seed ?? 1234;
   const samples = o.inferSamples ?? 2048;
-  const data = model.data === 'mnist' ? mnistData(samples) : syntheticData(model.sampleShape, samples, seed);
+  const data = zooBenchData(model, samples, seed);
   const { program, keras, params } = benchProgram(model, api, seed);
   const warmup = o.warmup ?? 5;
   const steps = o.steps ?? model.steps;

@@ -18,6 +18,7 @@ import { useBackend } from './backend-option.js';
 import { countKernels } from './bench-kernels.js';
 import { benchOnnxRuntime, describeOnnx, onnxResultFields, type OnnxBench } from './bench-onnx.js';
 import { BENCH_MODEL_NAMES, benchModelsByName } from './bench-models.js';
+import { runApiComparison } from './bench-apis.js';
 import { runZooBench } from './bench-zoo.js';
 import { BENCH_APIS, type BenchApi, type BenchProgram, seedCnnProgram } from './bench-programs.js';
 
@@ -158,9 +159,13 @@ export async function runBench(o: BenchOptions, print: (line: string) => void = 
   return { main, ref, onnx };
 }
 
-function apiName(value: string): BenchApi {
-  if (!(BENCH_APIS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BENCH_APIS.join(', ')}, got '${value}'`);
-  return value as BenchApi;
+/** `--api`: one API, or a comma-separated list to compare in one process (repeats allowed: an A/A run shows the noise). */
+function apiNames(value: string): BenchApi[] {
+  const names = value.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!(BENCH_APIS as readonly string[]).includes(name)) throw new InvalidArgumentError(`expected one of ${BENCH_APIS.join(', ')} or a comma-separated list of them, got '${name}'`);
+  }
+  return names as BenchApi[];
 }
 
 function positiveInt(value: string): number {
@@ -178,13 +183,21 @@ export function registerBench(program: Command): void {
     .option('--steps <n>', 'timed training steps (default 30; with --model, 300 for the MNIST models and 50 for the others)', positiveInt)
     .option('--warmup <n>', 'warm-up training steps (default 3; with --model, 5)', positiveInt)
     .option('--ref-steps <n>', 'timed training steps on the reference backend', positiveInt, 4)
-    .option('--api <name>', `API that builds the model: ${BENCH_APIS.join(', ')} (with --model, default: the model's Keras-style build)`, apiName)
+    .option('--api <name>', `API that builds the model: ${BENCH_APIS.join(', ')} (with --model, default: the model's Keras-style build); ` +
+      'with --model, a comma-separated list compares them in one process, blocks alternating (the first is the base of the ratios)', apiNames)
+    .option('--rounds <n>', 'with several --api: rounds of alternating blocks (default 10)', positiveInt)
     .option('--json', 'print JSON lines; the last is {"event":"result",...} (with --model, one per model)')
-    .action(async (opts: { model?: string; backend?: string; steps?: number; warmup?: number; refSteps: number; json?: boolean; api?: BenchApi }) => {
-      if (opts.model !== undefined) {
-        await runZooBench({ models: benchModelsByName(opts.model), api: opts.api, backend: opts.backend, steps: opts.steps, warmup: opts.warmup, json: opts.json });
+    .action(async (opts: { model?: string; backend?: string; steps?: number; warmup?: number; refSteps: number; json?: boolean; api?: BenchApi[]; rounds?: number }) => {
+      const apis = opts.api ?? [];
+      if (apis.length > 1) {
+        if (opts.model === undefined) throw new Error('bench: comparing APIs (--api with a list) takes --model; the seed CNN is --model mnist-cnn');
+        runApiComparison({ models: benchModelsByName(opts.model), apis, backend: opts.backend, rounds: opts.rounds, steps: opts.steps, warmup: opts.warmup, json: opts.json });
         return;
       }
-      await runBench({ backend: opts.backend, steps: opts.steps ?? 30, warmup: opts.warmup ?? 3, refSteps: opts.refSteps, json: opts.json, api: opts.api ?? 'sequential' });
+      if (opts.model !== undefined) {
+        await runZooBench({ models: benchModelsByName(opts.model), api: apis[0], backend: opts.backend, steps: opts.steps, warmup: opts.warmup, json: opts.json });
+        return;
+      }
+      await runBench({ backend: opts.backend, steps: opts.steps ?? 30, warmup: opts.warmup ?? 3, refSteps: opts.refSteps, json: opts.json, api: apis[0] ?? 'sequential' });
     });
 }
