@@ -17,7 +17,7 @@ import { reshape, transpose } from '../ops/shape-ops.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { relu as reluOp, relu6 as relu6Op, sqrt } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
-import { deferNext } from '../plan/deferred-chain.js';
+import { deferNext, isReplayingChain } from '../plan/deferred-chain.js';
 import type { BatchNormStage, Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -41,10 +41,15 @@ export class BatchNorm2d extends Module {
   readonly trackRunningStats: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  readonly runningMean: Variable | null = null;
-  readonly runningVar: Variable | null = null;
-  readonly numBatchesTracked: Variable | null = null;
+  readonly #runningMean: Variable | null = null;
+  readonly #runningVar: Variable | null = null;
+  readonly #numBatchesTracked: Variable | null = null;
   readonly #folded = new FoldedWeightsCache();
+  /**
+   * An output in training mode whose deferred chain has not run yet: running it updates the
+   * running statistics, so it runs before anything reads them or switches the mode.
+   */
+  #pending: Tensor | null = null;
 
   constructor(readonly numFeatures: number, options: BatchNorm2dOptions = {}) {
     super();
@@ -56,16 +61,47 @@ export class BatchNorm2d extends Module {
     this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
     if (this.trackRunningStats) {
-      this.runningMean = this.registerBuffer('running_mean', zeros([numFeatures]));
-      this.runningVar = this.registerBuffer('running_var', ones([numFeatures]));
-      this.numBatchesTracked = this.registerBuffer('num_batches_tracked', zeros([], 'int32'));
+      this.#runningMean = this.registerBuffer('running_mean', zeros([numFeatures]));
+      this.#runningVar = this.registerBuffer('running_var', ones([numFeatures]));
+      this.#numBatchesTracked = this.registerBuffer('num_batches_tracked', zeros([], 'int32'));
     }
   }
 
+  /** The running statistics (null without trackRunningStats), updated by every forward in training mode. */
+  get runningMean(): Variable | null {
+    this.settleBuffers();
+    return this.#runningMean;
+  }
+
+  get runningVar(): Variable | null {
+    this.settleBuffers();
+    return this.#runningVar;
+  }
+
+  get numBatchesTracked(): Variable | null {
+    this.settleBuffers();
+    return this.#numBatchesTracked;
+  }
+
+  /** Runs the chain of an output still deferred, whose run updates the running statistics. */
+  protected override settleBuffers(): void {
+    const pending = this.#pending;
+    this.#pending = null;
+    pending?.compute();
+  }
+
+  /** A deferred output runs in the mode it was asked for, before the mode changes. */
+  override train(mode = true): this {
+    this.settleBuffers();
+    return super.train(mode);
+  }
+
   /**
-   * In eval mode without a graph, a conv's deferred output (plan/deferred-chain.ts) takes the norm as
-   * its chain's next step, so a hand-written forward's `bn(conv(x))` folds the norm into the conv's
-   * weights and a relu after it into the conv's epilogue, as nn.Sequential and Keras models do.
+   * A conv's deferred output (plan/deferred-chain.ts) takes the norm as its chain's next step, so a
+   * hand-written forward runs the kernels nn.Sequential and Keras models run. In training mode
+   * (batch statistics) `relu(bn(conv(x)))` drops the conv's bias pass into the norm (convBnTrain)
+   * and the relu into its kernels, and a residual block's `relu(add(bn2(conv2(h)), shortcut))` adds
+   * the shortcut there too. In eval mode without a graph the norm folds into the conv's weights.
    */
   forward(x: Tensor): Tensor {
     return this.#deferred(x) ?? this.#normalize(x, 'linear');
@@ -73,33 +109,59 @@ export class BatchNorm2d extends Module {
 
   /** The norm as the next step of x's chain, or null where it runs at once. */
   #deferred(x: Tensor): Tensor | null {
-    if (x.deferred === null || this.training || this.runningMean === null || isGradEnabled()) return null;
-    if (x.rank !== 4 || x.shape[1] !== this.numFeatures) return null;
-    const operands = [this.weight, this.bias, this.runningMean, this.runningVar];
-    return deferNext(x, { stage: this.planStage(), shape: x.shape, run: (h) => this.#normalize(h, 'linear'), operands });
+    if (x.deferred === null || x.rank !== 4 || x.shape[1] !== this.numFeatures) return null;
+    const byBatch = this.#byBatch();
+    // Folding running statistics into a conv's weights is for inference only.
+    if (!byBatch && isGradEnabled()) return null;
+    const operands = byBatch ? [this.weight, this.bias] : [this.weight, this.bias, this.#runningMean, this.#runningVar];
+    const run = byBatch ? (h: Tensor) => this.#normalizeByBatch(h, 'linear', null, null) : (h: Tensor) => this.#normalize(h, 'linear');
+    if (byBatch) this.settleBuffers(); // an earlier output's update comes first
+    const out = deferNext(x, { stage: this.planStage(), shape: x.shape, run, operands });
+    if (out !== null && byBatch && this.#runningMean !== null) this.#pending = out;
+    return out;
+  }
+
+  /** Whether the norm uses the batch's statistics (training mode, or no running statistics). */
+  #byBatch(): boolean {
+    return this.training || this.#runningMean === null;
+  }
+
+  #checkInput(x: Tensor): void {
+    const c = this.numFeatures;
+    if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
   }
 
   /** The module's output, then the activation (fused into the kernels when batch statistics are used). */
   #normalize(x: Tensor, activation: FusedActivation, meanShift: Tensor | null = null): Tensor {
+    if (this.#byBatch()) return this.#normalizeByBatch(x, activation, meanShift, null);
+    this.#checkInput(x);
     const c = this.numFeatures;
-    if (x.rank !== 4 || x.shape[1] !== c) throw new Error(`BatchNorm2d(${c}): expected input [N, ${c}, H, W], got shape [${x.shape.join(', ')}]`);
-    if (this.training || this.runningMean === null) {
-      // A meanShift (convBnTrain: the conv's bias) changes only the statistics the running mean follows.
-      const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation, null, meanShift);
-      if (this.training && this.runningMean !== null) this.#updateRunningStats(mean, variance, x.size / c, meanShift);
-      return transpose(y, NCHW_OF_NHWC);
-    }
     if (meanShift !== null) x = add(x, reshape(meanShift, [1, c, 1, 1]));
     const stored = transpose(x, NHWC_OF_NCHW);
     const y = stored.storedOrder === null ? transpose(this.#evalChannelsLast(stored), NCHW_OF_NHWC) : this.#evalGeneral(x);
     return activation === 'relu' ? reluOp(y) : activation === 'relu6' ? relu6Op(y) : y;
   }
 
+  /**
+   * activation(norm(x) + residual) with the batch's statistics, in one BatchNormTraining kernel on
+   * the channels-last views; updates the running statistics in training mode, except where a
+   * deferred chain computes a handed-back value again (the update happened when it first ran).
+   * A meanShift (convBnTrain: the conv's bias) changes only the statistics the running mean follows.
+   */
+  #normalizeByBatch(x: Tensor, activation: FusedActivation, meanShift: Tensor | null, residual: Tensor | null): Tensor {
+    this.#checkInput(x);
+    this.#pending = null;
+    const r = residual === null ? null : transpose(residual, NHWC_OF_NCHW);
+    const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation, r, meanShift);
+    if (this.training && this.#runningMean !== null && !isReplayingChain()) this.#updateRunningStats(mean, variance, x.size / this.numFeatures, meanShift);
+    return transpose(y, NCHW_OF_NHWC);
+  }
+
   /** Eval mode on any stored order: the running statistics through NCHW broadcasts. */
   #evalGeneral(x: Tensor): Tensor {
     const c = this.numFeatures;
-    const m = reshape(this.runningMean as Variable, [1, c, 1, 1]);
-    const v = reshape(this.runningVar as Variable, [1, c, 1, 1]);
+    const m = reshape(this.#runningMean as Variable, [1, c, 1, 1]);
+    const v = reshape(this.#runningVar as Variable, [1, c, 1, 1]);
     const y = div(sub(x, m), sqrt(add(v, this.eps)));
     if (this.weight === null || this.bias === null) return y;
     return add(mul(y, reshape(this.weight, [1, c, 1, 1])), reshape(this.bias, [1, c, 1, 1]));
@@ -112,10 +174,10 @@ export class BatchNorm2d extends Module {
    * the general path reorder the values first).
    */
   #evalChannelsLast(x: Tensor): Tensor {
-    const inverseStd = div(1, sqrt(add(this.runningVar as Variable, this.eps)));
+    const inverseStd = div(1, sqrt(add(this.#runningVar as Variable, this.eps)));
     const affine = this.weight !== null && this.bias !== null;
     const scale = affine ? mul(this.weight!, inverseStd) : inverseStd;
-    const shift = sub(affine ? this.bias! : 0, mul(this.runningMean as Variable, scale));
+    const shift = sub(affine ? this.bias! : 0, mul(this.#runningMean as Variable, scale));
     return add(mul(x, scale), shift);
   }
 
@@ -144,7 +206,7 @@ export class BatchNorm2d extends Module {
   /** The stage in eval mode: with running statistics, a conv before it may fold it (convBnFold). */
   #inferenceStage(): BatchNormStage {
     const runWithRelu = (x: Tensor, _training: boolean, activation: FusedActivation): Tensor => this.#normalize(x, activation);
-    const { runningMean, runningVar } = this;
+    const [runningMean, runningVar] = [this.#runningMean, this.#runningVar];
     if (runningMean === null || runningVar === null) return { kind: 'batchNorm', runWithRelu };
     // forward applies the affine only when it has both halves.
     const affine = this.weight !== null && this.bias !== null;
@@ -158,18 +220,22 @@ export class BatchNorm2d extends Module {
    * bias into it through `withMeanShift`).
    */
   #trainingStage(meanShift: Tensor | null): BatchNormStage {
-    const runWithRelu = (x: Tensor, _training: boolean, activation: FusedActivation): Tensor => this.#normalize(x, activation, meanShift);
-    if (meanShift !== null) return { kind: 'batchNorm', runWithRelu };
-    return { kind: 'batchNorm', runWithRelu, dataFormat: 'channelsFirst', withMeanShift: (shift) => this.#trainingStage(shift) };
+    const stage: BatchNormStage = {
+      kind: 'batchNorm',
+      runWithRelu: (x, _training, activation) => this.#normalizeByBatch(x, activation, meanShift, null),
+      runWithResidual: (x, _training, activation, residual) => this.#normalizeByBatch(x, activation, meanShift, residual),
+    };
+    if (meanShift !== null) return stage;
+    return { ...stage, dataFormat: 'channelsFirst', withMeanShift: (shift) => this.#trainingStage(shift) };
   }
 
   #updateRunningStats(batchMean: Tensor, batchVar: Tensor, count: number, meanShift: Tensor | null): void {
     noGrad(() => {
-      const tracked = this.numBatchesTracked as Variable;
+      const tracked = this.#numBatchesTracked as Variable;
       const n = tracked.item() + 1;
       tracked.assign(scalar(n, 'int32'));
       const f = this.momentum ?? 1 / n;
-      const [runMean, runVar] = [this.runningMean as Variable, this.runningVar as Variable];
+      const [runMean, runVar] = [this.#runningMean as Variable, this.#runningVar as Variable];
       const rule = { keep: 1 - f, blend: f, varianceScale: count / Math.max(count - 1, 1) };
       const [m, v] = batchNormMovingUpdate(runMean, runVar, batchMean, batchVar, rule, meanShift);
       runMean.assign(m);

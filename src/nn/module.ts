@@ -101,9 +101,17 @@ export abstract class Module {
     return v;
   }
 
+  /**
+   * @internal Runs work a forward left deferred that changes this module's buffers, before they are
+   * read or replaced (a batch norm whose output waits in a deferred chain updates its running
+   * statistics when the chain runs: plan/deferred-chain.ts).
+   */
+  protected settleBuffers(): void {}
+
   namedBuffers(): [string, Variable][] {
     const out: [string, Variable][] = [];
     for (const [prefix, m] of this.namedModules()) {
+      m.settleBuffers();
       for (const [key, b] of m.#buffers) out.push([prefix === '' ? key : `${prefix}.${key}`, b]);
     }
     return out;
@@ -114,6 +122,7 @@ export abstract class Module {
     const dict: StateDict = {};
     for (const [prefix, m] of this.namedModules()) {
       const key = (name: string) => (prefix === '' ? name : `${prefix}.${name}`);
+      m.settleBuffers();
       for (const [name, p] of m.ownParameters()) dict[key(name)] = copy(p);
       for (const [name, b] of m.#buffers) dict[key(name)] = copy(b);
     }

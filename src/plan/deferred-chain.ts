@@ -62,6 +62,27 @@ function planOf(site: object | undefined, stages: readonly Stage[]): PlanStep[] 
   return kept.of(stages);
 }
 
+/**
+ * Steps computing again a value their chain already gave (a handed-back output read later, or an
+ * intermediate of a fused step read after it ran). A batch norm in training updates its running
+ * statistics only when its chain first runs, not when a step replays.
+ */
+let replaying = 0;
+
+/** Whether a deferred chain is computing again a value it gave before (see `replaying`). */
+export function isReplayingChain(): boolean {
+  return replaying > 0;
+}
+
+function replay(run: () => void): void {
+  replaying++;
+  try {
+    run();
+  } finally {
+    replaying--;
+  }
+}
+
 /** Chains running now: one computes the chains its input or shortcut come from inside its own run. */
 let runningChains = 0;
 /** Maps consumed by chains that ran inside another: given back when the outermost one is done. */
@@ -133,7 +154,7 @@ class Chain {
         let h = this.input;
         for (const step of plan) {
           const last = step.kind === 'node' ? step.node : step.nodes[step.nodes.length - 1]!;
-          // Deferred chains hold convs, linears, relus and poolings, which have no training mode.
+          // A batch norm's stage reads its module's own mode (as in nn.Sequential), so no mode is passed.
           const sides = step.kind === 'node' ? [] : this.sides(step.nodes);
           const value = step.kind === 'node' ? this.steps[last]!.run(h) : step.fusion.run(h, false, sides);
           const next = this.#fulfil(last, value);
@@ -197,11 +218,11 @@ class Chain {
     this.checkOperandsUnchanged(nodes);
     const site = this.steps[0]!.site;
     if (!this.recording && site !== undefined) readAfterHandBack.add(site);
-    withGradMode(this.recording, () => {
+    replay(() => withGradMode(this.recording, () => {
       const first = nodes[0]!;
       const h = first === 0 ? this.input : this.outs[first - 1]!;
       this.#fulfil(nodes[nodes.length - 1]!, step.kind === 'node' ? this.steps[step.node]!.run(h) : step.fusion.run(h, false, this.sides(nodes)));
-    });
+    }));
   }
 
   /**
@@ -210,7 +231,7 @@ class Chain {
    */
   private runUnfused(nodes: readonly number[]): void {
     this.checkOperandsUnchanged(nodes);
-    withGradMode(this.recording, () => {
+    replay(() => withGradMode(this.recording, () => {
       const first = nodes[0]!;
       let h = first === 0 ? this.input : this.outs[first - 1]!;
       for (const n of nodes.slice(0, -1)) {
@@ -222,7 +243,7 @@ class Chain {
       // backward() stays freed.
       if (fused.deferred !== null) fused.fulfil(unfused);
       else if (fused.gradNode !== null) fused.gradNode = unfused.gradNode;
-    });
+    }));
   }
 
   private checkOperandsUnchanged(nodes: readonly number[]): void {
@@ -240,11 +261,12 @@ class Chain {
 
 /**
  * a + b as the next step of the chain one of them ends (a residual block's join, its other operand
- * the side one), deferred, without a graph only; null otherwise: the caller then adds them with
- * `add`, which also runs a late or unfused join (a + b and b + a are the same floats).
+ * the side one), deferred; null otherwise: the caller then adds them with `add`, which also runs a
+ * late or unfused join (a + b and b + a are the same floats). With a graph, the fused op's gradient
+ * rule gives the side operand its gradient (BatchNormTrainingGrad and the conv's residual write it).
  */
 export function deferAdd(a: Tensor, b: Tensor, add: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
-  if (isGradEnabled() || a === b || a.dtype !== 'float32' || b.dtype !== 'float32' || !shapesEqual(a.shape, b.shape)) return null;
+  if (a === b || a.dtype !== 'float32' || b.dtype !== 'float32' || !shapesEqual(a.shape, b.shape)) return null;
   for (const [x, side] of [[a, b], [b, a]] as const) {
     if (!(x.deferred instanceof Link)) continue;
     const out = deferNext(x, { stage: ADD, shape: x.shape, run: (h) => add(h, side), side });
