@@ -37,6 +37,30 @@ function net(rng: Random, keep?: KeepFeatures) {
   return new nn.Sequential(...head, ...(keep === undefined ? [] : [keep]), new nn.MaxPool2d(2), new nn.Conv2d(4, 8, 3, { rng }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(8 * 6 * 6, 10, { rng }));
 }
 
+/** The same with batch norms: conv -> BatchNorm2d -> ReLU, in training mode (convBnTrain + batchNormRelu). */
+function normedNet(rng: Random) {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 4, 3, { rng }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(4, 8, 3, { rng }), new nn.BatchNorm2d(8), new nn.ReLU(), new nn.Flatten(), new nn.Linear(8 * 6 * 6, 10, { rng }),
+  );
+}
+
+/** normedNet's first block written by hand: the norm joins the conv's deferred chain. */
+class HandWrittenBlock extends nn.Module {
+  conv: nn.Conv2d;
+  bn: nn.BatchNorm2d;
+  rest: nn.Sequential;
+  constructor(rng: Random) {
+    super();
+    this.conv = new nn.Conv2d(1, 4, 3, { rng });
+    this.bn = new nn.BatchNorm2d(4);
+    this.rest = new nn.Sequential(new nn.Conv2d(4, 8, 3, { rng }), new nn.BatchNorm2d(8), new nn.ReLU(), new nn.Flatten(), new nn.Linear(8 * 6 * 6, 10, { rng }));
+  }
+  forward(x: Tensor): Tensor {
+    return this.rest.forward(nn.F.maxPool2d(nn.F.relu(this.bn.forward(this.conv.forward(x))), 2));
+  }
+}
+
 function batch(rng: Random): [Tensor, Tensor] {
   const x = ops.tensor(Float32Array.from({ length: 8 * 1 * 18 * 18 }, () => rng.normal()), [8, 1, 18, 18]);
   const t = ops.tensor(Int32Array.from({ length: 8 }, (_, i) => i % 10), [8], 'int32');
@@ -46,10 +70,15 @@ function batch(rng: Random): [Tensor, Tensor] {
 const liveBytes = () => engine.backend.memory().bytes;
 
 describe('nn training loop: intermediates freed without the collector', () => {
-  it('an nn.Sequential step on NCHW leaves no activations behind', () => {
+  const builds: [string, (rng: Random) => nn.Module][] = [
+    ['an nn.Sequential', (rng) => net(rng)],
+    ['an nn.Sequential with batch norms in training', normedNet],
+    ['a hand-written conv -> batch norm -> relu', (rng) => new HandWrittenBlock(rng)],
+  ];
+  for (const [what, build] of builds) it(`${what}: a step on NCHW leaves no activations behind`, () => {
     setBackend('wasm-intermediates');
     const rng = new Random(5);
-    const model = net(rng);
+    const model = build(rng);
     const opt = new nn.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
     const [x, t] = batch(rng);
     const step = () => {

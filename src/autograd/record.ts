@@ -34,3 +34,17 @@ export function recordView(op: string, y: Tensor, x: Tensor, toInput: (dy: Tenso
   if (y.gradNode !== null) y.gradNode = Object.assign(y.gradNode, { view: toOutput });
   return y;
 }
+
+/**
+ * Gives `tensors`, private to the op that made `y` and read by its gradient rule, to y's graph
+ * node, which releases them when backward() frees the graph (GradNode.owned); returns false when
+ * no graph holds y, so nothing will read them once the caller is done: the caller releases them.
+ * (A caller that reads an op's private outputs itself, as a batch norm reads its batch statistics
+ * to update its running ones, hands them over afterwards.)
+ */
+export function giveToGraph(y: Tensor, tensors: readonly Tensor[]): boolean {
+  const node = y.gradNode;
+  if (node === null) return false;
+  y.gradNode = { ...node, owned: [...(node.owned ?? []), ...tensors] };
+  return true;
+}

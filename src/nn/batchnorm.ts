@@ -10,9 +10,11 @@
  * transposes around the kernel move no values.
  */
 import { isGradEnabled, noGrad } from '../autograd/grad-mode.js';
-import { batchNormMovingUpdate, batchNormTraining } from '../ops/batch-norm.js';
+import { giveToGraph } from '../autograd/record.js';
+import { batchNormMovingUpdate, batchNormTraining, type BatchNormTrainingResult } from '../ops/batch-norm.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { ones, scalar, zeros } from '../ops/create.js';
+import { inChannelsLast } from '../ops/channels-last.js';
 import { reshape, transpose } from '../ops/shape-ops.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { relu as reluOp, relu6 as relu6Op, sqrt } from '../ops/unary.js';
@@ -151,10 +153,16 @@ export class BatchNorm2d extends Module {
   #normalizeByBatch(x: Tensor, activation: FusedActivation, meanShift: Tensor | null, residual: Tensor | null): Tensor {
     this.#checkInput(x);
     this.#pending = null;
-    const r = residual === null ? null : transpose(residual, NHWC_OF_NCHW);
-    const { y, mean, variance } = batchNormTraining(transpose(x, NHWC_OF_NCHW), this.weight, this.bias, this.eps, activation, r, meanShift);
+    let result: BatchNormTrainingResult | null = null;
+    const y = inChannelsLast(x, true, (xl, rl) => (result = batchNormTraining(xl, this.weight, this.bias, this.eps, activation, rl, meanShift)).y, residual);
+    const { y: stored, mean, variance } = result!;
     if (this.training && this.#runningMean !== null && !isReplayingChain()) this.#updateRunningStats(mean, variance, x.size / this.numFeatures, meanShift);
-    return transpose(y, NCHW_OF_NHWC);
+    // The batch statistics are the op's own: its gradient rule reads them, or nothing does.
+    if (!giveToGraph(stored, [mean, variance])) {
+      mean.release();
+      variance.release();
+    }
+    return y;
   }
 
   /** Eval mode on any stored order: the running statistics through NCHW broadcasts. */
@@ -233,13 +241,15 @@ export class BatchNorm2d extends Module {
     noGrad(() => {
       const tracked = this.#numBatchesTracked as Variable;
       const n = tracked.item() + 1;
-      tracked.assign(scalar(n, 'int32'));
       const f = this.momentum ?? 1 / n;
       const [runMean, runVar] = [this.#runningMean as Variable, this.#runningVar as Variable];
       const rule = { keep: 1 - f, blend: f, varianceScale: count / Math.max(count - 1, 1) };
       const [m, v] = batchNormMovingUpdate(runMean, runVar, batchMean, batchVar, rule, meanShift);
-      runMean.assign(m);
-      runVar.assign(v);
+      // The variables take the storage; the new values' own tensors are released, not left to the collector.
+      for (const [variable, value] of [[tracked, scalar(n, 'int32')], [runMean, m!], [runVar, v!]] as const) {
+        variable.assign(value);
+        value.release();
+      }
     });
   }
 

@@ -234,7 +234,12 @@ const convBnTrain: Pattern = {
     return {
       pattern: rest === null ? this.name : `${this.name}+${rest.pattern}`,
       span: 1 + (rest === null ? 1 : rest.span),
-      run: (x, training, side) => norm(unbiased.runWith(x, 'linear'), training, side),
+      run: (x, training, side) => {
+        const h = unbiased.runWith(x, 'linear');
+        const y = norm(h, training, side);
+        freeIntermediate(h);
+        return y;
+      },
     };
   },
 };
