@@ -127,6 +127,16 @@ for (const backend of ['ref', 'wasm-train-fusion-1t', 'wasm-train-fusion-2t']) {
       saved.bn.forward(saved.conv.forward(x));
       sameAsWanted(saved.net.stateDict()['1.running_mean']!, 'saved');
 
+      // The next forward, run at once: the waiting update first, then its own.
+      const x2 = randn([2, 4, 3, 3], rng);
+      const both = make();
+      withoutFusion(() => [both.bn.forward(both.conv.forward(x)), both.bn.forward(x2)]);
+      const twice = make();
+      twice.bn.forward(twice.conv.forward(x));
+      twice.bn.forward(x2);
+      assert.equal(twice.bn.numBatchesTracked!.item(), 2);
+      assertClose(twice.bn.runningVar!, both.bn.runningVar!, 1e-6, 'two updates in order');
+
       // Mode switch: the output computed in training mode (batch statistics), then the switch.
       const switched = make();
       const y = switched.bn.forward(switched.conv.forward(x));

@@ -19,7 +19,7 @@ import { reshape, transpose } from '../ops/shape-ops.js';
 import type { FusedActivation } from '../backend/kernels.js';
 import { relu as reluOp, relu6 as relu6Op, sqrt } from '../ops/unary.js';
 import { FoldedWeightsCache } from '../plan/conv-bn-fold.js';
-import { deferNext, isReplayingChain } from '../plan/deferred-chain.js';
+import { deferNext, isReplayingChain, waitsInOpenChain } from '../plan/deferred-chain.js';
 import type { BatchNormStage, Stage } from '../plan/stage.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -88,8 +88,10 @@ export class BatchNorm2d extends Module {
   /** Runs the chain of an output still deferred, whose run updates the running statistics. */
   protected override settleBuffers(): void {
     const pending = this.#pending;
+    if (pending === null) return;
     this.#pending = null;
-    pending?.compute();
+    // Inside its own chain's run the chain is no longer open: nothing to do but forget it.
+    if (waitsInOpenChain(pending)) pending.compute();
   }
 
   /** A deferred output runs in the mode it was asked for, before the mode changes. */
@@ -152,7 +154,7 @@ export class BatchNorm2d extends Module {
    */
   #normalizeByBatch(x: Tensor, activation: FusedActivation, meanShift: Tensor | null, residual: Tensor | null): Tensor {
     this.#checkInput(x);
-    this.#pending = null;
+    this.settleBuffers(); // an earlier output still waiting updates first
     let result: BatchNormTrainingResult | null = null;
     const y = inChannelsLast(x, true, (xl, rl) => (result = batchNormTraining(xl, this.weight, this.bias, this.eps, activation, rl, meanShift)).y, residual);
     const { y: stored, mean, variance } = result!;

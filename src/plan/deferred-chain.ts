@@ -259,6 +259,12 @@ class Chain {
   }
 }
 
+/** Whether `t` is an output of a chain that has not run yet (a handed-back output's chain has). */
+export function waitsInOpenChain(t: Tensor): boolean {
+  const link = t.deferred;
+  return link instanceof Link && link.chain.open;
+}
+
 /**
  * a + b as the next step of the chain one of them ends (a residual block's join, its other operand
  * the side one), deferred; null otherwise: the caller then adds them with `add`, which also runs a
