@@ -29,6 +29,8 @@ const SHAPES = [
   ['mob pw3 dW', 'sgemmU', 128, 128, 4096, 1, 0],
   ['mob pw2 dW', 'sgemmU', 64, 128, 4096, 1, 0],
   ['mob pw1 dW', 'sgemmU', 32, 64, 16384, 1, 0],
+  ['(pw3 dW, B packed)', 'sgemmUPacked', 128, 128, 4096, 1, 0],
+  ['(pw1 dW, B packed)', 'sgemmUPacked', 32, 64, 16384, 1, 0],
   ['res 1x1/2 dx 32', 'sgemmUPacked', 4096, 32, 64, 0, 0],
   ['res 1x1/2 dx 16', 'sgemmUPacked', 16384, 16, 32, 0, 0],
   ['mnist dense1 fwd', 'sgemmUPacked', 64, 64, 576, 0, F_BIAS | F_RELU],
