@@ -4,10 +4,7 @@
 // loads in flight on a cold x), then multiplied by the packed filter from cache. The implicit
 // GEMM read the same pixels in place through a row table, one short (C-deep) micro-kernel call
 // per 4 pixels and 8 channels with the rows' loads inside the FMA loop.
-import { F_ACC, F_BIAS, F_RELU, F_RELU6 } from './codes';
-import { gemmWorkspaceBytes, KC, sgemmUPacked } from './gemm';
-import { cap6, relu4 } from './simd';
-import { wgRows4x8 } from './winograd-gemm';
+import { gemmWorkspaceBytes, sgemmUPacked } from './gemm';
 
 /** Output pixels per gathered block (a block of [PIXELS][C] floats stays in L1 for C <= 64). */
 const PIXELS: i32 = 96;
@@ -65,40 +62,6 @@ export function convPointwiseStrided(
     const touched = touchPixels(x, H, W, C, sy, sx, OH, OW, n, oy, ox, min(PIXELS, count - q - pixels));
     v128.store(block + ((<usize>PIXELS * <usize>C) << 2), touched); // keeps the loads
     const yq = y + ((<usize>(p0 + q) * <usize>K) << 2);
-    if ((K & 7) == 0 && C <= KC && (flags & F_ACC) == 0) blockGemm(pixels, C, K, block, bp, yq, flags, bias, ws);
-    else sgemmUPacked(mr, pixels, K, C, block, C, 0, bp, yq, K, flags, bias, ws);
-  }
-}
-
-/**
- * y [pixels][K] = act(block [pixels][C] . filter + bias), four pixels x every 8-column panel per
- * wgRows4x8 call (K % 8 == 0; C <= KC, so sgemmUPacked would also sum all of c in one run: the same
- * bits). sgemmUPacked's row-table call per 4x8 tile cost the AMD EPYC host 1.15x on the phase
- * Winograd's GEMMs (DESIGN.md section 53). A last group of fewer than four pixels goes through a
- * [4][K] tile in ws (its rows past `pixels` are zeros in the block).
- */
-function blockGemm(pixels: i32, C: i32, K: i32, block: usize, bp: usize, y: usize, flags: i32, bias: usize, ws: usize): void {
-  const rowA = <usize>C << 2, rowY = <usize>K << 2, full = pixels & ~3;
-  for (let t = 0; t < full; t += 4) wgRows4x8(C, block + <usize>t * rowA, rowA, bp, rowA << 3, y + <usize>t * rowY, rowY, K >> 3);
-  if (full < pixels) {
-    memory.fill(block + <usize>pixels * rowA, 0, <usize>(4 - (pixels - full)) * rowA);
-    wgRows4x8(C, block + <usize>full * rowA, rowA, bp, rowA << 3, ws, rowY, K >> 3);
-    memory.copy(y + <usize>full * rowY, ws, <usize>(pixels - full) * rowY);
-  }
-  epilogue(y, pixels, K, flags, bias);
-}
-
-/** y [pixels][K] += bias, then relu (and the cap at 6), per flags: the order the GEMM kernels apply them. */
-function epilogue(y: usize, pixels: i32, K: i32, flags: i32, bias: usize): void {
-  if ((flags & (F_BIAS | F_RELU | F_RELU6)) == 0) return;
-  const end = y + ((<usize>pixels * <usize>K) << 2), rowY = <usize>K << 2;
-  for (let p = y; p < end; p += rowY) {
-    for (let k: usize = 0; k < rowY; k += 16) {
-      let v = v128.load(p + k);
-      if (flags & F_BIAS) v = f32x4.add(v, v128.load(bias + k));
-      if (flags & F_RELU) v = relu4(v);
-      if (flags & F_RELU6) v = cap6(v);
-      v128.store(p + k, v);
-    }
+    sgemmUPacked(mr, pixels, K, C, block, C, 0, bp, yq, K, flags, bias, ws);
   }
 }

@@ -6,6 +6,7 @@
 // op(A)(i, k) = ta ? A[k * lda + i] : A[i * lda + k];  op(B)(k, j) = tb ? B[j * ldb + k] : B[k * ldb + j].
 // Threads split the work by calling sgemm on disjoint row (or column) ranges with their own
 // workspace (`ws`, at least gemmWorkspaceBytes() bytes, 16-byte aligned).
+import { gemmRows4x8, gemmRowsT4x8 } from './gemm-rows';
 import { mk4x8, mk5x8, mk6x8, mkI4x8, mkI5x8, mkI6x8, mkT4x8, mkT5x8, mkT6x8 } from './microkernels';
 
 export const KC: i32 = 256;
@@ -282,7 +283,15 @@ export function sgemmUPacked(
           store<u32>(rowt + (<usize>r << 2), <u32>(a + ((<usize>(ir + min(r, rows - 1)) * <usize>lda + <usize>pc) << 2)));
         }
       }
-      for (let jr = 0; jr < N; jr += NR) {
+      let jr0 = 0;
+      if (mr == 4 && rows == 4) {
+        // Four rows x every full panel in one call (gemm-rows.ts); the partial panel below.
+        const panels = N >> 3, cp = c + ((<usize>ir * <usize>ldc) << 2), bStride = <usize>kc << 5;
+        if (ta) gemmRowsT4x8(kc, arow, ldaB, bp, bStride, cp, ldcB, panels, kflags, bias);
+        else gemmRows4x8(kc, a + ((<usize>ir * <usize>lda + <usize>pc) << 2), ldaB, bp, bStride, cp, ldcB, panels, kflags, bias);
+        jr0 = panels << 3;
+      }
+      for (let jr = jr0; jr < N; jr += NR) {
         const nr = min(NR, N - jr);
         const bpanel = bp + ((<usize>jr * <usize>kc) << 2);
         let biasp = bias + (<usize>jr << 2);

@@ -1,6 +1,7 @@
 // The Winograd convs' GEMM micro-kernels: one call covers a block of rows times every 8-column
 // panel of B, so the row pointers, the call and the loop set-up are paid once per row block
 // instead of once per 4x8 tile.
+import { gemmRows4x8 } from './gemm-rows';
 import { fma } from './simd';
 
 /**
@@ -31,28 +32,25 @@ export const WG_ROWS = 4;
  * five rows padded C = 32 to 35, +9% GEMM work).
  */
 export function wgRows4x8(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, panels: i32): void {
-  rows4x8(kc, a, lda, b, bStride, c, ldc, panels, false);
-}
-
-/** wgRows4x8 adding to C: C += A B. */
-export function wgRows4x8Acc(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, panels: i32): void {
-  rows4x8(kc, a, lda, b, bStride, c, ldc, panels, true);
+  // The same loop as sgemmU's four-row calls, with no epilogue (branch gemm-rows: cifar-vgg's and
+  // resnet8's Winograd layers 0.98-1.02x of the copy of that loop that was here).
+  gemmRows4x8(kc, a, lda, b, bStride, c, ldc, panels, 0, 0);
 }
 
 /**
- * The two kernels' loop, inlined into each with `acc` a constant: a branch on a run-time flag
- * changed V8's code for the loop itself (branch vgg-gemm: the forward GEMM fell from ~50 to ~40
- * GF/s), and so did adding C after the loop; the sums start from C instead.
+ * wgRows4x8 adding to C: C += A B, the sums starting from C. (Branch vgg-gemm: a branch on a
+ * run-time accumulate flag changed V8's code for the loop itself, the forward GEMM falling from
+ * ~50 to ~40 GF/s, and so did adding C after the loop; gemmRows4x8's F_ACC adds C after the
+ * loop, for sgemm's bits, and measured no such loss on V8 12 / Zen 4, branch gemm-rows.)
  */
-// @ts-ignore: decorator
-@inline function rows4x8(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, panels: i32, acc: bool): void {
+export function wgRows4x8Acc(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, panels: i32): void {
   const end = a + (<usize>kc << 2);
   for (let p = 0; p < panels; p++) {
-    const q0 = c + (<usize>p << 5), z = f32x4.splat(0);
-    let c00 = acc ? v128.load(q0) : z, c01 = acc ? v128.load(q0, 16) : z;
-    let c10 = acc ? v128.load(q0 + ldc) : z, c11 = acc ? v128.load(q0 + ldc, 16) : z;
-    let c20 = acc ? v128.load(q0 + 2 * ldc) : z, c21 = acc ? v128.load(q0 + 2 * ldc, 16) : z;
-    let c30 = acc ? v128.load(q0 + 3 * ldc) : z, c31 = acc ? v128.load(q0 + 3 * ldc, 16) : z;
+    const q0 = c + (<usize>p << 5);
+    let c00 = v128.load(q0), c01 = v128.load(q0, 16);
+    let c10 = v128.load(q0 + ldc), c11 = v128.load(q0 + ldc, 16);
+    let c20 = v128.load(q0 + 2 * ldc), c21 = v128.load(q0 + 2 * ldc, 16);
+    let c30 = v128.load(q0 + 3 * ldc), c31 = v128.load(q0 + 3 * ldc, 16);
     let b0: v128, b1: v128, av: v128;
     let a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
     let bp = b;

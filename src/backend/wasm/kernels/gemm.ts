@@ -16,7 +16,9 @@ export const MR = 4;
  * Micro-kernel rows of `gemm` (MatMul, the pointwise convs and their gradients). The 4x8 kernel with
  * one k-step per loop iteration (wasm/gen-microkernels.mjs) runs at 53-55 GF/s per thread on this
  * machine's AMD EPYC under V8, against 33-38 for the 5x8 kernel unrolled twice that was used before
- * (which had replaced 4x8 unrolled twice, 28-33): section mb-infer of DESIGN.md.
+ * (which had replaced 4x8 unrolled twice, 28-33): section mb-infer of DESIGN.md. With mr = 4,
+ * sgemmU runs each full 4-row block over all full 8-column panels in one call (gemmRows4x8,
+ * 1.15-1.3x the call per 4x8 tile: DESIGN.md section 57); other mr keep the call per tile.
  */
 export const GEMM_MR = 4;
 
