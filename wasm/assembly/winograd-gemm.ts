@@ -72,3 +72,53 @@ export function wgRows4x8Acc(kc: i32, a: usize, lda: usize, b: usize, bStride: u
     b += bStride;
   }
 }
+
+/**
+ * C[4 x 8 * panels] = A^T[4 x kc] B[kc x 8 * panels], the filter gradients' dU GEMM over tiles: A
+ * holds each depth step's four rows as four contiguous floats, `lda` bytes after the previous step's
+ * (a chunk's transformed tiles, channels contiguous); B and C as wgRows4x8's. One call covers all
+ * panels of a four-channel block, where a 4x8 kernel call per panel paid the call and its set-up
+ * Kp / 8 times.
+ */
+export function wgRowsT4x8(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, panels: i32): void {
+  rowsT4x8(kc, a, lda, b, bStride, c, ldc, panels, false);
+}
+
+/**
+ * wgRowsT4x8 adding to C: C = (A^T B) + C, C added after the sum over kc, as the 4x8 kernels'
+ * accumulate flag does (so the filter gradients keep their bits).
+ */
+export function wgRowsT4x8Acc(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, panels: i32): void {
+  rowsT4x8(kc, a, lda, b, bStride, c, ldc, panels, true);
+}
+
+// @ts-ignore: decorator
+@inline function rowsT4x8(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, panels: i32, acc: bool): void {
+  const end = a + <usize>kc * lda;
+  for (let p = 0; p < panels; p++) {
+    const z = f32x4.splat(0);
+    let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+    let b0: v128, b1: v128, av: v128;
+    let ap = a, bp = b;
+    while (ap < end) {
+      b0 = v128.load(bp, 0); b1 = v128.load(bp, 16);
+      av = v128.load32_splat(ap, 0); c00 = fma(av, b0, c00); c01 = fma(av, b1, c01);
+      av = v128.load32_splat(ap, 4); c10 = fma(av, b0, c10); c11 = fma(av, b1, c11);
+      av = v128.load32_splat(ap, 8); c20 = fma(av, b0, c20); c21 = fma(av, b1, c21);
+      av = v128.load32_splat(ap, 12); c30 = fma(av, b0, c30); c31 = fma(av, b1, c31);
+      ap += lda; bp += 32;
+    }
+    let q = c + (<usize>p << 5);
+    if (acc) {
+      c00 = f32x4.add(c00, v128.load(q)); c01 = f32x4.add(c01, v128.load(q, 16));
+      c10 = f32x4.add(c10, v128.load(q + ldc)); c11 = f32x4.add(c11, v128.load(q + ldc, 16));
+      c20 = f32x4.add(c20, v128.load(q + 2 * ldc)); c21 = f32x4.add(c21, v128.load(q + 2 * ldc, 16));
+      c30 = f32x4.add(c30, v128.load(q + 3 * ldc)); c31 = f32x4.add(c31, v128.load(q + 3 * ldc, 16));
+    }
+    v128.store(q, c00); v128.store(q, c01, 16); q += ldc;
+    v128.store(q, c10); v128.store(q, c11, 16); q += ldc;
+    v128.store(q, c20); v128.store(q, c21, 16); q += ldc;
+    v128.store(q, c30); v128.store(q, c31, 16);
+    b += bStride;
+  }
+}

@@ -3,10 +3,10 @@
 //   dU_xi = sum_tiles V_xi^T (A dY A^T)_xi,   dh = G^T dU G   (per phase channel c', k; 5x5 -> 2x2)
 // and dw[2p + a, 2q + b, c] = dh[p, q, (a, b, c)] for the taps inside the 3x3 filter.
 import { f } from './simd';
-import { kernelT } from './tile-kernels';
 import { phaseRange, phaseSlot, transformTile } from './winograd42';
 import { dyTile5 } from './winograd42-input-grad';
 import { tileRowAddress, touchPart } from './touch-ahead';
+import { WG_ROWS, wgRowsT4x8, wgRowsT4x8Acc } from './winograd-gemm';
 
 /** Bytes of one dU partial (25 x [4C x roundUp(K, 8)] floats). */
 export function wino42FilterGradPartBytes(C: i32, K: i32): i32 {
@@ -21,10 +21,10 @@ export function wino42FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 
 /**
  * One fixed part of the filter gradient of a 3x3 stride-2 conv (padding padT above, padL left) of
  * x [N, H, W, C] that gave dy [N, OH, OW, K]: images [part * perPart, min(N, (part + 1) * perPart))
- * into the dU partial at dUs + part * partStride (overwritten). C % 4 == 0 (4C % mr == 0), K % 4 == 0.
+ * into the dU partial at dUs + part * partStride (overwritten). C % 4 == 0, K % 4 == 0.
  */
 export function wino42BackpropFilterPart(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32,
+  x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32,
   N: i32, perPart: i32, part: i32, chunk: i32, dUs: usize, partStride: usize, ws: usize,
 ): void {
   const n0 = part * perPart, n1 = min(N, n0 + perPart);
@@ -66,14 +66,14 @@ export function wino42BackpropFilterPart(
     const yHi = more ? tileRowAddress(dy, nxLast, tilesPer, TW, 4, 4, OH, OW, Kz) : yLo;
     let touched = f32x4.splat(0);
     // 25 GEMMs: dU_xi [4C x Kp] += V_xi^T [4C x cnt] G_xi [cnt x Kp], over the channels whose
-    // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros).
+    // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros); four
+    // channels x all Kp / 8 panels a call.
     for (let xi = 0; xi < 25; xi++) {
       const range = phaseRange(xi);
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
-      for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += <usize>mr) {
-        for (let jr: usize = 0; jr < Kp; jr += 8) {
-          kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, tc == t0 ? 0 : 1);
-        }
+      for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += WG_ROWS) {
+        if (tc == t0) wgRowsT4x8(cnt, vx + (c << 2), Cp << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        else wgRowsT4x8Acc(cnt, vx + (c << 2), Cp << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
       touched = touchPart(xLo, xHi, <usize>xi, 25, touchPart(yLo, yHi, <usize>xi, 25, touched));
     }
