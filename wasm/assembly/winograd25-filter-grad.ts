@@ -6,7 +6,7 @@
 import { f } from './simd';
 import { bt6, window6 } from './winograd4';
 import { a6 } from './winograd25-input-grad';
-import { WG_ROWS, wgRowsT4x8Acc } from './winograd-gemm';
+import { WG_ROWS, wgRowsT4x8, wgRowsT4x8Acc } from './winograd-gemm';
 
 /** Workspace bytes for wino25BackpropFilterPart (dU partials: wino4FilterGradPartBytes each). */
 export function wino25FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
@@ -17,7 +17,7 @@ export function wino25FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 
 /**
  * One fixed part of the filter gradient: images [part * perPart, min(N, (part + 1) * perPart)) of a
  * 5x5 stride-1 valid conv of x [N, H, W, C] with output gradient dy [N, H-4, W-4, K] into the dU
- * partial (36 x [C x Kp], zeroed first) at dUs + part * partStride. C % 4 == 0, K % 4 == 0.
+ * partial (36 x [C x Kp], overwritten) at dUs + part * partStride. C % 4 == 0, K % 4 == 0.
  * Parts are fixed whatever the thread count; wino25FilterGradFinish4 sums them in order.
  */
 export function wino25BackpropFilterPart(
@@ -41,11 +41,17 @@ export function wino25BackpropFilterPart(
   const cs = Cz << 2;
   const kB = Kz << 2, yRow = <usize>OW * kB;
   const zero = f32x4.splat(0);
-  memory.fill(dU, 0, 36 * uXi);
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  // The first chunk's GEMMs write dU, the others add to it; a part without images writes zeros.
+  if (t0 >= t1) memory.fill(dU, 0, 36 * uXi);
+  // The last panel's lanes past K (K % 8 == 4) are zeros the transforms never overwrite: cleared
+  // once here, not the whole of G per chunk (LeNet-5's conv2: 152 KB a chunk).
+  if (Kp != Kz) {
+    const last = G + ((((Kp >> 3) - 1) * <usize>chunk * 8) << 2);
+    for (let xi: usize = 0; xi < 36; xi++) memory.fill(last + xi * gXi, 0, <usize>chunk << 5);
+  }
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    if (Kp != Kz) memory.fill(G, 0, 36 * gXi);
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
@@ -79,7 +85,8 @@ export function wino25BackpropFilterPart(
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
       for (let c: usize = 0; c < Cz; c += WG_ROWS) {
-        wgRowsT4x8Acc(cnt, vx + (c << 2), Cz << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        if (tc == t0) wgRowsT4x8(cnt, vx + (c << 2), Cz << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        else wgRowsT4x8Acc(cnt, vx + (c << 2), Cz << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
       }
     }
   }
