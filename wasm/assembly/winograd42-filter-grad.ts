@@ -6,7 +6,7 @@ import { f } from './simd';
 import { phaseRange, phaseSlot, transformTile } from './winograd42';
 import { dyTile5 } from './winograd42-input-grad';
 import { tileRowAddress, touchPart } from './touch-ahead';
-import { WG_ROWS, wgRowsT4x8, wgRowsT4x8Acc } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRowsT4x8, wgRowsT4x8Acc } from './winograd-gemm';
 
 /** Bytes of one dU partial (25 x [4C x roundUp(K, 8)] floats). */
 export function wino42FilterGradPartBytes(C: i32, K: i32): i32 {
@@ -15,7 +15,8 @@ export function wino42FilterGradPartBytes(C: i32, K: i32): i32 {
 
 /** Workspace bytes for wino42BackpropFilterPart. */
 export function wino42FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  return 25 * chunk * (4 * C + ((K + 7) & ~7)) * 4 + 100 * C * 4 + 25 * 16 * 2 + 256;
+  const v = componentBytes((<usize>chunk * <usize>(4 * C)) << 2), g = componentBytes((<usize>chunk * <usize>((K + 7) & ~7)) << 2);
+  return 25 * <i32>(v + g) + 100 * C * 4 + 25 * 16 * 2 + 256;
 }
 
 /**
@@ -32,11 +33,14 @@ export function wino42BackpropFilterPart(
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K, Kp = <usize>((K + 7) & ~7);
-  const V = ws; // [25][chunk][4C]
-  const G = V + ((25 * <usize>chunk * Cp) << 2); // [25][Kp/8][chunk][8]
-  const tmp = G + ((25 * <usize>chunk * Kp) << 2);
+  // Components an odd number of cache lines apart (componentBytes): 44 tiles x 4C floats are
+  // 176 lines for C = 16, 352 for C = 32, so the 25 vectors a tile's transform writes per channel
+  // group fell in four or two L1 sets.
+  const vXi = componentBytes((<usize>chunk * Cp) << 2), gXi = componentBytes((<usize>chunk * Kp) << 2), uXi = (Cp * Kp) << 2;
+  const V = ws; // [25][chunk][4C], components vXi bytes apart
+  const G = V + 25 * vXi; // [25][Kp/8][chunk][8], components gXi bytes apart
+  const tmp = G + 25 * gXi;
   const patch = tmp + 25 * 16 * 2;
-  const vXi = (<usize>chunk * Cp) << 2, gXi = (<usize>chunk * Kp) << 2, uXi = (Cp * Kp) << 2;
   const yRow = (<usize>OW * Kz) << 2;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   // The first chunk's GEMMs write dU, the others add to it; the rows they skip (phaseRange) are
