@@ -3,7 +3,7 @@
 // `dist`s imported side by side, THREADS threads (default 1), the least process CPU time of REPS
 // calls, ROUNDS rounds alternating which side goes first. Each line names the wasm export the
 // layer reached (the context's onDispatch), so a shape that falls to another algorithm shows.
-// Layers: LeNet-5's conv2 (5x5 20->20 at 12x12: dx, dW; its forward runs F(4x4, 5x5) instead),
+// Layers: LeNet-5's conv2 (5x5 20->20 at 12x12: dx, dW, and its forward on F(4x4, 5x5)),
 // 5x5 convs small enough for F(2x2, 5x5)'s forward (6x6 and 5x5 outputs), resnet8's 3x3/2 dW.
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [ONLY=substring] [BATCH=64] [REPS=10]
@@ -15,6 +15,7 @@ const [base, branch] = checkouts();
 const A = await openSide(base, 'ab-main', { threads }), B = await openSide(branch, 'ab-branch', { threads });
 // [title, kind, H, C, K, kernel size, stride, pad]
 const layers = [
+  ['lenet conv2 12x12 20->20', 'forward', 12, 20, 20, 5, 1, [0, 0, 0, 0]],
   ['lenet conv2 12x12 20->20', 'dx', 12, 20, 20, 5, 1, [0, 0, 0, 0]],
   ['lenet conv2 12x12 20->20', 'dW', 12, 20, 20, 5, 1, [0, 0, 0, 0]],
   ['5x5 10x10 32->32 (6x6 out)', 'forward', 10, 32, 32, 5, 1, [0, 0, 0, 0]],

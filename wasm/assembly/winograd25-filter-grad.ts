@@ -6,7 +6,7 @@
 import { f } from './simd';
 import { bt6, window6 } from './winograd4';
 import { a6 } from './winograd25-input-grad';
-import { WG_ROWS, wgRowsT4x8, wgRowsT4x8Acc } from './winograd-gemm';
+import { WG_ROWS, wgRowsT4xK } from './winograd-gemm';
 
 /** Workspace bytes for wino25BackpropFilterPart (dU partials: wino4FilterGradPartBytes each). */
 export function wino25FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
@@ -44,12 +44,6 @@ export function wino25BackpropFilterPart(
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   // The first chunk's GEMMs write dU, the others add to it; a part without images writes zeros.
   if (t0 >= t1) memory.fill(dU, 0, 36 * uXi);
-  // The last panel's lanes past K (K % 8 == 4) are zeros the transforms never overwrite: cleared
-  // once here, not the whole of G per chunk (LeNet-5's conv2: 152 KB a chunk).
-  if (Kp != Kz) {
-    const last = G + ((((Kp >> 3) - 1) * <usize>chunk * 8) << 2);
-    for (let xi: usize = 0; xi < 36; xi++) memory.fill(last + xi * gXi, 0, <usize>chunk << 5);
-  }
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
     for (let t = 0; t < cnt; t++) {
@@ -80,13 +74,12 @@ export function wino25BackpropFilterPart(
         for (let i: usize = 0; i < 6; i++) a6(v128.load(tmp + i * 32), v128.load(tmp + i * 32, 16), dst + i * 6 * gXi, gXi);
       }
     }
-    // 36 GEMMs: dU_xi[C x Kp] += V_xi^T[C x cnt] G_xi[cnt x Kp], four channels x all Kp / 8
-    // panels a call.
+    // 36 GEMMs: dU_xi[C x K] += V_xi^T[C x cnt] G_xi[cnt x K], four channels x all K columns a
+    // call (G's lanes past K, never written, are not read, nor are dU's columns past K).
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
       for (let c: usize = 0; c < Cz; c += WG_ROWS) {
-        if (tc == t0) wgRowsT4x8(cnt, vx + (c << 2), Cz << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
-        else wgRowsT4x8Acc(cnt, vx + (c << 2), Cz << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        wgRowsT4xK(cnt, vx + (c << 2), Cz << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, K, tc == t0);
       }
     }
   }

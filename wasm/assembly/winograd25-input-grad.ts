@@ -1,6 +1,6 @@
 // Winograd F(2x2, 5x5) input gradient, the adjoint of the forward (winograd25.ts).
 import { f } from './simd';
-import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
+import { WG_ROWS, wgRows4xK } from './winograd-gemm';
 import { b6 } from './winograd4-input-grad';
 
 // As wino4BackpropInput does for F(4x4, 3x3):
@@ -78,12 +78,12 @@ export function wino25BackpropInput(
         for (let i: usize = 0; i < 6; i++) a6(v128.load(tmp + i * 32), v128.load(tmp + i * 32, 16), o + i * 6 * gXi, gXi);
       }
     }
-    // 36 GEMMs: M_xi [tiles x Cp] = G_xi [tiles x K] Ut_xi [K x Cp], four tiles x all Cp / 8
-    // panels a call.
+    // 36 GEMMs: M_xi [tiles x C] = G_xi [tiles x K] Ut_xi [K x C], four tiles x all C columns a
+    // call (M's padding columns past C are not written, nor read).
     for (let xi = 0; xi < 36; xi++) {
       const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows4x8(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cp) << 2), Cp << 2, <i32>(Cp >> 3));
+        wgRows4xK(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cp) << 2), Cp << 2, C);
       }
     }
     // inverse transform B M_t B^T (6x6 per channel), scatter-added into dx inside the image.

@@ -4,7 +4,7 @@
 import { pool2x2At } from './pool';
 import { f, relu4 } from './simd';
 import { bt6, window6 } from './winograd4';
-import { WG_ROWS, wgRows4x8 } from './winograd-gemm';
+import { WG_ROWS, wgRows4xK } from './winograd-gemm';
 
 // Points 0, 1, -1, 2, -2 and infinity, as F(4x4, 3x3) uses; the input transform B^T is bt6's (its
 // rows 1 and 2 are the negated Toom-Cook rows, so G's rows 1 and 2 are negated here to match):
@@ -113,12 +113,12 @@ export function wino25Forward(
         for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, o + k * 6 * vXi, vXi);
       }
     }
-    // M_xi = V_xi U_xi: 36 GEMMs [tiles x C][C x Kp], four tiles x all Kp / 8 panels a call (the
-    // padding panel lanes of U are zeros, so M's padding columns are too, and never read).
+    // M_xi = V_xi U_xi: 36 GEMMs [tiles x C][C x K], four tiles x all K columns a call (M's
+    // padding columns past K are not written, nor read).
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows4x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        wgRows4xK(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kp) << 2), Kp << 2, K);
       }
     }
     for (let t = 0; t < cnt; t++) outputTile(tmp, tc + t, M + ((<usize>t * Kp) << 2), mXi, tilesPer, TW, OH, OW, Kz, bias, y, flags, pooled, poolMode);

@@ -6,7 +6,7 @@ import { f } from './simd';
 import { phaseRange, phaseSlot, transformTile } from './winograd42';
 import { dyTile5 } from './winograd42-input-grad';
 import { tileRowAddress, touchPart } from './touch-ahead';
-import { componentBytes, WG_ROWS, wgRowsT4x8, wgRowsT4x8Acc } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRowsT4xK } from './winograd-gemm';
 
 /** Bytes of one dU partial (25 x [4C x roundUp(K, 8)] floats). */
 export function wino42FilterGradPartBytes(C: i32, K: i32): i32 {
@@ -48,7 +48,6 @@ export function wino42BackpropFilterPart(
   if (t0 >= t1) memory.fill(dU, 0, 25 * uXi);
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    if (Kp != Kz) memory.fill(G, 0, 25 * gXi);
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
@@ -71,13 +70,12 @@ export function wino42BackpropFilterPart(
     let touched = f32x4.splat(0);
     // 25 GEMMs: dU_xi [4C x Kp] += V_xi^T [4C x cnt] G_xi [cnt x Kp], over the channels whose
     // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros); four
-    // channels x all Kp / 8 panels a call.
+    // channels x all K columns a call (G's lanes past K, never written, are not read).
     for (let xi = 0; xi < 25; xi++) {
       const range = phaseRange(xi);
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
       for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += WG_ROWS) {
-        if (tc == t0) wgRowsT4x8(cnt, vx + (c << 2), Cp << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
-        else wgRowsT4x8Acc(cnt, vx + (c << 2), Cp << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        wgRowsT4xK(cnt, vx + (c << 2), Cp << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, K, tc == t0);
       }
       touched = touchPart(xLo, xHi, <usize>xi, 25, touchPart(yLo, yHi, <usize>xi, 25, touched));
     }
