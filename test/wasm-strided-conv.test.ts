@@ -59,6 +59,10 @@ describe('wasm strided convolutions', () => {
     { N: 2, H: 10, W: 10, C: 6, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     // 9 images in 4 filter-gradient parts of 3: the last part has none (its dU partial is zeros).
     { N: 9, H: 32, W: 32, C: 4, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'wino42Forward', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
+    // K % 8 == 4: the filter gradient's GEMM calls cover three 8-column panels, the last half
+    // padding; 25 tiles an image in parts of 2 images, so a part runs a chunk of 44 tiles, then
+    // one of 6 added to it, and the last part has none. (The forward needs K % 8 == 0.)
+    { N: 5, H: 33, W: 33, C: 8, K: 20, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'wino42BackpropInput', filterGrad: 'wino42FilterGradFinish' },
     { N: 2, H: 10, W: 10, C: 10, K: 8, k: 3, pad: [1, 1, 1, 1], forward: 'convImplicit', inputGrad: 'col2im', filterGrad: 'convBackpropFilter' },
     // Implicit GEMM: K % 8 != 0 (odd sizes, uneven padding); C = 3 with K % 4 != 0 (the filter
     // gradient widens the filter: (KW * C) % MR != 0); one image.

@@ -31,6 +31,9 @@ describe('wasm Winograd F(2x2, 5x5) forward (and F(4x4, 5x5) where it takes over
     { N: 5, H: 6, W: 7, C: 12, K: 4, pad: [0, 0, 0, 0], kernel: F22 }, // 2x3 output: a half tile per image
     { N: 3, H: 7, W: 6, C: 8, K: 12, pad: [0, 0, 0, 0], kernel: F22 }, // 3x2 output, K % 8 == 4
     { N: 2, H: 16, W: 13, C: 16, K: 24, pad: [1, 0, 2, 1], kernel: F44 }, // uneven padding
+    // 5x5 output, 9 tiles an image: 63 tiles = a chunk of 44 and one of 19, whose last block of
+    // four GEMM rows holds 3 tiles; K = 28: four 8-column panels, the last half padding.
+    { N: 7, H: 9, W: 9, C: 12, K: 28, pad: [0, 0, 0, 0], kernel: F22 },
   ];
   it('matches the reference (bias, relu, neither), identically on 1 and 2 threads', () => {
     for (const c of cases) {
@@ -53,6 +56,9 @@ describe('wasm Winograd F(2x2, 5x5) input gradient (the forward adjoint)', () =>
     { N: 3, H: 11, W: 14, C: 4, K: 8, pad: [0, 0, 0, 0] }, // odd output height: edge tiles
     { N: 2, H: 9, W: 7, C: 12, K: 8, pad: [2, 2, 2, 2] }, // 'same' padding: windows clipped to the image
     { N: 2, H: 16, W: 13, C: 16, K: 24, pad: [1, 0, 2, 1] }, // uneven padding
+    // 63 tiles (a chunk of 44, then 19: a last GEMM row block of 3 tiles); C = 28: four 8-column
+    // panels of dx channels, the last half padding.
+    { N: 7, H: 9, W: 9, C: 28, K: 12, pad: [0, 0, 0, 0] },
   ];
   it('matches the reference, identically on 1 and 2 threads', () => {
     for (const c of cases) {

@@ -1,7 +1,8 @@
 // The Winograd convs' GEMM micro-kernels: one call covers a block of rows times every 8-column
 // panel of B, so the row pointers, the call and the loop set-up are paid once per row block
 // instead of once per 4x8 tile.
-import { gemmRows4x8 } from './gemm-rows';
+import { F_ACC } from './codes';
+import { gemmRows4x8, gemmRowsT4x8 } from './gemm-rows';
 import { fma } from './simd';
 
 /**
@@ -69,4 +70,63 @@ export function wgRows4x8Acc(kc: i32, a: usize, lda: usize, b: usize, bStride: u
     v128.store(q, c30); v128.store(q, c31, 16);
     b += bStride;
   }
+}
+
+/**
+ * C = A B over K columns (K % 4 == 0) of the packed panels: wgRows4x8 on the K / 8 whole panels,
+ * then, when K % 8 == 4, the first four columns of the last panel alone (its other four are
+ * padding lanes, not read; C's columns past K are not written). LeNet-5's 20 channels computed
+ * 24 columns, a sixth of the GEMM wasted.
+ */
+export function wgRows4xK(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, K: i32): void {
+  const whole = K >> 3;
+  gemmRows4x8(kc, a, lda, b, bStride, c, ldc, whole, 0, 0);
+  if (K & 4) rows4x4(kc, a, lda, 4, b + <usize>whole * bStride, c + (<usize>whole << 5), ldc, false);
+}
+
+/**
+ * The filter gradients' dU GEMM over a chunk of tiles, C (+)= A^T B over K columns as wgRows4xK:
+ * A transposed (gemmRowsT4x8: C added after the sum, as the 4x8 kernels' accumulate flag did, so
+ * the filter gradients keep their bits), written when `first`, else added to C. One call covers
+ * four channels x all panels, where a 4x8 kernel call per panel paid the call and its set-up Kp / 8
+ * times.
+ */
+export function wgRowsT4xK(kc: i32, a: usize, lda: usize, b: usize, bStride: usize, c: usize, ldc: usize, K: i32, first: bool): void {
+  const whole = K >> 3;
+  const hb = b + <usize>whole * bStride, hc = c + (<usize>whole << 5);
+  if (first) {
+    gemmRowsT4x8(kc, a, lda, b, bStride, c, ldc, whole, 0, 0);
+    if (K & 4) rows4x4(kc, a, 4, lda, hb, hc, ldc, false);
+  } else {
+    gemmRowsT4x8(kc, a, lda, b, bStride, c, ldc, whole, F_ACC, 0);
+    if (K & 4) rows4x4(kc, a, 4, lda, hb, hc, ldc, true);
+  }
+}
+
+/**
+ * C[4 x 4] (+)= A[4 x kc] B[kc x 4], B the first four lanes of a packed [kc][8] panel. A's row r,
+ * step k at a + r * rowStep + k * kStep (rowStep lda, kStep 4: tiles' rows; rowStep 4, kStep lda:
+ * transposed). Accumulation as the 4x8 kernels': C added after the sum.
+ */
+// @ts-ignore: decorator
+@inline function rows4x4(kc: i32, a: usize, rowStep: usize, kStep: usize, b: usize, c: usize, ldc: usize, acc: bool): void {
+  const z = f32x4.splat(0);
+  let c0 = z, c1 = z, c2 = z, c3 = z;
+  let bv: v128;
+  let ap = a, bp = b;
+  const end = a + <usize>kc * kStep;
+  const r2 = 2 * rowStep, r3 = 3 * rowStep;
+  while (ap < end) {
+    bv = v128.load(bp);
+    c0 = fma(v128.load32_splat(ap), bv, c0);
+    c1 = fma(v128.load32_splat(ap + rowStep), bv, c1);
+    c2 = fma(v128.load32_splat(ap + r2), bv, c2);
+    c3 = fma(v128.load32_splat(ap + r3), bv, c3);
+    ap += kStep; bp += 32;
+  }
+  if (acc) {
+    c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(c + ldc));
+    c2 = f32x4.add(c2, v128.load(c + 2 * ldc)); c3 = f32x4.add(c3, v128.load(c + 3 * ldc));
+  }
+  v128.store(c, c0); v128.store(c + ldc, c1); v128.store(c + 2 * ldc, c2); v128.store(c + 3 * ldc, c3);
 }

@@ -12,7 +12,7 @@
 // pooling window may span two tiles (m odd).
 import { pool2x2Row } from './pool';
 import { f, relu4 } from './simd';
-import { componentBytes, WG_ROWS, wgRows4x8 } from './winograd-gemm';
+import { componentBytes, WG_ROWS, wgRows4xK } from './winograd-gemm';
 import { windowN } from './winograd4';
 import { at5, at5Out, at7, at7Out, at8, at8Out, bt5, bt7, bt8, g5, g7, g8 } from './winograd-mr-transforms';
 
@@ -182,11 +182,11 @@ export function winoMRForward(
       const rs: usize = src == patch ? (<usize>n * Cz) << 2 : rowB;
       for (let c: usize = 0; c < Cz; c += 4) inputTile(n, src + (c << 2), rs, cs, tmp, vt + (c << 2), vXi);
     }
-    // n^2 GEMMs: M_xi [tiles x Kp] = V_xi [tiles x C] U_xi [C x Kp], all Kp/8 panels per call
+    // n^2 GEMMs: M_xi [tiles x K] = V_xi [tiles x C] U_xi [C x K], all K columns per call
     for (let xi: usize = 0; xi < nn; xi++) {
       const vx = V + xi * vXi, mx = M + xi * mXi, ux = U + xi * uXi;
       for (let t = 0; t < cntPad; t += WG_ROWS) {
-        wgRows4x8(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kp) << 2), Kp << 2, <i32>(Kp >> 3));
+        wgRows4xK(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kp) << 2), Kp << 2, K);
       }
     }
     for (let t = 0; t < cnt; t++) {

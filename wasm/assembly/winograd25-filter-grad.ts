@@ -4,9 +4,9 @@
 // V is the forward input transform (bt6); A dY A^T of each 2x2 output-gradient tile is written
 // directly as packed B panels [Kp/8][tiles][8], so the GEMM needs no packing.
 import { f } from './simd';
-import { kernelT } from './tile-kernels';
 import { bt6, window6 } from './winograd4';
 import { a6 } from './winograd25-input-grad';
+import { WG_ROWS, wgRowsT4xK } from './winograd-gemm';
 
 /** Workspace bytes for wino25BackpropFilterPart (dU partials: wino4FilterGradPartBytes each). */
 export function wino25FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
@@ -17,11 +17,11 @@ export function wino25FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 
 /**
  * One fixed part of the filter gradient: images [part * perPart, min(N, (part + 1) * perPart)) of a
  * 5x5 stride-1 valid conv of x [N, H, W, C] with output gradient dy [N, H-4, W-4, K] into the dU
- * partial (36 x [C x Kp], zeroed first) at dUs + part * partStride. C % mr == 0, C % 4 == 0,
- * K % 4 == 0. Parts are fixed whatever the thread count; wino25FilterGradFinish4 sums them in order.
+ * partial (36 x [C x Kp], overwritten) at dUs + part * partStride. C % 4 == 0, K % 4 == 0.
+ * Parts are fixed whatever the thread count; wino25FilterGradFinish4 sums them in order.
  */
 export function wino25BackpropFilterPart(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, N: i32, perPart: i32, part: i32,
+  x: usize, H: i32, W: i32, C: i32, dy: usize, K: i32, N: i32, perPart: i32, part: i32,
   chunk: i32, dUs: usize, partStride: usize, ws: usize,
 ): void {
   const n0 = part * perPart, n1 = min(N, n0 + perPart);
@@ -41,11 +41,11 @@ export function wino25BackpropFilterPart(
   const cs = Cz << 2;
   const kB = Kz << 2, yRow = <usize>OW * kB;
   const zero = f32x4.splat(0);
-  memory.fill(dU, 0, 36 * uXi);
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
+  // The first chunk's GEMMs write dU, the others add to it; a part without images writes zeros.
+  if (t0 >= t1) memory.fill(dU, 0, 36 * uXi);
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    if (Kp != Kz) memory.fill(G, 0, 36 * gXi);
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
@@ -74,13 +74,12 @@ export function wino25BackpropFilterPart(
         for (let i: usize = 0; i < 6; i++) a6(v128.load(tmp + i * 32), v128.load(tmp + i * 32, 16), dst + i * 6 * gXi, gXi);
       }
     }
-    // 36 GEMMs: dU_xi[C x Kp] += V_xi^T[C x cnt] G_xi[cnt x Kp]
+    // 36 GEMMs: dU_xi[C x K] += V_xi^T[C x cnt] G_xi[cnt x K], four channels x all K columns a
+    // call (G's lanes past K, never written, are not read, nor are dU's columns past K).
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
-      for (let c = 0; c < C; c += mr) {
-        for (let jr: usize = 0; jr < Kp; jr += 8) {
-          kernelT(mr, cnt, vx + (<usize>c << 2), Cz << 2, gx + ((jr * <usize>chunk) << 2), ux + ((<usize>c * Kp + jr) << 2), Kp << 2, 1);
-        }
+      for (let c: usize = 0; c < Cz; c += WG_ROWS) {
+        wgRowsT4xK(cnt, vx + (c << 2), Cz << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, K, tc == t0);
       }
     }
   }

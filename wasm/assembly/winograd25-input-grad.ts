@@ -1,6 +1,6 @@
 // Winograd F(2x2, 5x5) input gradient, the adjoint of the forward (winograd25.ts).
 import { f } from './simd';
-import { kernelI } from './tile-kernels';
+import { WG_ROWS, wgRows4xK } from './winograd-gemm';
 import { b6 } from './winograd4-input-grad';
 
 // As wino4BackpropInput does for F(4x4, 3x3):
@@ -20,9 +20,10 @@ import { b6 } from './winograd4-input-grad';
   v128.store(q + 5 * qs, v1);
 }
 
-/** Workspace bytes for wino25BackpropInput with `chunk` tiles per pass (M rows are C rounded up to 8). */
+/** Workspace bytes for wino25BackpropInput with `chunk` tiles per pass (rounded up to WG_ROWS; M rows are C rounded up to 8). */
 export function wino25InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  return 36 * chunk * (((C + 7) & ~7) + K) * 4 + 36 * 16 * 2 + 256;
+  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
+  return 36 * rows * (((C + 7) & ~7) + K) * 4 + 36 * 16 * 2 + 256;
 }
 
 /**
@@ -32,16 +33,16 @@ export function wino25InputGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
  * different images never touch the same pixel, so threads split images.
  */
 export function wino25BackpropInput(
-  mr: i32, dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
+  dy: usize, OH: i32, OW: i32, K: i32, Ut: usize, C: i32, dx: usize, H: i32, W: i32, padT: i32, padL: i32,
   n0: i32, n1: i32, chunk: i32, ws: usize,
 ): void {
+  chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
   const TH = (OH + 1) >> 1, TW = (OW + 1) >> 1;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K, Cp = <usize>((C + 7) & ~7);
   const G = ws; // [36][chunk][K]: transformed dy tiles, the GEMM's A rows
   const M = G + ((36 * <usize>chunk * Kz) << 2); // [36][chunk][Cp]
-  const rowt = M + ((36 * <usize>chunk * Cp) << 2);
-  const tmp = rowt + 64; // 2 x 36 v128
+  const tmp = M + ((36 * <usize>chunk * Cp) << 2) + 64; // 2 x 36 v128
   const gXi = (<usize>chunk * Kz) << 2;
   const mXi = (<usize>chunk * Cp) << 2;
   const uXi = (Kz * Cp) << 2;
@@ -53,7 +54,7 @@ export function wino25BackpropInput(
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    const cntPad = (cnt + mr - 1) / mr * mr;
+    const cntPad = (cnt + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
     // dy transform: G_xi[t] = (A dy_t A^T)_xi, zeros outside dy.
     for (let t = 0; t < cntPad; t++) {
       const gt = G + ((<usize>t * Kz) << 2);
@@ -77,14 +78,12 @@ export function wino25BackpropInput(
         for (let i: usize = 0; i < 6; i++) a6(v128.load(tmp + i * 32), v128.load(tmp + i * 32, 16), o + i * 6 * gXi, gXi);
       }
     }
-    // 36 GEMMs: M_xi [tiles x Cp] = G_xi [tiles x K] Ut_xi [K x Cp]
+    // 36 GEMMs: M_xi [tiles x C] = G_xi [tiles x K] Ut_xi [K x C], four tiles x all C columns a
+    // call (M's padding columns past C are not written, nor read).
     for (let xi = 0; xi < 36; xi++) {
       const gx = G + <usize>xi * gXi, mx = M + <usize>xi * mXi, ux = Ut + <usize>xi * uXi;
-      for (let t = 0; t < cntPad; t += mr) {
-        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(gx + ((<usize>(t + r) * Kz) << 2)));
-        for (let jr = 0; jr < C; jr += 8) {
-          kernelI(mr, K, rowt, ux + ((<usize>jr * Kz) << 2), mx + ((<usize>t * Cp + <usize>jr) << 2), Cp << 2, 0, 0);
-        }
+      for (let t = 0; t < cntPad; t += WG_ROWS) {
+        wgRows4xK(K, gx + ((<usize>t * Kz) << 2), Kz << 2, ux, Kz << 5, mx + ((<usize>t * Cp) << 2), Cp << 2, C);
       }
     }
     // inverse transform B M_t B^T (6x6 per channel), scatter-added into dx inside the image.

@@ -3,8 +3,8 @@
 // transform. For 5x5 convs (LeNet-5's second layer): 36 multiplies per 2x2 outputs instead of 100.
 import { pool2x2At } from './pool';
 import { f, relu4 } from './simd';
-import { kernelI } from './tile-kernels';
 import { bt6, window6 } from './winograd4';
+import { WG_ROWS, wgRows4xK } from './winograd-gemm';
 
 // Points 0, 1, -1, 2, -2 and infinity, as F(4x4, 3x3) uses; the input transform B^T is bt6's (its
 // rows 1 and 2 are the negated Toom-Cook rows, so G's rows 1 and 2 are negated here to match):
@@ -60,9 +60,10 @@ export function wino25Filter(g: usize, C: i32, K: i32, U: usize, tmp: usize, c0:
   }
 }
 
-/** Workspace bytes for wino25Forward with `chunk` tiles per pass (M rows are K rounded up to 8). */
+/** Workspace bytes for wino25Forward with `chunk` tiles per pass (rounded up to WG_ROWS; M rows are K rounded up to 8). */
 export function wino25WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  return 36 * chunk * (C + ((K + 7) & ~7)) * 4 + 36 * C * 4 + 36 * 16 + 256;
+  const rows = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
+  return 36 * rows * (C + ((K + 7) & ~7)) * 4 + 36 * C * 4 + 36 * 16 + 256;
 }
 
 /**
@@ -73,17 +74,17 @@ export function wino25WorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
  * only the pool is written (each tile's outputs stay in the scratch).
  */
 export function wino25Forward(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
+  x: usize, H: i32, W: i32, C: i32, U: usize, K: i32, bias: usize, y: usize, flags: i32,
   n0: i32, n1: i32, chunk: i32, ws: usize, pooled: usize, poolMode: i32,
 ): void {
+  chunk = (chunk + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
   const OH = H - 4, OW = W - 4;
   const TH = (OH + 1) >> 1, TW = (OW + 1) >> 1;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Kz = <usize>K, Kp = <usize>((K + 7) & ~7);
   const V = ws; // [36][chunk][C]
   const M = V + ((36 * <usize>chunk * Cz) << 2); // [36][chunk][Kp]
-  const rowt = M + ((36 * <usize>chunk * Kp) << 2);
-  const tmp = rowt + 64; // 36 v128
+  const tmp = M + ((36 * <usize>chunk * Kp) << 2) + 64; // 36 v128
   const patch = tmp + 36 * 16; // [36][C] gathered edge patch
   const vXi = (<usize>chunk * Cz) << 2;
   const mXi = (<usize>chunk * Kp) << 2;
@@ -93,8 +94,8 @@ export function wino25Forward(
   const cs = Cz << 2;
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    const cntPad = (cnt + mr - 1) / mr * mr;
-    // V = B^T d B of every tile of the chunk (rows past cnt zero: the GEMM runs whole mr-row tiles).
+    const cntPad = (cnt + WG_ROWS - 1) / WG_ROWS * WG_ROWS;
+    // V = B^T d B of every tile of the chunk (rows past cnt zero: the GEMM runs whole WG_ROWS blocks).
     for (let t = 0; t < cntPad; t++) {
       const vt = V + ((<usize>t * Cz) << 2);
       if (t >= cnt) {
@@ -112,14 +113,12 @@ export function wino25Forward(
         for (let k: usize = 0; k < 6; k++) bt6(tmp + k * 96, 16, o + k * 6 * vXi, vXi);
       }
     }
-    // M_xi = V_xi U_xi: 36 GEMMs [tiles x C][C x Kp].
+    // M_xi = V_xi U_xi: 36 GEMMs [tiles x C][C x K], four tiles x all K columns a call (M's
+    // padding columns past K are not written, nor read).
     for (let xi = 0; xi < 36; xi++) {
       const vx = V + <usize>xi * vXi, mx = M + <usize>xi * mXi, ux = U + <usize>xi * uXi;
-      for (let t = 0; t < cntPad; t += mr) {
-        for (let r = 0; r < mr; r++) store<u32>(rowt + (<usize>r << 2), <u32>(vx + ((<usize>(t + r) * Cz) << 2)));
-        for (let jr = 0; jr < K; jr += 8) {
-          kernelI(mr, C, rowt, ux + ((<usize>jr * Cz) << 2), mx + ((<usize>t * Kp + <usize>jr) << 2), Kp << 2, 0, 0);
-        }
+      for (let t = 0; t < cntPad; t += WG_ROWS) {
+        wgRows4xK(C, vx + ((<usize>t * Cz) << 2), Cz << 2, ux, Cz << 5, mx + ((<usize>t * Kp) << 2), Kp << 2, K);
       }
     }
     for (let t = 0; t < cnt; t++) outputTile(tmp, tc + t, M + ((<usize>t * Kp) << 2), mXi, tilesPer, TW, OH, OW, Kz, bias, y, flags, pooled, poolMode);

@@ -3,10 +3,10 @@
 //   dU_xi = sum_tiles V_xi^T (A dY A^T)_xi,   dh = G^T dU G   (per phase channel c', k; 5x5 -> 2x2)
 // and dw[2p + a, 2q + b, c] = dh[p, q, (a, b, c)] for the taps inside the 3x3 filter.
 import { f } from './simd';
-import { kernelT } from './tile-kernels';
 import { phaseRange, phaseSlot, transformTile } from './winograd42';
 import { dyTile5 } from './winograd42-input-grad';
 import { tileRowAddress, touchPart } from './touch-ahead';
+import { componentBytes, WG_ROWS, wgRowsT4xK } from './winograd-gemm';
 
 /** Bytes of one dU partial (25 x [4C x roundUp(K, 8)] floats). */
 export function wino42FilterGradPartBytes(C: i32, K: i32): i32 {
@@ -15,16 +15,17 @@ export function wino42FilterGradPartBytes(C: i32, K: i32): i32 {
 
 /** Workspace bytes for wino42BackpropFilterPart. */
 export function wino42FilterGradWorkspaceBytes(C: i32, K: i32, chunk: i32): i32 {
-  return 25 * chunk * (4 * C + ((K + 7) & ~7)) * 4 + 100 * C * 4 + 25 * 16 * 2 + 256;
+  const v = componentBytes((<usize>chunk * <usize>(4 * C)) << 2), g = componentBytes((<usize>chunk * <usize>((K + 7) & ~7)) << 2);
+  return 25 * <i32>(v + g) + 100 * C * 4 + 25 * 16 * 2 + 256;
 }
 
 /**
  * One fixed part of the filter gradient of a 3x3 stride-2 conv (padding padT above, padL left) of
  * x [N, H, W, C] that gave dy [N, OH, OW, K]: images [part * perPart, min(N, (part + 1) * perPart))
- * into the dU partial at dUs + part * partStride (overwritten). C % 4 == 0 (4C % mr == 0), K % 4 == 0.
+ * into the dU partial at dUs + part * partStride (overwritten). C % 4 == 0, K % 4 == 0.
  */
 export function wino42BackpropFilterPart(
-  mr: i32, x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32,
+  x: usize, H: i32, W: i32, C: i32, padT: i32, padL: i32, dy: usize, OH: i32, OW: i32, K: i32,
   N: i32, perPart: i32, part: i32, chunk: i32, dUs: usize, partStride: usize, ws: usize,
 ): void {
   const n0 = part * perPart, n1 = min(N, n0 + perPart);
@@ -32,11 +33,14 @@ export function wino42BackpropFilterPart(
   const TH = (OH + 3) >> 2, TW = (OW + 3) >> 2;
   const tilesPer = TH * TW;
   const Cz = <usize>C, Cp = Cz << 2, Kz = <usize>K, Kp = <usize>((K + 7) & ~7);
-  const V = ws; // [25][chunk][4C]
-  const G = V + ((25 * <usize>chunk * Cp) << 2); // [25][Kp/8][chunk][8]
-  const tmp = G + ((25 * <usize>chunk * Kp) << 2);
+  // Components an odd number of cache lines apart (componentBytes): 44 tiles x 4C floats are
+  // 176 lines for C = 16, 352 for C = 32, so the 25 vectors a tile's transform writes per channel
+  // group fell in four or two L1 sets.
+  const vXi = componentBytes((<usize>chunk * Cp) << 2), gXi = componentBytes((<usize>chunk * Kp) << 2), uXi = (Cp * Kp) << 2;
+  const V = ws; // [25][chunk][4C], components vXi bytes apart
+  const G = V + 25 * vXi; // [25][Kp/8][chunk][8], components gXi bytes apart
+  const tmp = G + 25 * gXi;
   const patch = tmp + 25 * 16 * 2;
-  const vXi = (<usize>chunk * Cp) << 2, gXi = (<usize>chunk * Kp) << 2, uXi = (Cp * Kp) << 2;
   const yRow = (<usize>OW * Kz) << 2;
   const t0 = n0 * tilesPer, t1 = n1 * tilesPer;
   // The first chunk's GEMMs write dU, the others add to it; the rows they skip (phaseRange) are
@@ -44,7 +48,6 @@ export function wino42BackpropFilterPart(
   if (t0 >= t1) memory.fill(dU, 0, 25 * uXi);
   for (let tc = t0; tc < t1; tc += chunk) {
     const cnt = min(chunk, t1 - tc);
-    if (Kp != Kz) memory.fill(G, 0, 25 * gXi);
     for (let t = 0; t < cnt; t++) {
       const tt = tc + t;
       const n = tt / tilesPer, rem = tt % tilesPer, ty = rem / TW, tx = rem % TW;
@@ -66,14 +69,13 @@ export function wino42BackpropFilterPart(
     const yHi = more ? tileRowAddress(dy, nxLast, tilesPer, TW, 4, 4, OH, OW, Kz) : yLo;
     let touched = f32x4.splat(0);
     // 25 GEMMs: dU_xi [4C x Kp] += V_xi^T [4C x cnt] G_xi [cnt x Kp], over the channels whose
-    // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros).
+    // U_xi can be nonzero (phaseRange; the finish multiplies the others by G's zeros); four
+    // channels x all K columns a call (G's lanes past K, never written, are not read).
     for (let xi = 0; xi < 25; xi++) {
       const range = phaseRange(xi);
       const vx = V + <usize>xi * vXi, gx = G + <usize>xi * gXi, ux = dU + <usize>xi * uXi;
-      for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += <usize>mr) {
-        for (let jr: usize = 0; jr < Kp; jr += 8) {
-          kernelT(mr, cnt, vx + (c << 2), Cp << 2, gx + ((jr * <usize>chunk) << 2), ux + ((c * Kp + jr) << 2), Kp << 2, tc == t0 ? 0 : 1);
-        }
+      for (let c = <usize>(range & 255) * Cz; c < <usize>(range >> 8) * Cz; c += WG_ROWS) {
+        wgRowsT4xK(cnt, vx + (c << 2), Cp << 2, gx, <usize>chunk << 5, ux + ((c * Kp) << 2), Kp << 2, K, tc == t0);
       }
       touched = touchPart(xLo, xHi, <usize>xi, 25, touchPart(yLo, yHi, <usize>xi, 25, touched));
     }

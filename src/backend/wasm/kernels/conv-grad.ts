@@ -22,7 +22,7 @@ import { sizeOf } from '../../../tensor/shape.js';
 import { checkDy, type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
 import { im2colRows } from './conv.js';
-import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
+import { padded, phaseWinogradFits, WINO_CHUNK, winoFilter, winoFilter25, winoFilter42, winoImageGrain } from './conv-util.js';
 import { convFilterGradTS, convInputGradTS } from './conv-ts.js';
 import { depthwiseFilterGrad, depthwiseInputGrad, isDepthwise } from './depthwise.js';
 import { gemm, GEMM_MR, MR } from './gemm.js';
@@ -69,7 +69,7 @@ function inputGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, dy
   ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
   // Split by images [n0, n1).
   const args = {
-    mr: WINO_MR, dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
+    dy, OH: geo.outH, OW: geo.outW, K, Ut, C, dx, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft,
     n0: 0, n1: 0, chunk: WINO_CHUNK, ws: 0,
   };
   const tiles = Math.ceil(geo.outH / tile) * Math.ceil(geo.outW / tile);
@@ -231,7 +231,7 @@ function filterGradWinogradStride2(ctx: WasmContext, temps: Temps, geo: ConvGeom
   const dUs = temps.alloc(parts * partBytes);
   ctx.workspace(ctx.size('wino42FilterGradWorkspaceBytes', { C, K, chunk: WINO_CHUNK }));
   const args = {
-    mr: MR, x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, dy, OH: geo.outH, OW: geo.outW, K, N, perPart,
+    x, H: geo.inH, W: geo.inW, C, padT: geo.padTop, padL: geo.padLeft, dy, OH: geo.outH, OW: geo.outW, K, N, perPart,
     part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0,
   };
   ctx.parallel('wino42BackpropFilterPart', args, { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true });
@@ -254,7 +254,7 @@ function filterGradWinograd(ctx: WasmContext, temps: Temps, geo: ConvGeometry, x
   const dUs = temps.alloc(parts * partBytes);
   const workspace = size === 3 ? 'wino4FilterGradWorkspaceBytes' : 'wino25FilterGradWorkspaceBytes';
   ctx.workspace(ctx.size(workspace, { C, K, chunk: WINO_CHUNK }));
-  const common = { mr: MR, C, dy, K, N, perPart, part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0 };
+  const common = { C, dy, K, N, perPart, part: 0, chunk: WINO_CHUNK, dUs, partStride: partBytes, ws: 0 };
   const job = { total: parts, grain: 1, chunk: { part: [1, 0] }, work: flopsOf(geo), workspace: 'ws', unitChunks: true } as const;
   if (size === 3) {
     // F(4x4, 3x3) reads the padding in place (edge windows gathered with zeros).

@@ -4,20 +4,11 @@ import type { WasmContext } from '../context.js';
 import type { Temps } from './inputs.js';
 
 /**
- * Micro-kernel rows of the F(2x2, 5x5) and stride-2 phase Winograd forward and input-gradient GEMMs
- * (tiles x channels; the F(4x4, 3x3) ones run winograd-gemm.ts's WG_ROWS). The 4x8 kernel with one
- * k-step per loop iteration (gen-microkernels.mjs) beats the 5x8 one: LeNet-5's conv2 6.5 -> 4.5 ms
- * at batch 256 on one thread, resnet8's stride-2 32->64 conv 12.5 -> 10.3 ms, the same bits
- * (branch mb-infer). (The filter gradients' GEMMs run over input channels, with gemm.ts's MR.)
- */
-export const WINO_MR = 4;
-
-/**
- * Tiles per Winograd pass: V and M of a chunk stay in L2. A multiple of WINO_MR (the kernels pad a
- * chunk's tile rows to it), and not of 16: with 48 tiles the per-component strides of V and M were
- * multiples of 4 KB (48 x 64 floats = 3 x 4 KB), so a tile's 36 transformed values all fell in the
- * same L1 sets; 45 (5 images of conv2's 9 tiles) ran conv2's filter gradient 15-20% faster. 44
- * since WINO_MR is 4.
+ * Tiles per Winograd pass: V and M of a chunk stay in L2. A multiple of the GEMMs' four tile rows
+ * (WG_ROWS, wasm/assembly/winograd-gemm.ts; the kernels pad a chunk's tile rows to it), and not of
+ * 16: with 48 tiles the per-component strides of V and M were multiples of 4 KB (48 x 64 floats =
+ * 3 x 4 KB), so a tile's 36 transformed values all fell in the same L1 sets; 45 (5 images of
+ * conv2's 9 tiles) ran conv2's filter gradient 15-20% faster. 44 since the rows come in fours.
  */
 export const WINO_CHUNK = 44;
 

@@ -23,7 +23,7 @@ import { shapeToString, sizeOf } from '../../../tensor/shape.js';
 import { checkedResidual } from '../../ref/Conv2D.js';
 import { type ConvGeometry, convGeometry } from '../../ref/im2col.js';
 import type { WasmContext } from '../context.js';
-import { padded, phaseWinogradFits, WINO_CHUNK, WINO_MR, winoFilter, winoFilter25, winoFilter42, wino4ForwardChunk, winoImageGrain } from './conv-util.js';
+import { padded, phaseWinogradFits, WINO_CHUNK, winoFilter, winoFilter25, winoFilter42, wino4ForwardChunk, winoImageGrain } from './conv-util.js';
 import { convGroupsTS } from './conv-ts.js';
 import { otherWinogradTile, winogradMR } from './conv-winograd-mr.js';
 import { pointwiseStrided, pointwiseStridedFits } from './conv-pointwise-strided.js';
@@ -208,7 +208,7 @@ function winograd(ctx: WasmContext, temps: Temps, c: ConvCall, variant: keyof ty
   const job = { total: geo.batch, grain, chunk: { n0: [1, 0], n1: [1, 1] }, work: flopsOf(geo), workspace: 'ws' } as const;
   // Split by images [n0, n1). Object.assign rather than spread copies with more fields: V8 put such
   // copies, which live through the step, in its old generation (wasm DESIGN.md section 25, rss-v8).
-  const common = { mr: WINO_MR, C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0, chunk, ws: 0, pooled: c.pooled, poolMode: c.poolMode };
+  const common = { C, U, K, bias: c.bias, y: c.y, flags: c.flags, n0: 0, n1: 0, chunk, ws: 0, pooled: c.pooled, poolMode: c.poolMode };
   if (kernel === 'wino4Forward') {
     // F(4x4, 3x3) reads the padding in place (edge tiles gather their window with zeros).
     const geometry = { x: c.x, H: geo.inH, W: geo.inW, padT: geo.padTop, padL: geo.padLeft, OH: geo.outH, OW: geo.outW, res: c.res };
