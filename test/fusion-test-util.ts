@@ -3,6 +3,9 @@
  * `tol` relative to the larger of the reference's largest magnitude and 1e-6.
  */
 import assert from 'node:assert/strict';
+import * as nn from '../src/nn/index.js';
+import { add } from '../src/ops/binary.js';
+import type { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 
 export function assertClose(a: Tensor, b: Tensor, tol: number, what: string): void {
@@ -38,4 +41,28 @@ export function assertGradientsClose(fused: readonly (Tensor | null)[], plain: r
     assert.ok(worst <= tol * scale, `${what} ${i}: zero fused, unfused ${worst} against the model's largest ${scale}`);
   });
   return zero;
+}
+
+/**
+ * A residual block written by hand, as torch_zoo's BasicBlock is (identity shortcut, conv biases
+ * kept): relu(bn2(conv2(relu(bn1(conv1(x))))) + x). `norm` makes each batch norm, in order.
+ */
+export class ResidualBlock extends nn.Module {
+  conv1: nn.Conv2d;
+  bn1: nn.BatchNorm2d;
+  conv2: nn.Conv2d;
+  bn2: nn.BatchNorm2d;
+
+  constructor(c: number, rng: Random, norm: (c: number) => nn.BatchNorm2d = (n) => new nn.BatchNorm2d(n)) {
+    super();
+    this.conv1 = new nn.Conv2d(c, c, 3, { padding: 1, rng });
+    this.bn1 = norm(c);
+    this.conv2 = new nn.Conv2d(c, c, 3, { padding: 1, rng });
+    this.bn2 = norm(c);
+  }
+
+  forward(x: Tensor): Tensor {
+    const h = nn.F.relu(this.bn1.forward(this.conv1.forward(x)));
+    return nn.F.relu(add(this.bn2.forward(this.conv2.forward(h)), x));
+  }
 }

@@ -23,7 +23,7 @@ import * as ops from '../src/ops/index.js';
 import { withoutFusion } from '../src/plan/planner.js';
 import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
-import { assertClose } from './fusion-test-util.js';
+import { assertClose, ResidualBlock } from './fusion-test-util.js';
 
 registerWasmBackend({ name: 'wasm-eval-fusion-2t', threads: 2, priority: 0 });
 
@@ -40,26 +40,6 @@ function trainedNorm(c: number, rng: Random): nn.BatchNorm2d {
   return bn;
 }
 
-/** A residual block written by hand, as torch_zoo's BasicBlock is. */
-class Block extends nn.Module {
-  conv1: nn.Conv2d;
-  bn1: nn.BatchNorm2d;
-  conv2: nn.Conv2d;
-  bn2: nn.BatchNorm2d;
-
-  constructor(c: number, rng: Random) {
-    super();
-    this.conv1 = new nn.Conv2d(c, c, 3, { padding: 1, rng });
-    this.bn1 = trainedNorm(c, rng);
-    this.conv2 = new nn.Conv2d(c, c, 3, { padding: 1, rng });
-    this.bn2 = trainedNorm(c, rng);
-  }
-
-  forward(x: Tensor): Tensor {
-    const h = F.relu(this.bn1.forward(this.conv1.forward(x)));
-    return F.relu(ops.add(this.bn2.forward(this.conv2.forward(h)), x));
-  }
-}
 
 const counted = (fn: () => Tensor): { y: Tensor; calls: Record<string, number> } => {
   let y: Tensor | null = null;
@@ -72,7 +52,7 @@ describe('nn forward at inference: conv -> BatchNorm2d -> relu as one kernel, no
     it(`a hand-written residual block runs as its 2 convs alone, equal to the unfused ops (${backend})`, () => {
       engine.setBackend(backend);
       const rng = new Random(31);
-      const block = new Block(4, rng);
+      const block = new ResidualBlock(4, rng, (c) => trainedNorm(c, rng));
       const stem = new nn.Conv2d(2, 4, 3, { padding: 1, rng });
       const x = randn([3, 2, 6, 5], rng);
       block.eval();

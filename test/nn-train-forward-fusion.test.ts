@@ -23,7 +23,7 @@ import { Random } from '../src/tensor/random.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { benchModelsByName, benchProgram } from '../src/cli/bench-models.js';
 import { toCategorical } from '../src/data/to-categorical.js';
-import { assertClose, assertGradientsClose } from './fusion-test-util.js';
+import { assertClose, assertGradientsClose, ResidualBlock } from './fusion-test-util.js';
 
 registerWasmBackend({ name: 'wasm-train-fusion-1t', threads: 1, priority: 0 });
 registerWasmBackend({ name: 'wasm-train-fusion-2t', threads: 2, priority: 0 });
@@ -31,29 +31,8 @@ registerWasmBackend({ name: 'wasm-train-fusion-2t', threads: 2, priority: 0 });
 const F = nn.F;
 const randn = (shape: number[], rng: Random) => ops.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
 
-/** torch_zoo's BasicBlock with an identity shortcut, conv biases kept (PyTorch's default). */
-class Block extends nn.Module {
-  conv1: nn.Conv2d;
-  bn1: nn.BatchNorm2d;
-  conv2: nn.Conv2d;
-  bn2: nn.BatchNorm2d;
-
-  constructor(c: number, rng: Random) {
-    super();
-    this.conv1 = new nn.Conv2d(c, c, 3, { padding: 1, rng });
-    this.bn1 = new nn.BatchNorm2d(c);
-    this.conv2 = new nn.Conv2d(c, c, 3, { padding: 1, rng });
-    this.bn2 = new nn.BatchNorm2d(c);
-  }
-
-  forward(x: Tensor): Tensor {
-    const h = F.relu(this.bn1.forward(this.conv1.forward(x)));
-    return F.relu(ops.add(this.bn2.forward(this.conv2.forward(h)), x));
-  }
-}
-
 /** Output, loss, gradients (parameters, then the input) and kernels of one training step. */
-function step(block: Block, x: Tensor, unfused: boolean) {
+function step(block: ResidualBlock, x: Tensor, unfused: boolean) {
   const run = () => {
     const input = x.clone();
     input.requiresGrad = true;
@@ -69,7 +48,7 @@ function step(block: Block, x: Tensor, unfused: boolean) {
   return r;
 }
 
-function statistics(block: Block): Float32Array[] {
+function statistics(block: ResidualBlock): Float32Array[] {
   return [block.bn1, block.bn2].flatMap((bn) => [bn.runningMean!, bn.runningVar!].map((t) => Float32Array.from(t.dataSync())));
 }
 
@@ -79,8 +58,8 @@ for (const backend of ['ref', 'wasm-train-fusion-1t', 'wasm-train-fusion-2t']) {
       engine.setBackend(backend);
       const rng = new Random(5);
       const x = randn([4, 8, 6, 6], rng);
-      const fusedBlock = new Block(8, new Random(9));
-      const plainBlock = new Block(8, new Random(9));
+      const fusedBlock = new ResidualBlock(8, new Random(9));
+      const plainBlock = new ResidualBlock(8, new Random(9));
       const fused = step(fusedBlock, x, false);
       const plain = step(plainBlock, x, true);
       assert.equal(fused.calls.get('Unary'), undefined, JSON.stringify([...fused.calls]));
