@@ -8,7 +8,7 @@
 //
 // "main" is BASE, "branch" is BR (default: the checkout holding this file). An A/A control
 // (BR=BASE) shows the noise. Build both first (`npm run build`).
-import { bestCpuMs, checkouts, openSide } from './ab-sides.mjs';
+import { bestCpuMs, checkouts, convKernelCall, openSide } from './ab-sides.mjs';
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 3);
 const only = process.env.ONLY ?? '';
 const [base, branch] = checkouts();
@@ -21,20 +21,7 @@ const layers = [
   ['seed conv2 13x13 32->64', 13, 32, 64, valid], ['seed conv3 5x5 64->64', 5, 64, 64, valid],
   ['resnet8 stem 32x32 3->16', 32, 3, 16, same], ['cifar-vgg stem 32x32 3->32', 32, 3, 32, same],
 ];
-function make(S, N, H, C, K, pad, kind) {
-  const OH = H + pad[0] + pad[1] - 2;
-  const attrs = { strides: [1, 1], pad, dilations: [1, 1], groups: 1 };
-  if (kind === 'forward') {
-    const x = S.randn([N, H, H, C]), filter = S.randn([3, 3, C, K]), bias = S.randn([K]);
-    return () => S.engine.runKernel('Conv2D', { x, filter, bias }, { ...attrs, activation: 'relu' });
-  }
-  if (kind === 'dx') {
-    const dy = S.randn([N, OH, OH, K]), filter = S.randn([3, 3, C, K]);
-    return () => S.engine.runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [N, H, H, C] });
-  }
-  const x = S.randn([N, H, H, C]), dy = S.randn([N, OH, OH, K]);
-  return () => S.engine.runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, C, K] });
-}
+const make = (S, N, H, C, K, pad, kind) => convKernelCall(S, kind, { N, H, C, K, k: 3, pad, relu: true });
 const kinds = (process.env.KINDS ?? 'forward,dx,dW').split(',');
 const batches = (process.env.BATCHES ?? '64').split(',').map(Number);
 for (const N of batches) for (const kind of kinds) for (const [title, H, C, K, pad] of layers) {

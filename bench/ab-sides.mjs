@@ -31,6 +31,26 @@ export async function openSide(root, name, { threads = 1, variant, seed = 7 } = 
 }
 
 /**
+ * One conv kernel call on side S, as a thunk over seeded operands made once: kind 'forward'
+ * (Conv2D; with `relu`, a bias and the relu epilogue too), 'dx' (Conv2DBackpropInput) or 'dW'
+ * (Conv2DBackpropFilter), on NHWC [N, H, H, C] images and a k x k filter to K channels.
+ */
+export function convKernelCall(S, kind, { N, H, C, K, k, stride = 1, pad, relu = false }) {
+  const OH = Math.floor((H + pad[0] + pad[1] - k) / stride) + 1;
+  const attrs = { strides: [stride, stride], pad, dilations: [1, 1], groups: 1 };
+  if (kind === 'forward') {
+    const x = S.randn([N, H, H, C]), filter = S.randn([k, k, C, K]), bias = relu ? S.randn([K]) : undefined;
+    return () => S.engine.runKernel('Conv2D', { x, filter, bias }, { ...attrs, activation: relu ? 'relu' : 'linear' });
+  }
+  if (kind === 'dx') {
+    const dy = S.randn([N, OH, OH, K]), filter = S.randn([k, k, C, K]);
+    return () => S.engine.runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [N, H, H, C] });
+  }
+  const x = S.randn([N, H, H, C]), dy = S.randn([N, OH, OH, K]);
+  return () => S.engine.runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, C, K] });
+}
+
+/**
  * One checkout's training step on a zoo model (`fovea bench`'s program for MODEL and API), warmed
  * up by five steps: `step()` makes the side current and trains on one fixed batch of BATCH seeded
  * images whose labels cycle through the ten classes.

@@ -4,7 +4,7 @@
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [KINDS=forward,dx,dW] [BATCH=64]
 //   [ONLY=substring] [REPS=10] [ROUNDS=3] node bench/ab-stride2-kernels.mjs
-import { bestCpuMs, checkouts, openSide } from './ab-sides.mjs';
+import { bestCpuMs, checkouts, convKernelCall, openSide } from './ab-sides.mjs';
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 3);
 const only = process.env.ONLY ?? '', N = Number(process.env.BATCH ?? 64);
 const [base, branch] = checkouts();
@@ -15,20 +15,7 @@ const layers = [
   ['3x3/2 32x32 16->32', 32, 16, 32, 3, [1, 1, 1, 1]], ['3x3/2 16x16 32->64', 16, 32, 64, 3, [1, 1, 1, 1]],
   ['1x1/2 32x32 16->32', 32, 16, 32, 1, [0, 0, 0, 0]], ['1x1/2 16x16 32->64', 16, 32, 64, 1, [0, 0, 0, 0]],
 ];
-function make(S, H, C, K, k, pad, kind) {
-  const OH = Math.floor((H + pad[0] + pad[1] - k) / 2) + 1;
-  const attrs = { strides: [2, 2], pad, dilations: [1, 1], groups: 1 };
-  if (kind === 'forward') {
-    const x = S.randn([N, H, H, C]), filter = S.randn([k, k, C, K]);
-    return () => S.engine.runKernel('Conv2D', { x, filter }, { ...attrs, activation: 'linear' });
-  }
-  if (kind === 'dx') {
-    const dy = S.randn([N, OH, OH, K]), filter = S.randn([k, k, C, K]);
-    return () => S.engine.runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [N, H, H, C] });
-  }
-  const x = S.randn([N, H, H, C]), dy = S.randn([N, OH, OH, K]);
-  return () => S.engine.runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, C, K] });
-}
+const make = (S, H, C, K, k, pad, kind) => convKernelCall(S, kind, { N, H, C, K, k, stride: 2, pad });
 const kinds = (process.env.KINDS ?? 'forward,dx,dW').split(',');
 for (const kind of kinds) for (const [title, H, C, K, k, pad] of layers) {
   if (only && !title.includes(only)) continue;

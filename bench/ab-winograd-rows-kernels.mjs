@@ -8,7 +8,7 @@
 //
 //   BASE=/path/to/other/checkout [BR=this checkout] [ONLY=substring] [BATCH=64] [REPS=10]
 //   [ROUNDS=4] [THREADS=1] node bench/ab-winograd-rows-kernels.mjs
-import { bestCpuMs, checkouts, openSide } from './ab-sides.mjs';
+import { bestCpuMs, checkouts, convKernelCall, openSide } from './ab-sides.mjs';
 const reps = Number(process.env.REPS ?? 10), rounds = Number(process.env.ROUNDS ?? 4);
 const only = process.env.ONLY ?? '', N = Number(process.env.BATCH ?? 64), threads = Number(process.env.THREADS ?? 1);
 const [base, branch] = checkouts();
@@ -25,20 +25,7 @@ const layers = [
   ['3x3/2 32x32 16->32', 'dW', 32, 16, 32, 3, 2, [1, 1, 1, 1]],
   ['3x3/2 16x16 32->64', 'dW', 16, 32, 64, 3, 2, [1, 1, 1, 1]],
 ];
-function make(S, kind, H, C, K, k, s, pad) {
-  const OH = Math.floor((H + pad[0] + pad[1] - k) / s) + 1;
-  const attrs = { strides: [s, s], pad, dilations: [1, 1], groups: 1 };
-  if (kind === 'forward') {
-    const x = S.randn([N, H, H, C]), filter = S.randn([k, k, C, K]);
-    return () => S.engine.runKernel('Conv2D', { x, filter }, { ...attrs, activation: 'linear' });
-  }
-  if (kind === 'dx') {
-    const dy = S.randn([N, OH, OH, K]), filter = S.randn([k, k, C, K]);
-    return () => S.engine.runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [N, H, H, C] });
-  }
-  const x = S.randn([N, H, H, C]), dy = S.randn([N, OH, OH, K]);
-  return () => S.engine.runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [k, k, C, K] });
-}
+const make = (S, kind, H, C, K, k, stride, pad) => convKernelCall(S, kind, { N, H, C, K, k, stride, pad });
 /** The wasm exports one call of `run` dispatches that have a GEMM (Winograd ones). */
 function reached(S, run) {
   const ctx = S.engine.backend.context, names = new Set();

@@ -106,7 +106,6 @@ function compareOne(model: BenchModel, o: ApiComparisonOptions, backend: string)
   const data = zooBenchData(model, o.inferSamples ?? 2048, seed);
   const stepsPerBlock = Math.max(1, Math.round((o.steps ?? model.steps) / rounds));
   const contenders = apis.map((api) => contender(model, api, data, seed));
-  const first = data.batches[0]![0];
   for (const c of contenders) {
     trainSteps(c, o.warmup ?? 5);
     c.program.predict(data.inferImages, INFER_BATCH).dataSync();
@@ -122,7 +121,7 @@ function compareOne(model: BenchModel, o: ApiComparisonOptions, backend: string)
   const [base] = contenders;
   return {
     event: 'apiComparison', model: model.name, backend, threads: engine.backend.threads, base: base!.api, rounds, stepsPerBlock,
-    batch: first.shape[0]!, inferImages: data.inferImages.shape[0]!, inferBatch: INFER_BATCH,
+    batch: TRAIN_BATCH, inferImages: data.inferImages.shape[0]!, inferBatch: INFER_BATCH,
     apis: contenders.map((c, i) => {
       const train = roundRatios(base!.train, c.train), infer = roundRatios(base!.infer, c.infer);
       return {
